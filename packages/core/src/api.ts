@@ -1,0 +1,200 @@
+/**
+ * Request schemas and response types of the HTTP API, shared by the server (validation and
+ * OpenAPI) and the web console (forms and types). Messages are Chinese and say how to fix it.
+ */
+import { z } from 'zod';
+import { ALL_PERMISSIONS } from './permissions.js';
+import { ChannelSchema, type Channel } from './shops.js';
+import { isValidTimeZone } from './time.js';
+
+export const PASSWORD_MIN_LENGTH = 8;
+
+export const PasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `密码至少 ${PASSWORD_MIN_LENGTH} 位`)
+  .max(128, '密码最长 128 位')
+  .refine((p) => /[A-Za-z]/.test(p) && /\d/.test(p), '密码须同时包含字母和数字');
+
+export const UsernameSchema = z
+  .string()
+  .trim()
+  .min(2, '用户名至少 2 个字符')
+  .max(32, '用户名最长 32 个字符')
+  .regex(/^[A-Za-z0-9_.-]+$/, '用户名只能包含字母、数字、下划线、点和短横线');
+
+const PermissionCodeSchema = z.string().refine((c) => (ALL_PERMISSIONS as readonly string[]).includes(c), {
+  message: '未知的权限代码',
+});
+
+const PhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 -]{5,20}$/, '手机号格式不正确')
+  .nullable()
+  .optional();
+const EmailSchema = z.string().trim().email('邮箱格式不正确').nullable().optional();
+
+export const LoginBody = z.object({
+  username: z.string().trim().min(1, '请输入用户名'),
+  password: z.string().min(1, '请输入密码'),
+});
+
+export const ChangePasswordBody = z.object({
+  currentPassword: z.string().min(1, '请输入当前密码'),
+  newPassword: PasswordSchema,
+});
+
+export const CreateUserBody = z.object({
+  username: UsernameSchema,
+  displayName: z.string().trim().min(1, '请输入姓名').max(50, '姓名最长 50 个字符'),
+  password: PasswordSchema,
+  phone: PhoneSchema,
+  email: EmailSchema,
+  roleIds: z.array(z.string()).min(1, '至少选择一个角色'),
+  shopIds: z.array(z.string()).default([]),
+  allShops: z.boolean().default(false),
+});
+
+export const UpdateUserBody = z.object({
+  displayName: z.string().trim().min(1, '请输入姓名').max(50, '姓名最长 50 个字符').optional(),
+  phone: PhoneSchema,
+  email: EmailSchema,
+  status: z.enum(['active', 'disabled']).optional(),
+  roleIds: z.array(z.string()).min(1, '至少选择一个角色').optional(),
+  shopIds: z.array(z.string()).optional(),
+  allShops: z.boolean().optional(),
+});
+
+export const ResetPasswordBody = z.object({ newPassword: PasswordSchema });
+
+export const RoleBody = z.object({
+  name: z.string().trim().min(1, '请输入角色名称').max(30, '角色名称最长 30 个字符'),
+  description: z.string().trim().max(200, '说明最长 200 个字符').default(''),
+  permissions: z.array(PermissionCodeSchema),
+});
+export const UpdateRoleBody = RoleBody.partial();
+
+const TimeZoneSchema = z.string().refine(isValidTimeZone, '未知的时区，请使用 IANA 名称，如 Asia/Shanghai');
+
+export const CreateShopBody = z.object({
+  name: z.string().trim().min(1, '请输入店铺名称').max(60, '店铺名称最长 60 个字符'),
+  channel: ChannelSchema,
+  timezone: TimeZoneSchema.default('Asia/Shanghai'),
+});
+export const UpdateShopBody = z.object({
+  name: z.string().trim().min(1, '请输入店铺名称').max(60, '店铺名称最长 60 个字符').optional(),
+  timezone: TimeZoneSchema.optional(),
+  status: z.enum(['active', 'archived']).optional(),
+});
+
+export const CreateTokenBody = z.object({
+  name: z.string().trim().min(1, '请输入令牌名称').max(60, '令牌名称最长 60 个字符'),
+  scopes: z.array(PermissionCodeSchema).min(1, '至少选择一个权限范围'),
+  expiresInDays: z.number().int().min(1).max(3650).nullable().default(null),
+});
+
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
+});
+
+export const AuditQuery = PageQuery.extend({
+  action: z.string().optional(),
+  actor: z.string().optional(),
+  entityType: z.string().optional(),
+  entityId: z.string().optional(),
+  shopId: z.string().optional(),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+});
+
+export const UserListQuery = PageQuery.extend({ q: z.string().optional() });
+
+// ---- response shapes ----
+
+export interface RoleRef {
+  id: string;
+  code: string | null;
+  name: string;
+}
+
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: RoleRef[];
+  permissions: string[];
+  allShops: boolean;
+}
+
+export interface Shop {
+  id: string;
+  name: string;
+  channel: Channel;
+  timezone: string;
+  status: 'active' | 'archived';
+  createdAt: number;
+}
+
+export interface MeResponse {
+  user: Me;
+  shops: Shop[];
+  csrfToken: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  phone: string | null;
+  email: string | null;
+  status: 'active' | 'disabled';
+  roles: RoleRef[];
+  shopIds: string[];
+  allShops: boolean;
+  lastLoginAt: number | null;
+  createdAt: number;
+}
+
+export interface Role {
+  id: string;
+  code: string | null;
+  name: string;
+  description: string;
+  builtin: boolean;
+  permissions: string[];
+  userCount: number;
+}
+
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  createdAt: number;
+  lastUsedAt: number | null;
+  expiresAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actorId: string | null;
+  actorName: string;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  shopId: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}

@@ -1,0 +1,219 @@
+/**
+ * The `yunying` command line: start | migrate | user | shop | backup | restore.
+ * Errors are printed in Chinese with what to do next; the exit code is non-zero on failure.
+ */
+import { parseArgs } from 'node:util';
+import { AppError, CHANNELS, CreateShopBody, PasswordSchema } from '@yunying/core';
+import { z } from 'zod';
+import { bootstrap } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { backup, restore } from './db/backup.js';
+import { openDatabase, type Database } from './db/dialect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { systemActor } from './http/actor.js';
+import { randomPassword } from './modules/auth/passwords.js';
+import * as roles from './modules/roles/index.js';
+import * as shops from './modules/shops/index.js';
+import * as users from './modules/users/index.js';
+import { startServer } from './server.js';
+
+const HELP = `运营台 Yunying 命令行
+
+用法 usage: yunying <命令> [参数]
+
+  start                                  启动控制台（默认 http://127.0.0.1:3000）
+  migrate                                把数据库升级到最新结构
+  user create --username <u> --name <姓名> --role <角色代码或名称> [--password <p>] [--shop <店铺>]...
+  user reset-password --username <u> [--password <p>]   （不给密码则随机生成并打印）
+  shop create --name <名称> --channel <${CHANNELS.join('|')}> [--timezone Asia/Shanghai]
+  shop list
+  backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出
+  restore <文件> [--force]               恢复到 DATABASE_URL 指向的数据库（已有数据需 --force）
+
+环境变量: DATABASE_URL (默认 sqlite:data/yunying.db), PORT, HOST, YUNYING_ADMIN_PASSWORD
+凡是接受 --shop 的命令，都可以填店铺 id 或唯一的店铺名称。`;
+
+class UsageError extends Error {}
+
+function need(v: string | undefined, flag: string): string {
+  if (!v) throw new UsageError(`缺少参数 ${flag}`);
+  return v;
+}
+
+async function withDb<T>(fn: (database: Database, orgId: string) => Promise<T>): Promise<T> {
+  const cfg = loadConfig();
+  const database = openDatabase(cfg.databaseUrl);
+  try {
+    const boot = await bootstrap(database, { adminPassword: cfg.adminPassword });
+    if (boot.createdAdmin?.generated) {
+      process.stderr.write(`已创建店长账号 admin，初始密码：${boot.createdAdmin.password}（只显示这一次）\n`);
+    }
+    return await fn(database, boot.orgId);
+  } finally {
+    await database.close();
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, value: unknown, flagOf: (path: string) => string = (p) => `--${p}`): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new UsageError(r.error.issues.map((i) => `${flagOf(i.path.join('.'))}: ${i.message}`).join('\n'));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, sub, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP + '\n');
+      return 0;
+    case 'start': {
+      const server = await startServer(loadConfig());
+      const stop = async () => {
+        await server.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      return -1; // keep running
+    }
+    case 'migrate': {
+      const database = openDatabase(loadConfig().databaseUrl);
+      try {
+        const done = await migrateToLatest(database);
+        process.stdout.write(done.length ? `已执行迁移：${done.join(', ')}\n` : '数据库已是最新结构\n');
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'user':
+      return userCommand(sub, rest);
+    case 'shop':
+      return shopCommand(sub, rest);
+    case 'backup': {
+      const file = need(sub, '<文件>');
+      const database = openDatabase(loadConfig().databaseUrl);
+      try {
+        await migrateToLatest(database);
+        const s = await backup(database, file);
+        process.stdout.write(`备份完成（${s.format}）：${file}\n${formatCounts(s.tables)}\n`);
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'restore': {
+      const { values, positionals } = parseArgs({ args: [sub ?? '', ...rest].filter(Boolean), options: { force: { type: 'boolean' } }, allowPositionals: true });
+      const file = need(positionals[0], '<文件>');
+      const s = await restore(loadConfig().databaseUrl, file, { force: values.force ?? false });
+      process.stdout.write(`恢复完成（${s.format}）：\n${formatCounts(s.tables)}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(`未知命令：${cmd}`);
+  }
+}
+
+function formatCounts(t: Record<string, number>): string {
+  return Object.entries(t)
+    .map(([k, v]) => `  ${k}: ${v}`)
+    .join('\n');
+}
+
+async function userCommand(sub: string | undefined, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      password: { type: 'string' },
+      shop: { type: 'string', multiple: true },
+    },
+  });
+  if (sub === 'create') {
+    return withDb(async (database, orgId) => {
+      const actor = systemActor(orgId, 'cli');
+      const roleRefs = values.role ?? [];
+      if (roleRefs.length === 0) throw new UsageError('缺少参数 --role（如 owner、operator、service，或角色名称）');
+      const roleIds: string[] = [];
+      for (const ref of roleRefs) {
+        const r = await roles.findRoleByCodeOrName(database.db, orgId, ref);
+        if (!r) throw new UsageError(`找不到角色「${ref}」`);
+        roleIds.push(r.id);
+      }
+      const shopIds: string[] = [];
+      for (const ref of values.shop ?? []) shopIds.push((await shops.findByIdOrName(database.db, orgId, ref)).id);
+      const generated = !values.password;
+      const password = values.password ?? randomPassword();
+      validate(PasswordSchema, password, () => '--password');
+      const user = await database.db.transaction().execute((trx) =>
+        users.createUser(trx, actor, {
+          username: need(values.username, '--username'),
+          displayName: values.name ?? values.username!,
+          password,
+          roleIds,
+          shopIds,
+          allShops: shopIds.length === 0,
+        }),
+      );
+      process.stdout.write(`已创建用户 ${user.username}（${user.id}）${generated ? `，初始密码：${password}` : ''}\n`);
+      return 0;
+    });
+  }
+  if (sub === 'reset-password') {
+    return withDb(async (database, orgId) => {
+      const username = need(values.username, '--username');
+      const u = await users.findByUsername(database.db, username);
+      if (!u) throw new UsageError(`找不到用户「${username}」`);
+      const password = values.password ?? randomPassword();
+      validate(PasswordSchema, password, () => '--password');
+      await database.db.transaction().execute((trx) => users.resetPassword(trx, systemActor(orgId, 'cli'), u.id, password));
+      process.stdout.write(`已重置 ${username} 的密码${values.password ? '' : `，新密码：${password}`}；该用户的登录锁定也已解除。\n`);
+      return 0;
+    });
+  }
+  throw new UsageError('用法：yunying user create|reset-password …');
+}
+
+async function shopCommand(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub === 'create') {
+    const { values } = parseArgs({ args, options: { name: { type: 'string' }, channel: { type: 'string' }, timezone: { type: 'string' } } });
+    const input = validate(CreateShopBody, { name: values.name ?? '', channel: values.channel, timezone: values.timezone ?? 'Asia/Shanghai' });
+    return withDb(async (database, orgId) => {
+      const shop = await database.db.transaction().execute((trx) => shops.createShop(trx, systemActor(orgId, 'cli'), input));
+      process.stdout.write(`${shop.id}\n`);
+      return 0;
+    });
+  }
+  if (sub === 'list') {
+    return withDb(async (database, orgId) => {
+      const list = await shops.listVisible(database.db, systemActor(orgId, 'cli'));
+      if (list.length === 0) process.stdout.write('还没有店铺。用 yunying shop create --name <名称> --channel <渠道> 创建。\n');
+      for (const s of list) process.stdout.write(`${s.id}\t${s.channel}\t${s.timezone}\t${s.status}\t${s.name}\n`);
+      return 0;
+    });
+  }
+  throw new UsageError('用法：yunying shop create|list …');
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`错误：${err.message}\n\n运行 yunying help 查看用法。\n`);
+      process.exit(2);
+    }
+    if (err instanceof AppError) {
+      process.stderr.write(`错误：${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`错误：${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

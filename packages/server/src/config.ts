@@ -1,0 +1,34 @@
+import { DEFAULT_DATABASE_URL } from './db/dialect.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  adminPassword: string | undefined;
+  /** Directory of the built console (packages/web/dist). */
+  webDist: string | undefined;
+  /** Session lifetime (sliding), ms. */
+  sessionTtlMs: number;
+  /** Mark cookies Secure (behind HTTPS). */
+  secureCookies: boolean;
+  login: { maxUserFailures: number; maxIpFailures: number; lockMs: number };
+  bodyLimit: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT 无效：${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    adminPassword: env.YUNYING_ADMIN_PASSWORD || undefined,
+    webDist: env.YUNYING_WEB_DIST,
+    sessionTtlMs: 7 * 24 * 3600 * 1000,
+    secureCookies: env.YUNYING_SECURE_COOKIES === '1',
+    login: { maxUserFailures: 5, maxIpFailures: 20, lockMs: 15 * 60 * 1000 },
+    bodyLimit: 1024 * 1024,
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

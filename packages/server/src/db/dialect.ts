@@ -1,0 +1,106 @@
+/**
+ * Every difference between SQLite and PostgreSQL lives in this file: connecting, type parsing,
+ * error-code translation, backup. The rest of the code base writes one Kysely query path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<DB>;
+  dialect: DialectName;
+  url: string;
+  /** SQLite only: the file path (or ':memory:'). */
+  file?: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:data/yunying.db';
+
+export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { dialect: 'postgres', target: url };
+  if (url.startsWith('sqlite:')) {
+    const target = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (!target) throw new Error('DATABASE_URL sqlite: 后面需要文件路径，例如 sqlite:data/yunying.db');
+    return { dialect: 'sqlite', target };
+  }
+  throw new Error(`无法识别的 DATABASE_URL：${url}（应为 sqlite:<文件路径> 或 postgres://…）`);
+}
+
+/** int8 (20) and numeric (1700) come back from pg as strings; we want numbers on both dialects. */
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+function pgTypes(): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8_OID || oid === NUMERIC_OID) return (v: string) => (v === null ? null : Number(v));
+      return pg.types.getTypeParser(oid, format as 'text');
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSize?: number } = {}): Database {
+  const { dialect, target } = parseDatabaseUrl(url);
+  if (dialect === 'sqlite') {
+    if (target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+    const raw = new SQLite(target);
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.pragma('foreign_keys = ON');
+    raw.pragma('busy_timeout = 5000');
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+    return { db, dialect, url, file: target, close: () => db.destroy() };
+  }
+  const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10, types: pgTypes() });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect, url, close: () => db.destroy() };
+}
+
+/** Translate a driver error into our vocabulary: unique violations become conflicts. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export function isForeignKeyViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** Ping for /readyz. */
+export async function ping(database: Database): Promise<void> {
+  await sql`select 1`.execute(database.db);
+}
+
+/** SQLite online backup into a new file (safe while the server runs). */
+export async function sqliteBackup(database: Database, file: string): Promise<void> {
+  if (database.dialect !== 'sqlite' || !database.file) throw new Error('not sqlite');
+  const raw = new SQLite(database.file, { readonly: true });
+  try {
+    await raw.backup(file);
+  } finally {
+    raw.close();
+  }
+}
+
+export function isSqliteFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    fs.readSync(fd, buf, 0, 16, 0);
+    return buf.toString('latin1') === 'SQLite format 3\u0000';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Names of the application tables present in the database (migration bookkeeping excluded). */
+export async function listTables(database: Database): Promise<string[]> {
+  const tables = await database.db.introspection.getTables();
+  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+}

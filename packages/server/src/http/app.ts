@@ -1,0 +1,147 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { ulid } from '@yunying/core';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../config.js';
+import { ping, type Database } from '../db/dialect.js';
+import { auditRoutes } from '../modules/audit/audit.routes.js';
+import { authRoutes } from '../modules/auth/auth.routes.js';
+import { rolesRoutes } from '../modules/roles/roles.routes.js';
+import { shopsRoutes } from '../modules/shops/shops.routes.js';
+import { tokensRoutes } from '../modules/tokens/tokens.routes.js';
+import { usersRoutes } from '../modules/users/users.routes.js';
+import { apiNotFound, errorHandler } from './errors.js';
+import { installMetrics } from './metrics.js';
+import { installSecurity, type RouteRecord } from './security.js';
+import type { AppInstance } from './types.js';
+
+z.config(z.locales.zhCN());
+// A missing field says so plainly instead of describing types.
+z.config({ customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? '必填项，请填写' : undefined) });
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIST = path.resolve(here, '../../../web/dist');
+
+export interface BuildAppOptions {
+  database: Database;
+  config: Config;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface App extends AppInstance {
+  routeTable: RouteRecord[];
+}
+
+export async function buildApp(opts: BuildAppOptions): Promise<App> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.config.bodyLimit,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : `req_${ulid()}`;
+    },
+    trustProxy: process.env.YUNYING_TRUST_PROXY === '1',
+  }).withTypeProvider<ZodTypeProvider>() as unknown as App;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('db', opts.database.db);
+  app.decorate('database', opts.database);
+  app.decorate('config', opts.config);
+  const routeTable: RouteRecord[] = [];
+  app.decorate('routeTable', routeTable);
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  app.setErrorHandler(errorHandler);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: opts.config.secureCookies,
+  });
+  await app.register(fastifyCookie);
+  installSecurity(app, routeTable);
+  const metrics = installMetrics(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: '运营台 Yunying API', version: '0.1.0', description: '电商运营台 HTTP API。错误以 application/problem+json 返回。' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'yy_session' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'API 令牌 yyt_…' },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ping(opts.database);
+      return { status: 'ready', database: opts.database.dialect };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: opts.database.dialect });
+    }
+  });
+  app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+
+  await app.register(
+    async (api) => {
+      const a = api as unknown as AppInstance;
+      await authRoutes(a);
+      await usersRoutes(a);
+      await rolesRoutes(a);
+      await shopsRoutes(a);
+      await tokensRoutes(a);
+      await auditRoutes(a);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
+  const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/api/') || req.method !== 'GET') return apiNotFound(req, reply);
+    if (!hasWeb) {
+      return reply
+        .code(503)
+        .type('text/plain; charset=utf-8')
+        .send('控制台前端尚未构建：请在项目根目录运行 npm run build 后重启。The console is not built: run `npm run build`.');
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+
+  return app;
+}

@@ -1,0 +1,92 @@
+import { newId, type AuditEntry, type Page } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+
+export interface AuditInput {
+  entityType: string;
+  entityId?: string | null;
+  shopId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Record a change in the same transaction as the change itself. */
+export async function record(trx: Transaction<DB> | Kysely<DB>, actor: Actor, action: string, input: AuditInput): Promise<void> {
+  await trx
+    .insertInto('audit_log')
+    .values({
+      id: newId('audit'),
+      org_id: actor.orgId,
+      shop_id: input.shopId ?? null,
+      actor_id: actor.userId || null,
+      actor_name: actor.via === 'system' ? actor.username : `${actor.displayName}（${actor.username}）`,
+      action,
+      entity_type: input.entityType,
+      entity_id: input.entityId ?? null,
+      before_json: input.before === undefined ? null : JSON.stringify(input.before),
+      after_json: input.after === undefined ? null : JSON.stringify(input.after),
+      ip: actor.ip,
+      request_id: actor.requestId,
+      at: Date.now(),
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  action?: string | undefined;
+  actor?: string | undefined;
+  entityType?: string | undefined;
+  entityId?: string | undefined;
+  shopId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Promise<Page<AuditEntry>> {
+  let q = db.selectFrom('audit_log').where('org_id', '=', actor.orgId);
+  if (actor.shopIds) {
+    const visible = actor.shopIds;
+    q = q.where((eb) => eb.or([eb('shop_id', 'is', null), ...(visible.length ? [eb('shop_id', 'in', visible)] : [])]));
+  }
+  if (f.action) q = q.where('action', 'like', `${escapeLike(f.action)}%`);
+  if (f.actor) q = q.where('actor_name', 'like', `%${escapeLike(f.actor)}%`);
+  if (f.entityType) q = q.where('entity_type', '=', f.entityType);
+  if (f.entityId) q = q.where('entity_id', '=', f.entityId);
+  if (f.shopId) q = q.where('shop_id', '=', f.shopId);
+  if (f.from !== undefined) q = q.where('at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('at', '<', f.to);
+  const [{ total }] = (await q.select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
+  const rows = await q
+    .selectAll()
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      at: r.at,
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      shopId: r.shop_id,
+      before: r.before_json === null ? null : JSON.parse(r.before_json),
+      after: r.after_json === null ? null : JSON.parse(r.after_json),
+      ip: r.ip,
+      requestId: r.request_id,
+    })),
+    total: Number(total),
+    page: f.page,
+    pageSize: f.pageSize,
+  };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[%_\\]/g, '');
+}

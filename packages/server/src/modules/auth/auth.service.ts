@@ -1,0 +1,202 @@
+import { AppError, type Me, type MeResponse, type Shop } from '@yunying/core';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.js';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+import * as shops from '../shops/index.js';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './passwords.js';
+import { assertNotLocked, clearFailures, lockedMessage, recordFailure, throttleKeys } from './throttle.js';
+
+export interface RequestInfo {
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+}
+
+/** Everything needed to act as a user: permissions from their roles, shops they may see. */
+export async function loadActor(db: Kysely<DB>, userId: string, info: RequestInfo): Promise<Actor | null> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  if (!user || user.status !== 'active') return null;
+  const perms = await db
+    .selectFrom('user_roles')
+    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .select('role_permissions.permission')
+    .where('user_roles.user_id', '=', userId)
+    .execute();
+  let shopIds: string[] | null = null;
+  if (!user.all_shops) {
+    const rows = await db.selectFrom('user_shops').select('shop_id').where('user_id', '=', userId).execute();
+    shopIds = rows.map((r) => r.shop_id);
+  }
+  return {
+    userId: user.id,
+    orgId: user.org_id,
+    username: user.username,
+    displayName: user.display_name,
+    permissions: new Set(perms.map((p) => p.permission)),
+    shopIds,
+    via: 'session',
+    ip: info.ip,
+    requestId: info.requestId,
+  };
+}
+
+export interface LoginResult {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: number;
+  userId: string;
+}
+
+export async function login(
+  db: Kysely<DB>,
+  cfg: Config,
+  input: { username: string; password: string },
+  info: RequestInfo,
+): Promise<LoginResult> {
+  const keys = throttleKeys(input.username, info.ip);
+  await assertNotLocked(db, [keys.user, ...(keys.ip ? [keys.ip] : [])]);
+  const user = await db.selectFrom('users').selectAll().where('username', '=', input.username.trim()).executeTakeFirst();
+  const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
+  if (!user || !ok) {
+    const lockedUntil = await recordFailure(db, cfg.login, [
+      { key: keys.user, max: cfg.login.maxUserFailures },
+      ...(keys.ip ? [{ key: keys.ip, max: cfg.login.maxIpFailures }] : []),
+    ]);
+    if (user) {
+      await audit.record(db, actorFor(user, info), 'auth.login_failed', {
+        entityType: 'user',
+        entityId: user.id,
+        after: { locked: lockedUntil !== null },
+      });
+    }
+    if (lockedUntil) throw new AppError('rate_limited', lockedMessage(lockedUntil), { lockedUntil });
+    throw new AppError('unauthenticated', '用户名或密码错误，请检查后重试（连续 5 次错误将锁定 15 分钟）。');
+  }
+  if (user.status !== 'active') throw new AppError('forbidden', '该账号已被停用，请联系管理员。');
+  await clearFailures(db, keys.user);
+  const now = Date.now();
+  const sessionToken = randomToken();
+  const csrfToken = randomToken(24);
+  const expiresAt = now + cfg.sessionTtlMs;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sessions')
+      .values({
+        id: sha256(sessionToken),
+        user_id: user.id,
+        csrf_token: csrfToken,
+        ip: info.ip,
+        user_agent: info.userAgent?.slice(0, 400) ?? null,
+        created_at: now,
+        last_seen_at: now,
+        expires_at: expiresAt,
+      })
+      .execute();
+    await trx.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+    await audit.record(trx, actorFor(user, info), 'auth.login', { entityType: 'user', entityId: user.id });
+  });
+  return { sessionToken, csrfToken, expiresAt, userId: user.id };
+}
+
+function actorFor(user: DB['users'], info: RequestInfo): Actor {
+  return {
+    userId: user.id,
+    orgId: user.org_id,
+    username: user.username,
+    displayName: user.display_name,
+    permissions: new Set(),
+    shopIds: [],
+    via: 'session',
+    ip: info.ip,
+    requestId: info.requestId,
+  };
+}
+
+export interface SessionLookup {
+  actor: Actor;
+  csrfToken: string;
+}
+
+/** Resolve a session cookie; slides the expiry forward at most once every five minutes. */
+export async function resolveSession(db: Kysely<DB>, cfg: Config, token: string, info: RequestInfo): Promise<SessionLookup | null> {
+  const id = sha256(token);
+  const s = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+  const now = Date.now();
+  if (!s || s.expires_at <= now) return null;
+  const actor = await loadActor(db, s.user_id, info);
+  if (!actor) return null;
+  if (now - s.last_seen_at > 5 * 60 * 1000) {
+    await db.updateTable('sessions').set({ last_seen_at: now, expires_at: now + cfg.sessionTtlMs }).where('id', '=', id).execute();
+  }
+  return { actor: { ...actor, sessionId: id }, csrfToken: s.csrf_token };
+}
+
+export async function logout(db: Kysely<DB>, actor: Actor): Promise<void> {
+  if (!actor.sessionId) return;
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sessions').where('id', '=', actor.sessionId!).execute();
+    await audit.record(trx, actor, 'auth.logout', { entityType: 'user', entityId: actor.userId });
+  });
+}
+
+/** Resolve `Authorization: Bearer yyt_…`: the token's scopes intersected with its owner's permissions. */
+export async function resolveApiToken(db: Kysely<DB>, token: string, info: RequestInfo): Promise<Actor | null> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+  const now = Date.now();
+  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+  const owner = await loadActor(db, row.user_id, info);
+  if (!owner) return null;
+  const scopes = new Set(JSON.parse(row.scopes) as string[]);
+  const permissions = new Set([...owner.permissions].filter((p) => scopes.has(p)));
+  if (row.last_used_at === null || now - row.last_used_at > 60 * 1000) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+  }
+  return { ...owner, permissions, via: 'token', tokenId: row.id };
+}
+
+export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promise<MeResponse> {
+  const roles = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select(['roles.id', 'roles.code', 'roles.name'])
+    .where('user_roles.user_id', '=', actor.userId)
+    .orderBy('roles.name')
+    .execute();
+  const user: Me = {
+    id: actor.userId,
+    username: actor.username,
+    displayName: actor.displayName,
+    roles,
+    permissions: [...actor.permissions].sort(),
+    allShops: actor.shopIds === null,
+  };
+  const visible: Shop[] = await shops.listVisible(db, actor);
+  return { user, shops: visible, csrfToken };
+}
+
+export async function changePassword(
+  db: Kysely<DB>,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+  if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
+    throw new AppError('validation_failed', '当前密码不正确', {}, [{ path: 'currentPassword', message: '当前密码不正确' }]);
+  }
+  if (input.currentPassword === input.newPassword) {
+    throw new AppError('validation_failed', '新密码不能与当前密码相同', {}, [{ path: 'newPassword', message: '新密码不能与当前密码相同' }]);
+  }
+  const hash = await hashPassword(input.newPassword);
+  const now = Date.now();
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, updated_at: now }).where('id', '=', actor.userId).execute();
+    // Other sessions of this user end; the current one stays.
+    let del = trx.deleteFrom('sessions').where('user_id', '=', actor.userId);
+    if (actor.sessionId) del = del.where('id', '!=', actor.sessionId);
+    await del.execute();
+    await audit.record(trx, actor, 'user.password_change', { entityType: 'user', entityId: actor.userId });
+  });
+}
+

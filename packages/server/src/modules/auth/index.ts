@@ -1,0 +1,2 @@
+export { loadActor, resolveSession, resolveApiToken, login, logout, me, changePassword } from './auth.service.js';
+export { hashPassword, verifyPassword, randomPassword, sha256, randomToken } from './passwords.js';

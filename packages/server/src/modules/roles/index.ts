@@ -1,0 +1,1 @@
+export { listRoles, getRole, createRole, updateRole, deleteRole, seedRoles, findRoleByCodeOrName } from './roles.service.js';

@@ -1,0 +1,1 @@
+export { listVisible, getVisible, findByIdOrName, createShop, updateShop, shopRowToShop } from './shops.service.js';

@@ -1,0 +1,111 @@
+import { AppError, newId, type Channel, type Shop } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DB, ShopsTable } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+
+export function shopRowToShop(r: ShopsTable): Shop {
+  return {
+    id: r.id,
+    name: r.name,
+    channel: r.channel as Channel,
+    timezone: r.timezone,
+    status: r.status as Shop['status'],
+    createdAt: r.created_at,
+  };
+}
+
+/** The shops this actor may see, in name order. */
+export async function listVisible(db: Kysely<DB>, actor: Actor): Promise<Shop[]> {
+  let q = db.selectFrom('shops').selectAll().where('org_id', '=', actor.orgId);
+  if (actor.shopIds) {
+    if (actor.shopIds.length === 0) return [];
+    q = q.where('id', 'in', actor.shopIds);
+  }
+  const rows = await q.orderBy('created_at').orderBy('name').execute();
+  return rows.map(shopRowToShop);
+}
+
+export async function getVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<ShopsTable> {
+  const row = await db.selectFrom('shops').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
+  if (!row || (actor.shopIds && !actor.shopIds.includes(id))) throw new AppError('not_found', `店铺 ${id} 不存在或无权访问`, { shopId: id });
+  return row;
+}
+
+/** Find a shop by id or unique name (the CLI accepts either). */
+export async function findByIdOrName(db: Kysely<DB>, orgId: string, ref: string): Promise<ShopsTable> {
+  const rows = await db
+    .selectFrom('shops')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
+    .execute();
+  const byId = rows.find((r) => r.id === ref);
+  if (byId) return byId;
+  if (rows.length === 1) return rows[0]!;
+  throw new AppError('not_found', `找不到店铺「${ref}」：请用 yunying shop list 查看店铺的 id 或名称`, { shop: ref });
+}
+
+export async function createShop(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { name: string; channel: Channel; timezone: string },
+): Promise<Shop> {
+  const now = Date.now();
+  const row: ShopsTable = {
+    id: newId('shop'),
+    org_id: actor.orgId,
+    name: input.name,
+    channel: input.channel,
+    timezone: input.timezone,
+    status: 'active',
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await trx.insertInto('shops').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
+    throw err;
+  }
+  // A user limited to some shops who creates one should see it.
+  if (actor.shopIds && actor.userId) {
+    await trx.insertInto('user_shops').values({ user_id: actor.userId, shop_id: row.id }).execute();
+  }
+  const shop = shopRowToShop(row);
+  await audit.record(trx, actor, 'shop.create', { entityType: 'shop', entityId: row.id, shopId: row.id, after: shop });
+  return shop;
+}
+
+function nameTaken(name: string): AppError {
+  return new AppError('conflict', `已有名为「${name}」的店铺，请换一个名称`, { name }, [{ path: 'name', message: '店铺名称已存在' }]);
+}
+
+export async function updateShop(
+  trx: Transaction<DB>,
+  actor: Actor,
+  id: string,
+  input: { name?: string | undefined; timezone?: string | undefined; status?: 'active' | 'archived' | undefined },
+): Promise<Shop> {
+  const before = await getVisible(trx, actor, id);
+  const patch: Partial<ShopsTable> = { updated_at: Date.now() };
+  if (input.name !== undefined) patch.name = input.name;
+  if (input.timezone !== undefined) patch.timezone = input.timezone;
+  if (input.status !== undefined) patch.status = input.status;
+  try {
+    await trx.updateTable('shops').set(patch).where('id', '=', id).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name ?? '');
+    throw err;
+  }
+  const after = await trx.selectFrom('shops').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  await audit.record(trx, actor, 'shop.update', {
+    entityType: 'shop',
+    entityId: id,
+    shopId: id,
+    before: shopRowToShop(before),
+    after: shopRowToShop(after),
+  });
+  return shopRowToShop(after);
+}

@@ -1,0 +1,1 @@
+export { listOwn, createToken, revokeToken, TOKEN_PREFIX } from './tokens.service.js';

@@ -1,0 +1,267 @@
+import { AppError, maskEmail, maskPhone, newId, type Page, type RoleRef, type User } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DB, UsersTable } from '../../db/schema.js';
+import { can, type Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+import { hashPassword } from '../auth/passwords.js';
+
+export interface CreateUserInput {
+  username: string;
+  displayName: string;
+  password: string;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  roleIds: string[];
+  shopIds: string[];
+  allShops: boolean;
+}
+
+export interface UpdateUserInput {
+  displayName?: string | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  status?: 'active' | 'disabled' | undefined;
+  roleIds?: string[] | undefined;
+  shopIds?: string[] | undefined;
+  allShops?: boolean | undefined;
+}
+
+async function rolesOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, RoleRef[]>> {
+  const map = new Map<string, RoleRef[]>();
+  if (userIds.length === 0) return map;
+  const rows = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select(['user_roles.user_id', 'roles.id', 'roles.code', 'roles.name'])
+    .where('user_roles.user_id', 'in', userIds)
+    .orderBy('roles.name')
+    .execute();
+  for (const r of rows) {
+    const list = map.get(r.user_id) ?? [];
+    list.push({ id: r.id, code: r.code, name: r.name });
+    map.set(r.user_id, list);
+  }
+  return map;
+}
+
+async function shopsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  if (userIds.length === 0) return map;
+  const rows = await db.selectFrom('user_shops').select(['user_id', 'shop_id']).where('user_id', 'in', userIds).orderBy('shop_id').execute();
+  for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r.shop_id]);
+  return map;
+}
+
+function toUser(r: UsersTable, roles: RoleRef[], shopIds: string[], showPii: boolean): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    phone: showPii ? r.phone : maskPhone(r.phone),
+    email: showPii ? r.email : maskEmail(r.email),
+    status: r.status as User['status'],
+    roles,
+    shopIds: r.all_shops ? [] : shopIds,
+    allShops: r.all_shops === 1,
+    lastLoginAt: r.last_login_at,
+    createdAt: r.created_at,
+  };
+}
+
+async function hydrate(db: Kysely<DB>, actor: Actor | null, rows: UsersTable[]): Promise<User[]> {
+  const ids = rows.map((r) => r.id);
+  const [roles, shops] = await Promise.all([rolesOf(db, ids), shopsOf(db, ids)]);
+  const showPii = actor === null || can(actor, 'customers.pii.read');
+  return rows.map((r) => toUser(r, roles.get(r.id) ?? [], shops.get(r.id) ?? [], showPii));
+}
+
+export async function listUsers(
+  db: Kysely<DB>,
+  actor: Actor,
+  f: { q?: string | undefined; page: number; pageSize: number },
+): Promise<Page<User>> {
+  let q = db.selectFrom('users').where('org_id', '=', actor.orgId);
+  if (f.q) {
+    const like = `%${f.q.replace(/[%_\\]/g, '')}%`;
+    q = q.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like)]));
+  }
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return { items: await hydrate(db, actor, rows), total: Number(total), page: f.page, pageSize: f.pageSize };
+}
+
+export async function getUser(db: Kysely<DB>, actor: Actor | null, orgId: string, id: string): Promise<User> {
+  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  if (!row) throw new AppError('not_found', `用户 ${id} 不存在`, { userId: id });
+  return (await hydrate(db, actor, [row]))[0]!;
+}
+
+async function assertRoles(trx: Kysely<DB>, orgId: string, roleIds: string[]): Promise<void> {
+  const unique = [...new Set(roleIds)];
+  const found = await trx.selectFrom('roles').select('id').where('org_id', '=', orgId).where('id', 'in', unique).execute();
+  if (found.length !== unique.length) {
+    const missing = unique.filter((id) => !found.some((f) => f.id === id));
+    throw new AppError('validation_failed', `角色不存在：${missing.join(', ')}`, { missing }, [{ path: 'roleIds', message: '包含不存在的角色' }]);
+  }
+}
+
+async function assertShops(trx: Kysely<DB>, actor: Actor, shopIds: string[]): Promise<void> {
+  const unique = [...new Set(shopIds)];
+  if (unique.length === 0) return;
+  const found = await trx.selectFrom('shops').select('id').where('org_id', '=', actor.orgId).where('id', 'in', unique).execute();
+  const missing = unique.filter((id) => !found.some((f) => f.id === id) || (actor.shopIds !== null && !actor.shopIds.includes(id)));
+  if (missing.length) {
+    throw new AppError('validation_failed', `店铺不存在或无权分配：${missing.join(', ')}`, { missing }, [
+      { path: 'shopIds', message: '包含不存在或无权分配的店铺' },
+    ]);
+  }
+}
+
+/** Only someone who sees every shop may grant every shop. */
+function assertMayGrantAllShops(actor: Actor, allShops: boolean | undefined): void {
+  if (allShops && actor.shopIds !== null) {
+    throw new AppError('forbidden', '你只能访问部分店铺，不能授予“全部店铺”权限', {}, [{ path: 'allShops', message: '无权授予全部店铺' }]);
+  }
+}
+
+/** Only someone who holds every permission of a role may grant it (no privilege escalation). */
+async function assertMayGrantRoles(trx: Kysely<DB>, actor: Actor, roleIds: string[]): Promise<void> {
+  if (actor.via === 'system') return;
+  const perms = await trx.selectFrom('role_permissions').select('permission').where('role_id', 'in', roleIds).execute();
+  const beyond = [...new Set(perms.map((p) => p.permission).filter((p) => !actor.permissions.has(p)))];
+  if (beyond.length) {
+    throw new AppError('forbidden', `不能授予超出你自身权限的角色（缺少：${beyond.join(', ')}）`, { beyond }, [
+      { path: 'roleIds', message: '角色权限超出你的权限' },
+    ]);
+  }
+}
+
+export async function createUser(trx: Transaction<DB>, actor: Actor, input: CreateUserInput): Promise<User> {
+  await assertRoles(trx, actor.orgId, input.roleIds);
+  await assertMayGrantRoles(trx, actor, input.roleIds);
+  assertMayGrantAllShops(actor, input.allShops);
+  if (!input.allShops) await assertShops(trx, actor, input.shopIds);
+  const now = Date.now();
+  const row: UsersTable = {
+    id: newId('user'),
+    org_id: actor.orgId,
+    username: input.username,
+    display_name: input.displayName,
+    password_hash: await hashPassword(input.password),
+    phone: input.phone ?? null,
+    email: input.email ?? null,
+    status: 'active',
+    all_shops: input.allShops ? 1 : 0,
+    last_login_at: null,
+    password_changed_at: now,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await trx.insertInto('users').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new AppError('conflict', `用户名「${input.username}」已被使用，请换一个`, { username: input.username }, [
+        { path: 'username', message: '用户名已存在' },
+      ]);
+    }
+    throw err;
+  }
+  await setRolesAndShops(trx, row.id, [...new Set(input.roleIds)], input.allShops ? [] : [...new Set(input.shopIds)]);
+  const user = await getUser(trx, null, actor.orgId, row.id);
+  await audit.record(trx, actor, 'user.create', { entityType: 'user', entityId: row.id, after: auditView(user) });
+  return user;
+}
+
+async function setRolesAndShops(trx: Kysely<DB>, userId: string, roleIds?: string[], shopIds?: string[]): Promise<void> {
+  if (roleIds) {
+    await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+    if (roleIds.length) await trx.insertInto('user_roles').values(roleIds.map((role_id) => ({ user_id: userId, role_id }))).execute();
+  }
+  if (shopIds) {
+    await trx.deleteFrom('user_shops').where('user_id', '=', userId).execute();
+    if (shopIds.length) await trx.insertInto('user_shops').values(shopIds.map((shop_id) => ({ user_id: userId, shop_id }))).execute();
+  }
+}
+
+/** What the audit log keeps of a user: never the password hash. */
+function auditView(u: User): Record<string, unknown> {
+  return {
+    username: u.username,
+    displayName: u.displayName,
+    phone: maskPhone(u.phone),
+    email: maskEmail(u.email),
+    status: u.status,
+    roles: u.roles.map((r) => r.name),
+    allShops: u.allShops,
+    shopIds: u.shopIds,
+  };
+}
+
+async function assertOwnerRemains(trx: Kysely<DB>, orgId: string): Promise<void> {
+  const owners = await trx
+    .selectFrom('users')
+    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('users.org_id', '=', orgId)
+    .where('users.status', '=', 'active')
+    .where('roles.code', '=', 'owner')
+    .executeTakeFirstOrThrow();
+  if (Number(owners.n) === 0) throw new AppError('invalid_state', '至少要保留一个启用状态的店长账号');
+}
+
+export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+  const before = await getUser(trx, null, actor.orgId, id);
+  if (input.roleIds) {
+    await assertRoles(trx, actor.orgId, input.roleIds);
+    await assertMayGrantRoles(trx, actor, input.roleIds);
+  }
+  assertMayGrantAllShops(actor, input.allShops);
+  if (input.shopIds) await assertShops(trx, actor, input.shopIds);
+  if (id === actor.userId && input.status === 'disabled') throw new AppError('invalid_state', '不能停用自己的账号');
+  const patch: Partial<UsersTable> = { updated_at: Date.now() };
+  if (input.displayName !== undefined) patch.display_name = input.displayName;
+  if (input.phone !== undefined) patch.phone = input.phone;
+  if (input.email !== undefined) patch.email = input.email;
+  if (input.status !== undefined) patch.status = input.status;
+  if (input.allShops !== undefined) patch.all_shops = input.allShops ? 1 : 0;
+  await trx.updateTable('users').set(patch).where('id', '=', id).execute();
+  const allShops = input.allShops ?? before.allShops;
+  await setRolesAndShops(
+    trx,
+    id,
+    input.roleIds ? [...new Set(input.roleIds)] : undefined,
+    allShops ? [] : input.shopIds ? [...new Set(input.shopIds)] : undefined,
+  );
+  if (input.status === 'disabled') await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+  await assertOwnerRemains(trx, actor.orgId);
+  const after = await getUser(trx, null, actor.orgId, id);
+  await audit.record(trx, actor, 'user.update', { entityType: 'user', entityId: id, before: auditView(before), after: auditView(after) });
+  return getUser(trx, actor, actor.orgId, id);
+}
+
+export async function resetPassword(trx: Transaction<DB>, actor: Actor, id: string, newPassword: string): Promise<void> {
+  await getUser(trx, null, actor.orgId, id);
+  const now = Date.now();
+  await trx
+    .updateTable('users')
+    .set({ password_hash: await hashPassword(newPassword), password_changed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+  await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+  const user = await trx.selectFrom('users').select('username').where('id', '=', id).executeTakeFirstOrThrow();
+  await trx.deleteFrom('login_throttle').where('key', '=', `user:${user.username.toLowerCase()}`).execute();
+  await audit.record(trx, actor, 'user.reset_password', { entityType: 'user', entityId: id });
+}
+
+export async function findByUsername(db: Kysely<DB>, username: string): Promise<UsersTable | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}

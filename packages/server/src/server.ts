@@ -1,0 +1,41 @@
+import type { Config } from './config.js';
+import { openDatabase } from './db/dialect.js';
+import { bootstrap } from './bootstrap.js';
+import { buildApp } from './http/app.js';
+
+/** Start the console: migrate, seed, listen. Returns a function that stops it cleanly. */
+export async function startServer(cfg: Config): Promise<{ url: string; close: () => Promise<void> }> {
+  const database = openDatabase(cfg.databaseUrl);
+  const boot = await bootstrap(database, { adminPassword: cfg.adminPassword });
+  if (boot.createdAdmin) {
+    const { username, password, generated } = boot.createdAdmin;
+    const line = '='.repeat(64);
+    if (generated) {
+      process.stdout.write(
+        `\n${line}\n  已创建店长账号 / Owner account created\n  用户名 username: ${username}\n  密码 password:   ${password}\n  此密码只显示这一次，请登录后在“个人设置”中修改。\n  Shown only once: change it after logging in.\n${line}\n\n`,
+      );
+    } else {
+      process.stdout.write(`已创建店长账号 ${username}，密码取自 YUNYING_ADMIN_PASSWORD。\n`);
+    }
+  }
+  const app = await buildApp({
+    database,
+    config: cfg,
+    logger: {
+      level: cfg.logLevel,
+      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+    },
+  });
+  await app.listen({ port: cfg.port, host: cfg.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : cfg.port;
+  const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
+  process.stdout.write(`运营台已启动 / Yunying is running: ${url}  (数据库 ${database.dialect})\n`);
+  return {
+    url,
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+}

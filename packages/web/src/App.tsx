@@ -1,0 +1,123 @@
+import { useEffect, type ReactNode } from 'react';
+import { App as AntdApp, ConfigProvider } from 'antd';
+import zhCNLocale from 'antd/locale/zh_CN';
+import enUSLocale from 'antd/locale/en_US';
+import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
+import { isApiError, setUnauthorizedHandler } from './api/client';
+import { ProtectedLayout } from './components/AppLayout';
+import { NotFoundResult, RequirePermission } from './components/Guards';
+import { LoginPage } from './features/auth/LoginPage';
+import { HomePage } from './features/home/HomePage';
+import { AccountPage } from './features/account/AccountPage';
+import { UsersPage } from './features/users/UsersPage';
+import { RolesPage } from './features/roles/RolesPage';
+import { ShopsPage } from './features/shops/ShopsPage';
+import { TokensPage } from './features/tokens/TokensPage';
+import { AuditPage } from './features/audit/AuditPage';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // Retry only what may be transient (network, 5xx); a 4xx answer will not change.
+      retry: (count, error) => count < 2 && (!isApiError(error) || error.status === 0 || error.status >= 500),
+      refetchOnWindowFocus: false,
+      staleTime: 15_000,
+    },
+    mutations: { retry: false },
+  },
+});
+
+/** When a non-auth call finds the session gone, drop cached data and go to the login page. */
+function UnauthorizedRedirect() {
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      qc.clear();
+      const next = window.location.pathname + window.location.search;
+      void navigate(next === '/' || next.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(next)}`, {
+        replace: true,
+      });
+    });
+    return () => setUnauthorizedHandler(null);
+  }, [navigate, qc]);
+  return null;
+}
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<ProtectedLayout />}>
+        <Route index element={<HomePage />} />
+        <Route path="account" element={<AccountPage />} />
+        <Route
+          path="settings/users"
+          element={
+            <RequirePermission permission="users.read">
+              <UsersPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="settings/roles"
+          element={
+            <RequirePermission permission="roles.read">
+              <RolesPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="settings/shops"
+          element={
+            <RequirePermission permission="shops.read">
+              <ShopsPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="settings/tokens"
+          element={
+            <RequirePermission permission="tokens.manage">
+              <TokensPage />
+            </RequirePermission>
+          }
+        />
+        <Route
+          path="settings/audit"
+          element={
+            <RequirePermission permission="audit.read">
+              <AuditPage />
+            </RequirePermission>
+          }
+        />
+        <Route path="*" element={<NotFoundResult />} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** antd follows the UI language: its own texts (pagination, pickers, empty states) switch with it. */
+function LocalizedAntd({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUSLocale : zhCNLocale}>
+      <AntdApp>{children}</AntdApp>
+    </ConfigProvider>
+  );
+}
+
+export function AppRoot() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <LocalizedAntd>
+        <BrowserRouter>
+          <UnauthorizedRedirect />
+          <AppRoutes />
+        </BrowserRouter>
+      </LocalizedAntd>
+    </QueryClientProvider>
+  );
+}

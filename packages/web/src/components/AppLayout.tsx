@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import { Layout, Menu, Space, Typography, theme, type MenuProps } from 'antd';
+import { AppstoreOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Outlet, useLocation } from 'react-router';
+import { isApiError } from '../api/client';
+import { useMe } from '../features/auth/api';
+import { AuthProvider, useAuth } from './AuthContext';
+import { ShopProvider } from './ShopContext';
+import { ShopSwitcher } from './ShopSwitcher';
+import { LangSwitch } from './LangSwitch';
+import { UserMenu } from './UserMenu';
+import { Loading, QueryError } from './QueryState';
+import { SETTINGS_PAGES } from './navigation';
+
+const { Header, Sider, Content } = Layout;
+
+/** The authenticated part of the app: loads /auth/me, sends anonymous visitors to /login. */
+export function ProtectedLayout() {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isPending) return <Loading />;
+  if (me.isError) {
+    if (isApiError(me.error) && me.error.status === 401) {
+      const next = location.pathname + location.search;
+      const to = next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`;
+      return <Navigate to={to} replace />;
+    }
+    return <QueryError error={me.error} onRetry={() => void me.refetch()} />;
+  }
+  return (
+    <AuthProvider me={me.data}>
+      <ShopProvider shops={me.data.shops}>
+        <AppLayout />
+      </ShopProvider>
+    </AuthProvider>
+  );
+}
+
+function SideMenu() {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const location = useLocation();
+  const settings = SETTINGS_PAGES.filter((p) => can(p.permission));
+  const items: MenuProps['items'] = [
+    {
+      key: '/',
+      icon: <AppstoreOutlined />,
+      label: <Link to="/">{t('nav.home')}</Link>,
+      'data-testid': 'menu-home',
+    },
+  ];
+  if (settings.length > 0) {
+    items.push({
+      type: 'group',
+      key: 'settings',
+      label: <span data-testid="menu-settings">{t('nav.settings')}</span>,
+      children: settings.map((p) => ({
+        key: p.path,
+        icon: p.icon,
+        label: <Link to={p.path}>{t(`nav.${p.key}`)}</Link>,
+        'data-testid': `menu-${p.key}`,
+      })),
+    });
+  }
+  const selected = SETTINGS_PAGES.find((p) => location.pathname.startsWith(p.path))?.path ?? location.pathname;
+  return <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 0 }} />;
+}
+
+function AppLayout() {
+  const { t } = useTranslation();
+  const [collapsed, setCollapsed] = useState(false);
+  const { token } = theme.useToken();
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Sider
+        width={216}
+        theme="light"
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        breakpoint="lg"
+        style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}
+      >
+        <Link
+          to="/"
+          style={{
+            display: 'flex',
+            alignItems: 'center',
+            gap: 8,
+            height: 56,
+            paddingInline: collapsed ? 0 : 24,
+            justifyContent: collapsed ? 'center' : 'flex-start',
+          }}
+          data-testid="app-brand"
+        >
+          <span
+            style={{
+              width: 28,
+              height: 28,
+              borderRadius: 6,
+              background: token.colorPrimary,
+              color: '#fff',
+              display: 'inline-flex',
+              alignItems: 'center',
+              justifyContent: 'center',
+              fontWeight: 600,
+              flex: 'none',
+            }}
+          >
+            Y
+          </span>
+          {collapsed ? null : (
+            <Typography.Text strong style={{ fontSize: 16 }}>
+              {t('app.name')}
+            </Typography.Text>
+          )}
+        </Link>
+        <SideMenu />
+      </Sider>
+      <Layout>
+        <Header
+          style={{
+            background: token.colorBgContainer,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            paddingInline: 24,
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'flex-end',
+            height: 56,
+          }}
+        >
+          <Space size="middle">
+            <ShopSwitcher />
+            <LangSwitch />
+            <UserMenu />
+          </Space>
+        </Header>
+        <Content style={{ padding: 24, minWidth: 0 }}>
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

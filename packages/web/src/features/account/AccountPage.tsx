@@ -1,0 +1,109 @@
+import { App, Button, Card, Col, Descriptions, Form, Input, Row, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { PASSWORD_MIN_LENGTH } from '@yunying/core';
+import { useAuth } from '../../components/AuthContext';
+import { useLabels } from '../../components/labels';
+import { PageContainer } from '../../components/PageContainer';
+import { useApiError } from '../../components/useApiError';
+import { useChangePassword } from '../auth/api';
+
+interface PasswordForm {
+  currentPassword: string;
+  newPassword: string;
+  confirmPassword: string;
+}
+
+export function AccountPage() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { me } = useAuth();
+  const { message } = App.useApp();
+  const onError = useApiError();
+  const change = useChangePassword();
+  const [form] = Form.useForm<PasswordForm>();
+  const { user, shops } = me;
+
+  const onFinish = (v: PasswordForm) => {
+    change.mutate(
+      { currentPassword: v.currentPassword, newPassword: v.newPassword },
+      {
+        onSuccess: () => {
+          void message.success(t('account.passwordChanged'));
+          form.resetFields();
+        },
+        onError: (e) => onError(e, form),
+      },
+    );
+  };
+
+  return (
+    <PageContainer title={t('nav.account')} bare>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={12}>
+          <Card title={t('account.profile')} data-testid="account-profile">
+            <Descriptions column={1} size="small">
+              <Descriptions.Item label={t('account.username')}>{user.username}</Descriptions.Item>
+              <Descriptions.Item label={t('account.displayName')}>{user.displayName}</Descriptions.Item>
+              <Descriptions.Item label={t('account.roles')}>
+                {user.roles.length === 0
+                  ? t('common.none')
+                  : user.roles.map((r) => (
+                      <Tag key={r.id} color="blue">
+                        {labels.role(r)}
+                      </Tag>
+                    ))}
+              </Descriptions.Item>
+              <Descriptions.Item label={t('account.shops')}>
+                {user.allShops
+                  ? t('common.allShops')
+                  : shops.length === 0
+                    ? t('common.none')
+                    : shops.map((s) => <Tag key={s.id}>{s.name}</Tag>)}
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={t('account.changePassword')}>
+            <Form<PasswordForm> form={form} layout="vertical" onFinish={onFinish} style={{ maxWidth: 420 }}>
+              <Form.Item
+                name="currentPassword"
+                label={t('account.currentPassword')}
+                rules={[{ required: true, message: t('common.required') }]}
+              >
+                <Input.Password name="currentPassword" autoComplete="current-password" />
+              </Form.Item>
+              <Form.Item
+                name="newPassword"
+                label={t('account.newPassword')}
+                extra={t('account.passwordHint', { min: PASSWORD_MIN_LENGTH })}
+                rules={[{ required: true, message: t('common.required') }]}
+              >
+                <Input.Password name="newPassword" autoComplete="new-password" />
+              </Form.Item>
+              <Form.Item
+                name="confirmPassword"
+                label={t('account.confirmPassword')}
+                dependencies={['newPassword']}
+                rules={[
+                  { required: true, message: t('common.required') },
+                  ({ getFieldValue }) => ({
+                    validator: (_, value) =>
+                      !value || getFieldValue('newPassword') === value
+                        ? Promise.resolve()
+                        : Promise.reject(new Error(t('account.passwordMismatch'))),
+                  }),
+                ]}
+              >
+                <Input.Password name="confirmPassword" autoComplete="new-password" />
+              </Form.Item>
+              <Button type="primary" htmlType="submit" loading={change.isPending} data-testid="password-submit">
+                {t('account.submit')}
+              </Button>
+            </Form>
+          </Card>
+        </Col>
+      </Row>
+    </PageContainer>
+  );
+}

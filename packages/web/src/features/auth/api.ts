@@ -1,0 +1,47 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MeResponse } from '@yunying/core';
+import { api, setCsrfToken } from '../../api/client';
+
+export const meKey = ['auth', 'me'] as const;
+
+export async function fetchMe(): Promise<MeResponse> {
+  const me = await api.get<MeResponse>('/auth/me');
+  setCsrfToken(me.csrfToken);
+  return me;
+}
+
+export function useMe() {
+  return useQuery({ queryKey: meKey, queryFn: fetchMe, retry: false, staleTime: 60_000 });
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { username: string; password: string }) => api.post<MeResponse>('/auth/login', body),
+    onSuccess: (me) => {
+      setCsrfToken(me.csrfToken);
+      qc.clear();
+      qc.setQueryData(meKey, me);
+    },
+  });
+}
+
+export function useLogout() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<void>('/auth/logout'),
+    onSettled: () => {
+      setCsrfToken(null);
+      qc.clear();
+    },
+  });
+}
+
+export function useChangePassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/auth/password', body),
+    // The server may rotate the session (and its CSRF token) on a password change.
+    onSuccess: () => qc.invalidateQueries({ queryKey: meKey }),
+  });
+}
