@@ -51,9 +51,7 @@ export function allocate(total: Fen, weights: readonly number[]): Fen[] {
   const exact = weights.map((w) => (abs * w) / sum);
   const floors = exact.map((x) => Math.floor(x));
   let rest = abs - floors.reduce((s, x) => s + x, 0);
-  const order = exact
-    .map((x, i) => ({ i, frac: x - Math.floor(x) }))
-    .sort((a, b) => b.frac - a.frac || a.i - b.i);
+  const order = exact.map((x, i) => ({ i, frac: x - Math.floor(x) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
   for (const { i } of order) {
     if (rest <= 0) break;
     floors[i]! += 1;
@@ -78,7 +76,10 @@ export function formatFen(fen: Fen, opts: { symbol?: boolean } = {}): string {
  * through floating point. Returns null when the text is not a plain amount.
  */
 export function parseYuan(text: string): Fen | null {
-  const t = text.trim().replace(/^[¥￥]/, '').replace(/,/g, '');
+  const t = text
+    .trim()
+    .replace(/^[¥￥]/, '')
+    .replace(/,/g, '');
   const m = /^(-)?(\d+)(?:\.(\d{1,2}))?$/.exec(t);
   if (!m) return null;
   const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));

@@ -119,9 +119,7 @@ export const PERMISSION_GROUPS = [
 
 export type Permission = (typeof PERMISSION_GROUPS)[number]['permissions'][number]['code'];
 
-export const ALL_PERMISSIONS: readonly Permission[] = PERMISSION_GROUPS.flatMap((g) =>
-  g.permissions.map((p) => p.code),
-) as Permission[];
+export const ALL_PERMISSIONS: readonly Permission[] = PERMISSION_GROUPS.flatMap((g) => g.permissions.map((p) => p.code)) as Permission[];
 
 const PERMISSION_SET = new Set<string>(ALL_PERMISSIONS);
 export function isPermission(code: string): code is Permission {

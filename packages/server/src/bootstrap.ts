@@ -39,7 +39,12 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
     if (!anyUser) {
       const generated = !opts.adminPassword;
       const password = opts.adminPassword ?? randomPassword();
-      const owner = await trx.selectFrom('roles').select('id').where('org_id', '=', orgId).where('code', '=', 'owner').executeTakeFirstOrThrow();
+      const owner = await trx
+        .selectFrom('roles')
+        .select('id')
+        .where('org_id', '=', orgId)
+        .where('code', '=', 'owner')
+        .executeTakeFirstOrThrow();
       const now = Date.now();
       const id = newId('user');
       await trx

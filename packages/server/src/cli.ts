@@ -106,7 +106,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'restore': {
-      const { values, positionals } = parseArgs({ args: [sub ?? '', ...rest].filter(Boolean), options: { force: { type: 'boolean' } }, allowPositionals: true });
+      const { values, positionals } = parseArgs({
+        args: [sub ?? '', ...rest].filter(Boolean),
+        options: { force: { type: 'boolean' } },
+        allowPositionals: true,
+      });
       const file = need(positionals[0], '<文件>');
       const s = await restore(loadConfig().databaseUrl, file, { force: values.force ?? false });
       process.stdout.write(`恢复完成（${s.format}）：\n${formatCounts(s.tables)}\n`);
@@ -181,8 +185,15 @@ async function userCommand(sub: string | undefined, args: string[]): Promise<num
 
 async function shopCommand(sub: string | undefined, args: string[]): Promise<number> {
   if (sub === 'create') {
-    const { values } = parseArgs({ args, options: { name: { type: 'string' }, channel: { type: 'string' }, timezone: { type: 'string' } } });
-    const input = validate(CreateShopBody, { name: values.name ?? '', channel: values.channel, timezone: values.timezone ?? 'Asia/Shanghai' });
+    const { values } = parseArgs({
+      args,
+      options: { name: { type: 'string' }, channel: { type: 'string' }, timezone: { type: 'string' } },
+    });
+    const input = validate(CreateShopBody, {
+      name: values.name ?? '',
+      channel: values.channel,
+      timezone: values.timezone ?? 'Asia/Shanghai',
+    });
     return withDb(async (database, orgId) => {
       const shop = await database.db.transaction().execute((trx) => shops.createShop(trx, systemActor(orgId, 'cli'), input));
       process.stdout.write(`${shop.id}\n`);

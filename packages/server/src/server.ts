@@ -23,7 +23,9 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     config: cfg,
     logger: {
       level: cfg.logLevel,
-      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+      ...(process.stdout.isTTY
+        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+        : {}),
     },
   });
   await app.listen({ port: cfg.port, host: cfg.host });

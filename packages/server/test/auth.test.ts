@@ -22,7 +22,11 @@ describeEachDialect('authentication', (dialect) => {
   });
 
   it('never stores the password in plain text', async () => {
-    const row = await ctx.tdb.database.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    const row = await ctx.tdb.database.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).not.toContain(ADMIN_PASSWORD);
     expect(row.password_hash).toMatch(/^scrypt\$/);
   });

@@ -97,7 +97,14 @@ export function useTestApp(dialect: DialectName): TestContext {
         if (!r) throw new Error(`no role ${code}`);
         return r.id;
       });
-      const res = await admin.post('/api/v1/users', { username, displayName: username, password: 'Passw0rd!', roleIds, allShops: true, ...extra });
+      const res = await admin.post('/api/v1/users', {
+        username,
+        displayName: username,
+        password: 'Passw0rd!',
+        roleIds,
+        allShops: true,
+        ...extra,
+      });
       if (res.statusCode !== 201) throw new Error(`create user failed: ${res.body}`);
       const client = new Client(ctx.app);
       await client.login(username, 'Passw0rd!');

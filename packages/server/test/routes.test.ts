@@ -18,14 +18,20 @@ describeEachDialect('route guard', (dialect) => {
       }
       expect(r.permission, key).not.toBe('public');
       const url = r.url.replace(/:(\w+)/g, 'x_$1');
-      const res = await ctx.app.inject({ method: r.method as 'GET', url, payload: r.method === 'GET' || r.method === 'DELETE' ? undefined : {} });
+      const res = await ctx.app.inject({
+        method: r.method as 'GET',
+        url,
+        payload: r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+      });
       expect(res.statusCode, key).toBe(401);
       expect(res.json().code, key).toBe('unauthenticated');
     }
   });
 
   it('only the listed routes are public', () => {
-    const publicRoutes = ctx.app.routeTable.filter((r) => r.permission === 'public' && r.url.startsWith('/api/v1')).map((r) => `${r.method} ${r.url}`);
+    const publicRoutes = ctx.app.routeTable
+      .filter((r) => r.permission === 'public' && r.url.startsWith('/api/v1'))
+      .map((r) => `${r.method} ${r.url}`);
     expect(publicRoutes).toEqual(['POST /api/v1/auth/login']);
   });
 
@@ -36,7 +42,9 @@ describeEachDialect('route guard', (dialect) => {
     const list = await client.get('/api/v1/users');
     expect(list.statusCode).toBe(403);
     expect(list.json().detail).toContain('没有权限');
-    expect((await client.post('/api/v1/users', { username: 'x1', displayName: 'x', password: 'Passw0rd1', roleIds: ['r'] })).statusCode).toBe(403);
+    expect(
+      (await client.post('/api/v1/users', { username: 'x1', displayName: 'x', password: 'Passw0rd1', roleIds: ['r'] })).statusCode,
+    ).toBe(403);
     expect((await client.get('/api/v1/roles')).statusCode).toBe(403);
     expect((await client.get('/api/v1/audit')).statusCode).toBe(403);
   });
@@ -72,7 +80,10 @@ describeEachDialect('route guard', (dialect) => {
     expect(bad.json().detail).toContain('JSON');
     const invalid = await admin.post('/api/v1/shops', { name: '', channel: 'amazon' });
     expect(invalid.statusCode).toBe(400);
-    const paths = invalid.json().errors.map((e: { path: string }) => e.path).sort();
+    const paths = invalid
+      .json()
+      .errors.map((e: { path: string }) => e.path)
+      .sort();
     expect(paths).toEqual(['channel', 'name']);
     expect(invalid.json().detail).toMatch(/渠道必须是/);
   });

@@ -41,7 +41,10 @@ export async function backup(database: Database, file: string, opts: { format?: 
 async function countRows(db: Kysely<DB>): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of TABLE_ORDER) {
-    const r = await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await db
+      .selectFrom(t)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     out[t] = Number(r.n);
   }
   return out;
@@ -57,7 +60,14 @@ async function logicalExport(database: Database, file: string): Promise<BackupSu
   const tables: Record<string, number> = {};
   // One transaction so the export is a consistent snapshot.
   await database.db.transaction().execute(async (trx) => {
-    await write({ format: FORMAT, version: 1, dialect: database.dialect, migrations: MIGRATION_NAMES, createdAt: Date.now(), tables: TABLE_ORDER });
+    await write({
+      format: FORMAT,
+      version: 1,
+      dialect: database.dialect,
+      migrations: MIGRATION_NAMES,
+      createdAt: Date.now(),
+      tables: TABLE_ORDER,
+    });
     for (const t of TABLE_ORDER) {
       let n = 0;
       for (let offset = 0; ; offset += BATCH) {
@@ -107,7 +117,8 @@ export async function restore(url: string, file: string, opts: { force?: boolean
 
 async function restoreSqliteFile(targetFile: string, file: string, opts: { force?: boolean }): Promise<BackupSummary> {
   if (fs.existsSync(targetFile) && fs.statSync(targetFile).size > 0) {
-    if (!opts.force) throw new Error(`目标数据库文件已存在：${targetFile}。恢复会覆盖它：确认无误后加 --force，或先停止服务并换一个 DATABASE_URL`);
+    if (!opts.force)
+      throw new Error(`目标数据库文件已存在：${targetFile}。恢复会覆盖它：确认无误后加 --force，或先停止服务并换一个 DATABASE_URL`);
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(targetFile + suffix, { force: true });
   }
   const src = new SQLite(file, { readonly: true });
@@ -153,7 +164,11 @@ async function logicalImport(url: string, file: string, opts: { force?: boolean 
       let batch: Record<string, unknown>[] = [];
       let current: string | null = null;
       const flush = async () => {
-        if (current && batch.length) await trx.insertInto(current as keyof DB).values(batch as never).execute();
+        if (current && batch.length)
+          await trx
+            .insertInto(current as keyof DB)
+            .values(batch as never)
+            .execute();
         batch = [];
       };
       let lineNo = 1;

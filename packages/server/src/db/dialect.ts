@@ -102,5 +102,8 @@ export function isSqliteFile(file: string): boolean {
 /** Names of the application tables present in the database (migration bookkeeping excluded). */
 export async function listTables(database: Database): Promise<string[]> {
   const tables = await database.db.introspection.getTables();
-  return tables.map((t) => t.name).filter((n) => !n.startsWith('kysely_')).sort();
+  return tables
+    .map((t) => t.name)
+    .filter((n) => !n.startsWith('kysely_'))
+    .sort();
 }

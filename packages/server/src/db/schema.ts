@@ -114,16 +114,6 @@ export interface MetaTable {
   value: string;
 }
 
-/** A table used only by the dialect round-trip test. */
-export interface TypeProbeTable {
-  id: string;
-  amount_fen: number;
-  at: number;
-  flag: number;
-  label: string;
-  doc: string | null;
-}
-
 export interface DB {
   orgs: OrgsTable;
   shops: ShopsTable;
@@ -137,7 +127,6 @@ export interface DB {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   meta: MetaTable;
-  type_probe: TypeProbeTable;
 }
 
 /**
@@ -157,5 +146,4 @@ export const TABLE_ORDER = [
   'api_tokens',
   'login_throttle',
   'audit_log',
-  'type_probe',
 ] as const satisfies readonly (keyof DB)[];

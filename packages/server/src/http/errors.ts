@@ -2,7 +2,12 @@ import { AppError, ERROR_STATUS, ERROR_TITLES, type ErrorCode, type FieldError, 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-function problem(code: ErrorCode, detail: string, req: FastifyRequest, extra: { errors?: FieldError[]; details?: Record<string, unknown> } = {}): Problem {
+function problem(
+  code: ErrorCode,
+  detail: string,
+  req: FastifyRequest,
+  extra: { errors?: FieldError[]; details?: Record<string, unknown> } = {},
+): Problem {
   return {
     type: `https://yunying.dev/problems/${code}`,
     title: ERROR_TITLES[code],

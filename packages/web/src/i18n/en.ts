@@ -150,6 +150,7 @@ export const en: Resources = {
     editTitle: 'Edit role',
     name: 'Role name',
     description: 'Description',
+    kind: 'Type',
     builtin: 'Built-in',
     custom: 'Custom',
     userCount: 'Users',

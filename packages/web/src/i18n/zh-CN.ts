@@ -148,6 +148,7 @@ export const zhCN = {
     editTitle: '编辑角色',
     name: '角色名称',
     description: '说明',
+    kind: '类型',
     builtin: '内置',
     custom: '自定义',
     userCount: '用户数',

@@ -137,21 +137,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('audit_org_at_idx').on('audit_log').columns(['org_id', 'at']).execute();
   await db.schema.createIndex('audit_entity_idx').on('audit_log').columns(['entity_type', 'entity_id']).execute();
-
-  await db.schema
-    .createTable('type_probe')
-    .addColumn('id', 'varchar(40)', (c) => c.primaryKey())
-    .addColumn('amount_fen', 'bigint', (c) => c.notNull())
-    .addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('flag', 'integer', (c) => c.notNull())
-    .addColumn('label', 'varchar(200)', (c) => c.notNull())
-    .addColumn('doc', 'text')
-    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'type_probe',
     'audit_log',
     'login_throttle',
     'api_tokens',

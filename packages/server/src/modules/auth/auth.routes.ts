@@ -22,11 +22,15 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     },
   );
 
-  app.post('/auth/logout', { schema: { tags: ['auth'], summary: '退出登录' }, config: { permission: 'authenticated' } }, async (req, reply) => {
-    await auth.logout(app.db, req.actor!);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.code(204).send();
-  });
+  app.post(
+    '/auth/logout',
+    { schema: { tags: ['auth'], summary: '退出登录' }, config: { permission: 'authenticated' } },
+    async (req, reply) => {
+      await auth.logout(app.db, req.actor!);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户' }, config: { permission: 'authenticated' } }, (req) =>
     auth.me(app.db, req.actor!, req.csrfToken ?? ''),

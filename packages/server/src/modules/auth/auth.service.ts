@@ -128,7 +128,11 @@ export async function resolveSession(db: Kysely<DB>, cfg: Config, token: string,
   const actor = await loadActor(db, s.user_id, info);
   if (!actor) return null;
   if (now - s.last_seen_at > 5 * 60 * 1000) {
-    await db.updateTable('sessions').set({ last_seen_at: now, expires_at: now + cfg.sessionTtlMs }).where('id', '=', id).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: now, expires_at: now + cfg.sessionTtlMs })
+      .where('id', '=', id)
+      .execute();
   }
   return { actor: { ...actor, sessionId: id }, csrfToken: s.csrf_token };
 }
@@ -176,11 +180,7 @@ export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promi
   return { user, shops: visible, csrfToken };
 }
 
-export async function changePassword(
-  db: Kysely<DB>,
-  actor: Actor,
-  input: { currentPassword: string; newPassword: string },
-): Promise<void> {
+export async function changePassword(db: Kysely<DB>, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<void> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     throw new AppError('validation_failed', '当前密码不正确', {}, [{ path: 'currentPassword', message: '当前密码不正确' }]);
@@ -191,7 +191,11 @@ export async function changePassword(
   const hash = await hashPassword(input.newPassword);
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('users').set({ password_hash: hash, password_changed_at: now, updated_at: now }).where('id', '=', actor.userId).execute();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: hash, password_changed_at: now, updated_at: now })
+      .where('id', '=', actor.userId)
+      .execute();
     // Other sessions of this user end; the current one stays.
     let del = trx.deleteFrom('sessions').where('user_id', '=', actor.userId);
     if (actor.sessionId) del = del.where('id', '!=', actor.sessionId);
@@ -199,4 +203,3 @@ export async function changePassword(
     await audit.record(trx, actor, 'user.password_change', { entityType: 'user', entityId: actor.userId });
   });
 }
-

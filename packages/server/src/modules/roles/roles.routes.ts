@@ -22,7 +22,10 @@ export async function rolesRoutes(app: AppInstance): Promise<void> {
 
   app.patch(
     '/roles/:id',
-    { schema: { tags: ['roles'], summary: '修改角色与权限', params: IdParams, body: UpdateRoleBody }, config: { permission: 'roles.write' } },
+    {
+      schema: { tags: ['roles'], summary: '修改角色与权限', params: IdParams, body: UpdateRoleBody },
+      config: { permission: 'roles.write' },
+    },
     (req) => app.db.transaction().execute((trx) => roles.updateRole(trx, req.actor!, req.params.id, req.body)),
   );
 

@@ -6,7 +6,13 @@ import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 
 export async function listRoles(db: Kysely<DB>, orgId: string): Promise<Role[]> {
-  const rows = await db.selectFrom('roles').selectAll().where('org_id', '=', orgId).orderBy('builtin', 'desc').orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .orderBy('builtin', 'desc')
+    .orderBy('created_at')
+    .execute();
   return hydrate(db, rows);
 }
 
@@ -68,13 +74,26 @@ export async function createRole(
   try {
     await trx
       .insertInto('roles')
-      .values({ id, org_id: actor.orgId, code: null, name: input.name, description: input.description, builtin: 0, created_at: now, updated_at: now })
+      .values({
+        id,
+        org_id: actor.orgId,
+        code: null,
+        name: input.name,
+        description: input.description,
+        builtin: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken(input.name);
     throw err;
   }
-  if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ role_id: id, permission }))).execute();
+  if (permissions.length)
+    await trx
+      .insertInto('role_permissions')
+      .values(permissions.map((permission) => ({ role_id: id, permission })))
+      .execute();
   const role = await getRole(trx, actor.orgId, id);
   await audit.record(trx, actor, 'role.create', { entityType: 'role', entityId: id, after: auditView(role) });
   return role;
@@ -92,7 +111,9 @@ export async function updateRole(
 ): Promise<Role> {
   const before = await getRole(trx, actor.orgId, id);
   if (before.code === 'owner' && input.permissions && ALL_PERMISSIONS.some((p) => !input.permissions!.includes(p))) {
-    throw new AppError('invalid_state', '店长角色始终拥有全部权限，不能修改其权限', {}, [{ path: 'permissions', message: '店长角色的权限不可修改' }]);
+    throw new AppError('invalid_state', '店长角色始终拥有全部权限，不能修改其权限', {}, [
+      { path: 'permissions', message: '店长角色的权限不可修改' },
+    ]);
   }
   if (input.permissions) {
     // Granting needs the permission; so does taking it away (no editing of powers you lack).
@@ -114,7 +135,11 @@ export async function updateRole(
   if (input.permissions) {
     const permissions = [...new Set(input.permissions)];
     await trx.deleteFrom('role_permissions').where('role_id', '=', id).execute();
-    if (permissions.length) await trx.insertInto('role_permissions').values(permissions.map((permission) => ({ role_id: id, permission }))).execute();
+    if (permissions.length)
+      await trx
+        .insertInto('role_permissions')
+        .values(permissions.map((permission) => ({ role_id: id, permission })))
+        .execute();
   }
   const after = await getRole(trx, actor.orgId, id);
   await audit.record(trx, actor, 'role.update', { entityType: 'role', entityId: id, before: auditView(before), after: auditView(after) });
@@ -137,13 +162,31 @@ export async function seedRoles(trx: Transaction<DB>, orgId: string): Promise<vo
   for (const seed of SEED_ROLES) {
     let row = await trx.selectFrom('roles').selectAll().where('org_id', '=', orgId).where('code', '=', seed.code).executeTakeFirst();
     if (!row) {
-      row = { id: newId('role'), org_id: orgId, code: seed.code, name: seed.zh, description: seed.description, builtin: 1, created_at: now, updated_at: now };
+      row = {
+        id: newId('role'),
+        org_id: orgId,
+        code: seed.code,
+        name: seed.zh,
+        description: seed.description,
+        builtin: 1,
+        created_at: now,
+        updated_at: now,
+      };
       await trx.insertInto('roles').values(row).execute();
-      await trx.insertInto('role_permissions').values(seed.permissions.map((permission) => ({ role_id: row!.id, permission }))).execute();
+      await trx
+        .insertInto('role_permissions')
+        .values(seed.permissions.map((permission) => ({ role_id: row!.id, permission })))
+        .execute();
     } else if (seed.code === 'owner') {
-      const have = new Set((await trx.selectFrom('role_permissions').select('permission').where('role_id', '=', row.id).execute()).map((p) => p.permission));
+      const have = new Set(
+        (await trx.selectFrom('role_permissions').select('permission').where('role_id', '=', row.id).execute()).map((p) => p.permission),
+      );
       const missing = ALL_PERMISSIONS.filter((p) => !have.has(p));
-      if (missing.length) await trx.insertInto('role_permissions').values(missing.map((permission) => ({ role_id: row!.id, permission }))).execute();
+      if (missing.length)
+        await trx
+          .insertInto('role_permissions')
+          .values(missing.map((permission) => ({ role_id: row!.id, permission })))
+          .execute();
     }
   }
 }

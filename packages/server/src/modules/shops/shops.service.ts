@@ -29,7 +29,8 @@ export async function listVisible(db: Kysely<DB>, actor: Actor): Promise<Shop[]>
 
 export async function getVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<ShopsTable> {
   const row = await db.selectFrom('shops').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!row || (actor.shopIds && !actor.shopIds.includes(id))) throw new AppError('not_found', `店铺 ${id} 不存在或无权访问`, { shopId: id });
+  if (!row || (actor.shopIds && !actor.shopIds.includes(id)))
+    throw new AppError('not_found', `店铺 ${id} 不存在或无权访问`, { shopId: id });
   return row;
 }
 

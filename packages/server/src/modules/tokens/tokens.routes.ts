@@ -12,7 +12,10 @@ export async function tokensRoutes(app: AppInstance): Promise<void> {
 
   app.post(
     '/tokens',
-    { schema: { tags: ['tokens'], summary: '新建 API 令牌（密钥只显示一次）', body: CreateTokenBody }, config: { permission: 'tokens.manage' } },
+    {
+      schema: { tags: ['tokens'], summary: '新建 API 令牌（密钥只显示一次）', body: CreateTokenBody },
+      config: { permission: 'tokens.manage' },
+    },
     async (req, reply) => reply.code(201).send(await app.db.transaction().execute((trx) => tokens.createToken(trx, req.actor!, req.body))),
   );
 

@@ -54,7 +54,11 @@ export async function createToken(
   };
   await trx.insertInto('api_tokens').values(row).execute();
   const token = toInfo(row);
-  await audit.record(trx, actor, 'token.create', { entityType: 'api_token', entityId: row.id, after: { name: token.name, scopes, expiresAt: token.expiresAt } });
+  await audit.record(trx, actor, 'token.create', {
+    entityType: 'api_token',
+    entityId: row.id,
+    after: { name: token.name, scopes, expiresAt: token.expiresAt },
+  });
   return { token, secret };
 }
 

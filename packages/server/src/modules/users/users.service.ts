@@ -48,7 +48,12 @@ async function rolesOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, R
 async function shopsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
   if (userIds.length === 0) return map;
-  const rows = await db.selectFrom('user_shops').select(['user_id', 'shop_id']).where('user_id', 'in', userIds).orderBy('shop_id').execute();
+  const rows = await db
+    .selectFrom('user_shops')
+    .select(['user_id', 'shop_id'])
+    .where('user_id', 'in', userIds)
+    .orderBy('shop_id')
+    .execute();
   for (const r of rows) map.set(r.user_id, [...(map.get(r.user_id) ?? []), r.shop_id]);
   return map;
 }
@@ -108,7 +113,9 @@ async function assertRoles(trx: Kysely<DB>, orgId: string, roleIds: string[]): P
   const found = await trx.selectFrom('roles').select('id').where('org_id', '=', orgId).where('id', 'in', unique).execute();
   if (found.length !== unique.length) {
     const missing = unique.filter((id) => !found.some((f) => f.id === id));
-    throw new AppError('validation_failed', `角色不存在：${missing.join(', ')}`, { missing }, [{ path: 'roleIds', message: '包含不存在的角色' }]);
+    throw new AppError('validation_failed', `角色不存在：${missing.join(', ')}`, { missing }, [
+      { path: 'roleIds', message: '包含不存在的角色' },
+    ]);
   }
 }
 
@@ -183,11 +190,19 @@ export async function createUser(trx: Transaction<DB>, actor: Actor, input: Crea
 async function setRolesAndShops(trx: Kysely<DB>, userId: string, roleIds?: string[], shopIds?: string[]): Promise<void> {
   if (roleIds) {
     await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
-    if (roleIds.length) await trx.insertInto('user_roles').values(roleIds.map((role_id) => ({ user_id: userId, role_id }))).execute();
+    if (roleIds.length)
+      await trx
+        .insertInto('user_roles')
+        .values(roleIds.map((role_id) => ({ user_id: userId, role_id })))
+        .execute();
   }
   if (shopIds) {
     await trx.deleteFrom('user_shops').where('user_id', '=', userId).execute();
-    if (shopIds.length) await trx.insertInto('user_shops').values(shopIds.map((shop_id) => ({ user_id: userId, shop_id }))).execute();
+    if (shopIds.length)
+      await trx
+        .insertInto('user_shops')
+        .values(shopIds.map((shop_id) => ({ user_id: userId, shop_id })))
+        .execute();
   }
 }
 
