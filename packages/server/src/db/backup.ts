@@ -12,7 +12,7 @@ import SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { isSqliteFile, listTables, openDatabase, parseDatabaseUrl, sqliteBackup, type Database } from './dialect.js';
 import { MIGRATION_NAMES, migrateToLatest } from './migrate.js';
-import { TABLE_ORDER, type DB } from './schema.js';
+import { TABLE_KEYS, TABLE_ORDER, type DB } from './schema.js';
 
 const FORMAT = 'yunying-backup';
 const BATCH = 2000;
@@ -71,7 +71,9 @@ async function logicalExport(database: Database, file: string): Promise<BackupSu
     for (const t of TABLE_ORDER) {
       let n = 0;
       for (let offset = 0; ; offset += BATCH) {
-        const rows = await trx.selectFrom(t).selectAll().orderBy(orderColumn(t)).limit(BATCH).offset(offset).execute();
+        let q = trx.selectFrom(t).selectAll();
+        for (const k of TABLE_KEYS[t] ?? ['id']) q = q.orderBy(k as any);
+        const rows = await q.limit(BATCH).offset(offset).execute();
         for (const r of rows) await write({ t, r });
         n += rows.length;
         if (rows.length < BATCH) break;
@@ -81,21 +83,6 @@ async function logicalExport(database: Database, file: string): Promise<BackupSu
   });
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return { format: 'jsonl', tables };
-}
-
-function orderColumn(t: (typeof TABLE_ORDER)[number]): any {
-  switch (t) {
-    case 'meta':
-    case 'login_throttle':
-      return 'key';
-    case 'role_permissions':
-      return 'role_id';
-    case 'user_roles':
-    case 'user_shops':
-      return 'user_id';
-    default:
-      return 'id';
-  }
 }
 
 async function assertKnownTables(database: Database): Promise<void> {

@@ -1,10 +1,18 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './dialect.js';
 import * as m0001 from './migrations/20261122_0001_foundation.js';
+import * as m0002 from './migrations/20261122_0002_jobs_notifications.js';
+import * as m0003 from './migrations/20261122_0003_catalog.js';
+import * as m0004 from './migrations/20261122_0004_inventory.js';
+import * as m0005 from './migrations/20261122_0005_orders.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
   '20261122_0001_foundation': m0001,
+  '20261122_0002_jobs_notifications': m0002,
+  '20261122_0003_catalog': m0003,
+  '20261122_0004_inventory': m0004,
+  '20261122_0005_orders': m0005,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -114,6 +114,375 @@ export interface MetaTable {
   value: string;
 }
 
+// ---- jobs & notifications ----
+export interface JobsTable {
+  id: string;
+  org_id: string;
+  shop_id: string | null;
+  type: string;
+  status: string;
+  progress: number;
+  processed: number;
+  total: number | null;
+  payload: string;
+  result: string | null;
+  error: string | null;
+  created_by: string | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+export interface NotificationsTable {
+  id: string;
+  org_id: string;
+  shop_id: string | null;
+  type: string;
+  level: string;
+  title: string;
+  body: string;
+  permission: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  dedupe_key: string | null;
+  resolved_at: number | null;
+  created_at: number;
+}
+export interface NotificationReadsTable {
+  notification_id: string;
+  user_id: string;
+  read_at: number;
+}
+
+// ---- catalogue ----
+export interface CategoriesTable {
+  id: string;
+  org_id: string;
+  parent_id: string | null;
+  name: string;
+  sort: number;
+  created_at: number;
+}
+export interface BrandsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  created_at: number;
+}
+export interface ProductsTable {
+  id: string;
+  org_id: string;
+  code: string | null;
+  title: string;
+  selling_points: string;
+  description: string;
+  category_id: string | null;
+  brand_id: string | null;
+  tags: string;
+  spec_dims: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface SkusTable {
+  id: string;
+  org_id: string;
+  product_id: string;
+  code: string;
+  barcode: string | null;
+  spec: string;
+  spec_text: string;
+  price_fen: number;
+  cost_fen: number;
+  weight_g: number;
+  status: string;
+  low_stock: number | null;
+  over_stock: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface ListingsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  product_id: string;
+  sku_id: string | null;
+  channel_item_id: string;
+  channel_sku_id: string;
+  title: string | null;
+  created_at: number;
+}
+export interface ProductImagesTable {
+  id: string;
+  org_id: string;
+  product_id: string;
+  file: string;
+  mime: string;
+  size: number;
+  sort: number;
+  created_at: number;
+}
+export interface BannedWordsTable {
+  id: string;
+  org_id: string;
+  word: string;
+  risk: string;
+  note: string;
+  enabled: number;
+  created_at: number;
+}
+export interface BannedWordExemptionsTable {
+  id: string;
+  word_id: string;
+  phrase: string;
+  product_id: string | null;
+  created_at: number;
+}
+
+// ---- inventory & purchasing ----
+export interface WarehousesTable {
+  id: string;
+  org_id: string;
+  code: string;
+  name: string;
+  address: string;
+  is_default: number;
+  status: string;
+  created_at: number;
+}
+export interface StockTable {
+  sku_id: string;
+  warehouse_id: string;
+  org_id: string;
+  on_hand: number;
+  reserved: number;
+  available: number;
+  defective: number;
+  updated_at: number;
+}
+export interface StockMovementsTable {
+  id: string;
+  org_id: string;
+  sku_id: string;
+  warehouse_id: string;
+  type: string;
+  d_on_hand: number;
+  d_reserved: number;
+  d_available: number;
+  d_defective: number;
+  ref_type: string | null;
+  ref_id: string | null;
+  note: string;
+  actor_id: string | null;
+  actor_name: string;
+  at: number;
+}
+export interface StocktakesTable {
+  id: string;
+  org_id: string;
+  code: string;
+  warehouse_id: string;
+  status: string;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+  applied_at: number | null;
+}
+export interface StocktakeLinesTable {
+  stocktake_id: string;
+  sku_id: string;
+  expected: number;
+  counted: number | null;
+}
+export interface TransfersTable {
+  id: string;
+  org_id: string;
+  code: string;
+  from_warehouse_id: string;
+  to_warehouse_id: string;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+}
+export interface TransferLinesTable {
+  transfer_id: string;
+  sku_id: string;
+  qty: number;
+}
+export interface SuppliersTable {
+  id: string;
+  org_id: string;
+  name: string;
+  contact: string;
+  phone: string;
+  address: string;
+  note: string;
+  created_at: number;
+}
+export interface PurchaseOrdersTable {
+  id: string;
+  org_id: string;
+  code: string;
+  supplier_id: string;
+  warehouse_id: string;
+  status: string;
+  expected_at: number | null;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface PurchaseOrderLinesTable {
+  id: string;
+  po_id: string;
+  sku_id: string;
+  qty: number;
+  received_qty: number;
+  unit_cost_fen: number;
+}
+
+// ---- orders, imports, after-sales ----
+export interface OrdersTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  channel: string;
+  order_no: string;
+  source: string;
+  status: string;
+  stock_mode: string;
+  warehouse_id: string | null;
+  buyer_nick: string;
+  receiver_name: string;
+  receiver_phone: string;
+  receiver_address: string;
+  buyer_note: string;
+  seller_memo: string;
+  goods_fen: number;
+  discount_fen: number;
+  shipping_fen: number;
+  paid_fen: number;
+  refund_fen: number;
+  item_count: number;
+  is_presale: number;
+  urgent: number;
+  logistics_exception: number;
+  carrier: string | null;
+  tracking_no: string | null;
+  ordered_at: number;
+  paid_at: number | null;
+  shipped_at: number | null;
+  delivered_at: number | null;
+  completed_at: number | null;
+  cancelled_at: number | null;
+  order_day: string;
+  paid_day: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface OrderLinesTable {
+  id: string;
+  order_id: string;
+  line_no: number;
+  sku_id: string | null;
+  title: string;
+  spec_text: string;
+  merchant_code: string;
+  channel_item_id: string;
+  qty: number;
+  unit_price_fen: number;
+  discount_fen: number;
+  paid_fen: number;
+  refund_fen: number;
+  refunded_qty: number;
+  unit_cost_fen: number;
+}
+export interface OrderEventsTable {
+  id: string;
+  order_id: string;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string;
+  actor_name: string;
+  at: number;
+}
+export interface SavedViewsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  page: string;
+  name: string;
+  query: string;
+  created_at: number;
+}
+export interface IdempotencyKeysTable {
+  key: string;
+  status: number;
+  response: string;
+  created_at: number;
+}
+export interface ImportPresetsTable {
+  id: string;
+  org_id: string;
+  kind: string;
+  name: string;
+  mapping: string;
+  created_at: number;
+}
+export interface ImportErrorsTable {
+  job_id: string;
+  seq: number;
+  file: string;
+  row_no: number;
+  column_name: string;
+  value: string;
+  reason: string;
+}
+export interface AftersaleReasonsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  responsibility: string;
+  sort: number;
+  enabled: number;
+}
+export interface AftersalesTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  order_id: string;
+  code: string;
+  type: string;
+  status: string;
+  reason_id: string | null;
+  responsibility: string;
+  refund_fen: number;
+  note: string;
+  sla_due_at: number;
+  resolved_at: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface AftersaleLinesTable {
+  aftersale_id: string;
+  order_line_id: string;
+  qty: number;
+  good_qty: number;
+  defective_qty: number;
+}
+export interface AftersaleEventsTable {
+  id: string;
+  aftersale_id: string;
+  from_status: string | null;
+  to_status: string | null;
+  note: string;
+  actor_name: string;
+  at: number;
+}
+
 export interface DB {
   orgs: OrgsTable;
   shops: ShopsTable;
@@ -127,6 +496,38 @@ export interface DB {
   login_throttle: LoginThrottleTable;
   audit_log: AuditLogTable;
   meta: MetaTable;
+  jobs: JobsTable;
+  notifications: NotificationsTable;
+  notification_reads: NotificationReadsTable;
+  categories: CategoriesTable;
+  brands: BrandsTable;
+  products: ProductsTable;
+  skus: SkusTable;
+  listings: ListingsTable;
+  product_images: ProductImagesTable;
+  banned_words: BannedWordsTable;
+  banned_word_exemptions: BannedWordExemptionsTable;
+  warehouses: WarehousesTable;
+  stock: StockTable;
+  stock_movements: StockMovementsTable;
+  stocktakes: StocktakesTable;
+  stocktake_lines: StocktakeLinesTable;
+  transfers: TransfersTable;
+  transfer_lines: TransferLinesTable;
+  suppliers: SuppliersTable;
+  purchase_orders: PurchaseOrdersTable;
+  purchase_order_lines: PurchaseOrderLinesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_events: OrderEventsTable;
+  saved_views: SavedViewsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  import_presets: ImportPresetsTable;
+  import_errors: ImportErrorsTable;
+  aftersale_reasons: AftersaleReasonsTable;
+  aftersales: AftersalesTable;
+  aftersale_lines: AftersaleLinesTable;
+  aftersale_events: AftersaleEventsTable;
 }
 
 /**
@@ -146,4 +547,52 @@ export const TABLE_ORDER = [
   'api_tokens',
   'login_throttle',
   'audit_log',
+  'jobs',
+  'notifications',
+  'notification_reads',
+  'categories',
+  'brands',
+  'products',
+  'skus',
+  'listings',
+  'product_images',
+  'banned_words',
+  'banned_word_exemptions',
+  'warehouses',
+  'stock',
+  'stock_movements',
+  'stocktakes',
+  'stocktake_lines',
+  'transfers',
+  'transfer_lines',
+  'suppliers',
+  'purchase_orders',
+  'purchase_order_lines',
+  'orders',
+  'order_lines',
+  'order_events',
+  'saved_views',
+  'idempotency_keys',
+  'import_presets',
+  'import_errors',
+  'aftersale_reasons',
+  'aftersales',
+  'aftersale_lines',
+  'aftersale_events',
 ] as const satisfies readonly (keyof DB)[];
+
+/** The key columns of each table that has no single `id` column (backup orders rows by them). */
+export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
+  meta: ['key'],
+  login_throttle: ['key'],
+  role_permissions: ['role_id', 'permission'],
+  user_roles: ['user_id', 'role_id'],
+  user_shops: ['user_id', 'shop_id'],
+  notification_reads: ['notification_id', 'user_id'],
+  stock: ['sku_id', 'warehouse_id'],
+  stocktake_lines: ['stocktake_id', 'sku_id'],
+  transfer_lines: ['transfer_id', 'sku_id'],
+  idempotency_keys: ['key'],
+  import_errors: ['job_id', 'seq'],
+  aftersale_lines: ['aftersale_id', 'order_line_id'],
+};
