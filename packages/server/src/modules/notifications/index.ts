@@ -1,0 +1,2 @@
+export { raise, resolve, list, markRead } from './notifications.service.js';
+export type { RaiseInput, NotificationDto, NotificationLevel } from './notifications.service.js';

@@ -1,0 +1,161 @@
+import { newId } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB, NotificationsTable } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+
+export type NotificationLevel = 'info' | 'warning' | 'error';
+
+export interface RaiseInput {
+  orgId: string;
+  shopId?: string | null;
+  type: string;
+  level: NotificationLevel;
+  title: string;
+  body: string;
+  /** Only users with this permission see it (null: everyone in the organisation). */
+  permission?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+  /** An unresolved notification with the same key is not raised again. */
+  dedupeKey?: string | null;
+}
+
+/** Raise an alert unless the same one is already open. Returns the notification id (new or existing). */
+export async function raise(trx: Transaction<DB> | Kysely<DB>, input: RaiseInput): Promise<string> {
+  if (input.dedupeKey) {
+    const open = await trx
+      .selectFrom('notifications')
+      .select('id')
+      .where('org_id', '=', input.orgId)
+      .where('dedupe_key', '=', input.dedupeKey)
+      .where('resolved_at', 'is', null)
+      .executeTakeFirst();
+    if (open) return open.id;
+  }
+  const id = newId('notification');
+  await trx
+    .insertInto('notifications')
+    .values({
+      id,
+      org_id: input.orgId,
+      shop_id: input.shopId ?? null,
+      type: input.type,
+      level: input.level,
+      title: input.title,
+      body: input.body,
+      permission: input.permission ?? null,
+      entity_type: input.entityType ?? null,
+      entity_id: input.entityId ?? null,
+      dedupe_key: input.dedupeKey ?? null,
+      resolved_at: null,
+      created_at: Date.now(),
+    })
+    .execute();
+  return id;
+}
+
+/** Close the open alert with this key (the condition went away). */
+export async function resolve(trx: Transaction<DB> | Kysely<DB>, orgId: string, dedupeKey: string): Promise<void> {
+  await trx
+    .updateTable('notifications')
+    .set({ resolved_at: Date.now() })
+    .where('org_id', '=', orgId)
+    .where('dedupe_key', '=', dedupeKey)
+    .where('resolved_at', 'is', null)
+    .execute();
+}
+
+export interface NotificationDto {
+  id: string;
+  shopId: string | null;
+  type: string;
+  level: NotificationLevel;
+  title: string;
+  body: string;
+  entityType: string | null;
+  entityId: string | null;
+  resolved: boolean;
+  read: boolean;
+  createdAt: number;
+}
+
+function visible(db: Kysely<DB>, actor: Actor) {
+  let q = db.selectFrom('notifications').where('notifications.org_id', '=', actor.orgId);
+  const perms = [...actor.permissions];
+  q = q.where((eb) =>
+    eb.or([eb('notifications.permission', 'is', null), ...(perms.length ? [eb('notifications.permission', 'in', perms)] : [])]),
+  );
+  if (actor.shopIds) {
+    const shops = actor.shopIds;
+    q = q.where((eb) =>
+      eb.or([eb('notifications.shop_id', 'is', null), ...(shops.length ? [eb('notifications.shop_id', 'in', shops)] : [])]),
+    );
+  }
+  return q;
+}
+
+export async function list(
+  db: Kysely<DB>,
+  actor: Actor,
+  f: { unreadOnly?: boolean | undefined; open?: boolean | undefined; page: number; pageSize: number },
+): Promise<{ items: NotificationDto[]; total: number; unread: number }> {
+  const base = visible(db, actor).leftJoin('notification_reads as r', (j) =>
+    j.onRef('r.notification_id', '=', 'notifications.id').on('r.user_id', '=', actor.userId),
+  );
+  let q = base;
+  if (f.unreadOnly) q = q.where('r.read_at', 'is', null);
+  if (f.open) q = q.where('notifications.resolved_at', 'is', null);
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { unread } = await base
+    .where('r.read_at', 'is', null)
+    .select((eb) => eb.fn.countAll<number>().as('unread'))
+    .executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll('notifications')
+    .select('r.read_at')
+    .orderBy('notifications.created_at', 'desc')
+    .orderBy('notifications.id', 'desc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return {
+    items: rows.map((r) => toDto(r, r.read_at)),
+    total: Number(total),
+    unread: Number(unread),
+  };
+}
+
+function toDto(r: NotificationsTable, readAt: number | null): NotificationDto {
+  return {
+    id: r.id,
+    shopId: r.shop_id,
+    type: r.type,
+    level: r.level as NotificationLevel,
+    title: r.title,
+    body: r.body,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    resolved: r.resolved_at !== null,
+    read: readAt !== null,
+    createdAt: r.created_at,
+  };
+}
+
+export async function markRead(db: Kysely<DB>, actor: Actor, ids: string[] | 'all'): Promise<void> {
+  const targets =
+    ids === 'all'
+      ? (await visible(db, actor).select('notifications.id').execute()).map((r) => r.id)
+      : (
+          await visible(db, actor)
+            .select('notifications.id')
+            .where('notifications.id', 'in', ids.length ? ids : [''])
+            .execute()
+        ).map((r) => r.id);
+  if (targets.length === 0) return;
+  const now = Date.now();
+  await db
+    .insertInto('notification_reads')
+    .values(targets.map((id) => ({ notification_id: id, user_id: actor.userId, read_at: now })))
+    .onConflict((oc) => oc.columns(['notification_id', 'user_id']).doNothing())
+    .execute();
+}
