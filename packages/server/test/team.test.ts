@@ -72,6 +72,10 @@ describeEachDialect('users, roles, shops and audit', (dialect) => {
     expect(seen.email).toBe('l***@example.com');
     const full = (await admin.get('/api/v1/users?q=pii')).json().items[0];
     expect(full.phone).toBe('13912345678');
+    const masked = await admin.patch(`/api/v1/users/${full.id}`, { email: 'l***@example.com' });
+    expect(masked.statusCode).toBe(400);
+    expect(masked.json().errors[0].path).toBe('email');
+    expect((await admin.get('/api/v1/users?q=pii')).json().items[0].email).toBe('lisi@example.com');
   });
 
   it('edits the permission matrix of a role, refuses to touch the owner role, deletes only unused custom roles', async () => {

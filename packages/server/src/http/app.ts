@@ -133,7 +133,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
     await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
   }
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/') || req.method !== 'GET') return apiNotFound(req, reply);
+    // API paths, non-GETs and missing build assets get a real 404, never the HTML page.
+    if (req.url.startsWith('/api/') || req.url.startsWith('/assets/') || req.method !== 'GET') return apiNotFound(req, reply);
     if (!hasWeb) {
       return reply
         .code(503)

@@ -70,7 +70,9 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
   return s ? `?${s}` : '';
 }
 
-function isProblem(x: unknown): x is { status?: number; code?: string; detail?: string; title?: string; errors?: unknown; requestId?: string } {
+function isProblem(
+  x: unknown,
+): x is { status?: number; code?: string; detail?: string; title?: string; errors?: unknown; requestId?: string } {
   return typeof x === 'object' && x !== null;
 }
 

@@ -282,7 +282,7 @@ export const en: Resources = {
       user: 'User',
       role: 'Role',
       shop: 'Shop',
-      token: 'API token',
+      api_token: 'API token',
       session: 'Session',
       auth: 'Sign-in',
     },

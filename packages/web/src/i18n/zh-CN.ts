@@ -280,7 +280,7 @@ export const zhCN = {
       user: '用户',
       role: '角色',
       shop: '店铺',
-      token: 'API 令牌',
+      api_token: 'API 令牌',
       session: '会话',
       auth: '登录',
     },

@@ -233,7 +233,20 @@ async function assertOwnerRemains(trx: Kysely<DB>, orgId: string): Promise<void>
   if (Number(owners.n) === 0) throw new AppError('invalid_state', '至少要保留一个启用状态的店长账号');
 }
 
+/** A masked value (138****1234, l***@x.com) sent back by a client would overwrite real data. */
+function assertNotMasked(input: UpdateUserInput): void {
+  for (const field of ['phone', 'email'] as const) {
+    const v = input[field];
+    if (typeof v === 'string' && v.includes('***')) {
+      throw new AppError('validation_failed', '不能保存打码后的联系方式，请输入完整的号码或邮箱，或不修改此项', {}, [
+        { path: field, message: '这是打码后的值，请输入完整内容' },
+      ]);
+    }
+  }
+}
+
 export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+  assertNotMasked(input);
   const before = await getUser(trx, null, actor.orgId, id);
   if (input.roleIds) {
     await assertRoles(trx, actor.orgId, input.roleIds);

@@ -54,13 +54,7 @@ export function LoginPage() {
           <Typography.Text type="secondary">{t('app.tagline')}</Typography.Text>
         </Flex>
         {login.isError ? (
-          <Alert
-            type="error"
-            showIcon
-            title={errorDetail(login.error)}
-            style={{ marginBottom: 16 }}
-            data-testid="login-error"
-          />
+          <Alert type="error" showIcon title={errorDetail(login.error)} style={{ marginBottom: 16 }} data-testid="login-error" />
         ) : null}
         <Form<LoginForm> form={form} layout="vertical" onFinish={onFinish} requiredMark={false} disabled={login.isPending}>
           <Form.Item

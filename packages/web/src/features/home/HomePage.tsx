@@ -50,7 +50,10 @@ export function HomePage() {
           </Descriptions>
         </Card>
 
-        <Card title={t('home.shops')} extra={user.allShops ? <Typography.Text type="secondary">{t('home.allShopsHint')}</Typography.Text> : null}>
+        <Card
+          title={t('home.shops')}
+          extra={user.allShops ? <Typography.Text type="secondary">{t('home.allShopsHint')}</Typography.Text> : null}
+        >
           {shops.length === 0 ? (
             <Empty description={t('home.noShops')} data-testid="home-no-shops">
               <Typography.Text type="secondary">{t('home.noShopsHint')}</Typography.Text>
@@ -87,15 +90,13 @@ export function HomePage() {
         </Card>
 
         <Card title={t('home.settings')}>
-          {links.length === 1 ? (
-            <Typography.Paragraph type="secondary">{t('home.noSettings')}</Typography.Paragraph>
-          ) : null}
+          {links.length === 1 ? <Typography.Paragraph type="secondary">{t('home.noSettings')}</Typography.Paragraph> : null}
           <List
             grid={{ gutter: 16, xs: 1, sm: 2, lg: 3 }}
             dataSource={links}
             renderItem={(l) => (
               <List.Item>
-                <Link to={l.path} data-testid={`home-link-${l.path.replace(/^\//, '').replace(/\//g, '-')}`}>
+                <Link to={l.path} style={{ display: 'block' }} data-testid={`home-link-${l.path.replace(/^\//, '').replace(/\//g, '-')}`}>
                   <Card size="small" hoverable>
                     <Card.Meta avatar={l.icon} title={l.title} description={l.description} />
                   </Card>

@@ -39,7 +39,8 @@ export function RolesPage() {
   const [drafts, setDrafts] = useState<Record<string, string[]>>({});
   const [formRole, setFormRole] = useState<Role | 'new' | null>(null);
 
-  const list = roles.data ?? [];
+  // The owner column comes first: it is the reference every other role is a subset of.
+  const list = [...(roles.data ?? [])].sort((a, b) => Number(b.code === OWNER_CODE) - Number(a.code === OWNER_CODE));
   const value = (r: Role) => drafts[r.id] ?? r.permissions;
   const isDirty = (r: Role) => drafts[r.id] !== undefined && !sameSet(drafts[r.id]!, r.permissions);
   const dirtyRoles = list.filter(isDirty);
@@ -198,13 +199,7 @@ export function RolesPage() {
           }
         >
           <Alert type="info" showIcon title={t('roles.matrixHint')} style={{ marginBottom: 12 }} />
-          <PermissionMatrix
-            roles={list}
-            value={value}
-            dirty={isDirty}
-            editable={canWrite && !save.isPending}
-            onChange={onMatrixChange}
-          />
+          <PermissionMatrix roles={list} value={value} dirty={isDirty} editable={canWrite && !save.isPending} onChange={onMatrixChange} />
         </Card>
       </Space>
     );
@@ -233,4 +228,3 @@ export function RolesPage() {
     </PageContainer>
   );
 }
-

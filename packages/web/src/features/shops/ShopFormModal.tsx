@@ -101,11 +101,7 @@ export function ShopFormModal({ open, shop, onClose }: { open: boolean; shop?: S
           <Input name="name" maxLength={60} />
         </Form.Item>
         <Form.Item name="channel" label={t('shops.channel')} rules={[{ required: true, message: t('shops.channelRequired') }]}>
-          <Select
-            disabled={!!shop}
-            options={CHANNELS.map((c) => ({ value: c, label: labels.channel(c) }))}
-            data-testid="shop-channel"
-          />
+          <Select disabled={!!shop} options={CHANNELS.map((c) => ({ value: c, label: labels.channel(c) }))} data-testid="shop-channel" />
         </Form.Item>
         <Form.Item name="timezone" label={t('shops.timezone')} rules={[{ required: true, message: t('common.required') }]}>
           <Select showSearch={{ optionFilterProp: 'label' }} options={zoneOptions} data-testid="shop-timezone" />

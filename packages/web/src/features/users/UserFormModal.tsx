@@ -93,7 +93,13 @@ export function UserFormModal({
     // Masked phone/email come back unchanged unless the editor typed a new value.
     if (blankToNull(v.phone) !== user.phone) body.phone = blankToNull(v.phone);
     if (blankToNull(v.email) !== user.email) body.email = blankToNull(v.email);
-    if (!sameSet(v.roleIds ?? [], user.roles.map((r) => r.id))) body.roleIds = v.roleIds ?? [];
+    if (
+      !sameSet(
+        v.roleIds ?? [],
+        user.roles.map((r) => r.id),
+      )
+    )
+      body.roleIds = v.roleIds ?? [];
     if (!!v.allShops !== user.allShops) body.allShops = !!v.allShops;
     if (!v.allShops && !sameSet(v.shopIds ?? [], user.shopIds)) body.shopIds = v.shopIds ?? [];
     if (Object.keys(body).length === 0) {

@@ -1,0 +1,235 @@
+import { useEffect } from 'react';
+import { Alert, Button, DatePicker, Empty, Form, Input, Select, Space, Table, Tooltip, Typography, type TableProps } from 'antd';
+import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { AuditEntry } from '@yunying/core';
+import { useAuth } from '../../components/AuthContext';
+import { formatDateTime } from '../../components/format';
+import { useLabels } from '../../components/labels';
+import { PageContainer } from '../../components/PageContainer';
+import { QueryError } from '../../components/QueryState';
+import { useShop } from '../../components/ShopContext';
+import { useShopIndex } from '../shops/api';
+import { KNOWN_AUDIT_ACTIONS, KNOWN_ENTITY_TYPES, useAudit } from './api';
+import { AuditDiff } from './AuditDiff';
+
+const DEFAULT_PAGE_SIZE = 20;
+const TEXT_FILTERS = ['action', 'actor', 'entityType', 'entityId'] as const;
+
+interface FilterForm {
+  action?: string;
+  actor?: string;
+  entityType?: string;
+  entityId?: string;
+  range?: [Dayjs | null, Dayjs | null] | null;
+}
+
+function positiveInt(v: string | null, fallback: number): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+function epoch(v: string | null): number | undefined {
+  if (v === null || v === '') return undefined;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const { me, can } = useAuth();
+  const { shop } = useShop();
+  const shopIndex = useShopIndex(me.shops, can('shops.read'));
+  const [params, setParams] = useSearchParams();
+  const [form] = Form.useForm<FilterForm>();
+
+  const filters = {
+    action: params.get('action') ?? undefined,
+    actor: params.get('actor') ?? undefined,
+    entityType: params.get('entityType') ?? undefined,
+    entityId: params.get('entityId') ?? undefined,
+    from: epoch(params.get('from')),
+    to: epoch(params.get('to')),
+  };
+  const page = positiveInt(params.get('page'), 1);
+  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
+
+  const query = Object.fromEntries(
+    Object.entries({ ...filters, shopId: shop?.id, page, pageSize }).filter(([, v]) => v !== undefined && v !== ''),
+  ) as { page: number; pageSize: number };
+  const audit = useAudit(query);
+
+  // Keep the form in step with the URL (back/forward, shared links).
+  const paramsKey = params.toString();
+  useEffect(() => {
+    const p = new URLSearchParams(paramsKey);
+    const from = epoch(p.get('from'));
+    const to = epoch(p.get('to'));
+    form.setFieldsValue({
+      action: p.get('action') ?? undefined,
+      actor: p.get('actor') ?? undefined,
+      entityType: p.get('entityType') ?? undefined,
+      entityId: p.get('entityId') ?? undefined,
+      range:
+        from !== undefined || to !== undefined ? [from !== undefined ? dayjs(from) : null, to !== undefined ? dayjs(to - 1) : null] : null,
+    });
+  }, [paramsKey, form]);
+
+  const applyFilters = (v: FilterForm) => {
+    const p = new URLSearchParams();
+    for (const k of TEXT_FILTERS) {
+      const value = v[k]?.trim();
+      if (value) p.set(k, value);
+    }
+    const [start, end] = v.range ?? [null, null];
+    if (start) p.set('from', String(start.startOf('day').valueOf()));
+    // The server's `to` is exclusive: the range ends where the day after the end date begins.
+    if (end) p.set('to', String(end.add(1, 'day').startOf('day').valueOf()));
+    if (pageSize !== DEFAULT_PAGE_SIZE) p.set('pageSize', String(pageSize));
+    setParams(p);
+  };
+
+  const resetFilters = () => {
+    form.resetFields();
+    setParams(new URLSearchParams());
+  };
+
+  const setPage = (nextPage: number, nextSize: number) => {
+    const p = new URLSearchParams(params);
+    const sizeChanged = nextSize !== pageSize;
+    if (sizeChanged || nextPage === 1) p.delete('page');
+    else p.set('page', String(nextPage));
+    if (nextSize === DEFAULT_PAGE_SIZE) p.delete('pageSize');
+    else p.set('pageSize', String(nextSize));
+    setParams(p);
+  };
+
+  const columns: TableProps<AuditEntry>['columns'] = [
+    { title: t('audit.time'), dataIndex: 'at', key: 'at', width: 170, render: (v: number) => formatDateTime(v) },
+    { title: t('audit.actor'), dataIndex: 'actorName', key: 'actor', width: 130 },
+    {
+      title: t('audit.action'),
+      dataIndex: 'action',
+      key: 'action',
+      width: 150,
+      render: (a: string) => {
+        const label = labels.auditAction(a);
+        return label === a ? (
+          <Typography.Text code>{a}</Typography.Text>
+        ) : (
+          <Tooltip title={a}>
+            <span>{label}</span>
+          </Tooltip>
+        );
+      },
+    },
+    {
+      title: t('audit.entity'),
+      key: 'entity',
+      render: (_, e) => (
+        <Space size={4} wrap>
+          <span>{labels.entityType(e.entityType)}</span>
+          {e.entityId ? (
+            <Typography.Text code copyable={{ text: e.entityId }} style={{ fontSize: 12 }}>
+              {e.entityId}
+            </Typography.Text>
+          ) : null}
+        </Space>
+      ),
+    },
+    {
+      title: t('audit.shop'),
+      dataIndex: 'shopId',
+      key: 'shop',
+      width: 140,
+      render: (id: string | null) => (id ? (shopIndex.get(id)?.name ?? id) : '—'),
+    },
+    { title: t('audit.ip'), dataIndex: 'ip', key: 'ip', width: 130, render: (ip: string | null) => ip ?? '—' },
+  ];
+
+  return (
+    <PageContainer title={t('audit.title')}>
+      <Form<FilterForm> form={form} layout="inline" onFinish={applyFilters} style={{ rowGap: 12, marginBottom: 16 }}>
+        <Form.Item name="action">
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('audit.actionPlaceholder')}
+            style={{ width: 180 }}
+            options={KNOWN_AUDIT_ACTIONS.map((a) => ({ value: a, label: labels.auditAction(a) }))}
+            data-testid="audit-filter-action"
+          />
+        </Form.Item>
+        <Form.Item name="actor">
+          <Input name="actor" allowClear placeholder={t('audit.actorPlaceholder')} style={{ width: 150 }} />
+        </Form.Item>
+        <Form.Item name="entityType">
+          <Select
+            allowClear
+            placeholder={t('audit.entityTypePlaceholder')}
+            style={{ width: 140 }}
+            options={KNOWN_ENTITY_TYPES.map((e) => ({ value: e, label: labels.entityType(e) }))}
+            data-testid="audit-filter-entity-type"
+          />
+        </Form.Item>
+        <Form.Item name="entityId">
+          <Input name="entityId" allowClear placeholder={t('audit.entityId')} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="range">
+          <DatePicker.RangePicker allowEmpty={[true, true]} data-testid="audit-filter-range" />
+        </Form.Item>
+        <Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="audit-search">
+              {t('common.search')}
+            </Button>
+            <Button onClick={resetFilters} data-testid="audit-reset">
+              {t('common.reset')}
+            </Button>
+            <Button icon={<ReloadOutlined />} onClick={() => void audit.refetch()} aria-label={t('common.refresh')} />
+          </Space>
+        </Form.Item>
+      </Form>
+      {shop ? <Alert type="info" showIcon title={t('audit.shopFilter', { name: shop.name })} style={{ marginBottom: 12 }} /> : null}
+      {audit.isError && !audit.data ? (
+        <QueryError error={audit.error} onRetry={() => void audit.refetch()} />
+      ) : (
+        <Table<AuditEntry>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={audit.data?.items ?? []}
+          loading={audit.isFetching}
+          scroll={{ x: 1000 }}
+          locale={{ emptyText: <Empty description={t('audit.empty')} /> }}
+          expandable={{
+            rowExpandable: (e) => e.before != null || e.after != null || !!e.requestId,
+            expandedRowRender: (e) => (
+              <div>
+                {e.before != null || e.after != null ? <AuditDiff before={e.before} after={e.after} /> : null}
+                {e.requestId ? (
+                  <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
+                    {t('audit.requestId')}: {e.requestId}
+                  </Typography.Paragraph>
+                ) : null}
+              </div>
+            ),
+          }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: audit.data?.total ?? 0,
+            showSizeChanger: true,
+            pageSizeOptions: [20, 50, 100, 200],
+            showTotal: (total) => t('common.total', { count: total }),
+            onChange: setPage,
+          }}
+          data-testid="audit-table"
+        />
+      )}
+    </PageContainer>
+  );
+}
