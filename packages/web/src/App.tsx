@@ -11,11 +11,7 @@ import { NotFoundResult, RequirePermission } from './components/Guards';
 import { LoginPage } from './features/auth/LoginPage';
 import { HomePage } from './features/home/HomePage';
 import { AccountPage } from './features/account/AccountPage';
-import { UsersPage } from './features/users/UsersPage';
-import { RolesPage } from './features/roles/RolesPage';
-import { ShopsPage } from './features/shops/ShopsPage';
-import { TokensPage } from './features/tokens/TokensPage';
-import { AuditPage } from './features/audit/AuditPage';
+import { MODULES } from './modules';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -53,46 +49,9 @@ function AppRoutes() {
       <Route element={<ProtectedLayout />}>
         <Route index element={<HomePage />} />
         <Route path="account" element={<AccountPage />} />
-        <Route
-          path="settings/users"
-          element={
-            <RequirePermission permission="users.read">
-              <UsersPage />
-            </RequirePermission>
-          }
-        />
-        <Route
-          path="settings/roles"
-          element={
-            <RequirePermission permission="roles.read">
-              <RolesPage />
-            </RequirePermission>
-          }
-        />
-        <Route
-          path="settings/shops"
-          element={
-            <RequirePermission permission="shops.read">
-              <ShopsPage />
-            </RequirePermission>
-          }
-        />
-        <Route
-          path="settings/tokens"
-          element={
-            <RequirePermission permission="tokens.manage">
-              <TokensPage />
-            </RequirePermission>
-          }
-        />
-        <Route
-          path="settings/audit"
-          element={
-            <RequirePermission permission="audit.read">
-              <AuditPage />
-            </RequirePermission>
-          }
-        />
+        {MODULES.flatMap((m) => m.routes).map((r) => (
+          <Route key={r.path} path={r.path} element={<RequirePermission permission={r.permission}>{r.element}</RequirePermission>} />
+        ))}
         <Route path="*" element={<NotFoundResult />} />
       </Route>
     </Routes>

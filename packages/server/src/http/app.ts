@@ -12,12 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { ping, type Database } from '../db/dialect.js';
-import { auditRoutes } from '../modules/audit/audit.routes.js';
-import { authRoutes } from '../modules/auth/auth.routes.js';
-import { rolesRoutes } from '../modules/roles/roles.routes.js';
-import { shopsRoutes } from '../modules/shops/shops.routes.js';
-import { tokensRoutes } from '../modules/tokens/tokens.routes.js';
-import { usersRoutes } from '../modules/users/users.routes.js';
+import { MODULE_ROUTES } from '../modules/routes.js';
 import { apiNotFound, errorHandler } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { installSecurity, type RouteRecord } from './security.js';
@@ -117,12 +112,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
   await app.register(
     async (api) => {
       const a = api as unknown as AppInstance;
-      await authRoutes(a);
-      await usersRoutes(a);
-      await rolesRoutes(a);
-      await shopsRoutes(a);
-      await tokensRoutes(a);
-      await auditRoutes(a);
+      for (const routes of MODULE_ROUTES) await routes(a);
     },
     { prefix: '/api/v1' },
   );

@@ -11,7 +11,7 @@ import { ShopSwitcher } from './ShopSwitcher';
 import { LangSwitch } from './LangSwitch';
 import { UserMenu } from './UserMenu';
 import { Loading, QueryError } from './QueryState';
-import { SETTINGS_PAGES } from './navigation';
+import { navGroups, type NavItem } from '../modules';
 
 const { Header, Sider, Content } = Layout;
 
@@ -41,7 +41,6 @@ function SideMenu() {
   const { t } = useTranslation();
   const { can } = useAuth();
   const location = useLocation();
-  const settings = SETTINGS_PAGES.filter((p) => can(p.permission));
   const items: MenuProps['items'] = [
     {
       key: '/',
@@ -50,20 +49,28 @@ function SideMenu() {
       'data-testid': 'menu-home',
     },
   ];
-  if (settings.length > 0) {
+  const allItems: NavItem[] = [];
+  for (const group of navGroups()) {
+    const visible = group.items.filter((p) => can(p.permission));
+    if (visible.length === 0) continue;
+    allItems.push(...visible);
     items.push({
       type: 'group',
-      key: 'settings',
-      label: <span data-testid="menu-settings">{t('nav.settings')}</span>,
-      children: settings.map((p) => ({
+      key: group.key,
+      label: <span data-testid={`menu-${group.key}`}>{t(group.labelKey)}</span>,
+      children: visible.map((p) => ({
         key: p.path,
         icon: p.icon,
-        label: <Link to={p.path}>{t(`nav.${p.key}`)}</Link>,
+        label: <Link to={p.path}>{t(p.labelKey)}</Link>,
         'data-testid': `menu-${p.key}`,
       })),
     });
   }
-  const selected = SETTINGS_PAGES.find((p) => location.pathname.startsWith(p.path))?.path ?? location.pathname;
+  // The longest matching path wins, so /orders/abc selects 订单列表 rather than nothing.
+  const selected =
+    allItems
+      .filter((p) => location.pathname === p.path || location.pathname.startsWith(`${p.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)[0]?.path ?? location.pathname;
   return <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 0 }} />;
 }
 

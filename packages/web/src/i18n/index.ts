@@ -4,6 +4,14 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { zhCN } from './zh-CN';
 import { en } from './en';
+import { MODULE_TEXTS } from '../modules/texts';
+
+/** Base text plus each feature module's own text (under its own top-level keys). */
+function withModules(base: Record<string, unknown>, lang: 'zh-CN' | 'en'): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const m of MODULE_TEXTS) Object.assign(out, m[lang]);
+  return out;
+}
 
 export type Lang = 'zh-CN' | 'en';
 
@@ -34,7 +42,7 @@ const initial = storedLang();
 applySideEffects(initial);
 
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: withModules(zhCN, 'zh-CN') }, en: { translation: withModules(en, 'en') } },
   lng: initial,
   fallbackLng: 'zh-CN',
   supportedLngs: ['zh-CN', 'en'],
