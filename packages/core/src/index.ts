@@ -6,3 +6,4 @@ export * from './mask.js';
 export * from './permissions.js';
 export * from './shops.js';
 export * from './api.js';
+export * from './orders.js';
