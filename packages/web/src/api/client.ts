@@ -90,7 +90,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const init: RequestInit = { method, credentials: 'include', headers };
   if (opts.signal) init.signal = opts.signal;
-  if (opts.body !== undefined) {
+  if (opts.body instanceof FormData) {
+    // multipart: the browser sets the content type with its boundary
+    init.body = opts.body;
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(opts.body);
   }
@@ -141,4 +144,11 @@ export const api = {
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body === undefined ? {} : { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string) => request<T>('DELETE', path),
+  /** Upload files (multipart/form-data) with the CSRF header; errors as for JSON calls. */
+  upload: <T>(path: string, form: FormData) => request<T>('POST', path, { body: form }),
 };
+
+/** A URL for a file the browser downloads itself (exports, error reports): same origin, cookie sent. */
+export function downloadUrl(path: string, query?: Record<string, QueryValue>): string {
+  return `${API_BASE}${path}${buildQuery(query)}`;
+}
