@@ -43,12 +43,15 @@ async function pgProblem() {
 
 const missing = [];
 const pgErr = await pgProblem();
-if (pgErr) missing.push(`PostgreSQL 不可用 (${PG_URL}): ${pgErr} — 启动：pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
+if (pgErr)
+  missing.push(`PostgreSQL 不可用 (${PG_URL}): ${pgErr} — 启动：pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
 if (!fs.existsSync(CHROMIUM)) missing.push(`找不到 Chromium (${CHROMIUM}) — 安装：apt-get install -y chromium`);
 if (missing.length) {
   banner([
     ...missing,
-    CI ? 'CI=true：缺少必需的测试环境，测试失败。' : '相关测试将被跳过（在 CI 中这会导致失败）。 Those tests will be SKIPPED here and FAIL under CI.',
+    CI
+      ? 'CI=true：缺少必需的测试环境，测试失败。'
+      : '相关测试将被跳过（在 CI 中这会导致失败）。 Those tests will be SKIPPED here and FAIL under CI.',
   ]);
   if (CI) {
     console.log('0 passed, 1 failed');
@@ -74,11 +77,18 @@ if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < srcTime) step('build con
 
 const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'yy-vitest-')), 'report.json');
 console.log('\n▶ tests: vitest run');
-const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], { cwd: root, stdio: 'inherit' });
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`], {
+  cwd: root,
+  stdio: 'inherit',
+});
 let summary = null;
 try {
   const j = JSON.parse(fs.readFileSync(report, 'utf8'));
-  summary = { passed: j.numPassedTests, failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0), skipped: j.numPendingTests + j.numTodoTests };
+  summary = {
+    passed: j.numPassedTests,
+    failed: j.numFailedTests + (j.numRuntimeErrorTestSuites ?? 0),
+    skipped: j.numPendingTests + j.numTodoTests,
+  };
 } catch {
   /* vitest crashed before writing its report */
 }

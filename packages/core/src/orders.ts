@@ -54,4 +54,277 @@ export function isValidOrder(status: OrderStatus): boolean {
 export const STOCK_MODES = ['none', 'reserved', 'shipped', 'released'] as const;
 export type StockMode = (typeof STOCK_MODES)[number];
 
-export const CARRIERS = ['顺丰速运', '中通快递', '圆通速递', '申通快递', '韵达快递', '极兔速递', '京东物流', '邮政EMS', '德邦快递', '其他'] as const;
+export const CARRIERS = [
+  '顺丰速运',
+  '中通快递',
+  '圆通速递',
+  '申通快递',
+  '韵达快递',
+  '极兔速递',
+  '京东物流',
+  '邮政EMS',
+  '德邦快递',
+  '其他',
+] as const;
+
+export type Carrier = (typeof CARRIERS)[number];
+
+/** Order status labels keyed by status for a language. */
+export function orderStatusLabel(s: string, lang: 'zh' | 'en' = 'zh'): string {
+  return isOrderStatus(s) ? ORDER_STATUS_LABELS[s][lang] : s;
+}
+
+/** Why a status change is refused, in words a user understands ('订单状态为「已发货」，不能取消'). */
+export const ORDER_ACTION_LABELS: Record<OrderStatus, string> = {
+  pending_payment: '改为待付款',
+  paid: '标记为已付款',
+  shipped: '发货',
+  delivered: '标记为已签收',
+  completed: '完成',
+  cancelled: '取消',
+  refunding: '发起退款',
+  refunded: '全额退款',
+};
+
+export function transitionRefusal(from: OrderStatus, to: OrderStatus): string {
+  return `订单状态为「${ORDER_STATUS_LABELS[from].zh}」，不能${ORDER_ACTION_LABELS[to]}`;
+}
+
+/** Flags of the exception queue (异常订单). */
+export const ORDER_FLAGS = ['urgent', 'logistics_exception', 'presale'] as const;
+export type OrderFlag = (typeof ORDER_FLAGS)[number];
+
+export const ORDER_EVENT_TYPES = ['status', 'note', 'flag', 'ship', 'import', 'refund', 'memo', 'aftersale'] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** Time fields the order list filters on. */
+export const ORDER_TIME_FIELDS = ['created', 'paid', 'shipped'] as const;
+export type OrderTimeField = (typeof ORDER_TIME_FIELDS)[number];
+
+export const ORDER_SORTS = ['orderedAt', 'paidAt', 'shippedAt', 'paidFen'] as const;
+export type OrderSort = (typeof ORDER_SORTS)[number];
+
+// ---- DTOs (server → console) ----
+
+export interface OrderSummary {
+  id: string;
+  shopId: string;
+  shopName: string;
+  channel: string;
+  orderNo: string;
+  source: string;
+  status: OrderStatus;
+  stockMode: StockMode;
+  buyerNick: string;
+  receiverName: string;
+  receiverPhone: string;
+  receiverAddress: string;
+  /** true when receiver fields are masked for this user (no customers.pii.read). */
+  masked: boolean;
+  goodsFen: number;
+  discountFen: number;
+  shippingFen: number;
+  paidFen: number;
+  refundFen: number;
+  itemCount: number;
+  isPresale: boolean;
+  urgent: boolean;
+  logisticsException: boolean;
+  carrier: string | null;
+  trackingNo: string | null;
+  sellerMemo: string;
+  buyerNote: string;
+  orderedAt: number;
+  paidAt: number | null;
+  shippedAt: number | null;
+  deliveredAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
+  /** First line's title, for the list. */
+  firstTitle: string;
+}
+
+export interface OrderLine {
+  id: string;
+  lineNo: number;
+  skuId: string | null;
+  title: string;
+  specText: string;
+  merchantCode: string;
+  qty: number;
+  unitPriceFen: number;
+  discountFen: number;
+  paidFen: number;
+  refundFen: number;
+  refundedQty: number;
+}
+
+export interface OrderEvent {
+  id: string;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string;
+  actorName: string;
+  at: number;
+}
+
+export interface OrderDetail extends OrderSummary {
+  warehouseId: string | null;
+  lines: OrderLine[];
+  events: OrderEvent[];
+  aftersales: AftersaleSummary[];
+  /** Statuses this order may move to next (from ORDER_TRANSITIONS). */
+  nextStatuses: OrderStatus[];
+}
+
+export interface OrderListResponse {
+  items: OrderSummary[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Counts per status under the same filters, status filter left out (for the tabs). */
+  counts: Partial<Record<OrderStatus | 'all', number>>;
+}
+
+export interface SavedView {
+  id: string;
+  page: string;
+  name: string;
+  query: string;
+  createdAt: number;
+}
+
+export interface SkuOption {
+  skuId: string;
+  code: string;
+  title: string;
+  specText: string;
+  priceFen: number;
+  available: number;
+}
+
+export interface BatchShipResult {
+  total: number;
+  shipped: number;
+  failed: number;
+  errors: { row: number; orderNo: string; message: string }[];
+}
+
+// ---- after-sales (售后) ----
+
+export const AFTERSALE_TYPES = ['refund_only', 'return_refund', 'exchange', 'resend', 'repair', 'complaint'] as const;
+export type AftersaleType = (typeof AFTERSALE_TYPES)[number];
+
+export const AFTERSALE_TYPE_LABELS: Record<AftersaleType, { zh: string; en: string }> = {
+  refund_only: { zh: '仅退款', en: 'Refund only' },
+  return_refund: { zh: '退货退款', en: 'Return & refund' },
+  exchange: { zh: '换货', en: 'Exchange' },
+  resend: { zh: '补发', en: 'Resend' },
+  repair: { zh: '维修', en: 'Repair' },
+  complaint: { zh: '投诉', en: 'Complaint' },
+};
+
+export const AFTERSALE_STATUSES = ['pending', 'processing', 'awaiting_return', 'received', 'completed', 'rejected', 'closed'] as const;
+export type AftersaleStatus = (typeof AFTERSALE_STATUSES)[number];
+
+export const AFTERSALE_STATUS_LABELS: Record<AftersaleStatus, { zh: string; en: string }> = {
+  pending: { zh: '待处理', en: 'Pending' },
+  processing: { zh: '处理中', en: 'Processing' },
+  awaiting_return: { zh: '待退货', en: 'Awaiting return' },
+  received: { zh: '已收货', en: 'Received' },
+  completed: { zh: '已完成', en: 'Completed' },
+  rejected: { zh: '已拒绝', en: 'Rejected' },
+  closed: { zh: '已关闭', en: 'Closed' },
+};
+
+export const AFTERSALE_TERMINAL: readonly AftersaleStatus[] = ['completed', 'rejected', 'closed'];
+
+export const RESPONSIBILITIES = ['product', 'logistics', 'service', 'buyer', 'other'] as const;
+export type Responsibility = (typeof RESPONSIBILITIES)[number];
+
+export const RESPONSIBILITY_LABELS: Record<Responsibility, { zh: string; en: string }> = {
+  product: { zh: '商品问题', en: 'Product' },
+  logistics: { zh: '物流问题', en: 'Logistics' },
+  service: { zh: '服务问题', en: 'Service' },
+  buyer: { zh: '买家原因', en: 'Buyer' },
+  other: { zh: '其他', en: 'Other' },
+};
+
+/** The starter list of after-sales reasons, seeded for an organisation on first use. */
+export const DEFAULT_AFTERSALE_REASONS: readonly { name: string; responsibility: Responsibility }[] = [
+  { name: '尺码不合适', responsibility: 'buyer' },
+  { name: '质量问题', responsibility: 'product' },
+  { name: '发错货', responsibility: 'service' },
+  { name: '物流破损', responsibility: 'logistics' },
+  { name: '七天无理由', responsibility: 'buyer' },
+  { name: '未按约定时间发货', responsibility: 'service' },
+  { name: '其他', responsibility: 'other' },
+];
+
+/** Types that involve a refund to the buyer. */
+export const REFUND_TYPES: readonly AftersaleType[] = ['refund_only', 'return_refund'];
+/** Types where the buyer sends goods back and the warehouse inspects them. */
+export const RETURN_TYPES: readonly AftersaleType[] = ['return_refund', 'exchange', 'repair'];
+
+export interface AftersaleReason {
+  id: string;
+  name: string;
+  responsibility: Responsibility;
+  sort: number;
+  enabled: boolean;
+}
+
+export interface AftersaleSummary {
+  id: string;
+  code: string;
+  shopId: string;
+  orderId: string;
+  orderNo: string;
+  type: AftersaleType;
+  status: AftersaleStatus;
+  reasonId: string | null;
+  reasonName: string | null;
+  responsibility: Responsibility;
+  refundFen: number;
+  note: string;
+  slaDueAt: number;
+  overdue: boolean;
+  resolvedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AftersaleLine {
+  orderLineId: string;
+  title: string;
+  specText: string;
+  merchantCode: string;
+  skuId: string | null;
+  qty: number;
+  goodQty: number;
+  defectiveQty: number;
+  linePaidFen: number;
+  lineQty: number;
+  lineRefundFen: number;
+}
+
+export interface AftersaleEvent {
+  id: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string;
+  actorName: string;
+  at: number;
+}
+
+export interface AftersaleDetail extends AftersaleSummary {
+  lines: AftersaleLine[];
+  events: AftersaleEvent[];
+  nextStatuses: AftersaleStatus[];
+  /** What may still be refunded on this case's lines. */
+  refundableFen: number;
+  canInspect: boolean;
+  canRefund: boolean;
+  order: { id: string; orderNo: string; status: OrderStatus; paidFen: number; refundFen: number; buyerNick: string };
+}

@@ -60,7 +60,7 @@ describe.skipIf(chromiumMissing)('console in a real browser', () => {
     await e.shot('05-audit');
   });
 
-  it("shows the new user only what the role allows: no settings menu, 403 on user management", async () => {
+  it('shows the new user only what the role allows: no settings menu, 403 on user management', async () => {
     const { page, baseUrl } = e;
     await page.getByTestId('user-menu').click();
     await page.getByTestId('menu-logout').click();
