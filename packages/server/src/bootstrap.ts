@@ -66,7 +66,7 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
         })
         .execute();
       await trx.insertInto('user_roles').values({ user_id: id, role_id: owner.id }).execute();
-      await audit.record(trx, systemActor(orgId), 'user.create', {
+      await audit.record(trx, systemActor(orgId, '系统'), 'user.create', {
         entityType: 'user',
         entityId: id,
         after: { username: 'admin', roles: ['店长/老板'], allShops: true, note: '首次启动自动创建' },

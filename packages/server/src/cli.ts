@@ -140,7 +140,7 @@ async function userCommand(sub: string | undefined, args: string[]): Promise<num
   });
   if (sub === 'create') {
     return withDb(async (database, orgId) => {
-      const actor = systemActor(orgId, 'cli');
+      const actor = systemActor(orgId, '命令行');
       const roleRefs = values.role ?? [];
       if (roleRefs.length === 0) throw new UsageError('缺少参数 --role（如 owner、operator、service，或角色名称）');
       const roleIds: string[] = [];
@@ -175,7 +175,7 @@ async function userCommand(sub: string | undefined, args: string[]): Promise<num
       if (!u) throw new UsageError(`找不到用户「${username}」`);
       const password = values.password ?? randomPassword();
       validate(PasswordSchema, password, () => '--password');
-      await database.db.transaction().execute((trx) => users.resetPassword(trx, systemActor(orgId, 'cli'), u.id, password));
+      await database.db.transaction().execute((trx) => users.resetPassword(trx, systemActor(orgId, '命令行'), u.id, password));
       process.stdout.write(`已重置 ${username} 的密码${values.password ? '' : `，新密码：${password}`}；该用户的登录锁定也已解除。\n`);
       return 0;
     });
@@ -195,14 +195,14 @@ async function shopCommand(sub: string | undefined, args: string[]): Promise<num
       timezone: values.timezone ?? 'Asia/Shanghai',
     });
     return withDb(async (database, orgId) => {
-      const shop = await database.db.transaction().execute((trx) => shops.createShop(trx, systemActor(orgId, 'cli'), input));
+      const shop = await database.db.transaction().execute((trx) => shops.createShop(trx, systemActor(orgId, '命令行'), input));
       process.stdout.write(`${shop.id}\n`);
       return 0;
     });
   }
   if (sub === 'list') {
     return withDb(async (database, orgId) => {
-      const list = await shops.listVisible(database.db, systemActor(orgId, 'cli'));
+      const list = await shops.listVisible(database.db, systemActor(orgId, '命令行'));
       if (list.length === 0) process.stdout.write('还没有店铺。用 yunying shop create --name <名称> --channel <渠道> 创建。\n');
       for (const s of list) process.stdout.write(`${s.id}\t${s.channel}\t${s.timezone}\t${s.status}\t${s.name}\n`);
       return 0;
