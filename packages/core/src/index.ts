@@ -7,3 +7,6 @@ export * from './permissions.js';
 export * from './shops.js';
 export * from './api.js';
 export * from './orders.js';
+export * from './inventory.js';
+export * from './catalog.js';
+export * from './import.js';

@@ -2,16 +2,30 @@
  * The `yunying` command line: start | migrate | user | shop | backup | restore.
  * Errors are printed in Chinese with what to do next; the exit code is non-zero on failure.
  */
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AppError, CHANNELS, CreateShopBody, PasswordSchema } from '@yunying/core';
+import {
+  ALL_PERMISSIONS,
+  AppError,
+  CHANNELS,
+  CreateShopBody,
+  IMPORT_FORMATS,
+  PasswordSchema,
+  isBusinessDay,
+  type ImportFormat,
+} from '@yunying/core';
 import { z } from 'zod';
 import { bootstrap } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { backup, restore } from './db/backup.js';
 import { openDatabase, type Database } from './db/dialect.js';
 import { migrateToLatest } from './db/migrate.js';
-import { systemActor } from './http/actor.js';
+import { systemActor, type Actor } from './http/actor.js';
 import { randomPassword } from './modules/auth/passwords.js';
+import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
+import { exportStockFile } from './modules/inventory/index.js';
+import { exportOrdersFile } from './modules/orders/index.js';
+import { importOrdersFile } from './modules/orders/import/index.js';
 import * as roles from './modules/roles/index.js';
 import * as shops from './modules/shops/index.js';
 import * as users from './modules/users/index.js';
@@ -27,6 +41,11 @@ const HELP = `运营台 Yunying 命令行
   user reset-password --username <u> [--password <p>]   （不给密码则随机生成并打印）
   shop create --name <名称> --channel <${CHANNELS.join('|')}> [--timezone Asia/Shanghai]
   shop list
+  import orders --shop <店铺> --format taobao|jd|pdd|douyin|generic <文件> [--items <宝贝报表>] [--mapping <方案名>] [--move-stock]
+  import products <文件.xlsx|.csv>
+  export orders --shop <店铺> [--from YYYY-MM-DD] [--to YYYY-MM-DD] <文件.csv|.xlsx>
+  export products <文件.csv|.xlsx>
+  export stock [--warehouse <仓库id>] <文件.csv|.xlsx>
   backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出
   restore <文件> [--force]               恢复到 DATABASE_URL 指向的数据库（已有数据需 --force）
 
@@ -93,6 +112,10 @@ async function main(argv: string[]): Promise<number> {
       return userCommand(sub, rest);
     case 'shop':
       return shopCommand(sub, rest);
+    case 'import':
+      return importCommand(sub, rest);
+    case 'export':
+      return exportCommand(sub, rest);
     case 'backup': {
       const file = need(sub, '<文件>');
       const database = openDatabase(loadConfig().databaseUrl);
@@ -119,6 +142,118 @@ async function main(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`未知命令：${cmd}`);
   }
+}
+
+/** The CLI acts as the organisation's owner: every permission, every shop. */
+function cliActor(orgId: string): Actor {
+  return { ...systemActor(orgId, '命令行'), permissions: new Set(ALL_PERMISSIONS) };
+}
+
+/** A one-line progress bar on a terminal; a line every 10% otherwise (logs, CI). */
+function progressBar(label: string): { update: (done: number, total: number) => void; end: () => void } {
+  const tty = process.stderr.isTTY;
+  let lastDecile = -1;
+  return {
+    update(done, total) {
+      const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+      if (tty) {
+        const width = 30;
+        const filled = Math.round((pct / 100) * width);
+        process.stderr.write(
+          `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${done}/${total}`,
+        );
+      } else if (Math.floor(pct / 10) > lastDecile) {
+        lastDecile = Math.floor(pct / 10);
+        process.stderr.write(`${label} ${pct}% (${done}/${total})\n`);
+      }
+    },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+async function importCommand(sub: string | undefined, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      shop: { type: 'string' },
+      format: { type: 'string' },
+      items: { type: 'string' },
+      mapping: { type: 'string' },
+      'move-stock': { type: 'boolean' },
+    },
+  });
+  const file = need(positionals[0], '<文件>');
+  if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`);
+  if (values.items && !fs.existsSync(values.items)) throw new UsageError(`找不到文件：${values.items}`);
+  if (sub === 'orders') {
+    const format = need(values.format, '--format');
+    if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format 必须是 ${IMPORT_FORMATS.join('|')} 之一`);
+    return withDb(async (database, orgId) => {
+      const bar = progressBar('导入订单');
+      const started = Date.now();
+      const summary = await importOrdersFile(database.db, cliActor(orgId), {
+        shopId: need(values.shop, '--shop'),
+        format: format as ImportFormat,
+        file,
+        itemsFile: values.items,
+        mappingPresetName: values.mapping,
+        moveStock: values['move-stock'] ?? false,
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.end();
+      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n`);
+      return 0;
+    });
+  }
+  if (sub === 'products') {
+    return withDb(async (database, orgId) => {
+      const r = await importProductsFile(database.db, cliActor(orgId), file);
+      process.stdout.write(`新建 ${r.created}，更新 ${r.updated}，错误 ${r.errors.length}\n`);
+      for (const e of r.errors.slice(0, 50)) process.stdout.write(`  第 ${e.row} 行 ${e.column}「${e.value}」：${e.reason}\n`);
+      if (r.errors.length > 50) process.stdout.write(`  …… 另有 ${r.errors.length - 50} 条错误\n`);
+      return r.errors.length ? 1 : 0;
+    });
+  }
+  throw new UsageError('用法：yunying import orders|products …');
+}
+
+async function exportCommand(sub: string | undefined, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { shop: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, warehouse: { type: 'string' } },
+  });
+  const file = need(positionals[0], '<文件.csv|.xlsx>');
+  if (!/\.(csv|xlsx)$/i.test(file)) throw new UsageError('导出文件名须以 .csv 或 .xlsx 结尾');
+  for (const [flag, v] of [
+    ['--from', values.from],
+    ['--to', values.to],
+  ] as const) {
+    if (v !== undefined && !isBusinessDay(v)) throw new UsageError(`${flag} 应为日期 YYYY-MM-DD，收到「${v}」`);
+  }
+  return withDb(async (database, orgId) => {
+    const actor = cliActor(orgId);
+    let rows: number;
+    if (sub === 'orders') {
+      const shop = await shops.findByIdOrName(database.db, orgId, need(values.shop, '--shop'));
+      ({ rows } = await exportOrdersFile(database.db, actor, file, {
+        shopId: shop.id,
+        ...(values.from ? { from: values.from } : {}),
+        ...(values.to ? { to: values.to } : {}),
+      }));
+    } else if (sub === 'products') {
+      ({ rows } = await exportProductsFile(database.db, actor, file));
+    } else if (sub === 'stock') {
+      ({ rows } = await exportStockFile(database.db, actor, file, values.warehouse ? { warehouseId: values.warehouse } : {}));
+    } else {
+      throw new UsageError('用法：yunying export orders|products|stock …');
+    }
+    process.stdout.write(`已导出 ${rows} 行到 ${file}\n`);
+    return 0;
+  });
 }
 
 function formatCounts(t: Record<string, number>): string {

@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/dialect.js';
 import { bootstrap } from './bootstrap.js';
 import { buildApp } from './http/app.js';
+import { startJobWorker } from './modules/jobs/index.js';
+import { jobHandlers } from './modules/jobs/registry.js';
 
 /** Start the console: migrate, seed, listen. Returns a function that stops it cleanly. */
 export async function startServer(cfg: Config): Promise<{ url: string; close: () => Promise<void> }> {
@@ -29,6 +31,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     },
   });
   await app.listen({ port: cfg.port, host: cfg.host });
+  const worker = startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
@@ -36,6 +39,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   return {
     url,
     close: async () => {
+      await worker.stop();
       await app.close();
       await database.close();
     },

@@ -1,6 +1,13 @@
 import type { AppInstance } from '../http/types.js';
+import { aftersalesRoutes } from './aftersales/aftersales.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { catalogRoutes } from './catalog/catalog.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { inventoryRoutes } from './inventory/inventory.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { importRoutes } from './orders/import/import.routes.js';
+import { ordersRoutes } from './orders/orders.routes.js';
+import { purchasingRoutes } from './purchasing/purchasing.routes.js';
 import { rolesRoutes } from './roles/roles.routes.js';
 import { shopsRoutes } from './shops/shops.routes.js';
 import { tokensRoutes } from './tokens/tokens.routes.js';
@@ -14,4 +21,11 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   shopsRoutes,
   tokensRoutes,
   auditRoutes,
+  catalogRoutes,
+  inventoryRoutes,
+  purchasingRoutes,
+  notificationsRoutes,
+  ordersRoutes,
+  importRoutes,
+  aftersalesRoutes,
 ];

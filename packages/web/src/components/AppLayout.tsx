@@ -9,6 +9,7 @@ import { AuthProvider, useAuth } from './AuthContext';
 import { ShopProvider } from './ShopContext';
 import { ShopSwitcher } from './ShopSwitcher';
 import { LangSwitch } from './LangSwitch';
+import { NotificationBell } from './NotificationBell';
 import { UserMenu } from './UserMenu';
 import { Loading, QueryError } from './QueryState';
 import { navGroups, type NavItem } from '../modules';
@@ -139,6 +140,7 @@ function AppLayout() {
         >
           <Space size="middle">
             <ShopSwitcher />
+            <NotificationBell />
             <LangSwitch />
             <UserMenu />
           </Space>

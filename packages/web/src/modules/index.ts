@@ -1,8 +1,22 @@
+import { aftersalesModule } from '../features/aftersales/module';
+import { catalogModule } from '../features/catalog/module';
+import { importsModule } from '../features/imports/module';
+import { inventoryModule } from '../features/inventory/module';
+import { ordersModule } from '../features/orders/module';
+import { purchasingModule } from '../features/purchasing/module';
 import { settingsModule } from './settings';
 import type { FeatureModule, NavGroup } from './types';
 
 /** Every feature module of the console. Add a feature here (one import, one entry). */
-export const MODULES: readonly FeatureModule[] = [settingsModule];
+export const MODULES: readonly FeatureModule[] = [
+  catalogModule,
+  inventoryModule,
+  purchasingModule,
+  ordersModule,
+  importsModule,
+  aftersalesModule,
+  settingsModule,
+];
 
 export function navGroups(): NavGroup[] {
   return MODULES.flatMap((m) => m.groups).sort((a, b) => a.order - b.order);

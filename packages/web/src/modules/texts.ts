@@ -1,4 +1,17 @@
+import { aftersalesTexts } from '../features/aftersales/i18n';
+import { catalogTexts } from '../features/catalog/i18n';
+import { importsTexts } from '../features/imports/i18n';
+import { inventoryTexts } from '../features/inventory/i18n';
+import { ordersTexts } from '../features/orders/i18n';
+import { purchasingTexts } from '../features/purchasing/i18n';
 import type { FeatureTexts } from './types';
 
 /** The UI text of every feature module (each feature's `i18n.ts`). Add one import and one entry per feature. */
-export const MODULE_TEXTS: readonly FeatureTexts[] = [];
+export const MODULE_TEXTS: readonly FeatureTexts[] = [
+  catalogTexts,
+  inventoryTexts,
+  purchasingTexts,
+  ordersTexts,
+  importsTexts,
+  aftersalesTexts,
+];

@@ -69,6 +69,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'varchar(40)')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('applied_at', 'bigint')
+    .addUniqueConstraint('stocktakes_org_code_uq', ['org_id', 'code'])
     .execute();
 
   await db.schema
@@ -90,6 +91,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('note', 'varchar(400)', (c) => c.notNull())
     .addColumn('created_by', 'varchar(40)')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addUniqueConstraint('transfers_org_code_uq', ['org_id', 'code'])
     .execute();
 
   await db.schema

@@ -1,0 +1,185 @@
+/**
+ * Benchmarks. `npm run bench -- import [--lines 200000] [--no-pg]`: generate a Taobao-format
+ * order report + items file (GBK, 2 items per order) and import them into a fresh SQLite file
+ * and a fresh PostgreSQL database, each in its own process; print order lines per second and
+ * peak RSS as a markdown table and write bench/results/import.json.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import iconv from 'iconv-lite';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { lines: { type: 'string', default: '200000' }, 'no-pg': { type: 'boolean', default: false } },
+});
+const which = positionals[0] ?? 'import';
+if (which !== 'import') {
+  console.error(`未知的基准测试「${which}」：可用 import`);
+  process.exit(2);
+}
+const totalLines = Number(values.lines);
+if (!Number.isInteger(totalLines) || totalLines < 2) throw new Error('--lines 必须是 ≥ 2 的整数');
+
+const ORDER_HEADERS =
+  '订单编号,买家会员名,买家应付货款,买家应付邮费,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,联系手机,订单创建时间,订单付款时间,宝贝标题,物流单号,物流公司,订单备注,宝贝总数量,退款金额,发货时间';
+const ITEM_HEADERS = '订单编号,标题,价格,购买数量,外部系统编号,商品属性,商家编码,订单状态,退款状态';
+const STATUSES = ['买家已付款，等待卖家发货', '卖家已发货，等待买家确认', '交易成功', '交易成功', '交易关闭'];
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Write the two files in 10,000-order chunks (GBK), never holding them whole. */
+function generate(dir: string, orders: number): { ordersFile: string; itemsFile: string } {
+  const ordersFile = path.join(dir, 'orders.csv');
+  const itemsFile = path.join(dir, 'items.csv');
+  const fo = fs.openSync(ordersFile, 'w');
+  const fi = fs.openSync(itemsFile, 'w');
+  fs.writeSync(fo, iconv.encode(ORDER_HEADERS + '\r\n', 'gbk'));
+  fs.writeSync(fi, iconv.encode(ITEM_HEADERS + '\r\n', 'gbk'));
+  const base = Date.UTC(2026, 0, 1);
+  for (let start = 0; start < orders; start += 10_000) {
+    const o: string[] = [];
+    const it: string[] = [];
+    for (let i = start; i < Math.min(orders, start + 10_000); i++) {
+      const no = String(3_000_000_000_000_000_000n + BigInt(i));
+      const t = new Date(base + i * 37_000);
+      const ts = `${t.getUTCFullYear()}-${pad(t.getUTCMonth() + 1)}-${pad(t.getUTCDate())} ${pad(t.getUTCHours())}:${pad(t.getUTCMinutes())}:${pad(t.getUTCSeconds())}`;
+      const p1 = 1990 + (i % 50) * 100;
+      const p2 = 5900 + (i % 7) * 100;
+      const q1 = 1 + (i % 3);
+      const goods = p1 * q1 + p2;
+      const shipping = i % 4 === 0 ? 600 : 0;
+      const paid = goods + shipping - (i % 5 === 0 ? 500 : 0);
+      const y = (f: number) => `${Math.floor(f / 100)}.${pad(f % 100)}`;
+      const status = STATUSES[i % STATUSES.length]!;
+      const shipped = status.startsWith('卖家已发货') || status === '交易成功';
+      o.push(
+        [
+          `="${no}"`,
+          `buyer_${i % 50_000}`,
+          y(goods),
+          y(shipping),
+          y(paid),
+          status,
+          i % 10 === 0 ? '请尽快发货，谢谢' : '',
+          `收货人${i % 1000}`,
+          `浙江省 杭州市 西湖区 文三路 ${i % 500} 号`,
+          `="138${String(i % 100_000_000).padStart(8, '0')}"`,
+          ts,
+          ts,
+          '保温杯 500ml 等2件',
+          shipped ? `="75${String(i).padStart(12, '0')}"` : '',
+          shipped ? '中通快递' : '',
+          '',
+          String(q1 + 1),
+          '0.00',
+          shipped ? ts : '',
+        ].join(','),
+      );
+      it.push(`="${no}",保温杯 500ml,${y(p1)},${q1},,颜色分类:蓝色,CUP-${i % 200},${status.includes('，') ? `"${status}"` : status},`);
+      it.push(`="${no}",纯棉T恤,${y(p2)},1,TEE-${i % 5},尺码:M,,${status.includes('，') ? `"${status}"` : status},`);
+    }
+    fs.writeSync(fo, iconv.encode(o.join('\r\n') + '\r\n', 'gbk'));
+    fs.writeSync(fi, iconv.encode(it.join('\r\n') + '\r\n', 'gbk'));
+  }
+  fs.closeSync(fo);
+  fs.closeSync(fi);
+  return { ordersFile, itemsFile };
+}
+
+interface RunResult {
+  dialect: string;
+  lines: number;
+  orders: number;
+  seconds: number;
+  linesPerSecond: number;
+  peakRssMb: number;
+  errors: number;
+}
+
+function runChild(url: string, files: { ordersFile: string; itemsFile: string }): Omit<RunResult, 'dialect'> {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(here, 'import-child.ts'), url, files.ordersFile, files.itemsFile],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const last = out.trim().split('\n').pop()!;
+  return JSON.parse(last) as Omit<RunResult, 'dialect'>;
+}
+
+// YUNYING_BENCH_KEEP=<dir>: generate there and keep the files (for profiling one import by hand).
+const keep = process.env.YUNYING_BENCH_KEEP;
+const dir = keep ? (fs.mkdirSync(keep, { recursive: true }), keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'yy-bench-'));
+const results: RunResult[] = [];
+try {
+  const orders = Math.floor(totalLines / 2);
+  const t0 = performance.now();
+  const files = generate(dir, orders);
+  const mb = (f: string) => (fs.statSync(f).size / 1024 / 1024).toFixed(1);
+  console.log(
+    `生成 ${orders} 个订单 / ${orders * 2} 行商品（GBK）：订单文件 ${mb(files.ordersFile)} MB，宝贝文件 ${mb(files.itemsFile)} MB，用时 ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  const sqliteFile = path.join(dir, 'bench.db');
+  console.log('SQLite …');
+  results.push({ dialect: 'sqlite', ...runChild(`sqlite:${sqliteFile}`, files) });
+
+  const skipPg = values['no-pg'] || totalLines > 200_000;
+  if (!skipPg) {
+    const name = `yy_bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+    let connected = false;
+    try {
+      await admin.connect();
+      connected = true;
+      await admin.query(`create database ${name}`);
+      const u = new URL(PG_ADMIN_URL);
+      u.pathname = `/${name}`;
+      console.log('PostgreSQL …');
+      results.push({ dialect: 'postgres', ...runChild(u.toString(), files) });
+    } catch (err) {
+      console.warn(`PostgreSQL 跳过：${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      if (connected) {
+        await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+        await admin.end();
+      }
+    }
+  }
+} finally {
+  if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const report = {
+  benchmark: 'import',
+  format: 'taobao (orders + items, GBK)',
+  lines: totalLines,
+  node: process.version,
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? '',
+  at: new Date().toISOString(),
+  results,
+};
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+const outFile = path.join(here, 'results', totalLines === 200_000 ? 'import.json' : `import-${totalLines}.json`);
+fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+
+console.log('\n| 数据库 | 商品行 | 订单 | 用时 (s) | 行/秒 | 峰值 RSS (MB) | 问题行 |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of results) {
+  console.log(`| ${r.dialect} | ${r.lines} | ${r.orders} | ${r.seconds.toFixed(1)} | ${r.linesPerSecond} | ${r.peakRssMb} | ${r.errors} |`);
+}
+console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);

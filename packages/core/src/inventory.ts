@@ -1,0 +1,369 @@
+/**
+ * Stock and purchasing: pure formulas (moving-average cost, days of cover, 售罄率, 库存周转天数),
+ * request schemas shared by the server and the console, and the response shapes.
+ */
+import { z } from 'zod';
+
+// ---- formulas ----
+
+/**
+ * Moving-average unit cost after receiving `qty` units at `unitCostFen`:
+ * (onHand × oldCost + qty × unitCost) / (onHand + qty), rounded half up to whole fen.
+ * When nothing (or less than nothing) is on hand, the old cost says nothing: the new cost is the unit cost.
+ */
+export function movingAverageCost(onHand: number, oldCostFen: number, qty: number, unitCostFen: number): number {
+  for (const [n, v] of [
+    ['onHand', onHand],
+    ['oldCostFen', oldCostFen],
+    ['qty', qty],
+    ['unitCostFen', unitCostFen],
+  ] as const) {
+    if (!Number.isSafeInteger(v)) throw new RangeError(`${n} must be an integer, got ${v}`);
+  }
+  if (qty <= 0) throw new RangeError(`qty must be positive, got ${qty}`);
+  if (unitCostFen < 0) throw new RangeError(`unitCostFen must be ≥ 0, got ${unitCostFen}`);
+  if (onHand <= 0) return unitCostFen;
+  // Integer numerator, one division: exact rounding without floating drift for realistic sizes.
+  const num = onHand * oldCostFen + qty * unitCostFen;
+  const den = onHand + qty;
+  const q = Math.floor(num / den);
+  const rem = num - q * den;
+  return rem * 2 >= den ? q + 1 : q;
+}
+
+/** Average daily units sold over a window of `days` days. */
+export function averageDailySales(unitsSold: number, days: number): number {
+  if (days <= 0) throw new RangeError('days must be positive');
+  return Math.max(0, unitsSold) / days;
+}
+
+/**
+ * Days of cover (可售天数): available units / average daily units sold over the window, one decimal.
+ * null when nothing sold in the window (cover is unbounded); 0 when nothing is available.
+ */
+export function daysOfCover(available: number, unitsSold: number, windowDays = 30): number | null {
+  const daily = averageDailySales(unitsSold, windowDays);
+  if (daily === 0) return null;
+  if (available <= 0) return 0;
+  return Math.round((available / daily) * 10) / 10;
+}
+
+/** 售罄率 = units sold / (units sold + units in stock); null when both are zero. */
+export function sellThroughRate(unitsSold: number, unitsInStock: number): number | null {
+  const sold = Math.max(0, unitsSold);
+  const stock = Math.max(0, unitsInStock);
+  if (sold + stock === 0) return null;
+  return sold / (sold + stock);
+}
+
+/**
+ * 库存周转天数 = average stock / average daily units sold. `averageStock` is e.g. (opening + closing) / 2;
+ * null when nothing sold in the window.
+ */
+export function stockTurnoverDays(averageStock: number, unitsSold: number, windowDays: number): number | null {
+  const daily = averageDailySales(unitsSold, windowDays);
+  if (daily === 0) return null;
+  return Math.round((Math.max(0, averageStock) / daily) * 10) / 10;
+}
+
+// ---- request schemas ----
+
+const Qty = (what: string) =>
+  z
+    .number({ message: `${what}必须是数字` })
+    .int(`${what}必须是整数`)
+    .max(10_000_000, `${what}过大`);
+const PosQty = (what: string) => Qty(what).min(1, `${what}至少为 1`);
+const OptText = (max: number, what: string) => z.string().trim().max(max, `${what}最长 ${max} 个字符`).default('');
+
+export const WarehouseBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .min(1, '请输入仓库编码')
+    .max(40, '仓库编码最长 40 个字符')
+    .regex(/^[A-Za-z0-9_-]+$/, '仓库编码只能包含字母、数字、下划线和短横线'),
+  name: z.string().trim().min(1, '请输入仓库名称').max(60, '仓库名称最长 60 个字符'),
+  address: OptText(200, '地址'),
+  isDefault: z.boolean().default(false),
+});
+export const UpdateWarehouseBody = z.object({
+  code: WarehouseBody.shape.code.optional(),
+  name: WarehouseBody.shape.name.optional(),
+  address: z.string().trim().max(200, '地址最长 200 个字符').optional(),
+  isDefault: z.literal(true).optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+
+const bool01 = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1')
+  .optional();
+
+const PageFields = {
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
+};
+
+export const StockQuery = z.object({
+  ...PageFields,
+  q: z.string().trim().optional(),
+  warehouseId: z.string().optional(),
+  skuId: z.string().optional(),
+  lowOnly: bool01,
+  overOnly: bool01,
+});
+
+export const ThresholdsBody = z
+  .object({
+    lowStock: z.number().int('预警值必须是整数').min(0, '预警值不能为负').max(10_000_000).nullable().optional(),
+    overStock: z.number().int('上限必须是整数').min(0, '上限不能为负').max(10_000_000).nullable().optional(),
+  })
+  .refine((b) => b.lowStock == null || b.overStock == null || b.overStock > b.lowStock, {
+    message: '积压上限必须大于低库存预警值',
+    path: ['overStock'],
+  });
+
+export const AdjustBody = z.object({
+  skuId: z.string().min(1, '请选择 SKU'),
+  warehouseId: z.string().min(1, '请选择仓库'),
+  qty: Qty('调整数量').refine((n) => n !== 0, '调整数量不能为 0'),
+  reason: z.string().trim().min(1, '请填写调整原因').max(200, '原因最长 200 个字符'),
+});
+
+export const DefectiveBody = z.object({
+  skuId: z.string().min(1, '请选择 SKU'),
+  warehouseId: z.string().min(1, '请选择仓库'),
+  qty: PosQty('次品数量'),
+  reason: z.string().trim().min(1, '请填写原因').max(200, '原因最长 200 个字符'),
+});
+
+export const MovementsQuery = z.object({
+  ...PageFields,
+  skuId: z.string().optional(),
+  q: z.string().trim().optional(),
+  warehouseId: z.string().optional(),
+  type: z.string().optional(),
+  refType: z.string().optional(),
+  refId: z.string().optional(),
+  from: z.coerce.number().int().optional(),
+  to: z.coerce.number().int().optional(),
+});
+
+export const CreateStocktakeBody = z.object({
+  warehouseId: z.string().min(1, '请选择仓库'),
+  skuIds: z.array(z.string()).max(5000, '一次最多盘点 5000 个 SKU').optional(),
+  note: OptText(400, '备注'),
+});
+export const StocktakeLinesBody = z.object({
+  lines: z
+    .array(z.object({ skuId: z.string(), counted: z.number().int('实盘数必须是整数').min(0, '实盘数不能为负').nullable() }))
+    .min(1, '没有要保存的行'),
+});
+
+export const TransferBody = z
+  .object({
+    fromWarehouseId: z.string().min(1, '请选择调出仓'),
+    toWarehouseId: z.string().min(1, '请选择调入仓'),
+    lines: z.array(z.object({ skuId: z.string().min(1, '请选择 SKU'), qty: PosQty('调拨数量') })).min(1, '至少添加一行'),
+    note: OptText(400, '备注'),
+  })
+  .refine((b) => b.fromWarehouseId !== b.toWarehouseId, { message: '调出仓与调入仓不能相同', path: ['toWarehouseId'] });
+
+export const SupplierBody = z.object({
+  name: z.string().trim().min(1, '请输入供应商名称').max(100, '名称最长 100 个字符'),
+  contact: OptText(60, '联系人'),
+  phone: OptText(30, '电话'),
+  address: OptText(200, '地址'),
+  note: OptText(400, '备注'),
+});
+export const UpdateSupplierBody = z.object({
+  name: SupplierBody.shape.name.optional(),
+  contact: z.string().trim().max(60).optional(),
+  phone: z.string().trim().max(30).optional(),
+  address: z.string().trim().max(200).optional(),
+  note: z.string().trim().max(400).optional(),
+});
+
+const PoLine = z.object({
+  skuId: z.string().min(1, '请选择 SKU'),
+  qty: PosQty('采购数量'),
+  unitCostFen: z.number().int('单价必须是整数分').min(0, '单价不能为负').max(100_000_000, '单价过大'),
+});
+export const PurchaseOrderBody = z.object({
+  supplierId: z.string().min(1, '请选择供应商'),
+  warehouseId: z.string().min(1, '请选择收货仓'),
+  expectedAt: z.number().int().nullable().optional(),
+  note: OptText(400, '备注'),
+  lines: z.array(PoLine).min(1, '至少添加一行商品').max(500, '一张采购单最多 500 行'),
+});
+export const UpdatePurchaseOrderBody = PurchaseOrderBody.partial();
+export const ReceiveBody = z.object({
+  lines: z.array(z.object({ lineId: z.string(), qty: PosQty('收货数量') })).min(1, '请至少填写一行收货数量'),
+  note: OptText(200, '备注'),
+});
+export const PurchaseOrderQuery = z.object({
+  ...PageFields,
+  q: z.string().trim().optional(),
+  status: z.string().optional(),
+  supplierId: z.string().optional(),
+});
+
+// ---- response shapes ----
+
+export interface Warehouse {
+  id: string;
+  code: string;
+  name: string;
+  address: string;
+  isDefault: boolean;
+  status: 'active' | 'disabled';
+  createdAt: number;
+}
+
+export interface StockRow {
+  skuId: string;
+  skuCode: string;
+  specText: string;
+  productId: string;
+  productTitle: string;
+  warehouseId: string;
+  warehouseName: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+  defective: number;
+  lowStock: number | null;
+  overStock: number | null;
+  /** Units sold in the last 30 days (all warehouses). */
+  sold30d: number;
+  daysOfCover: number | null;
+  low: boolean;
+  over: boolean;
+}
+
+export interface StockMovement {
+  id: string;
+  skuId: string;
+  skuCode: string;
+  specText: string;
+  productTitle: string;
+  warehouseId: string;
+  warehouseName: string;
+  type: string;
+  dOnHand: number;
+  dReserved: number;
+  dAvailable: number;
+  dDefective: number;
+  refType: string | null;
+  refId: string | null;
+  note: string;
+  actorName: string;
+  at: number;
+}
+
+export interface LedgerCheckRow {
+  skuId: string;
+  skuCode: string;
+  warehouseId: string;
+  warehouseName: string;
+  stock: { onHand: number; reserved: number; available: number; defective: number };
+  ledger: { onHand: number; reserved: number; available: number; defective: number };
+  ok: boolean;
+}
+
+export type StocktakeStatus = 'counting' | 'applied' | 'cancelled';
+export interface StocktakeLine {
+  skuId: string;
+  skuCode: string;
+  specText: string;
+  productTitle: string;
+  expected: number;
+  counted: number | null;
+  /** counted − expected (null until counted). */
+  variance: number | null;
+  onHandNow: number;
+}
+export interface Stocktake {
+  id: string;
+  code: string;
+  warehouseId: string;
+  warehouseName: string;
+  status: StocktakeStatus;
+  note: string;
+  createdAt: number;
+  appliedAt: number | null;
+  lineCount: number;
+  countedCount: number;
+  lines?: StocktakeLine[];
+}
+
+export interface Transfer {
+  id: string;
+  code: string;
+  fromWarehouseId: string;
+  fromWarehouseName: string;
+  toWarehouseId: string;
+  toWarehouseName: string;
+  note: string;
+  createdAt: number;
+  lines: { skuId: string; skuCode: string; specText: string; productTitle: string; qty: number }[];
+}
+
+export interface Supplier {
+  id: string;
+  name: string;
+  contact: string;
+  phone: string;
+  address: string;
+  note: string;
+  createdAt: number;
+}
+
+export const PO_STATUSES = ['draft', 'ordered', 'partial', 'received', 'cancelled'] as const;
+export type PurchaseOrderStatus = (typeof PO_STATUSES)[number];
+/** The purchase-order status machine as data (receiving moves ordered/partial on by itself). */
+export const PO_TRANSITIONS = {
+  draft: ['ordered', 'cancelled'],
+  ordered: ['partial', 'received', 'cancelled'],
+  partial: ['partial', 'received'],
+  received: [],
+  cancelled: [],
+} as const satisfies Record<PurchaseOrderStatus, readonly PurchaseOrderStatus[]>;
+
+export interface PurchaseOrderLine {
+  id: string;
+  skuId: string;
+  skuCode: string;
+  specText: string;
+  productTitle: string;
+  qty: number;
+  receivedQty: number;
+  unitCostFen: number;
+  amountFen: number;
+}
+export interface PurchaseOrder {
+  id: string;
+  code: string;
+  supplierId: string;
+  supplierName: string;
+  warehouseId: string;
+  warehouseName: string;
+  status: PurchaseOrderStatus;
+  expectedAt: number | null;
+  note: string;
+  totalQty: number;
+  receivedQty: number;
+  totalFen: number;
+  createdAt: number;
+  updatedAt: number;
+  lines?: PurchaseOrderLine[];
+}
+
+export interface InventorySkuOption {
+  id: string;
+  code: string;
+  specText: string;
+  productTitle: string;
+  costFen: number;
+}

@@ -1,0 +1,407 @@
+/**
+ * The stock pages: levels per SKU × warehouse with thresholds and days of cover, threshold edits,
+ * manual adjustments and defective reports (both audited), the movement ledger and the ledger check.
+ */
+import {
+  AppError,
+  daysOfCover,
+  type LedgerCheckRow,
+  type Page,
+  type InventorySkuOption,
+  type StockMovement,
+  type StockRow,
+} from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+import { like, requireSkus, requireWarehouse } from './common.js';
+import { checkThresholds, ledgerTotals, levels, move } from './stock.service.js';
+
+export const SALES_WINDOW_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+/** Units sold per SKU in the last `days` days: order lines of orders paid in the window and not cancelled. */
+export async function unitsSold(
+  db: Kysely<DB>,
+  orgId: string,
+  skuIds: string[],
+  days = SALES_WINDOW_DAYS,
+  now = Date.now(),
+): Promise<Map<string, number>> {
+  if (skuIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('order_lines')
+    .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+    .select((eb) => ['order_lines.sku_id', eb.fn.sum<number>('order_lines.qty').as('qty')])
+    .where('orders.org_id', '=', orgId)
+    .where('orders.paid_at', '>=', now - days * DAY_MS)
+    .where('orders.paid_at', '<=', now)
+    .where('orders.status', '!=', 'cancelled')
+    .where('order_lines.sku_id', 'in', skuIds)
+    .groupBy('order_lines.sku_id')
+    .execute();
+  return new Map(rows.map((r) => [r.sku_id!, Number(r.qty)]));
+}
+
+export interface StockFilter {
+  q?: string | undefined;
+  warehouseId?: string | undefined;
+  skuId?: string | undefined;
+  lowOnly?: boolean | undefined;
+  overOnly?: boolean | undefined;
+  page: number;
+  pageSize: number;
+}
+
+function stockQuery(db: Kysely<DB>, orgId: string, f: Omit<StockFilter, 'page' | 'pageSize'>) {
+  const totals = db
+    .selectFrom('stock')
+    .select((eb) => ['sku_id', eb.fn.sum<number>('available').as('t_available'), eb.fn.sum<number>('on_hand').as('t_on_hand')])
+    .where('org_id', '=', orgId)
+    .groupBy('sku_id')
+    .as('t');
+  let q = db
+    .selectFrom('stock')
+    .innerJoin('skus', 'skus.id', 'stock.sku_id')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .innerJoin('warehouses', 'warehouses.id', 'stock.warehouse_id')
+    .innerJoin(totals, 't.sku_id', 'stock.sku_id')
+    .where('stock.org_id', '=', orgId);
+  if (f.warehouseId) q = q.where('stock.warehouse_id', '=', f.warehouseId);
+  if (f.skuId) q = q.where('stock.sku_id', '=', f.skuId);
+  if (f.q) {
+    const p = like(f.q);
+    q = q.where((eb) =>
+      eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('skus.spec_text', 'like', p), eb('skus.barcode', 'like', p)]),
+    );
+  }
+  if (f.lowOnly) q = q.where('skus.low_stock', 'is not', null).whereRef('t.t_available', '<', 'skus.low_stock');
+  if (f.overOnly) q = q.where('skus.over_stock', 'is not', null).whereRef('t.t_on_hand', '>', 'skus.over_stock');
+  return q;
+}
+
+/**
+ * Stock rows with names, thresholds and days of cover. Thresholds and alerts compare with the
+ * SKU's total across warehouses (as `checkThresholds` does); days of cover is the SKU's total
+ * available over its average daily sales of the last 30 days.
+ */
+export async function listStock(db: Kysely<DB>, actor: Actor, f: StockFilter): Promise<Page<StockRow>> {
+  const q = stockQuery(db, actor.orgId, f);
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q
+    .select([
+      'stock.sku_id',
+      'stock.warehouse_id',
+      'stock.on_hand',
+      'stock.reserved',
+      'stock.available',
+      'stock.defective',
+      'skus.code',
+      'skus.spec_text',
+      'skus.low_stock',
+      'skus.over_stock',
+      'products.id as product_id',
+      'products.title',
+      'warehouses.name as warehouse_name',
+      'warehouses.code as warehouse_code',
+      't.t_available',
+      't.t_on_hand',
+    ])
+    .orderBy('skus.code')
+    .orderBy('warehouses.code')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  const sold = await unitsSold(db, actor.orgId, [...new Set(rows.map((r) => r.sku_id))]);
+  return {
+    items: rows.map((r) => {
+      const tAvail = Number(r.t_available);
+      const tOnHand = Number(r.t_on_hand);
+      const s = sold.get(r.sku_id) ?? 0;
+      return {
+        skuId: r.sku_id,
+        skuCode: r.code,
+        specText: r.spec_text,
+        productId: r.product_id,
+        productTitle: r.title,
+        warehouseId: r.warehouse_id,
+        warehouseName: r.warehouse_name,
+        onHand: Number(r.on_hand),
+        reserved: Number(r.reserved),
+        available: Number(r.available),
+        defective: Number(r.defective),
+        lowStock: r.low_stock,
+        overStock: r.over_stock,
+        sold30d: s,
+        daysOfCover: daysOfCover(tAvail, s, SALES_WINDOW_DAYS),
+        low: r.low_stock !== null && tAvail < r.low_stock,
+        over: r.over_stock !== null && tOnHand > r.over_stock,
+      };
+    }),
+    total: Number(total),
+    page: f.page,
+    pageSize: f.pageSize,
+  };
+}
+
+/** Every stock row matching the filter (the export). */
+export async function allStock(db: Kysely<DB>, actor: Actor, f: Omit<StockFilter, 'page' | 'pageSize'>): Promise<StockRow[]> {
+  const out: StockRow[] = [];
+  for (let page = 1; ; page++) {
+    const r = await listStock(db, actor, { ...f, page, pageSize: 200 });
+    out.push(...r.items);
+    if (r.items.length < 200) return out;
+  }
+}
+
+export async function setThresholds(
+  trx: Transaction<DB>,
+  actor: Actor,
+  skuId: string,
+  input: { lowStock?: number | null | undefined; overStock?: number | null | undefined },
+): Promise<{ skuId: string; lowStock: number | null; overStock: number | null }> {
+  const sku = await trx
+    .selectFrom('skus')
+    .select(['id', 'code', 'low_stock', 'over_stock'])
+    .where('org_id', '=', actor.orgId)
+    .where('id', '=', skuId)
+    .executeTakeFirst();
+  if (!sku) throw new AppError('not_found', `SKU ${skuId} 不存在`, { skuId });
+  const low = input.lowStock === undefined ? sku.low_stock : input.lowStock;
+  const over = input.overStock === undefined ? sku.over_stock : input.overStock;
+  if (low !== null && over !== null && over <= low) {
+    throw new AppError('validation_failed', `${sku.code}：积压上限（${over}）必须大于低库存预警值（${low}）`, {}, [
+      { path: 'overStock', message: '积压上限必须大于预警值' },
+    ]);
+  }
+  await trx.updateTable('skus').set({ low_stock: low, over_stock: over, updated_at: Date.now() }).where('id', '=', skuId).execute();
+  await audit.record(trx, actor, 'sku.thresholds', {
+    entityType: 'sku',
+    entityId: skuId,
+    before: { code: sku.code, lowStock: sku.low_stock, overStock: sku.over_stock },
+    after: { code: sku.code, lowStock: low, overStock: over },
+  });
+  await checkThresholds(trx, actor.orgId, skuId);
+  return { skuId, lowStock: low, overStock: over };
+}
+
+async function levelOf(trx: Kysely<DB>, skuId: string, warehouseId: string) {
+  const [l] = await levels(trx, [skuId], warehouseId);
+  return l
+    ? { onHand: l.onHand, reserved: l.reserved, available: l.available, defective: l.defective }
+    : { onHand: 0, reserved: 0, available: 0, defective: 0 };
+}
+
+/** A manual adjustment (盘盈/盘亏/报损…): ± on hand and available together, never below zero. */
+export async function adjust(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { skuId: string; warehouseId: string; qty: number; reason: string },
+): Promise<{ before: Awaited<ReturnType<typeof levelOf>>; after: Awaited<ReturnType<typeof levelOf>> }> {
+  const skus = await requireSkus(trx, actor.orgId, [input.skuId], 'sku');
+  await requireWarehouse(trx, actor.orgId, input.warehouseId, { active: true });
+  const sku = skus.get(input.skuId)!;
+  const before = await levelOf(trx, input.skuId, input.warehouseId);
+  try {
+    await move(trx, actor, {
+      skuId: input.skuId,
+      warehouseId: input.warehouseId,
+      type: 'adjust',
+      delta: { onHand: input.qty, available: input.qty },
+      refType: 'adjust',
+      note: input.reason,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') {
+      throw new AppError(
+        'conflict',
+        `库存不足：${sku.code} 可用 ${before.available} 件，不能减少 ${-input.qty} 件（已占用 ${before.reserved} 件不能调减）；请核对数量`,
+        err.details,
+        [{ path: 'qty', message: `最多可减少 ${before.available} 件` }],
+      );
+    }
+    throw err;
+  }
+  const after = await levelOf(trx, input.skuId, input.warehouseId);
+  await audit.record(trx, actor, 'stock.adjust', {
+    entityType: 'sku',
+    entityId: input.skuId,
+    before: { sku: sku.code, warehouseId: input.warehouseId, ...before },
+    after: { sku: sku.code, warehouseId: input.warehouseId, ...after, qty: input.qty, reason: input.reason },
+  });
+  return { before, after };
+}
+
+/** Report defective units: they leave on hand and available and are counted as defective. */
+export async function reportDefective(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { skuId: string; warehouseId: string; qty: number; reason: string },
+): Promise<{ before: Awaited<ReturnType<typeof levelOf>>; after: Awaited<ReturnType<typeof levelOf>> }> {
+  const skus = await requireSkus(trx, actor.orgId, [input.skuId], 'sku');
+  await requireWarehouse(trx, actor.orgId, input.warehouseId);
+  const sku = skus.get(input.skuId)!;
+  const before = await levelOf(trx, input.skuId, input.warehouseId);
+  try {
+    await move(trx, actor, {
+      skuId: input.skuId,
+      warehouseId: input.warehouseId,
+      type: 'defective',
+      delta: { onHand: -input.qty, available: -input.qty, defective: input.qty },
+      refType: 'defective',
+      note: input.reason,
+    });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') {
+      throw new AppError('conflict', `库存不足：${sku.code} 可用 ${before.available} 件，不能报次品 ${input.qty} 件`, err.details, [
+        { path: 'qty', message: `最多 ${before.available} 件` },
+      ]);
+    }
+    throw err;
+  }
+  const after = await levelOf(trx, input.skuId, input.warehouseId);
+  await audit.record(trx, actor, 'stock.defective', {
+    entityType: 'sku',
+    entityId: input.skuId,
+    before: { sku: sku.code, warehouseId: input.warehouseId, ...before },
+    after: { sku: sku.code, warehouseId: input.warehouseId, ...after, qty: input.qty, reason: input.reason },
+  });
+  return { before, after };
+}
+
+export interface MovementFilter {
+  skuId?: string | undefined;
+  q?: string | undefined;
+  warehouseId?: string | undefined;
+  type?: string | undefined;
+  refType?: string | undefined;
+  refId?: string | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+  page: number;
+  pageSize: number;
+}
+
+export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFilter): Promise<Page<StockMovement>> {
+  let q = db
+    .selectFrom('stock_movements as m')
+    .leftJoin('skus', 'skus.id', 'm.sku_id')
+    .leftJoin('products', 'products.id', 'skus.product_id')
+    .leftJoin('warehouses', 'warehouses.id', 'm.warehouse_id')
+    .where('m.org_id', '=', actor.orgId);
+  if (f.skuId) q = q.where('m.sku_id', '=', f.skuId);
+  if (f.warehouseId) q = q.where('m.warehouse_id', '=', f.warehouseId);
+  if (f.type) q = q.where('m.type', 'in', f.type.split(','));
+  if (f.refType) q = q.where('m.ref_type', '=', f.refType);
+  if (f.refId) q = q.where('m.ref_id', '=', f.refId);
+  if (f.from !== undefined) q = q.where('m.at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('m.at', '<', f.to);
+  if (f.q) {
+    const p = like(f.q);
+    q = q.where((eb) => eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('m.note', 'like', p)]));
+  }
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll('m')
+    .select(['skus.code', 'skus.spec_text', 'products.title', 'warehouses.name as warehouse_name'])
+    .orderBy('m.at', 'desc')
+    .orderBy('m.id', 'desc')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      skuId: r.sku_id,
+      skuCode: r.code ?? r.sku_id,
+      specText: r.spec_text ?? '',
+      productTitle: r.title ?? '',
+      warehouseId: r.warehouse_id,
+      warehouseName: r.warehouse_name ?? r.warehouse_id,
+      type: r.type,
+      dOnHand: Number(r.d_on_hand),
+      dReserved: Number(r.d_reserved),
+      dAvailable: Number(r.d_available),
+      dDefective: Number(r.d_defective),
+      refType: r.ref_type,
+      refId: r.ref_id,
+      note: r.note,
+      actorName: r.actor_name,
+      at: Number(r.at),
+    })),
+    total: Number(total),
+    page: f.page,
+    pageSize: f.pageSize,
+  };
+}
+
+/** Ledger sums against stock rows, per SKU × warehouse. `all` includes the rows that balance. */
+export async function ledgerCheck(
+  db: Kysely<DB>,
+  actor: Actor,
+  opts: { all?: boolean | undefined } = {},
+): Promise<{ checked: number; mismatches: number; items: LedgerCheckRow[] }> {
+  const ledger = await ledgerTotals(db, actor.orgId);
+  const stock = await db.selectFrom('stock').selectAll().where('org_id', '=', actor.orgId).execute();
+  const zero = { onHand: 0, reserved: 0, available: 0, defective: 0 };
+  const keyOf = (s: string, w: string) => `${s}|${w}`;
+  const map = new Map<string, { skuId: string; warehouseId: string; stock: typeof zero; ledger: typeof zero }>();
+  for (const r of stock) {
+    map.set(keyOf(r.sku_id, r.warehouse_id), {
+      skuId: r.sku_id,
+      warehouseId: r.warehouse_id,
+      stock: { onHand: Number(r.on_hand), reserved: Number(r.reserved), available: Number(r.available), defective: Number(r.defective) },
+      ledger: { ...zero },
+    });
+  }
+  for (const l of ledger) {
+    const k = keyOf(l.skuId, l.warehouseId);
+    const e = map.get(k) ?? { skuId: l.skuId, warehouseId: l.warehouseId, stock: { ...zero }, ledger: { ...zero } };
+    e.ledger = { onHand: l.onHand, reserved: l.reserved, available: l.available, defective: l.defective };
+    map.set(k, e);
+  }
+  const entries = [...map.values()];
+  const skus = await db
+    .selectFrom('skus')
+    .select(['id', 'code'])
+    .where('id', 'in', entries.length ? [...new Set(entries.map((e) => e.skuId))] : [''])
+    .execute();
+  const whs = await db.selectFrom('warehouses').select(['id', 'name']).where('org_id', '=', actor.orgId).execute();
+  const skuCode = new Map(skus.map((s) => [s.id, s.code]));
+  const whName = new Map(whs.map((w) => [w.id, w.name]));
+  const rows: LedgerCheckRow[] = entries.map((e) => ({
+    ...e,
+    skuCode: skuCode.get(e.skuId) ?? e.skuId,
+    warehouseName: whName.get(e.warehouseId) ?? e.warehouseId,
+    ok: JSON.stringify(e.stock) === JSON.stringify(e.ledger),
+  }));
+  rows.sort((a, b) => Number(a.ok) - Number(b.ok) || a.skuCode.localeCompare(b.skuCode));
+  const mismatches = rows.filter((r) => !r.ok).length;
+  return { checked: rows.length, mismatches, items: opts.all ? rows : rows.filter((r) => !r.ok) };
+}
+
+/** SKU picker for stock and purchasing forms (code, title, spec, barcode). */
+export async function skuOptions(db: Kysely<DB>, actor: Actor, q: string | undefined, limit = 20): Promise<InventorySkuOption[]> {
+  let query = db
+    .selectFrom('skus')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title', 'skus.cost_fen'])
+    .where('skus.org_id', '=', actor.orgId)
+    .where('skus.status', '=', 'active');
+  if (q) {
+    const p = like(q);
+    query = query.where((eb) =>
+      eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('skus.spec_text', 'like', p), eb('skus.barcode', '=', q)]),
+    );
+  }
+  const rows = await query.orderBy('skus.code').limit(limit).execute();
+  const seesCost = actor.permissions.has('products.cost.read') || actor.permissions.has('purchasing.write');
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    specText: r.spec_text,
+    productTitle: r.title,
+    costFen: seesCost ? Number(r.cost_fen) : 0,
+  }));
+}

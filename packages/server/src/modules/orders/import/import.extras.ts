@@ -1,0 +1,355 @@
+/**
+ * Around the import itself: mapping presets, import jobs and their bad-row reports, and lines not
+ * yet matched to a SKU (list, and map to a SKU — which also teaches future imports).
+ */
+import { AppError, csvCell, newId } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../../db/dialect.js';
+import type { DB } from '../../../db/schema.js';
+import type { Actor } from '../../../http/actor.js';
+import * as audit from '../../audit/index.js';
+import { jobRowToJob, type JobDto } from '../../jobs/index.js';
+
+export const IMPORT_JOB_TYPE = 'orders.import';
+
+// ----------------------------------------------------------------------------- presets
+
+export interface ImportPreset {
+  id: string;
+  name: string;
+  mapping: Record<string, string>;
+  createdAt: number;
+}
+
+export async function listPresets(db: Kysely<DB>, actor: Actor): Promise<ImportPreset[]> {
+  const rows = await db
+    .selectFrom('import_presets')
+    .selectAll()
+    .where('org_id', '=', actor.orgId)
+    .where('kind', '=', 'orders')
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    mapping: JSON.parse(r.mapping) as Record<string, string>,
+    createdAt: Number(r.created_at),
+  }));
+}
+
+export async function findPreset(db: Kysely<DB>, actor: Actor, ref: string): Promise<ImportPreset> {
+  const all = await listPresets(db, actor);
+  const p = all.find((x) => x.id === ref) ?? all.find((x) => x.name === ref);
+  if (!p) {
+    throw new AppError(
+      'not_found',
+      `找不到列对应方案「${ref}」${all.length ? `：已有 ${all.map((x) => x.name).join('、')}` : '：请先在“导入订单”页面保存一个方案'}`,
+      {
+        preset: ref,
+      },
+    );
+  }
+  return p;
+}
+
+/** Save a generic mapping under a name; saving an existing name replaces its mapping. */
+export async function savePreset(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { name: string; mapping: Record<string, string> },
+): Promise<ImportPreset> {
+  const now = Date.now();
+  const existing = await trx
+    .selectFrom('import_presets')
+    .selectAll()
+    .where('org_id', '=', actor.orgId)
+    .where('kind', '=', 'orders')
+    .where('name', '=', input.name)
+    .executeTakeFirst();
+  const mapping = JSON.stringify(input.mapping);
+  if (existing) {
+    await trx.updateTable('import_presets').set({ mapping }).where('id', '=', existing.id).execute();
+    return { id: existing.id, name: existing.name, mapping: input.mapping, createdAt: Number(existing.created_at) };
+  }
+  const id = newId('preset');
+  try {
+    await trx
+      .insertInto('import_presets')
+      .values({ id, org_id: actor.orgId, kind: 'orders', name: input.name, mapping, created_at: now })
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('conflict', `已有名为「${input.name}」的方案，请换一个名称`);
+    throw err;
+  }
+  await audit.record(trx, actor, 'import.preset.create', { entityType: 'import_preset', entityId: id, after: input });
+  return { id, name: input.name, mapping: input.mapping, createdAt: now };
+}
+
+export async function deletePreset(trx: Transaction<DB>, actor: Actor, id: string): Promise<void> {
+  const res = await trx.deleteFrom('import_presets').where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
+  if (res.numDeletedRows !== 1n) throw new AppError('not_found', `列对应方案 ${id} 不存在`);
+  await audit.record(trx, actor, 'import.preset.delete', { entityType: 'import_preset', entityId: id });
+}
+
+// ----------------------------------------------------------------------------- jobs
+
+/** A job as the console sees it: the server-side file paths stay on the server. */
+function jobToDto(row: DB['jobs']): JobDto {
+  const dto = jobRowToJob(row);
+  if (dto.payload && typeof dto.payload === 'object') {
+    const { files: _files, ...rest } = dto.payload as Record<string, unknown>;
+    void _files;
+    dto.payload = rest;
+  }
+  return dto;
+}
+
+export async function getJob(db: Kysely<DB>, actor: Actor, id: string): Promise<JobDto> {
+  const row = await db
+    .selectFrom('jobs')
+    .selectAll()
+    .where('id', '=', id)
+    .where('org_id', '=', actor.orgId)
+    .where('type', '=', IMPORT_JOB_TYPE)
+    .executeTakeFirst();
+  if (!row || (actor.shopIds && row.shop_id && !actor.shopIds.includes(row.shop_id))) {
+    throw new AppError('not_found', `导入任务 ${id} 不存在或无权查看`, { jobId: id });
+  }
+  return jobToDto(row);
+}
+
+export async function listJobs(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: { page: number; pageSize: number; shopId?: string | undefined },
+): Promise<{ items: JobDto[]; total: number; page: number; pageSize: number }> {
+  let base = db.selectFrom('jobs').where('org_id', '=', actor.orgId).where('type', '=', IMPORT_JOB_TYPE);
+  if (actor.shopIds) base = actor.shopIds.length ? base.where('shop_id', 'in', actor.shopIds) : base.where('id', '=', '');
+  if (q.shopId) base = base.where('shop_id', '=', q.shopId);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return { items: rows.map(jobToDto), total: Number(count?.n ?? 0), page: q.page, pageSize: q.pageSize };
+}
+
+export interface ImportErrorDto {
+  seq: number;
+  file: string;
+  rowNo: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export async function listErrors(
+  db: Kysely<DB>,
+  actor: Actor,
+  jobId: string,
+  q: { page: number; pageSize: number },
+): Promise<{ items: ImportErrorDto[]; total: number; page: number; pageSize: number }> {
+  await getJob(db, actor, jobId);
+  const base = db.selectFrom('import_errors').where('job_id', '=', jobId);
+  const [rows, count] = await Promise.all([
+    base
+      .selectAll()
+      .orderBy('seq')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      seq: r.seq,
+      file: r.file,
+      rowNo: Number(r.row_no),
+      column: r.column_name,
+      value: r.value,
+      reason: r.reason,
+    })),
+    total: Number(count?.n ?? 0),
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+const FILE_NAMES: Record<string, string> = { orders: '订单文件', items: '宝贝明细文件' };
+
+/** The bad rows as CSV (UTF-8 with BOM so Excel reads the Chinese; formula-like cells escaped). */
+export async function* errorsCsv(db: Kysely<DB>, actor: Actor, jobId: string): AsyncGenerator<string> {
+  await getJob(db, actor, jobId);
+  yield '\uFEFF' + ['文件', '行号', '列', '值', '原因'].join(',') + '\r\n';
+  let after = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('import_errors')
+      .selectAll()
+      .where('job_id', '=', jobId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(2000)
+      .execute();
+    if (!rows.length) break;
+    after = rows[rows.length - 1]!.seq;
+    yield rows
+      .map(
+        (r) => [FILE_NAMES[r.file] ?? r.file, Number(r.row_no), r.column_name, r.value, r.reason].map((v) => csvCell(v)).join(',') + '\r\n',
+      )
+      .join('');
+  }
+}
+
+// ----------------------------------------------------------------------------- unmatched lines
+
+export interface UnmatchedGroup {
+  shopId: string;
+  merchantCode: string;
+  channelItemId: string;
+  title: string;
+  lines: number;
+  qty: number;
+}
+
+export async function listUnmatched(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: { page: number; pageSize: number; shopId?: string | undefined },
+): Promise<{ items: UnmatchedGroup[]; total: number; page: number; pageSize: number }> {
+  let base = db
+    .selectFrom('order_lines')
+    .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+    .where('orders.org_id', '=', actor.orgId)
+    .where('order_lines.sku_id', 'is', null);
+  if (actor.shopIds) base = actor.shopIds.length ? base.where('orders.shop_id', 'in', actor.shopIds) : base.where('orders.id', '=', '');
+  if (q.shopId) base = base.where('orders.shop_id', '=', q.shopId);
+  const grouped = base
+    .select((eb) => [
+      'orders.shop_id as shop_id',
+      'order_lines.merchant_code as merchant_code',
+      'order_lines.channel_item_id as channel_item_id',
+      eb.fn.min('order_lines.title').as('title'),
+      eb.fn.countAll<number>().as('lines'),
+      eb.fn.sum<number>('order_lines.qty').as('qty'),
+    ])
+    .groupBy(['orders.shop_id', 'order_lines.merchant_code', 'order_lines.channel_item_id']);
+  const [rows, count] = await Promise.all([
+    grouped
+      .orderBy('lines', 'desc')
+      .orderBy('merchant_code')
+      .orderBy('channel_item_id')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)
+      .execute(),
+    db
+      .selectFrom(grouped.as('g'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst(),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      shopId: r.shop_id,
+      merchantCode: r.merchant_code,
+      channelItemId: r.channel_item_id,
+      title: String(r.title ?? ''),
+      lines: Number(r.lines),
+      qty: Number(r.qty ?? 0),
+    })),
+    total: Number(count?.n ?? 0),
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+/**
+ * Link every unmatched line of a shop with this merchant code and/or platform item id to a SKU,
+ * and remember the platform item as a listing of that SKU so future imports match it.
+ */
+export async function mapUnmatched(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { shopId: string; merchantCode?: string | undefined; channelItemId?: string | undefined; skuId: string },
+): Promise<{ lines: number; listingCreated: boolean }> {
+  if (input.merchantCode === undefined && input.channelItemId === undefined) {
+    throw new AppError('validation_failed', '请指定要对应的商家编码或平台商品ID', {}, [
+      { path: 'merchantCode', message: '商家编码和平台商品ID至少填一个' },
+    ]);
+  }
+  if (actor.shopIds && !actor.shopIds.includes(input.shopId)) throw new AppError('not_found', `店铺 ${input.shopId} 不存在或无权访问`);
+  const shop = await trx
+    .selectFrom('shops')
+    .select('id')
+    .where('id', '=', input.shopId)
+    .where('org_id', '=', actor.orgId)
+    .executeTakeFirst();
+  if (!shop) throw new AppError('not_found', `店铺 ${input.shopId} 不存在或无权访问`);
+  const sku = await trx.selectFrom('skus').selectAll().where('id', '=', input.skuId).where('org_id', '=', actor.orgId).executeTakeFirst();
+  if (!sku) throw new AppError('not_found', `SKU ${input.skuId} 不存在`, {}, [{ path: 'skuId', message: 'SKU 不存在' }]);
+  let q = trx
+    .updateTable('order_lines')
+    .set({ sku_id: sku.id, unit_cost_fen: Number(sku.cost_fen) })
+    .where('sku_id', 'is', null)
+    .where('order_id', 'in', (eb) =>
+      eb.selectFrom('orders').select('id').where('shop_id', '=', input.shopId).where('org_id', '=', actor.orgId),
+    );
+  if (input.merchantCode !== undefined) q = q.where('merchant_code', '=', input.merchantCode);
+  if (input.channelItemId !== undefined) q = q.where('channel_item_id', '=', input.channelItemId);
+  const res = await q.executeTakeFirst();
+  let listingCreated = false;
+  if (input.channelItemId) {
+    const r = await trx
+      .insertInto('listings')
+      .values({
+        id: newId('listing'),
+        org_id: actor.orgId,
+        shop_id: input.shopId,
+        product_id: sku.product_id,
+        sku_id: sku.id,
+        channel_item_id: input.channelItemId,
+        channel_sku_id: '',
+        title: null,
+        created_at: Date.now(),
+      })
+      .onConflict((oc) => oc.columns(['shop_id', 'channel_item_id', 'channel_sku_id']).doNothing())
+      .executeTakeFirst();
+    listingCreated = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+  const lines = Number(res.numUpdatedRows);
+  await audit.record(trx, actor, 'import.unmatched.map', {
+    entityType: 'sku',
+    entityId: sku.id,
+    shopId: input.shopId,
+    after: {
+      merchantCode: input.merchantCode ?? null,
+      channelItemId: input.channelItemId ?? null,
+      skuCode: sku.code,
+      lines,
+      listingCreated,
+    },
+  });
+  return { lines, listingCreated };
+}
+
+/** SKUs for the mapping picker: code, barcode or product title containing `q`. */
+export async function skuOptions(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: string,
+): Promise<{ id: string; code: string; title: string; specText: string }[]> {
+  const like = `%${q.replace(/[%_\\]/g, '')}%`;
+  let query = db
+    .selectFrom('skus')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title'])
+    .where('skus.org_id', '=', actor.orgId);
+  if (q)
+    query = query.where((eb) => eb.or([eb('skus.code', 'like', like), eb('products.title', 'like', like), eb('skus.barcode', '=', q)]));
+  const rows = await query.orderBy('skus.code').limit(30).execute();
+  return rows.map((r) => ({ id: r.id, code: r.code, title: r.title, specText: r.spec_text }));
+}

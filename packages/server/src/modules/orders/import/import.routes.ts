@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import fastifyMultipart from '@fastify/multipart';
+import { AppError, fileSpec, IMPORT_FORMATS, matchHeaders, newId, type ImportFileKind, type ImportFormat } from '@yunying/core';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { AppInstance } from '../../../http/types.js';
+import { enqueue } from '../../jobs/index.js';
+import * as shops from '../../shops/index.js';
+import * as extras from './import.extras.js';
+import { importsDir, type ImportJobPayload } from './index.js';
+import { previewFile } from './reader.js';
+
+const MAX_UPLOAD = 2 * 1024 * 1024 * 1024;
+const IdParams = z.object({ id: z.string() });
+const Page = z.object({
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  shopId: z.string().optional(),
+});
+const Mapping = z.record(z.string(), z.string());
+const FormatSchema = z.enum(IMPORT_FORMATS, { message: `格式必须是 ${IMPORT_FORMATS.join(' / ')} 之一` });
+
+interface Uploaded {
+  path: string;
+  name: string;
+}
+
+/** Save the multipart files to `dir` under `prefix` (streamed, never buffered) and collect the fields. */
+async function receive(
+  req: FastifyRequest,
+  dir: string,
+  prefix: string,
+): Promise<{ fields: Record<string, string>; files: Partial<Record<ImportFileKind, Uploaded>> }> {
+  if (!req.isMultipart()) throw new AppError('validation_failed', '请以 multipart/form-data 上传文件（字段 orders，淘宝另加 items）');
+  const fields: Record<string, string> = {};
+  const files: Partial<Record<ImportFileKind, Uploaded>> = {};
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const kind: ImportFileKind | null =
+          part.fieldname === 'items' ? 'items' : part.fieldname === 'orders' || part.fieldname === 'file' ? 'orders' : null;
+        if (!kind || !part.filename) {
+          part.file.resume();
+          continue;
+        }
+        const ext = (path
+          .extname(part.filename)
+          .toLowerCase()
+          .match(/^\.[a-z0-9]{1,5}$/) ?? ['.csv'])[0];
+        const dest = path.join(dir, `${prefix}-${kind}${ext}`);
+        await pipeline(part.file, fs.createWriteStream(dest));
+        files[kind] = { path: dest, name: part.filename };
+        if (part.file.truncated) throw new AppError('payload_too_large', '文件超过 2 GB 上限，请按时间段拆分后分批导入');
+      } else {
+        fields[part.fieldname] = String(part.value ?? '');
+      }
+    }
+  } catch (err) {
+    for (const f of Object.values(files)) fs.rmSync(f.path, { force: true });
+    throw err;
+  }
+  return { fields, files };
+}
+
+function cleanup(files: Partial<Record<ImportFileKind, Uploaded>>): void {
+  for (const f of Object.values(files)) fs.rmSync(f.path, { force: true });
+}
+
+function parseFormat(v: string | undefined): ImportFormat {
+  const r = FormatSchema.safeParse(v);
+  if (!r.success) {
+    throw new AppError('validation_failed', `请选择文件格式：${IMPORT_FORMATS.join(' / ')}`, {}, [
+      { path: 'format', message: '请选择文件格式' },
+    ]);
+  }
+  return r.data;
+}
+
+export async function importRoutes(app: AppInstance): Promise<void> {
+  await app.register(async (instance) => {
+    const sub = instance as unknown as AppInstance;
+    if (!sub.hasRequestDecorator('file')) await sub.register(fastifyMultipart, { limits: { fileSize: MAX_UPLOAD, files: 2, fields: 20 } });
+
+    sub.post(
+      '/imports/orders',
+      {
+        schema: {
+          tags: ['imports'],
+          summary: '导入订单（multipart：orders 文件，淘宝另加 items 宝贝明细；shopId, format, presetId 或 mapping, moveStock）',
+        },
+        config: { permission: 'orders.import' },
+      },
+      async (req, reply) => {
+        const actor = req.actor!;
+        const jobId = newId('job');
+        const { fields, files } = await receive(req, importsDir(app.database), jobId);
+        try {
+          const format = parseFormat(fields.format);
+          if (!fields.shopId)
+            throw new AppError('validation_failed', '请选择要导入到的店铺', {}, [{ path: 'shopId', message: '请选择店铺' }]);
+          const shop = await shops.getVisible(app.db, actor, fields.shopId);
+          if (!files.orders) {
+            throw new AppError('validation_failed', '请选择订单文件（CSV 或 XLSX）', {}, [{ path: 'orders', message: '请选择订单文件' }]);
+          }
+          if (files.items && format !== 'taobao') {
+            throw new AppError('validation_failed', '只有淘宝/天猫格式需要宝贝明细文件；其他平台的订单导出每行就是一个商品', {}, [
+              { path: 'items', message: '此格式不需要宝贝明细文件' },
+            ]);
+          }
+          let mapping: Record<string, string> | null = null;
+          let presetName: string | null = null;
+          if (fields.presetId) {
+            const p = await extras.findPreset(app.db, actor, fields.presetId);
+            mapping = p.mapping;
+            presetName = p.name;
+          } else if (fields.mapping) {
+            let raw: unknown;
+            try {
+              raw = JSON.parse(fields.mapping);
+            } catch {
+              raw = null;
+            }
+            const m = Mapping.safeParse(raw);
+            if (!m.success)
+              throw new AppError('validation_failed', '列对应（mapping）应为 JSON 对象 { 字段: 表头 }', {}, [
+                { path: 'mapping', message: '格式不正确' },
+              ]);
+            mapping = m.data;
+          }
+          if (format === 'generic' && !mapping) {
+            throw new AppError('validation_failed', '通用格式需要先设置列对应：请预览文件并为每个字段选择列，或选择已保存的方案', {}, [
+              { path: 'mapping', message: '请设置列对应' },
+            ]);
+          }
+          const payload: ImportJobPayload = {
+            shopId: shop.id,
+            format,
+            files: { orders: files.orders.path, items: files.items?.path },
+            names: { orders: files.orders.name, items: files.items?.name },
+            mapping,
+            presetName,
+            moveStock: ['1', 'true', 'on', 'yes'].includes((fields.moveStock ?? '').toLowerCase()),
+          };
+          await enqueue(app.db, {
+            id: jobId,
+            orgId: actor.orgId,
+            shopId: shop.id,
+            type: extras.IMPORT_JOB_TYPE,
+            payload,
+            createdBy: actor.userId || null,
+          });
+          return reply.code(202).send({ jobId });
+        } catch (err) {
+          cleanup(files);
+          throw err;
+        }
+      },
+    );
+
+    sub.post(
+      '/imports/preview',
+      {
+        schema: { tags: ['imports'], summary: '预览导入文件：编码、表头、前 10 行与自动对应的列（multipart：file, format, kind）' },
+        config: { permission: 'orders.import' },
+      },
+      async (req) => {
+        const { fields, files } = await receive(req, importsDir(app.database), `preview-${newId('job')}`);
+        try {
+          const format = parseFormat(fields.format);
+          const kind: ImportFileKind = fields.kind === 'items' && format === 'taobao' ? 'items' : 'orders';
+          if (!files.orders) throw new AppError('validation_failed', '请选择要预览的文件', {}, [{ path: 'file', message: '请选择文件' }]);
+          const pv = await previewFile(files.orders.path, 10);
+          const spec = fileSpec(format, kind);
+          const m = matchHeaders(pv.headers, spec);
+          return {
+            encoding: pv.encoding,
+            headers: pv.headers,
+            rows: pv.rows,
+            mapping: m.headers,
+            missing: m.missing.map((x) => x.field),
+            fields: spec.fields.map((x) => ({ field: x.field, label: x.label, required: !!x.required })),
+          };
+        } finally {
+          cleanup(files);
+        }
+      },
+    );
+  });
+
+  app.get(
+    '/imports/jobs',
+    { schema: { tags: ['imports'], summary: '导入记录', querystring: Page }, config: { permission: 'orders.import' } },
+    (req) => extras.listJobs(app.db, req.actor!, req.query),
+  );
+  app.get(
+    '/imports/jobs/:id',
+    { schema: { tags: ['imports'], summary: '导入任务：状态、进度与结果', params: IdParams }, config: { permission: 'orders.import' } },
+    (req) => extras.getJob(app.db, req.actor!, req.params.id),
+  );
+  app.get(
+    '/imports/jobs/:id/errors',
+    {
+      schema: { tags: ['imports'], summary: '导入任务的问题行', params: IdParams, querystring: Page },
+      config: { permission: 'orders.import' },
+    },
+    (req) => extras.listErrors(app.db, req.actor!, req.params.id, req.query),
+  );
+  app.get(
+    '/imports/jobs/:id/errors.csv',
+    { schema: { tags: ['imports'], summary: '下载问题行（CSV，UTF-8 BOM）', params: IdParams }, config: { permission: 'orders.import' } },
+    async (req, reply) => {
+      await extras.getJob(app.db, req.actor!, req.params.id);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="import-errors-${req.params.id}.csv"`)
+        .send(Readable.from(extras.errorsCsv(app.db, req.actor!, req.params.id)));
+    },
+  );
+
+  app.get(
+    '/imports/presets',
+    { schema: { tags: ['imports'], summary: '列对应方案' }, config: { permission: 'orders.import' } },
+    async (req) => ({
+      items: await extras.listPresets(app.db, req.actor!),
+    }),
+  );
+  app.post(
+    '/imports/presets',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: '保存列对应方案（同名覆盖）',
+        body: z.object({ name: z.string().trim().min(1, '请填写方案名称').max(60, '方案名称最多 60 个字'), mapping: Mapping }),
+      },
+      config: { permission: 'orders.import' },
+    },
+    async (req, reply) => reply.code(201).send(await app.db.transaction().execute((trx) => extras.savePreset(trx, req.actor!, req.body))),
+  );
+  app.delete(
+    '/imports/presets/:id',
+    { schema: { tags: ['imports'], summary: '删除列对应方案', params: IdParams }, config: { permission: 'orders.import' } },
+    async (req, reply) => {
+      await app.db.transaction().execute((trx) => extras.deletePreset(trx, req.actor!, req.params.id));
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/imports/unmatched',
+    {
+      schema: { tags: ['imports'], summary: '未匹配 SKU 的订单商品（按商家编码/平台商品ID汇总）', querystring: Page },
+      config: { permission: 'orders.import' },
+    },
+    (req) => extras.listUnmatched(app.db, req.actor!, req.query),
+  );
+  app.post(
+    '/imports/unmatched/map',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: '把未匹配的商品对应到 SKU（同时记住平台商品ID，以后导入自动匹配）',
+        body: z.object({
+          shopId: z.string().min(1, '请选择店铺'),
+          merchantCode: z.string().max(80).optional(),
+          channelItemId: z.string().max(80).optional(),
+          skuId: z.string().min(1, '请选择 SKU'),
+        }),
+      },
+      config: { permission: 'orders.import' },
+    },
+    (req) => app.db.transaction().execute((trx) => extras.mapUnmatched(trx, req.actor!, req.body)),
+  );
+  app.get(
+    '/imports/sku-options',
+    {
+      schema: {
+        tags: ['imports'],
+        summary: '按编码或商品标题查找 SKU（对应未匹配商品用）',
+        querystring: z.object({ q: z.string().max(60).default('') }),
+      },
+      config: { permission: 'orders.import' },
+    },
+    async (req) => ({ items: await extras.skuOptions(app.db, req.actor!, req.query.q.trim()) }),
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * Order import: what the CLI, the job worker and the routes call.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AppError, IMPORT_FORMATS, newId, type ImportFormat } from '@yunying/core';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/dialect.js';
+import type { DB } from '../../../db/schema.js';
+import type { Actor } from '../../../http/actor.js';
+import type { JobHandler } from '../../jobs/index.js';
+import * as shops from '../../shops/index.js';
+import { findPreset, IMPORT_JOB_TYPE } from './import.extras.js';
+import { runImport, type ImportCounts, type ImportSummary } from './import.service.js';
+
+export { runImport, BATCH_ORDERS, MAX_STORED_ERRORS } from './import.service.js';
+export type { ImportSummary, ImportCounts, ImportOptions } from './import.service.js';
+export { IMPORT_JOB_TYPE } from './import.extras.js';
+export { openRows, previewFile, sniffEncoding } from './reader.js';
+
+/** What the job row carries for an import. */
+export interface ImportJobPayload {
+  shopId: string;
+  format: ImportFormat;
+  files: { orders: string; items?: string | undefined };
+  names: { orders: string; items?: string | undefined };
+  mapping?: Record<string, string> | null | undefined;
+  presetName?: string | null | undefined;
+  moveStock: boolean;
+}
+
+/** Where uploads go: `imports/` beside the SQLite file, or ./data/imports on PostgreSQL. */
+export function importsDir(database: Pick<Database, 'file'>): string {
+  const base = database.file && database.file !== ':memory:' ? path.dirname(path.resolve(database.file)) : path.resolve('data');
+  const dir = path.join(base, 'imports');
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export interface ImportFileOptions {
+  /** Shop id or name. */
+  shopId: string;
+  format: ImportFormat;
+  file: string;
+  itemsFile?: string | undefined;
+  mappingPresetName?: string | undefined;
+  moveStock?: boolean | undefined;
+  onProgress?: ((processed: number, total: number) => void) | undefined;
+}
+
+/**
+ * Import in this process (the CLI): the run is recorded as an import job, so it shows in 导入记录
+ * with its bad-row report, but needs no worker.
+ */
+export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: ImportFileOptions): Promise<ImportSummary> {
+  if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
+    throw new AppError('validation_failed', `不支持的格式「${opts.format}」：可选 ${IMPORT_FORMATS.join(' / ')}`);
+  }
+  const shop = await shops.findByIdOrName(db, actor.orgId, opts.shopId);
+  let mapping: Record<string, string> | null = null;
+  if (opts.mappingPresetName) mapping = (await findPreset(db, actor, opts.mappingPresetName)).mapping;
+  if (opts.format === 'generic' && !mapping) {
+    throw new AppError('validation_failed', '通用格式需要列对应方案：用 --mapping <方案名> 指定（在网页“导入订单”中保存方案）。');
+  }
+  const jobId = newId('job');
+  const now = Date.now();
+  const payload: ImportJobPayload = {
+    shopId: shop.id,
+    format: opts.format,
+    files: { orders: path.resolve(opts.file), items: opts.itemsFile ? path.resolve(opts.itemsFile) : undefined },
+    names: { orders: path.basename(opts.file), items: opts.itemsFile ? path.basename(opts.itemsFile) : undefined },
+    mapping,
+    presetName: opts.mappingPresetName ?? null,
+    moveStock: !!opts.moveStock,
+  };
+  await db
+    .insertInto('jobs')
+    .values({
+      id: jobId,
+      org_id: actor.orgId,
+      shop_id: shop.id,
+      type: IMPORT_JOB_TYPE,
+      status: 'running',
+      progress: 0,
+      processed: 0,
+      total: null,
+      payload: JSON.stringify(payload),
+      result: null,
+      error: null,
+      created_by: actor.userId || null,
+      locked_by: `cli:${process.pid}`,
+      locked_until: null,
+      created_at: now,
+      started_at: now,
+      finished_at: null,
+    })
+    .execute();
+  try {
+    const summary = await runImport(
+      db,
+      actor,
+      {
+        jobId,
+        shopId: shop.id,
+        format: opts.format,
+        file: opts.file,
+        itemsFile: opts.itemsFile,
+        mapping,
+        moveStock: opts.moveStock,
+      },
+      (p, t) => opts.onProgress?.(p, t),
+    );
+    await db
+      .updateTable('jobs')
+      .set({ status: 'succeeded', progress: 100, result: JSON.stringify(summary), finished_at: Date.now(), locked_by: null })
+      .where('id', '=', jobId)
+      .execute();
+    return summary;
+  } catch (err) {
+    await db
+      .updateTable('jobs')
+      .set({ status: 'failed', error: err instanceof Error ? err.message : String(err), finished_at: Date.now(), locked_by: null })
+      .where('id', '=', jobId)
+      .execute();
+    throw err;
+  }
+}
+
+/** The worker's handler for `orders.import` jobs (enqueued by POST /imports/orders). */
+export function makeOrdersImportHandler(db: Kysely<DB>): JobHandler {
+  return async (job, ctx) => {
+    const p = JSON.parse(job.payload) as ImportJobPayload;
+    const user = job.created_by
+      ? await db.selectFrom('users').select(['id', 'username', 'display_name']).where('id', '=', job.created_by).executeTakeFirst()
+      : undefined;
+    const actor: Actor = {
+      userId: user?.id ?? '',
+      orgId: job.org_id,
+      username: user?.username ?? 'import',
+      displayName: user?.display_name ?? '导入任务',
+      permissions: new Set(),
+      shopIds: null,
+      via: user ? 'session' : 'system',
+      ip: null,
+      requestId: job.id,
+    };
+    try {
+      return await runImport(
+        db,
+        actor,
+        {
+          jobId: job.id,
+          shopId: p.shopId,
+          format: p.format,
+          file: p.files.orders,
+          itemsFile: p.files.items,
+          mapping: p.mapping,
+          moveStock: p.moveStock,
+        },
+        (processed, total, counts: ImportCounts) => ctx.progress(processed, total, counts),
+      );
+    } finally {
+      // Finished either way (a failed import is not retried): the uploads are no longer needed.
+      // A process that dies mid-import never gets here, so the re-queued job still finds them.
+      for (const f of [p.files.orders, p.files.items]) if (f) fs.rmSync(f, { force: true });
+    }
+  };
+}
+
+/** A one-line terminal progress bar for the CLI: `[██████░░░░]  60%  12.3 MB / 20.5 MB`. */
+export function progressBar(
+  stream: NodeJS.WriteStream = process.stderr,
+  label = '导入',
+): {
+  update(processed: number, total: number): void;
+  done(): void;
+} {
+  let last = 0;
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const draw = (processed: number, total: number) => {
+    const ratio = total > 0 ? Math.min(1, processed / total) : 0;
+    const width = 30;
+    const full = Math.round(ratio * width);
+    const line = `${label} [${'█'.repeat(full)}${'░'.repeat(width - full)}] ${String(Math.floor(ratio * 100)).padStart(3)}%  ${mb(processed)} / ${mb(total)}`;
+    if (stream.isTTY) stream.write(`\r${line}`);
+    else if (ratio === 1 || Date.now() - last > 5000) stream.write(`${line}\n`);
+  };
+  let lastP = 0;
+  let lastT = 0;
+  return {
+    update(processed, total) {
+      lastP = processed;
+      lastT = total;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      draw(processed, total);
+    },
+    done() {
+      draw(lastT || lastP, lastT || lastP);
+      if (stream.isTTY) stream.write('\n');
+    },
+  };
+}

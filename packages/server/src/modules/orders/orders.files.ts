@@ -1,0 +1,316 @@
+/**
+ * Files in and out of the orders module: batch shipping from a CSV/XLSX sheet (订单编号, 物流公司,
+ * 物流单号) and the per-line order export (CSV UTF-8 with BOM, or XLSX).
+ */
+import fs from 'node:fs/promises';
+import {
+  AppError,
+  CHANNEL_LABELS,
+  DEFAULT_TIMEZONE,
+  ORDER_STATUS_LABELS,
+  addDays,
+  dayStart,
+  isBusinessDay,
+  isOrderStatus,
+  maskAddress,
+  maskName,
+  maskPhone,
+  type BatchShipResult,
+  type Channel,
+} from '@yunying/core';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as shops from '../shops/index.js';
+import { canSeePii, shipOrder } from './orders.service.js';
+
+// ---------------------------------------------------------------- reading sheets
+
+/** Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 as the platforms' exports often are. */
+function decodeCsv(buf: Buffer): string {
+  const utf8 = buf.toString('utf8');
+  const text = utf8.includes('\uFFFD') ? iconv.decode(buf, 'gb18030') : utf8;
+  return text.replace(/^\uFEFF/, '');
+}
+
+/** Rows of a sheet as arrays of trimmed strings, the header row first. */
+export async function readSheet(filename: string, buf: Buffer): Promise<string[][]> {
+  const lower = filename.toLowerCase();
+  if (lower.endsWith('.xlsx')) {
+    const wb = new ExcelJS.Workbook();
+    try {
+      await wb.xlsx.load(buf as unknown as ArrayBuffer);
+    } catch {
+      throw new AppError(
+        'validation_failed',
+        `无法读取 Excel 文件「${filename}」：请确认是 .xlsx 格式（不支持旧的 .xls），或另存为 CSV 后上传`,
+      );
+    }
+    const ws = wb.worksheets[0];
+    if (!ws) return [];
+    const rows: string[][] = [];
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      const vals: string[] = [];
+      for (let c = 1; c <= row.cellCount; c++) vals.push(cellText(row.getCell(c).value));
+      rows.push(vals);
+    });
+    return rows;
+  }
+  if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
+    try {
+      return (parse(decodeCsv(buf), { relax_column_count: true, skip_empty_lines: true }) as string[][]).map((r) => r.map((c) => c.trim()));
+    } catch (e) {
+      throw new AppError('validation_failed', `CSV 文件「${filename}」格式有误：${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  throw new AppError('validation_failed', `不支持的文件类型「${filename}」：请上传 .csv 或 .xlsx 文件`);
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') {
+    if (v instanceof Date) return v.toISOString();
+    if ('text' in v && typeof v.text === 'string') return v.text.trim();
+    if ('result' in v) return String(v.result ?? '').trim();
+    if ('richText' in v)
+      return v.richText
+        .map((t) => t.text)
+        .join('')
+        .trim();
+  }
+  return String(v).trim();
+}
+
+const SHIP_HEADERS = { orderNo: '订单编号', carrier: '物流公司', trackingNo: '物流单号' } as const;
+
+/**
+ * Ship every good row of a sheet; each row is its own transaction, so one bad row never blocks the
+ * others. Errors name the row (as numbered in the spreadsheet) and what to fix.
+ */
+export async function batchShip(db: Kysely<DB>, actor: Actor, filename: string, buf: Buffer): Promise<BatchShipResult> {
+  const rows = await readSheet(filename, buf);
+  const header = rows[0] ?? [];
+  const idx = {
+    orderNo: header.indexOf(SHIP_HEADERS.orderNo),
+    carrier: header.indexOf(SHIP_HEADERS.carrier),
+    trackingNo: header.indexOf(SHIP_HEADERS.trackingNo),
+  };
+  const missing = Object.entries(idx)
+    .filter(([, i]) => i < 0)
+    .map(([k]) => SHIP_HEADERS[k as keyof typeof SHIP_HEADERS]);
+  if (missing.length) {
+    throw new AppError('validation_failed', `文件缺少列：${missing.join('、')}。第一行应为表头：订单编号, 物流公司, 物流单号`, { missing });
+  }
+  const result: BatchShipResult = { total: 0, shipped: 0, failed: 0, errors: [] };
+  const seen = new Set<string>();
+  for (let i = 1; i < rows.length; i++) {
+    const r = rows[i]!;
+    const orderNo = (r[idx.orderNo] ?? '').replace(/^'/, '');
+    const carrier = r[idx.carrier] ?? '';
+    const trackingNo = r[idx.trackingNo] ?? '';
+    if (!orderNo && !carrier && !trackingNo) continue;
+    result.total++;
+    const fail = (message: string) => {
+      result.failed++;
+      result.errors.push({ row: i + 1, orderNo, message });
+    };
+    if (!orderNo) {
+      fail('订单编号为空');
+      continue;
+    }
+    if (!carrier) {
+      fail('物流公司为空，请填写如 顺丰速运、中通快递');
+      continue;
+    }
+    if (!trackingNo || trackingNo.length > 60) {
+      fail(trackingNo ? '物流单号过长（最多 60 个字符）' : '物流单号为空');
+      continue;
+    }
+    if (carrier.length > 40) {
+      fail('物流公司名称过长（最多 40 个字符）');
+      continue;
+    }
+    if (seen.has(orderNo)) {
+      fail('同一订单编号在文件中重复出现，只处理第一次');
+      continue;
+    }
+    seen.add(orderNo);
+    let q = db.selectFrom('orders').select(['id']).where('org_id', '=', actor.orgId).where('order_no', '=', orderNo);
+    if (actor.shopIds) q = q.where('shop_id', 'in', actor.shopIds.length ? [...actor.shopIds] : ['']);
+    const found = await q.execute();
+    if (found.length === 0) {
+      fail('找不到此订单编号（或无权访问该店铺）');
+      continue;
+    }
+    if (found.length > 1) {
+      fail('多个店铺都有此订单编号，请在订单详情中单独发货');
+      continue;
+    }
+    try {
+      await db.transaction().execute((trx) => shipOrder(trx, actor, found[0]!.id, { carrier, trackingNo }));
+      result.shipped++;
+    } catch (e) {
+      fail(e instanceof AppError ? e.message : '发货失败（服务器错误）');
+    }
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------- export
+
+/** Cells a spreadsheet would run as a formula get a leading quote (CSV/formula injection). */
+export function safeCell(v: string): string {
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+function yuan(fen: number): string {
+  const neg = fen < 0;
+  const a = Math.abs(fen);
+  return `${neg ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+
+/** Shop-local wall time, YYYY-MM-DD HH:mm:ss. */
+function time(ms: number | null, timeZone: string): string {
+  if (ms === null) return '';
+  return new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
+}
+
+export const EXPORT_HEADERS = [
+  '订单编号',
+  '店铺',
+  '渠道',
+  '订单状态',
+  '下单时间',
+  '付款时间',
+  '发货时间',
+  '买家昵称',
+  '收货人',
+  '联系电话',
+  '收货地址',
+  '行号',
+  '商品标题',
+  '规格',
+  '商家编码',
+  '数量',
+  '单价',
+  '优惠分摊',
+  '实付',
+  '退款金额',
+  '退款数量',
+  '订单商品金额',
+  '订单优惠',
+  '运费',
+  '订单实付',
+  '订单退款',
+  '物流公司',
+  '物流单号',
+  '买家留言',
+  '卖家备注',
+] as const;
+
+/**
+ * Export a shop's orders, one row per order line, to .csv (UTF-8 with BOM, opens in Excel) or
+ * .xlsx. `from`/`to` are business days (YYYY-MM-DD, inclusive) of the order time.
+ */
+export async function exportOrdersFile(
+  db: Kysely<DB>,
+  actor: Actor,
+  filePath: string,
+  opts: { shopId: string; from?: string; to?: string },
+): Promise<{ rows: number }> {
+  const lower = filePath.toLowerCase();
+  if (!lower.endsWith('.csv') && !lower.endsWith('.xlsx')) {
+    throw new AppError('validation_failed', `导出文件名应以 .csv 或 .xlsx 结尾（收到 ${filePath}）`);
+  }
+  for (const k of ['from', 'to'] as const) {
+    const v = opts[k];
+    if (v !== undefined && !isBusinessDay(v))
+      throw new AppError('validation_failed', `${k === 'from' ? '开始' : '结束'}日期应为 YYYY-MM-DD（收到 ${v}）`);
+  }
+  const shop = await shops.getVisible(db, actor, opts.shopId);
+  const tz = shop.timezone || DEFAULT_TIMEZONE;
+  let q = db
+    .selectFrom('orders')
+    .innerJoin('order_lines', 'order_lines.order_id', 'orders.id')
+    .selectAll('orders')
+    .select([
+      'order_lines.line_no',
+      'order_lines.title',
+      'order_lines.spec_text',
+      'order_lines.merchant_code',
+      'order_lines.qty',
+      'order_lines.unit_price_fen',
+      'order_lines.discount_fen as line_discount_fen',
+      'order_lines.paid_fen as line_paid_fen',
+      'order_lines.refund_fen as line_refund_fen',
+      'order_lines.refunded_qty',
+    ])
+    .where('orders.org_id', '=', actor.orgId)
+    .where('orders.shop_id', '=', shop.id);
+  if (opts.from) q = q.where('orders.ordered_at', '>=', dayStart(opts.from, tz));
+  if (opts.to) q = q.where('orders.ordered_at', '<', dayStart(addDays(opts.to, 1), tz));
+  const rows = await q.orderBy('orders.ordered_at').orderBy('orders.id').orderBy('order_lines.line_no').execute();
+  const pii = canSeePii(actor);
+  const channel = (CHANNEL_LABELS as Record<string, { zh: string } | undefined>)[shop.channel as Channel]?.zh ?? shop.channel;
+  const table: (string | number)[][] = rows.map((r) => [
+    r.order_no,
+    shop.name,
+    channel,
+    isOrderStatus(r.status) ? ORDER_STATUS_LABELS[r.status].zh : r.status,
+    time(r.ordered_at, tz),
+    time(r.paid_at, tz),
+    time(r.shipped_at, tz),
+    r.buyer_nick,
+    pii ? r.receiver_name : (maskName(r.receiver_name) ?? ''),
+    pii ? r.receiver_phone : (maskPhone(r.receiver_phone) ?? ''),
+    pii ? r.receiver_address : (maskAddress(r.receiver_address) ?? ''),
+    r.line_no,
+    r.title,
+    r.spec_text,
+    r.merchant_code,
+    r.qty,
+    yuan(Number(r.unit_price_fen)),
+    yuan(Number(r.line_discount_fen)),
+    yuan(Number(r.line_paid_fen)),
+    yuan(Number(r.line_refund_fen)),
+    r.refunded_qty,
+    yuan(Number(r.goods_fen)),
+    yuan(Number(r.discount_fen)),
+    yuan(Number(r.shipping_fen)),
+    yuan(Number(r.paid_fen)),
+    yuan(Number(r.refund_fen)),
+    r.carrier ?? '',
+    r.tracking_no ?? '',
+    r.buyer_note,
+    r.seller_memo,
+  ]);
+  const text = (v: string | number) => (typeof v === 'number' ? v : safeCell(v));
+  if (lower.endsWith('.xlsx')) {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('订单');
+    ws.addRow([...EXPORT_HEADERS]);
+    ws.getRow(1).font = { bold: true };
+    for (const r of table) ws.addRow(r.map(text));
+    await wb.xlsx.writeFile(filePath);
+  } else {
+    const esc = (v: string | number) => {
+      const s = String(text(v));
+      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    };
+    const body = [[...EXPORT_HEADERS], ...table].map((r) => r.map(esc).join(',')).join('\r\n');
+    await fs.writeFile(filePath, `\uFEFF${body}\r\n`, 'utf8');
+  }
+  return { rows: table.length };
+}

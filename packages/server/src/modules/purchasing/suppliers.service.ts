@@ -1,0 +1,95 @@
+/** Suppliers (供应商): the companies purchase orders are placed with. */
+import { AppError, newId, type Page, type Supplier } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DB, SuppliersTable } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+
+export function supplierRowToSupplier(r: SuppliersTable): Supplier {
+  return { id: r.id, name: r.name, contact: r.contact, phone: r.phone, address: r.address, note: r.note, createdAt: Number(r.created_at) };
+}
+
+function nameTaken(name: string): AppError {
+  return new AppError('conflict', `已有名为「${name}」的供应商，请换一个名称`, { name }, [{ path: 'name', message: '供应商名称已存在' }]);
+}
+
+export async function requireSupplier(db: Kysely<DB>, actor: Actor, id: string): Promise<SuppliersTable> {
+  const s = await db.selectFrom('suppliers').selectAll().where('org_id', '=', actor.orgId).where('id', '=', id).executeTakeFirst();
+  if (!s)
+    throw new AppError('not_found', `供应商 ${id} 不存在，请重新选择`, { supplierId: id }, [
+      { path: 'supplierId', message: '供应商不存在' },
+    ]);
+  return s;
+}
+
+export async function listSuppliers(
+  db: Kysely<DB>,
+  actor: Actor,
+  f: { q?: string | undefined; page: number; pageSize: number },
+): Promise<Page<Supplier>> {
+  let q = db.selectFrom('suppliers').where('org_id', '=', actor.orgId);
+  if (f.q) {
+    const p = `%${f.q.replace(/[%_\\]/g, '')}%`;
+    q = q.where((eb) => eb.or([eb('name', 'like', p), eb('contact', 'like', p), eb('phone', 'like', p)]));
+  }
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll()
+    .orderBy('name')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  return { items: rows.map(supplierRowToSupplier), total: Number(total), page: f.page, pageSize: f.pageSize };
+}
+
+export async function createSupplier(
+  trx: Transaction<DB>,
+  actor: Actor,
+  input: { name: string; contact: string; phone: string; address: string; note: string },
+): Promise<Supplier> {
+  const row: SuppliersTable = { id: newId('supplier'), org_id: actor.orgId, ...input, created_at: Date.now() };
+  try {
+    await trx.insertInto('suppliers').values(row).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw nameTaken(input.name);
+    throw err;
+  }
+  const s = supplierRowToSupplier(row);
+  await audit.record(trx, actor, 'supplier.create', { entityType: 'supplier', entityId: row.id, after: s });
+  return s;
+}
+
+export async function updateSupplier(
+  trx: Transaction<DB>,
+  actor: Actor,
+  id: string,
+  input: Partial<Record<'name' | 'contact' | 'phone' | 'address' | 'note', string | undefined>>,
+): Promise<Supplier> {
+  const before = await requireSupplier(trx, actor, id);
+  const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SuppliersTable>;
+  if (Object.keys(patch).length) {
+    try {
+      await trx.updateTable('suppliers').set(patch).where('id', '=', id).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw nameTaken(input.name ?? '');
+      throw err;
+    }
+  }
+  const after = await requireSupplier(trx, actor, id);
+  await audit.record(trx, actor, 'supplier.update', {
+    entityType: 'supplier',
+    entityId: id,
+    before: supplierRowToSupplier(before),
+    after: supplierRowToSupplier(after),
+  });
+  return supplierRowToSupplier(after);
+}
+
+export async function deleteSupplier(trx: Transaction<DB>, actor: Actor, id: string): Promise<void> {
+  const s = await requireSupplier(trx, actor, id);
+  const used = await trx.selectFrom('purchase_orders').select('code').where('supplier_id', '=', id).executeTakeFirst();
+  if (used) throw new AppError('conflict', `供应商「${s.name}」已有采购单（如 ${used.code}），不能删除`, { supplierId: id });
+  await trx.deleteFrom('suppliers').where('id', '=', id).execute();
+  await audit.record(trx, actor, 'supplier.delete', { entityType: 'supplier', entityId: id, before: supplierRowToSupplier(s) });
+}

@@ -1,0 +1,160 @@
+import { Alert, Button, Empty, Input, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { AFTERSALE_STATUSES, AFTERSALE_TYPES, type AftersaleSummary } from '@yunying/core';
+import { formatDateTime, formatMoney } from '../../components/format';
+import { PageContainer } from '../../components/PageContainer';
+import { QueryError } from '../../components/QueryState';
+import { useShop } from '../../components/ShopContext';
+import { AftersaleStatusTag, useOrderLabels } from '../orders/labels';
+import { useAftersales } from './api';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+function positiveInt(v: string | null, fallback: number): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/** After-sales cases; `overdue` is the queue of open cases past their SLA. */
+export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
+  const { t } = useTranslation();
+  const l = useOrderLabels();
+  const { shop } = useShop();
+  const [params, setParams] = useSearchParams();
+  const page = positiveInt(params.get('page'), 1);
+  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
+  const query: Record<string, string | number | undefined> = { page, pageSize, shopId: shop?.id };
+  for (const k of ['status', 'type', 'q'] as const) {
+    const v = params.get(k);
+    if (v) query[k] = v;
+  }
+  if (mode === 'overdue') query.overdue = '1';
+  const list = useAftersales(query);
+
+  const setParam = (k: string, v: string | undefined) => {
+    const p = new URLSearchParams(params);
+    p.delete('page');
+    if (v) p.set(k, v);
+    else p.delete(k);
+    setParams(p);
+  };
+
+  const columns: TableProps<AftersaleSummary>['columns'] = [
+    {
+      title: t('aftersales.fields.code'),
+      dataIndex: 'code',
+      key: 'code',
+      width: 180,
+      render: (c: string, a) => (
+        <Link to={`/aftersales/${a.id}`} data-testid={`aftersale-link-${a.code}`}>
+          {c}
+        </Link>
+      ),
+    },
+    {
+      title: t('aftersales.fields.orderNo'),
+      dataIndex: 'orderNo',
+      key: 'orderNo',
+      width: 180,
+      render: (no: string, a) => <Link to={`/orders/${a.orderId}`}>{no}</Link>,
+    },
+    { title: t('aftersales.fields.type'), dataIndex: 'type', key: 'type', width: 100, render: (x: string) => l.aftersaleType(x) },
+    { title: t('aftersales.fields.reason'), dataIndex: 'reasonName', key: 'reason', width: 130, render: (x: string | null) => x ?? '—' },
+    {
+      title: t('aftersales.fields.responsibility'),
+      dataIndex: 'responsibility',
+      key: 'responsibility',
+      width: 100,
+      render: (x: string) => l.responsibility(x),
+    },
+    { title: t('common.status'), dataIndex: 'status', key: 'status', width: 100, render: (s: string) => <AftersaleStatusTag status={s} /> },
+    { title: t('aftersales.fields.refund'), dataIndex: 'refundFen', key: 'refund', width: 110, align: 'right', render: formatMoney },
+    {
+      title: t('aftersales.fields.sla'),
+      key: 'sla',
+      width: 200,
+      render: (_, a) =>
+        a.resolvedAt ? (
+          '—'
+        ) : (
+          <Space size={4}>
+            <span>{formatDateTime(a.slaDueAt)}</span>
+            {a.overdue ? <Tag color="red">{t('aftersales.overdue')}</Tag> : null}
+          </Space>
+        ),
+    },
+    {
+      title: t('aftersales.fields.createdAt'),
+      dataIndex: 'createdAt',
+      key: 'createdAt',
+      width: 170,
+      render: (v: number) => formatDateTime(v),
+    },
+  ];
+
+  return (
+    <PageContainer
+      title={mode === 'overdue' ? t('aftersales.overdueTitle') : t('aftersales.title')}
+      extra={<Button icon={<ReloadOutlined />} onClick={() => void list.refetch()} aria-label={t('common.refresh')} />}
+    >
+      {mode === 'overdue' ? <Alert type="warning" showIcon message={t('aftersales.overdueHint')} style={{ marginBottom: 12 }} /> : null}
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('aftersales.search')}
+          defaultValue={params.get('q') ?? ''}
+          onSearch={(v) => setParam('q', v.trim() || undefined)}
+          style={{ width: 240 }}
+          data-testid="aftersales-search"
+        />
+        <Select
+          allowClear
+          placeholder={t('aftersales.fields.type')}
+          style={{ width: 140 }}
+          value={params.get('type') ?? undefined}
+          onChange={(v: string | undefined) => setParam('type', v)}
+          options={AFTERSALE_TYPES.map((x) => ({ value: x, label: l.aftersaleType(x) }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('common.status')}
+          style={{ width: 140 }}
+          value={params.get('status') ?? undefined}
+          onChange={(v: string | undefined) => setParam('status', v)}
+          options={AFTERSALE_STATUSES.map((x) => ({ value: x, label: l.aftersaleStatus(x) }))}
+        />
+      </Space>
+      {list.isError && !list.data ? (
+        <QueryError error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <Table<AftersaleSummary>
+          rowKey="id"
+          size="middle"
+          columns={columns}
+          dataSource={list.data?.items ?? []}
+          loading={list.isFetching}
+          scroll={{ x: 1200 }}
+          locale={{ emptyText: <Empty description={<Typography.Text type="secondary">{t('aftersales.empty')}</Typography.Text>} /> }}
+          pagination={{
+            current: page,
+            pageSize,
+            total: list.data?.total ?? 0,
+            showSizeChanger: true,
+            showTotal: (total) => t('common.total', { count: total }),
+            onChange: (p, s) => {
+              const next = new URLSearchParams(params);
+              if (p === 1 || s !== pageSize) next.delete('page');
+              else next.set('page', String(p));
+              if (s === DEFAULT_PAGE_SIZE) next.delete('pageSize');
+              else next.set('pageSize', String(s));
+              setParams(next);
+            },
+          }}
+          data-testid="aftersales-table"
+        />
+      )}
+    </PageContainer>
+  );
+}

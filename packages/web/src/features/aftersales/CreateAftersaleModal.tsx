@@ -1,0 +1,120 @@
+import { App, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { AFTERSALE_TYPES, RESPONSIBILITIES, type OrderDetail } from '@yunying/core';
+import { useApiError } from '../../components/useApiError';
+import { useOrderLabels } from '../orders/labels';
+import { useCreateAftersale, useReasons } from './api';
+
+interface CaseForm {
+  type: string;
+  reasonId?: string;
+  responsibility?: string;
+  note?: string;
+  qty: Record<string, number | null>;
+}
+
+/** Open an after-sales case on some lines of an order. */
+export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDetail; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const l = useOrderLabels();
+  const { message } = App.useApp();
+  const onError = useApiError();
+  const navigate = useNavigate();
+  const [form] = Form.useForm<CaseForm>();
+  const reasons = useReasons();
+  const create = useCreateAftersale();
+
+  const submit = (v: CaseForm) => {
+    const lines = order.lines.map((line) => ({ orderLineId: line.id, qty: Number(v.qty?.[line.id] ?? 0) })).filter((x) => x.qty > 0);
+    if (lines.length === 0) {
+      void message.error(t('aftersales.create.noLines'));
+      return;
+    }
+    create.mutate(
+      {
+        orderId: order.id,
+        type: v.type,
+        ...(v.reasonId ? { reasonId: v.reasonId } : {}),
+        ...(v.responsibility ? { responsibility: v.responsibility } : {}),
+        lines,
+        note: v.note?.trim() ?? '',
+      },
+      {
+        onSuccess: (c) => {
+          void message.success(t('aftersales.create.done', { code: c.code }));
+          onClose();
+          navigate(`/aftersales/${c.id}`);
+        },
+        onError: (e) => onError(e, form),
+      },
+    );
+  };
+
+  return (
+    <Modal
+      open={open}
+      title={t('aftersales.create.title')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.create')}
+      cancelText={t('common.cancel')}
+      confirmLoading={create.isPending}
+      okButtonProps={{ 'data-testid': 'aftersale-submit' }}
+      width={720}
+      destroyOnHidden
+    >
+      <Form<CaseForm>
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ type: 'return_refund', qty: Object.fromEntries(order.lines.map((x) => [x.id, x.qty - x.refundedQty])) }}
+      >
+        <Form.Item name="type" label={t('aftersales.fields.type')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select options={AFTERSALE_TYPES.map((x) => ({ value: x, label: l.aftersaleType(x) }))} data-testid="aftersale-type" />
+        </Form.Item>
+        <Form.Item name="reasonId" label={t('aftersales.fields.reason')}>
+          <Select
+            allowClear
+            loading={reasons.isLoading}
+            options={(reasons.data ?? []).filter((r) => r.enabled).map((r) => ({ value: r.id, label: r.name }))}
+            onChange={(id: string | undefined) => {
+              const r = reasons.data?.find((x) => x.id === id);
+              if (r) form.setFieldValue('responsibility', r.responsibility);
+            }}
+            data-testid="aftersale-reason"
+          />
+        </Form.Item>
+        <Form.Item name="responsibility" label={t('aftersales.fields.responsibility')}>
+          <Select allowClear options={RESPONSIBILITIES.map((x) => ({ value: x, label: l.responsibility(x) }))} />
+        </Form.Item>
+        <Form.Item label={t('aftersales.fields.lines')} required>
+          <Table
+            size="small"
+            rowKey="id"
+            pagination={false}
+            dataSource={order.lines}
+            columns={[
+              { title: t('orders.line.title'), dataIndex: 'title', ellipsis: true },
+              { title: t('orders.line.spec'), dataIndex: 'specText', width: 120 },
+              { title: t('orders.line.qty'), dataIndex: 'qty', width: 60 },
+              {
+                title: t('aftersales.fields.qty'),
+                key: 'qty',
+                width: 110,
+                render: (_, line) => (
+                  <Form.Item name={['qty', line.id]} noStyle>
+                    <InputNumber min={0} max={line.qty} precision={0} data-testid={`aftersale-qty-${line.lineNo}`} />
+                  </Form.Item>
+                ),
+              },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item name="note" label={t('aftersales.fields.note')}>
+          <Input.TextArea rows={2} maxLength={1000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,79 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AftersaleDetail, AftersaleReason, AftersaleSummary, Page } from '@yunying/core';
+import { api, type QueryValue } from '../../api/client';
+
+export const aftersalesKey = ['aftersales'] as const;
+
+export function useAftersales(query: Record<string, QueryValue>) {
+  return useQuery({
+    queryKey: [...aftersalesKey, 'list', query],
+    queryFn: ({ signal }) => api.get<Page<AftersaleSummary>>('/aftersales', query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAftersale(id: string) {
+  return useQuery({
+    queryKey: [...aftersalesKey, 'detail', id],
+    queryFn: ({ signal }) => api.get<AftersaleDetail>(`/aftersales/${encodeURIComponent(id)}`, undefined, signal),
+  });
+}
+
+export function useReasons() {
+  return useQuery({
+    queryKey: [...aftersalesKey, 'reasons'],
+    queryFn: ({ signal }) => api.get<{ items: AftersaleReason[] }>('/aftersales/reasons', undefined, signal).then((r) => r.items),
+  });
+}
+
+function useInvalidate() {
+  const qc = useQueryClient();
+  return () => Promise.all([qc.invalidateQueries({ queryKey: aftersalesKey }), qc.invalidateQueries({ queryKey: ['orders'] })]);
+}
+
+export interface CreateCaseBody {
+  orderId: string;
+  type: string;
+  reasonId?: string;
+  responsibility?: string;
+  lines: { orderLineId: string; qty: number }[];
+  note: string;
+}
+
+export function useCreateAftersale() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: CreateCaseBody) => api.post<AftersaleDetail>('/aftersales', body),
+    onSuccess: invalidate,
+  });
+}
+
+/** transition | inspect | refund on one case; answers with the case. */
+export function useAftersaleAction() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, action, body }: { id: string; action: 'transition' | 'inspect' | 'refund'; body: unknown }) =>
+      api.post<AftersaleDetail>(`/aftersales/${encodeURIComponent(id)}/${action}`, body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateAftersale() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: { responsibility?: string; note?: string } }) =>
+      api.patch<AftersaleDetail>(`/aftersales/${encodeURIComponent(id)}`, body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSaveReason() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string; body: Partial<Pick<AftersaleReason, 'name' | 'responsibility' | 'sort' | 'enabled'>> }) =>
+      id
+        ? api.patch<AftersaleReason>(`/aftersales/reasons/${encodeURIComponent(id)}`, body)
+        : api.post<AftersaleReason>('/aftersales/reasons', body),
+    onSuccess: invalidate,
+  });
+}

@@ -1,0 +1,58 @@
+import { AuditOutlined, DatabaseOutlined, HomeOutlined, SwapOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import type { FeatureModule } from '../../modules/types';
+import { MovementsPage } from './MovementsPage';
+import { StockPage } from './StockPage';
+import { StocktakeDetailPage } from './StocktakeDetailPage';
+import { StocktakesPage } from './StocktakesPage';
+import { TransfersPage } from './TransfersPage';
+import { WarehousesPage } from './WarehousesPage';
+
+export const inventoryModule: FeatureModule = {
+  key: 'inventory',
+  groups: [
+    {
+      key: 'inventory',
+      labelKey: 'navInventory.inventory',
+      order: 200,
+      items: [
+        { key: 'stock', path: '/inventory', permission: 'inventory.read', icon: <DatabaseOutlined />, labelKey: 'navInventory.stock' },
+        {
+          key: 'movements',
+          path: '/inventory/movements',
+          permission: 'inventory.read',
+          icon: <UnorderedListOutlined />,
+          labelKey: 'navInventory.movements',
+        },
+        {
+          key: 'stocktakes',
+          path: '/inventory/stocktakes',
+          permission: 'inventory.write',
+          icon: <AuditOutlined />,
+          labelKey: 'navInventory.stocktakes',
+        },
+        {
+          key: 'transfers',
+          path: '/inventory/transfers',
+          permission: 'inventory.write',
+          icon: <SwapOutlined />,
+          labelKey: 'navInventory.transfers',
+        },
+        {
+          key: 'warehouses',
+          path: '/inventory/warehouses',
+          permission: 'inventory.read',
+          icon: <HomeOutlined />,
+          labelKey: 'navInventory.warehouses',
+        },
+      ],
+    },
+  ],
+  routes: [
+    { path: 'inventory', permission: 'inventory.read', element: <StockPage /> },
+    { path: 'inventory/movements', permission: 'inventory.read', element: <MovementsPage /> },
+    { path: 'inventory/stocktakes', permission: 'inventory.write', element: <StocktakesPage /> },
+    { path: 'inventory/stocktakes/:id', permission: 'inventory.write', element: <StocktakeDetailPage /> },
+    { path: 'inventory/transfers', permission: 'inventory.write', element: <TransfersPage /> },
+    { path: 'inventory/warehouses', permission: 'inventory.read', element: <WarehousesPage /> },
+  ],
+};

@@ -1,0 +1,111 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { BatchShipResult, OrderDetail, OrderListResponse, SavedView, SkuOption } from '@yunying/core';
+import { api, type QueryValue } from '../../api/client';
+
+export const ordersKey = ['orders'] as const;
+
+export function useOrders(query: Record<string, QueryValue>) {
+  return useQuery({
+    queryKey: [...ordersKey, 'list', query],
+    queryFn: ({ signal }) => api.get<OrderListResponse>('/orders', query, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useOrder(id: string) {
+  return useQuery({
+    queryKey: [...ordersKey, 'detail', id],
+    queryFn: ({ signal }) => api.get<OrderDetail>(`/orders/${encodeURIComponent(id)}`, undefined, signal),
+  });
+}
+
+function useInvalidateOrders() {
+  const qc = useQueryClient();
+  return () => Promise.all([qc.invalidateQueries({ queryKey: ordersKey }), qc.invalidateQueries({ queryKey: ['aftersales'] })]);
+}
+
+/** Any POST/PATCH on one order that answers with the order detail. */
+export function useOrderAction() {
+  const invalidate = useInvalidateOrders();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action, body, method = 'POST' }: { id: string; action: string; body?: unknown; method?: 'POST' | 'PATCH' }) =>
+      method === 'PATCH'
+        ? api.patch<OrderDetail>(`/orders/${encodeURIComponent(id)}/${action}`, body ?? {})
+        : api.post<OrderDetail>(`/orders/${encodeURIComponent(id)}/${action}`, body ?? {}),
+    onSuccess: (order) => {
+      qc.setQueryData([...ordersKey, 'detail', order.id], order);
+      return invalidate();
+    },
+  });
+}
+
+export interface CreateOrderBody {
+  shopId: string;
+  lines: { skuId: string; qty: number; unitPriceFen?: number }[];
+  discountFen: number;
+  shippingFen: number;
+  buyerNick: string;
+  receiverName: string;
+  receiverPhone: string;
+  receiverAddress: string;
+  buyerNote: string;
+  sellerMemo: string;
+  paid: boolean;
+}
+
+export function useCreateOrder() {
+  const invalidate = useInvalidateOrders();
+  return useMutation({
+    // The shared client sets no custom headers, so the idempotency key travels in the body.
+    mutationFn: ({ body, key }: { body: CreateOrderBody; key: string }) =>
+      api.post<OrderDetail>('/orders', { ...body, idempotencyKey: key }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useBatchShip() {
+  const invalidate = useInvalidateOrders();
+  return useMutation({
+    mutationFn: (file: File) => {
+      const form = new FormData();
+      form.append('file', file);
+      return api.upload<BatchShipResult>('/orders/batch-ship', form);
+    },
+    onSuccess: invalidate,
+  });
+}
+
+export function useSkuOptions(q: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...ordersKey, 'sku-options', q],
+    queryFn: ({ signal }) => api.get<{ items: SkuOption[] }>('/orders/sku-options', { q }, signal).then((r) => r.items),
+    enabled,
+    staleTime: 10_000,
+  });
+}
+
+const viewsKey = (page: string) => [...ordersKey, 'views', page] as const;
+
+export function useViews(page: string) {
+  return useQuery({
+    queryKey: viewsKey(page),
+    queryFn: ({ signal }) => api.get<{ items: SavedView[] }>('/orders/views', { page }, signal).then((r) => r.items),
+  });
+}
+
+export function useSaveView(page: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { name: string; query: string }) => api.post<SavedView>('/orders/views', { ...body, page }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: viewsKey(page) }),
+  });
+}
+
+export function useDeleteView(page: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/orders/views/${encodeURIComponent(id)}`),
+    onSuccess: () => qc.invalidateQueries({ queryKey: viewsKey(page) }),
+  });
+}
