@@ -25,7 +25,7 @@ import { randomPassword } from './modules/auth/passwords.js';
 import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
 import { exportStockFile } from './modules/inventory/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
-import { importOrdersFile } from './modules/orders/import/index.js';
+import { importOrdersFile, progressBar } from './modules/orders/import/index.js';
 import * as roles from './modules/roles/index.js';
 import * as shops from './modules/shops/index.js';
 import * as users from './modules/users/index.js';
@@ -149,30 +149,6 @@ function cliActor(orgId: string): Actor {
   return { ...systemActor(orgId, '命令行'), permissions: new Set(ALL_PERMISSIONS) };
 }
 
-/** A one-line progress bar on a terminal; a line every 10% otherwise (logs, CI). */
-function progressBar(label: string): { update: (done: number, total: number) => void; end: () => void } {
-  const tty = process.stderr.isTTY;
-  let lastDecile = -1;
-  return {
-    update(done, total) {
-      const pct = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 0;
-      if (tty) {
-        const width = 30;
-        const filled = Math.round((pct / 100) * width);
-        process.stderr.write(
-          `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${done}/${total}`,
-        );
-      } else if (Math.floor(pct / 10) > lastDecile) {
-        lastDecile = Math.floor(pct / 10);
-        process.stderr.write(`${label} ${pct}% (${done}/${total})\n`);
-      }
-    },
-    end() {
-      if (tty) process.stderr.write('\n');
-    },
-  };
-}
-
 async function importCommand(sub: string | undefined, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -192,7 +168,7 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
     const format = need(values.format, '--format');
     if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format 必须是 ${IMPORT_FORMATS.join('|')} 之一`);
     return withDb(async (database, orgId) => {
-      const bar = progressBar('导入订单');
+      const bar = progressBar(process.stderr, '导入订单');
       const started = Date.now();
       const summary = await importOrdersFile(database.db, cliActor(orgId), {
         shopId: need(values.shop, '--shop'),
@@ -203,7 +179,7 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
         moveStock: values['move-stock'] ?? false,
         onProgress: (done, total) => bar.update(done, total),
       });
-      bar.end();
+      bar.done();
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n`);
       return 0;
     });

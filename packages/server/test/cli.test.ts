@@ -91,6 +91,48 @@ describeEachDialect('yunying CLI', (dialect) => {
     expect(r.stdout).toMatch(/新密码：\S{16}/);
   });
 
+  it('imports and exports products, orders and stock from the command line', async () => {
+    const products = path.join(tmp, 'products.csv');
+    fs.writeFileSync(
+      products,
+      '\uFEFF商品标题,商家编码(SPU),类目,品牌,规格(颜色:红;尺码:M),SKU商家编码,条码,售价(元),成本(元),重量(克),状态,标签\n' +
+        '纯棉T恤,TS01,,,颜色:白;尺码:M,TS01-W-M,,59.00,21.50,180,在售,\n' +
+        '纯棉T恤,TS01,,,颜色:白;尺码:L,TS01-W-L,,59.00,21.50,190,在售,\n',
+    );
+    const ip = await yunying(url, ['import', 'products', products]);
+    expect(ip.code, ip.stderr + ip.stdout).toBe(0);
+    expect(ip.stdout).toContain('新建 2');
+    const exported = path.join(tmp, 'products-out.csv');
+    expect((await yunying(url, ['export', 'products', exported])).code).toBe(0);
+    const text = fs.readFileSync(exported, 'utf8');
+    expect(text).toContain('TS01-W-L');
+    expect(text).toContain('21.50');
+
+    const orders = path.join(tmp, 'jd.csv');
+    fs.writeFileSync(
+      orders,
+      '\uFEFF订单号,商品名称,订购数量,京东价,应付金额,下单时间,付款时间,订单状态,商家SKUID\n' +
+        '="300000000000123",纯棉T恤 白 M,2,59.00,118.00,2026-11-20 10:00:00,2026-11-20 10:01:00,等待出库,TS01-W-M\n',
+    );
+    const io = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', orders]);
+    expect(io.code, io.stderr + io.stdout).toBe(0);
+    expect(io.stderr).toContain('导入订单');
+    expect(JSON.parse(io.stdout.slice(0, io.stdout.lastIndexOf('}') + 1))).toMatchObject({ ordersCreated: 1, errors: 0 });
+    const again = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', orders]);
+    expect(JSON.parse(again.stdout.slice(0, again.stdout.lastIndexOf('}') + 1))).toMatchObject({ ordersCreated: 0, ordersUnchanged: 1 });
+    const bad = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'amazon', orders]);
+    expect(bad.code).toBe(2);
+
+    const ordersOut = path.join(tmp, 'orders.xlsx');
+    const eo = await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '2026-11-01', '--to', '2026-11-30', ordersOut]);
+    expect(eo.code, eo.stderr).toBe(0);
+    expect(eo.stdout).toContain('已导出 1 行');
+    expect((await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '11/01', ordersOut + '.csv'])).code).toBe(2);
+    const stock = path.join(tmp, 'stock.csv');
+    expect((await yunying(url, ['export', 'stock', stock])).code).toBe(0);
+    expect(fs.existsSync(stock)).toBe(true);
+  });
+
   it('backup then restore into a new database round-trips every table', async () => {
     const file = path.join(tmp, dialect === 'sqlite' ? 'backup.db' : 'backup.jsonl');
     const b = await yunying(url, ['backup', file]);

@@ -53,6 +53,8 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
     raw.pragma('synchronous = NORMAL');
     raw.pragma('foreign_keys = ON');
     raw.pragma('busy_timeout = 5000');
+    // 32 MB page cache (default 2 MB): big imports otherwise re-read hot index pages from disk.
+    raw.pragma('cache_size = -32000');
     const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
     return { db, dialect, url, file: target, close: () => db.destroy() };
   }

@@ -29,7 +29,7 @@ import {
   type ParsedLine,
   type ParsedRow,
 } from '@yunying/core';
-import { SqliteAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrderLinesTable, OrdersTable, ShopsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import * as audit from '../../audit/index.js';
@@ -900,12 +900,6 @@ export async function runImport(db: Kysely<DB>, actor: Actor, opts: ImportOption
     ordersWithoutItems: 0,
     errors: 0,
   };
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
-    // Inserting into big indexes with SQLite's default 2 MB page cache reads pages back over and
-    // over; 32 MB keeps the hot index pages in memory (the setting lasts for the connection).
-    const cur = await sql<{ cache_size: number }>`pragma cache_size`.execute(db);
-    if (Math.abs(Number(cur.rows[0]?.cache_size ?? 0)) < 32_000) await sql`pragma cache_size = -32000`.execute(db);
-  }
   const errors = new ErrorSink(db, opts.jobId);
   await db.deleteFrom('import_errors').where('job_id', '=', opts.jobId).execute();
   const c: Ctx = {
