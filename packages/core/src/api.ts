@@ -133,6 +133,8 @@ export interface Shop {
   channel: Channel;
   timezone: string;
   status: 'active' | 'archived';
+  /** Loaded by the demo-shop simulator (and deletable as a whole). */
+  isDemo: boolean;
   createdAt: number;
 }
 

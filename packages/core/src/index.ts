@@ -10,3 +10,4 @@ export * from './orders.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './import.js';
+export * from './analytics.js';

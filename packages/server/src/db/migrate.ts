@@ -5,6 +5,7 @@ import * as m0002 from './migrations/20261122_0002_jobs_notifications.js';
 import * as m0003 from './migrations/20261122_0003_catalog.js';
 import * as m0004 from './migrations/20261122_0004_inventory.js';
 import * as m0005 from './migrations/20261122_0005_orders.js';
+import * as m0006 from './migrations/20261122_0006_analytics.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122_0003_catalog': m0003,
   '20261122_0004_inventory': m0004,
   '20261122_0005_orders': m0005,
+  '20261122_0006_analytics': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -16,6 +16,7 @@ export interface ShopsTable {
   channel: string;
   timezone: string;
   status: string;
+  is_demo: number;
   created_at: number;
   updated_at: number;
 }
@@ -378,6 +379,8 @@ export interface OrdersTable {
   cancelled_at: number | null;
   order_day: string;
   paid_day: string | null;
+  visitor_id: string | null;
+  source_code: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -483,6 +486,94 @@ export interface AftersaleEventsTable {
   at: number;
 }
 
+// ---- traffic & analytics ----
+export interface TrafficSourcesTable {
+  id: string;
+  org_id: string;
+  code: string;
+  group_code: string;
+  name: string;
+  builtin: number;
+  sort: number;
+}
+export interface SourceRulesTable {
+  id: string;
+  org_id: string;
+  priority: number;
+  field: string;
+  op: string;
+  pattern: string;
+  source_code: string;
+  enabled: number;
+  created_at: number;
+}
+export interface CollectKeysTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  key: string;
+  allowed_origins: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+export interface EventsTable {
+  id: string;
+  shop_id: string;
+  day: string;
+  at: number;
+  visitor_id: string;
+  session_id: string;
+  type: string;
+  product_id: string | null;
+  source_code: string;
+  url: string;
+  referrer: string;
+  dwell_ms: number;
+}
+export interface TrafficStatsTable {
+  shop_id: string;
+  day: string;
+  product_id: string;
+  source_code: string;
+  uv: number;
+  pv: number;
+  cart_uv: number;
+  fav_uv: number;
+  paying_buyers: number;
+  paid_fen: number;
+  imported_at: number;
+}
+export interface RollupDailyTable {
+  shop_id: string;
+  day: string;
+  product_id: string;
+  source_code: string;
+  uv: number;
+  pv: number;
+  detail_uv: number;
+  detail_visits: number;
+  dwell_ms: number;
+  bounce_uv: number;
+  fav_uv: number;
+  cart_uv: number;
+  checkout_uv: number;
+  order_uv: number;
+  paying_buyers: number;
+  paid_fen: number;
+  orders: number;
+  paid_orders: number;
+  units: number;
+  refund_fen: number;
+  refund_orders: number;
+  cost_fen: number;
+  updated_at: number;
+}
+export interface RollupDirtyTable {
+  shop_id: string;
+  day: string;
+  marked_at: number;
+}
+
 export interface DB {
   orgs: OrgsTable;
   shops: ShopsTable;
@@ -528,6 +619,13 @@ export interface DB {
   aftersales: AftersalesTable;
   aftersale_lines: AftersaleLinesTable;
   aftersale_events: AftersaleEventsTable;
+  traffic_sources: TrafficSourcesTable;
+  source_rules: SourceRulesTable;
+  collect_keys: CollectKeysTable;
+  events: EventsTable;
+  traffic_stats: TrafficStatsTable;
+  rollup_daily: RollupDailyTable;
+  rollup_dirty: RollupDirtyTable;
 }
 
 /**
@@ -579,6 +677,13 @@ export const TABLE_ORDER = [
   'aftersales',
   'aftersale_lines',
   'aftersale_events',
+  'traffic_sources',
+  'source_rules',
+  'collect_keys',
+  'events',
+  'traffic_stats',
+  'rollup_daily',
+  'rollup_dirty',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */
@@ -595,4 +700,7 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   idempotency_keys: ['key'],
   import_errors: ['job_id', 'seq'],
   aftersale_lines: ['aftersale_id', 'order_line_id'],
+  traffic_stats: ['shop_id', 'day', 'product_id', 'source_code'],
+  rollup_daily: ['shop_id', 'day', 'product_id', 'source_code'],
+  rollup_dirty: ['shop_id', 'day'],
 };

@@ -414,6 +414,8 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
 
   const row: OrdersTable = {
     id: orderId,
+    visitor_id: null,
+    source_code: null,
     org_id: actor.orgId,
     shop_id: shop.id,
     channel: shop.channel,

@@ -12,6 +12,7 @@ export function shopRowToShop(r: ShopsTable): Shop {
     channel: r.channel as Channel,
     timezone: r.timezone,
     status: r.status as Shop['status'],
+    isDemo: r.is_demo === 1,
     createdAt: r.created_at,
   };
 }
@@ -61,6 +62,7 @@ export async function createShop(
     channel: input.channel,
     timezone: input.timezone,
     status: 'active',
+    is_demo: 0,
     created_at: now,
     updated_at: now,
   };

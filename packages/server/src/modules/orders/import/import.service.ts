@@ -515,6 +515,8 @@ async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): 
       if (!ex) {
         const row: OrdersTable = {
           id: newId('order'),
+          visitor_id: null,
+          source_code: null,
           org_id: c.actor.orgId,
           shop_id: c.shop.id,
           channel: c.shop.channel,
