@@ -112,6 +112,7 @@ export const PERMISSION_GROUPS = [
     permissions: [
       { code: 'analytics.read', zh: '查看经营数据与报表', en: 'View analytics and reports' },
       { code: 'analytics.export', zh: '导出报表', en: 'Export reports' },
+      { code: 'traffic.manage', zh: '管理流量来源规则与埋点', en: 'Manage traffic sources and tracking' },
       { code: 'finance.read', zh: '查看毛利与财务数据', en: 'View margin and finance data' },
     ],
   },
