@@ -798,10 +798,3 @@ export function settleStatus(status: OrderStatus, paidAt: number | null, paidFen
   if (status === 'cancelled' && paidAt !== null && refundFen > 0 && refundFen >= paidFen) return 'refunded';
   return status;
 }
-
-/** Cells starting with = + - @ are escaped so a spreadsheet never runs them as formulas. */
-export function csvCell(v: string | number | null | undefined): string {
-  let s = v === null || v === undefined ? '' : String(v);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

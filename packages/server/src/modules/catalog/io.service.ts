@@ -20,16 +20,13 @@ import {
   type Spec,
   type SpecDim,
 } from '@yunying/core';
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { detectFormat, readSheet, toCsv, toXlsx, unFormulaSafe, type Sheet, type SheetFormat, type XlsxOptions } from '../../lib/sheets.js';
 import { canSeeCost, createProduct, updateProduct, type SkuIn } from './catalog.service.js';
 import { categoryPaths, ensureBrand, ensureCategoryPath } from './taxonomy.service.js';
 
-export type SheetFormat = 'csv' | 'xlsx';
 type Column = (typeof PRODUCT_SHEET_COLUMNS)[number];
 
 const [C_TITLE, C_SPU, C_CATEGORY, C_BRAND, C_SPEC, C_SKU, C_BARCODE, C_PRICE, C_COST, C_WEIGHT, C_STATUS, C_TAGS] = PRODUCT_SHEET_COLUMNS;
@@ -60,84 +57,10 @@ const normHeader = (h: string) =>
     .replace(/；/g, ';')
     .toLowerCase();
 
-export interface Sheet {
-  header: string[];
-  rows: { row: number; cells: string[] }[];
-}
+/** Product sheets: wide title and spec columns, every cell text so codes stay as typed. */
+const PRODUCT_XLSX = (sheetName: string): XlsxOptions => ({ sheetName, widths: { 0: 36, 4: 24 }, allText: true });
 
-/** UTF-8 (with or without BOM), else GBK (what Excel on a Chinese Windows saves). */
-export function decodeCsv(buf: Buffer): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return iconv.decode(buf, 'gb18030');
-  }
-}
-
-export function detectFormat(buf: Buffer, filename = ''): SheetFormat {
-  if (buf.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
-  if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])) || /\.xls$/i.test(filename))
-    throw new AppError('validation_failed', `不支持旧版 Excel（.xls）文件「${filename || '上传的文件'}」，请另存为 .xlsx 或 CSV 后再导入`);
-  return 'csv';
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return v.result === undefined || v.result === null ? '' : cellText(v.result as ExcelJS.CellValue);
-    if ('text' in v) return String(v.text);
-    if ('error' in v) return '';
-    return '';
-  }
-  return String(v);
-}
-
-export async function readSheet(buf: Buffer, format: SheetFormat, filename = '文件'): Promise<Sheet> {
-  let table: { row: number; cells: string[] }[];
-  if (format === 'xlsx') {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch {
-      throw new AppError('validation_failed', `无法读取 Excel 文件「${filename}」：请确认是 .xlsx 格式，或另存为 CSV 后再导入`);
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('validation_failed', `Excel 文件「${filename}」里没有工作表`);
-    table = [];
-    ws.eachRow({ includeEmpty: false }, (row, n) => {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => {
-        cells[col - 1] = cellText(cell.value);
-      });
-      table.push({ row: n, cells: Array.from(cells, (c) => c ?? '') });
-    });
-  } else {
-    let records: string[][];
-    try {
-      records = parse(decodeCsv(buf), { relax_column_count: true, skip_empty_lines: false, bom: true }) as string[][];
-    } catch (err) {
-      throw new AppError(
-        'validation_failed',
-        `无法解析 CSV 文件「${filename}」：${err instanceof Error ? err.message : String(err)}；请检查引号是否成对`,
-      );
-    }
-    table = records.map((cells, i) => ({ row: i + 1, cells }));
-  }
-  const head = table.shift();
-  if (!head) throw new AppError('validation_failed', `文件「${filename}」是空的，请使用导入模板填写后再上传`);
-  return { header: head.cells.map((c) => c.trim()), rows: table.filter((r) => r.cells.some((c) => c.trim() !== '')) };
-}
-
-/** A cell that a spreadsheet would run as a formula, made inert (and undone on import). */
-export function escapeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
-function unescapeCell(v: string): string {
-  return /^'[=+\-@]/.test(v) ? v.slice(1) : v;
-}
+export { detectFormat, type SheetFormat };
 
 // ---------------------------------------------------------------- import
 
@@ -186,7 +109,7 @@ function parseRows(sheet: Sheet, errors: ImportRowError[]): ParsedRow[] {
   for (const { row, cells } of sheet.rows) {
     const get = (c: Column) => {
       const i = idx.get(c);
-      return i === undefined ? '' : unescapeCell((cells[i] ?? '').trim());
+      return i === undefined ? '' : unFormulaSafe((cells[i] ?? '').trim());
     };
     const bad = (column: Column, value: string, reason: string) => errors.push({ row, column, value, reason });
     const before = errors.length;
@@ -486,35 +409,14 @@ async function exportRows(db: Kysely<DB>, actor: Actor): Promise<string[][]> {
       PRODUCT_STATUS_LABELS[r.status as ProductStatus]?.zh ?? r.status,
       (JSON.parse(r.tags) as string[]).join(','),
     ];
-    return cells.map(escapeCell);
+    return cells;
   });
-}
-
-function toCsv(header: readonly string[], rows: string[][]): Buffer {
-  const q = (v: string) => (/[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [header, ...rows].map((r) => r.map(q).join(','));
-  return Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8');
-}
-
-async function toXlsx(header: readonly string[], rows: string[][], sheetName: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '运营台';
-  const ws = wb.addWorksheet(sheetName);
-  ws.addRow([...header]);
-  ws.getRow(1).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
-  ws.columns.forEach((c, i) => {
-    c.width = i === 0 ? 36 : i === 4 ? 24 : 16;
-    c.numFmt = '@'; // text: barcodes and codes stay as typed
-  });
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 export async function exportProducts(db: Kysely<DB>, actor: Actor, format: SheetFormat): Promise<{ buffer: Buffer; rows: number }> {
   const rows = await exportRows(db, actor);
   const header = headerFor(actor);
-  return { buffer: format === 'xlsx' ? await toXlsx(header, rows, '商品') : toCsv(header, rows), rows: rows.length };
+  return { buffer: format === 'xlsx' ? await toXlsx(header, rows, PRODUCT_XLSX('商品')) : toCsv(header, rows), rows: rows.length };
 }
 
 export async function importTemplate(actor: Actor, format: SheetFormat): Promise<Buffer> {
@@ -537,7 +439,7 @@ export async function importTemplate(actor: Actor, format: SheetFormat): Promise
     return header.map((h) => full[h]);
   };
   const rows = [example('颜色:白;尺码:M', 'TS001-1'), example('颜色:白;尺码:L', 'TS001-2')];
-  return format === 'xlsx' ? toXlsx(header, rows, '商品导入模板') : toCsv(header, rows);
+  return format === 'xlsx' ? toXlsx(header, rows, PRODUCT_XLSX('商品导入模板')) : toCsv(header, rows);
 }
 
 // ---------------------------------------------------------------- files (CLI)

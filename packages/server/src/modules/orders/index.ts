@@ -17,4 +17,4 @@ export {
 } from './orders.service.js';
 export type { CreateOrderInput, RefundInput, EventInput, OrderFilter } from './orders.service.js';
 export { assertTransition, nextStatuses } from './orders.transitions.js';
-export { exportOrdersFile, batchShip, readSheet, safeCell, EXPORT_HEADERS } from './orders.files.js';
+export { exportOrdersFile, batchShip, readSheet, EXPORT_HEADERS } from './orders.files.js';

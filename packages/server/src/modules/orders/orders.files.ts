@@ -2,7 +2,6 @@
  * Files in and out of the orders module: batch shipping from a CSV/XLSX sheet (订单编号, 物流公司,
  * 物流单号) and the per-line order export (CSV UTF-8 with BOM, or XLSX).
  */
-import fs from 'node:fs/promises';
 import {
   AppError,
   CHANNEL_LABELS,
@@ -18,70 +17,23 @@ import {
   type BatchShipResult,
   type Channel,
 } from '@yunying/core';
-import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as sheets from '../../lib/sheets.js';
 import * as shops from '../shops/index.js';
 import { canSeePii, shipOrder } from './orders.service.js';
 
 // ---------------------------------------------------------------- reading sheets
 
-/** Decode CSV bytes: UTF-8 (with or without BOM), else GB18030 as the platforms' exports often are. */
-function decodeCsv(buf: Buffer): string {
-  const utf8 = buf.toString('utf8');
-  const text = utf8.includes('\uFFFD') ? iconv.decode(buf, 'gb18030') : utf8;
-  return text.replace(/^\uFEFF/, '');
-}
-
 /** Rows of a sheet as arrays of trimmed strings, the header row first. */
 export async function readSheet(filename: string, buf: Buffer): Promise<string[][]> {
   const lower = filename.toLowerCase();
-  if (lower.endsWith('.xlsx')) {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch {
-      throw new AppError(
-        'validation_failed',
-        `无法读取 Excel 文件「${filename}」：请确认是 .xlsx 格式（不支持旧的 .xls），或另存为 CSV 后上传`,
-      );
-    }
-    const ws = wb.worksheets[0];
-    if (!ws) return [];
-    const rows: string[][] = [];
-    ws.eachRow({ includeEmpty: false }, (row) => {
-      const vals: string[] = [];
-      for (let c = 1; c <= row.cellCount; c++) vals.push(cellText(row.getCell(c).value));
-      rows.push(vals);
-    });
-    return rows;
+  if (!lower.endsWith('.xlsx') && !lower.endsWith('.csv') && !lower.endsWith('.txt')) {
+    throw new AppError('validation_failed', `不支持的文件类型「${filename}」：请上传 .csv 或 .xlsx 文件`);
   }
-  if (lower.endsWith('.csv') || lower.endsWith('.txt')) {
-    try {
-      return (parse(decodeCsv(buf), { relax_column_count: true, skip_empty_lines: true }) as string[][]).map((r) => r.map((c) => c.trim()));
-    } catch (e) {
-      throw new AppError('validation_failed', `CSV 文件「${filename}」格式有误：${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  throw new AppError('validation_failed', `不支持的文件类型「${filename}」：请上传 .csv 或 .xlsx 文件`);
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object') {
-    if (v instanceof Date) return v.toISOString();
-    if ('text' in v && typeof v.text === 'string') return v.text.trim();
-    if ('result' in v) return String(v.result ?? '').trim();
-    if ('richText' in v)
-      return v.richText
-        .map((t) => t.text)
-        .join('')
-        .trim();
-  }
-  return String(v).trim();
+  const sheet = await sheets.readSheet(buf, sheets.detectFormat(buf, filename), filename);
+  return [sheet.header, ...sheet.rows.map((r) => r.cells.map((c) => c.trim()))];
 }
 
 const SHIP_HEADERS = { orderNo: '订单编号', carrier: '物流公司', trackingNo: '物流单号' } as const;
@@ -160,11 +112,6 @@ export async function batchShip(db: Kysely<DB>, actor: Actor, filename: string, 
 }
 
 // ---------------------------------------------------------------- export
-
-/** Cells a spreadsheet would run as a formula get a leading quote (CSV/formula injection). */
-export function safeCell(v: string): string {
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
-}
 
 function yuan(fen: number): string {
   const neg = fen < 0;
@@ -296,21 +243,6 @@ export async function exportOrdersFile(
     r.buyer_note,
     r.seller_memo,
   ]);
-  const text = (v: string | number) => (typeof v === 'number' ? v : safeCell(v));
-  if (lower.endsWith('.xlsx')) {
-    const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('订单');
-    ws.addRow([...EXPORT_HEADERS]);
-    ws.getRow(1).font = { bold: true };
-    for (const r of table) ws.addRow(r.map(text));
-    await wb.xlsx.writeFile(filePath);
-  } else {
-    const esc = (v: string | number) => {
-      const s = String(text(v));
-      return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    const body = [[...EXPORT_HEADERS], ...table].map((r) => r.map(esc).join(',')).join('\r\n');
-    await fs.writeFile(filePath, `\uFEFF${body}\r\n`, 'utf8');
-  }
+  await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, { sheetName: '订单', widths: { 0: 22, 12: 36, 10: 36 } });
   return { rows: table.length };
 }

@@ -2,11 +2,12 @@
  * Around the import itself: mapping presets, import jobs and their bad-row reports, and lines not
  * yet matched to a SKU (list, and map to a SKU — which also teaches future imports).
  */
-import { AppError, csvCell, newId } from '@yunying/core';
+import { AppError, newId } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../../db/dialect.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
+import { csvLine } from '../../../lib/sheets.js';
 import * as audit from '../../audit/index.js';
 import { jobRowToJob, type JobDto } from '../../jobs/index.js';
 
@@ -185,7 +186,7 @@ const FILE_NAMES: Record<string, string> = { orders: '订单文件', items: '宝
 /** The bad rows as CSV (UTF-8 with BOM so Excel reads the Chinese; formula-like cells escaped). */
 export async function* errorsCsv(db: Kysely<DB>, actor: Actor, jobId: string): AsyncGenerator<string> {
   await getJob(db, actor, jobId);
-  yield '\uFEFF' + ['文件', '行号', '列', '值', '原因'].join(',') + '\r\n';
+  yield '\uFEFF' + csvLine(['文件', '行号', '列', '值', '原因']);
   let after = 0;
   for (;;) {
     const rows = await db
@@ -198,11 +199,7 @@ export async function* errorsCsv(db: Kysely<DB>, actor: Actor, jobId: string): A
       .execute();
     if (!rows.length) break;
     after = rows[rows.length - 1]!.seq;
-    yield rows
-      .map(
-        (r) => [FILE_NAMES[r.file] ?? r.file, Number(r.row_no), r.column_name, r.value, r.reason].map((v) => csvCell(v)).join(',') + '\r\n',
-      )
-      .join('');
+    yield rows.map((r) => csvLine([FILE_NAMES[r.file] ?? r.file, Number(r.row_no), r.column_name, r.value, r.reason])).join('');
   }
 }
 
