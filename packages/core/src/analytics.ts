@@ -140,15 +140,16 @@ export const METRICS = {
   refundFen: {
     zh: '退款金额',
     en: 'Refunds',
-    defZh: '统计期内发生的退款金额（单独统计，不从支付金额中扣除）。',
-    defEn: 'Refunds made in the period (a metric of its own, not subtracted from paid amount).',
+    defZh: '统计期内支付的订单后来发生的退款金额（按原订单支付日期归属；单独统计，不从支付金额中扣除）。',
+    defEn:
+      'Refunds of orders paid in the period, counted on the original order’s payment day (a metric of its own, not subtracted from paid amount).',
     format: 'money',
   },
   refundOrders: {
     zh: '退款订单数',
     en: 'Refunded orders',
-    defZh: '统计期内发生退款的订单数。',
-    defEn: 'Orders with a refund in the period.',
+    defZh: '统计期内支付的订单中发生过退款的订单数（按原订单支付日期归属）。',
+    defEn: 'Orders paid in the period that had a refund (counted on the original order’s payment day).',
     format: 'count',
   },
   visitorValue: { zh: '访客价值', en: 'Visitor value', defZh: '支付金额 ÷ 访客数。', defEn: 'Paid amount ÷ visitors.', format: 'money' },

@@ -10,4 +10,7 @@ export * from './orders.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './import.js';
+export * from './trafficImport.js';
 export * from './analytics.js';
+export * from './metrics.js';
+export * from './reports.js';

@@ -24,7 +24,9 @@ import { systemActor, type Actor } from './http/actor.js';
 import { randomPassword } from './modules/auth/passwords.js';
 import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
 import { exportStockFile } from './modules/inventory/index.js';
+import { deleteDemo, loadDemo } from './modules/demo/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
+import { buildReport, exportEventsFile, formatReportText } from './modules/reports/index.js';
 import { importOrdersFile, progressBar } from './modules/orders/import/index.js';
 import * as roles from './modules/roles/index.js';
 import * as shops from './modules/shops/index.js';
@@ -46,6 +48,10 @@ const HELP = `运营台 Yunying 命令行
   export orders --shop <店铺> [--from YYYY-MM-DD] [--to YYYY-MM-DD] <文件.csv|.xlsx>
   export products <文件.csv|.xlsx>
   export stock [--warehouse <仓库id>] <文件.csv|.xlsx>
+  export events --shop <店铺> --from YYYY-MM-DD --to YYYY-MM-DD <文件.csv|.xlsx>   导出流量事件原始数据（按店铺时区）
+  report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]   运营日报/周报/月报（含对比期；不给 --shop 为全部店铺）
+  demo [--profile small|large] [--seed N]   加载演示数据（small：3 家店 90 天；large：4 家店 365 天，需数分钟）
+  demo --delete                          删除全部演示数据（演示店铺及其订单、流量、商品、库存）
   backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出
   restore <文件> [--force]               恢复到 DATABASE_URL 指向的数据库（已有数据需 --force）
 
@@ -116,6 +122,10 @@ async function main(argv: string[]): Promise<number> {
       return importCommand(sub, rest);
     case 'export':
       return exportCommand(sub, rest);
+    case 'report':
+      return reportCommand(sub, rest);
+    case 'demo':
+      return demoCommand([sub ?? '', ...rest].filter(Boolean));
     case 'backup': {
       const file = need(sub, '<文件>');
       const database = openDatabase(loadConfig().databaseUrl);
@@ -147,6 +157,55 @@ async function main(argv: string[]): Promise<number> {
 /** The CLI acts as the organisation's owner: every permission, every shop. */
 function cliActor(orgId: string): Actor {
   return { ...systemActor(orgId, '命令行'), permissions: new Set(ALL_PERMISSIONS) };
+}
+
+async function demoCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { profile: { type: 'string' }, seed: { type: 'string' }, delete: { type: 'boolean' } },
+  });
+  const started = Date.now();
+  const secs = () => `${((Date.now() - started) / 1000).toFixed(1)} 秒`;
+  if (values.delete) {
+    return withDb(async (database, orgId) => {
+      const r = await database.db.transaction().execute((trx) => deleteDemo(trx, cliActor(orgId)));
+      if (r.shops === 0 && r.products === 0) process.stdout.write('没有演示数据需要删除。\n');
+      else {
+        process.stdout.write(
+          `已删除演示数据：店铺 ${r.shops}，订单 ${r.orders}，流量事件 ${r.events}，商品 ${r.products}，SKU ${r.skus}` +
+            `${r.keptProducts ? `（${r.keptProducts} 个商品已被真实数据使用，予以保留）` : ''}，用时 ${secs()}\n`,
+        );
+      }
+      return 0;
+    });
+  }
+  const profile = values.profile ?? 'small';
+  if (profile !== 'small' && profile !== 'large') throw new UsageError('--profile 必须是 small 或 large');
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new UsageError(`--seed 应为整数，收到「${values.seed}」`);
+  return withDb(async (database) => {
+    const bar = progressBar(process.stderr, '生成演示数据（天）', 'count');
+    const s = await loadDemo(database, { profile, ...(seed !== undefined ? { seed } : {}), onProgress: (d, t) => bar.update(d, t) });
+    bar.done();
+    process.stdout.write(
+      `已加载演示数据 ${s.profile}（种子 ${s.seed}，${s.from} ~ ${s.to}）：\n` +
+        formatCounts({
+          店铺: s.shops,
+          商品: s.products,
+          SKU: s.skus,
+          订单: s.orders,
+          订单行: s.orderLines,
+          售后单: s.aftersales,
+          流量事件: s.events,
+          流量统计行: s.trafficStats,
+          采购单: s.purchaseOrders,
+          库存流水: s.movements,
+        }) +
+        `\n写入 ${(s.writeMs / 1000).toFixed(1)} 秒，汇总 ${(s.rollupMs / 1000).toFixed(1)} 秒，共用时 ${secs()}\n` +
+        '删除：yunying demo --delete（或在 设置 → 店铺 中删除演示数据）\n',
+    );
+    return 0;
+  });
 }
 
 async function importCommand(sub: string | undefined, args: string[]): Promise<number> {
@@ -224,10 +283,33 @@ async function exportCommand(sub: string | undefined, args: string[]): Promise<n
       ({ rows } = await exportProductsFile(database.db, actor, file));
     } else if (sub === 'stock') {
       ({ rows } = await exportStockFile(database.db, actor, file, values.warehouse ? { warehouseId: values.warehouse } : {}));
+    } else if (sub === 'events') {
+      const shop = await shops.findByIdOrName(database.db, orgId, need(values.shop, '--shop'));
+      ({ rows } = await exportEventsFile(database.db, actor, file, {
+        shopId: shop.id,
+        from: need(values.from, '--from'),
+        to: need(values.to, '--to'),
+        onProgress: (n, d, total) => process.stderr.isTTY && process.stderr.write(`\r导出流量事件：第 ${d}/${total} 天，${n} 行`),
+      }));
+      if (process.stderr.isTTY) process.stderr.write('\n');
     } else {
-      throw new UsageError('用法：yunying export orders|products|stock …');
+      throw new UsageError('用法：yunying export orders|products|stock|events …');
     }
     process.stdout.write(`已导出 ${rows} 行到 ${file}\n`);
+    return 0;
+  });
+}
+
+/** `report daily|weekly|monthly`: the operations report as Chinese tables, or JSON with the glossary's keys. */
+async function reportCommand(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub !== 'daily' && sub !== 'weekly' && sub !== 'monthly')
+    throw new UsageError('用法：yunying report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]');
+  const { values } = parseArgs({ args, options: { shop: { type: 'string' }, date: { type: 'string' }, json: { type: 'boolean' } } });
+  if (values.date !== undefined && !isBusinessDay(values.date)) throw new UsageError(`--date 应为日期 YYYY-MM-DD，收到「${values.date}」`);
+  return withDb(async (database, orgId) => {
+    const shop = values.shop ? await shops.findByIdOrName(database.db, orgId, values.shop) : null;
+    const r = await buildReport(database.db, cliActor(orgId), { kind: sub, shopId: shop?.id, date: values.date });
+    process.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatReportText(r));
     return 0;
   });
 }

@@ -2,6 +2,8 @@ import type { Config } from './config.js';
 import { openDatabase } from './db/dialect.js';
 import { bootstrap } from './bootstrap.js';
 import { buildApp } from './http/app.js';
+import { firstStartDemo } from './modules/demo/index.js';
+import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
 
@@ -20,6 +22,10 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
       process.stdout.write(`已创建店长账号 ${username}，密码取自 YUNYING_ADMIN_PASSWORD。\n`);
     }
   }
+  // A brand-new installation gets a clearly labelled demo business (YUNYING_DEMO=0 skips it).
+  await firstStartDemo(database).catch((err: unknown) => {
+    process.stderr.write(`演示数据加载失败（不影响使用）：${err instanceof Error ? err.message : String(err)}\n`);
+  });
   const app = await buildApp({
     database,
     config: cfg,
@@ -32,6 +38,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   });
   await app.listen({ port: cfg.port, host: cfg.host });
   const worker = startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
+  // Days marked stale by late events, imports or refunds are rebuilt in the background too.
+  const rollups = startRollupTimer(database.db, { onError: (err) => app.log.error({ err }, 'rollup timer') });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
@@ -39,6 +47,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   return {
     url,
     close: async () => {
+      rollups.stop();
       await worker.stop();
       await app.close();
       await database.close();

@@ -111,6 +111,8 @@ describeEachDialect('after-sales', (dialect) => {
     expect(ok.statusCode, ok.body).toBe(200);
     const o = (await admin.get(`/api/v1/orders/${order.id}`)).json();
     expect(o).toMatchObject({ status: 'shipped', refundFen: 1500 });
+    // What the case already refunded is no longer refundable.
+    expect((await admin.get(`/api/v1/aftersales/${c.id}`)).json().refundableFen).toBe(1500);
     // A finished case takes no second refund.
     expect((await admin.post(`/api/v1/aftersales/${c.id}/refund`, { amountFen: 1 })).statusCode).toBe(409);
     // Not legal from a terminal status.

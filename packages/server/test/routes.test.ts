@@ -2,7 +2,15 @@ import { expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp } from './harness.js';
 
-const PUBLIC = new Set(['POST /api/v1/auth/login', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /api/openapi.json']);
+const PUBLIC = new Set([
+  'POST /api/v1/auth/login',
+  'POST /api/v1/collect',
+  'OPTIONS /api/v1/collect',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /api/openapi.json',
+]);
 
 describeEachDialect('route guard', (dialect) => {
   const ctx = useTestApp(dialect);
@@ -32,7 +40,7 @@ describeEachDialect('route guard', (dialect) => {
     const publicRoutes = ctx.app.routeTable
       .filter((r) => r.permission === 'public' && r.url.startsWith('/api/v1'))
       .map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes).toEqual(['POST /api/v1/auth/login']);
+    expect(publicRoutes.sort()).toEqual(['OPTIONS /api/v1/collect', 'POST /api/v1/auth/login', 'POST /api/v1/collect']);
   });
 
   it('a customer-service user gets 403 on user management and has no settings permissions', async () => {

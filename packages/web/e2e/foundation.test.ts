@@ -14,7 +14,7 @@ describe.skipIf(chromiumMissing)('console in a real browser', () => {
     await page.waitForURL(/\/login/);
     await login(page, baseUrl, 'admin', ADMIN_PASSWORD);
     await expect.poll(() => page.getByTestId('home-greeting').textContent()).toContain('店长');
-    await expect.poll(() => page.getByTestId('menu-settings').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('menu-group-settings').isVisible()).toBe(true);
     expect(await page.getByTestId('menu-users').isVisible()).toBe(true);
     await e.shot('01-home');
   });
@@ -23,13 +23,13 @@ describe.skipIf(chromiumMissing)('console in a real browser', () => {
     const { page } = e;
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-en').click();
-    await expect.poll(() => page.getByTestId('menu-settings').textContent()).toBe('Settings');
+    await expect.poll(() => page.getByTestId('menu-group-settings').textContent()).toBe('Settings');
     await e.shot('02-home-en');
     await page.reload();
-    await expect.poll(() => page.getByTestId('menu-settings').textContent()).toBe('Settings');
+    await expect.poll(() => page.getByTestId('menu-group-settings').textContent()).toBe('Settings');
     await page.getByTestId('lang-switch').click();
     await page.getByTestId('lang-zh-CN').click();
-    await expect.poll(() => page.getByTestId('menu-settings').textContent()).toBe('设置');
+    await expect.poll(() => page.getByTestId('menu-group-settings').textContent()).toBe('设置');
   });
 
   it('creates a customer-service user and finds the change in the audit log', async () => {
@@ -67,7 +67,7 @@ describe.skipIf(chromiumMissing)('console in a real browser', () => {
     await page.waitForURL(/\/login/);
     await login(page, baseUrl, 'kefu01', 'Kefu12345');
     await expect.poll(() => page.getByTestId('home-greeting').textContent()).toContain('客服小美');
-    expect(await page.getByTestId('menu-settings').count()).toBe(0);
+    expect(await page.getByTestId('menu-group-settings').count()).toBe(0);
     expect(await page.getByTestId('menu-users').count()).toBe(0);
     await e.shot('06-kefu-home');
     await page.goto(`${baseUrl}/settings/users`);

@@ -572,6 +572,7 @@ export interface RollupDirtyTable {
   shop_id: string;
   day: string;
   marked_at: number;
+  urgent: number;
 }
 
 export interface DB {

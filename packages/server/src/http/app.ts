@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Config } from '../config.js';
 import { ping, type Database } from '../db/dialect.js';
 import { MODULE_ROUTES } from '../modules/routes.js';
+import { trackerRoutes } from '../modules/traffic/traffic.routes.js';
 import { apiNotFound, errorHandler } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { installSecurity, type RouteRecord } from './security.js';
@@ -96,6 +97,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   app.get('/api/openapi.json', { config: { permission: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await trackerRoutes(app);
   app.get('/healthz', { config: { permission: 'public' }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { permission: 'public' }, schema: { hide: true } }, async (_req, reply) => {
     try {

@@ -45,20 +45,44 @@ export interface XlsxOptions {
   widths?: Record<number, number>;
   /** Store every cell as text (codes and barcodes stay exactly as typed). */
   allText?: boolean;
+  /** Number format of a data cell (0-based data row and column), e.g. '¥#,##0.00', '0.00%', '#,##0'; undefined = General. */
+  numFmt?: (row: number, col: number) => string | undefined;
+}
+
+/** One worksheet of a workbook written by `toXlsxBook`. */
+export interface XlsxSheet extends XlsxOptions {
+  header: readonly string[];
+  rows: readonly (readonly Cell[])[];
 }
 
 export async function toXlsx(header: readonly string[], rows: readonly (readonly Cell[])[], opts: XlsxOptions): Promise<Buffer> {
+  return toXlsxBook([{ ...opts, header, rows }]);
+}
+
+/** A workbook of several sheets, each with the same rules as `toXlsx`. */
+export async function toXlsxBook(sheets: readonly XlsxSheet[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = '运营台';
-  const ws = wb.addWorksheet(opts.sheetName);
-  ws.addRow([...header]);
-  ws.getRow(1).font = { bold: true };
-  for (const r of rows) ws.addRow(r.map(formulaSafe));
-  ws.columns.forEach((c, i) => {
-    c.width = opts.widths?.[i] ?? 16;
-    if (opts.allText) c.numFmt = '@';
-  });
-  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  for (const opts of sheets) {
+    const ws = wb.addWorksheet(opts.sheetName);
+    ws.addRow([...opts.header]);
+    ws.getRow(1).font = { bold: true };
+    for (const r of opts.rows) ws.addRow(r.map(formulaSafe));
+    ws.columns.forEach((c, i) => {
+      c.width = opts.widths?.[i] ?? 16;
+      if (opts.allText) c.numFmt = '@';
+    });
+    if (opts.numFmt) {
+      const fmt = opts.numFmt;
+      opts.rows.forEach((r, ri) =>
+        r.forEach((_, ci) => {
+          const f = fmt(ri, ci);
+          if (f) ws.getCell(ri + 2, ci + 1).numFmt = f;
+        }),
+      );
+    }
+    ws.views = [{ state: 'frozen', ySplit: 1 }];
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 

@@ -189,6 +189,10 @@ export const en: Resources = {
     updated: 'Shop updated',
     empty: 'No shops yet',
     channelRequired: 'Choose a channel',
+    deleteDemo: 'Delete demo data',
+    deleteDemoConfirm: 'This removes every demo shop with its orders, traffic, products and stock; your own data is not touched. Delete?',
+    demoDeleted: 'Demo data deleted',
+    demoTag: 'Demo',
     timezones: {
       'Asia/Shanghai': 'China Standard Time (Shanghai)',
       'Asia/Hong_Kong': 'Hong Kong',

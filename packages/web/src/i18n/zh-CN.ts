@@ -187,6 +187,10 @@ export const zhCN = {
     updated: '店铺已更新',
     empty: '还没有店铺',
     channelRequired: '请选择渠道',
+    deleteDemo: '删除演示数据',
+    deleteDemoConfirm: '将删除全部演示店铺及其订单、流量、商品和库存数据，你自己录入的数据不受影响。确定删除？',
+    demoDeleted: '演示数据已删除',
+    demoTag: '演示',
     timezones: {
       'Asia/Shanghai': '中国标准时间（上海）',
       'Asia/Hong_Kong': '香港',

@@ -1,9 +1,13 @@
 import { aftersalesModule } from '../features/aftersales/module';
+import { analyticsModule } from '../features/analytics/module';
+import { trafficModule } from '../features/traffic/module';
+import { trafficImportModule } from '../features/traffic-import/module';
 import { catalogModule } from '../features/catalog/module';
 import { importsModule } from '../features/imports/module';
 import { inventoryModule } from '../features/inventory/module';
 import { ordersModule } from '../features/orders/module';
 import { purchasingModule } from '../features/purchasing/module';
+import { reportsModule } from '../features/reports/module';
 import { settingsModule } from './settings';
 import type { FeatureModule, NavGroup } from './types';
 
@@ -15,6 +19,10 @@ export const MODULES: readonly FeatureModule[] = [
   ordersModule,
   importsModule,
   aftersalesModule,
+  analyticsModule,
+  trafficModule,
+  trafficImportModule,
+  reportsModule,
   settingsModule,
 ];
 

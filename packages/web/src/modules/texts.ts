@@ -1,9 +1,13 @@
 import { aftersalesTexts } from '../features/aftersales/i18n';
+import { analyticsTexts } from '../features/analytics/i18n';
+import { trafficTexts } from '../features/traffic/i18n';
+import { trafficImportTexts } from '../features/traffic-import/i18n';
 import { catalogTexts } from '../features/catalog/i18n';
 import { importsTexts } from '../features/imports/i18n';
 import { inventoryTexts } from '../features/inventory/i18n';
 import { ordersTexts } from '../features/orders/i18n';
 import { purchasingTexts } from '../features/purchasing/i18n';
+import { reportsTexts } from '../features/reports/i18n';
 import type { FeatureTexts } from './types';
 
 /** The UI text of every feature module (each feature's `i18n.ts`). Add one import and one entry per feature. */
@@ -14,4 +18,8 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   ordersTexts,
   importsTexts,
   aftersalesTexts,
+  analyticsTexts,
+  trafficTexts,
+  trafficImportTexts,
+  reportsTexts,
 ];

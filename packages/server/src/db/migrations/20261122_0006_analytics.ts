@@ -123,6 +123,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('shop_id', 'varchar(40)', (c) => c.notNull())
     .addColumn('day', 'varchar(10)', (c) => c.notNull())
     .addColumn('marked_at', 'bigint', (c) => c.notNull())
+    // 1 = order figures changed (rebuild on the next read); 0 = only new events (today's rebuilds are throttled)
+    .addColumn('urgent', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('rollup_dirty_pk', ['shop_id', 'day'])
     .execute();
 }

@@ -349,9 +349,9 @@ export async function getCase(db: Kysely<DB>, actor: Actor, id: string): Promise
       at: Number(e.at),
     })),
     nextStatuses: manualNext(type, status),
-    refundableFen: Math.min(
-      refundWeights(lines).reduce((s, w) => s + w, 0),
-      Number(order.paid_fen) - Number(order.refund_fen),
+    refundableFen: Math.max(
+      0,
+      Math.min(refundWeights(lines).reduce((s, w) => s + w, 0) - Number(r.refund_fen), Number(order.paid_fen) - Number(order.refund_fen)),
     ),
     canInspect: canInspectIn(type, status),
     canRefund: canRefundIn(type, status),
@@ -678,7 +678,8 @@ export async function refund(
   }
   const lines = await caseLines(trx, id);
   const weights = refundWeights(lines);
-  const refundable = weights.reduce((s, w) => s + w, 0);
+  // What this case may still refund: its lines' share less what the case already refunded.
+  const refundable = Math.max(0, weights.reduce((s, w) => s + w, 0) - Number(r.refund_fen));
   if (input.amountFen > refundable) {
     throw new AppError(
       'validation_failed',

@@ -9,21 +9,12 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../../db/dialect.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { dataDir } from '../../lib/files.js';
 import * as audit from '../audit/index.js';
 import { imageUrl } from './catalog.service.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_IMAGES_PER_PRODUCT = 30;
-
-/**
- * Where files live: `YUNYING_DATA_DIR` if set, else the directory of the SQLite file, else
- * `data/` under the working directory (PostgreSQL or an in-memory database).
- */
-export function dataDir(database?: Pick<Database, 'dialect' | 'file'>): string {
-  if (process.env.YUNYING_DATA_DIR) return path.resolve(process.env.YUNYING_DATA_DIR);
-  if (database?.dialect === 'sqlite' && database.file && database.file !== ':memory:') return path.dirname(path.resolve(database.file));
-  return path.resolve('data');
-}
 
 const TYPES = [
   { mime: 'image/jpeg', ext: 'jpg', test: (b: Buffer) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
@@ -181,3 +172,5 @@ export async function reorderImages(trx: Transaction<DB>, actor: Actor, productI
     return { id, url: imageUrl(productId, id), mime: r.mime, size: r.size, sort: i + 1 };
   });
 }
+
+export { dataDir };

@@ -35,6 +35,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as analytics from '../analytics/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
@@ -453,6 +454,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     updated_at: now,
   };
   await trx.insertInto('orders').values(row).execute();
+  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
   await trx
     .insertInto('order_lines')
     .values(
@@ -580,6 +582,8 @@ async function setStatus(
     note: event.note ?? '',
     actorName: actorName(actor),
   });
+  // The order's figures moved: its days' rollups are rebuilt (same transaction, so never lost).
+  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day, patch.paid_day]);
   await audit.record(trx, actor, `order.${to === 'shipped' ? 'ship' : to === 'cancelled' ? 'cancel' : 'status'}`, {
     entityType: 'order',
     entityId: row.id,
@@ -807,6 +811,8 @@ export async function applyRefund(
   if (!['paid', 'shipped', 'delivered', 'completed', 'refunding'].includes(row.status)) {
     throw new AppError('invalid_state', `订单状态为「${statusLabel(row.status)}」，不能退款`, { orderId });
   }
+  // Refunds count on the original order's days.
+  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
   const all = await lines(trx, orderId);
   const byId = new Map(all.map((l) => [l.id, l]));
   const errors: FieldError[] = [];

@@ -28,7 +28,8 @@ export function useReasons() {
 
 function useInvalidate() {
   const qc = useQueryClient();
-  return () => Promise.all([qc.invalidateQueries({ queryKey: aftersalesKey }), qc.invalidateQueries({ queryKey: ['orders'] })]);
+  // Inspecting returned goods puts stock back (good and defective units).
+  return () => Promise.all([aftersalesKey, ['orders'], ['stock'], ['movements']].map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
 export interface CreateCaseBody {

@@ -1,14 +1,21 @@
 import { Card, Col, Descriptions, Empty, List, Row, Space, Tag, Typography } from 'antd';
 import { ShopOutlined, UserOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, Navigate } from 'react-router';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { SETTINGS_PAGES } from '../../components/navigation';
 import { PageContainer } from '../../components/PageContainer';
 import { useShop } from '../../components/ShopContext';
 
+/** Users who may read analytics land on the 工作台 dashboard; everyone else on the overview. */
 export function HomePage() {
+  const { can } = useAuth();
+  if (!can('analytics.read')) return <OverviewPage />;
+  return <Navigate to="/dashboard" replace />;
+}
+
+function OverviewPage() {
   const { t } = useTranslation();
   const labels = useLabels();
   const { me, can } = useAuth();

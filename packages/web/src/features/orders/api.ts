@@ -21,7 +21,8 @@ export function useOrder(id: string) {
 
 function useInvalidateOrders() {
   const qc = useQueryClient();
-  return () => Promise.all([qc.invalidateQueries({ queryKey: ordersKey }), qc.invalidateQueries({ queryKey: ['aftersales'] })]);
+  // Creating, shipping, cancelling and refunding orders reserve / release / ship stock.
+  return () => Promise.all([ordersKey, ['aftersales'], ['stock'], ['movements']].map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
 /** Any POST/PATCH on one order that answers with the order detail. */

@@ -9,11 +9,11 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
-import { useShops, useUpdateShop } from './api';
+import { useDeleteDemo, useShops, useUpdateShop } from './api';
 import { ShopFormModal } from './ShopFormModal';
 
 export function ShopsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const labels = useLabels();
   const { can } = useAuth();
   const { message } = App.useApp();
@@ -21,6 +21,7 @@ export function ShopsPage() {
   const canWrite = can('shops.write');
   const shops = useShops();
   const update = useUpdateShop();
+  const deleteDemo = useDeleteDemo();
   const [formShop, setFormShop] = useState<Shop | 'new' | null>(null);
 
   const setStatus = (s: Shop, status: Shop['status']) =>
@@ -33,7 +34,17 @@ export function ShopsPage() {
     );
 
   const columns: TableProps<Shop>['columns'] = [
-    { title: t('shops.name'), dataIndex: 'name', key: 'name' },
+    {
+      title: t('shops.name'),
+      dataIndex: 'name',
+      key: 'name',
+      render: (name: string, s: Shop) => (
+        <Space size={6}>
+          {name}
+          {s.isDemo ? <Tag color="gold">{t('shops.demoTag')}</Tag> : null}
+        </Space>
+      ),
+    },
     {
       title: t('shops.channel'),
       dataIndex: 'channel',
@@ -41,7 +52,13 @@ export function ShopsPage() {
       width: 140,
       render: (c: string) => <Tag color="blue">{labels.channel(c)}</Tag>,
     },
-    { title: t('shops.timezone'), dataIndex: 'timezone', key: 'timezone', width: 180 },
+    {
+      title: t('shops.timezone'),
+      dataIndex: 'timezone',
+      key: 'timezone',
+      width: 200,
+      render: (tz: string) => (i18n.exists(`shops.timezones.${tz}`) ? `${t(`shops.timezones.${tz}`)} · ${tz}` : tz),
+    },
     {
       title: t('common.status'),
       dataIndex: 'status',
@@ -88,6 +105,23 @@ export function ShopsPage() {
       extra={
         <>
           <Button icon={<ReloadOutlined />} onClick={() => void shops.refetch()} aria-label={t('common.refresh')} />
+          {canWrite && (shops.data ?? []).some((s) => s.isDemo) ? (
+            <Popconfirm
+              title={t('shops.deleteDemoConfirm')}
+              okText={t('common.delete')}
+              okButtonProps={{ danger: true }}
+              onConfirm={() =>
+                deleteDemo.mutate(undefined, {
+                  onSuccess: () => void message.success(t('shops.demoDeleted')),
+                  onError: (e) => onError(e),
+                })
+              }
+            >
+              <Button danger loading={deleteDemo.isPending} data-testid="demo-delete">
+                {t('shops.deleteDemo')}
+              </Button>
+            </Popconfirm>
+          ) : null}
           {canWrite ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setFormShop('new')} data-testid="shop-create">
               {t('shops.create')}

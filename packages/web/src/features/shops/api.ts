@@ -47,3 +47,13 @@ export function useShopIndex(meShops: Shop[], canReadShops: boolean): Map<string
   for (const s of shops.data ?? []) index.set(s.id, s);
   return index;
 }
+
+/** Remove every demo shop and its data (DELETE /demo); everything else is untouched. */
+export function useDeleteDemo() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.delete('/demo'),
+    // Demo data is everywhere: orders, stock, analytics. Start every page afresh.
+    onSuccess: () => qc.invalidateQueries(),
+  });
+}

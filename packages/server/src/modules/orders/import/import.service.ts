@@ -32,6 +32,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrderLinesTable, OrdersTable, ShopsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
+import * as analytics from '../../analytics/index.js';
 import * as audit from '../../audit/index.js';
 import * as inventory from '../../inventory/index.js';
 import { openRows, type FileEncoding } from './reader.js';
@@ -508,6 +509,8 @@ async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): 
     const newLines: OrderLinesTable[] = [];
     const events: DB['order_events'][] = [];
     const stockWork: { order: OrdersTable; status: OrderStatus; lines: OrderLinesTable[]; rowNo: number }[] = [];
+    /** Business days whose rollups this batch changes. */
+    const dirtyDays = new Set<string | null | undefined>();
 
     for (const g of groups.values()) {
       const ex = existing.get(g.orderNo);
@@ -534,6 +537,7 @@ async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): 
           ...patch,
         };
         newOrders.push(row);
+        dirtyDays.add(row.order_day).add(row.paid_day);
         const rows = lines.map((l, i) => lineRow(row.id, i + 1, l, g.lines[i]!, match));
         newLines.push(...rows);
         c.counts.ordersCreated++;
@@ -568,6 +572,7 @@ async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): 
         continue;
       }
       c.counts.ordersUpdated++;
+      dirtyDays.add(ex.order_day).add(ex.paid_day).add(patch.paid_day);
       const set: Partial<OrdersTable> = { updated_at: now };
       for (const k of keys) (set as Record<string, unknown>)[k] = patch[k];
       if (keys.includes('status') && to === 'cancelled') set.cancelled_at = now;
@@ -590,6 +595,7 @@ async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): 
     for (const ch of chunks(newOrders, 400)) await trx.insertInto('orders').values(ch).execute();
     for (const ch of chunks(newLines, 1000)) await trx.insertInto('order_lines').values(ch).execute();
     for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
+    await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
     for (const w of stockWork) {
       const mode = await applyStock(trx, c, w.order, w.status, w.lines, 'orders', w.rowNo);
       if (mode !== w.order.stock_mode)
@@ -671,7 +677,18 @@ async function syncLines(
 
 type ItemsOrder = Pick<
   OrdersTable,
-  'id' | 'order_no' | 'status' | 'stock_mode' | 'goods_fen' | 'discount_fen' | 'shipping_fen' | 'paid_fen' | 'item_count' | 'created_at'
+  | 'id'
+  | 'order_no'
+  | 'status'
+  | 'stock_mode'
+  | 'goods_fen'
+  | 'discount_fen'
+  | 'shipping_fen'
+  | 'paid_fen'
+  | 'item_count'
+  | 'created_at'
+  | 'order_day'
+  | 'paid_day'
 >;
 
 /** Attach a batch of items-file lines to their orders (imported from the orders file first). */
@@ -695,6 +712,8 @@ async function flushItems(c: Ctx, groups: Map<string, Group>): Promise<void> {
           'paid_fen',
           'item_count',
           'created_at',
+          'order_day',
+          'paid_day',
         ])
         .where('shop_id', '=', c.shop.id)
         .where('order_no', 'in', ch)
@@ -728,6 +747,7 @@ async function flushItems(c: Ctx, groups: Map<string, Group>): Promise<void> {
     const inserts: OrderLinesTable[] = [];
     const events: DB['order_events'][] = [];
     const stockWork: { order: ItemsOrder; rowNo: number }[] = [];
+    const dirtyDays = new Set<string | null>();
     for (const g of groups.values()) {
       const o = orders.get(g.orderNo);
       if (!o) {
@@ -747,6 +767,7 @@ async function flushItems(c: Ctx, groups: Map<string, Group>): Promise<void> {
       // Re-price every line of the order (the discount spreads over all of them).
       const res = await syncLines(trx, o.id, old, priced, { ...g, lines: all, append: false }, match, inserts);
       c.counts.linesChanged += res;
+      if (res > 0) dirtyDays.add(o.order_day).add(o.paid_day);
       if (Number(o.goods_fen) !== goods || Number(o.discount_fen) !== discount || o.item_count !== itemCount) {
         await trx
           .updateTable('orders')
@@ -770,6 +791,7 @@ async function flushItems(c: Ctx, groups: Map<string, Group>): Promise<void> {
     }
     for (const ch of chunks(inserts, 1000)) await trx.insertInto('order_lines').values(ch).execute();
     for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
+    await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
     for (const w of stockWork) {
       const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', w.order.id).execute();
       const mode = await applyStock(trx, c, w.order, w.order.status as OrderStatus, lines, 'items', w.rowNo);

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/dialect.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
+import { dataDir } from '../../../lib/files.js';
 import type { JobHandler } from '../../jobs/index.js';
 import * as shops from '../../shops/index.js';
 import { findPreset, IMPORT_JOB_TYPE } from './import.extras.js';
@@ -29,10 +30,9 @@ export interface ImportJobPayload {
   moveStock: boolean;
 }
 
-/** Where uploads go: `imports/` beside the SQLite file, or ./data/imports on PostgreSQL. */
-export function importsDir(database: Pick<Database, 'file'>): string {
-  const base = database.file && database.file !== ':memory:' ? path.dirname(path.resolve(database.file)) : path.resolve('data');
-  const dir = path.join(base, 'imports');
+/** Where uploads go: `imports/` under the data directory (lib/files.ts). */
+export function importsDir(database: Pick<Database, 'dialect' | 'file'>): string {
+  const dir = path.join(dataDir(database), 'imports');
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -171,12 +171,14 @@ export function makeOrdersImportHandler(db: Kysely<DB>): JobHandler {
 export function progressBar(
   stream: NodeJS.WriteStream = process.stderr,
   label = '导入',
+  /** What the two numbers count: bytes of the file (shown in MB) or plain units (days, rows). */
+  unit: 'bytes' | 'count' = 'bytes',
 ): {
   update(processed: number, total: number): void;
   done(): void;
 } {
   let last = 0;
-  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const mb = (n: number) => (unit === 'bytes' ? `${(n / 1024 / 1024).toFixed(1)} MB` : String(n));
   const draw = (processed: number, total: number) => {
     const ratio = total > 0 ? Math.min(1, processed / total) : 0;
     const width = 30;

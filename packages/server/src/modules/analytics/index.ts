@@ -1,0 +1,13 @@
+/** What other modules may call. */
+export {
+  markDirty,
+  markOrderDaysDirty,
+  recomputeDays,
+  recomputeDirty,
+  refreshForRead,
+  startRollupTimer,
+  buildDay,
+  TODAY_MAX_AGE_MS,
+} from './rollup.service.js';
+export { dashboard, trafficReport, products, productDetail, trade } from './analytics.service.js';
+export { analyticsRoutes } from './analytics.routes.js';

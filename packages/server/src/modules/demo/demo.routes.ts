@@ -1,0 +1,20 @@
+import type { AppInstance } from '../../http/types.js';
+import * as demo from './demo.service.js';
+
+export async function demoRoutes(app: AppInstance): Promise<void> {
+  app.get('/demo', { schema: { tags: ['demo'], summary: '演示数据状态' }, config: { permission: 'authenticated' } }, async (req) => {
+    const all = await demo.demoShops(app.db, req.actor!.orgId);
+    const visible = req.actor!.shopIds;
+    const shops = visible ? all.filter((s) => visible.includes(s.id)) : all;
+    return { loaded: all.length > 0, shops };
+  });
+
+  app.delete(
+    '/demo',
+    { schema: { tags: ['demo'], summary: '删除全部演示数据' }, config: { permission: 'shops.write' } },
+    async (req, reply) => {
+      await app.db.transaction().execute((trx) => demo.deleteDemo(trx, req.actor!));
+      return reply.code(204).send();
+    },
+  );
+}

@@ -1,0 +1,238 @@
+/**
+ * The collector behind POST /api/v1/collect: write-key lookup, a token bucket per key, bot
+ * filtering, source classification (once per event, by the rule table), the business day in the
+ * shop's zone, one bulk insert, then the touched days are marked for re-rollup.
+ */
+import { AppError, businessDay, EVENT_TYPES, newId, type CollectEvent } from '@yunying/core';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CollectKeysTable, DB, EventsTable } from '../../db/schema.js';
+import * as analytics from '../analytics/rollup.service.js';
+import { classifySource } from './classify.js';
+import { ensureSeeded, loadRules } from './traffic.service.js';
+
+export const MAX_BATCH = 50;
+
+const Str = (max: number) => z.string().max(max);
+export const CollectEventSchema = z.object({
+  type: z.enum(EVENT_TYPES),
+  at: z.number().int().nonnegative(),
+  visitorId: z.string().min(1).max(64),
+  sessionId: Str(64).optional(),
+  url: Str(2000),
+  referrer: Str(2000).optional(),
+  utm: z
+    .object({
+      source: Str(200).optional(),
+      medium: Str(200).optional(),
+      campaign: Str(200).optional(),
+      term: Str(200).optional(),
+      content: Str(200).optional(),
+    })
+    .optional(),
+  productId: Str(40).optional(),
+  skuId: Str(40).optional(),
+  dwellMs: z
+    .number()
+    .int()
+    .nonnegative()
+    .max(24 * 3600_000)
+    .optional(),
+});
+
+export const CollectBody = z.object({
+  key: z.string().min(1).max(80),
+  events: z.array(CollectEventSchema).min(1).max(MAX_BATCH, `每批最多 ${MAX_BATCH} 个事件，请分批发送`),
+});
+
+/** User agents of crawlers, headless browsers and monitoring bots; their events are dropped. */
+export const BOT_UA =
+  /bot|spider|crawl|slurp|headless|phantomjs|selenium|puppeteer|playwright|lighthouse|curl\/|wget|python-requests|httpclient|java\/|go-http-client|preview|monitor|pingdom/i;
+
+export function isBot(userAgent: string | undefined | null): boolean {
+  return !!userAgent && BOT_UA.test(userAgent);
+}
+
+export interface IngestShop {
+  id: string;
+  orgId: string;
+  timezone: string;
+}
+
+const CLOCK_SKEW_MS = 24 * 3600_000;
+
+/** Map shop-own item ids (listings.channel_item_id) to our product ids; prd_… ids pass through. */
+async function resolveProducts(db: Kysely<DB>, shopId: string, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const foreign = [...new Set(ids.filter((p) => !p.startsWith('prd_')))];
+  if (foreign.length) {
+    const rows = await db
+      .selectFrom('listings')
+      .select(['channel_item_id', 'product_id'])
+      .where('shop_id', '=', shopId)
+      .where('channel_item_id', 'in', foreign)
+      .execute();
+    for (const r of rows) out.set(r.channel_item_id, r.product_id);
+  }
+  return out;
+}
+
+/**
+ * Store a batch of tracker events for a shop. Events from bots are dropped; client clocks are
+ * clamped to the server's ± 1 day; each event gets its source from the rule table and its
+ * business day in the shop's zone. Every touched (shop, day) is marked dirty afterwards (today
+ * included: a day's rollup is only final once it is rebuilt after the day closed; today itself is
+ * rebuilt on read at most once a minute).
+ */
+export async function ingestEvents(
+  db: Kysely<DB>,
+  shop: IngestShop,
+  events: CollectEvent[],
+  opts: {
+    userAgent?: string | null | undefined;
+    now?: number;
+    /** Clamp event times to the server clock ± 1 day (default true; false loads history, e.g. demo data). */
+    clamp?: boolean;
+  } = {},
+): Promise<{ accepted: number; dropped: number }> {
+  if (isBot(opts.userAgent)) return { accepted: 0, dropped: events.length };
+  const now = opts.now ?? Date.now();
+  const rules = await loadRules(db, shop.orgId);
+  const products = await resolveProducts(
+    db,
+    shop.id,
+    events.map((e) => e.productId ?? '').filter((p) => p !== ''),
+  );
+  const rows: EventsTable[] = [];
+  let dropped = 0;
+  for (const e of events) {
+    if (!(EVENT_TYPES as readonly string[]).includes(e.type) || !e.visitorId) {
+      dropped++;
+      continue;
+    }
+    const at = opts.clamp === false ? e.at : Math.min(Math.max(e.at, now - CLOCK_SKEW_MS), now + CLOCK_SKEW_MS);
+    const { sourceCode } = classifySource(rules, { url: e.url, referrer: e.referrer, utm: e.utm });
+    const productId = e.productId ? (products.get(e.productId) ?? e.productId) : null;
+    rows.push({
+      id: newId('evt'),
+      shop_id: shop.id,
+      day: businessDay(at, shop.timezone),
+      at,
+      visitor_id: e.visitorId.slice(0, 64),
+      session_id: (e.sessionId ?? '').slice(0, 64),
+      type: e.type,
+      product_id: productId ? productId.slice(0, 40) : null,
+      source_code: sourceCode,
+      url: e.url.slice(0, 500),
+      referrer: (e.referrer ?? '').slice(0, 500),
+      dwell_ms: e.type === 'product_view' ? (e.dwellMs ?? 0) : 0,
+    });
+  }
+  if (rows.length) {
+    await db.insertInto('events').values(rows).execute();
+    // After the insert has committed (see rollup.service: marking after the commit keeps a
+    // concurrent recompute from losing these events).
+    await analytics.markDirty(db, shop.id, [...new Set(rows.map((r) => r.day))]);
+  }
+  return { accepted: rows.length, dropped };
+}
+
+// ---------------------------------------------------------------- keys and rate limit
+
+interface KeyInfo {
+  row: CollectKeysTable;
+  origins: string[];
+  shop: IngestShop;
+}
+const keyCache = new Map<string, { at: number; info: KeyInfo | null }>();
+const KEY_TTL_MS = 30_000;
+
+/** Forget cached key lookups (a key was revoked in this process). */
+export function forgetKeys(): void {
+  keyCache.clear();
+}
+
+async function lookupKey(db: Kysely<DB>, key: string): Promise<KeyInfo | null> {
+  const hit = keyCache.get(key);
+  if (hit && Date.now() - hit.at < KEY_TTL_MS) return hit.info;
+  const row = await db
+    .selectFrom('collect_keys')
+    .innerJoin('shops', 'shops.id', 'collect_keys.shop_id')
+    .selectAll('collect_keys')
+    .select(['shops.timezone as timezone'])
+    .where('collect_keys.key', '=', key)
+    .executeTakeFirst();
+  let info: KeyInfo | null = null;
+  if (row) {
+    const { timezone, ...keyRow } = row;
+    info = {
+      row: keyRow,
+      origins: JSON.parse(keyRow.allowed_origins) as string[],
+      shop: { id: keyRow.shop_id, orgId: keyRow.org_id, timezone },
+    };
+    await ensureSeeded(db, keyRow.org_id);
+  }
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(key, { at: Date.now(), info });
+  return info;
+}
+
+function envRate(name: string, fallback: number): number {
+  const v = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(v) && v > 0 ? v : fallback;
+}
+
+/**
+ * Token bucket per write key: `capacity` requests at once, refilled at `perSecond` (one request
+ * carries up to 50 events). Defaults 60 and 20/s; override at start-up with
+ * YUNYING_COLLECT_BURST and YUNYING_COLLECT_RATE (e.g. for a very busy storefront, or a benchmark).
+ */
+export const collectRateLimit = {
+  capacity: envRate('YUNYING_COLLECT_BURST', 60),
+  perSecond: envRate('YUNYING_COLLECT_RATE', 20),
+};
+const buckets = new Map<string, { tokens: number; at: number }>();
+
+export function takeToken(key: string, now = Date.now()): boolean {
+  const { capacity, perSecond } = collectRateLimit;
+  let b = buckets.get(key);
+  if (!b) {
+    if (buckets.size > 50_000) buckets.clear();
+    b = { tokens: capacity, at: now };
+    buckets.set(key, b);
+  }
+  b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * perSecond);
+  b.at = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}
+
+export function resetRateLimits(): void {
+  buckets.clear();
+}
+
+/**
+ * Authenticate and ingest one POST /collect. `origin` is the request's Origin header. Throws
+ * AppError 401 (unknown key), 403 (revoked key or origin not allowed), 429 (rate limit).
+ */
+export async function collect(
+  db: Kysely<DB>,
+  body: { key: string; events: CollectEvent[] },
+  req: { origin?: string | undefined; userAgent?: string | undefined },
+): Promise<{ accepted: number; dropped: number; allowOrigin: string }> {
+  const info = await lookupKey(db, body.key);
+  if (!info) throw new AppError('unauthenticated', '埋点密钥无效：请在「流量来源 → 埋点密钥」中复制正确的 data-key。');
+  if (info.row.revoked_at !== null) throw new AppError('forbidden', '埋点密钥已被吊销：请在控制台生成新的密钥并更新店铺页面上的代码。');
+  let allowOrigin = '*';
+  if (info.origins.length) {
+    if (!req.origin || !info.origins.includes(req.origin))
+      throw new AppError('forbidden', `来源网址 ${req.origin ?? '（未提供）'} 不在此埋点密钥允许的网址列表中。`, {
+        origin: req.origin ?? null,
+      });
+    allowOrigin = req.origin;
+  }
+  if (!takeToken(info.row.id)) throw new AppError('rate_limited', '埋点上报过于频繁，请稍后再试（每个密钥有速率限制）。');
+  const r = await ingestEvents(db, info.shop, body.events, { userAgent: req.userAgent });
+  return { ...r, allowOrigin };
+}

@@ -1,0 +1,830 @@
+/**
+ * Analytics correctness: a small shop's events and orders are generated deterministically, rolled
+ * up, and every figure the API returns is recomputed here by brute force straight from the raw
+ * rows (plain JS), then compared exactly.
+ */
+import { addDays, businessDay, dayStart, funnel, lmdiFen, newId, type DayPoint, type ProductRow, type Totals } from '@yunying/core';
+import { beforeAll, expect, it } from 'vitest';
+import type { EventsTable, OrderLinesTable, OrdersTable } from '../src/db/schema.js';
+import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/modules/analytics/index.js';
+import { ingestEvents } from '../src/modules/traffic/index.js';
+import { describeEachDialect } from './dialects.js';
+import { useTestApp, type Client } from './harness.js';
+import { makeSku } from './orders.fixtures.js';
+
+const TZ = 'Asia/Shanghai';
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SOURCES: { code: string; ctx: { referrer?: string; utm?: Record<string, string> } }[] = [
+  { code: 'search', ctx: { referrer: 'https://s.taobao.com/search?q=cup' } },
+  { code: 'paid_search', ctx: { utm: { source: 'ztc', medium: 'cpc' } } },
+  { code: 'social', ctx: { utm: { source: 'weixin' } } },
+  { code: 'direct', ctx: {} },
+];
+
+interface Figures {
+  uv: number;
+  pv: number;
+  detailUv: number;
+  detailVisits: number;
+  dwell: number;
+  bounce: number;
+  favUv: number;
+  cartUv: number;
+  orderUv: number;
+  payingBuyers: number;
+  paidFen: number;
+  orders: number;
+  paidOrders: number;
+  units: number;
+  refundFen: number;
+  refundOrders: number;
+  costFen: number;
+}
+
+const ZERO: Figures = {
+  uv: 0,
+  pv: 0,
+  detailUv: 0,
+  detailVisits: 0,
+  dwell: 0,
+  bounce: 0,
+  favUv: 0,
+  cartUv: 0,
+  orderUv: 0,
+  payingBuyers: 0,
+  paidFen: 0,
+  orders: 0,
+  paidOrders: 0,
+  units: 0,
+  refundFen: 0,
+  refundOrders: 0,
+  costFen: 0,
+};
+const plus = (a: Figures, b: Figures): Figures =>
+  Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k as keyof Figures] + b[k as keyof Figures]])) as unknown as Figures;
+const totals = (f: Figures): Totals => ({
+  uv: f.uv,
+  pv: f.pv,
+  detailUv: f.detailUv,
+  favUv: f.favUv,
+  cartUv: f.cartUv,
+  orderUv: f.orderUv,
+  payingBuyers: f.payingBuyers,
+  paidFen: f.paidFen,
+  orders: f.orders,
+  paidOrders: f.paidOrders,
+  units: f.units,
+  refundFen: f.refundFen,
+  refundOrders: f.refundOrders,
+  costFen: f.costFen,
+});
+const r = (a: number, b: number) => (b === 0 ? null : a / b);
+const dayPoint = (day: string, f: Figures): DayPoint => ({
+  day,
+  ...totals(f),
+  bounceRate: r(f.bounce, f.uv),
+  pvPerVisitor: r(f.pv, f.uv),
+  avgDwellMs: r(f.dwell, f.detailVisits),
+});
+const mean = (xs: (number | null)[]) => {
+  const v = xs.filter((x): x is number => x !== null);
+  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
+};
+const days = (from: string, to: string) => {
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
+  return out;
+};
+
+/** Everything read back from the database, and the glossary applied to it by hand. */
+class Brute {
+  constructor(
+    readonly events: EventsTable[],
+    readonly orders: OrdersTable[],
+    readonly lines: (OrderLinesTable & { productId: string | null })[],
+  ) {}
+
+  day(day: string, f: { product?: string; source?: string } = {}): Figures {
+    const all = this.events.filter((e) => e.day === day);
+    const views = new Map<string, number>();
+    // The tracker sends a page_view on every page load (product pages too) and a product_view on
+    // product pages: PV and bounce count page views; a product's PV is its product views.
+    for (const e of all) if (e.type === 'page_view') views.set(e.visitor_id, (views.get(e.visitor_id) ?? 0) + 1);
+    const evs = all.filter(
+      (e) => (f.product === undefined || e.product_id === f.product) && (f.source === undefined || e.source_code === f.source),
+    );
+    const set = (pred: (e: EventsTable) => boolean) => new Set(evs.filter(pred).map((e) => e.visitor_id)).size;
+    const uvSet = new Set(evs.map((e) => e.visitor_id));
+    const pvs = evs.filter((e) => e.type === (f.product === undefined ? 'page_view' : 'product_view'));
+    const pvEv = evs.filter((e) => e.type === 'product_view');
+    const out: Figures = {
+      ...ZERO,
+      uv: uvSet.size,
+      pv: pvs.length,
+      detailUv: set((e) => e.type === 'product_view'),
+      detailVisits: pvEv.length,
+      dwell: pvEv.reduce((s, e) => s + Number(e.dwell_ms), 0),
+      bounce: [...uvSet].filter((v) => views.get(v) === 1).length,
+      favUv: set((e) => e.type === 'favorite'),
+      cartUv: set((e) => e.type === 'add_to_cart'),
+    };
+    const who = (o: OrdersTable) => o.visitor_id ?? `nick:${o.buyer_nick}`;
+    const linesOf = (o: OrdersTable) =>
+      this.lines.filter((l) => l.order_id === o.id && (f.product === undefined || l.productId === f.product));
+    const inScope = (o: OrdersTable) =>
+      (f.source === undefined || (o.source_code ?? 'unknown') === f.source) && (f.product === undefined || linesOf(o).length > 0);
+    const created = this.orders.filter((o) => o.order_day === day && inScope(o));
+    out.orderUv = new Set(created.map(who)).size;
+    out.orders = created.length;
+    const paid = this.orders.filter((o) => o.paid_day === day && o.status !== 'pending_payment' && inScope(o));
+    out.payingBuyers = new Set(paid.map(who)).size;
+    out.paidOrders = paid.length;
+    for (const o of paid) {
+      const ls = linesOf(o);
+      out.paidFen += f.product === undefined ? Number(o.paid_fen) : ls.reduce((s, l) => s + Number(l.paid_fen), 0);
+      out.units += ls.reduce((s, l) => s + l.qty, 0);
+      out.costFen += ls.reduce((s, l) => s + l.qty * Number(l.unit_cost_fen), 0);
+      const refund = f.product === undefined ? Number(o.refund_fen) : ls.reduce((s, l) => s + Number(l.refund_fen), 0);
+      out.refundFen += refund;
+      if (refund > 0) out.refundOrders += 1;
+    }
+    return out;
+  }
+
+  period(from: string, to: string, f: { product?: string; source?: string } = {}): Figures {
+    return days(from, to).reduce((acc, d) => plus(acc, this.day(d, f)), ZERO);
+  }
+
+  dayPoints(from: string, to: string, f: { product?: string } = {}): DayPoint[] {
+    return days(from, to).map((d) => dayPoint(d, this.day(d, f)));
+  }
+
+  productRow(id: string, title: string, from: string, to: string, available: number | null): ProductRow {
+    const p = this.period(from, to, { product: id });
+    return {
+      productId: id,
+      title,
+      uv: p.uv,
+      pv: p.pv,
+      cartUv: p.cartUv,
+      payingBuyers: p.payingBuyers,
+      units: p.units,
+      paidFen: p.paidFen,
+      payConversion: r(p.payingBuyers, p.uv),
+      refundFen: p.refundFen,
+      grossProfitFen: p.paidFen - p.costFen,
+      available,
+    };
+  }
+}
+
+describeEachDialect('analytics: rollups and every screen against brute force', (dialect) => {
+  const ctx = useTestApp(dialect);
+  let admin: Client;
+  let shopA: string;
+  let shopB: string;
+  const T = businessDay(Date.now(), TZ);
+  const D0 = addDays(T, -9);
+  const products: { id: string; skuId: string; title: string; price: number; available: number | null }[] = [];
+  let brute: Brute;
+  let refundedOrderDay = '';
+  const db = () => ctx.tdb.database.db;
+
+  async function readBack(shopId: string): Promise<Brute> {
+    const events = await db().selectFrom('events').selectAll().where('shop_id', '=', shopId).execute();
+    const orders = await db().selectFrom('orders').selectAll().where('shop_id', '=', shopId).execute();
+    const lines = await db()
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
+      .selectAll('order_lines')
+      .select('skus.product_id as productId')
+      .where('orders.shop_id', '=', shopId)
+      .execute();
+    return new Brute(events, orders, lines);
+  }
+
+  async function insertOrder(
+    shopId: string,
+    o: {
+      day: string;
+      paidDay: string | null;
+      status: string;
+      visitorId: string | null;
+      nick: string;
+      source: string | null;
+      shipping: number;
+    },
+    lines: { skuId: string | null; qty: number; price: number; cost: number; refund?: number }[],
+  ): Promise<string> {
+    const id = newId('order');
+    const linePaid = lines.map((l) => l.qty * l.price - (l.qty > 1 ? 100 : 0));
+    const paid = linePaid.reduce((s, x) => s + x, 0) + o.shipping;
+    const refund = lines.reduce((s, l) => s + (l.refund ?? 0), 0);
+    const at = dayStart(o.day, TZ) + 3_600_000;
+    await db()
+      .insertInto('orders')
+      .values({
+        id,
+        org_id: ctx.orgId,
+        shop_id: shopId,
+        channel: 'tmall',
+        order_no: id,
+        source: 'manual',
+        status: o.status,
+        stock_mode: 'none',
+        warehouse_id: null,
+        buyer_nick: o.nick,
+        receiver_name: '张三',
+        receiver_phone: '13800000000',
+        receiver_address: '杭州',
+        buyer_note: '',
+        seller_memo: '',
+        goods_fen: paid - o.shipping,
+        discount_fen: 0,
+        shipping_fen: o.shipping,
+        paid_fen: paid,
+        refund_fen: refund,
+        item_count: lines.reduce((s, l) => s + l.qty, 0),
+        is_presale: 0,
+        urgent: 0,
+        logistics_exception: 0,
+        carrier: null,
+        tracking_no: null,
+        ordered_at: at,
+        paid_at: o.paidDay ? dayStart(o.paidDay, TZ) + 7_200_000 : null,
+        shipped_at: null,
+        delivered_at: null,
+        completed_at: null,
+        cancelled_at: null,
+        order_day: o.day,
+        paid_day: o.paidDay,
+        visitor_id: o.visitorId,
+        source_code: o.source,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await db()
+      .insertInto('order_lines')
+      .values(
+        lines.map((l, i) => ({
+          id: newId('orderLine'),
+          order_id: id,
+          line_no: i + 1,
+          sku_id: l.skuId,
+          title: 'x',
+          spec_text: '',
+          merchant_code: '',
+          channel_item_id: '',
+          qty: l.qty,
+          unit_price_fen: l.price,
+          discount_fen: l.qty * l.price - linePaid[i]!,
+          paid_fen: linePaid[i]!,
+          refund_fen: l.refund ?? 0,
+          refunded_qty: l.refund ? 1 : 0,
+          unit_cost_fen: l.cost,
+        })),
+      )
+      .execute();
+    return id;
+  }
+
+  beforeAll(async () => {
+    admin = await ctx.admin();
+    shopA = (await admin.post('/api/v1/shops', { name: '天猫店', channel: 'tmall', timezone: TZ })).json().id;
+    shopB = (await admin.post('/api/v1/shops', { name: '京东店', channel: 'jd', timezone: TZ })).json().id;
+    const specs = [
+      { code: 'CUP', price: 9900, stock: 50 },
+      { code: 'TEE', price: 5900, stock: 0 },
+      { code: 'BAG', price: 15900, stock: 20 },
+      { code: 'HAT', price: 3900, stock: 5 },
+    ];
+    for (const s of specs) {
+      const skuId = await makeSku(ctx, { code: s.code, priceFen: s.price, stock: s.stock, title: `商品 ${s.code}` });
+      const sku = await db().selectFrom('skus').select(['product_id']).where('id', '=', skuId).executeTakeFirstOrThrow();
+      products.push({ id: sku.product_id, skuId, title: `商品 ${s.code}`, price: s.price, available: s.stock > 0 ? s.stock : null });
+    }
+    // CUP is below its low-stock threshold.
+    await db().updateTable('skus').set({ low_stock: 100 }).where('id', '=', products[0]!.skuId).execute();
+    products[1]!.available = null; // no stock rows at all for TEE
+
+    const rand = prng(20261122);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const now = Date.now();
+    for (const day of days(D0, T)) {
+      const start = dayStart(day, TZ);
+      const span = Math.max(1, Math.min(86_000_000, now - start - 1000));
+      const batch: Parameters<typeof ingestEvents>[2] = [];
+      for (let v = 0; v < 30; v++) {
+        if (rand() < 0.45) continue;
+        const sessions = rand() < 0.25 ? 2 : 1;
+        for (let s = 0; s < sessions; s++) {
+          const src = pick(SOURCES);
+          const base = { visitorId: `v${v}`, sessionId: `s${v}_${day}_${s}`, ...src.ctx };
+          const at = () => start + Math.floor(rand() * span);
+          const pvCount = rand() < 0.35 ? 1 : 1 + Math.floor(rand() * 3);
+          for (let i = 0; i < pvCount; i++) batch.push({ type: 'page_view', at: at(), url: '/', ...base });
+          if (rand() < 0.6) {
+            // Most interest goes to CUP and, in the second half of the period, to BAG.
+            const p = rand() < 0.5 ? products[0]! : day > addDays(T, -5) && rand() < 0.7 ? products[2]! : pick(products.slice(0, 3));
+            const viewedAt = at();
+            batch.push({ type: 'page_view', at: viewedAt, url: `/item/${p.id}`, ...base });
+            batch.push({
+              type: 'product_view',
+              at: at(),
+              url: `/item/${p.id}`,
+              productId: p.id,
+              dwellMs: 1000 + Math.floor(rand() * 60_000),
+              ...base,
+            });
+            if (rand() < 0.35) batch.push({ type: 'add_to_cart', at: at(), url: `/item/${p.id}`, productId: p.id, ...base });
+            if (rand() < 0.15) batch.push({ type: 'favorite', at: at(), url: `/item/${p.id}`, productId: p.id, ...base });
+            if (rand() < 0.2) batch.push({ type: 'begin_checkout', at: at(), url: '/checkout', productId: p.id, ...base });
+          }
+        }
+      }
+      for (let i = 0; i < batch.length; i += 50) {
+        await ingestEvents(db(), { id: shopA, orgId: ctx.orgId, timezone: TZ }, batch.slice(i, i + 50), { clamp: false });
+      }
+      // Orders: some by tracked visitors, some by nick only; some paid the next day, some never.
+      const n = 2 + Math.floor(rand() * 4);
+      for (let i = 0; i < n; i++) {
+        const tracked = rand() < 0.7;
+        const status = pick(['completed', 'completed', 'paid', 'pending_payment', 'cancelled', 'next_day'] as const);
+        const paidDay =
+          status === 'pending_payment' || status === 'cancelled' ? null : status === 'next_day' ? (day < T ? addDays(day, 1) : day) : day;
+        const p1 = pick(products.slice(0, 2));
+        const ls = [{ skuId: p1.skuId, qty: 1 + Math.floor(rand() * 3), price: p1.price, cost: Math.round(p1.price / 3) }];
+        if (rand() < 0.3) ls.push({ skuId: products[2]!.skuId, qty: 1, price: products[2]!.price, cost: 5000 });
+        if (rand() < 0.1) ls.push({ skuId: null as unknown as string, qty: 1, price: 1000, cost: 0 }); // unmatched import line
+        await insertOrder(
+          shopA,
+          {
+            day,
+            paidDay,
+            status: status === 'next_day' ? 'paid' : status,
+            visitorId: tracked ? `v${Math.floor(rand() * 30)}` : null,
+            nick: `买家${Math.floor(rand() * 8)}`,
+            source: tracked ? pick(['search', 'paid_search', 'social', null]) : null,
+            shipping: rand() < 0.4 ? 800 : 0,
+          },
+          ls,
+        );
+      }
+    }
+    // A refund (made today) of an order paid on D0+1, and HAT sold once on D0+1 only.
+    refundedOrderDay = addDays(D0, 1);
+    await insertOrder(
+      shopA,
+      {
+        day: refundedOrderDay,
+        paidDay: refundedOrderDay,
+        status: 'completed',
+        visitorId: 'v3',
+        nick: '买家3',
+        source: 'search',
+        shipping: 600,
+      },
+      [
+        { skuId: products[0]!.skuId, qty: 2, price: 9900, cost: 3300, refund: 9800 },
+        { skuId: products[3]!.skuId, qty: 1, price: 3900, cost: 1300 },
+      ],
+    );
+    // An overdue after-sales case.
+    const someOrder = await db().selectFrom('orders').select('id').where('shop_id', '=', shopA).executeTakeFirstOrThrow();
+    await db()
+      .insertInto('aftersales')
+      .values({
+        id: newId('aftersale'),
+        org_id: ctx.orgId,
+        shop_id: shopA,
+        order_id: someOrder.id,
+        code: 'AS-TEST-1',
+        type: 'refund_only',
+        status: 'pending',
+        reason_id: null,
+        responsibility: 'product',
+        refund_fen: 0,
+        note: '',
+        sla_due_at: now - 3_600_000,
+        resolved_at: null,
+        created_by: null,
+        created_at: now - 90_000_000,
+        updated_at: now - 90_000_000,
+      })
+      .execute();
+    // Shop B: a few visitors today.
+    await ingestEvents(
+      db(),
+      { id: shopB, orgId: ctx.orgId, timezone: TZ },
+      ['b1', 'b2', 'b3'].map((v) => ({ type: 'page_view' as const, at: now - 1000, visitorId: v, url: '/' })),
+    );
+    await markOrderDaysDirty(db(), shopA, days(D0, T));
+    await recomputeDirty(db(), { now: now + 61_000 });
+    brute = await readBack(shopA);
+  });
+
+  it('rolls up every day: shop, source and product rows match the raw data', async () => {
+    expect(brute.events.length).toBeGreaterThan(300);
+    for (const day of [D0, addDays(D0, 1), addDays(T, -3), T]) {
+      const rows = await db().selectFrom('rollup_daily').selectAll().where('shop_id', '=', shopA).where('day', '=', day).execute();
+      const get = (p: string, s: string) => rows.find((x) => x.product_id === p && x.source_code === s);
+      const check = (row: (typeof rows)[number] | undefined, f: Figures) => {
+        expect(row, `${day}`).toBeDefined();
+        expect({
+          uv: row!.uv,
+          pv: row!.pv,
+          detail: row!.detail_uv,
+          visits: row!.detail_visits,
+          dwell: row!.dwell_ms,
+          bounce: row!.bounce_uv,
+          fav: row!.fav_uv,
+          cart: row!.cart_uv,
+          orderUv: row!.order_uv,
+          buyers: row!.paying_buyers,
+          paid: row!.paid_fen,
+          orders: row!.orders,
+          paidOrders: row!.paid_orders,
+          units: row!.units,
+          refund: row!.refund_fen,
+          refundOrders: row!.refund_orders,
+          cost: row!.cost_fen,
+        }).toEqual({
+          uv: f.uv,
+          pv: f.pv,
+          detail: f.detailUv,
+          visits: f.detailVisits,
+          dwell: f.dwell,
+          bounce: f.bounce,
+          fav: f.favUv,
+          cart: f.cartUv,
+          orderUv: f.orderUv,
+          buyers: f.payingBuyers,
+          paid: f.paidFen,
+          orders: f.orders,
+          paidOrders: f.paidOrders,
+          units: f.units,
+          refund: f.refundFen,
+          refundOrders: f.refundOrders,
+          cost: f.costFen,
+        });
+      };
+      check(get('', ''), brute.day(day));
+      for (const s of ['search', 'paid_search', 'social', 'direct', 'unknown']) {
+        const f = brute.day(day, { source: s });
+        if (f.uv || f.orders || f.paidOrders) check(get('', s), f);
+      }
+      for (const p of products) {
+        const f = brute.day(day, { product: p.id });
+        if (f.uv || f.orders || f.paidOrders) check(get(p.id, ''), f);
+        const fs = brute.day(day, { product: p.id, source: 'search' });
+        if (fs.uv || fs.orders || fs.paidOrders) check(get(p.id, 'search'), fs);
+      }
+    }
+    // The refund made later counts on the original order's paid day.
+    expect(brute.day(refundedOrderDay).refundFen).toBeGreaterThanOrEqual(9800);
+  });
+
+  it('dashboard: cards, 30-day trend, 7-day funnel, top sources and products, alerts', async () => {
+    const res = await admin.get(`/api/v1/analytics/dashboard?shopId=${shopA}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const d = res.json();
+    expect(d.today).toBe(T);
+    expect(d.shopIds).toEqual([shopA]);
+    expect(d.isDemo).toBe(false);
+    const at = (offset: number) => totals(brute.day(addDays(T, offset)));
+    const value = (metric: string, t: Totals) =>
+      metric === 'payConversion'
+        ? r(t.payingBuyers, t.uv)
+        : metric === 'aov'
+          ? t.payingBuyers
+            ? Math.round(t.paidFen / t.payingBuyers)
+            : null
+          : t[metric as keyof Totals];
+    for (const c of d.cards) {
+      expect(c, c.metric).toEqual({
+        metric: c.metric,
+        today: value(c.metric, at(0)),
+        yesterday: value(c.metric, at(-1)),
+        dayBefore: value(c.metric, at(-2)),
+        todayLastWeek: value(c.metric, at(-7)),
+        yesterdayLastWeek: value(c.metric, at(-8)),
+      });
+    }
+    expect(d.cards.map((c: { metric: string }) => c.metric)).toEqual([
+      'uv',
+      'pv',
+      'payingBuyers',
+      'paidFen',
+      'payConversion',
+      'aov',
+      'orders',
+      'refundFen',
+    ]);
+    expect(d.trend).toEqual(brute.dayPoints(addDays(T, -29), T));
+    const week = brute.period(addDays(T, -6), T);
+    expect(d.funnel).toEqual(funnel(totals(week)));
+
+    const srcs = ['search', 'paid_search', 'social', 'direct', 'unknown'].map((code) => ({
+      code,
+      f: brute.period(addDays(T, -6), T, { source: code }),
+    }));
+    const want = srcs
+      .filter((s) => s.f.uv > 0 || s.f.paidFen > 0)
+      .sort((a, b) => b.f.uv - a.f.uv || b.f.paidFen - a.f.paidFen || a.code.localeCompare(b.code))
+      .map((s) => ({
+        code: s.code,
+        uv: s.f.uv,
+        share: r(s.f.uv, week.uv),
+        payingBuyers: s.f.payingBuyers,
+        paidFen: s.f.paidFen,
+        payConversion: r(s.f.payingBuyers, s.f.uv),
+        visitorValue: s.f.uv ? Math.round(s.f.paidFen / s.f.uv) : null,
+      }));
+    expect(d.topSources.map(({ group: _g, name: _n, ...x }: Record<string, unknown>) => x)).toEqual(want);
+    // Shares add up to more than 100% when visitors come through several sources.
+    expect(want.reduce((s, x) => s + (x.share ?? 0), 0)).toBeGreaterThan(1);
+
+    const top = products
+      .map((p) => brute.productRow(p.id, p.title, addDays(T, -6), T, p.available))
+      .filter(
+        (p) =>
+          p.uv > 0 ||
+          p.paidFen > 0 ||
+          p.units > 0 ||
+          p.refundFen > 0 ||
+          brute.period(addDays(T, -6), T, { product: p.productId }).orders > 0,
+      )
+      .sort((a, b) => b.paidFen - a.paidFen || a.productId.localeCompare(b.productId));
+    expect(d.topProducts).toEqual(top);
+    expect(top.length).toBeGreaterThan(2);
+    expect(d.trend.filter((p: DayPoint) => p.refundFen > 0 && p.paidFen > 0).length).toBeGreaterThan(0);
+
+    expect(d.alerts.lowStock).toEqual([
+      { skuId: products[0]!.skuId, code: 'CUP', title: '商品 CUP（颜色:黑）', available: 50, threshold: 100 },
+    ]);
+    expect(d.alerts.overdueAftersales).toHaveLength(1);
+    expect(d.alerts.overdueAftersales[0]).toMatchObject({ code: 'AS-TEST-1', type: 'refund_only' });
+  });
+
+  it('traffic: totals, means of daily rates, source tree, trend and funnel for single days and periods', async () => {
+    for (const [from, to] of [
+      [D0, addDays(T, -5)],
+      [addDays(T, -3), addDays(T, -3)],
+      [D0, T],
+    ] as const) {
+      const res = await admin.get(`/api/v1/analytics/traffic?shopId=${shopA}&from=${from}&to=${to}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const t = res.json();
+      const all = brute.period(from, to);
+      const pts = brute.dayPoints(from, to);
+      expect(t.totals).toEqual({
+        ...totals(all),
+        bounceRate: mean(pts.map((p) => p.bounceRate)),
+        pvPerVisitor: mean(pts.map((p) => p.pvPerVisitor)),
+        avgDwellMs: mean(pts.map((p) => p.avgDwellMs)),
+      });
+      expect(t.funnel).toEqual(funnel(totals(all)));
+      const children = t.tree.flatMap((g: { children: unknown[] }) => g.children) as {
+        code: string;
+        uv: number;
+        share: number | null;
+        payingBuyers: number;
+        paidFen: number;
+        payConversion: number | null;
+        visitorValue: number | null;
+      }[];
+      for (const code of ['search', 'paid_search', 'social', 'direct', 'unknown', 'display']) {
+        const f = brute.period(from, to, { source: code });
+        expect(
+          children.find((c) => c.code === code),
+          code,
+        ).toMatchObject({
+          uv: f.uv,
+          share: r(f.uv, all.uv),
+          payingBuyers: f.payingBuyers,
+          paidFen: f.paidFen,
+          payConversion: r(f.payingBuyers, f.uv),
+          visitorValue: f.uv ? Math.round(f.paidFen / f.uv) : null,
+        });
+      }
+      const paidGroup = t.tree.find((g: { code: string }) => g.code === 'paid');
+      expect(paidGroup.uv).toBe(brute.period(from, to, { source: 'paid_search' }).uv);
+      expect(t.trend).toEqual(
+        days(from, to).map((day) => {
+          const bySource: Record<string, number> = {};
+          for (const code of ['search', 'paid_search', 'social', 'direct']) {
+            const uv = brute.day(day, { source: code }).uv;
+            if (uv > 0) bySource[code] = uv;
+          }
+          return { day, bySource };
+        }),
+      );
+    }
+  });
+
+  it('products: ranking in any order, hot candidates and slow movers; product detail', async () => {
+    const from = D0;
+    const to = T;
+    const rows = products
+      .map((p) => brute.productRow(p.id, p.title, from, to, p.available))
+      .filter((p) => p.uv > 0 || p.units > 0 || brute.period(from, to, { product: p.productId }).orders > 0);
+    const byUv = [...rows].sort((a, b) => a.uv - b.uv || a.productId.localeCompare(b.productId));
+    const p1 = (
+      await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${from}&to=${to}&sort=uv&order=asc&page=1&pageSize=2`)
+    ).json();
+    const p2 = (
+      await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${from}&to=${to}&sort=uv&order=asc&page=2&pageSize=2`)
+    ).json();
+    expect(p1.total).toBe(rows.length);
+    expect([...p1.items, ...p2.items]).toEqual(byUv);
+    const byConv = (
+      await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${from}&to=${to}&sort=payConversion&order=desc&pageSize=50`)
+    ).json();
+    const convs = byConv.items.map((i: ProductRow) => i.payConversion);
+    expect(convs).toEqual([...convs].sort((a: number | null, b: number | null) => (a === null ? 1 : b === null ? -1 : b - a)));
+
+    // 爆款潜力 over the period, by hand.
+    const ds = days(from, to);
+    const half = Math.floor(ds.length / 2);
+    const shopConv = r(brute.period(from, to).payingBuyers, brute.period(from, to).uv)!;
+    const hot = rows
+      .map((row) => {
+        const u1 = brute.period(ds[0]!, ds[half - 1]!, { product: row.productId }).uv;
+        const u2 = brute.period(ds[ds.length - half]!, ds[ds.length - 1]!, { product: row.productId }).uv;
+        return { ...row, uvGrowth: u1 > 0 ? (u2 - u1) / u1 : -1 };
+      })
+      .filter((x) => x.uvGrowth >= 0.2 && x.payConversion !== null && x.payConversion > shopConv)
+      .sort((a, b) => b.uvGrowth - a.uvGrowth);
+    expect(p1.hotCandidates).toEqual(hot);
+    expect(hot.length, 'the data should produce a hot candidate').toBeGreaterThan(0);
+
+    // 滞销 over the last 5 days: stock on hand, no units sold; last sold day from all history.
+    const recent = (await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${addDays(T, -4)}&to=${T}`)).json();
+    const onHand: Record<string, number> = { [products[0]!.id]: 50, [products[2]!.id]: 20, [products[3]!.id]: 5 };
+    const lastSold = (id: string) => {
+      const d = days(D0, T).filter((day) => brute.day(day, { product: id }).units > 0);
+      return d.length ? d[d.length - 1]! : null;
+    };
+    const slow = products
+      .filter((p) => onHand[p.id] && brute.period(addDays(T, -4), T, { product: p.id }).units === 0)
+      .map((p) => ({ productId: p.id, title: p.title, onHand: onHand[p.id]!, lastSoldDay: lastSold(p.id) }))
+      .sort((a, b) => b.onHand - a.onHand || a.productId.localeCompare(b.productId));
+    expect(recent.slowMovers).toEqual(slow);
+    expect(recent.slowMovers.find((s: { productId: string }) => s.productId === products[3]!.id)).toEqual({
+      productId: products[3]!.id,
+      title: '商品 HAT',
+      onHand: 5,
+      lastSoldDay: refundedOrderDay,
+    });
+
+    const cup = products[0]!;
+    const detail = (await admin.get(`/api/v1/analytics/products/${cup.id}?shopId=${shopA}&from=${from}&to=${to}`)).json();
+    expect(detail.totals).toEqual(brute.productRow(cup.id, cup.title, from, to, 50));
+    expect(detail.trend).toEqual(
+      brute.dayPoints(from, to, { product: cup.id }).map((p) => ({ ...p, payConversion: r(p.payingBuyers, p.uv) })),
+    );
+    expect(detail.funnel).toEqual(funnel(totals(brute.period(from, to, { product: cup.id }))));
+    expect((await admin.get(`/api/v1/analytics/products/prd_nope?shopId=${shopA}`)).statusCode).toBe(404);
+  });
+
+  it('trade: base period per compare mode and an LMDI split that adds up exactly', async () => {
+    for (const [from, to, compare, baseFrom, baseTo] of [
+      [addDays(T, -4), T, 'previous', D0, addDays(T, -5)],
+      [addDays(T, -2), T, 'wow', D0, addDays(T, -7)],
+    ] as const) {
+      const t = (await admin.get(`/api/v1/analytics/trade?shopId=${shopA}&from=${from}&to=${to}&compare=${compare}`)).json();
+      expect({ baseFrom: t.baseFrom, baseTo: t.baseTo }).toEqual({ baseFrom, baseTo });
+      const cur = totals(brute.period(from, to));
+      const base = totals(brute.period(baseFrom, baseTo));
+      expect(t.current).toEqual(cur);
+      expect(t.base).toEqual(base);
+      expect(t.decomposition).toEqual(lmdiFen(base, cur));
+      const dd = t.decomposition;
+      expect(dd.uvEffect + dd.conversionEffect + dd.aovEffect).toBe(cur.paidFen - base.paidFen);
+      expect(t.trend).toEqual(
+        days(from, to).map((day, i) => ({
+          day,
+          paidFen: brute.day(day).paidFen,
+          baseDay: addDays(baseFrom, i),
+          basePaidFen: brute.day(addDays(baseFrom, i)).paidFen,
+        })),
+      );
+    }
+  });
+
+  it('a late event marks its day dirty and the rebuild changes only that day', async () => {
+    const late = addDays(T, -6);
+    const before = await db().selectFrom('rollup_daily').selectAll().where('shop_id', '=', shopA).execute();
+    await db().deleteFrom('rollup_dirty').execute();
+    await ingestEvents(
+      db(),
+      { id: shopA, orgId: ctx.orgId, timezone: TZ },
+      [
+        {
+          type: 'page_view',
+          at: dayStart(late, TZ) + 5000,
+          visitorId: 'late-visitor',
+          url: '/',
+          referrer: 'https://s.taobao.com/search?q=1',
+        },
+      ],
+      { clamp: false },
+    );
+    const marks = await db().selectFrom('rollup_dirty').selectAll().execute();
+    expect(marks.map((m) => [m.shop_id, m.day])).toEqual([[shopA, late]]);
+    expect(await recomputeDirty(db())).toBe(1);
+    expect(await db().selectFrom('rollup_dirty').selectAll().execute()).toEqual([]);
+    const after = await db().selectFrom('rollup_daily').selectAll().where('shop_id', '=', shopA).execute();
+    const key = (x: { day: string; product_id: string; source_code: string }) => `${x.day}|${x.product_id}|${x.source_code}`;
+    const beforeMap = new Map(before.map((x) => [key(x), x]));
+    for (const row of after) {
+      if (row.day === late) continue;
+      expect(row, key(row)).toEqual(beforeMap.get(key(row)));
+    }
+    expect(after.filter((x) => x.day !== late)).toHaveLength(before.filter((x) => x.day !== late).length);
+    const shopRow = (rows: typeof after) => rows.find((x) => x.day === late && x.product_id === '' && x.source_code === '')!;
+    expect(shopRow(after).uv).toBe(shopRow(before).uv + 1);
+    expect(shopRow(after).bounce_uv).toBe(shopRow(before).bounce_uv + 1);
+    brute = await readBack(shopA);
+    expect(shopRow(after).uv).toBe(brute.day(late).uv);
+  });
+
+  it('imported marketplace statistics replace the event counts of their day', async () => {
+    await db()
+      .insertInto('traffic_stats')
+      .values({
+        shop_id: shopA,
+        day: D0,
+        product_id: '',
+        source_code: '',
+        uv: 9999,
+        pv: 20000,
+        cart_uv: 50,
+        fav_uv: 40,
+        paying_buyers: 0,
+        paid_fen: 0,
+        imported_at: Date.now(),
+      })
+      .execute();
+    await recomputeDays(db(), shopA, [D0]);
+    const row = await db()
+      .selectFrom('rollup_daily')
+      .selectAll()
+      .where('shop_id', '=', shopA)
+      .where('day', '=', D0)
+      .where('product_id', '=', '')
+      .where('source_code', '=', '')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      uv: 9999,
+      pv: 20000,
+      cart_uv: 50,
+      fav_uv: 40,
+      paid_fen: brute.day(D0).paidFen,
+      detail_uv: brute.day(D0).detailUv,
+    });
+    await db().deleteFrom('traffic_stats').execute();
+    await recomputeDays(db(), shopA, [D0]);
+  });
+
+  it('scopes by shop: several shops are summed; a user limited to one shop cannot read another', async () => {
+    const all = (await admin.get('/api/v1/analytics/dashboard')).json();
+    expect(all.shopIds.sort()).toEqual([shopA, shopB].sort());
+    expect(all.cards.find((c: { metric: string }) => c.metric === 'uv').today).toBe(brute.day(T).uv + 3);
+
+    const roles = (await admin.get('/api/v1/roles')).json().items as { id: string; code: string }[];
+    const { client } = await ctx.userWithRoles('op_b', [], {
+      roleIds: [roles.find((x) => x.code === 'operator')!.id],
+      allShops: false,
+      shopIds: [shopB],
+    });
+    const denied = await client.get(`/api/v1/analytics/dashboard?shopId=${shopA}`);
+    expect(denied.statusCode).toBe(404);
+    expect((await client.get(`/api/v1/analytics/traffic?shopId=${shopA}&from=${D0}&to=${T}`)).statusCode).toBe(404);
+    expect((await client.get(`/api/v1/analytics/trade?shopId=${shopA}`)).statusCode).toBe(404);
+    const own = (await client.get('/api/v1/analytics/dashboard')).json();
+    expect(own.shopIds).toEqual([shopB]);
+    expect(own.cards.find((c: { metric: string }) => c.metric === 'uv').today).toBe(3);
+    const products = (await client.get(`/api/v1/analytics/products?from=${D0}&to=${T}`)).json();
+    expect(products.items).toEqual([]);
+
+    const { client: kefu } = await ctx.userWithRoles('kefu_a', ['service']);
+    expect((await kefu.get('/api/v1/analytics/dashboard')).statusCode).toBe(403);
+    const bad = await admin.get(`/api/v1/analytics/traffic?shopId=${shopA}&from=${T}&to=${D0}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().detail).toContain('开始日期');
+  });
+});

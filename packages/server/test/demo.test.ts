@@ -1,0 +1,223 @@
+/**
+ * Demo data: load the small profile with a fixed seed and clock, check it is consistent (stock,
+ * ledger, order lines, today/yesterday filled, rollups built), refuse a second load, and delete it
+ * without touching the real shop, SKU, stock and order created before.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { firstStartDemo, loadDemo, type DemoSummary } from '../src/modules/demo/index.js';
+import { describeEachDialect } from './dialects.js';
+import { useTestApp } from './harness.js';
+import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+
+const NOW = Date.parse('2026-11-20T07:00:00Z'); // 15:00 Asia/Shanghai
+const TODAY = '2026-11-20';
+const YESTERDAY = '2026-11-19';
+const SEED = 12345;
+
+describeEachDialect('demo data', (dialect) => {
+  const ctx = useTestApp(dialect);
+  let summary: DemoSummary;
+  let realShop: string;
+  let realSku: string;
+  let realOrder: string;
+  const db = () => ctx.tdb.database.db;
+  const count = async (
+    table: 'shops' | 'skus' | 'orders' | 'events' | 'stock' | 'stock_movements' | 'products' | 'listings',
+    where?: [string, string],
+  ) => {
+    let q = db()
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'));
+    if (where) q = q.where(sql.ref(where[0]), '=', where[1]);
+    return Number((await q.executeTakeFirstOrThrow()).n);
+  };
+
+  beforeAll(async () => {
+    const admin = await ctx.admin();
+    realShop = await makeShop(ctx, admin, '我的淘宝店');
+    realSku = await makeSku(ctx, { code: 'REAL-001', priceFen: 9900, stock: 10 });
+    const res = await admin.post('/api/v1/orders', orderBody(realShop, [{ skuId: realSku, qty: 2 }]));
+    expect(res.statusCode, res.body).toBe(201);
+    realOrder = res.json().id;
+    summary = await loadDemo(ctx.tdb.database, { profile: 'small', seed: SEED, now: NOW });
+  }, 180_000);
+
+  it('loads 3 demo shops, ~80 SKUs, orders and events on today and yesterday', async () => {
+    const admin = await ctx.admin();
+    const res = await admin.get('/api/v1/demo');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { loaded: boolean; shops: { id: string; isDemo: boolean; channel: string }[] };
+    expect(body.loaded).toBe(true);
+    expect(body.shops).toHaveLength(3);
+    expect(body.shops.every((s) => s.isDemo)).toBe(true);
+    expect(body.shops.map((s) => s.channel).sort()).toEqual(['jd', 'own', 'tmall']);
+    expect(summary.skus).toBeGreaterThanOrEqual(70);
+    expect(summary.skus).toBeLessThanOrEqual(90);
+    expect(await count('skus')).toBe(summary.skus + 1);
+    const ids = body.shops.map((s) => s.id);
+    for (const day of [TODAY, YESTERDAY]) {
+      const o = await db()
+        .selectFrom('orders')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('shop_id', 'in', ids)
+        .where('order_day', '=', day)
+        .executeTakeFirstOrThrow();
+      expect(Number(o.n), `orders on ${day}`).toBeGreaterThan(0);
+      const e = await db()
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('shop_id', 'in', ids)
+        .where('day', '=', day)
+        .executeTakeFirstOrThrow();
+      expect(Number(e.n), `events on ${day}`).toBeGreaterThan(0);
+    }
+    // Nothing happens after "now".
+    const late = await db().selectFrom('events').select('id').where('at', '>', NOW).limit(1).execute();
+    expect(late).toHaveLength(0);
+    // Rollups were rebuilt for every shop and day.
+    const r = await db()
+      .selectFrom('rollup_daily')
+      .select((eb) => [eb.fn.sum<number>('paid_fen').as('paid'), eb.fn.count<number>('day').distinct().as('days')])
+      .where('shop_id', 'in', ids)
+      .where('product_id', '=', '')
+      .where('source_code', '=', '')
+      .executeTakeFirstOrThrow();
+    expect(Number(r.days)).toBe(90);
+    expect(Number(r.paid)).toBeGreaterThan(0);
+  });
+
+  it('keeps stock consistent: no negatives, on_hand = available + reserved, ledger sums = stock rows', async () => {
+    const bad = await db()
+      .selectFrom('stock')
+      .select('sku_id')
+      .where(sql<boolean>`available < 0 or reserved < 0 or on_hand < 0 or defective < 0 or on_hand <> available + reserved`)
+      .execute();
+    expect(bad).toHaveLength(0);
+    const stock = await db().selectFrom('stock').selectAll().execute();
+    const ledger = await db()
+      .selectFrom('stock_movements')
+      .select((eb) => [
+        'sku_id',
+        'warehouse_id',
+        eb.fn.sum<number>('d_on_hand').as('on_hand'),
+        eb.fn.sum<number>('d_reserved').as('reserved'),
+        eb.fn.sum<number>('d_available').as('available'),
+        eb.fn.sum<number>('d_defective').as('defective'),
+      ])
+      .groupBy(['sku_id', 'warehouse_id'])
+      .execute();
+    const byKey = new Map(ledger.map((l) => [`${l.sku_id}|${l.warehouse_id}`, l]));
+    expect(stock.length).toBeGreaterThan(70);
+    for (const s of stock) {
+      expect(s.on_hand).toBe(s.available + s.reserved);
+      const l = byKey.get(`${s.sku_id}|${s.warehouse_id}`)!;
+      expect(l, s.sku_id).toBeDefined();
+      expect([Number(l.on_hand), Number(l.reserved), Number(l.available), Number(l.defective)]).toEqual([
+        s.on_hand,
+        s.reserved,
+        s.available,
+        s.defective,
+      ]);
+    }
+    // Reserved stock = units of paid-but-unshipped (and unpaid) demo orders.
+    const open = await db()
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .select((eb) => eb.fn.sum<number>('order_lines.qty').as('n'))
+      .where('orders.stock_mode', '=', 'reserved')
+      .executeTakeFirstOrThrow();
+    const reserved = stock.reduce((a, s) => a + s.reserved, 0);
+    expect(reserved).toBe(Number(open.n));
+  });
+
+  it('links every order line to an existing SKU and every order to a visitor who viewed it', async () => {
+    const orphan = await db()
+      .selectFrom('order_lines')
+      .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
+      .select('order_lines.id')
+      .where('skus.id', 'is', null)
+      .limit(5)
+      .execute();
+    expect(orphan).toHaveLength(0);
+    const demo = await db().selectFrom('shops').select('id').where('is_demo', '=', 1).execute();
+    const unviewed = await db()
+      .selectFrom('orders')
+      .select('orders.id')
+      .where(
+        'shop_id',
+        'in',
+        demo.map((s) => s.id),
+      )
+      .where('order_day', '=', YESTERDAY)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('events')
+              .select('events.id')
+              .whereRef('events.visitor_id', '=', 'orders.visitor_id')
+              .whereRef('events.shop_id', '=', 'orders.shop_id')
+              .where('events.type', '=', 'product_view'),
+          ),
+        ),
+      )
+      .execute();
+    expect(unviewed).toHaveLength(0);
+  });
+
+  it('loads on first start only into an empty database, and never with YUNYING_DEMO=0', async () => {
+    expect(await firstStartDemo(ctx.tdb.database, { env: {}, log: () => {} })).toBeNull();
+    expect(await firstStartDemo(ctx.tdb.database, { env: { YUNYING_DEMO: '0' }, log: () => {} })).toBeNull();
+  });
+
+  it('refuses to load a second time', async () => {
+    await expect(loadDemo(ctx.tdb.database, { profile: 'small', seed: SEED, now: NOW })).rejects.toMatchObject({ code: 'conflict' });
+    expect(await count('shops', ['is_demo', '1'])).toBe(3);
+  });
+
+  it('DELETE /demo needs shops.write', async () => {
+    const { client } = await ctx.userWithRoles('kefu', ['service']);
+    expect((await client.delete('/api/v1/demo')).statusCode).toBe(403);
+  });
+
+  it('deletes every demo row and leaves the real shop, SKU, stock and order untouched', async () => {
+    const stockBefore = await stockOf(ctx, realSku);
+    const ledgerBefore = await ledgerOf(ctx, realSku);
+    const admin = await ctx.admin();
+    const res = await admin.delete('/api/v1/demo');
+    expect(res.statusCode, res.body).toBe(204);
+    expect((await admin.get('/api/v1/demo')).json()).toEqual({ loaded: false, shops: [] });
+    expect(await count('shops')).toBe(1);
+    expect(await count('products')).toBe(1);
+    expect(await count('skus')).toBe(1);
+    expect(await count('orders')).toBe(1);
+    expect(await count('events')).toBe(0);
+    expect(await count('listings')).toBe(0);
+    for (const t of [
+      'order_lines',
+      'aftersales',
+      'aftersale_lines',
+      'purchase_orders',
+      'suppliers',
+      'categories',
+      'brands',
+      'traffic_stats',
+    ] as const) {
+      const n = await db()
+        .selectFrom(t)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(n.n), t).toBe(t === 'order_lines' ? 1 : 0);
+    }
+    const rollups = await db().selectFrom('rollup_daily').select('shop_id').where('shop_id', '!=', realShop).limit(1).execute();
+    expect(rollups).toHaveLength(0);
+    const whs = await db().selectFrom('warehouses').select('code').execute();
+    expect(whs.map((w) => w.code)).toEqual(['WH01']);
+    expect(await stockOf(ctx, realSku)).toEqual(stockBefore);
+    expect(await ledgerOf(ctx, realSku)).toEqual(ledgerBefore);
+    expect((await db().selectFrom('orders').select('id').executeTakeFirstOrThrow()).id).toBe(realOrder);
+    const audit = await db().selectFrom('audit_log').select('action').where('action', 'in', ['demo.load', 'demo.delete']).execute();
+    expect(audit.map((a) => a.action).sort()).toEqual(['demo.delete', 'demo.load']);
+  });
+});

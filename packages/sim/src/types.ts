@@ -1,0 +1,305 @@
+/**
+ * The simulator's output: plain data shaped like the console's rows (camelCase), with
+ * deterministic ids. Money in fen, instants in epoch ms, days YYYY-MM-DD in the shop's zone.
+ */
+import type { SpecDim } from '@yunying/core';
+
+export type Profile = 'small' | 'large';
+
+export interface GenerateOptions {
+  profile: Profile;
+  seed: number;
+  /** The last day of the window (today). Default: the business day of `now`. */
+  endDay?: string;
+  /** IANA zone of the business day. Default Asia/Shanghai. */
+  timezone?: string;
+  /** Nothing happens after this instant (today is only filled up to now). Default: end of endDay. */
+  now?: number;
+}
+
+export interface SimShop {
+  id: string;
+  key: string;
+  name: string;
+  channel: string;
+  createdAt: number;
+}
+
+export interface SimCategory {
+  id: string;
+  parentId: string | null;
+  name: string;
+  sort: number;
+}
+
+export interface SimBrand {
+  id: string;
+  name: string;
+}
+
+export interface SimSku {
+  id: string;
+  productId: string;
+  code: string;
+  barcode: string;
+  spec: Record<string, string>;
+  specText: string;
+  priceFen: number;
+  costFen: number;
+  weightG: number;
+  lowStock: number | null;
+  overStock: number | null;
+}
+
+export interface SimProduct {
+  id: string;
+  key: string;
+  code: string;
+  title: string;
+  sellingPoints: string;
+  description: string;
+  categoryId: string;
+  brandId: string;
+  tags: string[];
+  specDims: SpecDim[];
+  createdAt: number;
+  presale: boolean;
+  skus: SimSku[];
+}
+
+export interface SimListing {
+  id: string;
+  shopId: string;
+  productId: string;
+  channelItemId: string;
+  title: string;
+}
+
+export interface SimWarehouse {
+  id: string;
+  code: string;
+  name: string;
+  address: string;
+  isDefault: boolean;
+}
+
+export interface SimSupplier {
+  id: string;
+  name: string;
+  contact: string;
+  phone: string;
+  address: string;
+}
+
+export interface SimPurchaseLine {
+  id: string;
+  skuId: string;
+  qty: number;
+  receivedQty: number;
+  unitCostFen: number;
+}
+
+export interface SimPurchaseOrder {
+  id: string;
+  code: string;
+  supplierId: string;
+  warehouseId: string;
+  status: 'ordered' | 'received';
+  note: string;
+  createdAt: number;
+  expectedAt: number;
+  receivedAt: number | null;
+  lines: SimPurchaseLine[];
+}
+
+export type SimMovementType = 'inbound' | 'reserve' | 'release' | 'ship' | 'return' | 'defective';
+
+export interface SimMovement {
+  skuId: string;
+  warehouseId: string;
+  type: SimMovementType;
+  dOnHand: number;
+  dReserved: number;
+  dAvailable: number;
+  dDefective: number;
+  refType: 'order' | 'purchase_order' | 'aftersale';
+  refId: string;
+  note: string;
+  at: number;
+}
+
+export type SimEventType = 'page_view' | 'product_view' | 'favorite' | 'add_to_cart' | 'begin_checkout';
+
+export interface SimEvent {
+  id: string;
+  shopId: string;
+  day: string;
+  at: number;
+  visitorId: string;
+  sessionId: string;
+  type: SimEventType;
+  productId: string | null;
+  sourceCode: string;
+  url: string;
+  referrer: string;
+  dwellMs: number;
+}
+
+/** Per-day statistics for days without raw events (traffic_stats rows; '' = all). */
+export interface SimTrafficStat {
+  shopId: string;
+  day: string;
+  productId: string;
+  sourceCode: string;
+  uv: number;
+  pv: number;
+  cartUv: number;
+  favUv: number;
+  payingBuyers: number;
+  paidFen: number;
+}
+
+export interface SimOrderLine {
+  id: string;
+  lineNo: number;
+  skuId: string;
+  productId: string;
+  title: string;
+  specText: string;
+  merchantCode: string;
+  channelItemId: string;
+  qty: number;
+  unitPriceFen: number;
+  discountFen: number;
+  paidFen: number;
+  refundFen: number;
+  refundedQty: number;
+  unitCostFen: number;
+}
+
+export interface SimOrderEvent {
+  id: string;
+  type: 'status' | 'ship' | 'refund' | 'flag' | 'aftersale';
+  fromStatus: string | null;
+  toStatus: string | null;
+  note: string;
+  at: number;
+}
+
+export type SimOrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunded';
+
+export interface SimOrder {
+  id: string;
+  shopId: string;
+  channel: string;
+  orderNo: string;
+  status: SimOrderStatus;
+  stockMode: 'reserved' | 'shipped' | 'released';
+  warehouseId: string;
+  buyerNick: string;
+  receiverName: string;
+  receiverPhone: string;
+  receiverAddress: string;
+  buyerNote: string;
+  sellerMemo: string;
+  goodsFen: number;
+  discountFen: number;
+  shippingFen: number;
+  paidFen: number;
+  refundFen: number;
+  itemCount: number;
+  isPresale: boolean;
+  urgent: boolean;
+  logisticsException: boolean;
+  carrier: string | null;
+  trackingNo: string | null;
+  orderedAt: number;
+  paidAt: number | null;
+  shippedAt: number | null;
+  deliveredAt: number | null;
+  completedAt: number | null;
+  cancelledAt: number | null;
+  orderDay: string;
+  paidDay: string | null;
+  visitorId: string;
+  sourceCode: string;
+  /** Last change (the row's updated_at). */
+  updatedAt: number;
+  lines: SimOrderLine[];
+  events: SimOrderEvent[];
+}
+
+export type SimAftersaleType = 'refund_only' | 'return_refund' | 'complaint';
+export type SimAftersaleStatus = 'pending' | 'processing' | 'awaiting_return' | 'received' | 'completed' | 'closed';
+
+export interface SimAftersale {
+  id: string;
+  shopId: string;
+  orderId: string;
+  code: string;
+  type: SimAftersaleType;
+  status: SimAftersaleStatus;
+  /** Name of one of core's DEFAULT_AFTERSALE_REASONS. */
+  reason: string;
+  responsibility: 'product' | 'logistics' | 'service' | 'buyer' | 'other';
+  refundFen: number;
+  note: string;
+  slaDueAt: number;
+  resolvedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+  lines: { orderLineId: string; qty: number; goodQty: number; defectiveQty: number }[];
+  events: { id: string; fromStatus: string | null; toStatus: string; note: string; at: number }[];
+}
+
+export interface SimDay {
+  day: string;
+  index: number;
+  /** Raw tracker events (every day in 'small'; the last 28 days in 'large'). */
+  events: SimEvent[];
+  /** Aggregated statistics for days without raw events. */
+  trafficStats: SimTrafficStat[];
+  orders: SimOrder[];
+  aftersales: SimAftersale[];
+  purchaseOrders: SimPurchaseOrder[];
+  /** Stock ledger rows created by this day's orders, receipts and after-sales (some dated later, never after now). */
+  movements: SimMovement[];
+}
+
+export interface PlantedProblems {
+  /** (a) Orders of one product fall from `fromDay` while its detail-page views stay the same. */
+  conversionDrop: { productId: string; productTitle: string; fromDay: string; factor: number };
+  /** (b) One source's visitors fall ~40 % in one shop for the last two weeks. */
+  trafficDrop: { shopId: string; shopName: string; sourceCode: string; fromDay: string; factor: number };
+  /** (c) Shipping from one warehouse is slow for a week (orders paid in those days). */
+  shippingDelay: { warehouseId: string; warehouseName: string; fromDay: string; toDay: string; factor: number };
+}
+
+export interface Promotion {
+  name: string;
+  fromDay: string;
+  toDay: string;
+  /** Presale orders are taken in the days before and paid (balance) on the first day. */
+  presaleFromDay: string;
+}
+
+export interface SimWorld {
+  profile: Profile;
+  seed: number;
+  timezone: string;
+  startDay: string;
+  endDay: string;
+  now: number;
+  dayList: string[];
+  /** First day with raw events; earlier days carry traffic statistics only. */
+  rawEventsFrom: string;
+  shops: SimShop[];
+  categories: SimCategory[];
+  brands: SimBrand[];
+  products: SimProduct[];
+  listings: SimListing[];
+  warehouses: SimWarehouse[];
+  suppliers: SimSupplier[];
+  promotions: Promotion[];
+  problems: PlantedProblems;
+}

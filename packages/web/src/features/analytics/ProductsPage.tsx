@@ -1,0 +1,251 @@
+import { Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from 'antd';
+import type { SorterResult } from 'antd/es/table/interface';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import type { ProductRow, ProductsResponse } from '@yunying/core';
+import { PageContainer } from '../../components/PageContainer';
+import { QueryError } from '../../components/QueryState';
+import { useProductsAnalytics } from './api';
+import { MetricLabel } from './MetricLabel';
+import { fmtCount, fmtPercent, formatMetric, NO_VALUE } from './metricFormat';
+import { PeriodPicker, usePeriod, useShopQuery } from './period';
+
+const SORTABLE = [
+  'uv',
+  'pv',
+  'cartUv',
+  'payingBuyers',
+  'units',
+  'paidFen',
+  'payConversion',
+  'refundFen',
+  'grossProfitFen',
+  'available',
+] as const satisfies readonly (keyof ProductRow)[];
+type SortKey = (typeof SORTABLE)[number];
+const DEFAULT_SORT: SortKey = 'paidFen';
+const DEFAULT_PAGE_SIZE = 20;
+
+function positiveInt(v: string | null, fallback: number): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+function productLink(productId: string, params: URLSearchParams): string {
+  const p = new URLSearchParams();
+  for (const k of ['from', 'to']) {
+    const v = params.get(k);
+    if (v) p.set(k, v);
+  }
+  const qs = p.toString();
+  return `/analytics/products/${encodeURIComponent(productId)}${qs ? `?${qs}` : ''}`;
+}
+
+function cell(metric: SortKey, v: number | null): string {
+  if (metric === 'cartUv' || metric === 'available') return v === null ? NO_VALUE : fmtCount(v);
+  return formatMetric(metric, v);
+}
+
+/** 商品分析: ranking sorted on the server by any metric, hot-item candidates and slow movers. */
+export function ProductsPage() {
+  const { t } = useTranslation();
+  const { shopId } = useShopQuery();
+  const period = usePeriod();
+  const [params, setParams] = useSearchParams();
+  const rawSort = params.get('sort');
+  const sort: SortKey = (SORTABLE as readonly string[]).includes(rawSort ?? '') ? (rawSort as SortKey) : DEFAULT_SORT;
+  const order: 'asc' | 'desc' = params.get('order') === 'asc' ? 'asc' : 'desc';
+  const page = positiveInt(params.get('page'), 1);
+  const pageSize = Math.min(positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE), 200);
+  const q = useProductsAnalytics({ shopId, from: period.from, to: period.to, sort, order, page, pageSize });
+
+  const onChange: TableProps<ProductRow>['onChange'] = (pagination, _filters, sorter) => {
+    const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<ProductRow> | undefined;
+    const p = new URLSearchParams(params);
+    const nextSort = s?.order ? String(s.columnKey) : DEFAULT_SORT;
+    const nextOrder = s?.order === 'ascend' ? 'asc' : 'desc';
+    if (nextSort === DEFAULT_SORT && nextOrder === 'desc') {
+      p.delete('sort');
+      p.delete('order');
+    } else {
+      p.set('sort', nextSort);
+      p.set('order', nextOrder);
+    }
+    const sortChanged = nextSort !== sort || nextOrder !== order;
+    const nextPage = sortChanged ? 1 : (pagination.current ?? 1);
+    const nextSize = pagination.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (nextPage === 1 || nextSize !== pageSize) p.delete('page');
+    else p.set('page', String(nextPage));
+    if (nextSize === DEFAULT_PAGE_SIZE) p.delete('pageSize');
+    else p.set('pageSize', String(nextSize));
+    setParams(p);
+  };
+
+  const metricColumn = (metric: SortKey): NonNullable<TableProps<ProductRow>['columns']>[number] => ({
+    title: <MetricLabel metric={metric} />,
+    dataIndex: metric,
+    key: metric,
+    align: 'right',
+    sorter: true,
+    sortDirections: ['descend', 'ascend', 'descend'],
+    sortOrder: sort === metric ? (order === 'asc' ? 'ascend' : 'descend') : null,
+    render: (v: number | null) => cell(metric, v),
+  });
+
+  const columns: TableProps<ProductRow>['columns'] = [
+    {
+      title: t('analytics.col.product'),
+      key: 'title',
+      fixed: 'left',
+      width: 260,
+      render: (_, r) => (
+        <Link to={productLink(r.productId, params)} data-testid={`product-link-${r.productId}`}>
+          <Typography.Text ellipsis={{ tooltip: r.title }} style={{ maxWidth: 240, color: 'inherit' }}>
+            {r.title}
+          </Typography.Text>
+        </Link>
+      ),
+    },
+    ...SORTABLE.map(metricColumn),
+  ];
+
+  const title = t('analytics.products.title');
+  const extra = <PeriodPicker period={period} />;
+  if (q.isError && !q.data) {
+    return (
+      <PageContainer title={title} extra={extra}>
+        <QueryError error={q.error} onRetry={() => void q.refetch()} />
+      </PageContainer>
+    );
+  }
+  const d = q.data;
+  return (
+    <PageContainer title={title} extra={extra} bare>
+      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+        <Card title={t('analytics.products.ranking')}>
+          <Table<ProductRow>
+            rowKey="productId"
+            size="middle"
+            columns={columns}
+            dataSource={d?.items ?? []}
+            loading={q.isFetching}
+            onChange={onChange}
+            scroll={{ x: 'max-content' }}
+            showSorterTooltip={false}
+            pagination={{
+              current: page,
+              pageSize,
+              total: d?.total ?? 0,
+              showSizeChanger: true,
+              showTotal: (n) => t('common.total', { count: n }),
+            }}
+            locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('analytics.empty.products')} /> }}
+            data-testid="products-ranking"
+          />
+        </Card>
+        <Row gutter={[16, 16]}>
+          <Col xs={24} xl={12}>
+            <HotCandidates rows={d?.hotCandidates ?? []} loading={q.isPending} params={params} />
+          </Col>
+          <Col xs={24} xl={12}>
+            <SlowMovers rows={d?.slowMovers ?? []} loading={q.isPending} params={params} />
+          </Col>
+        </Row>
+      </Space>
+    </PageContainer>
+  );
+}
+
+function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotCandidates']; loading: boolean; params: URLSearchParams }) {
+  const { t } = useTranslation();
+  type Row = ProductsResponse['hotCandidates'][number];
+  const columns: TableProps<Row>['columns'] = [
+    {
+      title: t('analytics.col.product'),
+      key: 'title',
+      render: (_, r) => (
+        <Link to={productLink(r.productId, params)}>
+          <Typography.Text ellipsis={{ tooltip: r.title }} style={{ maxWidth: 220, color: 'inherit' }}>
+            {r.title}
+          </Typography.Text>
+        </Link>
+      ),
+    },
+    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
+    {
+      title: <MetricLabel metric="uvGrowth" />,
+      dataIndex: 'uvGrowth',
+      align: 'right',
+      render: (v: number) => (
+        <Typography.Text type={v > 0 ? 'success' : undefined}>{`${v > 0 ? '+' : ''}${fmtPercent(v)}`}</Typography.Text>
+      ),
+    },
+    {
+      title: <MetricLabel metric="payConversion" />,
+      dataIndex: 'payConversion',
+      align: 'right',
+      render: (v: number | null) => formatMetric('payConversion', v),
+    },
+  ];
+  return (
+    <Card
+      title={t('analytics.products.hot')}
+      extra={<Typography.Text type="secondary">{t('analytics.products.hotHint')}</Typography.Text>}
+      style={{ height: '100%' }}
+    >
+      <Table<Row>
+        size="small"
+        rowKey="productId"
+        columns={columns}
+        dataSource={rows}
+        loading={loading}
+        pagination={rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('analytics.products.noHot')} /> }}
+        data-testid="hot-candidates"
+      />
+    </Card>
+  );
+}
+
+function SlowMovers({ rows, loading, params }: { rows: ProductsResponse['slowMovers']; loading: boolean; params: URLSearchParams }) {
+  const { t } = useTranslation();
+  type Row = ProductsResponse['slowMovers'][number];
+  const columns: TableProps<Row>['columns'] = [
+    {
+      title: t('analytics.col.product'),
+      key: 'title',
+      render: (_, r) => (
+        <Link to={productLink(r.productId, params)}>
+          <Typography.Text ellipsis={{ tooltip: r.title }} style={{ maxWidth: 220, color: 'inherit' }}>
+            {r.title}
+          </Typography.Text>
+        </Link>
+      ),
+    },
+    { title: <MetricLabel metric="onHand" />, dataIndex: 'onHand', align: 'right', render: (v: number) => fmtCount(v) },
+    {
+      title: <MetricLabel metric="lastSoldDay" />,
+      dataIndex: 'lastSoldDay',
+      align: 'right',
+      render: (v: string | null) => v ?? t('analytics.products.neverSold'),
+    },
+  ];
+  return (
+    <Card
+      title={t('analytics.products.slow')}
+      extra={<Typography.Text type="secondary">{t('analytics.products.slowHint')}</Typography.Text>}
+      style={{ height: '100%' }}
+    >
+      <Table<Row>
+        size="small"
+        rowKey="productId"
+        columns={columns}
+        dataSource={rows}
+        loading={loading}
+        pagination={rows.length > 10 ? { pageSize: 10, size: 'small' } : false}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('analytics.products.noSlow')} /> }}
+        data-testid="slow-movers"
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,223 @@
+import { useMemo } from 'react';
+import { Card, Col, Empty, Row, Select, Space, Table, Tag, type TableProps } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import type { SourceGroupRow, SourceRow, TrafficResponse } from '@yunying/core';
+import { EChart } from '../../components/charts/EChart';
+import type { EChartsCoreOption } from '../../components/charts/echarts';
+import { PageContainer } from '../../components/PageContainer';
+import { Loading, QueryError } from '../../components/QueryState';
+import { useTraffic } from './api';
+import { MetricLabel, useMetricText } from './MetricLabel';
+import { fmtCount, formatMetric } from './metricFormat';
+import { PeriodPicker, usePeriod, useShopQuery } from './period';
+import { Figure, FunnelView, shortDay, useSourceNames } from './shared';
+
+type TreeRow = (SourceGroupRow & { isGroup: true }) | (SourceRow & { isGroup?: false; children?: undefined });
+
+/** 流量分析: where visitors come from (two-level source tree), per-source trend, funnel, behaviour. */
+export function TrafficPage() {
+  const { t } = useTranslation();
+  const { shopId } = useShopQuery();
+  const period = usePeriod();
+  const q = useTraffic({ shopId, from: period.from, to: period.to });
+  const title = t('analytics.traffic.title');
+  const extra = <PeriodPicker period={period} />;
+
+  if (q.isPending) {
+    return (
+      <PageContainer title={title} extra={extra}>
+        <Loading />
+      </PageContainer>
+    );
+  }
+  if (q.isError) {
+    return (
+      <PageContainer title={title} extra={extra}>
+        <QueryError error={q.error} onRetry={() => void q.refetch()} />
+      </PageContainer>
+    );
+  }
+  const d = q.data;
+  return (
+    <PageContainer title={title} extra={extra} bare>
+      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+        <Behaviour totals={d.totals} />
+        <SourceTree tree={d.tree} loading={q.isFetching} />
+        <Row gutter={[16, 16]}>
+          <Col xs={24} xl={15}>
+            <SourceTrend data={d} />
+          </Col>
+          <Col xs={24} xl={9}>
+            <Card title={t('analytics.traffic.funnel')} style={{ height: '100%' }}>
+              <FunnelView steps={d.funnel} testId="traffic-funnel" height={340} />
+            </Card>
+          </Col>
+        </Row>
+      </Space>
+    </PageContainer>
+  );
+}
+
+function Behaviour({ totals }: { totals: TrafficResponse['totals'] }) {
+  const { t } = useTranslation();
+  const items = [
+    { metric: 'uv' as const, value: totals.uv },
+    { metric: 'pv' as const, value: totals.pv },
+    { metric: 'bounceRate' as const, value: totals.bounceRate },
+    { metric: 'pvPerVisitor' as const, value: totals.pvPerVisitor },
+    { metric: 'avgDwellMs' as const, value: totals.avgDwellMs },
+  ];
+  return (
+    <Card title={t('analytics.traffic.behaviour')} data-testid="traffic-behaviour">
+      <Row gutter={[16, 16]}>
+        {items.map((i) => (
+          <Col key={i.metric} xs={12} md={8} lg={4} data-testid={`behaviour-${i.metric}`}>
+            <Figure label={<MetricLabel metric={i.metric} />} value={formatMetric(i.metric, i.value)} />
+          </Col>
+        ))}
+      </Row>
+    </Card>
+  );
+}
+
+function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolean }) {
+  const { t } = useTranslation();
+  const names = useSourceNames();
+  const rows: TreeRow[] = tree.map((g) => ({ ...g, isGroup: true as const }));
+  const columns: TableProps<TreeRow>['columns'] = [
+    {
+      title: t('analytics.col.source'),
+      key: 'name',
+      render: (_, r) =>
+        r.isGroup ? (
+          <Space size={6}>
+            <strong>{names.group(r.code, r.name)}</strong>
+            <Tag bordered={false}>{t('analytics.traffic.sourceCount', { count: r.children.length })}</Tag>
+          </Space>
+        ) : (
+          names.source(r.code, r.name)
+        ),
+    },
+    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
+    { title: <MetricLabel metric="share" />, dataIndex: 'share', align: 'right', render: (v: number | null) => formatMetric('share', v) },
+    {
+      title: <MetricLabel metric="payingBuyers" />,
+      dataIndex: 'payingBuyers',
+      align: 'right',
+      render: (v: number) => formatMetric('payingBuyers', v),
+    },
+    { title: <MetricLabel metric="paidFen" />, dataIndex: 'paidFen', align: 'right', render: (v: number) => formatMetric('paidFen', v) },
+    {
+      title: <MetricLabel metric="payConversion" />,
+      dataIndex: 'payConversion',
+      align: 'right',
+      render: (v: number | null) => formatMetric('payConversion', v),
+    },
+    {
+      title: <MetricLabel metric="visitorValue" />,
+      dataIndex: 'visitorValue',
+      align: 'right',
+      render: (v: number | null) => formatMetric('visitorValue', v),
+    },
+  ];
+  return (
+    <Card
+      title={t('analytics.traffic.sources')}
+      extra={<span style={{ color: 'rgba(0,0,0,0.45)' }}>{t('analytics.traffic.shareHint')}</span>}
+    >
+      <Table<TreeRow>
+        size="middle"
+        rowKey={(r) => (r.isGroup ? `group:${r.code}` : r.code)}
+        columns={columns}
+        dataSource={rows}
+        loading={loading}
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        expandable={{ defaultExpandAllRows: false, rowExpandable: (r) => !!r.isGroup && r.children.length > 0 }}
+        locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('analytics.empty.sources')} /> }}
+        data-testid="traffic-tree"
+      />
+    </Card>
+  );
+}
+
+function SourceTrend({ data }: { data: TrafficResponse }) {
+  const { t } = useTranslation();
+  const mt = useMetricText();
+  const names = useSourceNames();
+  const [params, setParams] = useSearchParams();
+
+  // Every source that had visitors, biggest first.
+  const ranked = useMemo(() => {
+    const total = new Map<string, number>();
+    for (const p of data.trend) for (const [code, uv] of Object.entries(p.bySource)) total.set(code, (total.get(code) ?? 0) + uv);
+    return [...total.entries()].sort((a, b) => b[1] - a[1]).map(([code]) => code);
+  }, [data.trend]);
+  const nameOf = useMemo(() => {
+    const m = new Map<string, string>();
+    for (const g of data.tree) for (const c of g.children) m.set(c.code, c.name);
+    return (code: string) => names.source(code, m.get(code));
+  }, [data.tree, names]);
+
+  const picked = params.get('sources');
+  const selected = picked ? picked.split(',').filter((c) => ranked.includes(c)) : ranked.slice(0, 5);
+  const setSelected = (codes: string[]) => {
+    const p = new URLSearchParams(params);
+    if (codes.length === 0) p.set('sources', '');
+    else p.set('sources', codes.join(','));
+    setParams(p, { replace: true });
+  };
+
+  const empty = data.trend.length === 0 || ranked.length === 0 || selected.length === 0;
+  const option = useMemo<EChartsCoreOption>(
+    () => ({
+      grid: { left: 48, right: 16, top: 40, bottom: 28 },
+      legend: { top: 0, type: 'scroll' },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: number | null) => (v === null ? '' : fmtCount(v)),
+      },
+      xAxis: { type: 'category', boundaryGap: false, data: data.trend.map((p) => shortDay(p.day)) },
+      yAxis: { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => fmtCount(v) } },
+      series: selected.map((code) => ({
+        name: nameOf(code),
+        type: 'line',
+        stack: 'uv',
+        areaStyle: { opacity: 0.35 },
+        symbol: 'none',
+        emphasis: { focus: 'series' },
+        data: data.trend.map((p) => p.bySource[code] ?? 0),
+      })),
+    }),
+    [data.trend, selected, nameOf, mt],
+  );
+
+  return (
+    <Card
+      title={t('analytics.traffic.trend')}
+      style={{ height: '100%' }}
+      extra={
+        <Select
+          mode="multiple"
+          size="small"
+          maxTagCount="responsive"
+          style={{ minWidth: 220, maxWidth: 360 }}
+          placeholder={t('analytics.traffic.pickSources')}
+          value={selected}
+          onChange={setSelected}
+          options={ranked.map((c) => ({ value: c, label: nameOf(c) }))}
+          data-testid="traffic-trend-sources"
+        />
+      }
+    >
+      <EChart
+        option={option}
+        height={340}
+        empty={empty}
+        emptyText={ranked.length === 0 ? t('analytics.empty.trend') : t('analytics.traffic.pickSources')}
+        data-testid="traffic-trend"
+      />
+    </Card>
+  );
+}

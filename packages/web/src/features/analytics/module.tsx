@@ -1,0 +1,55 @@
+import { AccountBookOutlined, DashboardOutlined, FundOutlined, ShoppingOutlined } from '@ant-design/icons';
+import type { FeatureModule } from '../../modules/types';
+import { DashboardPage } from './DashboardPage';
+import { ProductDetailPage } from './ProductDetailPage';
+import { ProductsPage } from './ProductsPage';
+import { TradePage } from './TradePage';
+import { TrafficPage } from './TrafficPage';
+
+export const analyticsModule: FeatureModule = {
+  key: 'analytics',
+  groups: [
+    {
+      key: 'analytics',
+      labelKey: 'navAnalytics.group',
+      order: 50,
+      items: [
+        {
+          key: 'dashboard',
+          path: '/dashboard',
+          permission: 'analytics.read',
+          icon: <DashboardOutlined />,
+          labelKey: 'navAnalytics.dashboard',
+        },
+        {
+          key: 'analytics-traffic',
+          path: '/analytics/traffic',
+          permission: 'analytics.read',
+          icon: <FundOutlined />,
+          labelKey: 'navAnalytics.traffic',
+        },
+        {
+          key: 'analytics-products',
+          path: '/analytics/products',
+          permission: 'analytics.read',
+          icon: <ShoppingOutlined />,
+          labelKey: 'navAnalytics.products',
+        },
+        {
+          key: 'analytics-trade',
+          path: '/analytics/trade',
+          permission: 'analytics.read',
+          icon: <AccountBookOutlined />,
+          labelKey: 'navAnalytics.trade',
+        },
+      ],
+    },
+  ],
+  routes: [
+    { path: 'dashboard', permission: 'analytics.read', element: <DashboardPage /> },
+    { path: 'analytics/traffic', permission: 'analytics.read', element: <TrafficPage /> },
+    { path: 'analytics/products', permission: 'analytics.read', element: <ProductsPage /> },
+    { path: 'analytics/products/:productId', permission: 'analytics.read', element: <ProductDetailPage /> },
+    { path: 'analytics/trade', permission: 'analytics.read', element: <TradePage /> },
+  ],
+};

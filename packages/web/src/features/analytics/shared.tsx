@@ -1,0 +1,95 @@
+import { useMemo, type ReactNode } from 'react';
+import { Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { DEFAULT_SOURCES, SOURCE_GROUPS, type FunnelStep } from '@yunying/core';
+import { EChart } from '../../components/charts/EChart';
+import type { EChartsCoreOption } from '../../components/charts/echarts';
+import { fmtCount, fmtPercent, NO_VALUE } from './metricFormat';
+
+/** Names of traffic groups and sources in the current language (custom sources keep their own name). */
+export function useSourceNames() {
+  const { i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  return useMemo(
+    () => ({
+      group: (code: string, fallback?: string) => {
+        const g = SOURCE_GROUPS.find((x) => x.code === code);
+        return g ? (en ? g.en : g.zh) : (fallback ?? code);
+      },
+      source: (code: string, fallback?: string) => {
+        const s = DEFAULT_SOURCES.find((x) => x.code === code);
+        return s ? (en ? s.en : s.zh) : (fallback ?? code);
+      },
+    }),
+    [en],
+  );
+}
+
+/** 2026-11-22 → 11-22 for chart axes. */
+export function shortDay(day: string): string {
+  return day.length === 10 ? day.slice(5) : day;
+}
+
+/** The visitor funnel: visit → detail → cart → order → pay, each with its rate of the previous step. */
+export function FunnelView({ steps, testId, height = 300 }: { steps: FunnelStep[]; testId: string; height?: number }) {
+  const { t } = useTranslation();
+  const empty = steps.length === 0 || (steps[0]?.visitors ?? 0) === 0;
+  const first = steps[0]?.visitors ?? 0;
+  const option = useMemo<EChartsCoreOption>(
+    () => ({
+      tooltip: {
+        trigger: 'item',
+        formatter: (p: { dataIndex: number }) => {
+          const s = steps[p.dataIndex];
+          if (!s) return '';
+          const rate = s.rate === null ? '' : `<br/>${t('analytics.funnel.stepRate')}: ${fmtPercent(s.rate)}`;
+          const overall = first > 0 ? `<br/>${t('analytics.funnel.overallRate')}: ${fmtPercent(s.visitors / first)}` : '';
+          return `${t(`analytics.funnel.${s.step}`)}: ${fmtCount(s.visitors)}${rate}${overall}`;
+        },
+      },
+      series: [
+        {
+          type: 'funnel',
+          sort: 'none',
+          left: '2%',
+          width: '50%',
+          top: 8,
+          bottom: 8,
+          min: 0,
+          max: Math.max(first, 1),
+          minSize: '18%',
+          gap: 2,
+          label: {
+            position: 'right',
+            formatter: (p: { dataIndex: number }) => {
+              const s = steps[p.dataIndex];
+              if (!s) return '';
+              const rate = s.rate === null ? '' : `  {rate|${t('analytics.funnel.stepRateShort')} ${fmtPercent(s.rate)}}`;
+              return `{name|${t(`analytics.funnel.${s.step}`)}}  {value|${fmtCount(s.visitors)}}${rate}`;
+            },
+            rich: {
+              name: { color: 'rgba(0,0,0,0.65)' },
+              value: { fontWeight: 600, color: 'rgba(0,0,0,0.88)' },
+              rate: { color: '#1677ff' },
+            },
+          },
+          labelLine: { length: 16, lineStyle: { color: '#d9d9d9' } },
+          data: steps.map((s) => ({ name: t(`analytics.funnel.${s.step}`), value: s.visitors })),
+        },
+      ],
+    }),
+    [steps, first, t],
+  );
+  return <EChart option={option} height={height} empty={empty} emptyText={t('analytics.empty.funnel')} data-testid={testId} />;
+}
+
+/** A small figure block used in summary rows: label above, value below. */
+export function Figure({ label, value, extra }: { label: ReactNode; value: string; extra?: ReactNode }) {
+  return (
+    <Space orientation="vertical" size={2}>
+      <Typography.Text type="secondary">{label}</Typography.Text>
+      <Typography.Text style={{ fontSize: 20, fontWeight: 600 }}>{value || NO_VALUE}</Typography.Text>
+      {extra}
+    </Space>
+  );
+}

@@ -1,0 +1,24 @@
+import { CloudUploadOutlined } from '@ant-design/icons';
+import type { FeatureModule } from '../../modules/types';
+import { TrafficImportPage } from './TrafficImportPage';
+
+export const trafficImportModule: FeatureModule = {
+  key: 'traffic-import',
+  groups: [
+    {
+      key: 'traffic-import',
+      labelKey: 'navTrafficImport.group',
+      order: 901,
+      items: [
+        {
+          key: 'traffic-import',
+          path: '/traffic/import',
+          permission: 'traffic.manage',
+          icon: <CloudUploadOutlined />,
+          labelKey: 'navTrafficImport.import',
+        },
+      ],
+    },
+  ],
+  routes: [{ path: 'traffic/import', permission: 'traffic.manage', element: <TrafficImportPage /> }],
+};
