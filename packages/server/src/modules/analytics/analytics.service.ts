@@ -116,6 +116,8 @@ const roundFen = (x: number | null) => (x === null ? null : Math.round(x) + 0);
 
 export interface Scope {
   shopIds: string[];
+  /** The shop's name when one shop was asked for, else null (every visible shop). */
+  shopName: string | null;
   timezone: string;
   isDemo: boolean;
   shops: { id: string; timezone: string }[];
@@ -123,16 +125,17 @@ export interface Scope {
 
 /** The shops a request reads: the one asked for (404 when not visible) or every visible shop. Refreshes their rollups. */
 export async function resolveScope(db: Kysely<DB>, actor: Actor, shopId?: string, now = Date.now()): Promise<Scope> {
-  let shops: { id: string; timezone: string; isDemo: boolean }[];
+  let shops: { id: string; name: string; timezone: string; isDemo: boolean }[];
   if (shopId) {
     const row = await shopsSvc.getVisible(db, actor, shopId);
-    shops = [{ id: row.id, timezone: row.timezone, isDemo: row.is_demo === 1 }];
+    shops = [{ id: row.id, name: row.name, timezone: row.timezone, isDemo: row.is_demo === 1 }];
   } else {
-    shops = (await shopsSvc.listVisible(db, actor)).map((s) => ({ id: s.id, timezone: s.timezone, isDemo: s.isDemo }));
+    shops = (await shopsSvc.listVisible(db, actor)).map((s) => ({ id: s.id, name: s.name, timezone: s.timezone, isDemo: s.isDemo }));
   }
   await refreshForRead(db, shops, now);
   return {
     shopIds: shops.map((s) => s.id),
+    shopName: shopId ? shops[0]!.name : null,
     timezone: shops[0]?.timezone ?? DEFAULT_TIMEZONE,
     isDemo: shops.some((s) => s.isDemo),
     shops: shops.map((s) => ({ id: s.id, timezone: s.timezone })),
@@ -190,7 +193,8 @@ export async function sumRollups(db: Kysely<DB>, shopIds: readonly string[], q: 
 }
 
 /** Daily shop figures for every day of [from, to] (days without rows are zeros). */
-async function dailySeries(
+/** Daily whole-shop (or one product's) sums for every day of [from, to]; days without rows are zeros. */
+export async function dailySeries(
   db: Kysely<DB>,
   shopIds: readonly string[],
   from: string,
@@ -206,7 +210,8 @@ async function dailySeries(
 
 // ---------------------------------------------------------------- products helpers
 
-async function productInfo(db: Kysely<DB>, orgId: string, ids: readonly string[]) {
+/** Titles and available stock of products (ids in chunks). */
+export async function productInfo(db: Kysely<DB>, orgId: string, ids: readonly string[]) {
   const titles = new Map<string, string>();
   const available = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {

@@ -9,5 +9,19 @@ export {
   buildDay,
   TODAY_MAX_AGE_MS,
 } from './rollup.service.js';
-export { dashboard, trafficReport, products, productDetail, trade } from './analytics.service.js';
+export {
+  dashboard,
+  trafficReport,
+  products,
+  productDetail,
+  trade,
+  resolveScope,
+  dailySeries,
+  sumRollups,
+  sumsToTotals,
+  dayPoint,
+  productInfo,
+  type Scope,
+  type Sums,
+} from './analytics.service.js';
 export { analyticsRoutes } from './analytics.routes.js';
