@@ -3,6 +3,7 @@
  * order report + items file (GBK, 2 items per order) and import them into a fresh SQLite file
  * and a fresh PostgreSQL database, each in its own process; print order lines per second and
  * peak RSS as a markdown table and write bench/results/import.json.
+ * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +14,12 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import pg from 'pg';
 
+// `npm run bench -- analytics …`: demo load, analytics latency and collect throughput (bench/analytics.ts).
+if (process.argv[2] === 'analytics') {
+  await import('./analytics.js');
+  process.exit(0);
+}
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -22,7 +29,7 @@ const { positionals, values } = parseArgs({
 });
 const which = positionals[0] ?? 'import';
 if (which !== 'import') {
-  console.error(`未知的基准测试「${which}」：可用 import`);
+  console.error(`未知的基准测试「${which}」：可用 import、analytics`);
   process.exit(2);
 }
 const totalLines = Number(values.lines);

@@ -12,6 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.alterTable('orders').addColumn('visitor_id', 'varchar(64)').execute();
   await db.schema.alterTable('orders').addColumn('source_code', 'varchar(40)').execute();
+  // Rollups read a shop's orders by business day.
+  await db.schema.createIndex('orders_shop_order_day_idx').on('orders').columns(['shop_id', 'order_day']).execute();
 
   await db.schema
     .createTable('traffic_sources')
@@ -65,7 +67,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('referrer', 'varchar(500)', (c) => c.notNull())
     .addColumn('dwell_ms', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('events_shop_day_idx').on('events').columns(['shop_id', 'day', 'visitor_id']).execute();
+  // (shop, day, at): inserts arrive in time order, so new rows land at the end of the index
+  // (a visitor-ordered index made every insert a random write); rollups read by shop and day.
+  await db.schema.createIndex('events_shop_day_idx').on('events').columns(['shop_id', 'day', 'at']).execute();
 
   /** Imported per-day statistics from a marketplace's own analytics export (no tracker there). */
   await db.schema
@@ -133,6 +137,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   for (const t of ['rollup_dirty', 'rollup_daily', 'traffic_stats', 'events', 'collect_keys', 'source_rules', 'traffic_sources']) {
     await db.schema.dropTable(t).execute();
   }
+  await db.schema.dropIndex('orders_shop_order_day_idx').execute();
   await db.schema.alterTable('orders').dropColumn('source_code').execute();
   await db.schema.alterTable('orders').dropColumn('visitor_id').execute();
   await db.schema.alterTable('shops').dropColumn('is_demo').execute();
