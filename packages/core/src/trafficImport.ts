@@ -636,3 +636,36 @@ export function normalizeTrafficMapping(raw: unknown): CellResult<TrafficMapping
   }
   return { ok: true, value: { columns, sources } };
 }
+
+// ---- what an import answers (server and console) ----
+
+export interface TrafficImportError {
+  rowNo: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+export interface TrafficImportSummary {
+  shopId: string;
+  fileName: string;
+  encoding: string;
+  /** Days written, ascending. */
+  days: string[];
+  /** Data rows read (blank rows not counted). */
+  rows: number;
+  /** Rows imported. */
+  imported: number;
+  /** traffic_stats rows written (rows on the same key are added up). */
+  stored: number;
+  /** 合计/汇总 rows skipped. */
+  skipped: number;
+  perProduct: boolean;
+  perSource: boolean;
+  /** Header row number and the matched columns (field → header). */
+  headerRow: number;
+  columns: Partial<Record<TrafficImportField, string>>;
+  errorCount: number;
+  errors: TrafficImportError[];
+  warnings: string[];
+}

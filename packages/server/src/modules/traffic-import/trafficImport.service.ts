@@ -38,7 +38,9 @@ import {
   TRAFFIC_FIELDS,
   type CellError,
   type TrafficHeaderMatch,
+  type TrafficImportError,
   type TrafficImportField,
+  type TrafficImportSummary,
   type TrafficMapping,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
@@ -55,37 +57,6 @@ export const MAX_REPORTED_ERRORS = 1000;
 /** Non-blank rows looked at for the header before giving up. */
 const HEADER_SCAN_ROWS = 30;
 const INSERT_CHUNK = 500;
-
-export interface TrafficImportError {
-  rowNo: number;
-  column: string;
-  value: string;
-  reason: string;
-}
-
-export interface TrafficImportSummary {
-  shopId: string;
-  fileName: string;
-  encoding: string;
-  /** Days written, ascending. */
-  days: string[];
-  /** Data rows read (blank rows not counted). */
-  rows: number;
-  /** Rows imported. */
-  imported: number;
-  /** traffic_stats rows written (rows on the same key are added up). */
-  stored: number;
-  /** 合计/汇总 rows skipped. */
-  skipped: number;
-  perProduct: boolean;
-  perSource: boolean;
-  /** Header row number and the matched columns (field → header). */
-  headerRow: number;
-  columns: Partial<Record<TrafficImportField, string>>;
-  errorCount: number;
-  errors: TrafficImportError[];
-  warnings: string[];
-}
 
 export interface TrafficImportOptions {
   shopId: string;

@@ -1,31 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { TrafficImportField } from '@yunying/core';
+import type { TrafficImportField, TrafficImportSummary } from '@yunying/core';
+
+export type { TrafficImportError, TrafficImportSummary } from '@yunying/core';
 import { api } from '../../api/client';
-
-export interface TrafficImportError {
-  rowNo: number;
-  column: string;
-  value: string;
-  reason: string;
-}
-
-export interface TrafficImportSummary {
-  shopId: string;
-  fileName: string;
-  encoding: string;
-  days: string[];
-  rows: number;
-  imported: number;
-  stored: number;
-  skipped: number;
-  perProduct: boolean;
-  perSource: boolean;
-  headerRow: number;
-  columns: Partial<Record<TrafficImportField, string>>;
-  errorCount: number;
-  errors: TrafficImportError[];
-  warnings: string[];
-}
 
 export interface TrafficPreview {
   encoding: string;
