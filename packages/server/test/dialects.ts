@@ -55,6 +55,13 @@ export async function freshDatabaseUrl(dialect: DialectName): Promise<{ url: str
     drop: async () => {
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });
       await a.connect();
+      // Let the closed pool's connections finish leaving first: forcing them out while they
+      // close would surface as errors in the test process.
+      for (let i = 0; i < 50; i++) {
+        const { rows } = await a.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+        if (rows[0].n === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },

@@ -59,6 +59,11 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
     return { db, dialect, url, file: target, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10, types: pgTypes() });
+  // An idle connection the server closes (restart, failover, a dropped database) is emitted as an
+  // 'error' on the pool; unhandled, it would crash the process. The pool replaces the connection.
+  pool.on('error', (err: Error & { code?: string }) => {
+    if (err.code !== '57P01') process.emitWarning(`PostgreSQL idle connection error: ${err.message}`);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, url, close: () => db.destroy() };
 }
