@@ -7,6 +7,7 @@
  * Usage: node --import tsx bench/analytics-child.ts <database-url> <small|large> <seed>
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import readline from 'node:readline';
 import { bootstrap } from '../packages/server/src/bootstrap.js';
 import { loadConfig } from '../packages/server/src/config.js';
@@ -64,9 +65,30 @@ send({
 });
 
 const rl = readline.createInterface({ input: process.stdin });
+// YUNYING_BENCH_PROFILE=<file.cpuprofile>: profile this process between the first and the second
+// `stats` command (the collect run), not the demo load.
+const profileFile = process.env.YUNYING_BENCH_PROFILE;
+let profiler: inspector.Session | null = null;
+let statsSeen = 0;
+async function toggleProfile(): Promise<void> {
+  statsSeen++;
+  if (!profileFile) return;
+  if (statsSeen === 1) {
+    profiler = new inspector.Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  } else if (statsSeen === 2 && profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(profileFile, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+}
+
 rl.on('line', (line) => {
   const cmd = line.trim();
   if (cmd === 'stats') {
+    void toggleProfile();
     const cpu = process.cpuUsage();
     send({ type: 'stats', cpuMs: (cpu.user + cpu.system) / 1000, rssMb: Math.round(process.memoryUsage().rss / 1024 / 1024) });
   } else if (cmd === 'stop') {

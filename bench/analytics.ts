@@ -223,12 +223,17 @@ const REFERRERS = [
   { referrer: 'https://www.douyin.com/video/1' },
 ];
 
-/** Pre-built request bodies (varied visitors, types, products, sources), so the client spends its CPU on sending. */
-function collectBodies(key: string, productIds: string[], n: number): string[] {
+/**
+ * Pre-built request bodies (varied visitors, types, products, sources), so the client spends its
+ * CPU on sending. Each body is kept as the text around its 50 `at` values, which are stamped at
+ * send time (the batch's events 20 ms apart, ending now): a storefront's events arrive in time
+ * order, and re-sending old timestamps would not be what a server sees.
+ */
+const AT_MARK = 987654321012345;
+function collectBodies(key: string, productIds: string[], n: number): string[][] {
   let seed = 12345;
   const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
-  const now = Date.now();
-  const bodies: string[] = [];
+  const bodies: string[][] = [];
   for (let b = 0; b < n; b++) {
     const events = [];
     for (let i = 0; i < BATCH; i++) {
@@ -238,7 +243,7 @@ function collectBodies(key: string, productIds: string[], n: number): string[] {
       const ref = REFERRERS[Math.floor(rnd() * REFERRERS.length)]!;
       events.push({
         type,
-        at: now - Math.floor(rnd() * 60_000),
+        at: AT_MARK,
         visitorId: visitor,
         sessionId: `${visitor}_s1`,
         url: product ? `https://shop.example.com/item/${product}?spm=a1` : 'https://shop.example.com/',
@@ -248,9 +253,17 @@ function collectBodies(key: string, productIds: string[], n: number): string[] {
         ...(type === 'product_view' ? { dwellMs: Math.floor(rnd() * 120_000) } : {}),
       });
     }
-    bodies.push(JSON.stringify({ key, events }));
+    bodies.push(JSON.stringify({ key, events }).split(String(AT_MARK)));
   }
   return bodies;
+}
+
+/** A body with its events stamped 20 ms apart, the last one now. */
+function stamp(parts: string[]): string {
+  const now = Date.now();
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i++) out += String(now - (parts.length - 1 - i) * 20) + parts[i]!;
+  return out;
 }
 
 interface Collect {
@@ -267,7 +280,7 @@ interface Collect {
   clientCpuPercent: number;
 }
 
-async function collectLoad(port: number, bodies: string[], child: Child): Promise<Collect> {
+async function collectLoad(port: number, bodies: string[][], child: Child): Promise<Collect> {
   child.send('stats');
   const cpu0 = (await child.next()).cpuMs as number;
   const client0 = process.cpuUsage();
@@ -281,7 +294,7 @@ async function collectLoad(port: number, bodies: string[], child: Child): Promis
   const loop = async (k: number) => {
     let i = k;
     while (performance.now() < end) {
-      const body = bodies[i++ % bodies.length]!;
+      const body = stamp(bodies[i++ % bodies.length]!);
       const t = performance.now();
       const res = await request(
         port,

@@ -41,38 +41,35 @@ export const ID_PREFIXES = {
 export type IdKind = keyof typeof ID_PREFIXES;
 
 let lastTime = -1;
-let lastRandom: number[] = [];
-
-function randomDigits(n: number): number[] {
-  const bytes = new Uint8Array(n);
-  globalThis.crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b % 32);
-}
+let lastTimeText = '';
+const lastRandom = new Uint8Array(16);
 
 /** A ULID string; monotonic within the same millisecond. */
 export function ulid(now: number = Date.now()): string {
-  let rand: number[];
   if (now === lastTime) {
-    rand = lastRandom.slice();
-    for (let i = rand.length - 1; i >= 0; i--) {
-      if (rand[i]! < 31) {
-        rand[i]! += 1;
+    // Same millisecond: the previous random part plus one (base 32, carrying leftwards).
+    for (let i = lastRandom.length - 1; i >= 0; i--) {
+      if (lastRandom[i]! < 31) {
+        lastRandom[i]! += 1;
         break;
       }
-      rand[i] = 0;
+      lastRandom[i] = 0;
     }
   } else {
-    rand = randomDigits(16);
+    globalThis.crypto.getRandomValues(lastRandom);
+    for (let i = 0; i < lastRandom.length; i++) lastRandom[i]! &= 31;
+    let time = '';
+    let t = now;
+    for (let i = 0; i < 10; i++) {
+      time = ALPHABET[t % 32]! + time;
+      t = Math.floor(t / 32);
+    }
+    lastTime = now;
+    lastTimeText = time;
   }
-  lastTime = now;
-  lastRandom = rand;
-  let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32]! + time;
-    t = Math.floor(t / 32);
-  }
-  return time + rand.map((d) => ALPHABET[d]).join('');
+  let out = lastTimeText;
+  for (let i = 0; i < lastRandom.length; i++) out += ALPHABET[lastRandom[i]!]!;
+  return out;
 }
 
 export function newId(kind: IdKind | string): string {

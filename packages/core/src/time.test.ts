@@ -27,4 +27,16 @@ describe('business-day time', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
   });
+
+  it('gives the same day from its cache as from Intl, every 7 minutes across DST changes', () => {
+    for (const tz of ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu']) {
+      const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      // March and November 2026 hold the northern DST changes; Lord Howe shifts by 30 minutes.
+      for (const from of [Date.UTC(2026, 2, 6), Date.UTC(2026, 3, 3), Date.UTC(2026, 9, 30)]) {
+        for (let at = from; at < from + 4 * 86_400_000; at += 7 * 60_000) {
+          expect(businessDay(at, tz), `${tz} ${new Date(at).toISOString()}`).toBe(fmt.format(new Date(at)));
+        }
+      }
+    }
+  });
 });

@@ -25,6 +25,31 @@ export function isValidTimeZone(tz: string): boolean {
 
 /** The business day (YYYY-MM-DD) an instant falls on in a time zone. */
 export function businessDay(at: number, timeZone: string = DEFAULT_TIMEZONE): string {
+  // Hot path (every collected event): remember the last few days' [start, end) per zone, so
+  // events of the same day skip Intl formatting. The bounds come from dayStart, which is exact.
+  let spans = daySpans.get(timeZone);
+  if (spans) {
+    for (const s of spans) if (at >= s.start && at < s.end) return s.day;
+  } else {
+    spans = [];
+    daySpans.set(timeZone, spans);
+  }
+  const day = formatDay(at, timeZone);
+  if (Number.isFinite(at)) {
+    const start = dayStart(day, timeZone);
+    const end = dayStart(addDays(day, 1), timeZone);
+    // Only cache a span that really contains `at` (guards against a zone whose day start is odd).
+    if (at >= start && at < end) {
+      spans.unshift({ start, end, day });
+      if (spans.length > 8) spans.pop();
+    }
+  }
+  return day;
+}
+
+const daySpans = new Map<string, { start: number; end: number; day: string }[]>();
+
+function formatDay(at: number, timeZone: string): string {
   const parts = formatterFor(timeZone).formatToParts(new Date(at));
   const get = (t: string) => parts.find((p) => p.type === t)!.value;
   return `${get('year')}-${get('month')}-${get('day')}`;

@@ -257,6 +257,33 @@ describeEachDialect('traffic: sources, rules, collect keys, collector and tracke
     expect(marks.map((m) => m.day)).toContain(yesterday);
   });
 
+  it('stores every event of many concurrent batches (group commit), and answers only after they are stored', async () => {
+    collectRateLimit.capacity = 1000;
+    await db().deleteFrom('rollup_dirty').execute();
+    const now = Date.now();
+    const batches = Array.from({ length: 40 }, (_, b) =>
+      Array.from({ length: 50 }, (_, i) => ev({ visitorId: `gc_${b}`, sessionId: `gc_${b}_${i}`, at: now - i * 1000 })),
+    );
+    const answers = await Promise.all(
+      batches.map(async (events) => {
+        const res = await collect({ key, events });
+        // Committed by the time the answer arrives: the batch's rows are all readable now.
+        const stored = await eventsOf(events[0]!.visitorId as string);
+        return { status: res.statusCode, accepted: res.json().accepted as number, stored: stored.length };
+      }),
+    );
+    expect(answers.every((a) => a.status === 202 && a.accepted === 50 && a.stored === 50)).toBe(true);
+    const total = await db()
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('shop_id', '=', shopId)
+      .where('visitor_id', 'like', 'gc_%')
+      .executeTakeFirstOrThrow();
+    expect(Number(total.n)).toBe(2000);
+    const marks = await db().selectFrom('rollup_dirty').select('day').where('shop_id', '=', shopId).execute();
+    expect(marks.map((m) => m.day)).toContain(businessDay(now, 'America/New_York'));
+  });
+
   it('rate-limits each key with a token bucket (429 in Chinese)', async () => {
     collectRateLimit.capacity = 3;
     collectRateLimit.perSecond = 0.001;

@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { startSqliteWorker, type SqliteWorker } from './sqlite-worker.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -55,8 +56,19 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
     raw.pragma('busy_timeout = 5000');
     // 32 MB page cache (default 2 MB): big imports otherwise re-read hot index pages from disk.
     raw.pragma('cache_size = -32000');
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
-    return { db, dialect, url, file: target, close: () => db.destroy() };
+    const worker = target === ':memory:' ? null : startSqliteWorker(raw, target);
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    if (worker) sqliteWorkers.set(db, worker);
+    return {
+      db,
+      dialect,
+      url,
+      file: target,
+      close: async () => {
+        await worker?.stop();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: target, max: opts.poolSize ?? 10, types: pgTypes() });
   // An idle connection the server closes (restart, failover, a dropped database) is emitted as an
@@ -66,6 +78,41 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
   });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, url, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every query it runs; SQLite's prepare costs as much as running a small query
+ * (and far more than running a big multi-row INSERT's plan again). Keep the most recent prepared
+ * statements by SQL text. Kysely runs one query at a time on its single SQLite connection; a
+ * statement still busy (an unfinished iterator) is never handed out again.
+ */
+function withStatementCache(raw: SQLite.Database, max = 256): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) {
+        // Move to the back: the map's first key is the least recently used.
+        cache.delete(text);
+        cache.set(text, hit);
+        return hit;
+      }
+      const stmt = raw.prepare(text);
+      if (!hit) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
+}
+
+const sqliteWorkers = new WeakMap<Kysely<DB>, SqliteWorker>();
+
+/** The write/checkpoint worker of a SQLite file database (undefined for PostgreSQL and :memory:). */
+export function sqliteWorkerFor(db: Kysely<DB>): SqliteWorker | undefined {
+  return sqliteWorkers.get(db);
 }
 
 /** Translate a driver error into our vocabulary: unique violations become conflicts. */

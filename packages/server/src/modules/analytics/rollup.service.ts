@@ -35,7 +35,7 @@
  * one call. The rows are exactly those a day-by-day rebuild produces.
  */
 import { businessDay } from '@yunying/core';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
 
@@ -43,15 +43,26 @@ export const TODAY_MAX_AGE_MS = 60_000;
 
 /** Mark (shop, day)s stale. Call after the change has committed. */
 export async function markDirty(db: Kysely<DB>, shopId: string, days: readonly string[], opts: { urgent?: boolean } = {}): Promise<void> {
+  const q = markDirtyQuery(db, shopId, days, opts);
+  if (q) await db.executeQuery(q);
+}
+
+/** The statement `markDirty` runs (null when there is no day), for callers that batch statements. */
+export function markDirtyQuery(
+  db: Kysely<DB>,
+  shopId: string,
+  days: readonly string[],
+  opts: { urgent?: boolean } = {},
+): CompiledQuery | null {
   const uniq = [...new Set(days.filter((d) => !!d))];
-  if (!uniq.length) return;
+  if (!uniq.length) return null;
   const now = Date.now();
   const urgent = opts.urgent ? 1 : 0;
-  await db
+  return db
     .insertInto('rollup_dirty')
     .values(uniq.map((day) => ({ shop_id: shopId, day, marked_at: now, urgent })))
     .onConflict((oc) => (urgent ? oc.columns(['shop_id', 'day']).doUpdateSet({ urgent: 1 }) : oc.columns(['shop_id', 'day']).doNothing()))
-    .execute();
+    .compile();
 }
 
 /**

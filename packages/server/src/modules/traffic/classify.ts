@@ -160,3 +160,38 @@ export function classifySource(rules: readonly SourceRule[], input: ClassifyInpu
   }
   return { sourceCode: FALLBACK_SOURCE, ruleId: null };
 }
+
+interface Memo {
+  /** Whether an enabled rule reads the url itself (else only its utm_* parameters matter). */
+  usesUrl: boolean;
+  codes: Map<string, string>;
+}
+const memos = new WeakMap<readonly SourceRule[], Memo>();
+const MEMO_MAX = 20_000;
+
+/**
+ * The source code of a visit, memoised per rule table (a loaded table is never mutated: editing
+ * rules loads a new array, which starts a new memo). The collector calls this for every event;
+ * storefront traffic repeats the same referrer/tag combinations over and over. Unless a rule
+ * tests the url, a url without utm_ parameters cannot change the answer and is left out of the key.
+ */
+export function classifySourceCode(rules: readonly SourceRule[], input: ClassifyInput): string {
+  let m = memos.get(rules);
+  if (!m) {
+    m = { usesUrl: rules.some((r) => r.enabled && r.field === 'url'), codes: new Map() };
+    memos.set(rules, m);
+  }
+  // utm_ parameters may also arrive percent-encoded (utm%5Fsource): any '%' keeps the url too.
+  const url = m.usesUrl || input.url.includes('utm_') || input.url.includes('%') ? input.url : '';
+  const u = input.utm;
+  const key = u
+    ? `${url}\u0001${input.referrer ?? ''}\u0001${u.source ?? ''}\u0001${u.medium ?? ''}\u0001${u.campaign ?? ''}`
+    : `${url}\u0001${input.referrer ?? ''}`;
+  let code = m.codes.get(key);
+  if (code === undefined) {
+    code = classifySource(rules, input).sourceCode;
+    if (m.codes.size >= MEMO_MAX) m.codes.clear();
+    m.codes.set(key, code);
+  }
+  return code;
+}

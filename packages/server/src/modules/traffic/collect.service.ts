@@ -7,8 +7,8 @@ import { AppError, businessDay, EVENT_TYPES, newId, type CollectEvent } from '@y
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CollectKeysTable, DB, EventsTable } from '../../db/schema.js';
-import * as analytics from '../analytics/rollup.service.js';
-import { classifySource } from './classify.js';
+import { classifySourceCode } from './classify.js';
+import { writeEvents } from './event-writer.js';
 import { ensureSeeded, loadRules } from './traffic.service.js';
 
 export const MAX_BATCH = 50;
@@ -44,6 +44,38 @@ export const CollectBody = z.object({
   key: z.string().min(1).max(80),
   events: z.array(CollectEventSchema).min(1).max(MAX_BATCH, `每批最多 ${MAX_BATCH} 个事件，请分批发送`),
 });
+
+const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
+const optStr = (v: unknown, max: number) => v === undefined || isStr(v, max);
+const isInt = (v: unknown, min: number, max: number) => Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max;
+const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
+
+/**
+ * A quick check that a parsed body certainly satisfies CollectBody (zod's parse is a large share
+ * of a busy collector's time). False does not mean invalid: the caller then lets the zod schema
+ * decide and word the errors, so both paths accept exactly the same bodies.
+ */
+export function isPlainCollectBody(data: unknown): data is z.infer<typeof CollectBody> {
+  if (typeof data !== 'object' || data === null) return false;
+  const { key, events } = data as { key?: unknown; events?: unknown };
+  if (!isStr(key, 80) || key.length < 1 || !Array.isArray(events) || events.length < 1 || events.length > MAX_BATCH) return false;
+  for (const e of events as unknown[]) {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return false;
+    const ev = e as Record<string, unknown>;
+    if (typeof ev.type !== 'string' || !(EVENT_TYPES as readonly string[]).includes(ev.type)) return false;
+    if (!isInt(ev.at, 0, Number.MAX_SAFE_INTEGER)) return false;
+    if (!isStr(ev.visitorId, 64) || ev.visitorId.length < 1) return false;
+    if (!optStr(ev.sessionId, 64) || !isStr(ev.url, 2000) || !optStr(ev.referrer, 2000)) return false;
+    if (!optStr(ev.productId, 40) || !optStr(ev.skuId, 40)) return false;
+    if (ev.dwellMs !== undefined && !isInt(ev.dwellMs, 0, 24 * 3600_000)) return false;
+    if (ev.utm !== undefined) {
+      if (typeof ev.utm !== 'object' || ev.utm === null || Array.isArray(ev.utm)) return false;
+      const utm = ev.utm as Record<string, unknown>;
+      for (const k of UTM_KEYS) if (!optStr(utm[k], 200)) return false;
+    }
+  }
+  return true;
+}
 
 /** User agents of crawlers, headless browsers and monitoring bots; their events are dropped. */
 export const BOT_UA =
@@ -111,7 +143,7 @@ export async function ingestEvents(
       continue;
     }
     const at = opts.clamp === false ? e.at : Math.min(Math.max(e.at, now - CLOCK_SKEW_MS), now + CLOCK_SKEW_MS);
-    const { sourceCode } = classifySource(rules, { url: e.url, referrer: e.referrer, utm: e.utm });
+    const sourceCode = classifySourceCode(rules, e);
     const productId = e.productId ? (products.get(e.productId) ?? e.productId) : null;
     rows.push({
       id: newId('evt'),
@@ -128,12 +160,8 @@ export async function ingestEvents(
       dwell_ms: e.type === 'product_view' ? (e.dwellMs ?? 0) : 0,
     });
   }
-  if (rows.length) {
-    await db.insertInto('events').values(rows).execute();
-    // After the insert has committed (see rollup.service: marking after the commit keeps a
-    // concurrent recompute from losing these events).
-    await analytics.markDirty(db, shop.id, [...new Set(rows.map((r) => r.day))]);
-  }
+  // Group-committed with other requests' events; the days are marked dirty after the commit.
+  await writeEvents(db, rows);
   return { accepted: rows.length, dropped };
 }
 
