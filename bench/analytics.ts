@@ -20,6 +20,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -71,6 +72,75 @@ function request(port: number, method: string, url: string, headers: Record<stri
     if (body !== undefined) req.end(body);
     else req.end();
   });
+}
+
+/**
+ * The load generator's connection: one keep-alive socket, requests written as ready-made
+ * HTTP/1.1 text and answers read by Content-Length (the way load tools such as autocannon work).
+ * node:http's client costs several times more CPU per request, and on this two-core machine every
+ * client cycle is taken from the server being measured.
+ */
+class LoadConnection {
+  private static all: LoadConnection[] = [];
+  private buf: Buffer = Buffer.alloc(0);
+  private waiting: ((r: { status: number; body: string }) => void) | null = null;
+  private failed: ((e: Error) => void) | null = null;
+
+  private constructor(
+    private readonly socket: net.Socket,
+    private readonly port: number,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+      this.tryParse();
+    });
+    socket.on('error', (e) => this.failed?.(e));
+    socket.on('close', () => this.failed?.(new Error('connection closed')));
+  }
+
+  static open(port: number): Promise<LoadConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        const c = new LoadConnection(socket, port);
+        LoadConnection.all.push(c);
+        resolve(c);
+      });
+      socket.once('error', reject);
+    });
+  }
+
+  static closeAll(): void {
+    for (const c of LoadConnection.all.splice(0)) c.socket.destroy();
+  }
+
+  post(path: string, body: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      this.waiting = resolve;
+      this.failed = reject;
+      this.socket.write(
+        `POST ${path} HTTP/1.1\r\nhost: 127.0.0.1:${this.port}\r\ncontent-type: application/json\r\n` +
+          `user-agent: Mozilla/5.0 (bench)\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    });
+  }
+
+  private tryParse(): void {
+    const head = this.buf.indexOf('\r\n\r\n');
+    if (head < 0) return;
+    const headers = this.buf.toString('latin1', 0, head);
+    const m = /content-length:\s*(\d+)/i.exec(headers);
+    if (!m) throw new Error(`bench client: answer without content-length: ${headers}`);
+    const total = head + 4 + Number(m[1]);
+    if (this.buf.length < total) return;
+    const status = Number(headers.slice(9, 12));
+    const body = this.buf.toString('utf8', head + 4, total);
+    this.buf = this.buf.subarray(total);
+    const done = this.waiting;
+    this.waiting = null;
+    this.failed = null;
+    done?.({ status, body });
+  }
 }
 
 class Session {
@@ -293,16 +363,11 @@ async function collectLoad(port: number, bodies: string[][], child: Child): Prom
   const ms: number[] = [];
   const loop = async (k: number) => {
     let i = k;
+    const conn = await LoadConnection.open(port);
     while (performance.now() < end) {
       const body = stamp(bodies[i++ % bodies.length]!);
       const t = performance.now();
-      const res = await request(
-        port,
-        'POST',
-        '/api/v1/collect',
-        { 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (bench)', 'content-length': String(Buffer.byteLength(body)) },
-        body,
-      );
+      const res = await conn.post('/api/v1/collect', body);
       ms.push(performance.now() - t);
       requests++;
       if (res.status === 202) events += (JSON.parse(res.body) as { accepted: number }).accepted;
@@ -313,6 +378,7 @@ async function collectLoad(port: number, bodies: string[][], child: Child): Prom
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, (_, k) => loop(k * 7)));
+  LoadConnection.closeAll();
   const seconds = (performance.now() - t0) / 1000;
   const client = process.cpuUsage(client0);
   child.send('stats');

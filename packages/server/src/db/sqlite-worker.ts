@@ -142,6 +142,9 @@ export function startSqliteWorker(raw: SQLite.Database, file: string): SqliteWor
     async stop() {
       if (!alive) return exited;
       alive = false;
+      // Keep the process alive until the worker has closed its connection (else a CLI whose only
+      // remaining work is this would exit early, with code 0, in the middle of closing).
+      worker.ref();
       worker.postMessage({ type: 'stop' });
       await exited;
     },
