@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- analytics [--profile large|small] [--seed N] [--no-pg] [--requests 200]
- *  [--concurrency 8] [--seconds 20]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
+ *  [--concurrency 32] [--seconds 20] [--keep]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
  * in turn, a child process loads the demo profile (timed: the demo load figure) and starts the
  * real server on a free port; this process is the client, so it never shares the server's event
  * loop:
@@ -38,8 +38,10 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '20261122' },
     'no-pg': { type: 'boolean', default: false },
     'no-sqlite': { type: 'boolean', default: false },
+    /** Keep the loaded databases (their names are printed) for EXPLAIN and the like. */
+    keep: { type: 'boolean', default: false },
     requests: { type: 'string', default: '200' },
-    concurrency: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
   },
 });
@@ -487,14 +489,16 @@ try {
       console.warn(`PostgreSQL 跳过：${err instanceof Error ? err.message : String(err)}`);
     } finally {
       if (connected) {
-        await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+        if (values.keep) console.log(`保留 PostgreSQL 数据库 ${name}`);
+        else await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
         await admin.end();
       }
     }
   }
 } finally {
   agent.destroy();
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (values.keep) console.log(`保留 SQLite 数据库 ${path.join(dir, 'bench.db')}`);
+  else fs.rmSync(dir, { recursive: true, force: true });
 }
 
 const report = {
