@@ -33,7 +33,10 @@ if (!url || (profile !== 'small' && profile !== 'large')) throw new Error('usage
 const database = openDatabase(url);
 await bootstrap(database, { adminPassword: ADMIN_PASSWORD });
 const t0 = performance.now();
-const summary = await loadDemo(database, { profile, seed: Number(seed) });
+// YUNYING_BENCH_REUSE=1: the database already holds a kept run's demo data (see --reuse); no load.
+const summary = process.env.YUNYING_BENCH_REUSE
+  ? { writeMs: 0, rollupMs: 0, shops: 0, skus: 0, orders: 0, events: 0, trafficStats: 0, from: '', to: '' }
+  : await loadDemo(database, { profile, seed: Number(seed) });
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadPeakRssMb = vmHwmMb();
 

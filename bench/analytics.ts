@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- analytics [--profile large|small] [--seed N] [--no-pg] [--requests 200]
- *  [--concurrency 32] [--seconds 20] [--keep]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
+ *  [--concurrency 32] [--seconds 20] [--keep] [--reuse kept.db]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
  * in turn, a child process loads the demo profile (timed: the demo load figure) and starts the
  * real server on a free port; this process is the client, so it never shares the server's event
  * loop:
@@ -40,6 +40,8 @@ const { values } = parseArgs({
     'no-sqlite': { type: 'boolean', default: false },
     /** Keep the loaded databases (their names are printed) for EXPLAIN and the like. */
     keep: { type: 'boolean', default: false },
+    /** Measure again on a kept SQLite file instead of loading a fresh one (its load figures read 0). */
+    reuse: { type: 'string' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
@@ -208,7 +210,12 @@ function startChild(url: string): Child {
     [...nodeArgs, '--import', 'tsx', path.join(here, 'analytics-child.ts'), url, profile!, values.seed!],
     {
       stdio: ['pipe', 'pipe', 'inherit'],
-      env: { ...process.env, YUNYING_COLLECT_BURST: '1000000', YUNYING_COLLECT_RATE: '1000000' },
+      env: {
+        ...process.env,
+        YUNYING_COLLECT_BURST: '1000000',
+        YUNYING_COLLECT_RATE: '1000000',
+        ...(values.reuse ? { YUNYING_BENCH_REUSE: '1' } : {}),
+      },
     },
   );
   const lines: string[] = [];
@@ -471,7 +478,7 @@ const results: RunResult[] = [];
 try {
   if (!values['no-sqlite']) {
     console.log('SQLite …');
-    results.push(await run('sqlite', `sqlite:${path.join(dir, 'bench.db')}`));
+    results.push(await run('sqlite', `sqlite:${values.reuse ?? path.join(dir, 'bench.db')}`));
   }
   if (!values['no-pg']) {
     const name = `yy_bench_${Date.now().toString(36)}`;
