@@ -40,7 +40,7 @@ const { values } = parseArgs({
     'no-sqlite': { type: 'boolean', default: false },
     /** Keep the loaded databases (their names are printed) for EXPLAIN and the like. */
     keep: { type: 'boolean', default: false },
-    /** Measure again on a kept SQLite file instead of loading a fresh one (its load figures read 0). */
+    /** Measure again on a kept database (a SQLite file or a postgres:// URL) instead of loading one (load figures read 0). */
     reuse: { type: 'string' },
     requests: { type: 'string', default: '200' },
     concurrency: { type: 'string', default: '32' },
@@ -476,11 +476,16 @@ async function run(dialect: string, url: string): Promise<RunResult> {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-bench-analytics-'));
 const results: RunResult[] = [];
 try {
-  if (!values['no-sqlite']) {
-    console.log('SQLite …');
-    results.push(await run('sqlite', `sqlite:${values.reuse ?? path.join(dir, 'bench.db')}`));
+  if (values.reuse) {
+    const pgUrl = /^postgres(ql)?:\/\//.test(values.reuse);
+    console.log(`重新测量 ${values.reuse} …`);
+    results.push(await run(pgUrl ? 'postgres' : 'sqlite', pgUrl ? values.reuse : `sqlite:${values.reuse}`));
   }
-  if (!values['no-pg']) {
+  if (!values.reuse && !values['no-sqlite']) {
+    console.log('SQLite …');
+    results.push(await run('sqlite', `sqlite:${path.join(dir, 'bench.db')}`));
+  }
+  if (!values.reuse && !values['no-pg']) {
     const name = `yy_bench_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
     let connected = false;
