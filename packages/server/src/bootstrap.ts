@@ -53,6 +53,7 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
           id,
           org_id: orgId,
           username: 'admin',
+          username_key: 'admin',
           display_name: '店长',
           password_hash: await hashPassword(password),
           phone: null,

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/20261122_0003_catalog.js';
 import * as m0004 from './migrations/20261122_0004_inventory.js';
 import * as m0005 from './migrations/20261122_0005_orders.js';
 import * as m0006 from './migrations/20261122_0006_analytics.js';
+import * as m20261206_0001 from './migrations/20261206_0001_accounts.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122_0004_inventory': m0004,
   '20261122_0005_orders': m0005,
   '20261122_0006_analytics': m0006,
+  '20261206_0001_accounts': m20261206_0001,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -25,6 +25,8 @@ export interface UsersTable {
   id: string;
   org_id: string;
   username: string;
+  /** Lower-cased username, unique: `Admin` and `admin` are one name (see users.service `usernameKey`). */
+  username_key: string;
   display_name: string;
   password_hash: string;
   phone: string | null;

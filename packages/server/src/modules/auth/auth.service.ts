@@ -5,8 +5,10 @@ import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
+import * as tokens from '../tokens/index.js';
+import * as users from '../users/index.js';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './passwords.js';
-import { assertNotLocked, clearFailures, lockedMessage, recordFailure, throttleKeys } from './throttle.js';
+import { admitAttempt, lockedMessage, recordFailure, recordSuccess, throttleKeys } from './throttle.js';
 
 export interface RequestInfo {
   ip: string | null;
@@ -18,10 +20,11 @@ export interface RequestInfo {
 export async function loadActor(db: Kysely<DB>, userId: string, info: RequestInfo): Promise<Actor | null> {
   const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!user || user.status !== 'active') return null;
-  const perms = await db
+  const grants = await db
     .selectFrom('user_roles')
-    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-    .select('role_permissions.permission')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .leftJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .select(['roles.code', 'role_permissions.permission'])
     .where('user_roles.user_id', '=', userId)
     .execute();
   let shopIds: string[] | null = null;
@@ -34,8 +37,9 @@ export async function loadActor(db: Kysely<DB>, userId: string, info: RequestInf
     orgId: user.org_id,
     username: user.username,
     displayName: user.display_name,
-    permissions: new Set(perms.map((p) => p.permission)),
+    permissions: new Set(grants.flatMap((g) => (g.permission ? [g.permission] : []))),
     shopIds,
+    isOwner: grants.some((g) => g.code === 'owner'),
     via: 'session',
     ip: info.ip,
     requestId: info.requestId,
@@ -56,14 +60,15 @@ export async function login(
   info: RequestInfo,
 ): Promise<LoginResult> {
   const keys = throttleKeys(input.username, info.ip);
-  await assertNotLocked(db, [keys.user, ...(keys.ip ? [keys.ip] : [])]);
-  const user = await db.selectFrom('users').selectAll().where('username', '=', input.username.trim()).executeTakeFirst();
+  // Counted before the slow password check, atomically: at most `max` guesses per window are verified.
+  const admitted = await admitAttempt(db, cfg.login, [
+    { key: keys.user, max: cfg.login.maxUserFailures },
+    ...(keys.ip ? [{ key: keys.ip, max: cfg.login.maxIpFailures }] : []),
+  ]);
+  const user = await users.findByUsername(db, input.username);
   const ok = await verifyPassword(input.password, user?.password_hash ?? (await dummyPasswordHash()));
   if (!user || !ok) {
-    const lockedUntil = await recordFailure(db, cfg.login, [
-      { key: keys.user, max: cfg.login.maxUserFailures },
-      ...(keys.ip ? [{ key: keys.ip, max: cfg.login.maxIpFailures }] : []),
-    ]);
+    const lockedUntil = await recordFailure(db, cfg.login, admitted);
     if (user) {
       await audit.record(db, actorFor(user, info), 'auth.login_failed', {
         entityType: 'user',
@@ -74,8 +79,8 @@ export async function login(
     if (lockedUntil) throw new AppError('rate_limited', lockedMessage(lockedUntil), { lockedUntil });
     throw new AppError('unauthenticated', '用户名或密码错误，请检查后重试（连续 5 次错误将锁定 15 分钟）。');
   }
+  await recordSuccess(db, keys.user, keys.ip);
   if (user.status !== 'active') throw new AppError('forbidden', '该账号已被停用，请联系管理员。');
-  await clearFailures(db, keys.user);
   const now = Date.now();
   const sessionToken = randomToken();
   const csrfToken = randomToken(24);
@@ -196,10 +201,12 @@ export async function changePassword(db: Kysely<DB>, actor: Actor, input: { curr
       .set({ password_hash: hash, password_changed_at: now, updated_at: now })
       .where('id', '=', actor.userId)
       .execute();
-    // Other sessions of this user end; the current one stays.
+    // Other sessions of this user end (the current one stays), and so do all their API tokens:
+    // whoever learnt the old password may have made one.
     let del = trx.deleteFrom('sessions').where('user_id', '=', actor.userId);
     if (actor.sessionId) del = del.where('id', '!=', actor.sessionId);
     await del.execute();
+    await tokens.revokeAllOf(trx, actor.userId);
     await audit.record(trx, actor, 'user.password_change', { entityType: 'user', entityId: actor.userId });
   });
 }

@@ -1,3 +1,4 @@
+import { assertAllShops } from '../../http/actor.js';
 import type { AppInstance } from '../../http/types.js';
 import * as demo from './demo.service.js';
 
@@ -13,6 +14,8 @@ export async function demoRoutes(app: AppInstance): Promise<void> {
     '/demo',
     { schema: { tags: ['demo'], summary: '删除全部演示数据' }, config: { permission: 'shops.write' } },
     async (req, reply) => {
+      // Deletes every demo shop and the demo's organisation-wide catalogue, stock and suppliers.
+      assertAllShops(req.actor!, '删除演示数据');
       await app.db.transaction().execute((trx) => demo.deleteDemo(trx, req.actor!));
       return reply.code(204).send();
     },

@@ -2,8 +2,9 @@ import { ALL_PERMISSIONS, AppError, SEED_ROLES, newId, type Role } from '@yunyin
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, RolesTable } from '../../db/schema.js';
-import type { Actor } from '../../http/actor.js';
+import { assertAllShops, isOwner, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as users from '../users/index.js';
 
 export async function listRoles(db: Kysely<DB>, orgId: string): Promise<Role[]> {
   const rows = await db
@@ -49,6 +50,12 @@ export async function getRole(db: Kysely<DB>, orgId: string, id: string): Promis
 
 function nameTaken(name: string): AppError {
   return new AppError('conflict', `已有名为「${name}」的角色，请换一个名称`, { name }, [{ path: 'name', message: '角色名称已存在' }]);
+}
+
+function samePermissions(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  return x.size === y.size && [...x].every((p) => y.has(p));
 }
 
 /** Nobody may hand out a permission they do not hold themselves. */
@@ -110,18 +117,26 @@ export async function updateRole(
   input: { name?: string | undefined; description?: string | undefined; permissions?: string[] | undefined },
 ): Promise<Role> {
   const before = await getRole(trx, actor.orgId, id);
+  if (before.code === 'owner' && !isOwner(actor)) {
+    throw new AppError('forbidden', `只有店长可以修改「${before.name}」角色，请联系店长操作`);
+  }
   if (before.code === 'owner' && input.permissions && ALL_PERMISSIONS.some((p) => !input.permissions!.includes(p))) {
     throw new AppError('invalid_state', '店长角色始终拥有全部权限，不能修改其权限', {}, [
       { path: 'permissions', message: '店长角色的权限不可修改' },
     ]);
   }
-  if (input.permissions) {
-    // Granting needs the permission; so does taking it away (no editing of powers you lack).
-    const changed = [
-      ...input.permissions.filter((p) => !before.permissions.includes(p)),
-      ...before.permissions.filter((p) => !input.permissions!.includes(p)),
-    ];
-    assertMayGrant(actor, changed);
+  // A role you could not hand out yourself is not yours to edit either: every permission it
+  // carries, before and after, must be one you hold.
+  assertMayGrant(actor, [...new Set([...before.permissions, ...(input.permissions ?? [])])]);
+  if (input.permissions && !samePermissions(before.permissions, input.permissions)) {
+    // Changing what a role allows changes everyone who holds it: each must be someone you may manage.
+    const holders = await trx.selectFrom('user_roles').select('user_id').where('role_id', '=', id).execute();
+    await users.assertMayManageUsers(
+      trx,
+      actor,
+      holders.map((h) => h.user_id),
+      (who) => `修改角色「${before.name}」的权限（会改变${who}的权限）`,
+    );
   }
   const patch: Partial<RolesTable> = { updated_at: Date.now() };
   if (input.name !== undefined) patch.name = input.name;
@@ -148,6 +163,7 @@ export async function updateRole(
 
 export async function deleteRole(trx: Transaction<DB>, actor: Actor, id: string): Promise<void> {
   const role = await getRole(trx, actor.orgId, id);
+  assertAllShops(actor, `删除角色「${role.name}」`);
   if (role.builtin) throw new AppError('invalid_state', `「${role.name}」是系统内置角色，不能删除`);
   if (role.userCount > 0) throw new AppError('conflict', `还有 ${role.userCount} 个用户使用角色「${role.name}」，请先为他们更换角色`);
   assertMayGrant(actor, role.permissions);

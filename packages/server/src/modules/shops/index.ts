@@ -1,1 +1,1 @@
-export { listVisible, getVisible, findByIdOrName, createShop, updateShop, shopRowToShop } from './shops.service.js';
+export { listVisible, getVisible, findByIdOrName, createShop, updateShop, shopRowToShop, normalizeShopName } from './shops.service.js';

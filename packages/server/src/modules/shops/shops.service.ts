@@ -35,13 +35,22 @@ export async function getVisible(db: Kysely<DB>, actor: Actor, id: string): Prom
   return row;
 }
 
+/**
+ * Shop names are stored in Unicode NFC, so「Café」typed with a combining accent and with a
+ * precomposed é are one name (the unique index on org + name then catches the duplicate).
+ */
+export function normalizeShopName(name: string): string {
+  return name.trim().normalize('NFC');
+}
+
 /** Find a shop by id or unique name (the CLI accepts either). */
 export async function findByIdOrName(db: Kysely<DB>, orgId: string, ref: string): Promise<ShopsTable> {
+  const name = normalizeShopName(ref);
   const rows = await db
     .selectFrom('shops')
     .selectAll()
     .where('org_id', '=', orgId)
-    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', ref)]))
+    .where((eb) => eb.or([eb('id', '=', ref), eb('name', '=', name)]))
     .execute();
   const byId = rows.find((r) => r.id === ref);
   if (byId) return byId;
@@ -58,7 +67,7 @@ export async function createShop(
   const row: ShopsTable = {
     id: newId('shop'),
     org_id: actor.orgId,
-    name: input.name,
+    name: normalizeShopName(input.name),
     channel: input.channel,
     timezone: input.timezone,
     status: 'active',
@@ -93,7 +102,7 @@ export async function updateShop(
 ): Promise<Shop> {
   const before = await getVisible(trx, actor, id);
   const patch: Partial<ShopsTable> = { updated_at: Date.now() };
-  if (input.name !== undefined) patch.name = input.name;
+  if (input.name !== undefined) patch.name = normalizeShopName(input.name);
   if (input.timezone !== undefined) patch.timezone = input.timezone;
   if (input.status !== undefined) patch.status = input.status;
   try {

@@ -1,1 +1,1 @@
-export { listOwn, createToken, revokeToken, TOKEN_PREFIX } from './tokens.service.js';
+export { listOwn, createToken, revokeToken, revokeAllOf, TOKEN_PREFIX } from './tokens.service.js';

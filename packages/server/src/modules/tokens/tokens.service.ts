@@ -31,6 +31,10 @@ export async function createToken(
   actor: Actor,
   input: { name: string; scopes: string[]; expiresInDays: number | null },
 ): Promise<{ token: ApiTokenInfo; secret: string }> {
+  if (actor.via === 'token') {
+    // A leaked token must not be able to mint tokens that outlive its own revocation.
+    throw new AppError('forbidden', '不能用 API 令牌创建新的令牌，请登录控制台后在「API 令牌」页面创建。');
+  }
   const scopes = [...new Set(input.scopes)];
   const beyond = scopes.filter((s) => !actor.permissions.has(s));
   if (beyond.length) {
@@ -68,4 +72,18 @@ export async function revokeToken(trx: Transaction<DB>, actor: Actor, id: string
   if (row.revoked_at !== null) return;
   await trx.updateTable('api_tokens').set({ revoked_at: Date.now() }).where('id', '=', id).execute();
   await audit.record(trx, actor, 'token.revoke', { entityType: 'api_token', entityId: id, before: { name: row.name } });
+}
+
+/**
+ * End every API token of a user (password reset or change, account disabled). Returns how many
+ * were still live. Kept as revoked rows so the list still shows what existed.
+ */
+export async function revokeAllOf(trx: Kysely<DB>, userId: string, now = Date.now()): Promise<number> {
+  const res = await trx
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -1,2 +1,11 @@
-export { listUsers, getUser, createUser, updateUser, resetPassword, findByUsername } from './users.service.js';
-export type { CreateUserInput, UpdateUserInput } from './users.service.js';
+export {
+  listUsers,
+  getUser,
+  createUser,
+  updateUser,
+  resetPassword,
+  findByUsername,
+  usernameKey,
+  assertMayManageUsers,
+} from './users.service.js';
+export type { CreateUserInput, UpdateUserInput, ManageAction } from './users.service.js';

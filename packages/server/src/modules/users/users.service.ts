@@ -2,9 +2,10 @@ import { AppError, maskEmail, maskPhone, newId, type Page, type RoleRef, type Us
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, UsersTable } from '../../db/schema.js';
-import { can, type Actor } from '../../http/actor.js';
+import { can, isOwner, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import { hashPassword } from '../auth/passwords.js';
+import * as tokens from '../tokens/index.js';
 
 export interface CreateUserInput {
   username: string;
@@ -138,9 +139,26 @@ function assertMayGrantAllShops(actor: Actor, allShops: boolean | undefined): vo
   }
 }
 
-/** Only someone who holds every permission of a role may grant it (no privilege escalation). */
+/**
+ * Only someone who holds every permission of a role may grant it (no privilege escalation), and
+ * only an owner may make someone an owner.
+ */
 async function assertMayGrantRoles(trx: Kysely<DB>, actor: Actor, roleIds: string[]): Promise<void> {
   if (actor.via === 'system') return;
+  if (!isOwner(actor) && roleIds.length) {
+    const owner = await trx
+      .selectFrom('roles')
+      .select('name')
+      .where('org_id', '=', actor.orgId)
+      .where('id', 'in', roleIds)
+      .where('code', '=', 'owner')
+      .executeTakeFirst();
+    if (owner) {
+      throw new AppError('forbidden', `只有店长可以授予「${owner.name}」角色，请联系店长操作`, {}, [
+        { path: 'roleIds', message: '只有店长可以授予店长角色' },
+      ]);
+    }
+  }
   const perms = await trx.selectFrom('role_permissions').select('permission').where('role_id', 'in', roleIds).execute();
   const beyond = [...new Set(perms.map((p) => p.permission).filter((p) => !actor.permissions.has(p)))];
   if (beyond.length) {
@@ -150,16 +168,30 @@ async function assertMayGrantRoles(trx: Kysely<DB>, actor: Actor, roleIds: strin
   }
 }
 
+/** The unique form of a username: `Admin` and `admin` are one name. Login ignores case too. */
+export function usernameKey(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+function usernameTaken(username: string): AppError {
+  return new AppError('conflict', `用户名「${username}」已被使用（不区分大小写），请换一个`, { username }, [
+    { path: 'username', message: '用户名已存在（不区分大小写）' },
+  ]);
+}
+
 export async function createUser(trx: Transaction<DB>, actor: Actor, input: CreateUserInput): Promise<User> {
   await assertRoles(trx, actor.orgId, input.roleIds);
   await assertMayGrantRoles(trx, actor, input.roleIds);
   assertMayGrantAllShops(actor, input.allShops);
   if (!input.allShops) await assertShops(trx, actor, input.shopIds);
+  const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(input.username)).executeTakeFirst();
+  if (taken) throw usernameTaken(input.username);
   const now = Date.now();
   const row: UsersTable = {
     id: newId('user'),
     org_id: actor.orgId,
-    username: input.username,
+    username: input.username.trim(),
+    username_key: usernameKey(input.username),
     display_name: input.displayName,
     password_hash: await hashPassword(input.password),
     phone: input.phone ?? null,
@@ -174,11 +206,8 @@ export async function createUser(trx: Transaction<DB>, actor: Actor, input: Crea
   try {
     await trx.insertInto('users').values(row).execute();
   } catch (err) {
-    if (isUniqueViolation(err)) {
-      throw new AppError('conflict', `用户名「${input.username}」已被使用，请换一个`, { username: input.username }, [
-        { path: 'username', message: '用户名已存在' },
-      ]);
-    }
+    // Two creations at once: the unique index on username_key decides.
+    if (isUniqueViolation(err)) throw usernameTaken(input.username);
     throw err;
   }
   await setRolesAndShops(trx, row.id, [...new Set(input.roleIds)], input.allShops ? [] : [...new Set(input.shopIds)]);
@@ -220,6 +249,124 @@ function auditView(u: User): Record<string, unknown> {
   };
 }
 
+// ---------------------------------------------------------------- who may manage whom
+
+/** What a user may do and see: the yardstick for who may change, reset or disable whom. */
+interface Reach {
+  id: string;
+  username: string;
+  active: boolean;
+  permissions: Set<string>;
+  /** null = every shop. */
+  shopIds: string[] | null;
+  owner: boolean;
+}
+
+async function reachOf(db: Kysely<DB>, orgId: string, userIds: string[]): Promise<Reach[]> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
+  const grants = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .leftJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .select(['user_roles.user_id', 'roles.code', 'role_permissions.permission'])
+    .where('user_roles.user_id', 'in', ids)
+    .execute();
+  const shops = await shopsOf(db, ids);
+  return rows.map((r) => {
+    const mine = grants.filter((g) => g.user_id === r.id);
+    return {
+      id: r.id,
+      username: r.username,
+      active: r.status === 'active',
+      permissions: new Set(mine.flatMap((g) => (g.permission ? [g.permission] : []))),
+      shopIds: r.all_shops ? null : (shops.get(r.id) ?? []),
+      owner: mine.some((g) => g.code === 'owner'),
+    };
+  });
+}
+
+async function mustReach(db: Kysely<DB>, orgId: string, id: string): Promise<Reach> {
+  const [reach] = await reachOf(db, orgId, [id]);
+  if (!reach) throw new AppError('not_found', `用户 ${id} 不存在`, { userId: id });
+  return reach;
+}
+
+/** How a refusal names the action: `(who) => `重置${who}的密码`` gives 「不能重置用户「x」的密码」. */
+export type ManageAction = (who: string) => string;
+const CHANGE: ManageAction = (who) => `修改${who}`;
+const DISABLE: ManageAction = (who) => `停用${who}`;
+const RESET: ManageAction = (who) => `重置${who}的密码`;
+
+/**
+ * A user may create, change, reset or disable only users who lie entirely within their own reach:
+ * every permission the target's roles carry is one the actor holds, every shop the target may see
+ * is one the actor may see, and an owner only by an owner.
+ */
+function assertMayManage(actor: Actor, target: Reach, action: ManageAction): void {
+  if (actor.via === 'system') return;
+  const user = `用户「${target.username}」`;
+  if (target.owner && !isOwner(actor)) {
+    throw new AppError('forbidden', `只有店长可以${action(`店长账号「${target.username}」`)}，请联系店长操作`, {
+      userId: target.id,
+      reason: 'owner',
+    });
+  }
+  const beyond = [...target.permissions].filter((p) => !actor.permissions.has(p)).sort();
+  if (beyond.length) {
+    throw new AppError('forbidden', `不能${action(user)}：该用户拥有你没有的权限（${beyond.join(', ')}），请联系店长或权限更高的同事操作`, {
+      userId: target.id,
+      reason: 'permissions',
+      beyond,
+    });
+  }
+  if (actor.shopIds !== null) {
+    if (target.shopIds === null) {
+      throw new AppError('forbidden', `不能${action(user)}：该用户可访问全部店铺，而你只能访问部分店铺，请联系店长操作`, {
+        userId: target.id,
+        reason: 'shops',
+      });
+    }
+    const outside = target.shopIds.filter((id) => !actor.shopIds!.includes(id));
+    if (outside.length) {
+      throw new AppError('forbidden', `不能${action(user)}：该用户可访问你无权访问的店铺（${outside.join(', ')}），请联系店长操作`, {
+        userId: target.id,
+        reason: 'shops',
+        shopIds: outside,
+      });
+    }
+  }
+}
+
+/**
+ * Refuse unless the actor may manage every one of these users (the roles module asks this before
+ * changing the permissions of a role they hold).
+ */
+export async function assertMayManageUsers(db: Kysely<DB>, actor: Actor, userIds: string[], action: ManageAction): Promise<void> {
+  if (actor.via === 'system') return;
+  for (const target of await reachOf(db, actor.orgId, userIds)) assertMayManage(actor, target, action);
+}
+
+/**
+ * Serialise every change that could remove an owner: a no-op UPDATE of the org's owner role takes
+ * its row lock for the rest of the transaction on PostgreSQL (SQLite runs one writer at a time), so
+ * two owners disabling each other at once cannot both pass the last-owner check.
+ */
+async function lockOwners(trx: Kysely<DB>, orgId: string): Promise<void> {
+  await trx
+    .updateTable('roles')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('org_id', '=', orgId)
+    .where('code', '=', 'owner')
+    .execute();
+}
+
+/** A full owner: active, holds the owner role, sees every shop. */
+function isFullOwner(r: Reach): boolean {
+  return r.owner && r.active && r.shopIds === null;
+}
+
 async function assertOwnerRemains(trx: Kysely<DB>, orgId: string): Promise<void> {
   const owners = await trx
     .selectFrom('users')
@@ -228,9 +375,15 @@ async function assertOwnerRemains(trx: Kysely<DB>, orgId: string): Promise<void>
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('users.org_id', '=', orgId)
     .where('users.status', '=', 'active')
+    .where('users.all_shops', '=', 1)
     .where('roles.code', '=', 'owner')
     .executeTakeFirstOrThrow();
-  if (Number(owners.n) === 0) throw new AppError('invalid_state', '至少要保留一个启用状态的店长账号');
+  if (Number(owners.n) === 0) {
+    throw new AppError(
+      'invalid_state',
+      '至少要保留一个启用状态、可访问全部店铺的店长账号：不能停用最后一位店长，也不能去掉其店长角色或缩小其店铺范围。请先让另一位同事成为店长。',
+    );
+  }
 }
 
 /** A masked value (138****1234, l***@x.com) sent back by a client would overwrite real data. */
@@ -247,6 +400,9 @@ function assertNotMasked(input: UpdateUserInput): void {
 
 export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
   assertNotMasked(input);
+  await lockOwners(trx, actor.orgId);
+  const target = await mustReach(trx, actor.orgId, id);
+  assertMayManage(actor, target, input.status === 'disabled' ? DISABLE : CHANGE);
   const before = await getUser(trx, null, actor.orgId, id);
   if (input.roleIds) {
     await assertRoles(trx, actor.orgId, input.roleIds);
@@ -269,15 +425,27 @@ export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string,
     input.roleIds ? [...new Set(input.roleIds)] : undefined,
     allShops ? [] : input.shopIds ? [...new Set(input.shopIds)] : undefined,
   );
-  if (input.status === 'disabled') await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-  await assertOwnerRemains(trx, actor.orgId);
+  if (input.status === 'disabled') {
+    // A disabled account is signed out everywhere; its API tokens do not come back if it is re-enabled.
+    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await tokens.revokeAllOf(trx, id);
+  }
+  if (isFullOwner(target)) await assertOwnerRemains(trx, actor.orgId);
   const after = await getUser(trx, null, actor.orgId, id);
   await audit.record(trx, actor, 'user.update', { entityType: 'user', entityId: id, before: auditView(before), after: auditView(after) });
   return getUser(trx, actor, actor.orgId, id);
 }
 
+/**
+ * Set a new password for someone else (or from the CLI). Ends all their sessions and API tokens
+ * and lifts their login lock. Your own password is changed with the current one (auth).
+ */
 export async function resetPassword(trx: Transaction<DB>, actor: Actor, id: string, newPassword: string): Promise<void> {
-  await getUser(trx, null, actor.orgId, id);
+  const target = await mustReach(trx, actor.orgId, id);
+  if (actor.via !== 'system' && id === actor.userId) {
+    throw new AppError('forbidden', '不能在这里重置自己的密码，请在「修改密码」中输入当前密码后修改');
+  }
+  assertMayManage(actor, target, RESET);
   const now = Date.now();
   await trx
     .updateTable('users')
@@ -285,11 +453,17 @@ export async function resetPassword(trx: Transaction<DB>, actor: Actor, id: stri
     .where('id', '=', id)
     .execute();
   await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
-  const user = await trx.selectFrom('users').select('username').where('id', '=', id).executeTakeFirstOrThrow();
-  await trx.deleteFrom('login_throttle').where('key', '=', `user:${user.username.toLowerCase()}`).execute();
-  await audit.record(trx, actor, 'user.reset_password', { entityType: 'user', entityId: id });
+  const revoked = await tokens.revokeAllOf(trx, id, now);
+  await trx
+    .deleteFrom('login_throttle')
+    .where('key', '=', `user:${usernameKey(target.username)}`)
+    .execute();
+  await audit.record(trx, actor, 'user.reset_password', { entityType: 'user', entityId: id, after: { tokensRevoked: revoked } });
 }
 
+/** The account a login name means: the exact spelling first (accounts from before names ignored case), then any case. */
 export async function findByUsername(db: Kysely<DB>, username: string): Promise<UsersTable | undefined> {
-  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  const name = username.trim();
+  const exact = await db.selectFrom('users').selectAll().where('username', '=', name).executeTakeFirst();
+  return exact ?? (await db.selectFrom('users').selectAll().where('username_key', '=', usernameKey(name)).executeTakeFirst());
 }
