@@ -52,8 +52,10 @@ const HELP = `运营台 Yunying 命令行
   report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]   运营日报/周报/月报（含对比期；不给 --shop 为全部店铺）
   demo [--profile small|large] [--seed N]   加载演示数据（small：3 家店 90 天；large：4 家店 365 天，需数分钟）
   demo --delete                          删除全部演示数据（演示店铺及其订单、流量、商品、库存）
-  backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出
-  restore <文件> [--force]               恢复到 DATABASE_URL 指向的数据库（已有数据需 --force）
+  backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出（一致快照，
+                                         写完才出现在该文件名下，仅所有者可读 0600，结尾带行数与 SHA-256 校验）
+  restore <文件> [--force]               恢复到 DATABASE_URL 指向的数据库（先校验整个文件，不完整或被改动的备份会被拒绝；
+                                         已有数据需 --force；在一个事务内恢复，失败时目标数据库不变）
 
 环境变量: DATABASE_URL (默认 sqlite:data/yunying.db), PORT, HOST, YUNYING_ADMIN_PASSWORD
 凡是接受 --shop 的命令，都可以填店铺 id 或唯一的店铺名称。`;
@@ -131,8 +133,14 @@ async function main(argv: string[]): Promise<number> {
       const database = openDatabase(loadConfig().databaseUrl);
       try {
         await migrateToLatest(database);
-        const s = await backup(database, file);
-        process.stdout.write(`备份完成（${s.format}）：${file}\n${formatCounts(s.tables)}\n`);
+        const tty = process.stderr.isTTY;
+        const s = await backup(database, file, {
+          onTable: (t, n) => {
+            if (tty) process.stderr.write(`\r\x1b[K备份中：${t}（${n} 行）`);
+          },
+        });
+        if (tty) process.stderr.write('\r\x1b[K');
+        process.stdout.write(`备份完成（${s.format}，仅所有者可读）：${file}\n${formatCounts(s.tables)}\n`);
       } finally {
         await database.close();
       }
