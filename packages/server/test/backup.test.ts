@@ -4,6 +4,7 @@
  * it was.
  */
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -239,6 +240,27 @@ describeEachDialect('backup and restore', (dialect) => {
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toMatch(/缺少结尾校验行/);
     expect(await dump(full)).toEqual(before);
+  });
+
+  it('loads a checked file in one transaction: a row the database rejects rolls everything back', async () => {
+    const dir = dirFor();
+    const good = path.join(dir, 'good.jsonl');
+    await backup(ctx.tdb.database, good);
+    const lines = fs.readFileSync(good, 'utf8').slice(0, -1).split('\n');
+    const trailer = JSON.parse(lines.pop()!) as { end: string; rows: Record<string, number>; sha256: string };
+    // The same order twice, last in the file: its checksum and counts are right, the insert fails.
+    lines.push(lines.find((l) => l.startsWith('{"t":"orders"'))!);
+    const body = lines.join('\n') + '\n';
+    const rows = { ...trailer.rows, orders: trailer.rows.orders! + 1 };
+    const dup = path.join(dir, 'dup.jsonl');
+    fs.writeFileSync(dup, body + JSON.stringify({ ...trailer, rows, sha256: createHash('sha256').update(body).digest('hex') }) + '\n');
+    const target = await fresh();
+    await restore(target, good);
+    const before = await dump(target);
+    await expect(restore(target, dup, { force: true })).rejects.toThrow(
+      /恢复失败：备份文件第 \d+–\d+ 行（表 orders）无法写入.*目标数据库未改变/,
+    );
+    expect(await dump(target)).toEqual(before);
   });
 
   it('refuses an export of the old format, which has no trailer to check', async () => {

@@ -525,12 +525,27 @@ async function logicalImport(url: string, file: string, opts: { force?: boolean 
       const hash = createHash('sha256');
       let batch: Record<string, unknown>[] = [];
       let current: string | null = null;
+      let firstLine = 0;
       const flush = async () => {
-        if (current && batch.length)
-          await trx
-            .insertInto(current as keyof DB)
-            .values(batch as never)
-            .execute();
+        if (current && batch.length) {
+          try {
+            await trx
+              .insertInto(current as keyof DB)
+              .values(batch as never)
+              .execute();
+          } catch (err) {
+            const why = err instanceof Error ? err.message : String(err);
+            const where = `第 ${firstLine}–${firstLine + batch.length - 1} 行（表 ${current}）`;
+            throw new AppError(
+              'validation_failed',
+              `恢复失败：备份文件${where}无法写入目标数据库（${why}）。恢复已取消，目标数据库未改变`,
+              {
+                file,
+                table: current,
+              },
+            );
+          }
+        }
         batch = [];
       };
       for await (const line of readLines(file)) {
@@ -542,6 +557,7 @@ async function logicalImport(url: string, file: string, opts: { force?: boolean 
         if (rec.t !== current || batch.length >= 200) {
           await flush();
           current = rec.t;
+          firstLine = line.no;
         }
         batch.push(rec.r);
         tables[rec.t] = (tables[rec.t] ?? 0) + 1;
