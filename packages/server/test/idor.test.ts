@@ -22,7 +22,7 @@ const BODIES: Record<string, unknown> = {
   'POST /api/v1/orders/:id/deliver': {},
   'POST /api/v1/orders/:id/complete': {},
   'PATCH /api/v1/orders/:id/memo': { sellerMemo: '越权写入' },
-  'POST /api/v1/orders/:id/notes': { text: '越权写入' },
+  'POST /api/v1/orders/:id/notes': { note: '越权写入' },
   'PATCH /api/v1/aftersales/:id': { note: '越权写入' },
   'PATCH /api/v1/shops/:id': { name: '越权改名' },
 };
