@@ -2,14 +2,17 @@
  * Spreadsheet files in and out, the one place for their rules: CSV is UTF-8 with a BOM (so Excel
  * shows the Chinese) and CRLF; XLSX has a bold, frozen header; any text cell that a spreadsheet
  * would run as a formula (= + - @, tab, CR) gets a leading quote; text read from users' files is
- * UTF-8 (with or without BOM) or else GB18030, as Excel on a Chinese Windows saves it.
+ * UTF-8 (with or without BOM) or else GB18030, as Excel on a Chinese Windows saves it. Users'
+ * workbooks are read streamed within limits (lib/xlsx-read.ts): a zip bomb is refused, not inflated.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@yunying/core';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
+import { csvError, decodeTextFile, swallowedLines, unbalancedQuote } from './text-files.js';
+import { cellTooLong, columnLetter, readXlsxRows, SHEET_LIMITS, type SheetLimits } from './xlsx-read.js';
+import { bufferSource } from './zip.js';
 
 export type Cell = string | number | null | undefined;
 
@@ -101,14 +104,12 @@ export async function writeSheetFile(
   await fs.writeFile(filePath, ext === '.csv' ? toCsv(header, rows) : await toXlsx(header, rows, opts));
 }
 
-/** Decode a user's text file: UTF-8 (with or without BOM), else GB18030. The BOM is removed. */
-export function decodeText(buf: Buffer): string {
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return buf.subarray(3).toString('utf8');
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
-  } catch {
-    return iconv.decode(buf, 'gb18030');
-  }
+/**
+ * Decode a user's text file: UTF-8 (with or without BOM), else GB18030. The BOM is removed. UTF-16
+ * and a file that changes encoding part-way are refused, naming the row (lib/text-files.ts).
+ */
+export function decodeText(buf: Buffer, name = '文件'): string {
+  return decodeTextFile(buf, name);
 }
 
 // ---------------------------------------------------------------- reading users' sheets
@@ -125,7 +126,10 @@ export interface Sheet {
 export function detectFormat(buf: Buffer, filename = ''): SheetFormat {
   if (buf.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'xlsx';
   if (buf.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0])) || /\.xls$/i.test(filename))
-    throw new AppError('validation_failed', `不支持旧版 Excel（.xls）文件「${filename || '上传的文件'}」，请另存为 .xlsx 或 CSV 后再导入`);
+    throw new AppError(
+      'validation_failed',
+      `不支持旧版 Excel（.xls）或设置了打开密码的 Excel 文件「${filename || '上传的文件'}」，请另存为 .xlsx 或 CSV（有密码的先取消密码）后再导入`,
+    );
   return 'csv';
 }
 
@@ -141,37 +145,61 @@ export function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-/** Read a whole (small) sheet from memory; big order files use the streaming reader instead. */
-export async function readSheet(buf: Buffer, format: SheetFormat, filename = '文件'): Promise<Sheet> {
-  let table: { row: number; cells: string[] }[];
+/** Characters a sheet read whole may hold in all (about 128 MB of strings). */
+export const MAX_SHEET_CHARS = 64_000_000;
+
+function sheetTooBig(filename: string): AppError {
+  return new AppError('payload_too_large', `文件「${filename}」的内容超过 ${MAX_SHEET_CHARS} 个字符的上限：请拆分成几个文件分批导入`, {
+    maxChars: MAX_SHEET_CHARS,
+  });
+}
+
+/**
+ * Read a whole (small) sheet: the first worksheet of an XLSX (streamed, within `SHEET_LIMITS`,
+ * lib/xlsx-read.ts) or a CSV (lib/text-files.ts for the encoding and unbalanced quotes). Rows and
+ * cell lengths are limited too; every refusal names the row and says what to do.
+ */
+export async function readSheet(buf: Buffer, format: SheetFormat, filename = '文件', limits: SheetLimits = SHEET_LIMITS): Promise<Sheet> {
+  const table: { row: number; cells: string[] }[] = [];
+  let chars = 0;
   if (format === 'xlsx') {
-    const wb = new ExcelJS.Workbook();
-    try {
-      await wb.xlsx.load(buf as unknown as ArrayBuffer);
-    } catch {
-      throw new AppError('validation_failed', `无法读取 Excel 文件「${filename}」：请确认是 .xlsx 格式，或另存为 CSV 后再导入`);
+    for await (const r of readXlsxRows(bufferSource(buf), { name: filename, limits, cellText })) {
+      if (!table.length && r.cells.every((c) => c === '')) continue;
+      for (const c of r.cells) chars += c.length;
+      if (chars > MAX_SHEET_CHARS) throw sheetTooBig(filename);
+      table.push({ row: r.rowNo, cells: r.cells });
     }
-    const ws = wb.worksheets[0];
-    if (!ws) throw new AppError('validation_failed', `Excel 文件「${filename}」里没有工作表`);
-    table = [];
-    ws.eachRow({ includeEmpty: false }, (row, n) => {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, col) => {
-        cells[col - 1] = cellText(cell.value);
-      });
-      table.push({ row: n, cells: Array.from(cells, (c) => c ?? '') });
-    });
   } else {
+    const text = decodeText(buf, filename);
     let records: string[][];
     try {
-      records = parse(decodeText(buf), { relax_column_count: true, skip_empty_lines: false }) as string[][];
+      records = parse(text, {
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        max_record_size: limits.maxRowChars,
+      }) as string[][];
     } catch (err) {
-      throw new AppError(
-        'validation_failed',
-        `无法解析 CSV 文件「${filename}」：${err instanceof Error ? err.message : String(err)}；请检查引号是否成对`,
-      );
+      throw csvError(err, filename, ((err as { records?: number }).records ?? 0) + 1, limits.maxRowChars);
     }
-    table = records.map((cells, i) => ({ row: i + 1, cells }));
+    if (records.length > limits.maxRows) {
+      throw new AppError('payload_too_large', `文件「${filename}」超过 ${limits.maxRows} 行的上限：请拆分成几个文件分批导入`, {
+        maxRows: limits.maxRows,
+      });
+    }
+    let width = 0;
+    records.forEach((cells, i) => {
+      const row = i + 1;
+      width = Math.max(width, cells.length);
+      cells.forEach((c, col) => {
+        if (c.length > limits.maxCellChars) throw cellTooLong(filename, row, columnLetter(col + 1), c.length, limits.maxCellChars);
+        chars += c.length;
+      });
+      const swallowed = swallowedLines(cells, width, ',');
+      if (swallowed) throw unbalancedQuote(filename, row, swallowed);
+      table.push({ row, cells });
+    });
+    if (chars > MAX_SHEET_CHARS) throw sheetTooBig(filename);
   }
   const head = table.shift();
   if (!head) throw new AppError('validation_failed', `文件「${filename}」是空的，请填写后再上传`);

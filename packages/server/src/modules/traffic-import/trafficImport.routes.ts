@@ -119,7 +119,7 @@ export async function trafficImportRoutes(app: AppInstance): Promise<void> {
         const { fields, file } = await receive(req, importsDir(app.database));
         try {
           if (!file) throw new AppError('validation_failed', '请选择要预览的文件', {}, [{ path: 'file', message: '请选择文件' }]);
-          return await previewTrafficFile(file.path, parseMapping(fields.mapping));
+          return await previewTrafficFile(file.path, parseMapping(fields.mapping), file.name);
         } finally {
           if (file) removeUpload(file.path);
         }

@@ -48,6 +48,7 @@ import type { DB, TrafficStatsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
+import { EXCEL_MAX_ROWS, SHEET_LIMITS, type SheetLimits } from '../../lib/xlsx-read.js';
 import { openRows } from '../orders/import/index.js';
 import * as shops from '../shops/index.js';
 import * as traffic from '../traffic/index.js';
@@ -57,6 +58,8 @@ export const MAX_REPORTED_ERRORS = 1000;
 /** Non-blank rows looked at for the header before giving up. */
 const HEADER_SCAN_ROWS = 30;
 const INSERT_CHUNK = 500;
+/** Statistics files are read streamed, aggregated in memory: a sheet up to Excel's own row limit. */
+const TRAFFIC_FILE_LIMITS: SheetLimits = { ...SHEET_LIMITS, maxRows: EXCEL_MAX_ROWS };
 
 export interface TrafficImportOptions {
   shopId: string;
@@ -153,7 +156,7 @@ export async function importTrafficFile(db: Kysely<DB>, actor: Actor, opts: Traf
   const resolveSource = compileSourceResolver({ sources, overrides: opts.mapping?.sources ?? null });
   const resolveProduct = productResolver(db, actor.orgId, shop.id);
 
-  const src = openRows(opts.file);
+  const src = openRows(opts.file, undefined, { name: opts.fileName, limits: TRAFFIC_FILE_LIMITS });
   const it = src.rows[Symbol.asyncIterator]();
   const header = await readHeader(it, opts.mapping, !!opts.day);
   const match = header.match;
@@ -337,8 +340,8 @@ export async function importTrafficFile(db: Kysely<DB>, actor: Actor, opts: Traf
 }
 
 /** Preview for the mapping screen: the header row found, a few data rows, and the matched columns. */
-export async function previewTrafficFile(file: string, mapping?: TrafficMapping | null) {
-  const src = openRows(file);
+export async function previewTrafficFile(file: string, mapping?: TrafficMapping | null, fileName?: string) {
+  const src = openRows(file, undefined, { name: fileName, limits: TRAFFIC_FILE_LIMITS });
   const it = src.rows[Symbol.asyncIterator]();
   const blank = { encoding: src.encoding, headerRow: 0, headers: [] as string[], rows: [] as string[][] };
   try {
