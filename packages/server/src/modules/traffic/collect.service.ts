@@ -1,7 +1,7 @@
 /**
- * The collector behind POST /api/v1/collect: write-key lookup, a token bucket per key, bot
- * filtering, source classification (once per event, by the rule table), the business day in the
- * shop's zone, one bulk insert, then the touched days are marked for re-rollup.
+ * The collector behind POST /api/v1/collect: write-key lookup, token buckets per visitor, client
+ * IP and key, bot filtering, source classification (once per event, by the rule table), the
+ * business day in the shop's zone, one bulk insert, then the touched days are marked for re-rollup.
  */
 import { AppError, businessDay, EVENT_TYPES, newId, type CollectEvent } from '@yunying/core';
 import type { Kysely } from 'kysely';
@@ -210,35 +210,115 @@ function envRate(name: string, fallback: number): number {
   return process.env[name] && Number.isFinite(v) && v > 0 ? v : fallback;
 }
 
-/**
- * Token bucket per write key: `capacity` requests at once, refilled at `perSecond` (one request
- * carries up to 50 events). Defaults 60 and 20/s; override at start-up with
- * YUNYING_COLLECT_BURST and YUNYING_COLLECT_RATE (e.g. for a very busy storefront, or a benchmark).
- */
-export const collectRateLimit = {
-  capacity: envRate('YUNYING_COLLECT_BURST', 60),
-  perSecond: envRate('YUNYING_COLLECT_RATE', 20),
-};
-const buckets = new Map<string, { tokens: number; at: number }>();
+export interface BucketLimit {
+  /** Requests at once (one request carries up to 50 events). */
+  capacity: number;
+  /** Refill, requests per second. */
+  perSecond: number;
+}
 
-export function takeToken(key: string, now = Date.now()): boolean {
-  const { capacity, perSecond } = collectRateLimit;
-  let b = buckets.get(key);
-  if (!b) {
-    if (buckets.size > 50_000) buckets.clear();
-    b = { tokens: capacity, at: now };
-    buckets.set(key, b);
+/**
+ * The collector's limits: token buckets per visitor, per client address and per write key, so one
+ * client cannot spend the budget of a shop's real visitors (the write key is public: it sits in
+ * the storefront page).
+ *
+ * - Per visitor — (key, client IP, visitor id of the batch): sized for one browser tab's tracker,
+ *   which sends a batch at most every 2 s plus a beacon on leaving the page. Default 20 at once,
+ *   2/s (YUNYING_COLLECT_VISITOR_BURST / _RATE).
+ * - Per client IP — (key, IP): room for the visitors behind one NAT, and the limit for a client
+ *   that invents a new visitor id per request. Default 120, 20/s (YUNYING_COLLECT_IP_BURST / _RATE).
+ * - Per key — the global ceiling that protects the database. Default 600, 200/s
+ *   (YUNYING_COLLECT_BURST / _RATE). Its last `reserve` share is kept for light clients: an IP
+ *   that has used no more than one visitor's burst. Heavy clients (many requests from one
+ *   address) stop at the reserve, so real visitors are still served while they are limited.
+ *
+ * The limits live in each server process, with the client IP as Fastify sees it (set
+ * YUNYING_TRUST_PROXY=1 behind a reverse proxy, or every visitor shares the proxy's address).
+ */
+export const collectRateLimit: BucketLimit & { ip: BucketLimit; visitor: BucketLimit; reserve: number } = {
+  capacity: envRate('YUNYING_COLLECT_BURST', 600),
+  perSecond: envRate('YUNYING_COLLECT_RATE', 200),
+  ip: { capacity: envRate('YUNYING_COLLECT_IP_BURST', 120), perSecond: envRate('YUNYING_COLLECT_IP_RATE', 20) },
+  visitor: { capacity: envRate('YUNYING_COLLECT_VISITOR_BURST', 20), perSecond: envRate('YUNYING_COLLECT_VISITOR_RATE', 2) },
+  reserve: 0.25,
+};
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Token buckets by id; bounded in memory by forgetting buckets that have refilled to full. */
+class Buckets {
+  private readonly map = new Map<string, Bucket>();
+  constructor(private readonly max: number) {}
+
+  /** The bucket of `id`, refilled up to `now` (a new one is full). */
+  get(id: string, limit: BucketLimit, now: number): Bucket {
+    let b = this.map.get(id);
+    if (!b) {
+      if (this.map.size >= this.max) this.evict(limit, now);
+      b = { tokens: limit.capacity, at: now };
+      this.map.set(id, b);
+      return b;
+    }
+    b.tokens = Math.min(limit.capacity, b.tokens + (Math.max(0, now - b.at) / 1000) * limit.perSecond);
+    b.at = now;
+    return b;
   }
-  b.tokens = Math.min(capacity, b.tokens + ((now - b.at) / 1000) * perSecond);
-  b.at = now;
-  if (b.tokens < 1) return false;
-  b.tokens -= 1;
-  return true;
+
+  /** Drop the buckets that are full again (they hold nothing a new bucket would not); if that frees little, all. */
+  private evict(limit: BucketLimit, now: number): void {
+    const before = this.map.size;
+    for (const [id, b] of this.map) {
+      if (b.tokens + (Math.max(0, now - b.at) / 1000) * limit.perSecond >= limit.capacity) this.map.delete(id);
+    }
+    if (this.map.size > before / 2) this.map.clear();
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+const visitorBuckets = new Buckets(100_000);
+const ipBuckets = new Buckets(50_000);
+const keyBuckets = new Buckets(10_000);
+
+/** Which limit refused a request, or 'ok' (then one token was taken from each bucket). */
+export type RateVerdict = 'ok' | 'visitor' | 'ip' | 'key';
+
+/**
+ * Admit one collect request of write key `keyId` from `ip` for `visitorId`. All three buckets
+ * are checked before any token is taken, so a refused request costs nothing, and a client over
+ * its own limit never spends the key's budget.
+ */
+export function admit(keyId: string, ip: string, visitorId: string, now = Date.now()): RateVerdict {
+  const limits = collectRateLimit;
+  const visitor = visitorBuckets.get(`${keyId}\n${ip}\n${visitorId}`, limits.visitor, now);
+  if (visitor.tokens < 1) return 'visitor';
+  const client = ipBuckets.get(`${keyId}\n${ip}`, limits.ip, now);
+  if (client.tokens < 1) return 'ip';
+  const key = keyBuckets.get(keyId, limits, now);
+  const light = client.tokens >= limits.ip.capacity - limits.visitor.capacity;
+  if (key.tokens < (light ? 1 : 1 + limits.capacity * limits.reserve)) return 'key';
+  visitor.tokens -= 1;
+  client.tokens -= 1;
+  key.tokens -= 1;
+  return 'ok';
 }
 
 export function resetRateLimits(): void {
-  buckets.clear();
+  visitorBuckets.clear();
+  ipBuckets.clear();
+  keyBuckets.clear();
 }
+
+const RATE_MESSAGES: Record<Exclude<RateVerdict, 'ok'>, string> = {
+  visitor: '该访客的埋点上报过于频繁，请稍后再试（每个访客有速率限制；埋点代码每 2 秒最多发送一批）。',
+  ip: '来自同一网络地址的埋点上报过于频繁，请稍后再试（每个网络地址有速率限制）。',
+  key: '埋点上报过于频繁，请稍后再试（每个密钥有速率限制；店铺访问量很大时可提高 YUNYING_COLLECT_BURST / YUNYING_COLLECT_RATE）。',
+};
 
 /**
  * Authenticate and ingest one POST /collect. `origin` is the request's Origin header. Throws
@@ -247,7 +327,7 @@ export function resetRateLimits(): void {
 export async function collect(
   db: Kysely<DB>,
   body: { key: string; events: CollectEvent[] },
-  req: { origin?: string | undefined; userAgent?: string | undefined },
+  req: { origin?: string | undefined; userAgent?: string | undefined; ip?: string | undefined },
 ): Promise<{ accepted: number; dropped: number; allowOrigin: string }> {
   const info = await lookupKey(db, body.key);
   if (!info) throw new AppError('unauthenticated', '埋点密钥无效：请在「流量来源 → 埋点密钥」中复制正确的 data-key。');
@@ -260,7 +340,9 @@ export async function collect(
       });
     allowOrigin = req.origin;
   }
-  if (!takeToken(info.row.id)) throw new AppError('rate_limited', '埋点上报过于频繁，请稍后再试（每个密钥有速率限制）。');
+  // A tracker batch carries one visitor; the first event's id names the batch's visitor.
+  const verdict = admit(info.row.id, req.ip ?? '', body.events[0]?.visitorId ?? '');
+  if (verdict !== 'ok') throw new AppError('rate_limited', RATE_MESSAGES[verdict], { limit: verdict });
   const r = await ingestEvents(db, info.shop, body.events, { userAgent: req.userAgent });
   return { ...r, allowOrigin };
 }

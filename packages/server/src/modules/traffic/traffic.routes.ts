@@ -168,7 +168,7 @@ async function collectPlugin(app: AppInstance): Promise<void> {
     async (req, reply) => {
       const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
       try {
-        const r = await collect(app.db, req.body, { origin, userAgent: req.headers['user-agent'] });
+        const r = await collect(app.db, req.body, { origin, userAgent: req.headers['user-agent'], ip: req.ip });
         reply.header('access-control-allow-origin', r.allowOrigin);
         return reply.code(202).send({ accepted: r.accepted, dropped: r.dropped });
       } catch (err) {
