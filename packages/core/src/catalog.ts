@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Channel } from './shops.js';
+import { fenSchema } from './money.js';
 
 // ---------------------------------------------------------------- statuses
 
@@ -311,12 +312,13 @@ export function applyPercent(fen: number, percent: number): number {
 }
 
 export const PriceChangeSchema = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('set'), fen: z.number().int('价格必须是整数分').min(0, '价格不能为负') }),
-  z.object({ mode: z.literal('delta'), fen: z.number().int('调整金额必须是整数分') }),
+  z.object({ mode: z.literal('set'), fen: fenSchema('价格') }),
+  z.object({ mode: z.literal('delta'), fen: fenSchema('调整金额', { signed: true }) }),
   z.object({ mode: z.literal('percent'), percent: z.number().min(-99.99, '降价幅度不能达到 100%').max(1000, '涨幅最多 1000%') }),
 ]);
 export type PriceChange = z.infer<typeof PriceChangeSchema>;
 
+/** The new price; it may fall outside 0…MAX_FEN, which the caller must refuse (isFenInRange). */
 export function applyPriceChange(fen: number, change: PriceChange): number {
   if (change.mode === 'set') return change.fen;
   if (change.mode === 'delta') return fen + change.fen;
@@ -344,8 +346,8 @@ export const SkuInputSchema = z.object({
   spec: z.record(z.string(), z.string()).default({}),
   code: CodeSchema,
   barcode: z.string().trim().max(60, '条码最长 60 个字符').nullable().optional(),
-  priceFen: z.number().int('售价必须是整数分').min(0, '售价不能为负'),
-  costFen: z.number().int('成本必须是整数分').min(0, '成本不能为负').optional(),
+  priceFen: fenSchema('售价'),
+  costFen: fenSchema('成本').optional(),
   weightG: z.number().int('重量必须是整数克').min(0, '重量不能为负').default(0),
   status: z.enum(['active', 'disabled']).optional(),
 });

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'invalid_state',
   'rate_limited',
   'payload_too_large',
+  /** Well-formed but cannot be processed as sent, e.g. an Idempotency-Key reused with another body (422). */
+  'unprocessable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -21,6 +23,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   rate_limited: 429,
   payload_too_large: 413,
+  unprocessable: 422,
   internal: 500,
 };
 
@@ -33,6 +36,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   invalid_state: '状态不允许此操作',
   rate_limited: '操作过于频繁',
   payload_too_large: '请求体过大',
+  unprocessable: '请求无法处理',
   internal: '服务器内部错误',
 };
 

@@ -2,7 +2,44 @@
  * Money is always an integer number of fen (分). These helpers are the only place arithmetic on
  * money happens, so rounding is decided once.
  */
+import { z } from 'zod';
+
 export type Fen = number;
+
+/**
+ * The largest amount of money accepted anywhere (a price, a total, a refund): 10^13 fen =
+ * ¥100,000,000,000.00 (1000 亿元). Far above any real order, far below 2^53, so sums of many
+ * amounts stay exact integers and never reach the database as a float or an overflow.
+ */
+export const MAX_FEN: Fen = 10_000_000_000_000;
+const MAX_FEN_TEXT = '¥100,000,000,000.00（1000 亿元）';
+
+/** Whether `n` is a whole number of fen within ± MAX_FEN (min 0 unless `signed`). */
+export function isFenInRange(n: number, opts: { signed?: boolean } = {}): boolean {
+  return Number.isSafeInteger(n) && n <= MAX_FEN && n >= (opts.signed ? -MAX_FEN : 0);
+}
+
+/** The message for an amount beyond MAX_FEN: `${what}不能超过 ¥100,000,000,000.00（1000 亿元）…`. */
+export function fenTooLargeMessage(what: string): string {
+  return `${what}不能超过 ${MAX_FEN_TEXT}，请检查金额（单位：分）`;
+}
+
+/**
+ * The zod schema of an amount in fen, bounded by MAX_FEN, with Chinese messages naming the field:
+ * `fenSchema('单价')`; `{ signed: true }` for a change that may be negative; `{ min: 1 }` for an
+ * amount that must be positive.
+ */
+export function fenSchema(what: string, opts: { signed?: boolean; min?: number } = {}) {
+  const min = opts.min ?? (opts.signed ? -MAX_FEN : 0);
+  return z
+    .number({ message: `${what}应为整数（单位：分）` })
+    .int(`${what}应为整数（单位：分）`)
+    .min(
+      min,
+      min === 0 ? `${what}不能为负数` : min > 0 ? `${what}至少为 ${min} 分` : `${what}不能低于 -${MAX_FEN_TEXT}，请检查金额（单位：分）`,
+    )
+    .max(MAX_FEN, fenTooLargeMessage(what));
+}
 
 function assertFen(n: number, what = 'amount'): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${what} must be an integer number of fen, got ${n}`);

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/20261122_0004_inventory.js';
 import * as m0005 from './migrations/20261122_0005_orders.js';
 import * as m0006 from './migrations/20261122_0006_analytics.js';
 import * as m20261206_0001 from './migrations/20261206_0001_accounts.js';
+import * as m20261206_0002 from './migrations/20261206_0002_orders_guards.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261122_0005_orders': m0005,
   '20261122_0006_analytics': m0006,
   '20261206_0001_accounts': m20261206_0001,
+  '20261206_0002_orders_guards': m20261206_0002,
 };
 
 class StaticProvider implements MigrationProvider {

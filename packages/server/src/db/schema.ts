@@ -426,7 +426,15 @@ export interface IdempotencyKeysTable {
   key: string;
   status: number;
   response: string;
+  /** SHA-256 (hex) of the canonical request body; '' for keys stored before it was recorded. */
+  request_hash: string;
   created_at: number;
+}
+/** The last manual order number handed out per organisation and business day (orders.service `nextManualOrderNo`). */
+export interface OrderNoCountersTable {
+  org_id: string;
+  day: string;
+  seq: number;
 }
 export interface ImportPresetsTable {
   id: string;
@@ -616,6 +624,7 @@ export interface DB {
   order_events: OrderEventsTable;
   saved_views: SavedViewsTable;
   idempotency_keys: IdempotencyKeysTable;
+  order_no_counters: OrderNoCountersTable;
   import_presets: ImportPresetsTable;
   import_errors: ImportErrorsTable;
   aftersale_reasons: AftersaleReasonsTable;
@@ -674,6 +683,7 @@ export const TABLE_ORDER = [
   'order_events',
   'saved_views',
   'idempotency_keys',
+  'order_no_counters',
   'import_presets',
   'import_errors',
   'aftersale_reasons',
@@ -701,6 +711,7 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   stocktake_lines: ['stocktake_id', 'sku_id'],
   transfer_lines: ['transfer_id', 'sku_id'],
   idempotency_keys: ['key'],
+  order_no_counters: ['org_id', 'day'],
   import_errors: ['job_id', 'seq'],
   aftersale_lines: ['aftersale_id', 'order_line_id'],
   traffic_stats: ['shop_id', 'day', 'product_id', 'source_code'],

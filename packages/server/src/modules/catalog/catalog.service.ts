@@ -7,6 +7,10 @@ import {
   AppError,
   applyPriceChange,
   canProductTransition,
+  fenTooLargeMessage,
+  formatFen,
+  isFenInRange,
+  MAX_FEN,
   normalizeSpecDims,
   newId,
   PRODUCT_STATUS_LABELS,
@@ -639,6 +643,15 @@ export async function batchUpdate(
         before,
         after,
       });
+    // The same ceiling as every price typed in (MAX_FEN): a +1000% change of a large price must
+    // not store an amount that sums and reports can no longer add up exactly.
+    if (!isFenInRange(after))
+      throw new AppError(
+        'validation_failed',
+        `SKU ${s.code} 调价后售价超过上限 ${formatFen(MAX_FEN)}（1000 亿元；原价 ${(before / 100).toFixed(2)} 元），请调小幅度`,
+        { skuId: s.id, before, after: Number.isFinite(after) ? after : null },
+        [{ path: 'price', message: fenTooLargeMessage('调价后的售价') }],
+      );
     if (after === before) continue;
     await trx.updateTable('skus').set({ price_fen: after, updated_at: now }).where('id', '=', s.id).execute();
     await auditPrice(trx, actor, { id: s.product_id }, s, before, after);

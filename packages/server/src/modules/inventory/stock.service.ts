@@ -4,7 +4,7 @@
  * that explains it, in the caller's transaction. Sum of a SKU's movements = its stock row.
  */
 import { AppError, newId } from '@yunying/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, StockTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as notifications from '../notifications/index.js';
@@ -224,6 +224,48 @@ export async function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: str
   } else {
     await notifications.resolve(trx, orgId, overKey);
   }
+}
+
+/**
+ * Read the stock rows of `skuIds` in a warehouse and keep them locked for the rest of the
+ * transaction, for a caller that computes a movement from the figures it reads (a stocktake sets
+ * on hand to a counted figure): nobody can move these rows between the read and the write.
+ * Missing rows are created first (at zero), so a first inbound cannot slip in unseen. PostgreSQL:
+ * SELECT … FOR UPDATE in SKU order (the order order creation locks them in, so no deadlock);
+ * SQLite runs one write transaction at a time, so the plain read is already serial.
+ */
+export async function lockLevels(
+  trx: Transaction<DB>,
+  orgId: string,
+  warehouseId: string,
+  skuIds: readonly string[],
+): Promise<Map<string, StockLevel>> {
+  const ids = [...new Set(skuIds)].sort();
+  const out = new Map<string, StockLevel>();
+  const now = Date.now();
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    await trx
+      .insertInto('stock')
+      .values(
+        chunk.map((sku_id) => ({
+          sku_id,
+          warehouse_id: warehouseId,
+          org_id: orgId,
+          on_hand: 0,
+          reserved: 0,
+          available: 0,
+          defective: 0,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['sku_id', 'warehouse_id']).doNothing())
+      .execute();
+    let q = trx.selectFrom('stock').selectAll().where('warehouse_id', '=', warehouseId).where('sku_id', 'in', chunk).orderBy('sku_id');
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate();
+    for (const r of await q.execute()) out.set(r.sku_id, stockRowToLevel(r));
+  }
+  return out;
 }
 
 export async function levels(db: Kysely<DB>, skuIds: string[], warehouseId?: string): Promise<StockLevel[]> {

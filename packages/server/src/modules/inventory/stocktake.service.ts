@@ -10,7 +10,7 @@ import type { DB, StocktakesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import { lockRow, nextCode, requireSkus, requireWarehouse } from './common.js';
-import { move } from './stock.service.js';
+import { lockLevels, move } from './stock.service.js';
 
 async function requireStocktake(db: Kysely<DB>, actor: Actor, id: string): Promise<StocktakesTable> {
   const st = await db.selectFrom('stocktakes').selectAll().where('org_id', '=', actor.orgId).where('id', '=', id).executeTakeFirst();
@@ -238,14 +238,13 @@ export async function applyStocktake(
       { uncounted: uncounted.map((u) => u.skuId) },
     );
   }
-  const stock = await trx
-    .selectFrom('stock')
-    .select(['sku_id', 'on_hand', 'available', 'reserved'])
-    .where('warehouse_id', '=', st.warehouse_id)
-    .where('sku_id', 'in', ls.length ? ls.map((l) => l.skuId) : [''])
-    .execute();
-  const cur = new Map(
-    stock.map((s) => [s.sku_id, { onHand: Number(s.on_hand), available: Number(s.available), reserved: Number(s.reserved) }]),
+  // The counted lines' stock rows, locked until commit: each delta is computed from the figures
+  // it is applied to, so a sale or arrival during the apply cannot be overwritten or counted twice.
+  const cur = await lockLevels(
+    trx,
+    actor.orgId,
+    st.warehouse_id,
+    ls.filter((l) => l.counted !== null).map((l) => l.skuId),
   );
   const errors: FieldError[] = [];
   const messages: string[] = [];

@@ -11,7 +11,7 @@ import {
   type StockMovement,
   type StockRow,
 } from '@yunying/core';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -283,7 +283,27 @@ export interface MovementFilter {
   pageSize: number;
 }
 
+/** What a hidden reference says instead of the other shop's order or case number. */
+const HIDDEN_REF_NOTE: Record<string, string> = {
+  order: '其他店铺的订单（你无权查看该店铺的订单，编号已隐藏）',
+  aftersale: '其他店铺的售后单（你无权查看该店铺的售后，编号已隐藏）',
+};
+
+/**
+ * Movements name the order or after-sales case they came from (note and reference). For a user
+ * limited to some shops, true when the movement's order or case belongs to another shop: such a
+ * row keeps its quantities (stock is shared by the warehouse) but not its note and reference, and
+ * is not found by searching notes or by reference. Null = the actor sees every shop.
+ */
+function refHidden(shopIds: readonly string[] | null): RawBuilder<SqlBool> | null {
+  if (shopIds === null) return null;
+  const shops = sql.join(shopIds.length ? [...shopIds] : ['']);
+  return sql<SqlBool>`((m.ref_type = 'order' and not exists (select 1 from orders o where o.id = m.ref_id and o.shop_id in (${shops})))
+    or (m.ref_type = 'aftersale' and not exists (select 1 from aftersales a where a.id = m.ref_id and a.shop_id in (${shops}))))`;
+}
+
 export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFilter): Promise<Page<StockMovement>> {
+  const hidden = refHidden(actor.shopIds);
   let q = db
     .selectFrom('stock_movements as m')
     .leftJoin('skus', 'skus.id', 'm.sku_id')
@@ -294,42 +314,55 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
   if (f.warehouseId) q = q.where('m.warehouse_id', '=', f.warehouseId);
   if (f.type) q = q.where('m.type', 'in', f.type.split(','));
   if (f.refType) q = q.where('m.ref_type', '=', f.refType);
-  if (f.refId) q = q.where('m.ref_id', '=', f.refId);
+  if (f.refId) {
+    q = q.where('m.ref_id', '=', f.refId);
+    if (hidden) q = q.where((eb) => eb.not(hidden));
+  }
   if (f.from !== undefined) q = q.where('m.at', '>=', f.from);
   if (f.to !== undefined) q = q.where('m.at', '<', f.to);
   if (f.q) {
     const p = like(f.q);
-    q = q.where((eb) => eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('m.note', 'like', p)]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('skus.code', 'like', p),
+        eb('products.title', 'like', p),
+        hidden ? eb.and([eb('m.note', 'like', p), eb.not(hidden)]) : eb('m.note', 'like', p),
+      ]),
+    );
   }
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll('m')
     .select(['skus.code', 'skus.spec_text', 'products.title', 'warehouses.name as warehouse_name'])
+    .select((eb) => (hidden ? eb.case().when(hidden).then(1).else(0).end() : eb.val(0)).as('ref_hidden'))
     .orderBy('m.at', 'desc')
     .orderBy('m.id', 'desc')
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      skuId: r.sku_id,
-      skuCode: r.code ?? r.sku_id,
-      specText: r.spec_text ?? '',
-      productTitle: r.title ?? '',
-      warehouseId: r.warehouse_id,
-      warehouseName: r.warehouse_name ?? r.warehouse_id,
-      type: r.type,
-      dOnHand: Number(r.d_on_hand),
-      dReserved: Number(r.d_reserved),
-      dAvailable: Number(r.d_available),
-      dDefective: Number(r.d_defective),
-      refType: r.ref_type,
-      refId: r.ref_id,
-      note: r.note,
-      actorName: r.actor_name,
-      at: Number(r.at),
-    })),
+    items: rows.map((r) => {
+      const hide = Number(r.ref_hidden) === 1;
+      return {
+        id: r.id,
+        skuId: r.sku_id,
+        skuCode: r.code ?? r.sku_id,
+        specText: r.spec_text ?? '',
+        productTitle: r.title ?? '',
+        warehouseId: r.warehouse_id,
+        warehouseName: r.warehouse_name ?? r.warehouse_id,
+        type: r.type,
+        dOnHand: Number(r.d_on_hand),
+        dReserved: Number(r.d_reserved),
+        dAvailable: Number(r.d_available),
+        dDefective: Number(r.d_defective),
+        refType: r.ref_type,
+        refId: hide ? null : r.ref_id,
+        note: hide ? (HIDDEN_REF_NOTE[r.ref_type ?? ''] ?? '') : r.note,
+        actorName: r.actor_name,
+        at: Number(r.at),
+      };
+    }),
     total: Number(total),
     page: f.page,
     pageSize: f.pageSize,

@@ -14,6 +14,7 @@ import {
   maskAddress,
   maskName,
   maskPhone,
+  maskPhonesInText,
   type BatchShipResult,
   type Channel,
 } from '@yunying/core';
@@ -240,8 +241,8 @@ export async function exportOrdersFile(
     yuan(Number(r.refund_fen)),
     r.carrier ?? '',
     r.tracking_no ?? '',
-    r.buyer_note,
-    r.seller_memo,
+    pii ? r.buyer_note : maskPhonesInText(r.buyer_note),
+    pii ? r.seller_memo : maskPhonesInText(r.seller_memo),
   ]);
   await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, { sheetName: '订单', widths: { 0: 22, 12: 36, 10: 36 } });
   return { rows: table.length };

@@ -2,7 +2,7 @@
  * Queries of the orders module that deserve a name. The catalogue is read straight from the
  * `skus`/`products` tables (prices, codes, titles) so orders do not depend on catalogue code.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 
@@ -106,6 +106,23 @@ export async function findVisible(db: Kysely<DB>, actor: Actor, id: string): Pro
 export async function lockVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<OrdersTable | undefined> {
   await db.updateTable('orders').set({ updated_at: Date.now() }).where('id', '=', id).where('org_id', '=', actor.orgId).execute();
   return findVisible(db, actor, id);
+}
+
+/** Increment and return the manual-order sequence of an organisation's business day (row created at 1). */
+export async function nextOrderSeq(trx: Transaction<DB>, orgId: string, day: string): Promise<number> {
+  const r = await trx
+    .insertInto('order_no_counters')
+    .values({ org_id: orgId, day, seq: 1 })
+    .onConflict((oc) => oc.columns(['org_id', 'day']).doUpdateSet((eb) => ({ seq: eb('order_no_counters.seq', '+', 1) })))
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  return Number(r.seq);
+}
+
+/** Whether any shop of the organisation already has this order number. */
+export async function orderNoTaken(db: Kysely<DB>, orgId: string, orderNo: string): Promise<boolean> {
+  const r = await db.selectFrom('orders').select('id').where('org_id', '=', orgId).where('order_no', '=', orderNo).executeTakeFirst();
+  return r !== undefined;
 }
 
 export async function shopNames(db: Kysely<DB>, ids: string[]): Promise<Map<string, string>> {

@@ -1,5 +1,5 @@
 import fastifyMultipart from '@fastify/multipart';
-import { AppError, CARRIERS, PageQuery } from '@yunying/core';
+import { AppError, CARRIERS, fenSchema, PageQuery } from '@yunying/core';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
@@ -36,12 +36,8 @@ export const OrderListQuery = PageQuery.extend({
   sort: z.enum(['orderedAt', '-orderedAt', 'paidAt', '-paidAt', 'shippedAt', '-shippedAt', 'paidFen', '-paidFen']).optional(),
 });
 
-const fen = (what: string) =>
-  z
-    .number({ message: `${what}应为整数（单位：分）` })
-    .int(`${what}应为整数（单位：分）`)
-    .min(0, `${what}不能为负数`)
-    .max(100_000_000_00, `${what}过大`);
+/** Amounts in fen up to MAX_FEN (¥1000 亿); qty × price and the order totals are checked against the same bound by the service. */
+const fen = (what: string) => fenSchema(what);
 
 const text = (what: string, max: number) => z.string().trim().max(max, `${what}最长 ${max} 个字符`);
 

@@ -3,6 +3,7 @@
  * machine (pay, ship, deliver, complete, cancel), flags, memo, notes and refunds. Every write runs
  * in the caller's transaction and is audited there; stock moves only through modules/inventory.
  */
+import { createHash } from 'node:crypto';
 import {
   AppError,
   DEFAULT_TIMEZONE,
@@ -14,10 +15,13 @@ import {
   dayStart,
   formatFen,
   isBusinessDay,
+  isFenInRange,
   isOrderStatus,
+  MAX_FEN,
   maskAddress,
   maskName,
   maskPhone,
+  maskPhonesInText,
   newId,
   parseYuan,
   type FieldError,
@@ -82,8 +86,9 @@ export function orderRowToSummary(r: OrdersTable, pii: boolean, shopName = '', f
     logisticsException: r.logistics_exception === 1,
     carrier: r.carrier,
     trackingNo: r.tracking_no,
-    sellerMemo: r.seller_memo,
-    buyerNote: r.buyer_note,
+    // Free text may hold phone numbers (a buyer writing "call 138…"): masked like the receiver's.
+    sellerMemo: pii ? r.seller_memo : maskPhonesInText(r.seller_memo),
+    buyerNote: pii ? r.buyer_note : maskPhonesInText(r.buyer_note),
     orderedAt: Number(r.ordered_at),
     paidAt: r.paid_at === null ? null : Number(r.paid_at),
     shippedAt: r.shipped_at === null ? null : Number(r.shipped_at),
@@ -287,8 +292,11 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promis
   const names = await repo.shopNames(db, [r.shop_id]);
   const now = Date.now();
   const terminal = ['completed', 'rejected', 'closed'];
+  const pii = canSeePii(actor);
+  // Timeline entries and case notes repeat memos and notes: their phone numbers are masked too.
+  const freeText = (t: string) => (pii ? t : maskPhonesInText(t));
   return {
-    ...orderRowToSummary(r, canSeePii(actor), names.get(r.shop_id) ?? '', lines[0]?.title ?? ''),
+    ...orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', lines[0]?.title ?? ''),
     warehouseId: r.warehouse_id,
     lines: lines.map(lineRowToLine),
     events: events.map((e): OrderEvent => ({
@@ -296,7 +304,7 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promis
       type: e.type,
       fromStatus: e.from_status,
       toStatus: e.to_status,
-      note: e.note,
+      note: freeText(e.note),
       actorName: e.actor_name,
       at: Number(e.at),
     })),
@@ -312,7 +320,7 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promis
       reasonName: c.reason_name ?? null,
       responsibility: c.responsibility as OrderDetail['aftersales'][number]['responsibility'],
       refundFen: Number(c.refund_fen),
-      note: c.note,
+      note: freeText(c.note),
       slaDueAt: Number(c.sla_due_at),
       overdue: !terminal.includes(c.status) && Number(c.sla_due_at) < now,
       resolvedAt: c.resolved_at === null ? null : Number(c.resolved_at),
@@ -340,17 +348,50 @@ export interface CreateOrderInput {
   isPresale?: boolean | undefined;
 }
 
-function randomDigits(n: number): string {
-  let s = '';
-  const bytes = new Uint8Array(n);
-  globalThis.crypto.getRandomValues(bytes);
-  for (const b of bytes) s += String(b % 10);
-  return s;
+/** Manual order number: M + the shop's business day + a sequence of at least 6 digits (M20261122000042). */
+export function manualOrderNo(day: string, seq: number): string {
+  return `M${day.replace(/-/g, '')}${String(seq).padStart(6, '0')}`;
 }
 
-/** Manual order number: M + the shop's business day + 6 random digits (M20261122042317). */
-export function manualOrderNo(at: number, timeZone: string): string {
-  return `M${businessDay(at, timeZone).replace(/-/g, '')}${randomDigits(6)}`;
+/**
+ * The next manual order number for a business day, unique across the organisation's shops by
+ * construction (batch shipping finds an order by its number alone): the organisation's counter
+ * row for the day is incremented in the caller's transaction (its row lock orders concurrent
+ * creations; a rolled-back order leaves a gap, never a duplicate). Numbers already taken — random
+ * ones from before the counter existed — are skipped.
+ */
+async function nextManualOrderNo(trx: Transaction<DB>, orgId: string, day: string): Promise<string> {
+  for (let i = 0; i < 1000; i++) {
+    const orderNo = manualOrderNo(day, await repo.nextOrderSeq(trx, orgId, day));
+    if (!(await repo.orderNoTaken(trx, orgId, orderNo))) return orderNo;
+  }
+  throw new AppError('internal', '生成订单编号失败，请稍后重试', { orgId, day });
+}
+
+const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;
+
+/**
+ * Every amount of an order stays within MAX_FEN: each line's qty × price, the goods total and what
+ * is paid. Checked before any arithmetic, so a huge quantity × price is a field error (422), not
+ * an overflow deep in the sums.
+ */
+function assertTotalsInRange(priced: { unit: number; goods: number }[], input: CreateOrderInput): void {
+  const errors: FieldError[] = [];
+  priced.forEach((p, i) => {
+    if (!isFenInRange(p.unit)) {
+      errors.push({ path: `lines.${i}.unitPriceFen`, message: `第 ${i + 1} 行单价超过${LIMIT_TEXT}，请检查价格` });
+    } else if (!isFenInRange(p.goods)) {
+      errors.push({ path: `lines.${i}.qty`, message: `第 ${i + 1} 行金额（单价 × 数量）超过${LIMIT_TEXT}，请减少数量或拆分订单` });
+    }
+  });
+  const goods = priced.reduce((sum, p) => sum + p.goods, 0);
+  if (!errors.length && !isFenInRange(goods)) {
+    errors.push({ path: 'lines', message: `商品金额合计超过${LIMIT_TEXT}，请拆分订单` });
+  }
+  if (!errors.length && !isFenInRange(goods - input.discountFen + input.shippingFen)) {
+    errors.push({ path: 'shippingFen', message: `实付金额（商品 − 优惠 + 运费）超过${LIMIT_TEXT}，请调整运费或拆分订单` });
+  }
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => e.message).join('；'), { maxFen: MAX_FEN }, errors);
 }
 
 /**
@@ -383,6 +424,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     const unit = l.unitPriceFen ?? s.priceFen;
     return { ...l, sku: s, unit, goods: unit * l.qty };
   });
+  assertTotalsInRange(priced, input);
   const goodsFen = add(...priced.map((p) => p.goods));
   if (input.discountFen > goodsFen) {
     throw new AppError(
@@ -400,7 +442,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   const now = Date.now();
   const orderId = newId('order');
   const warehouseId = await inventory.defaultWarehouseId(trx, actor.orgId);
-  const orderNo = manualOrderNo(now, shop.timezone);
+  const orderNo = await nextManualOrderNo(trx, actor.orgId, businessDay(now, shop.timezone));
 
   // Reserve first, in SKU order (two orders with the same SKUs lock stock rows in the same order).
   const bySku = new Map<string, number>();
@@ -501,16 +543,37 @@ export interface IdempotentResult<T> {
   replayed: boolean;
 }
 
+/** JSON with object keys sorted at every level: the same request body always gives the same text. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** SHA-256 (hex) of a request body's canonical JSON, stored with its idempotency key. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
 /**
  * Run `work` at most once per (user, route, client key): the stored response comes back for a
- * repeated key. The key row is written in the same transaction as the work, so a failure stores
- * nothing; a concurrent duplicate loses on the primary key and then reads the winner's response.
+ * repeated key with the same request body (`request`, compared by its canonical hash); the same
+ * key with a different body is refused (422), since answering it with the first result would
+ * silently drop the new request. The key row is written in the same transaction as the work, so
+ * a failure stores nothing; a concurrent duplicate loses on the primary key and then reads the
+ * winner's response.
  */
 export async function idempotent<T>(
   db: Kysely<DB>,
   actor: Actor,
   route: string,
   clientKey: string | undefined,
+  request: unknown,
   status: number,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<IdempotentResult<T>> {
@@ -519,9 +582,19 @@ export async function idempotent<T>(
     throw new AppError('validation_failed', 'Idempotency-Key 只能包含字母、数字和 _ . : -，最长 100 个字符');
   }
   const key = `${actor.userId || actor.username}:${route}:${clientKey}`;
+  const hash = requestHash(request);
   const stored = async () => {
     const r = await db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
-    return r ? { status: r.status, body: JSON.parse(r.response) as T, replayed: true } : null;
+    if (!r) return null;
+    // '' = stored before bodies were hashed: replayed as before.
+    if (r.request_hash !== '' && r.request_hash !== hash) {
+      throw new AppError(
+        'unprocessable',
+        `同一个 Idempotency-Key 已用于不同的请求内容（${clientKey}）：重试同一请求时才复用原来的键，新的请求请换一个新的 Idempotency-Key`,
+        { idempotencyKey: clientKey },
+      );
+    }
+    return { status: r.status, body: JSON.parse(r.response) as T, replayed: true };
   };
   const hit = await stored();
   if (hit) return hit;
@@ -530,7 +603,7 @@ export async function idempotent<T>(
       const out = await work(trx);
       await trx
         .insertInto('idempotency_keys')
-        .values({ key, status, response: JSON.stringify(out), created_at: Date.now() })
+        .values({ key, status, response: JSON.stringify(out), request_hash: hash, created_at: Date.now() })
         .execute();
       return out;
     });
@@ -544,11 +617,14 @@ export async function idempotent<T>(
   }
 }
 
-/** Create an order, retrying on the (rare) clash of a random order number. */
+/**
+ * Create an order once per idempotency key. Order numbers come from a counter and cannot clash;
+ * the retry covers a unique violation that lost a race without leaving a key row to replay.
+ */
 export async function createOrderIdempotent(db: Kysely<DB>, actor: Actor, input: CreateOrderInput, clientKey?: string) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await idempotent(db, actor, 'POST /orders', clientKey, 201, (trx) => createOrder(trx, actor, input));
+      return await idempotent(db, actor, 'POST /orders', clientKey, input, 201, (trx) => createOrder(trx, actor, input));
     } catch (err) {
       if (attempt < 4 && isUniqueViolation(err)) continue;
       throw err;
