@@ -124,10 +124,16 @@ async function assertShops(trx: Kysely<DB>, actor: Actor, shopIds: string[]): Pr
   const unique = [...new Set(shopIds)];
   if (unique.length === 0) return;
   const found = await trx.selectFrom('shops').select('id').where('org_id', '=', actor.orgId).where('id', 'in', unique).execute();
-  const missing = unique.filter((id) => !found.some((f) => f.id === id) || (actor.shopIds !== null && !actor.shopIds.includes(id)));
+  const missing = unique.filter((id) => !found.some((f) => f.id === id));
   if (missing.length) {
-    throw new AppError('validation_failed', `店铺不存在或无权分配：${missing.join(', ')}`, { missing }, [
-      { path: 'shopIds', message: '包含不存在或无权分配的店铺' },
+    throw new AppError('validation_failed', `店铺不存在：${missing.join(', ')}`, { missing }, [
+      { path: 'shopIds', message: '包含不存在的店铺' },
+    ]);
+  }
+  const outside = actor.shopIds === null ? [] : unique.filter((id) => !actor.shopIds!.includes(id));
+  if (outside.length) {
+    throw new AppError('forbidden', `不能分配你自己无权访问的店铺：${outside.join(', ')}，请联系店长操作`, { outside }, [
+      { path: 'shopIds', message: '包含你无权访问的店铺' },
     ]);
   }
 }
