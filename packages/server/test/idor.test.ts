@@ -131,6 +131,51 @@ describeEachDialect('cross-shop walls', (dialect) => {
     expect(await snapshotB()).toBe(before);
   });
 
+  it('masks every phone number in every answer and export for a role without customers.pii.read', async () => {
+    const admin = await ctx.admin();
+    const role = await admin.post('/api/v1/roles', {
+      name: '无隐私权限',
+      permissions: ALL_PERMISSIONS.filter((p) => p !== 'customers.pii.read'),
+    });
+    expect(role.statusCode, role.body).toBe(201);
+    const made = await admin.post('/api/v1/users', {
+      username: 'no_pii',
+      displayName: '无隐私',
+      password: 'Passw0rd!',
+      roleIds: [role.json().id],
+      allShops: true,
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const viewer = ctx.client();
+    expect((await viewer.login('no_pii', 'Passw0rd!')).statusCode).toBe(200);
+    // A full mainland mobile number standing alone, not digits of a rate (masked ones read 138****5678).
+    const PHONE = /(?<![\d.])1[3-9]\d{9}(?![\d.])/;
+    const aOrders = await db().selectFrom('orders').select('id').where('shop_id', '=', shopA).limit(20).execute();
+    const aCases = await db().selectFrom('aftersales').select('id').where('shop_id', '=', shopA).limit(5).execute();
+    expect(aOrders.length).toBeGreaterThan(0);
+    // The owner sees the numbers, so their absence below is masking, not missing data.
+    const full = await admin.get(`/api/v1/orders/${aOrders[0]!.id}`);
+    expect(full.body).toMatch(PHONE);
+    const urls = [
+      ...ctx.app.routeTable
+        .filter((r) => r.method === 'GET' && r.url.startsWith('/api/v1/') && !r.url.includes(':') && r.permission !== 'public')
+        .map((r) => r.url),
+      '/api/v1/orders?pageSize=200',
+      '/api/v1/aftersales?pageSize=200',
+      ...aOrders.map((o) => `/api/v1/orders/${o.id}`),
+      ...aCases.map((c) => `/api/v1/aftersales/${c.id}`),
+      ...['daily', 'weekly', 'monthly'].flatMap((k) => [
+        `/api/v1/reports/${k}?shopId=${shopA}`,
+        `/api/v1/reports/${k}/export?shopId=${shopA}&format=csv`,
+      ]),
+    ];
+    for (const url of urls) {
+      const res = await viewer.request('GET', url);
+      expect(res.statusCode, url).toBeLessThan(500);
+      expect(res.body.match(PHONE)?.[0], `${url} shows a phone number unmasked`).toBeUndefined();
+    }
+  });
+
   it('refuses creating records in shop B', async () => {
     const before = await snapshotB();
     const sku = await db().selectFrom('skus').select('id').limit(1).executeTakeFirstOrThrow();
