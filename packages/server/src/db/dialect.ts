@@ -131,17 +131,6 @@ export async function ping(database: Database): Promise<void> {
   await sql`select 1`.execute(database.db);
 }
 
-/** SQLite online backup into a new file (safe while the server runs). */
-export async function sqliteBackup(database: Database, file: string): Promise<void> {
-  if (database.dialect !== 'sqlite' || !database.file) throw new Error('not sqlite');
-  const raw = new SQLite(database.file, { readonly: true });
-  try {
-    await raw.backup(file);
-  } finally {
-    raw.close();
-  }
-}
-
 export function isSqliteFile(file: string): boolean {
   const fd = fs.openSync(file, 'r');
   try {
