@@ -14,3 +14,4 @@ export * from './trafficImport.js';
 export * from './analytics.js';
 export * from './metrics.js';
 export * from './reports.js';
+export * from './text.js';

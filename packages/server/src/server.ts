@@ -37,7 +37,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     },
   });
   await app.listen({ port: cfg.port, host: cfg.host });
-  const worker = startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
+  startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
   // Days marked stale by late events, imports or refunds are rebuilt in the background too.
   const rollups = startRollupTimer(database.db, { onError: (err) => app.log.error({ err }, 'rollup timer') });
   const address = app.server.address();
@@ -48,7 +48,9 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     url,
     close: async () => {
       rollups.stop();
-      await worker.stop();
+      // The app's close hook stops the job worker first: a running import finishes the batch at
+      // hand, records where it stands in that batch's transaction and goes back to the queue, so the
+      // next start goes on from there (its uploaded files are kept).
       await app.close();
       await database.close();
     },

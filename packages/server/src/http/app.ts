@@ -12,8 +12,10 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { ping, type Database } from '../db/dialect.js';
+import { stopJobWorkers } from '../modules/jobs/index.js';
 import { MODULE_ROUTES } from '../modules/routes.js';
 import { trackerRoutes } from '../modules/traffic/traffic.routes.js';
+import { installControlCharGuard } from './control-chars.js';
 import { apiNotFound, errorHandler } from './errors.js';
 import { installMetrics } from './metrics.js';
 import { installSecurity, type RouteRecord } from './security.js';
@@ -59,6 +61,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
     reply.header('x-request-id', req.id);
   });
   app.setErrorHandler(errorHandler);
+  // Closing the app stops this process's job workers on its database first: a running job stops at
+  // its next checkpoint and goes back to the queue instead of dying with the connection pool.
+  app.addHook('onClose', async () => stopJobWorkers(opts.database.db));
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -78,6 +83,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
   });
   await app.register(fastifyCookie);
   installSecurity(app, routeTable);
+  installControlCharGuard(app);
   const metrics = installMetrics(app);
 
   await app.register(fastifySwagger, {

@@ -4,10 +4,16 @@
  * affected-row count decides. A running job holds a lock lease it renews while it works; a job
  * whose lease ran out (its process died) is put back in the queue and runs again, so handlers
  * must be idempotent (imports are).
+ *
+ * Stopping: `worker.stop()` (the app's close hook calls it for every worker on its database)
+ * aborts `ctx.signal`. A handler that works in units (an import's batches) stores a checkpoint in
+ * each unit's own transaction (`ctx.checkpoint`), and after a committed unit sees the signal and
+ * throws `JobInterrupted`: the job goes back to the queue — not failed — and the next run goes on
+ * from the checkpoint.
  */
 import os from 'node:os';
 import { AppError, newId } from '@yunying/core';
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, JobsTable } from '../../db/schema.js';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -15,7 +21,44 @@ export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancell
 export interface JobContext {
   /** Report progress; written at most every ~500 ms (and renews the lock). `partial` is stored as the interim result. */
   progress(processed: number, total?: number | null, partial?: unknown): void;
+  /**
+   * Store `state` as the job's interim result inside `trx`, the transaction of the work it
+   * describes, so the two commit or roll back together. Throws `JobInterrupted` (rolling the work
+   * back) when this worker no longer holds the job (its lease ran out and another worker took it).
+   */
+  checkpoint(trx: Transaction<DB>, state: unknown): Promise<void>;
+  /** Aborted when the worker is stopping: finish the unit at hand, checkpoint, throw `JobInterrupted`. */
+  readonly signal: AbortSignal;
   readonly workerId: string;
+}
+
+/**
+ * Thrown by a handler that stopped early on purpose (shutdown) or lost its job: the job is put
+ * back in the queue to go on from its last checkpoint, and its files are kept.
+ */
+export class JobInterrupted extends Error {
+  constructor(message = 'job interrupted') {
+    super(message);
+    this.name = 'JobInterrupted';
+  }
+}
+
+/** Store a job's checkpoint in the caller's transaction, only while `workerId` holds the job. */
+export async function saveCheckpoint(
+  trx: Transaction<DB>,
+  jobId: string,
+  workerId: string,
+  state: unknown,
+  lockUntil: number | null = null,
+): Promise<void> {
+  const res = await trx
+    .updateTable('jobs')
+    .set({ result: JSON.stringify(state), ...(lockUntil !== null ? { locked_until: lockUntil } : {}) })
+    .where('id', '=', jobId)
+    .where('status', '=', 'running')
+    .where('locked_by', '=', workerId)
+    .executeTakeFirst();
+  if (res.numUpdatedRows !== 1n) throw new JobInterrupted(`job ${jobId} is no longer held by ${workerId}`);
 }
 
 export type JobHandler = (job: JobsTable, ctx: JobContext) => Promise<unknown>;
@@ -113,8 +156,19 @@ export async function claimNext(db: Kysely<DB>, workerId: string, types: readonl
   return null;
 }
 
-/** Run one claimed job to its end: progress, result or error, final status. */
-export async function runJob(db: Kysely<DB>, job: JobsTable, handler: JobHandler, workerId: string, lockMs: number): Promise<void> {
+/**
+ * Run one claimed job to its end: progress, result or error, final status. A job interrupted
+ * (`JobInterrupted`, or anything thrown once `signal` is aborted: the database may be closing
+ * under it) goes back to the queue instead of failing.
+ */
+export async function runJob(
+  db: Kysely<DB>,
+  job: JobsTable,
+  handler: JobHandler,
+  workerId: string,
+  lockMs: number,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<void> {
   let lastWrite = 0;
   let pending: Promise<unknown> = Promise.resolve();
   const write = (patch: Partial<JobsTable>) => {
@@ -133,6 +187,8 @@ export async function runJob(db: Kysely<DB>, job: JobsTable, handler: JobHandler
   heartbeat.unref();
   const ctx: JobContext = {
     workerId,
+    signal,
+    checkpoint: (trx, state) => saveCheckpoint(trx, job.id, workerId, state, Date.now() + lockMs),
     progress(processed, total, partial) {
       const now = Date.now();
       if (now - lastWrite < 500) return;
@@ -148,6 +204,8 @@ export async function runJob(db: Kysely<DB>, job: JobsTable, handler: JobHandler
     },
   };
   try {
+    // Claimed just as the worker was told to stop: leave it for the next start.
+    if (signal.aborted) throw new JobInterrupted();
     const result = await handler(job, ctx);
     clearInterval(heartbeat);
     await pending;
@@ -167,6 +225,19 @@ export async function runJob(db: Kysely<DB>, job: JobsTable, handler: JobHandler
   } catch (err) {
     clearInterval(heartbeat);
     await pending;
+    if (err instanceof JobInterrupted || signal.aborted) {
+      // Back to the queue, to go on from its last checkpoint. If the database is already gone,
+      // the lease runs out instead and `requeueExpired` does the same on the next start.
+      await db
+        .updateTable('jobs')
+        .set({ status: 'queued', locked_by: null, locked_until: null })
+        .where('id', '=', job.id)
+        .where('status', '=', 'running')
+        .where('locked_by', '=', workerId)
+        .execute()
+        .catch(() => {});
+      return;
+    }
     const message = err instanceof AppError ? err.message : `任务执行失败：${err instanceof Error ? err.message : String(err)}`;
     await db
       .updateTable('jobs')
@@ -185,11 +256,14 @@ export interface WorkerOptions {
 
 export interface JobWorker {
   readonly workerId: string;
+  /** The database the worker takes its jobs from. */
+  readonly db: Kysely<DB>;
   /** Look for work now instead of at the next poll. */
   kick(): void;
   /**
-   * Stop polling and wait (up to `waitMs`) for the running job to finish. A job still running
-   * after that keeps its lease until it expires, then another worker runs it again.
+   * Stop polling, tell the running job to stop at its next checkpoint (`ctx.signal`), and wait
+   * (up to `waitMs`) for it. It is put back in the queue; one still running after `waitMs` keeps
+   * its lease until it expires, then another worker runs it again from its last checkpoint.
    */
   stop(waitMs?: number): Promise<void>;
 }
@@ -201,6 +275,7 @@ export function startJobWorker(db: Kysely<DB>, handlers: JobHandlers, opts: Work
   const workerId = opts.workerId ?? `${os.hostname()}:${process.pid}:${newId('w').slice(2, 12)}`;
   const types = Object.keys(handlers);
   let stopped = false;
+  const abort = new AbortController();
   let timer: NodeJS.Timeout | null = null;
   let wake: (() => void) | null = null;
   let lastSweep = 0;
@@ -224,7 +299,7 @@ export function startJobWorker(db: Kysely<DB>, handlers: JobHandlers, opts: Work
         }
         const job = await claimNext(db, workerId, types, lockMs);
         if (job) {
-          await runJob(db, job, handlers[job.type]!, workerId, lockMs);
+          await runJob(db, job, handlers[job.type]!, workerId, lockMs, abort.signal);
           continue;
         }
       } catch (err) {
@@ -236,10 +311,12 @@ export function startJobWorker(db: Kysely<DB>, handlers: JobHandlers, opts: Work
 
   const worker: JobWorker = {
     workerId,
+    db,
     kick: () => wake?.(),
     stop: async (waitMs = 10_000) => {
       stopped = true;
       localWorkers.delete(worker);
+      abort.abort();
       wake?.();
       let t: NodeJS.Timeout | undefined;
       await Promise.race([loop, new Promise<void>((r) => (t = setTimeout(r, waitMs)))]);
@@ -248,6 +325,14 @@ export function startJobWorker(db: Kysely<DB>, handlers: JobHandlers, opts: Work
   };
   localWorkers.add(worker);
   return worker;
+}
+
+/**
+ * Stop every worker of this process that takes jobs from `db` (the app's close hook: a shutdown
+ * stops running jobs at their next checkpoint before the database closes).
+ */
+export async function stopJobWorkers(db: Kysely<DB>, waitMs?: number): Promise<void> {
+  await Promise.all([...localWorkers].filter((w) => w.db === db).map((w) => w.stop(waitMs)));
 }
 
 export interface JobDto {

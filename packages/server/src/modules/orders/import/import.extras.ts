@@ -94,13 +94,18 @@ export async function deletePreset(trx: Transaction<DB>, actor: Actor, id: strin
 
 // ----------------------------------------------------------------------------- jobs
 
-/** A job as the console sees it: the server-side file paths stay on the server. */
+/** A job as the console sees it: the server-side file paths and the resume point stay on the server. */
 function jobToDto(row: DB['jobs']): JobDto {
   const dto = jobRowToJob(row);
   if (dto.payload && typeof dto.payload === 'object') {
     const { files: _files, ...rest } = dto.payload as Record<string, unknown>;
     void _files;
     dto.payload = rest;
+  }
+  if (dto.result && typeof dto.result === 'object' && 'resume' in dto.result) {
+    const { resume: _resume, ...rest } = dto.result as Record<string, unknown>;
+    void _resume;
+    dto.result = rest;
   }
   return dto;
 }

@@ -3,7 +3,18 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
-import { AppError, fileSpec, IMPORT_FORMATS, matchHeaders, newId, type ImportFileKind, type ImportFormat } from '@yunying/core';
+import {
+  AppError,
+  controlCharMessage,
+  fileSpec,
+  firstControlChar,
+  IMPORT_FORMATS,
+  matchHeaders,
+  newId,
+  showControlChars,
+  type ImportFileKind,
+  type ImportFormat,
+} from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance } from '../../../http/types.js';
@@ -28,6 +39,16 @@ interface Uploaded {
   name: string;
 }
 
+/** Multipart fields and file names skip the JSON guard (http/control-chars.ts): the same rule here. */
+function refuseControlChars(name: string, value: string): void {
+  const field = showControlChars(name);
+  const ch = firstControlChar(value);
+  if (ch)
+    throw new AppError('validation_failed', controlCharMessage(`字段 ${field}`, ch), { field }, [
+      { path: field, message: controlCharMessage('此项', ch) },
+    ]);
+}
+
 /** Save the multipart files to `dir` under `prefix` (streamed, never buffered) and collect the fields. */
 async function receive(
   req: FastifyRequest,
@@ -46,6 +67,8 @@ async function receive(
           part.file.resume();
           continue;
         }
+        if (firstControlChar(part.filename)) part.file.resume();
+        refuseControlChars(part.fieldname, part.filename);
         const ext = (path
           .extname(part.filename)
           .toLowerCase()
@@ -56,6 +79,7 @@ async function receive(
         if (part.file.truncated) throw new AppError('payload_too_large', '文件超过 2 GB 上限，请按时间段拆分后分批导入');
       } else {
         fields[part.fieldname] = String(part.value ?? '');
+        refuseControlChars(part.fieldname, fields[part.fieldname]!);
       }
     }
   } catch (err) {
@@ -172,7 +196,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
           const format = parseFormat(fields.format);
           const kind: ImportFileKind = fields.kind === 'items' && format === 'taobao' ? 'items' : 'orders';
           if (!files.orders) throw new AppError('validation_failed', '请选择要预览的文件', {}, [{ path: 'file', message: '请选择文件' }]);
-          const pv = await previewFile(files.orders.path, 10);
+          const pv = await previewFile(files.orders.path, 10, { name: files.orders.name });
           const spec = fileSpec(format, kind);
           const m = matchHeaders(pv.headers, spec);
           return {

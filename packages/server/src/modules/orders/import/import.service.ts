@@ -4,8 +4,14 @@
  * orders, lines and SKUs. Idempotent on (shop, order number): the same file again changes nothing;
  * a later export updates status, times, logistics and refunds and notes the change on the order.
  * Bad rows are reported (file, row, column, value, reason) and skipped; good rows are imported.
+ *
+ * A batch's orders, their lines, their stock moves, its bad-row reports and the job's checkpoint
+ * (counts and the last row done) commit in one transaction. So whenever the process stops, every
+ * stored order has its lines, the job's counts equal what is stored, and a resumed run reads on
+ * after the last committed row: nothing twice, nothing missing.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import {
   AppError,
   allocate,
@@ -19,10 +25,14 @@ import {
   ORDER_STATUS_LABELS,
   ORDER_TRANSITIONS,
   compileRowParser,
+  firstControlChar,
+  hasControlChar,
   settleStatus,
+  showControlChars,
   type CellError,
   type FileSpec,
   type HeaderMatch,
+  type ImportField,
   type ImportFileKind,
   type ImportFormat,
   type OrderStatus,
@@ -35,6 +45,7 @@ import type { Actor } from '../../../http/actor.js';
 import * as analytics from '../../analytics/index.js';
 import * as audit from '../../audit/index.js';
 import * as inventory from '../../inventory/index.js';
+import { JobInterrupted } from '../../jobs/index.js';
 import { openRows, type FileEncoding } from './reader.js';
 
 export const BATCH_ORDERS = 1000;
@@ -49,6 +60,8 @@ export interface ImportOptions {
   itemsFile?: string | null | undefined;
   mapping?: Partial<Record<string, string>> | null | undefined;
   moveStock?: boolean | undefined;
+  /** The files' names as the user knows them (messages never show a server path). */
+  names?: { orders?: string | undefined; items?: string | undefined } | undefined;
 }
 
 export interface ImportCounts {
@@ -74,6 +87,33 @@ export interface ImportSummary extends ImportCounts {
 
 export type ProgressFn = (processed: number, total: number, counts: ImportCounts) => void;
 
+/** Where an import stands after a committed batch: stored with the batch, read back to resume. */
+export interface ImportCheckpoint {
+  counts: ImportCounts;
+  /** The file being read and its last row whose effects are committed (`fileDone`: all of it). */
+  file: ImportFileKind;
+  afterRow: number;
+  fileDone: boolean;
+  encodings: { orders?: FileEncoding | undefined; items?: FileEncoding | undefined };
+  /** When the job's first run started (orders created since then belong to this job). */
+  startedAt: number;
+  /** The bad-row report as committed: last sequence number and rows stored. */
+  errorSeq: number;
+  errorsStored: number;
+  /** Set by the closing step: the import is complete and this is its result. */
+  summary?: ImportSummary | undefined;
+}
+
+/** How a run ties into its job: where to go on from, where to record progress, when to stop. */
+export interface ImportRun {
+  /** The job's last checkpoint: go on after it instead of from the start. */
+  resume?: ImportCheckpoint | null | undefined;
+  /** Record the checkpoint in the batch's own transaction (throwing rolls the batch back). */
+  checkpoint?: ((trx: Transaction<DB>, cp: ImportCheckpoint) => Promise<void>) | undefined;
+  /** Once aborted, the run stops after its next committed batch with `JobInterrupted`. */
+  signal?: AbortSignal | undefined;
+}
+
 type Group = {
   orderNo: string;
   rowNo: number;
@@ -88,30 +128,35 @@ const FILE_LABEL: Record<ImportFileKind, string> = { orders: '订单文件', ite
 class ErrorSink {
   count = 0;
   stored = 0;
-  private seq = 0;
+  seq = 0;
   private buf: DB['import_errors'][] = [];
-  constructor(
-    private readonly db: Kysely<DB>,
-    private readonly jobId: string,
-  ) {}
+  constructor(private readonly jobId: string) {}
+  /** Go on from a checkpoint. */
+  restore(cp: ImportCheckpoint): void {
+    this.count = cp.counts.errors;
+    this.stored = cp.errorsStored;
+    this.seq = cp.errorSeq;
+  }
   add(file: ImportFileKind, rowNo: number, e: CellError): void {
     this.count++;
     if (this.stored >= MAX_STORED_ERRORS) return;
     this.stored++;
+    // Shown as \u0000: PostgreSQL cannot store the character itself, and nobody could see it.
     this.buf.push({
       job_id: this.jobId,
       seq: ++this.seq,
       file,
       row_no: rowNo,
-      column_name: e.column.slice(0, 60),
-      value: e.value.slice(0, 400),
-      reason: e.reason.slice(0, 400),
+      column_name: showControlChars(e.column).slice(0, 60),
+      value: showControlChars(e.value).slice(0, 400),
+      reason: showControlChars(e.reason).slice(0, 400),
     });
   }
-  async flush(): Promise<void> {
+  /** Write the buffered reports in the batch's transaction. */
+  async flush(trx: Kysely<DB>): Promise<void> {
     while (this.buf.length) {
       const chunk = this.buf.splice(0, 500);
-      await this.db.insertInto('import_errors').values(chunk).execute();
+      await trx.insertInto('import_errors').values(chunk).execute();
     }
   }
 }
@@ -336,6 +381,7 @@ interface Ctx {
   actorName: string;
   warehouseId: string | null;
   jobStart: number;
+  run: ImportRun;
 }
 
 // ----------------------------------------------------------------------------- stock
@@ -465,143 +511,141 @@ function changedKeys(existing: OrdersTable, patch: OrderPatch): (keyof OrderPatc
   return out;
 }
 
-/** Write one batch of orders (from the orders file, or a one-file format). */
-async function flushOrders(c: Ctx, spec: FileSpec, groups: Map<string, Group>): Promise<void> {
+/** Write one batch of orders (from the orders file, or a one-file format) in the batch's transaction. */
+async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, groups: Map<string, Group>): Promise<void> {
   if (!groups.size) return;
   const now = Date.now();
-  await c.db.transaction().execute(async (trx) => {
-    const nos = [...groups.keys()];
-    const existing = new Map<string, OrdersTable>();
-    for (const ch of chunks(nos, 1000)) {
-      const rows = await trx.selectFrom('orders').selectAll().where('shop_id', '=', c.shop.id).where('order_no', 'in', ch).execute();
-      for (const r of rows) existing.set(r.order_no, r);
-    }
-    const existingLines = new Map<string, OrderLinesTable[]>();
-    if (spec.lineRows && existing.size) {
-      for (const ch of chunks(
-        [...existing.values()].map((r) => r.id),
-        1000,
-      )) {
-        const rows = await trx
-          .selectFrom('order_lines')
-          .selectAll()
-          .where('order_id', 'in', ch)
-          .orderBy('order_id')
-          .orderBy('line_no')
-          .execute();
-        for (const r of rows) {
-          let arr = existingLines.get(r.order_id);
-          if (!arr) existingLines.set(r.order_id, (arr = []));
-          arr.push(r);
-        }
+  const nos = [...groups.keys()];
+  const existing = new Map<string, OrdersTable>();
+  for (const ch of chunks(nos, 1000)) {
+    const rows = await trx.selectFrom('orders').selectAll().where('shop_id', '=', c.shop.id).where('order_no', 'in', ch).execute();
+    for (const r of rows) existing.set(r.order_no, r);
+  }
+  const existingLines = new Map<string, OrderLinesTable[]>();
+  if (spec.lineRows && existing.size) {
+    for (const ch of chunks(
+      [...existing.values()].map((r) => r.id),
+      1000,
+    )) {
+      const rows = await trx
+        .selectFrom('order_lines')
+        .selectAll()
+        .where('order_id', 'in', ch)
+        .orderBy('order_id')
+        .orderBy('line_no')
+        .execute();
+      for (const r of rows) {
+        let arr = existingLines.get(r.order_id);
+        if (!arr) existingLines.set(r.order_id, (arr = []));
+        arr.push(r);
       }
     }
-    const match = spec.lineRows
-      ? await skuMatcher(
-          trx,
-          c.actor.orgId,
-          c.shop.id,
-          [...groups.values()].flatMap((g) => g.lines),
-        )
-      : null;
+  }
+  const match = spec.lineRows
+    ? await skuMatcher(
+        trx,
+        c.actor.orgId,
+        c.shop.id,
+        [...groups.values()].flatMap((g) => g.lines),
+      )
+    : null;
 
-    const newOrders: OrdersTable[] = [];
-    const newLines: OrderLinesTable[] = [];
-    const events: DB['order_events'][] = [];
-    const stockWork: { order: OrdersTable; status: OrderStatus; lines: OrderLinesTable[]; rowNo: number }[] = [];
-    /** Business days whose rollups this batch changes. */
-    const dirtyDays = new Set<string | null | undefined>();
+  const newOrders: OrdersTable[] = [];
+  const newLines: OrderLinesTable[] = [];
+  const events: DB['order_events'][] = [];
+  const stockWork: { order: OrdersTable; status: OrderStatus; lines: OrderLinesTable[]; rowNo: number }[] = [];
+  /** Business days whose rollups this batch changes. */
+  const dirtyDays = new Set<string | null | undefined>();
 
-    for (const g of groups.values()) {
-      const ex = existing.get(g.orderNo);
-      const { patch, lines } = buildPatch(c, spec, g, ex);
-      if (!ex) {
-        const row: OrdersTable = {
-          id: newId('order'),
-          visitor_id: null,
-          source_code: null,
-          org_id: c.actor.orgId,
-          shop_id: c.shop.id,
-          channel: c.shop.channel,
-          order_no: g.orderNo.slice(0, 80),
-          source: 'import',
-          stock_mode: 'none',
-          warehouse_id: null,
-          is_presale: 0,
-          urgent: 0,
-          logistics_exception: 0,
-          delivered_at: null,
-          cancelled_at: null,
-          created_at: now,
-          updated_at: now,
-          ...patch,
-        };
-        newOrders.push(row);
-        dirtyDays.add(row.order_day).add(row.paid_day);
-        const rows = lines.map((l, i) => lineRow(row.id, i + 1, l, g.lines[i]!, match));
-        newLines.push(...rows);
-        c.counts.ordersCreated++;
-        c.counts.linesChanged += rows.length;
-        if (c.opts.moveStock && spec.lineRows)
-          stockWork.push({ order: row, status: patch.status as OrderStatus, lines: rows, rowNo: g.rowNo });
-        continue;
-      }
-      // An older export must not move an order backwards (e.g. 已完成 → 待发货).
-      const from = ex.status as OrderStatus;
-      const to = patch.status as OrderStatus;
-      if (from !== to && !reachable(from, to)) {
-        c.counts.ordersUnchanged++;
-        continue;
-      }
-      if (!spec.lineRows) {
-        // Taobao orders report: goods and item count come from the items file once it was imported.
-        patch.goods_fen = Number(ex.goods_fen);
-        patch.item_count = ex.item_count;
-        patch.discount_fen = Math.max(0, patch.goods_fen + patch.shipping_fen - patch.paid_fen);
-      }
-      let linesChanged = false;
-      if (spec.lineRows) {
-        const old = existingLines.get(ex.id) ?? [];
-        const res = await syncLines(trx, ex.id, old, lines, g, match!, newLines);
-        linesChanged = res > 0;
-        c.counts.linesChanged += res;
-      }
-      const keys = changedKeys(ex, patch);
-      if (!keys.length && !linesChanged) {
-        c.counts.ordersUnchanged++;
-        continue;
-      }
-      c.counts.ordersUpdated++;
-      dirtyDays.add(ex.order_day).add(ex.paid_day).add(patch.paid_day);
-      const set: Partial<OrdersTable> = { updated_at: now };
-      for (const k of keys) (set as Record<string, unknown>)[k] = patch[k];
-      if (keys.includes('status') && to === 'cancelled') set.cancelled_at = now;
-      if (keys.length) await trx.updateTable('orders').set(set).where('id', '=', ex.id).execute();
-      events.push({
-        id: newId('orderEvent'),
-        order_id: ex.id,
-        type: 'import',
-        from_status: from !== to ? from : null,
-        to_status: from !== to ? to : null,
-        note: (keys.length ? describeChange(ex, patch) : '导入更新：商品明细已更新').slice(0, 1000),
-        actor_name: c.actorName,
-        at: now,
-      });
-      if (c.opts.moveStock && from !== to && ex.stock_mode !== 'none') {
-        const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', ex.id).execute();
-        stockWork.push({ order: ex, status: to, lines, rowNo: g.rowNo });
-      }
+  for (const g of groups.values()) {
+    const ex = existing.get(g.orderNo);
+    const { patch, lines } = buildPatch(c, spec, g, ex);
+    if (!ex) {
+      const row: OrdersTable = {
+        id: newId('order'),
+        visitor_id: null,
+        source_code: null,
+        org_id: c.actor.orgId,
+        shop_id: c.shop.id,
+        channel: c.shop.channel,
+        order_no: g.orderNo.slice(0, 80),
+        source: 'import',
+        stock_mode: 'none',
+        warehouse_id: null,
+        is_presale: 0,
+        urgent: 0,
+        logistics_exception: 0,
+        delivered_at: null,
+        cancelled_at: null,
+        created_at: now,
+        updated_at: now,
+        ...patch,
+      };
+      newOrders.push(row);
+      dirtyDays.add(row.order_day).add(row.paid_day);
+      const rows = lines.map((l, i) => lineRow(row.id, i + 1, l, g.lines[i]!, match));
+      newLines.push(...rows);
+      c.counts.ordersCreated++;
+      c.counts.linesChanged += rows.length;
+      if (c.opts.moveStock && spec.lineRows)
+        stockWork.push({ order: row, status: patch.status as OrderStatus, lines: rows, rowNo: g.rowNo });
+      continue;
     }
-    for (const ch of chunks(newOrders, 400)) await trx.insertInto('orders').values(ch).execute();
-    for (const ch of chunks(newLines, 1000)) await trx.insertInto('order_lines').values(ch).execute();
-    for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
-    await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
-    for (const w of stockWork) {
-      const mode = await applyStock(trx, c, w.order, w.status, w.lines, 'orders', w.rowNo);
-      if (mode !== w.order.stock_mode)
-        await trx.updateTable('orders').set({ stock_mode: mode, warehouse_id: c.warehouseId }).where('id', '=', w.order.id).execute();
+    // An older export must not move an order backwards (e.g. 已完成 → 待发货).
+    const from = ex.status as OrderStatus;
+    const to = patch.status as OrderStatus;
+    if (from !== to && !reachable(from, to)) {
+      c.counts.ordersUnchanged++;
+      continue;
     }
-  });
+    if (!spec.lineRows) {
+      // Taobao orders report: goods and item count come from the items file once it was imported.
+      patch.goods_fen = Number(ex.goods_fen);
+      patch.item_count = ex.item_count;
+      patch.discount_fen = Math.max(0, patch.goods_fen + patch.shipping_fen - patch.paid_fen);
+    }
+    let linesChanged = false;
+    if (spec.lineRows) {
+      const old = existingLines.get(ex.id) ?? [];
+      const res = await syncLines(trx, ex.id, old, lines, g, match!, newLines);
+      linesChanged = res > 0;
+      c.counts.linesChanged += res;
+    }
+    const keys = changedKeys(ex, patch);
+    if (!keys.length && !linesChanged) {
+      c.counts.ordersUnchanged++;
+      continue;
+    }
+    c.counts.ordersUpdated++;
+    dirtyDays.add(ex.order_day).add(ex.paid_day).add(patch.paid_day);
+    const set: Partial<OrdersTable> = { updated_at: now };
+    for (const k of keys) (set as Record<string, unknown>)[k] = patch[k];
+    if (keys.includes('status') && to === 'cancelled') set.cancelled_at = now;
+    if (keys.length) await trx.updateTable('orders').set(set).where('id', '=', ex.id).execute();
+    events.push({
+      id: newId('orderEvent'),
+      order_id: ex.id,
+      type: 'import',
+      from_status: from !== to ? from : null,
+      to_status: from !== to ? to : null,
+      note: (keys.length ? describeChange(ex, patch) : '导入更新：商品明细已更新').slice(0, 1000),
+      actor_name: c.actorName,
+      at: now,
+    });
+    if (c.opts.moveStock && from !== to && ex.stock_mode !== 'none') {
+      const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', ex.id).execute();
+      stockWork.push({ order: ex, status: to, lines, rowNo: g.rowNo });
+    }
+  }
+  for (const ch of chunks(newOrders, 400)) await trx.insertInto('orders').values(ch).execute();
+  for (const ch of chunks(newLines, 1000)) await trx.insertInto('order_lines').values(ch).execute();
+  for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
+  await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
+  for (const w of stockWork) {
+    const mode = await applyStock(trx, c, w.order, w.status, w.lines, 'orders', w.rowNo);
+    if (mode !== w.order.stock_mode)
+      await trx.updateTable('orders').set({ stock_mode: mode, warehouse_id: c.warehouseId }).where('id', '=', w.order.id).execute();
+  }
 }
 
 function lineRow(
@@ -692,113 +736,111 @@ type ItemsOrder = Pick<
 >;
 
 /** Attach a batch of items-file lines to their orders (imported from the orders file first). */
-async function flushItems(c: Ctx, groups: Map<string, Group>): Promise<void> {
+async function flushItems(trx: Transaction<DB>, c: Ctx, groups: Map<string, Group>): Promise<void> {
   if (!groups.size) return;
   const now = Date.now();
-  await c.db.transaction().execute(async (trx) => {
-    const nos = [...groups.keys()];
-    const orders = new Map<string, ItemsOrder>();
-    for (const ch of chunks(nos, 1000)) {
-      const rows = await trx
-        .selectFrom('orders')
-        .select([
-          'id',
-          'order_no',
-          'status',
-          'stock_mode',
-          'goods_fen',
-          'discount_fen',
-          'shipping_fen',
-          'paid_fen',
-          'item_count',
-          'created_at',
-          'order_day',
-          'paid_day',
-        ])
-        .where('shop_id', '=', c.shop.id)
-        .where('order_no', 'in', ch)
+  const nos = [...groups.keys()];
+  const orders = new Map<string, ItemsOrder>();
+  for (const ch of chunks(nos, 1000)) {
+    const rows = await trx
+      .selectFrom('orders')
+      .select([
+        'id',
+        'order_no',
+        'status',
+        'stock_mode',
+        'goods_fen',
+        'discount_fen',
+        'shipping_fen',
+        'paid_fen',
+        'item_count',
+        'created_at',
+        'order_day',
+        'paid_day',
+      ])
+      .where('shop_id', '=', c.shop.id)
+      .where('order_no', 'in', ch)
+      .execute();
+    for (const r of rows) orders.set(r.order_no, r);
+  }
+  const existingLines = new Map<string, OrderLinesTable[]>();
+  for (const ch of chunks(
+    [...orders.values()].map((o) => o.id),
+    1000,
+  )) {
+    const rows = await trx
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', 'in', ch)
+      .orderBy('order_id')
+      .orderBy('line_no')
+      .execute();
+    for (const r of rows) {
+      let arr = existingLines.get(r.order_id);
+      if (!arr) existingLines.set(r.order_id, (arr = []));
+      arr.push(r);
+    }
+  }
+  const match = await skuMatcher(
+    trx,
+    c.actor.orgId,
+    c.shop.id,
+    [...groups.values()].flatMap((g) => g.lines),
+  );
+  const inserts: OrderLinesTable[] = [];
+  const events: DB['order_events'][] = [];
+  const stockWork: { order: ItemsOrder; rowNo: number }[] = [];
+  const dirtyDays = new Set<string | null>();
+  for (const g of groups.values()) {
+    const o = orders.get(g.orderNo);
+    if (!o) {
+      c.errors.add('items', g.rowNo, {
+        column: '订单编号',
+        value: g.orderNo,
+        reason: '订单文件中没有这个订单编号：请上传同一次导出的订单报表和宝贝报表（或先导入订单报表）',
+      });
+      continue;
+    }
+    const old = existingLines.get(o.id) ?? [];
+    const all = g.append ? [...old.map(lineAsParsed), ...g.lines] : g.lines;
+    const goods = all.reduce((s, l) => s + l.grossFen, 0);
+    const itemCount = all.reduce((s, l) => s + l.qty, 0);
+    const discount = Math.max(0, goods + Number(o.shipping_fen) - Number(o.paid_fen));
+    const priced = priceLines(all, discount);
+    // Re-price every line of the order (the discount spreads over all of them).
+    const res = await syncLines(trx, o.id, old, priced, { ...g, lines: all, append: false }, match, inserts);
+    c.counts.linesChanged += res;
+    if (res > 0) dirtyDays.add(o.order_day).add(o.paid_day);
+    if (Number(o.goods_fen) !== goods || Number(o.discount_fen) !== discount || o.item_count !== itemCount) {
+      await trx
+        .updateTable('orders')
+        .set({ goods_fen: goods, discount_fen: discount, item_count: itemCount, updated_at: now })
+        .where('id', '=', o.id)
         .execute();
-      for (const r of rows) orders.set(r.order_no, r);
     }
-    const existingLines = new Map<string, OrderLinesTable[]>();
-    for (const ch of chunks(
-      [...orders.values()].map((o) => o.id),
-      1000,
-    )) {
-      const rows = await trx
-        .selectFrom('order_lines')
-        .selectAll()
-        .where('order_id', 'in', ch)
-        .orderBy('order_id')
-        .orderBy('line_no')
-        .execute();
-      for (const r of rows) {
-        let arr = existingLines.get(r.order_id);
-        if (!arr) existingLines.set(r.order_id, (arr = []));
-        arr.push(r);
-      }
+    if (res > 0 && old.length > 0 && Number(o.created_at) < c.jobStart) {
+      events.push({
+        id: newId('orderEvent'),
+        order_id: o.id,
+        type: 'import',
+        from_status: null,
+        to_status: null,
+        note: `导入更新：商品明细已更新（${all.length} 行）`,
+        actor_name: c.actorName,
+        at: now,
+      });
     }
-    const match = await skuMatcher(
-      trx,
-      c.actor.orgId,
-      c.shop.id,
-      [...groups.values()].flatMap((g) => g.lines),
-    );
-    const inserts: OrderLinesTable[] = [];
-    const events: DB['order_events'][] = [];
-    const stockWork: { order: ItemsOrder; rowNo: number }[] = [];
-    const dirtyDays = new Set<string | null>();
-    for (const g of groups.values()) {
-      const o = orders.get(g.orderNo);
-      if (!o) {
-        c.errors.add('items', g.rowNo, {
-          column: '订单编号',
-          value: g.orderNo,
-          reason: '订单文件中没有这个订单编号：请上传同一次导出的订单报表和宝贝报表（或先导入订单报表）',
-        });
-        continue;
-      }
-      const old = existingLines.get(o.id) ?? [];
-      const all = g.append ? [...old.map(lineAsParsed), ...g.lines] : g.lines;
-      const goods = all.reduce((s, l) => s + l.grossFen, 0);
-      const itemCount = all.reduce((s, l) => s + l.qty, 0);
-      const discount = Math.max(0, goods + Number(o.shipping_fen) - Number(o.paid_fen));
-      const priced = priceLines(all, discount);
-      // Re-price every line of the order (the discount spreads over all of them).
-      const res = await syncLines(trx, o.id, old, priced, { ...g, lines: all, append: false }, match, inserts);
-      c.counts.linesChanged += res;
-      if (res > 0) dirtyDays.add(o.order_day).add(o.paid_day);
-      if (Number(o.goods_fen) !== goods || Number(o.discount_fen) !== discount || o.item_count !== itemCount) {
-        await trx
-          .updateTable('orders')
-          .set({ goods_fen: goods, discount_fen: discount, item_count: itemCount, updated_at: now })
-          .where('id', '=', o.id)
-          .execute();
-      }
-      if (res > 0 && old.length > 0 && Number(o.created_at) < c.jobStart) {
-        events.push({
-          id: newId('orderEvent'),
-          order_id: o.id,
-          type: 'import',
-          from_status: null,
-          to_status: null,
-          note: `导入更新：商品明细已更新（${all.length} 行）`,
-          actor_name: c.actorName,
-          at: now,
-        });
-      }
-      if (c.opts.moveStock && o.stock_mode === 'none' && old.length === 0) stockWork.push({ order: o, rowNo: g.rowNo });
-    }
-    for (const ch of chunks(inserts, 1000)) await trx.insertInto('order_lines').values(ch).execute();
-    for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
-    await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
-    for (const w of stockWork) {
-      const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', w.order.id).execute();
-      const mode = await applyStock(trx, c, w.order, w.order.status as OrderStatus, lines, 'items', w.rowNo);
-      if (mode !== w.order.stock_mode)
-        await trx.updateTable('orders').set({ stock_mode: mode, warehouse_id: c.warehouseId }).where('id', '=', w.order.id).execute();
-    }
-  });
+    if (c.opts.moveStock && o.stock_mode === 'none' && old.length === 0) stockWork.push({ order: o, rowNo: g.rowNo });
+  }
+  for (const ch of chunks(inserts, 1000)) await trx.insertInto('order_lines').values(ch).execute();
+  for (const ch of chunks(events, 1000)) await trx.insertInto('order_events').values(ch).execute();
+  await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
+  for (const w of stockWork) {
+    const lines = await trx.selectFrom('order_lines').selectAll().where('order_id', '=', w.order.id).execute();
+    const mode = await applyStock(trx, c, w.order, w.order.status as OrderStatus, lines, 'items', w.rowNo);
+    if (mode !== w.order.stock_mode)
+      await trx.updateTable('orders').set({ stock_mode: mode, warehouse_id: c.warehouseId }).where('id', '=', w.order.id).execute();
+  }
 }
 
 function lineAsParsed(l: OrderLinesTable): ParsedLine {
@@ -831,29 +873,88 @@ function hash53(str: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/** Refuses a row whose mapped cells hold a control character (PostgreSQL cannot store U+0000). */
+function controlCharCheck(match: HeaderMatch): (cells: readonly string[]) => CellError | null {
+  const cols = Object.entries(match.columns).map(([field, idx]) => [idx, match.headers[field as ImportField] ?? field] as const);
+  return (cells) => {
+    for (const [i, column] of cols) {
+      const v = cells[i];
+      if (v === undefined || !hasControlChar(v)) continue;
+      return {
+        column,
+        value: v.length > 200 ? `${v.slice(0, 200)}…` : v,
+        reason: `含有不可见的控制字符（如 ${firstControlChar(v)}），这一行未导入：请在表格中删除该字符后重新导入（已导入的订单不会重复）`,
+      };
+    }
+    return null;
+  };
+}
+
+/** Past the last row of a file: its checkpoint's `afterRow` once the file is done. */
+const END_OF_FILE = Number.MAX_SAFE_INTEGER;
+
+/** A batch that could not be written: name its rows; earlier batches stay imported. */
+function batchFailed(err: unknown, kind: ImportFileKind, from: number, to: number): unknown {
+  if (err instanceof AppError || err instanceof JobInterrupted) return err;
+  const rows = to === END_OF_FILE ? `第 ${from} 行起` : `第 ${from}–${to} 行`;
+  const why = err instanceof Error ? err.message : String(err);
+  return new AppError(
+    'internal',
+    `${FILE_LABEL[kind]}${rows}这一批没有导入（数据库报错：${showControlChars(why).slice(0, 200)}）。此前各批已导入并计入结果；请检查这些行后重新导入同一文件，已导入的订单不会重复。`,
+    { file: kind, fromRow: from, toRow: to === END_OF_FILE ? null : to },
+  );
+}
+
+interface CommitPoint {
+  file: ImportFileKind;
+  afterRow: number;
+  fileDone: boolean;
+  encoding: FileEncoding;
+}
+
+/**
+ * Read one file and write it in batches. Each batch, its bad-row reports and the checkpoint
+ * (`commit`) share one transaction. Rows up to `resumeAfter` were committed by an earlier run of
+ * the job: they are read again only to know which orders are already written, never counted.
+ */
 async function readFile(
   c: Ctx,
   kind: ImportFileKind,
   file: string,
   onBytes: (n: number) => void,
-  flush: (groups: Map<string, Group>) => Promise<void>,
+  write: (trx: Transaction<DB>, groups: Map<string, Group>) => Promise<void>,
+  commit: (trx: Transaction<DB>, at: CommitPoint) => Promise<void>,
   report: () => void,
+  resumeAfter: number,
 ): Promise<FileEncoding> {
   const spec = fileSpec(c.opts.format, kind);
-  const src = openRows(file, onBytes);
+  const src = openRows(file, onBytes, { name: c.opts.names?.[kind] ?? path.basename(file) });
   let match: HeaderMatch | null = null;
   let parse: ((cells: readonly string[]) => ReturnType<ReturnType<typeof compileRowParser>>) | null = null;
+  let refuse: ((cells: readonly string[]) => CellError | null) | null = null;
   let groups = new Map<string, Group>();
   // Orders already written in this job, as 53-bit hashes (a million order numbers as strings would
   // cost ~60 MB); only line files need it, to append rows of an order that come back later.
   const flushed = new Set<number>();
   let lastNo: string | null = null;
-  const doFlush = async () => {
-    await flush(groups);
-    if (spec.lineRows) for (const k of groups.keys()) flushed.add(hash53(k));
+  let batchFrom = resumeAfter + 1;
+  const doFlush = async (afterRow: number, fileDone: boolean) => {
+    const batch = groups;
+    try {
+      await c.db.transaction().execute(async (trx) => {
+        await write(trx, batch);
+        await c.errors.flush(trx);
+        await commit(trx, { file: kind, afterRow, fileDone, encoding: src.encoding });
+      });
+    } catch (err) {
+      throw batchFailed(err, kind, batchFrom, afterRow);
+    }
+    if (spec.lineRows) for (const k of batch.keys()) flushed.add(hash53(k));
     groups = new Map();
-    await c.errors.flush();
+    batchFrom = afterRow + 1;
     report();
+    // Stopping (shutdown): this batch is committed with its checkpoint; the next run goes on here.
+    if (c.run.signal?.aborted) throw new JobInterrupted();
   };
   for await (const r of src.rows) {
     if (isBlankRow(r.cells)) continue;
@@ -866,18 +967,33 @@ async function readFile(
         });
       }
       parse = compileRowParser(spec, match, c.shop.timezone);
+      refuse = controlCharCheck(match);
       continue;
     }
-    c.counts.rows++;
+    const done = r.rowNo <= resumeAfter;
+    const bad = refuse!(r.cells);
+    if (bad) {
+      if (!done) {
+        c.counts.rows++;
+        c.errors.add(kind, r.rowNo, bad);
+      }
+      continue;
+    }
     const res = parse!(r.cells);
+    if (done) {
+      if (spec.lineRows && res.ok) flushed.add(hash53(res.row.orderNo));
+      continue;
+    }
     if (!res.ok) {
+      c.counts.rows++;
       for (const e of res.errors) c.errors.add(kind, r.rowNo, e);
       continue;
     }
     const row = res.row;
     let g = groups.get(row.orderNo);
     if (!g) {
-      if (groups.size >= BATCH_ORDERS && row.orderNo !== lastNo) await doFlush();
+      // A batch ends before the first row of a new order, so an order's rows stay in one batch.
+      if (groups.size >= BATCH_ORDERS && row.orderNo !== lastNo) await doFlush(r.rowNo - 1, false);
       g = {
         orderNo: row.orderNo,
         rowNo: r.rowNo,
@@ -889,6 +1005,7 @@ async function readFile(
     } else if (spec.paidScope === 'line' && row.order.paidFen !== null) {
       g.order.paidFen = (g.order.paidFen ?? 0) + row.order.paidFen;
     }
+    c.counts.rows++;
     if (row.line) {
       g.lines.push(row.line);
       c.counts.lines++;
@@ -896,24 +1013,12 @@ async function readFile(
     lastNo = row.orderNo;
   }
   if (!match) throw new AppError('validation_failed', `${FILE_LABEL[kind]}是空的：没有找到表头行，请检查是否选错了文件。`, { file: kind });
-  await doFlush();
+  await doFlush(END_OF_FILE, true);
   return src.encoding;
 }
 
-/** Run an import in this process. `onProgress` gets bytes read / total bytes and the counts so far. */
-export async function runImport(db: Kysely<DB>, actor: Actor, opts: ImportOptions, onProgress?: ProgressFn): Promise<ImportSummary> {
-  const started = Date.now();
-  const shop = await db.selectFrom('shops').selectAll().where('id', '=', opts.shopId).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!shop || (actor.shopIds && !actor.shopIds.includes(shop.id))) {
-    throw new AppError('not_found', `店铺 ${opts.shopId} 不存在或无权访问`, { shopId: opts.shopId });
-  }
-  if (opts.itemsFile && opts.format !== 'taobao') {
-    throw new AppError(
-      'validation_failed',
-      '只有淘宝/天猫格式需要单独的宝贝明细文件；其他平台的订单导出每行就是一个商品，请只上传订单文件。',
-    );
-  }
-  const counts: ImportCounts = {
+function zeroCounts(): ImportCounts {
+  return {
     rows: 0,
     ordersCreated: 0,
     ordersUpdated: 0,
@@ -924,8 +1029,42 @@ export async function runImport(db: Kysely<DB>, actor: Actor, opts: ImportOption
     ordersWithoutItems: 0,
     errors: 0,
   };
-  const errors = new ErrorSink(db, opts.jobId);
-  await db.deleteFrom('import_errors').where('job_id', '=', opts.jobId).execute();
+}
+
+/**
+ * Run an import in this process. `onProgress` gets bytes read / total bytes and the counts so far.
+ * `run` ties it to its job: the checkpoint written with each batch, where a resumed run goes on
+ * from, and the signal that stops it after the batch at hand.
+ */
+export async function runImport(
+  db: Kysely<DB>,
+  actor: Actor,
+  opts: ImportOptions,
+  onProgress?: ProgressFn,
+  run: ImportRun = {},
+): Promise<ImportSummary> {
+  const resume = run.resume ?? null;
+  // The closing step had committed: only the final status was not written.
+  if (resume?.summary) return resume.summary;
+  const started = resume?.startedAt ?? Date.now();
+  const shop = await db.selectFrom('shops').selectAll().where('id', '=', opts.shopId).where('org_id', '=', actor.orgId).executeTakeFirst();
+  if (!shop || (actor.shopIds && !actor.shopIds.includes(shop.id))) {
+    throw new AppError('not_found', `店铺 ${opts.shopId} 不存在或无权访问`, { shopId: opts.shopId });
+  }
+  if (opts.itemsFile && opts.format !== 'taobao') {
+    throw new AppError(
+      'validation_failed',
+      '只有淘宝/天猫格式需要单独的宝贝明细文件；其他平台的订单导出每行就是一个商品，请只上传订单文件。',
+    );
+  }
+  const counts: ImportCounts = resume ? { ...resume.counts } : zeroCounts();
+  const errors = new ErrorSink(opts.jobId);
+  if (resume) {
+    errors.restore(resume);
+    await db.deleteFrom('import_errors').where('job_id', '=', opts.jobId).where('seq', '>', resume.errorSeq).execute();
+  } else {
+    await db.deleteFrom('import_errors').where('job_id', '=', opts.jobId).execute();
+  }
   const c: Ctx = {
     db,
     actor,
@@ -936,9 +1075,19 @@ export async function runImport(db: Kysely<DB>, actor: Actor, opts: ImportOption
     actorName: actor.via === 'system' ? actor.username : actor.displayName,
     warehouseId: null,
     jobStart: started,
+    run,
   };
-  if (!fs.existsSync(opts.file)) throw new AppError('not_found', `找不到订单文件 ${opts.file}`);
-  if (opts.itemsFile && !fs.existsSync(opts.itemsFile)) throw new AppError('not_found', `找不到宝贝明细文件 ${opts.itemsFile}`);
+  // Never a server path in a message: the user knows the file by the name they uploaded.
+  const missing = (kind: ImportFileKind, file: string) => {
+    const name = opts.names?.[kind] ?? path.basename(file);
+    return new AppError(
+      'not_found',
+      `找不到${FILE_LABEL[kind]}「${showControlChars(name)}」：服务器上已没有这个文件，请重新上传后再导入（已导入的订单不会重复）。`,
+      { file: kind },
+    );
+  };
+  if (!fs.existsSync(opts.file)) throw missing('orders', opts.file);
+  if (opts.itemsFile && !fs.existsSync(opts.itemsFile)) throw missing('items', opts.itemsFile);
   const ordersSize = fs.statSync(opts.file).size;
   const itemsSize = opts.itemsFile ? fs.statSync(opts.itemsFile).size : 0;
   const total = ordersSize + itemsSize;
@@ -957,74 +1106,134 @@ export async function runImport(db: Kysely<DB>, actor: Actor, opts: ImportOption
     }
   };
 
+  const encodings: ImportCheckpoint['encodings'] = { ...resume?.encodings };
+  const checkpointAt = (at: Omit<CommitPoint, 'encoding'>): ImportCheckpoint => {
+    counts.errors = errors.count;
+    return {
+      counts: { ...counts },
+      file: at.file,
+      afterRow: at.afterRow,
+      fileDone: at.fileDone,
+      encodings: { ...encodings },
+      startedAt: started,
+      errorSeq: errors.seq,
+      errorsStored: errors.stored,
+    };
+  };
+  const commit = async (trx: Transaction<DB>, at: CommitPoint) => {
+    encodings[at.file] = at.encoding;
+    await run.checkpoint?.(trx, checkpointAt(at));
+  };
+  /** Where to go on in a file: 0 = from the start, END_OF_FILE = done. */
+  const resumeAfter = (kind: ImportFileKind): number => {
+    if (!resume) return 0;
+    if (resume.file === kind) return resume.fileDone ? END_OF_FILE : resume.afterRow;
+    return kind === 'orders' && resume.file === 'items' ? END_OF_FILE : 0;
+  };
+
   const ordersSpec = fileSpec(opts.format, 'orders');
-  const encOrders = await readFile(c, 'orders', opts.file, onBytes, (g) => flushOrders(c, ordersSpec, g), report);
+  let encOrders: FileEncoding;
+  if (resumeAfter('orders') === END_OF_FILE && encodings.orders) {
+    encOrders = encodings.orders;
+    processed += ordersSize;
+  } else {
+    encOrders = await readFile(
+      c,
+      'orders',
+      opts.file,
+      onBytes,
+      (trx, g) => flushOrders(trx, c, ordersSpec, g),
+      commit,
+      report,
+      resumeAfter('orders'),
+    );
+  }
   let encItems: FileEncoding | undefined;
-  if (opts.format === 'taobao') {
-    if (opts.itemsFile) encItems = await readFile(c, 'items', opts.itemsFile, onBytes, (g) => flushItems(c, g), report);
-    // Orders created now whose items never came: imported, with a note on the order.
-    const orphans = await db
-      .selectFrom('orders')
-      .select('id')
-      .where('shop_id', '=', shop.id)
-      .where('source', '=', 'import')
-      .where('created_at', '>=', started)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('order_lines').select('order_lines.id').whereRef('order_lines.order_id', '=', 'orders.id'))),
-      )
-      .execute();
-    counts.ordersWithoutItems = orphans.length;
-    const now = Date.now();
-    for (const ch of chunks(orphans, 1000)) {
-      await db
-        .insertInto('order_events')
-        .values(
-          ch.map((o) => ({
-            id: newId('orderEvent'),
-            order_id: o.id,
-            type: 'note',
-            from_status: null,
-            to_status: null,
-            note: opts.itemsFile
-              ? '导入时宝贝明细文件中没有这个订单的商品，订单已导入但没有商品行：请补充导入包含该订单的宝贝报表。'
-              : '只导入了订单报表，没有宝贝明细：请再导入同一时间段的宝贝报表以补全商品行。',
-            actor_name: c.actorName,
-            at: now,
-          })),
+  if (opts.format === 'taobao' && opts.itemsFile) {
+    if (resumeAfter('items') === END_OF_FILE && encodings.items) encItems = encodings.items;
+    else
+      encItems = await readFile(
+        c,
+        'items',
+        opts.itemsFile,
+        onBytes,
+        (trx, g) => flushItems(trx, c, g),
+        commit,
+        report,
+        resumeAfter('items'),
+      );
+  }
+
+  // The closing step commits with the final checkpoint, so it happens exactly once too.
+  const summary = await db.transaction().execute(async (trx) => {
+    if (opts.format === 'taobao') {
+      // Orders created by this job whose items never came: imported, with a note on the order.
+      const orphans = await trx
+        .selectFrom('orders')
+        .select('id')
+        .where('shop_id', '=', shop.id)
+        .where('source', '=', 'import')
+        .where('created_at', '>=', started)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('order_lines').select('order_lines.id').whereRef('order_lines.order_id', '=', 'orders.id'))),
         )
         .execute();
+      counts.ordersWithoutItems = orphans.length;
+      const now = Date.now();
+      for (const ch of chunks(orphans, 1000)) {
+        await trx
+          .insertInto('order_events')
+          .values(
+            ch.map((o) => ({
+              id: newId('orderEvent'),
+              order_id: o.id,
+              type: 'note',
+              from_status: null,
+              to_status: null,
+              note: opts.itemsFile
+                ? '导入时宝贝明细文件中没有这个订单的商品，订单已导入但没有商品行：请补充导入包含该订单的宝贝报表。'
+                : '只导入了订单报表，没有宝贝明细：请再导入同一时间段的宝贝报表以补全商品行。',
+              actor_name: c.actorName,
+              at: now,
+            })),
+          )
+          .execute();
+      }
     }
-  }
-  await errors.flush();
-  counts.errors = errors.count;
-  const unmatched = await db
-    .selectFrom('order_lines')
-    .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('orders.shop_id', '=', shop.id)
-    .where('order_lines.sku_id', 'is', null)
-    .executeTakeFirst();
-  counts.unmatchedLines = Number(unmatched?.n ?? 0);
-  const summary: ImportSummary = {
-    ...counts,
-    jobId: opts.jobId,
-    shopId: shop.id,
-    format: opts.format,
-    encoding: encItems ? { orders: encOrders, items: encItems } : { orders: encOrders },
-    durationMs: Date.now() - started,
-    errorsStored: errors.stored,
-  };
-  await audit.record(db, actor, 'orders.import', {
-    entityType: 'job',
-    entityId: opts.jobId,
-    shopId: shop.id,
-    after: {
+    await errors.flush(trx);
+    counts.errors = errors.count;
+    const unmatched = await trx
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('orders.shop_id', '=', shop.id)
+      .where('order_lines.sku_id', 'is', null)
+      .executeTakeFirst();
+    counts.unmatchedLines = Number(unmatched?.n ?? 0);
+    const result: ImportSummary = {
+      ...counts,
+      jobId: opts.jobId,
+      shopId: shop.id,
       format: opts.format,
-      ordersCreated: counts.ordersCreated,
-      ordersUpdated: counts.ordersUpdated,
-      errors: counts.errors,
-      moveStock: !!opts.moveStock,
-    },
+      encoding: encItems ? { orders: encOrders, items: encItems } : { orders: encOrders },
+      durationMs: Date.now() - started,
+      errorsStored: errors.stored,
+    };
+    await audit.record(trx, actor, 'orders.import', {
+      entityType: 'job',
+      entityId: opts.jobId,
+      shopId: shop.id,
+      after: {
+        format: opts.format,
+        ordersCreated: counts.ordersCreated,
+        ordersUpdated: counts.ordersUpdated,
+        errors: counts.errors,
+        moveStock: !!opts.moveStock,
+      },
+    });
+    const last: ImportFileKind = opts.format === 'taobao' && opts.itemsFile ? 'items' : 'orders';
+    await run.checkpoint?.(trx, { ...checkpointAt({ file: last, afterRow: END_OF_FILE, fileDone: true }), summary: result });
+    return result;
   });
   onProgress?.(total, total, { ...counts });
   return summary;

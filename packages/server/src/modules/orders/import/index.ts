@@ -9,13 +9,13 @@ import type { Database } from '../../../db/dialect.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import { dataDir } from '../../../lib/files.js';
-import type { JobHandler } from '../../jobs/index.js';
+import { JobInterrupted, saveCheckpoint, type JobHandler } from '../../jobs/index.js';
 import * as shops from '../../shops/index.js';
 import { findPreset, IMPORT_JOB_TYPE } from './import.extras.js';
-import { runImport, type ImportCounts, type ImportSummary } from './import.service.js';
+import { runImport, type ImportCheckpoint, type ImportCounts, type ImportSummary } from './import.service.js';
 
 export { runImport, BATCH_ORDERS, MAX_STORED_ERRORS } from './import.service.js';
-export type { ImportSummary, ImportCounts, ImportOptions } from './import.service.js';
+export type { ImportSummary, ImportCounts, ImportOptions, ImportCheckpoint, ImportRun } from './import.service.js';
 export { IMPORT_JOB_TYPE } from './import.extras.js';
 export { openRows, previewFile, sniffEncoding } from './reader.js';
 
@@ -28,6 +28,60 @@ export interface ImportJobPayload {
   mapping?: Record<string, string> | null | undefined;
   presetName?: string | null | undefined;
   moveStock: boolean;
+}
+
+const COUNT_KEYS: (keyof ImportCounts)[] = [
+  'rows',
+  'ordersCreated',
+  'ordersUpdated',
+  'ordersUnchanged',
+  'lines',
+  'linesChanged',
+  'unmatchedLines',
+  'ordersWithoutItems',
+  'errors',
+];
+
+/**
+ * A checkpoint as the job row stores it, in `result`: the counts so far at the top (what the
+ * console shows while the job runs, equal to what is committed) and where to go on under
+ * `resume` (hidden from the console).
+ */
+export function checkpointToResult(cp: ImportCheckpoint): Record<string, unknown> {
+  const { counts, summary, ...at } = cp;
+  return { ...(summary ?? counts), resume: { v: 1, ...at, finished: !!summary } };
+}
+
+/** The checkpoint a job row's `result` holds, or null (a job that never committed a batch). */
+export function checkpointFromResult(result: string | null): ImportCheckpoint | null {
+  if (!result) return null;
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(result) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const at = r.resume as (Omit<ImportCheckpoint, 'counts' | 'summary'> & { v?: number; finished?: boolean }) | undefined;
+  if (!at || at.v !== 1) return null;
+  const counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, Number(r[k] ?? 0)])) as unknown as ImportCounts;
+  const { resume: _resume, ...rest } = r;
+  void _resume;
+  return {
+    counts,
+    file: at.file,
+    afterRow: at.afterRow,
+    fileDone: at.fileDone,
+    encodings: at.encodings ?? {},
+    startedAt: at.startedAt,
+    errorSeq: at.errorSeq,
+    errorsStored: at.errorsStored,
+    summary: at.finished ? (rest as unknown as ImportSummary) : undefined,
+  };
+}
+
+/** Delete a job's uploads: only files the upload route saved for it (`<jobId>-orders.csv`), never a file the CLI was pointed at. */
+function removeUploads(jobId: string, files: ImportJobPayload['files']): void {
+  for (const f of [files.orders, files.items]) if (f && path.basename(f).startsWith(`${jobId}-`)) fs.rmSync(f, { force: true });
 }
 
 /** Where uploads go: `imports/` under the data directory (lib/files.ts). */
@@ -95,6 +149,7 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
       finished_at: null,
     })
     .execute();
+  const lockedBy = `cli:${process.pid}`;
   try {
     const summary = await runImport(
       db,
@@ -107,8 +162,10 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
         itemsFile: opts.itemsFile,
         mapping,
         moveStock: opts.moveStock,
+        names: payload.names,
       },
       (p, t) => opts.onProgress?.(p, t),
+      { checkpoint: (trx, cp) => saveCheckpoint(trx, jobId, lockedBy, checkpointToResult(cp)) },
     );
     await db
       .updateTable('jobs')
@@ -144,6 +201,7 @@ export function makeOrdersImportHandler(db: Kysely<DB>): JobHandler {
       ip: null,
       requestId: job.id,
     };
+    let keepFiles = false;
     try {
       return await runImport(
         db,
@@ -156,13 +214,25 @@ export function makeOrdersImportHandler(db: Kysely<DB>): JobHandler {
           itemsFile: p.files.items,
           mapping: p.mapping,
           moveStock: p.moveStock,
+          names: p.names,
         },
-        (processed, total, counts: ImportCounts) => ctx.progress(processed, total, counts),
+        // Progress only: the counts are stored with each batch's checkpoint, never ahead of it.
+        (processed, total) => ctx.progress(processed, total),
+        {
+          resume: checkpointFromResult(job.result),
+          checkpoint: (trx, cp) => ctx.checkpoint(trx, checkpointToResult(cp)),
+          signal: ctx.signal,
+        },
       );
+    } catch (err) {
+      // Stopped by a shutdown (or taken over after a lost lease): the job goes back to the queue
+      // and its next run needs the files.
+      if (err instanceof JobInterrupted || ctx.signal.aborted) keepFiles = true;
+      throw err;
     } finally {
       // Finished either way (a failed import is not retried): the uploads are no longer needed.
       // A process that dies mid-import never gets here, so the re-queued job still finds them.
-      for (const f of [p.files.orders, p.files.items]) if (f) fs.rmSync(f, { force: true });
+      if (!keepFiles) removeUploads(job.id, p.files);
     }
   };
 }
