@@ -4,12 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/dialect.js';
 import { TABLE_ORDER } from '../src/db/schema.js';
 import { describeEachDialect, freshDatabaseUrl } from './dialects.js';
 
 const run = promisify(execFile);
+// Each command is a fresh Node process compiling the CLI through tsx (~3 s idle, ~10 s on a busy
+// 2-core machine); a test runs several, so the default 60 s is too tight under load.
+vi.setConfig({ testTimeout: 240_000 });
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/yunying.mjs');
 
 async function yunying(url: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
