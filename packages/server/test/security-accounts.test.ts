@@ -107,6 +107,11 @@ describeEachDialect('accounts security (issue 17)', (dialect) => {
     const smaller = await user('clerk_a', [roles.get('viewer')!], [shopA]);
     expect((await hr.post(`/api/v1/users/${smaller.id}/reset-password`, { newPassword: 'NewPassw0rd' })).statusCode).toBe(204);
     expect((await hr.patch(`/api/v1/users/${smaller.id}`, { displayName: '甲店文员' })).statusCode).toBe(200);
+    // A permission code no longer in the catalogue grants nothing and does not put a user out of reach.
+    const legacy = await role('旧角色', ['shops.read']);
+    await ctx.tdb.database.db.insertInto('role_permissions').values({ role_id: legacy, permission: 'legacy.removed' }).execute();
+    const old = await user('legacy_a', [legacy], [shopA]);
+    expect((await hr.post(`/api/v1/users/${old.id}/reset-password`, { newPassword: 'NewPassw0rd' })).statusCode).toBe(204);
   });
 
   it('refuses escalation when creating or changing users: other shops, all shops, the owner role (403)', async () => {
@@ -206,6 +211,7 @@ describeEachDialect('accounts security (issue 17)', (dialect) => {
     const service = (await admin.get('/api/v1/roles')).json().items.find((r: { code: string }) => r.code === 'service');
     const widen = await ra.patch(`/api/v1/roles/${service.id}`, { permissions: [...service.permissions, 'shops.read'] });
     expect(widen.statusCode).toBe(403);
+    expect(widen.json().detail).toContain('包含你没有的权限');
     // A role of their own size held by a shop-B user changes that user: refused; held only in shop A: allowed.
     const small = await role('查单员', ['orders.read']);
     await user('reader_b', [small], [shopB]);

@@ -1,4 +1,4 @@
-import { AppError, type Permission } from '@yunying/core';
+import { AppError, isPermission, type Permission } from '@yunying/core';
 
 /** Who is making a request, resolved once per request from the session cookie or API token. */
 export interface Actor {
@@ -20,6 +20,14 @@ export interface Actor {
 
 export function can(actor: Actor, permission: Permission | string): boolean {
   return actor.permissions.has(permission);
+}
+
+/**
+ * The permissions among `permissions` that the actor does not hold, sorted. Codes no longer in the
+ * catalogue (left in an old role) grant nothing, so they never count against anyone.
+ */
+export function lacking(actor: Actor, permissions: Iterable<string>): string[] {
+  return [...new Set(permissions)].filter((p) => isPermission(p) && !actor.permissions.has(p)).sort();
 }
 
 /** The owner role, or the CLI / start-up tasks (which run with the operator's full authority). */

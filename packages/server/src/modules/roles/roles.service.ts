@@ -2,7 +2,7 @@ import { ALL_PERMISSIONS, AppError, SEED_ROLES, newId, type Role } from '@yunyin
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, RolesTable } from '../../db/schema.js';
-import { assertAllShops, isOwner, type Actor } from '../../http/actor.js';
+import { assertAllShops, isOwner, lacking, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as users from '../users/index.js';
 
@@ -61,7 +61,7 @@ function samePermissions(a: readonly string[], b: readonly string[]): boolean {
 /** Nobody may hand out a permission they do not hold themselves. */
 function assertMayGrant(actor: Actor, permissions: string[]): void {
   if (actor.via === 'system') return;
-  const beyond = permissions.filter((p) => !actor.permissions.has(p));
+  const beyond = lacking(actor, permissions);
   if (beyond.length) {
     throw new AppError('forbidden', `不能授予你自己没有的权限：${beyond.join(', ')}`, { beyond }, [
       { path: 'permissions', message: '包含你没有的权限' },
@@ -127,7 +127,17 @@ export async function updateRole(
   }
   // A role you could not hand out yourself is not yours to edit either: every permission it
   // carries, before and after, must be one you hold.
-  assertMayGrant(actor, [...new Set([...before.permissions, ...(input.permissions ?? [])])]);
+  if (actor.via !== 'system') {
+    const held = lacking(actor, before.permissions);
+    if (held.length) {
+      throw new AppError(
+        'forbidden',
+        `角色「${before.name}」包含你没有的权限（${held.join(', ')}），你不能修改它，请联系店长或权限更高的同事操作`,
+        { roleId: id, beyond: held },
+      );
+    }
+    assertMayGrant(actor, input.permissions ?? []);
+  }
   if (input.permissions && !samePermissions(before.permissions, input.permissions)) {
     // Changing what a role allows changes everyone who holds it: each must be someone you may manage.
     const holders = await trx.selectFrom('user_roles').select('user_id').where('role_id', '=', id).execute();

@@ -2,7 +2,7 @@ import { AppError, maskEmail, maskPhone, newId, type Page, type RoleRef, type Us
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, UsersTable } from '../../db/schema.js';
-import { can, isOwner, type Actor } from '../../http/actor.js';
+import { can, isOwner, lacking, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import * as tokens from '../tokens/index.js';
@@ -166,7 +166,10 @@ async function assertMayGrantRoles(trx: Kysely<DB>, actor: Actor, roleIds: strin
     }
   }
   const perms = await trx.selectFrom('role_permissions').select('permission').where('role_id', 'in', roleIds).execute();
-  const beyond = [...new Set(perms.map((p) => p.permission).filter((p) => !actor.permissions.has(p)))];
+  const beyond = lacking(
+    actor,
+    perms.map((p) => p.permission),
+  );
   if (beyond.length) {
     throw new AppError('forbidden', `不能授予超出你自身权限的角色（缺少：${beyond.join(', ')}）`, { beyond }, [
       { path: 'roleIds', message: '角色权限超出你的权限' },
@@ -319,7 +322,7 @@ function assertMayManage(actor: Actor, target: Reach, action: ManageAction): voi
       reason: 'owner',
     });
   }
-  const beyond = [...target.permissions].filter((p) => !actor.permissions.has(p)).sort();
+  const beyond = lacking(actor, target.permissions);
   if (beyond.length) {
     throw new AppError('forbidden', `不能${action(user)}：该用户拥有你没有的权限（${beyond.join(', ')}），请联系店长或权限更高的同事操作`, {
       userId: target.id,
