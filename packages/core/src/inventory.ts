@@ -188,7 +188,12 @@ export const UpdateSupplierBody = z.object({
 const PoLine = z.object({
   skuId: z.string().min(1, '请选择 SKU'),
   qty: PosQty('采购数量'),
-  unitCostFen: z.number().int('单价必须是整数分').min(0, '单价不能为负').max(100_000_000, '单价过大'),
+  // Tighter than MAX_FEN (¥100 万 a unit); qty × unit cost and the total are checked against MAX_FEN by the service.
+  unitCostFen: z
+    .number({ message: '采购单价应为整数（单位：分）' })
+    .int('采购单价应为整数（单位：分）')
+    .min(0, '采购单价不能为负数')
+    .max(100_000_000, '采购单价不能超过 ¥1,000,000.00（100 万元），请检查金额（单位：分）'),
 });
 export const PurchaseOrderBody = z.object({
   supplierId: z.string().min(1, '请选择供应商'),

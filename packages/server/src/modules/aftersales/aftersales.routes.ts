@@ -1,4 +1,4 @@
-import { AFTERSALE_STATUSES, AFTERSALE_TYPES, PageQuery, RESPONSIBILITIES } from '@yunying/core';
+import { AFTERSALE_STATUSES, AFTERSALE_TYPES, fenSchema, PageQuery, RESPONSIBILITIES } from '@yunying/core';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
@@ -151,7 +151,7 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
         summary: '售后退款（计入订单退款）',
         params: IdParams,
         body: z.object({
-          amountFen: z.number({ message: '退款金额应为整数（单位：分）' }).int('退款金额应为整数（单位：分）').min(1, '退款金额必须大于 0'),
+          amountFen: fenSchema('退款金额', { min: 1 }),
           note: z.string().trim().max(400).optional(),
         }),
       },

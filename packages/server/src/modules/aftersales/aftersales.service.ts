@@ -13,6 +13,7 @@ import {
   allocate,
   businessDay,
   formatFen,
+  maskPhonesInText,
   newId,
   type AftersaleDetail,
   type AftersaleReason,
@@ -155,7 +156,21 @@ function isOpen(status: string): boolean {
   return !(TERMINAL as readonly string[]).includes(status);
 }
 
-function caseDto(r: AftersalesTable, orderNo: string, reasonName: string | null, now = Date.now()): AftersaleSummary {
+/**
+ * Case notes and timeline entries are free text that often repeats the buyer's phone number
+ * ("请联系 138…"): without `customers.pii.read` they are masked like the receiver's phone.
+ */
+function freeText(actor: Actor): (text: string) => string {
+  return orders.canSeePii(actor) ? (t) => t : (t) => maskPhonesInText(t);
+}
+
+function caseDto(
+  r: AftersalesTable,
+  orderNo: string,
+  reasonName: string | null,
+  text: (t: string) => string,
+  now = Date.now(),
+): AftersaleSummary {
   return {
     id: r.id,
     code: r.code,
@@ -168,7 +183,7 @@ function caseDto(r: AftersalesTable, orderNo: string, reasonName: string | null,
     reasonName,
     responsibility: r.responsibility as Responsibility,
     refundFen: Number(r.refund_fen),
-    note: r.note,
+    note: text(r.note),
     slaDueAt: Number(r.sla_due_at),
     overdue: isOpen(r.status) && Number(r.sla_due_at) < now,
     resolvedAt: r.resolved_at === null ? null : Number(r.resolved_at),
@@ -254,8 +269,9 @@ export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseFilter): Pr
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
+  const text = freeText(actor);
   return {
-    items: rows.map((r) => caseDto(r, r.order_no, r.reason_name ?? null, now)),
+    items: rows.map((r) => caseDto(r, r.order_no, r.reason_name ?? null, text, now)),
     total: Number(total),
     page: f.page,
     pageSize: f.pageSize,
@@ -325,8 +341,9 @@ export async function getCase(db: Kysely<DB>, actor: Actor, id: string): Promise
   const events = await db.selectFrom('aftersale_events').selectAll().where('aftersale_id', '=', id).orderBy('at').orderBy('id').execute();
   const type = r.type as AftersaleType;
   const status = r.status as AftersaleStatus;
+  const text = freeText(actor);
   return {
-    ...caseDto(r, order.order_no, reason?.name ?? null),
+    ...caseDto(r, order.order_no, reason?.name ?? null, text),
     lines: lines.map((l) => ({
       orderLineId: l.order_line_id,
       title: l.title,
@@ -344,7 +361,7 @@ export async function getCase(db: Kysely<DB>, actor: Actor, id: string): Promise
       id: e.id,
       fromStatus: e.from_status,
       toStatus: e.to_status,
-      note: e.note,
+      note: text(e.note),
       actorName: e.actor_name,
       at: Number(e.at),
     })),

@@ -1,4 +1,4 @@
-import { newId, type AuditEntry, type Page } from '@yunying/core';
+import { maskPhonesInText, newId, type AuditEntry, type Page } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -66,6 +66,11 @@ export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Prom
     .limit(f.pageSize)
     .offset((f.page - 1) * f.pageSize)
     .execute();
+  const json = (text: string | null): unknown => {
+    if (text === null) return null;
+    const value: unknown = JSON.parse(text);
+    return canSeePii(actor) ? value : maskPhonesDeep(value);
+  };
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -76,8 +81,8 @@ export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Prom
       entityType: r.entity_type,
       entityId: r.entity_id,
       shopId: r.shop_id,
-      before: r.before_json === null ? null : JSON.parse(r.before_json),
-      after: r.after_json === null ? null : JSON.parse(r.after_json),
+      before: json(r.before_json),
+      after: json(r.after_json),
       ip: r.ip,
       requestId: r.request_id,
     })),
@@ -85,6 +90,25 @@ export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Prom
     page: f.page,
     pageSize: f.pageSize,
   };
+}
+
+/** The CLI (system) and roles with `customers.pii.read` see personal data in full. */
+function canSeePii(actor: Actor): boolean {
+  return actor.via === 'system' || actor.permissions.has('customers.pii.read');
+}
+
+/**
+ * Before/after snapshots copy free text (an order's seller memo, an after-sales note, a refund
+ * reason) that may hold a buyer's phone number: every string in them is masked like the
+ * receiver's phone (138****5678) for readers without `customers.pii.read`.
+ */
+function maskPhonesDeep(value: unknown): unknown {
+  if (typeof value === 'string') return maskPhonesInText(value);
+  if (Array.isArray(value)) return value.map(maskPhonesDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPhonesDeep(v)]));
+  }
+  return value;
 }
 
 function escapeLike(s: string): string {

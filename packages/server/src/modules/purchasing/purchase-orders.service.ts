@@ -5,7 +5,10 @@
  */
 import {
   AppError,
+  MAX_FEN,
   PO_TRANSITIONS,
+  formatFen,
+  isFenInRange,
   movingAverageCost,
   newId,
   type FieldError,
@@ -54,7 +57,28 @@ interface PoInput {
   lines: { skuId: string; qty: number; unitCostFen: number }[];
 }
 
+const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;
+
+/**
+ * Every line amount (qty × unit cost) and the order total stay within MAX_FEN, like a sales
+ * order's: 500 lines of 10^7 units at ¥100 万 would otherwise total 5 × 10^17 fen, past exact
+ * arithmetic. Checked before anything is written, as field errors.
+ */
+function assertTotalsInRange(lines: PoInput['lines']): void {
+  const errors: FieldError[] = [];
+  lines.forEach((l, i) => {
+    if (!isFenInRange(l.qty * l.unitCostFen)) {
+      errors.push({ path: `lines.${i}.qty`, message: `第 ${i + 1} 行金额（采购单价 × 数量）超过${LIMIT_TEXT}，请减少数量或拆分采购单` });
+    }
+  });
+  if (!errors.length && !isFenInRange(lines.reduce((sum, l) => sum + l.qty * l.unitCostFen, 0))) {
+    errors.push({ path: 'lines', message: `采购单金额合计超过${LIMIT_TEXT}，请拆分采购单` });
+  }
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => e.message).join('；'), { maxFen: MAX_FEN }, errors);
+}
+
 async function validate(trx: Kysely<DB>, actor: Actor, input: Partial<PoInput>): Promise<void> {
+  if (input.lines) assertTotalsInRange(input.lines);
   if (input.supplierId !== undefined) await requireSupplier(trx, actor, input.supplierId);
   if (input.warehouseId !== undefined) await inventory.requireWarehouse(trx, actor.orgId, input.warehouseId, { active: true });
   if (input.lines)
