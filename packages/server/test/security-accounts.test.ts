@@ -236,10 +236,23 @@ describeEachDialect('accounts security (issue 17)', (dialect) => {
     const { client } = await user('shopadmin_a', [shopAdmin], [shopA]);
     const res = await client.delete('/api/v1/demo');
     expect(res.statusCode).toBe(403);
-    expect(res.json().detail).toContain('删除演示数据');
+    expect(res.json().detail).toContain('删除全部演示数据');
     expect((await admin.get('/api/v1/shops')).json().items.map((s: { id: string }) => s.id)).toContain(demo);
     expect((await admin.delete('/api/v1/demo')).statusCode).toBe(204);
     expect((await admin.get('/api/v1/shops')).json().items.map((s: { id: string }) => s.id)).not.toContain(demo);
+  });
+
+  it('traffic sources and source rules classify every shop’s traffic: a one-shop user gets 403', async () => {
+    const trafficRole = await role('流量管理（甲店）', ['analytics.read', 'traffic.manage']);
+    const { client } = await user('traffic_a', [trafficRole], [shopA]);
+    const src = await client.post('/api/v1/traffic/sources', { code: 'blog_a', groupCode: 'offsite', name: '甲店博客' });
+    expect(src.statusCode).toBe(403);
+    expect(src.json().detail).toContain('新增流量来源');
+    const rules = (await admin.get('/api/v1/traffic/rules')).json().items as { id: string }[];
+    expect(rules.length).toBeGreaterThan(0);
+    expect((await client.delete(`/api/v1/traffic/rules/${rules[0]!.id}`)).statusCode).toBe(403);
+    expect((await client.patch(`/api/v1/traffic/rules/${rules[0]!.id}`, { enabled: false })).statusCode).toBe(403);
+    expect((await admin.get('/api/v1/traffic/rules')).json().items).toHaveLength(rules.length);
   });
 
   it('100 simultaneous logins (99 wrong, the right one last) verify at most 5 passwords and refuse the right one', async () => {

@@ -1,6 +1,7 @@
 import { AppError } from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
 import * as auth from '../modules/auth/index.js';
+import { assertAllShops } from './actor.js';
 import type { AppInstance } from './types.js';
 
 export const SESSION_COOKIE = 'yy_session';
@@ -46,6 +47,10 @@ export function installSecurity(app: AppInstance, routes: RouteRecord[]): void {
     }
     if (permission !== 'authenticated' && !req.actor.permissions.has(permission)) {
       throw new AppError('forbidden', `没有权限执行此操作（需要权限 ${permission}），请联系店长为你的角色添加。`, { permission });
+    }
+    if (req.routeOptions.config?.orgWide) {
+      const summary = (req.routeOptions.schema as { summary?: string } | undefined)?.summary;
+      assertAllShops(req.actor, summary ?? `${req.method} ${req.routeOptions.url ?? req.url}`);
     }
   });
 }

@@ -23,6 +23,11 @@ declare module 'fastify' {
     permission?: RoutePermission;
     /** Skip the CSRF check (login, which has no session yet). */
     csrfExempt?: boolean;
+    /**
+     * Organisation-wide, or destructive across shops (deleting the demo, editing traffic source
+     * rules): only the owner or an account that may access every shop (http/actor.ts `assertAllShops`).
+     */
+    orgWide?: boolean;
   }
 }
 

@@ -1,4 +1,3 @@
-import { assertAllShops } from '../../http/actor.js';
 import type { AppInstance } from '../../http/types.js';
 import * as demo from './demo.service.js';
 
@@ -12,10 +11,9 @@ export async function demoRoutes(app: AppInstance): Promise<void> {
 
   app.delete(
     '/demo',
-    { schema: { tags: ['demo'], summary: '删除全部演示数据' }, config: { permission: 'shops.write' } },
+    // Deletes every demo shop and the demo's organisation-wide catalogue, stock and suppliers.
+    { schema: { tags: ['demo'], summary: '删除全部演示数据' }, config: { permission: 'shops.write', orgWide: true } },
     async (req, reply) => {
-      // Deletes every demo shop and the demo's organisation-wide catalogue, stock and suppliers.
-      assertAllShops(req.actor!, '删除演示数据');
       await app.db.transaction().execute((trx) => demo.deleteDemo(trx, req.actor!));
       return reply.code(204).send();
     },

@@ -41,7 +41,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/traffic/sources',
-    { schema: { tags, summary: '新增流量来源', body: SourceBody }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '新增流量来源', body: SourceBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
       const src = await app.db.transaction().execute((trx) => svc.createSource(trx, req.actor!, req.body));
@@ -50,12 +50,15 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.patch(
     '/traffic/sources/:id',
-    { schema: { tags, summary: '修改流量来源', params: IdParams, body: UpdateSourceBody }, config: { permission: 'traffic.manage' } },
+    {
+      schema: { tags, summary: '修改流量来源', params: IdParams, body: UpdateSourceBody },
+      config: { permission: 'traffic.manage', orgWide: true },
+    },
     (req) => app.db.transaction().execute((trx) => svc.updateSource(trx, req.actor!, req.params.id, req.body)),
   );
   app.delete(
     '/traffic/sources/:id',
-    { schema: { tags, summary: '删除流量来源', params: IdParams }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '删除流量来源', params: IdParams }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await app.db.transaction().execute((trx) => svc.deleteSource(trx, req.actor!, req.params.id));
       return reply.code(204).send();
@@ -67,7 +70,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/traffic/rules',
-    { schema: { tags, summary: '新增来源规则', body: RuleBody }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '新增来源规则', body: RuleBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
       const rule = await app.db.transaction().execute((trx) => svc.createRule(trx, req.actor!, req.body));
@@ -76,12 +79,15 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.patch(
     '/traffic/rules/:id',
-    { schema: { tags, summary: '修改来源规则', params: IdParams, body: UpdateRuleBody }, config: { permission: 'traffic.manage' } },
+    {
+      schema: { tags, summary: '修改来源规则', params: IdParams, body: UpdateRuleBody },
+      config: { permission: 'traffic.manage', orgWide: true },
+    },
     (req) => app.db.transaction().execute((trx) => svc.updateRule(trx, req.actor!, req.params.id, req.body)),
   );
   app.delete(
     '/traffic/rules/:id',
-    { schema: { tags, summary: '删除来源规则', params: IdParams }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '删除来源规则', params: IdParams }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await app.db.transaction().execute((trx) => svc.deleteRule(trx, req.actor!, req.params.id));
       return reply.code(204).send();
