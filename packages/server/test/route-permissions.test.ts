@@ -50,4 +50,49 @@ describeEachDialect('route permissions', (dialect) => {
     }
     expect(checked).toBe(routes.length);
   });
+
+  it('every delete is organisation-wide or scoped to what the user owns, and org-wide actions refuse a one-shop user', async () => {
+    // Deletes of things that belong to one user or one shop (checked in their services); every
+    // other delete removes what all shops share and must be declared orgWide.
+    const SCOPED_DELETES = new Set([
+      'DELETE /api/v1/orders/views/:id',
+      'DELETE /api/v1/tokens/:id',
+      'DELETE /api/v1/imports/presets/:id',
+      'DELETE /api/v1/products/:id/images/:imageId',
+      'DELETE /api/v1/traffic/keys/:id',
+    ]);
+    const api = ctx.app.routeTable.filter((r) => r.url.startsWith('/api/v1'));
+    for (const r of api.filter((x) => x.method === 'DELETE')) {
+      const key = `${r.method} ${r.url}`;
+      expect(r.orgWide || SCOPED_DELETES.has(key), `${key} is neither orgWide nor a scoped delete`).toBe(true);
+    }
+    const orgWide = api.filter((r) => r.orgWide);
+    expect(orgWide.length).toBeGreaterThanOrEqual(10);
+
+    const admin = await ctx.admin();
+    const shopA = (await admin.post('/api/v1/shops', { name: '单店A', channel: 'tmall', timezone: 'Asia/Shanghai' })).json().id;
+    await admin.post('/api/v1/shops', { name: '单店B', channel: 'jd', timezone: 'Asia/Shanghai' });
+    const role = await admin.post('/api/v1/roles', {
+      name: '单店全权',
+      permissions: ALL_PERMISSIONS.filter((p) => p !== 'customers.pii.read'),
+    });
+    expect(role.statusCode, role.body).toBe(201);
+    const made = await admin.post('/api/v1/users', {
+      username: 'oneshop_all',
+      displayName: '单店',
+      password: 'Passw0rd!',
+      roleIds: [role.json().id],
+      allShops: false,
+      shopIds: [shopA],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const client = ctx.client();
+    expect((await client.login('oneshop_all', 'Passw0rd!')).statusCode).toBe(200);
+    for (const r of orgWide) {
+      const url = r.url.replace(/:(\w+)/g, 'x_$1');
+      const res = await client.request(r.method as 'GET', url, r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      expect(res.statusCode, `${r.method} ${r.url} by a one-shop user`).toBe(403);
+      expect(res.json().detail).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
 });

@@ -13,6 +13,8 @@ export interface RouteRecord {
   method: string;
   url: string;
   permission: string;
+  /** Needs scope over every shop of the organisation (destructive or organisation-wide actions). */
+  orgWide: boolean;
 }
 
 /**
@@ -31,7 +33,9 @@ export function installSecurity(app: AppInstance, routes: RouteRecord[]): void {
     if (opts.url.startsWith('/api/v1') && !permission) {
       throw new Error(`route ${methods.join(',')} ${opts.url} declares no permission (config.permission)`);
     }
-    for (const m of methods) if (m !== 'HEAD') routes.push({ method: m, url: opts.url, permission: permission ?? 'public' });
+    for (const m of methods)
+      if (m !== 'HEAD')
+        routes.push({ method: m, url: opts.url, permission: permission ?? 'public', orgWide: opts.config?.orgWide === true });
   });
 
   app.addHook('onRequest', async (req) => {

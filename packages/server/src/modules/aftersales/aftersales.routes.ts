@@ -68,7 +68,7 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
         params: IdParams,
         body: ReasonBody.partial().extend({ enabled: z.boolean().optional() }),
       },
-      config: { permission: 'aftersales.write' },
+      config: { permission: 'aftersales.write', orgWide: true },
     },
     (req) => tx((trx) => aftersales.updateReason(trx, req.actor!, req.params.id, req.body)),
   );

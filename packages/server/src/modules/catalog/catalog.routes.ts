@@ -41,7 +41,12 @@ const ProductListQuery = PageQuery.extend({
 const SkuPatchBody = SkuInputSchema.omit({ id: true, spec: true }).partial();
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
-const R = { read: { permission: 'products.read' }, write: { permission: 'products.write' } } as const;
+const R = {
+  read: { permission: 'products.read' },
+  write: { permission: 'products.write' },
+  /** Deleting what every shop shares needs scope over every shop. */
+  orgWide: { permission: 'products.write', orgWide: true },
+} as const;
 
 /** One uploaded file from a multipart request, with size limits turned into Chinese errors. */
 async function uploadedFile(req: FastifyRequest, maxBytes: number, what: string): Promise<{ filename: string; buffer: Buffer }> {
@@ -91,7 +96,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     );
     app.delete(
       '/categories/:id',
-      { schema: { tags: ['catalog'], summary: '删除空类目', params: IdParams }, config: R.write },
+      { schema: { tags: ['catalog'], summary: '删除空类目', params: IdParams }, config: R.orgWide },
       async (req, reply) => {
         await tx((trx) => taxonomy.deleteCategory(trx, req.actor!, req.params.id));
         return reply.code(204).send();
@@ -110,7 +115,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     );
     app.delete(
       '/brands/:id',
-      { schema: { tags: ['catalog'], summary: '删除未使用的品牌', params: IdParams }, config: R.write },
+      { schema: { tags: ['catalog'], summary: '删除未使用的品牌', params: IdParams }, config: R.orgWide },
       async (req, reply) => {
         await tx((trx) => taxonomy.deleteBrand(trx, req.actor!, req.params.id));
         return reply.code(204).send();
@@ -297,7 +302,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     );
     app.delete(
       '/banned-words/:id',
-      { schema: { tags: ['catalog'], summary: '删除违禁词', params: IdParams }, config: R.write },
+      { schema: { tags: ['catalog'], summary: '删除违禁词', params: IdParams }, config: R.orgWide },
       async (req, reply) => {
         await tx((trx) => words.deleteWord(trx, req.actor!, req.params.id));
         return reply.code(204).send();
@@ -310,7 +315,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     );
     app.delete(
       '/banned-words/exemptions/:id',
-      { schema: { tags: ['catalog'], summary: '删除豁免短语', params: IdParams }, config: R.write },
+      { schema: { tags: ['catalog'], summary: '删除豁免短语', params: IdParams }, config: R.orgWide },
       async (req, reply) => {
         await tx((trx) => words.deleteExemption(trx, req.actor!, req.params.id));
         return reply.code(204).send();

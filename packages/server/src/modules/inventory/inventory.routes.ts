@@ -44,7 +44,10 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
   );
   app.patch(
     '/warehouses/:id',
-    { schema: { tags, summary: '修改仓库', params: IdParams, body: UpdateWarehouseBody }, config: { permission: 'inventory.write' } },
+    {
+      schema: { tags, summary: '修改仓库', params: IdParams, body: UpdateWarehouseBody },
+      config: { permission: 'inventory.write', orgWide: true },
+    },
     (req) => tx().execute((trx) => warehouses.updateWarehouse(trx, req.actor!, req.params.id, req.body)),
   );
 

@@ -32,10 +32,14 @@ export async function purchasingRoutes(app: AppInstance): Promise<void> {
   app.patch('/suppliers/:id', { schema: { tags, summary: '修改供应商', params: IdParams, body: UpdateSupplierBody }, config }, (req) =>
     tx().execute((trx) => suppliers.updateSupplier(trx, req.actor!, req.params.id, req.body)),
   );
-  app.delete('/suppliers/:id', { schema: { tags, summary: '删除供应商', params: IdParams }, config }, async (req, reply) => {
-    await tx().execute((trx) => suppliers.deleteSupplier(trx, req.actor!, req.params.id));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/suppliers/:id',
+    { schema: { tags, summary: '删除供应商', params: IdParams }, config: { ...config, orgWide: true } },
+    async (req, reply) => {
+      await tx().execute((trx) => suppliers.deleteSupplier(trx, req.actor!, req.params.id));
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/purchase-orders', { schema: { tags, summary: '采购单列表', querystring: PurchaseOrderQuery }, config }, (req) =>
     po.listPurchaseOrders(app.db, req.actor!, req.query),

@@ -31,7 +31,7 @@ export async function rolesRoutes(app: AppInstance): Promise<void> {
 
   app.delete(
     '/roles/:id',
-    { schema: { tags: ['roles'], summary: '删除角色', params: IdParams }, config: { permission: 'roles.write' } },
+    { schema: { tags: ['roles'], summary: '删除角色', params: IdParams }, config: { permission: 'roles.write', orgWide: true } },
     async (req, reply) => {
       await app.db.transaction().execute((trx) => roles.deleteRole(trx, req.actor!, req.params.id));
       return reply.code(204).send();
