@@ -241,4 +241,57 @@ describeEachDialect('uploaded files cannot hurt the server (issue 17)', (dialect
       await expectRefused(await r.call(), r.where, 400, 'validation_failed', /第 3 行的双引号没有配对/, /另存为 CSV/);
     }
   });
+
+  it('answers broken or oversized multipart uploads with a Chinese 4xx, never 500', async () => {
+    const urls = [
+      '/api/v1/products/import',
+      '/api/v1/imports/preview',
+      '/api/v1/imports/orders',
+      '/api/v1/traffic/import',
+      '/api/v1/traffic/import/preview',
+      '/api/v1/orders/batch-ship',
+    ];
+    const boundary = '----yyBroken';
+    const type = `multipart/form-data; boundary=${boundary}`;
+    const cases: [string, Buffer, string][] = [
+      [
+        'cut off in the middle of the file',
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n商品标题,SKU`),
+        type,
+      ],
+      ['no boundary', Buffer.from('x'), 'multipart/form-data'],
+      [
+        'too many fields',
+        Buffer.from(
+          Array.from({ length: 40 }, (_, i) => `--${boundary}\r\nContent-Disposition: form-data; name="f${i}"\r\n\r\nv\r\n`).join('') +
+            `--${boundary}--\r\n`,
+        ),
+        type,
+      ],
+      [
+        'too many files',
+        Buffer.from(
+          Array.from(
+            { length: 4 },
+            (_, i) =>
+              `--${boundary}\r\nContent-Disposition: form-data; name="${i ? 'items' : 'orders'}"; filename="f${i}.csv"\r\n\r\na,b\r\n`,
+          ).join('') + `--${boundary}--\r\n`,
+        ),
+        type,
+      ],
+    ];
+    for (const url of urls) {
+      for (const [label, body, contentType] of cases) {
+        const res = await admin.request('POST', url, body, { 'content-type': contentType });
+        expect(res.statusCode, `${url} ${label}: ${res.body}`).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode, `${url} ${label}: ${res.body}`).toBeLessThan(500);
+        expect((res.json() as Problem).detail, `${url} ${label}`).toMatch(/[\u4e00-\u9fff]/);
+        expect((res.json() as Problem).detail, `${url} ${label}`).not.toMatch(/1 MB/);
+      }
+    }
+    // The product import's own limit names its size.
+    const big = await productImport('big.csv', Buffer.alloc(20 * MB + 1, 0x41));
+    expect(big.statusCode).toBe(413);
+    expect((big.json() as Problem).detail).toMatch(/超过 20 MB/);
+  });
 });

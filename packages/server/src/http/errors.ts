@@ -26,6 +26,27 @@ export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
 
 const FIELD_NAMES: Record<string, string> = {};
 
+/** Limits of a multipart upload (each upload route sets its own: @fastify/multipart `limits`). */
+const UPLOAD_LIMITS: Record<string, string> = {
+  FST_REQ_FILE_TOO_LARGE: '上传的文件超过这个功能的大小上限：请压缩或拆分成几个文件后分批上传。',
+  FST_FILES_LIMIT: '一次上传的文件太多：请只选择这个功能需要的文件后再上传。',
+  FST_FIELDS_LIMIT: '上传表单的字段太多：请只提交这个功能需要的字段。',
+  FST_PARTS_LIMIT: '上传表单的内容太多：请只提交这个功能需要的字段和文件。',
+};
+
+/** A broken multipart body (cut off, no boundary, bad part header): the client's fault, not a 500. */
+const BROKEN_MULTIPART = /^(Unexpected end of (form|file)|Malformed part header|Multipart: Boundary not found|Malformed urlencoded form)/;
+
+function uploadProblem(fe: FastifyError, req: FastifyRequest): [ErrorCode, string] | null {
+  if (fe.code && UPLOAD_LIMITS[fe.code]) return ['payload_too_large', UPLOAD_LIMITS[fe.code]!];
+  if (fe.code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || fe.code === 'FST_PROTO_VIOLATION' || fe.code === 'FST_INVALID_JSON_FIELD_ERROR')
+    return ['validation_failed', '上传的表单格式不正确：请以 multipart/form-data 重新选择文件上传。'];
+  const broken = fe.code === 'ERR_STREAM_PREMATURE_CLOSE' || BROKEN_MULTIPART.test(fe.message ?? '');
+  if (!fe.statusCode && broken && /^multipart\//i.test(String(req.headers['content-type'] ?? '')))
+    return ['validation_failed', '上传的内容不完整或格式不正确（可能是网络中断）：请重新选择文件上传。'];
+  return null;
+}
+
 /** Turn anything thrown into a problem+json response with a Chinese message. */
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof AppError) {
@@ -42,6 +63,8 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
     return sendProblem(reply, problem('validation_failed', detail, req, { errors }));
   }
   const fe = err as FastifyError;
+  const upload = uploadProblem(fe, req);
+  if (upload) return sendProblem(reply, problem(upload[0], upload[1], req));
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
     return sendProblem(reply, problem('payload_too_large', '请求体超过大小上限（1 MB），请减少单次提交的数据量或改用文件导入。', req));
   }

@@ -1,16 +1,16 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import { AppError, isBusinessDay, newId, normalizeTrafficMapping, type TrafficMapping } from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance } from '../../http/types.js';
+import { savePart } from '../../lib/uploads.js';
 import { importsDir } from '../orders/import/index.js';
 import { importTrafficFile, listImports, previewTrafficFile, removeUpload } from './trafficImport.service.js';
 
 /** Statistics exports are small (days × products × sources); 200 MB is far beyond a real one. */
 const MAX_UPLOAD = 200 * 1024 * 1024;
+const tooLarge = () => new AppError('payload_too_large', '文件超过 200 MB 上限：请按日期拆分后分批导入');
 const tags = ['traffic'];
 const config = { permission: 'traffic.manage' } as const;
 const ListQuery = z.object({
@@ -42,8 +42,13 @@ async function receive(req: FastifyRequest, dir: string): Promise<Upload> {
           .match(/^\.[a-z0-9]{1,5}$/) ?? ['.csv'])[0];
         const dest = path.join(dir, `traffic-${newId('job')}${ext}`);
         file = { path: dest, name: part.filename };
-        await pipeline(part.file, fs.createWriteStream(dest));
-        if (part.file.truncated) throw new AppError('payload_too_large', '文件超过 200 MB 上限：请按日期拆分后分批导入');
+        try {
+          await savePart(part.file, dest, req.raw);
+        } catch (err) {
+          if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+          throw err;
+        }
+        if (part.file.truncated) throw tooLarge();
       } else {
         fields[part.fieldname] = String(part.value ?? '');
       }
