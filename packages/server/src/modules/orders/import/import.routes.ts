@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import fastifyMultipart from '@fastify/multipart';
 import {
   AppError,
@@ -18,6 +17,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { AppInstance } from '../../../http/types.js';
+import { savePart } from '../../../lib/uploads.js';
 import { enqueue } from '../../jobs/index.js';
 import * as shops from '../../shops/index.js';
 import * as extras from './import.extras.js';
@@ -74,7 +74,7 @@ async function receive(
           .toLowerCase()
           .match(/^\.[a-z0-9]{1,5}$/) ?? ['.csv'])[0];
         const dest = path.join(dir, `${prefix}-${kind}${ext}`);
-        await pipeline(part.file, fs.createWriteStream(dest));
+        await savePart(part.file, dest, req.raw);
         files[kind] = { path: dest, name: part.filename };
         if (part.file.truncated) throw new AppError('payload_too_large', '文件超过 2 GB 上限，请按时间段拆分后分批导入');
       } else {
