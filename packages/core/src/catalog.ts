@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Channel } from './shops.js';
 import { fenSchema } from './money.js';
+import { intSchema, MAX_SORT, MAX_WEIGHT_G } from './ints.js';
 
 // ---------------------------------------------------------------- statuses
 
@@ -348,7 +349,7 @@ export const SkuInputSchema = z.object({
   barcode: z.string().trim().max(60, '条码最长 60 个字符').nullable().optional(),
   priceFen: fenSchema('售价'),
   costFen: fenSchema('成本').optional(),
-  weightG: z.number().int('重量必须是整数克').min(0, '重量不能为负').default(0),
+  weightG: intSchema('重量', { max: MAX_WEIGHT_G, unit: '克' }).default(0),
   status: z.enum(['active', 'disabled']).optional(),
 });
 export type SkuInput = z.input<typeof SkuInputSchema>;
@@ -408,7 +409,7 @@ export const CategoryBody = z.object({ name: Name('类目名称', 60), parentId:
 export const UpdateCategoryBody = z.object({
   name: Name('类目名称', 60).optional(),
   parentId: z.string().nullable().optional(),
-  sort: z.number().int().optional(),
+  sort: intSchema('排序值', { max: MAX_SORT }).optional(),
 });
 export const BrandBody = z.object({ name: Name('品牌名称', 60) });
 

@@ -1,4 +1,5 @@
 export * from './money.js';
+export * from './ints.js';
 export * from './ids.js';
 export * from './time.js';
 export * from './errors.js';

@@ -3,6 +3,7 @@
  * request schemas shared by the server and the console, and the response shapes.
  */
 import { z } from 'zod';
+import { intSchema, MAX_QTY } from './ints.js';
 
 // ---- formulas ----
 
@@ -68,12 +69,9 @@ export function stockTurnoverDays(averageStock: number, unitsSold: number, windo
 
 // ---- request schemas ----
 
-const Qty = (what: string) =>
-  z
-    .number({ message: `${what}必须是数字` })
-    .int(`${what}必须是整数`)
-    .max(10_000_000, `${what}过大`);
-const PosQty = (what: string) => Qty(what).min(1, `${what}至少为 1`);
+/** A quantity that may be negative (a stock adjustment), or one of at least 1. */
+const Qty = (what: string) => intSchema(what, { min: -MAX_QTY, max: MAX_QTY, unit: '件' });
+const PosQty = (what: string) => intSchema(what, { min: 1, max: MAX_QTY, unit: '件' });
 const OptText = (max: number, what: string) => z.string().trim().max(max, `${what}最长 ${max} 个字符`).default('');
 
 export const WarehouseBody = z.object({
@@ -116,8 +114,8 @@ export const StockQuery = z.object({
 
 export const ThresholdsBody = z
   .object({
-    lowStock: z.number().int('预警值必须是整数').min(0, '预警值不能为负').max(10_000_000).nullable().optional(),
-    overStock: z.number().int('上限必须是整数').min(0, '上限不能为负').max(10_000_000).nullable().optional(),
+    lowStock: intSchema('预警值', { max: MAX_QTY, unit: '件' }).nullable().optional(),
+    overStock: intSchema('上限', { max: MAX_QTY, unit: '件' }).nullable().optional(),
   })
   .refine((b) => b.lowStock == null || b.overStock == null || b.overStock > b.lowStock, {
     message: '积压上限必须大于低库存预警值',
@@ -157,7 +155,7 @@ export const CreateStocktakeBody = z.object({
 });
 export const StocktakeLinesBody = z.object({
   lines: z
-    .array(z.object({ skuId: z.string(), counted: z.number().int('实盘数必须是整数').min(0, '实盘数不能为负').nullable() }))
+    .array(z.object({ skuId: z.string(), counted: intSchema('实盘数', { max: MAX_QTY, unit: '件' }).nullable() }))
     .min(1, '没有要保存的行'),
 });
 

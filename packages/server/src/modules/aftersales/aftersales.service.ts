@@ -12,7 +12,9 @@ import {
   RETURN_TYPES,
   allocate,
   businessDay,
+  clipText,
   formatFen,
+  keepHiddenPhones,
   maskPhonesInText,
   newId,
   type AftersaleDetail,
@@ -393,7 +395,7 @@ async function caseEvent(trx: Kysely<DB>, actor: Actor, id: string, from: string
       aftersale_id: id,
       from_status: from,
       to_status: to,
-      note: note.slice(0, 1000),
+      note: clipText(note, 1000),
       actor_name: orders.actorName(actor),
       at: Date.now(),
     })
@@ -564,6 +566,8 @@ export async function transitionCase(
   return getCase(trx, actor, id);
 }
 
+const NOTE_FIELD = { label: '售后说明', path: 'note', max: 1000 };
+
 export async function updateCase(
   trx: Transaction<DB>,
   actor: Actor,
@@ -571,9 +575,11 @@ export async function updateCase(
   input: { responsibility?: Responsibility | undefined; note?: string | undefined },
 ): Promise<AftersaleDetail> {
   const r = await mustCase(trx, actor, id, true);
+  // A user who saw the note masked sends it back masked: keep the numbers they did not touch.
+  const note = input.note === undefined || orders.canSeePii(actor) ? input.note : keepHiddenPhones(r.note, input.note, NOTE_FIELD);
   const patch = {
     ...(input.responsibility !== undefined ? { responsibility: input.responsibility } : {}),
-    ...(input.note !== undefined ? { note: input.note } : {}),
+    ...(note !== undefined ? { note } : {}),
   };
   if (Object.keys(patch).length === 0) return getCase(trx, actor, id);
   await trx.updateTable('aftersales').set(patch).where('id', '=', id).execute();

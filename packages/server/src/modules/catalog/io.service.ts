@@ -9,6 +9,8 @@ import path from 'node:path';
 import {
   AppError,
   formatFen,
+  groupDigits,
+  MAX_WEIGHT_G,
   parseProductStatus,
   parseSpecText,
   parseYuan,
@@ -129,7 +131,8 @@ function parseRows(sheet: Sheet, errors: ImportRowError[]): ParsedRow[] {
       bad(C_COST, costText, '成本格式不正确：请填写不小于 0、最多两位小数的金额，如 25.50');
     const weightText = get(C_WEIGHT);
     const weightG = weightText ? Number(weightText) : undefined;
-    if (weightText && !(Number.isInteger(weightG) && weightG! >= 0)) bad(C_WEIGHT, weightText, '重量请填写整数克，如 200');
+    if (weightText && !(Number.isInteger(weightG) && weightG! >= 0 && weightG! <= MAX_WEIGHT_G))
+      bad(C_WEIGHT, weightText, `重量请填写 0 至 ${groupDigits(MAX_WEIGHT_G)} 之间的整数克，如 200`);
     const specRaw = get(C_SPEC);
     const spec = parseSpecText(specRaw);
     if (!spec) bad(C_SPEC, specRaw, '规格格式不正确：请写成「颜色:红;尺码:M」（规格名:规格值，多个用分号隔开）');

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   AppError,
+  clipText,
   DEFAULT_TIMEZONE,
   ORDER_STATUS_LABELS,
   add,
@@ -17,6 +18,7 @@ import {
   isBusinessDay,
   isFenInRange,
   isOrderStatus,
+  keepHiddenPhones,
   MAX_FEN,
   maskAddress,
   maskName,
@@ -142,7 +144,7 @@ export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInpu
       type: e.type,
       from_status: e.from ?? null,
       to_status: e.to ?? null,
-      note: (e.note ?? '').slice(0, 1000),
+      note: clipText(e.note ?? '', 1000),
       actor_name: e.actorName.slice(0, 100),
       at: Date.now(),
     })
@@ -814,8 +816,12 @@ export async function setFlags(
   return getOrder(trx, actor, id);
 }
 
-export async function setMemo(trx: Transaction<DB>, actor: Actor, id: string, sellerMemo: string): Promise<OrderDetail> {
+const MEMO_FIELD = { label: '卖家备注', path: 'sellerMemo', max: 1000 };
+
+export async function setMemo(trx: Transaction<DB>, actor: Actor, id: string, edited: string): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
+  // A user who saw the memo masked sends it back masked: keep the numbers they did not touch.
+  const sellerMemo = canSeePii(actor) ? edited : keepHiddenPhones(row.seller_memo, edited, MEMO_FIELD);
   if (row.seller_memo === sellerMemo) return getOrder(trx, actor, id);
   await trx.updateTable('orders').set({ seller_memo: sellerMemo, updated_at: Date.now() }).where('id', '=', id).execute();
   await recordEvent(trx, id, { type: 'memo', note: `修改卖家备注：${sellerMemo || '（清空）'}`, actorName: actorName(actor) });
