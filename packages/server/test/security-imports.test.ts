@@ -321,6 +321,7 @@ describeEachDialect('security: imports', (dialect) => {
         locked_until: now + 60_000,
         created_at: now,
         started_at: now,
+        crashes: 0,
         finished_at: null,
       })
       .execute();

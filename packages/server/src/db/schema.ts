@@ -133,6 +133,8 @@ export interface JobsTable {
   created_by: string | null;
   locked_by: string | null;
   locked_until: number | null;
+  /** Times its worker died while running it (lease expired); see MAX_JOB_CRASHES. */
+  crashes: number;
   created_at: number;
   started_at: number | null;
   finished_at: number | null;

@@ -2,6 +2,7 @@ export {
   enqueue,
   claimNext,
   requeueExpired,
+  MAX_JOB_CRASHES,
   runJob,
   saveCheckpoint,
   startJobWorker,

@@ -98,6 +98,7 @@ export async function enqueue(db: Kysely<DB>, input: EnqueueInput): Promise<stri
       locked_until: null,
       created_at: Date.now(),
       started_at: null,
+      crashes: 0,
       finished_at: null,
     })
     .execute();
@@ -110,10 +111,32 @@ function isPostgres(db: Kysely<DB>): boolean {
 }
 
 /** Put jobs whose lock lease expired (their worker died) back in the queue. */
+/** A job whose worker died this many times while running it is failed instead of retried. */
+export const MAX_JOB_CRASHES = 3;
+
+/**
+ * Jobs whose lease ran out (their process died) go back to the queue, counting the crash; one
+ * that has crashed its worker MAX_JOB_CRASHES times is failed, so a job that takes the server
+ * down is not picked up after every restart until the supervisor gives up.
+ */
 export async function requeueExpired(db: Kysely<DB>, now = Date.now()): Promise<number> {
+  await db
+    .updateTable('jobs')
+    .set((eb) => ({
+      status: 'failed',
+      crashes: eb('crashes', '+', 1),
+      error: `任务运行中服务器已 ${MAX_JOB_CRASHES} 次中断（进程崩溃或被终止），为保护服务器不再自动重试；请检查文件内容（过大或损坏）后重新提交。`,
+      finished_at: now,
+      locked_by: null,
+      locked_until: null,
+    }))
+    .where('status', '=', 'running')
+    .where('locked_until', '<', now)
+    .where('crashes', '>=', MAX_JOB_CRASHES - 1)
+    .executeTakeFirst();
   const res = await db
     .updateTable('jobs')
-    .set({ status: 'queued', locked_by: null, locked_until: null })
+    .set((eb) => ({ status: 'queued', crashes: eb('crashes', '+', 1), locked_by: null, locked_until: null }))
     .where('status', '=', 'running')
     .where('locked_until', '<', now)
     .executeTakeFirst();

@@ -146,6 +146,7 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
       locked_until: null,
       created_at: now,
       started_at: now,
+      crashes: 0,
       finished_at: null,
     })
     .execute();
