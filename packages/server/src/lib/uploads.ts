@@ -14,6 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '@yunying/core';
+import type { FastifyRequest } from 'fastify';
 
 const TICK_MS = 250;
 /** Ticks without a byte, body complete and nothing buffered, before the part counts as cut off. */
@@ -59,5 +60,22 @@ export async function savePart(file: Readable, dest: string, request: IncomingMe
     throw err;
   } finally {
     clearInterval(timer);
+  }
+}
+
+/** One uploaded file read into memory (small uploads: product import, images, batch shipping); over `maxBytes` is a Chinese 413. */
+export async function uploadedFile(req: FastifyRequest, maxBytes: number, what: string): Promise<{ filename: string; buffer: Buffer }> {
+  if (!req.isMultipart()) throw new AppError('validation_failed', `请以 multipart/form-data 上传${what}（表单字段 file）`);
+  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
+  if (!part) throw new AppError('validation_failed', `没有收到文件，请选择${what}后再上传`);
+  try {
+    return { filename: part.filename, buffer: await part.toBuffer() };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError(
+        'payload_too_large',
+        `${what}「${part.filename}」超过 ${Math.round(maxBytes / 1024 / 1024)} MB，请压缩或拆分后再上传`,
+      );
+    throw err;
   }
 }

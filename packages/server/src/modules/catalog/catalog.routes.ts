@@ -15,9 +15,10 @@ import {
   UpdateCategoryBody,
   UpdateProductBody,
 } from '@yunying/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { uploadedFile } from '../../lib/uploads.js';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import * as catalog from './catalog.service.js';
@@ -47,23 +48,6 @@ const R = {
   /** Deleting what every shop shares needs scope over every shop. */
   orgWide: { permission: 'products.write', orgWide: true },
 } as const;
-
-/** One uploaded file from a multipart request, with size limits turned into Chinese errors. */
-async function uploadedFile(req: FastifyRequest, maxBytes: number, what: string): Promise<{ filename: string; buffer: Buffer }> {
-  if (!req.isMultipart()) throw new AppError('validation_failed', `请以 multipart/form-data 上传${what}（表单字段 file）`);
-  const part = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
-  if (!part) throw new AppError('validation_failed', `没有收到文件，请选择${what}后再上传`);
-  try {
-    return { filename: part.filename, buffer: await part.toBuffer() };
-  } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-      throw new AppError(
-        'payload_too_large',
-        `${what}「${part.filename}」超过 ${Math.round(maxBytes / 1024 / 1024)} MB，请压缩或拆分后再上传`,
-      );
-    throw err;
-  }
-}
 
 function download(reply: FastifyReply, buffer: Buffer, name: string, format: 'xlsx' | 'csv'): FastifyReply {
   const file = `${name}.${format}`;

@@ -1,7 +1,8 @@
 import fastifyMultipart from '@fastify/multipart';
-import { AppError, CARRIERS, fenSchema, PageQuery } from '@yunying/core';
+import { CARRIERS, fenSchema, PageQuery } from '@yunying/core';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
+import { uploadedFile } from '../../lib/uploads.js';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import { batchShip } from './orders.files.js';
@@ -242,16 +243,8 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
         config: { permission: 'orders.ship' },
       },
       async (req) => {
-        if (!req.isMultipart()) throw new AppError('validation_failed', '请以 multipart/form-data 上传文件（字段名 file）');
-        const file = await req.file();
-        if (!file) throw new AppError('validation_failed', '请选择要上传的发货文件（.csv 或 .xlsx）');
-        let buf: Buffer;
-        try {
-          buf = await file.toBuffer();
-        } catch {
-          throw new AppError('payload_too_large', '文件超过 10 MB，请拆分后分批上传');
-        }
-        return batchShip(app.db, req.actor!, file.filename, buf);
+        const file = await uploadedFile(req, 10 * 1024 * 1024, '发货文件');
+        return batchShip(app.db, req.actor!, file.filename, file.buffer);
       },
     );
   });
