@@ -143,6 +143,25 @@ describe('order import: rows', () => {
     if (!bad.ok) expect(bad.errors.map((e) => e.column)).toEqual(['订单号', '订购数量', '京东价']);
   });
 
+  it('refuses quantities and amounts beyond what the database holds, naming the column', () => {
+    const spec = fileSpec('jd');
+    const headers = ['订单号', '商品ID', '商品名称', '订购数量', '京东价', '应付金额', '下单时间', '订单状态', '商家SKUID'];
+    const m = matchHeaders(headers, spec);
+    const bad = parseRow(
+      ['300123456789', '100012', '保温杯', String(2 ** 31), '59.90', '200000000000.00', '2026-06-18 10:00:00', '等待出库', 'CUP-01'],
+      spec,
+      m,
+      'Asia/Shanghai',
+    );
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      const reasons = Object.fromEntries(bad.errors.map((e) => [e.column, e.reason]));
+      expect(Object.keys(reasons).sort()).toEqual(['应付金额', '订购数量'].sort());
+      expect(reasons['订购数量']).toContain('不能超过 10,000,000');
+      expect(reasons['应付金额']).toContain('1000 亿');
+    }
+  });
+
   it('reads Pinduoduo and Douyin rows: line totals, address parts and 快递信息', () => {
     const pdd = fileSpec('pdd');
     const pm = matchHeaders(

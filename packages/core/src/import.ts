@@ -3,7 +3,7 @@
  * generic file with a user mapping. Pure: header matching, field specs, and cell parsing (long
  * numbers, money, times, platform status text). The server streams the files and writes rows.
  */
-import { parseYuan, type Fen } from './money.js';
+import { fenTooLargeMessage, MAX_FEN, parseYuan, type Fen } from './money.js';
 import type { OrderStatus } from './orders.js';
 import { dayStart, DEFAULT_TIMEZONE } from './time.js';
 
@@ -670,6 +670,7 @@ export function compileRowParser(spec: FileSpec, match: HeaderMatch, timeZone: s
     const res = parseMoneyCell(r);
     if (!res.ok) fail(field, r, res.reason);
     else if (res.value !== null && res.value < 0) fail(field, r, '金额不能为负数');
+    else if (res.value !== null && res.value > MAX_FEN) fail(field, r, fenTooLargeMessage(label(field)));
     else return res.value;
     return null;
   };
@@ -678,6 +679,8 @@ export function compileRowParser(spec: FileSpec, match: HeaderMatch, timeZone: s
     if (r === undefined) return null;
     const res = parseIntCell(r);
     if (!res.ok) fail(field, r, res.reason);
+    else if (res.value !== null && res.value > MAX_IMPORT_INT)
+      fail(field, r, `${label(field)}不能超过 ${MAX_IMPORT_INT.toLocaleString('en-US')}，请检查该单元格`);
     else return res.value;
     return null;
   };
@@ -783,6 +786,9 @@ export function compileRowParser(spec: FileSpec, match: HeaderMatch, timeZone: s
     return { ok: true, row: { orderNo: orderNo!, order, line } };
   };
 }
+
+/** Quantities and counts in an imported row stay far below what an integer column holds (2^31). */
+export const MAX_IMPORT_INT = 10_000_000;
 
 /** A spreadsheet row with nothing in it (skipped, but still counted for row numbers). */
 export function isBlankRow(cells: readonly string[]): boolean {
