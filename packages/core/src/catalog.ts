@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Channel } from './shops.js';
 import { fenSchema } from './money.js';
 import { intSchema, MAX_SORT, MAX_WEIGHT_G } from './ints.js';
+import { defineMachine, type Machine } from './state-machine.js';
 
 // ---------------------------------------------------------------- statuses
 
@@ -26,8 +27,18 @@ export const PRODUCT_TRANSITIONS = {
   off_shelf: ['on_sale', 'draft'],
 } as const satisfies Record<ProductStatus, readonly ProductStatus[]>;
 
+/** The product machine (state-machine.ts); staying in the same status is a no-op, so allowed. */
+export const PRODUCT_MACHINE: Machine<ProductStatus> = defineMachine<ProductStatus>({
+  states: PRODUCT_STATUSES,
+  transitions: PRODUCT_TRANSITIONS,
+  terminal: [],
+  allowSame: true,
+  refusal: (from, to, title) =>
+    `商品「${title ?? ''}」当前是「${PRODUCT_STATUS_LABELS[from].zh}」，不能直接改为「${PRODUCT_STATUS_LABELS[to].zh}」`,
+});
+
 export function canProductTransition(from: ProductStatus, to: ProductStatus): boolean {
-  return from === to || (PRODUCT_TRANSITIONS[from] as readonly ProductStatus[]).includes(to);
+  return PRODUCT_MACHINE.can(from, to);
 }
 
 /** Parse a status as typed in a spreadsheet: the code or its Chinese / English label. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { intSchema, MAX_QTY } from './ints.js';
+import { defineMachine, type Machine } from './state-machine.js';
 
 // ---- formulas ----
 
@@ -333,6 +334,21 @@ export const PO_TRANSITIONS = {
   received: [],
   cancelled: [],
 } as const satisfies Record<PurchaseOrderStatus, readonly PurchaseOrderStatus[]>;
+
+export const PO_STATUS_LABELS: Record<PurchaseOrderStatus, { zh: string; en: string }> = {
+  draft: { zh: '草稿', en: 'Draft' },
+  ordered: { zh: '已下单', en: 'Ordered' },
+  partial: { zh: '部分收货', en: 'Partly received' },
+  received: { zh: '已收货', en: 'Received' },
+  cancelled: { zh: '已取消', en: 'Cancelled' },
+};
+
+/** The purchase-order machine (state-machine.ts); `subject` is the PO code in the refusal. */
+export const PO_MACHINE: Machine<PurchaseOrderStatus> = defineMachine<PurchaseOrderStatus>({
+  states: PO_STATUSES,
+  transitions: PO_TRANSITIONS,
+  refusal: (from, to, code) => `采购单 ${code ?? ''} 当前为「${PO_STATUS_LABELS[from].zh}」，不能变为「${PO_STATUS_LABELS[to].zh}」`,
+});
 
 export interface PurchaseOrderLine {
   id: string;

@@ -2,6 +2,8 @@
  * Order statuses and the status machine as data (domain §6):
  * 待付款 → 待发货 → 已发货 → 已签收 → 已完成; 已取消; 退款中 / 已退款.
  */
+import { defineMachine, type Machine } from './state-machine.js';
+
 export const ORDER_STATUSES = [
   'pending_payment', // 待付款
   'paid', // 待发货 (paid, waiting to ship)
@@ -37,12 +39,20 @@ export const ORDER_TRANSITIONS = {
   refunded: [],
 } as const satisfies Record<OrderStatus, readonly OrderStatus[]>;
 
+/** The order machine: `can` / `assert` / `next` / `isTerminal` over ORDER_TRANSITIONS (state-machine.ts). */
+export const ORDER_MACHINE: Machine<OrderStatus> = defineMachine<OrderStatus>({
+  states: ORDER_STATUSES,
+  transitions: ORDER_TRANSITIONS,
+  refusal: (from, to) => transitionRefusal(from, to),
+  unknown: (from) => `订单状态「${from}」无法识别，不能变更`,
+});
+
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
-  return (ORDER_TRANSITIONS[from] as readonly OrderStatus[]).includes(to);
+  return ORDER_MACHINE.can(from, to);
 }
 
 export function isOrderStatus(s: string): s is OrderStatus {
-  return (ORDER_STATUSES as readonly string[]).includes(s);
+  return ORDER_MACHINE.is(s);
 }
 
 /** 订单有效: neither cancelled nor fully refunded (glossary: 订单有效率). */

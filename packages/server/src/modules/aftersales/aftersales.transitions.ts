@@ -4,11 +4,20 @@
  * (inspect → received) and refunding (refund → completed); they are listed here all the same so
  * one table says what can follow what.
  */
-import { AppError, AFTERSALE_STATUS_LABELS, type AftersaleStatus, type AftersaleType } from '@yunying/core';
+import {
+  AFTERSALE_STATUSES,
+  AFTERSALE_STATUS_LABELS,
+  AFTERSALE_TERMINAL,
+  AFTERSALE_TYPES,
+  defineMachine,
+  type AftersaleStatus,
+  type AftersaleType,
+  type Machine,
+} from '@yunying/core';
 
-type Machine = Partial<Record<AftersaleStatus, readonly AftersaleStatus[]>>;
+type Table = Partial<Record<AftersaleStatus, readonly AftersaleStatus[]>>;
 
-export const AFTERSALE_TRANSITIONS: Record<AftersaleType, Machine> = {
+export const AFTERSALE_TRANSITIONS: Record<AftersaleType, Table> = {
   // 仅退款: review, then refund.
   refund_only: {
     pending: ['processing', 'completed', 'rejected', 'closed'],
@@ -68,7 +77,22 @@ export const SLA_HOURS: Record<AftersaleType, Partial<Record<AftersaleStatus, nu
   complaint: { pending: 24, processing: 72 },
 };
 
-export const TERMINAL: readonly AftersaleStatus[] = ['completed', 'rejected', 'closed'];
+export const TERMINAL: readonly AftersaleStatus[] = AFTERSALE_TERMINAL;
+
+const label = (s: AftersaleStatus) => AFTERSALE_STATUS_LABELS[s]?.zh ?? s;
+
+/** One machine per case type (core's `defineMachine`): `can` / `assert` / `next` / `isTerminal`. */
+export const AFTERSALE_MACHINES = Object.fromEntries(
+  AFTERSALE_TYPES.map((type) => [
+    type,
+    defineMachine<AftersaleStatus>({
+      states: AFTERSALE_STATUSES,
+      transitions: AFTERSALE_TRANSITIONS[type],
+      terminal: AFTERSALE_TERMINAL,
+      refusal: (from, to) => `售后单状态为「${label(from)}」，不能改为「${label(to)}」`,
+    }),
+  ]),
+) as Record<AftersaleType, Machine<AftersaleStatus>>;
 
 export function slaDueAt(type: AftersaleType, status: AftersaleStatus, from: number): number {
   const h = SLA_HOURS[type][status];
@@ -77,21 +101,16 @@ export function slaDueAt(type: AftersaleType, status: AftersaleStatus, from: num
 }
 
 export function canMove(type: AftersaleType, from: AftersaleStatus, to: AftersaleStatus): boolean {
-  return (AFTERSALE_TRANSITIONS[type][from] ?? []).includes(to);
+  return AFTERSALE_MACHINES[type].can(from, to);
 }
 
 /** Next statuses a user may pick directly (without inspect/refund). */
 export function manualNext(type: AftersaleType, from: AftersaleStatus): AftersaleStatus[] {
   const actionOnly = ACTION_ONLY[type] ?? [];
-  return (AFTERSALE_TRANSITIONS[type][from] ?? []).filter((s) => !actionOnly.includes(s));
+  return AFTERSALE_MACHINES[type].next(from).filter((s) => !actionOnly.includes(s));
 }
 
 export function assertMove(type: AftersaleType, from: AftersaleStatus, to: AftersaleStatus): void {
-  if (!canMove(type, from, to)) {
-    throw new AppError(
-      'invalid_state',
-      `售后单状态为「${AFTERSALE_STATUS_LABELS[from]?.zh ?? from}」，不能改为「${AFTERSALE_STATUS_LABELS[to]?.zh ?? to}」`,
-      { from, to, type },
-    );
-  }
+  const machine: Machine<AftersaleStatus> = AFTERSALE_MACHINES[type];
+  machine.assert(from, to, { type });
 }

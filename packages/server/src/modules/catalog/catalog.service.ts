@@ -6,14 +6,13 @@
 import {
   AppError,
   applyPriceChange,
-  canProductTransition,
   fenTooLargeMessage,
   formatFen,
   isFenInRange,
   MAX_FEN,
   normalizeSpecDims,
   newId,
-  PRODUCT_STATUS_LABELS,
+  PRODUCT_MACHINE,
   specToText,
   type BatchProductsInput,
   type ListingDto,
@@ -585,16 +584,7 @@ async function auditPrice(
 async function changeStatus(trx: Transaction<DB>, actor: Actor, p: ProductsTable, to: ProductStatus): Promise<void> {
   const from = p.status as ProductStatus;
   if (from === to) return;
-  if (!canProductTransition(from, to))
-    throw new AppError(
-      'invalid_state',
-      `商品「${p.title}」当前是「${PRODUCT_STATUS_LABELS[from].zh}」，不能直接改为「${PRODUCT_STATUS_LABELS[to].zh}」`,
-      {
-        productId: p.id,
-        from,
-        to,
-      },
-    );
+  PRODUCT_MACHINE.assert(from, to, { productId: p.id }, p.title);
   if (to === 'on_sale') await assertCanGoOnSale(trx, p.id, p.title);
   await trx.updateTable('products').set({ status: to, updated_at: Date.now() }).where('id', '=', p.id).execute();
   await audit.record(trx, actor, 'product.status', {

@@ -26,15 +26,21 @@ import {
   maskPhonesInText,
   newId,
   parseYuan,
+  type CreateOrderInput,
   type FieldError,
   type OrderDetail,
+  type OrderFilter,
+  type OrderFlagsInput,
   type OrderEvent,
   type OrderLine,
   type OrderListResponse,
   type OrderStatus,
   type OrderSummary,
   type SavedView,
+  type ShipInput,
   type StockMode,
+  type UpdateViewInput,
+  type ViewInput,
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -153,25 +159,7 @@ export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInpu
 
 // ---------------------------------------------------------------- list
 
-export interface OrderFilter {
-  timeField?: 'created' | 'paid' | 'shipped' | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  status?: string[] | undefined;
-  channel?: string | undefined;
-  shopId?: string | undefined;
-  skuCode?: string | undefined;
-  buyerNick?: string | undefined;
-  receiverPhone?: string | undefined;
-  minPaid?: string | undefined;
-  maxPaid?: string | undefined;
-  flag?: 'urgent' | 'logistics_exception' | 'presale' | 'exception' | undefined;
-  trackingNo?: string | undefined;
-  orderNo?: string | undefined;
-  sort?: string | undefined;
-  page: number;
-  pageSize: number;
-}
+export type { OrderFilter } from '@yunying/core';
 
 function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -335,20 +323,7 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promis
 
 // ---------------------------------------------------------------- create
 
-export interface CreateOrderInput {
-  shopId: string;
-  lines: { skuId: string; qty: number; unitPriceFen?: number | undefined }[];
-  discountFen: number;
-  shippingFen: number;
-  buyerNick: string;
-  receiverName: string;
-  receiverPhone: string;
-  receiverAddress: string;
-  buyerNote: string;
-  sellerMemo: string;
-  paid: boolean;
-  isPresale?: boolean | undefined;
-}
+export type { CreateOrderInput } from '@yunying/core';
 
 /** Manual order number: M + the shop's business day + a sequence of at least 6 digits (M20261122000042). */
 export function manualOrderNo(day: string, seq: number): string {
@@ -730,11 +705,6 @@ export async function cancelOrder(trx: Transaction<DB>, actor: Actor, id: string
   return getOrder(trx, actor, id);
 }
 
-export interface ShipInput {
-  carrier: string;
-  trackingNo: string;
-}
-
 /** Ship: reserved stock leaves the warehouse ('ship' movements); imported history only records the parcel. */
 export async function shipOrder(trx: Transaction<DB>, actor: Actor, id: string, input: ShipInput): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
@@ -774,12 +744,7 @@ export async function completeOrder(trx: Transaction<DB>, actor: Actor, id: stri
 
 // ---------------------------------------------------------------- flags, memo, notes
 
-export async function setFlags(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { urgent?: boolean | undefined; logisticsException?: boolean | undefined; note?: string | undefined },
-): Promise<OrderDetail> {
+export async function setFlags(trx: Transaction<DB>, actor: Actor, id: string, input: OrderFlagsInput): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
   const patch: Partial<OrdersTable> = {};
   const said: string[] = [];
@@ -1010,7 +975,7 @@ async function viewNameTaken(db: Kysely<DB>, actor: Actor, page: string, name: s
   }
 }
 
-export async function createView(db: Kysely<DB>, actor: Actor, input: { page: string; name: string; query: string }): Promise<SavedView> {
+export async function createView(db: Kysely<DB>, actor: Actor, input: ViewInput): Promise<SavedView> {
   await viewNameTaken(db, actor, input.page, input.name);
   const row = {
     id: newId('view'),
@@ -1037,12 +1002,7 @@ async function mustView(db: Kysely<DB>, actor: Actor, id: string) {
   return r;
 }
 
-export async function updateView(
-  db: Kysely<DB>,
-  actor: Actor,
-  id: string,
-  input: { name?: string | undefined; query?: string | undefined },
-): Promise<SavedView> {
+export async function updateView(db: Kysely<DB>, actor: Actor, id: string, input: UpdateViewInput): Promise<SavedView> {
   const r = await mustView(db, actor, id);
   if (input.name !== undefined) await viewNameTaken(db, actor, r.page, input.name, id);
   const patch = {

@@ -6,7 +6,8 @@
 import {
   AppError,
   MAX_FEN,
-  PO_TRANSITIONS,
+  PO_MACHINE,
+  PO_STATUS_LABELS,
   formatFen,
   isFenInRange,
   movingAverageCost,
@@ -25,22 +26,13 @@ import * as audit from '../audit/index.js';
 import * as inventory from '../inventory/index.js';
 import { requireSupplier } from './suppliers.service.js';
 
-export const PO_STATUS_LABEL: Record<PurchaseOrderStatus, string> = {
-  draft: '草稿',
-  ordered: '已下单',
-  partial: '部分收货',
-  received: '已收货',
-  cancelled: '已取消',
-};
+export const PO_STATUS_LABEL = Object.fromEntries(Object.entries(PO_STATUS_LABELS).map(([k, v]) => [k, v.zh])) as Record<
+  PurchaseOrderStatus,
+  string
+>;
 
 function assertTransition(po: PurchaseOrdersTable, to: PurchaseOrderStatus): void {
-  const from = po.status as PurchaseOrderStatus;
-  if (!(PO_TRANSITIONS[from] as readonly string[]).includes(to)) {
-    throw new AppError('invalid_state', `采购单 ${po.code} 当前为「${PO_STATUS_LABEL[from]}」，不能变为「${PO_STATUS_LABEL[to]}」`, {
-      from,
-      to,
-    });
-  }
+  PO_MACHINE.assert(po.status, to, {}, po.code);
 }
 
 async function requirePo(db: Kysely<DB>, actor: Actor, id: string): Promise<PurchaseOrdersTable> {

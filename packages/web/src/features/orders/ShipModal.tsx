@@ -1,13 +1,10 @@
 import { App, Form, Input, Modal, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { CARRIERS } from '@yunying/core';
+import { CARRIERS, type ShipInput } from '@yunying/core';
 import { useApiError } from '../../components/useApiError';
 import { useOrderAction } from './api';
 
-interface ShipForm {
-  carrier: string;
-  trackingNo: string;
-}
+type ShipForm = ShipInput;
 
 export function ShipModal({ orderId, open, onClose }: { orderId: string; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();

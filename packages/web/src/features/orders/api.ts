@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BatchShipResult, OrderDetail, OrderListResponse, SavedView, SkuOption } from '@yunying/core';
+import type { BatchShipResult, CreateOrderRequest, OrderDetail, OrderListResponse, SavedView, SkuOption, ViewInput } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 export const ordersKey = ['orders'] as const;
@@ -41,19 +41,8 @@ export function useOrderAction() {
   });
 }
 
-export interface CreateOrderBody {
-  shopId: string;
-  lines: { skuId: string; qty: number; unitPriceFen?: number }[];
-  discountFen: number;
-  shippingFen: number;
-  buyerNick: string;
-  receiverName: string;
-  receiverPhone: string;
-  receiverAddress: string;
-  buyerNote: string;
-  sellerMemo: string;
-  paid: boolean;
-}
+/** The create-order request as core's schema takes it; the idempotency key is added by the hook. */
+export type CreateOrderBody = Omit<CreateOrderRequest, 'idempotencyKey'>;
 
 export function useCreateOrder() {
   const invalidate = useInvalidateOrders();
@@ -98,7 +87,7 @@ export function useViews(page: string) {
 export function useSaveView(page: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; query: string }) => api.post<SavedView>('/orders/views', { ...body, page }),
+    mutationFn: (body: Pick<ViewInput, 'name' | 'query'>) => api.post<SavedView>('/orders/views', { ...body, page }),
     onSuccess: () => qc.invalidateQueries({ queryKey: viewsKey(page) }),
   });
 }

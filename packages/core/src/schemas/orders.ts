@@ -1,0 +1,115 @@
+/**
+ * The orders API contract, stated once: the server validates with these schemas (and documents
+ * them in OpenAPI), the service takes their parsed types, the console types its requests with their
+ * input types. Messages are Chinese and say how to fix the value.
+ */
+import { z } from 'zod';
+import { PageQuery } from '../api.js';
+import { fenSchema } from '../money.js';
+import { CARRIERS } from '../orders.js';
+
+export const OrderIdParams = z.object({ id: z.string().min(1) });
+
+const text = (what: string, max: number) => z.string().trim().max(max, `${what}最长 ${max} 个字符`);
+
+/** A repeated or comma-separated query parameter (`status=paid,shipped` or `status=paid&status=shipped`). */
+const csv = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean)));
+
+export const ORDER_LIST_FLAGS = ['urgent', 'logistics_exception', 'presale', 'exception'] as const;
+export const ORDER_LIST_SORTS = ['orderedAt', '-orderedAt', 'paidAt', '-paidAt', 'shippedAt', '-shippedAt', 'paidFen', '-paidFen'] as const;
+
+export const OrderListQuery = PageQuery.extend({
+  timeField: z.enum(['created', 'paid', 'shipped'], { message: '时间类型应为 created / paid / shipped' }).optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  status: csv,
+  channel: z.string().optional(),
+  shopId: z.string().optional(),
+  skuCode: z.string().optional(),
+  buyerNick: z.string().optional(),
+  receiverPhone: z.string().optional(),
+  minPaid: z.string().optional(),
+  maxPaid: z.string().optional(),
+  flag: z.enum(ORDER_LIST_FLAGS, { message: '标记应为 urgent / logistics_exception / presale / exception' }).optional(),
+  trackingNo: z.string().optional(),
+  orderNo: z.string().optional(),
+  sort: z.enum(ORDER_LIST_SORTS).optional(),
+});
+/** The parsed list filter the service takes. */
+export type OrderFilter = z.output<typeof OrderListQuery>;
+
+/** Amounts in fen up to MAX_FEN (¥1000 亿); qty × price and the order totals are checked against the same bound by the service. */
+export const CreateOrderBody = z.object({
+  shopId: z.string({ message: '请选择店铺' }).min(1, '请选择店铺'),
+  lines: z
+    .array(
+      z.object({
+        skuId: z.string({ message: '请选择商品 SKU' }).min(1, '请选择商品 SKU'),
+        qty: z.number({ message: '数量应为整数' }).int('数量应为整数').min(1, '数量至少为 1').max(9999, '单行数量最多 9999'),
+        unitPriceFen: fenSchema('单价').optional(),
+      }),
+    )
+    .min(1, '至少添加一件商品')
+    .max(100, '一个订单最多 100 行商品'),
+  discountFen: fenSchema('优惠金额').default(0),
+  shippingFen: fenSchema('运费').default(0),
+  buyerNick: text('买家昵称', 100).min(1, '请填写买家昵称'),
+  receiverName: text('收货人', 100).min(1, '请填写收货人'),
+  receiverPhone: z
+    .string({ message: '请填写收货人手机号' })
+    .trim()
+    .regex(/^\+?[0-9 -]{5,20}$/, '手机号格式不正确，例如 13812345678'),
+  receiverAddress: text('收货地址', 400).min(1, '请填写收货地址'),
+  buyerNote: text('买家留言', 1000).default(''),
+  sellerMemo: text('卖家备注', 1000).default(''),
+  paid: z.boolean().default(true),
+  isPresale: z.boolean().optional(),
+  /** For clients that cannot set the Idempotency-Key header (the header wins when both are sent). */
+  idempotencyKey: z.string().max(100).optional(),
+});
+/** What the console sends (defaults may be left out). */
+export type CreateOrderRequest = z.input<typeof CreateOrderBody>;
+/** What the service takes: the parsed body without the transport's idempotency key. */
+export type CreateOrderInput = Omit<z.output<typeof CreateOrderBody>, 'idempotencyKey'>;
+
+export const ShipBody = z.object({
+  carrier: z
+    .string({ message: '请选择物流公司' })
+    .trim()
+    .min(1, '请选择物流公司')
+    .max(40, `物流公司最长 40 个字符，常用：${CARRIERS.slice(0, 4).join('、')}`),
+  trackingNo: z
+    .string({ message: '请填写物流单号' })
+    .trim()
+    .min(1, '请填写物流单号')
+    .max(60, '物流单号最长 60 个字符')
+    .regex(/^[A-Za-z0-9-]+$/, '物流单号只能包含字母、数字和短横线'),
+});
+export type ShipInput = z.output<typeof ShipBody>;
+
+export const CancelOrderBody = z.object({ reason: text('取消原因', 200).default('') });
+export const OrderFlagsBody = z.object({
+  urgent: z.boolean().optional(),
+  logisticsException: z.boolean().optional(),
+  note: text('说明', 200).optional(),
+});
+export type OrderFlagsInput = z.output<typeof OrderFlagsBody>;
+export const OrderMemoBody = z.object({ sellerMemo: text('卖家备注', 1000) });
+export const OrderNoteBody = z.object({ note: text('记录', 1000).min(1, '请填写记录内容') });
+export const SkuOptionsQuery = z.object({ q: z.string().max(60).default('') });
+
+export const ViewsQuery = z.object({ page: z.string().max(40).default('orders') });
+export const ViewBody = z.object({
+  page: z.string().max(40).default('orders'),
+  name: text('视图名称', 60).min(1, '请填写视图名称'),
+  query: z.string().max(4000, '筛选条件过长'),
+});
+export type ViewInput = z.output<typeof ViewBody>;
+export const UpdateViewBody = z.object({
+  name: text('视图名称', 60).min(1, '请填写视图名称').optional(),
+  query: z.string().max(4000).optional(),
+});
+export type UpdateViewInput = z.output<typeof UpdateViewBody>;
