@@ -10,6 +10,7 @@ export * from './shops.js';
 export * from './api.js';
 export * from './orders.js';
 export * from './schemas/orders.js';
+export * from './schemas/aftersales.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './import.js';

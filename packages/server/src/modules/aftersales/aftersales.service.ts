@@ -26,6 +26,13 @@ import {
   type OrderStatus,
   type Page,
   type Responsibility,
+  type AftersaleFilter,
+  type AftersaleInspectInput,
+  type AftersaleReasonInput,
+  type AftersaleRefundInput,
+  type CreateAftersaleInput,
+  type UpdateAftersaleInput,
+  type UpdateAftersaleReasonInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -82,11 +89,7 @@ function reasonTaken(name: string): AppError {
   return new AppError('conflict', `已有名为「${name}」的售后原因，请换一个名称`, { name }, [{ path: 'name', message: '原因名称已存在' }]);
 }
 
-export async function createReason(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { name: string; responsibility: Responsibility; sort?: number | undefined },
-): Promise<AftersaleReason> {
+export async function createReason(trx: Transaction<DB>, actor: Actor, input: AftersaleReasonInput): Promise<AftersaleReason> {
   await ensureReasons(trx, actor.orgId);
   const row = {
     id: newId('aftersaleReason'),
@@ -112,12 +115,7 @@ export async function updateReason(
   trx: Transaction<DB>,
   actor: Actor,
   id: string,
-  input: {
-    name?: string | undefined;
-    responsibility?: Responsibility | undefined;
-    sort?: number | undefined;
-    enabled?: boolean | undefined;
-  },
+  input: UpdateAftersaleReasonInput,
 ): Promise<AftersaleReason> {
   const before = await trx
     .selectFrom('aftersale_reasons')
@@ -194,17 +192,6 @@ function caseDto(
   };
 }
 
-export interface CaseFilter {
-  status?: string[] | undefined;
-  type?: string | undefined;
-  overdue?: boolean | undefined;
-  orderId?: string | undefined;
-  shopId?: string | undefined;
-  q?: string | undefined;
-  page: number;
-  pageSize: number;
-}
-
 /**
  * Raise an `aftersale_overdue` alert for every open case past its SLA (once per case), and close
  * alerts of cases that are no longer overdue. Returns how many are overdue now.
@@ -245,7 +232,7 @@ export async function checkOverdue(db: Kysely<DB>, orgId: string): Promise<numbe
   return late.length;
 }
 
-export async function listCases(db: Kysely<DB>, actor: Actor, f: CaseFilter): Promise<Page<AftersaleSummary>> {
+export async function listCases(db: Kysely<DB>, actor: Actor, f: AftersaleFilter): Promise<Page<AftersaleSummary>> {
   let q = db
     .selectFrom('aftersales')
     .innerJoin('orders', 'orders.id', 'aftersales.order_id')
@@ -412,16 +399,7 @@ async function newCode(trx: Kysely<DB>, orgId: string): Promise<string> {
   }
 }
 
-export interface CreateCaseInput {
-  orderId: string;
-  type: AftersaleType;
-  reasonId?: string | undefined;
-  responsibility?: Responsibility | undefined;
-  lines: { orderLineId: string; qty: number }[];
-  note: string;
-}
-
-export async function createCase(trx: Transaction<DB>, actor: Actor, input: CreateCaseInput): Promise<AftersaleDetail> {
+export async function createCase(trx: Transaction<DB>, actor: Actor, input: CreateAftersaleInput): Promise<AftersaleDetail> {
   const order = await orders.getOrder(trx, actor, input.orderId);
   if (order.status === 'pending_payment' || order.status === 'cancelled') {
     throw new AppError('invalid_state', `订单状态为「${order.status === 'cancelled' ? '已取消' : '待付款'}」，不能发起售后`, {
@@ -568,12 +546,7 @@ export async function transitionCase(
 
 const NOTE_FIELD = { label: '售后说明', path: 'note', max: 1000 };
 
-export async function updateCase(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { responsibility?: Responsibility | undefined; note?: string | undefined },
-): Promise<AftersaleDetail> {
+export async function updateCase(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateAftersaleInput): Promise<AftersaleDetail> {
   const r = await mustCase(trx, actor, id, true);
   // A user who saw the note masked sends it back masked: keep the numbers they did not touch.
   const note = input.note === undefined || orders.canSeePii(actor) ? input.note : keepHiddenPhones(r.note, input.note, NOTE_FIELD);
@@ -605,12 +578,7 @@ export async function updateCase(
  * Receive returned goods (质量回检): good units go back to available stock ('return'), defective
  * units to defective stock ('defective', on hand unchanged). Never more than the case quantity.
  */
-export async function inspect(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { lines: { orderLineId: string; goodQty: number; defectiveQty: number }[]; note?: string | undefined },
-): Promise<AftersaleDetail> {
+export async function inspect(trx: Transaction<DB>, actor: Actor, id: string, input: AftersaleInspectInput): Promise<AftersaleDetail> {
   const r = await mustCase(trx, actor, id, true);
   const type = r.type as AftersaleType;
   if (!canInspectIn(type, r.status as AftersaleStatus)) {
@@ -679,12 +647,7 @@ export async function inspect(
 }
 
 /** Refund the buyer for this case: the amount spreads over the case lines and flows into the order. */
-export async function refund(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { amountFen: number; note?: string | undefined },
-): Promise<AftersaleDetail> {
+export async function refund(trx: Transaction<DB>, actor: Actor, id: string, input: AftersaleRefundInput): Promise<AftersaleDetail> {
   const r = await mustCase(trx, actor, id, true);
   const type = r.type as AftersaleType;
   const status = r.status as AftersaleStatus;

@@ -3,7 +3,7 @@ import { Alert, App, Button, Card, Descriptions, Input, InputNumber, Modal, Sele
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { RESPONSIBILITIES, formatFen, parseYuan, type AftersaleLine, type AftersaleStatus } from '@yunying/core';
+import { RESPONSIBILITIES, formatFen, parseYuan, type AftersaleLine, type AftersaleStatus, type Responsibility } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime, formatMoney } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
@@ -129,7 +129,7 @@ export function AftersaleDetailPage() {
                   style={{ width: 130 }}
                   value={a.responsibility}
                   options={RESPONSIBILITIES.map((x) => ({ value: x, label: l.responsibility(x) }))}
-                  onChange={(v: string) =>
+                  onChange={(v: Responsibility) =>
                     update.mutate({ id: a.id, body: { responsibility: v } }, { onSuccess: done, onError: (e) => onError(e) })
                   }
                   data-testid="aftersale-responsibility"

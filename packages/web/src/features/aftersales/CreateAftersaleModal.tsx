@@ -1,15 +1,15 @@
 import { App, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { AFTERSALE_TYPES, RESPONSIBILITIES, type OrderDetail } from '@yunying/core';
+import { AFTERSALE_TYPES, RESPONSIBILITIES, type AftersaleType, type OrderDetail, type Responsibility } from '@yunying/core';
 import { useApiError } from '../../components/useApiError';
 import { useOrderLabels } from '../orders/labels';
 import { useCreateAftersale, useReasons } from './api';
 
 interface CaseForm {
-  type: string;
+  type: AftersaleType;
   reasonId?: string;
-  responsibility?: string;
+  responsibility?: Responsibility;
   note?: string;
   qty: Record<string, number | null>;
 }

@@ -1,5 +1,12 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AftersaleDetail, AftersaleReason, AftersaleSummary, Page } from '@yunying/core';
+import type {
+  AftersaleDetail,
+  AftersaleReason,
+  AftersaleSummary,
+  CreateAftersaleRequest,
+  Page,
+  UpdateAftersaleRequest,
+} from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 export const aftersalesKey = ['aftersales'] as const;
@@ -32,14 +39,7 @@ function useInvalidate() {
   return () => Promise.all([aftersalesKey, ['orders'], ['stock'], ['movements']].map((queryKey) => qc.invalidateQueries({ queryKey })));
 }
 
-export interface CreateCaseBody {
-  orderId: string;
-  type: string;
-  reasonId?: string;
-  responsibility?: string;
-  lines: { orderLineId: string; qty: number }[];
-  note: string;
-}
+export type CreateCaseBody = CreateAftersaleRequest;
 
 export function useCreateAftersale() {
   const invalidate = useInvalidate();
@@ -62,7 +62,7 @@ export function useAftersaleAction() {
 export function useUpdateAftersale() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: { responsibility?: string; note?: string } }) =>
+    mutationFn: ({ id, body }: { id: string; body: UpdateAftersaleRequest }) =>
       api.patch<AftersaleDetail>(`/aftersales/${encodeURIComponent(id)}`, body),
     onSuccess: invalidate,
   });
