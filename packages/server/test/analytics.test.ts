@@ -10,7 +10,7 @@ import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/module
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeSku } from './orders.fixtures.js';
+import { makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 

@@ -19,7 +19,7 @@ import { listTables, openDatabase, type DialectName } from '../src/db/dialect.js
 import { TABLE_ORDER } from '../src/db/schema.js';
 import { describeEachDialect, freshDatabaseUrl } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeShop, makeSku, orderBody } from './orders.fixtures.js';
+import { makeShop, makeSku, orderBody } from './fixtures.js';
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/yunying.mjs');
 const run = promisify(execFile);

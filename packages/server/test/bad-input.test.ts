@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
+import { makeShop } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 /** Routes a fuzzer must not drive with the owner's session (they end it). */
@@ -21,7 +22,7 @@ describeEachDialect('bad input at every route', (dialect) => {
 
   beforeAll(async () => {
     admin = await ctx.admin();
-    shopId = (await admin.post('/api/v1/shops', { name: '模糊测试店', channel: 'tmall', timezone: 'Asia/Shanghai' })).json().id;
+    shopId = await makeShop(ctx, admin, '模糊测试店');
   });
 
   const routes = () =>

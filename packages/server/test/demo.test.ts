@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { firstStartDemo, loadDemo, type DemoSummary } from '../src/modules/demo/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp } from './harness.js';
-import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './fixtures.js';
 
 const NOW = Date.parse('2026-11-20T07:00:00Z'); // 15:00 Asia/Shanghai
 const TODAY = '2026-11-20';

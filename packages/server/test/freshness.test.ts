@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp } from './harness.js';
-import { makeShop, makeSku, orderBody } from './orders.fixtures.js';
+import { makeOrder, makeShop, makeSku, orderBody } from './fixtures.js';
 
 /** Orders written through the API reach the dashboards: their days are marked stale and rebuilt. */
 describeEachDialect('analytics follow order changes', (dialect) => {
@@ -22,16 +22,24 @@ describeEachDialect('analytics follow order changes', (dialect) => {
     expect(await card('paidFen')).toBe(10_800);
     expect(await card('orders')).toBe(1);
 
-    const second = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }]))).json();
+    const second = await makeOrder(admin, shopId, [{ skuId: sku, qty: 1 }]);
+    expect(second).toMatchObject({ status: 'paid', paidFen: 5_000 });
     expect(await card('orders')).toBe(2);
+    expect(await card('paidFen')).toBe(15_800);
+    // An unpaid order is an order of the day but no payment (rollup.service.ts: status not pending_payment).
+    const unpaid = await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }], { paid: false }));
+    expect(unpaid.json().status, unpaid.body).toBe('pending_payment');
+    expect(await card('orders')).toBe(3);
+    expect(await card('paidFen')).toBe(15_800);
     expect((await admin.post(`/api/v1/orders/${second.id}/cancel`, { reason: '买家不想要了' })).statusCode).toBe(200);
-    // A cancelled order stays an order of the day; what it paid was never counted if it was unpaid.
-    const paidAfterCancel = await card('paidFen');
-    expect(paidAfterCancel).toBeGreaterThanOrEqual(10_800);
+    // A cancelled order stays an order of its day, and what it paid stays that day's payment:
+    // paid_fen counts the orders paid that day whatever happened to them later.
+    expect(await card('orders')).toBe(3);
+    expect(await card('paidFen')).toBe(15_800);
 
     const ship = await admin.post(`/api/v1/orders/${first.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF0001' });
     expect(ship.statusCode, ship.body).toBe(200);
-    const refundBefore = await card('refundFen');
+    expect(await card('refundFen')).toBe(0);
     const detail = (await admin.get(`/api/v1/orders/${first.id}`)).json();
     const reasons = (await admin.get('/api/v1/aftersales/reasons')).json().items;
     const c = (
@@ -46,6 +54,8 @@ describeEachDialect('analytics follow order changes', (dialect) => {
     await admin.post(`/api/v1/aftersales/${c.id}/transition`, { to: 'processing' });
     const refund = await admin.post(`/api/v1/aftersales/${c.id}/refund`, { amountFen: 5_000 });
     expect(refund.statusCode, refund.body).toBe(200);
-    expect(await card('refundFen')).toBe(refundBefore + 5_000);
+    // The refund shows on the day the order was paid, and is not taken off what was paid.
+    expect(await card('refundFen')).toBe(5_000);
+    expect(await card('paidFen')).toBe(15_800);
   });
 });

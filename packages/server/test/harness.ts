@@ -74,14 +74,15 @@ export interface TestContext {
   restart(): Promise<void>;
 }
 
-export function useTestApp(dialect: DialectName): TestContext {
+/** `queryCount`: responses carry `x-query-count`, the SQL statements the request issued (query budgets). */
+export function useTestApp(dialect: DialectName, opts: { queryCount?: boolean } = {}): TestContext {
   const ctx = { dialect } as TestContext;
   beforeAll(async () => {
     ctx.tdb = await createTestDatabase(dialect);
     ctx.config = { ...loadConfig({}), webDist: '/nonexistent', databaseUrl: ctx.tdb.url };
     const boot = await bootstrap(ctx.tdb.database, { adminPassword: ADMIN_PASSWORD });
     ctx.orgId = boot.orgId;
-    ctx.app = await buildApp({ database: ctx.tdb.database, config: ctx.config });
+    ctx.app = await buildApp({ database: ctx.tdb.database, config: ctx.config, queryCount: opts.queryCount ?? false });
     ctx.client = (ip) => new Client(ctx.app, ip);
     ctx.admin = async () => {
       const c = new Client(ctx.app);
@@ -112,7 +113,7 @@ export function useTestApp(dialect: DialectName): TestContext {
     };
     ctx.restart = async () => {
       await ctx.app.close();
-      ctx.app = await buildApp({ database: ctx.tdb.database, config: ctx.config });
+      ctx.app = await buildApp({ database: ctx.tdb.database, config: ctx.config, queryCount: opts.queryCount ?? false });
     };
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { jobHandlers } from '../src/modules/jobs/registry.js';
 import { systemActor } from '../src/http/actor.js';
 import * as inventory from '../src/modules/inventory/index.js';
 import { describeEachDialect } from './dialects.js';
+import { makeProduct, makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 // ------------------------------------------------------------------ fixture files, made here
@@ -89,25 +90,6 @@ function taobaoItems(): Buffer {
   ]);
 }
 
-function multipart(fields: Record<string, string>, files: Record<string, { name: string; data: Buffer }>): { body: Buffer; type: string } {
-  const boundary = `----yy${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  for (const [k, f] of Object.entries(files)) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-}
-
 describeEachDialect('order import', (dialect) => {
   const ctx = useTestApp(dialect);
   let worker: JobWorker;
@@ -119,55 +101,15 @@ describeEachDialect('order import', (dialect) => {
     const db = ctx.tdb.database.db;
     worker = startJobWorker(db, jobHandlers(db), { pollMs: 50 });
     admin = await ctx.admin();
-    const shop = await admin.post('/api/v1/shops', { name: '淘宝旗舰店', channel: 'taobao', timezone: 'Asia/Shanghai' });
-    shopId = shop.json().id;
-    const now = Date.now();
-    await db
-      .insertInto('products')
-      .values({
-        id: 'prd_cup',
-        org_id: ctx.orgId,
-        code: 'P-CUP',
-        title: '保温杯',
-        selling_points: '',
-        description: '',
-        category_id: null,
-        brand_id: null,
-        tags: '[]',
-        spec_dims: '[]',
-        status: 'on_sale',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    for (const [id, code, cost] of [
-      ['sku_cup', 'CUP-01', 2000],
-      ['sku_teem', 'TEE-M', 3000],
-      ['sku_teew', 'TEE-W', 400],
-      ['sku_mystery', 'MYS-1', 100],
-    ] as const) {
-      await db
-        .insertInto('skus')
-        .values({
-          id,
-          org_id: ctx.orgId,
-          product_id: 'prd_cup',
-          code,
-          barcode: null,
-          spec: '{}',
-          spec_text: '',
-          price_fen: 5990,
-          cost_fen: cost,
-          weight_g: 0,
-          status: 'active',
-          low_stock: null,
-          over_stock: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      sku[code] = id;
-    }
+    shopId = await makeShop(ctx, admin, '淘宝旗舰店', { channel: 'taobao' });
+    const skus = [
+      { code: 'CUP-01', priceFen: 5990, costFen: 2000, weightG: 0 },
+      { code: 'TEE-M', priceFen: 5990, costFen: 3000, weightG: 0 },
+      { code: 'TEE-W', priceFen: 5990, costFen: 400, weightG: 0 },
+      { code: 'MYS-1', priceFen: 5990, costFen: 100, weightG: 0 },
+    ];
+    const { skuIds } = await makeProduct(ctx, { title: '保温杯', code: 'P-CUP', skus });
+    for (const [i, s] of skus.entries()) sku[s.code] = skuIds[i]!;
   });
   afterAll(async () => {
     await worker?.stop();

@@ -6,56 +6,19 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../src/http/actor.js';
 import * as inventory from '../src/modules/inventory/index.js';
 import { describeEachDialect } from './dialects.js';
+import { makeSku as makeSkuFixture } from './fixtures.js';
 import { useTestApp, type Client, type TestContext } from './harness.js';
 
-async function makeSku(
-  ctx: TestContext,
-  code: string,
-  opts: { costFen?: number; lowStock?: number | null; title?: string } = {},
-): Promise<string> {
-  const db = ctx.tdb.database.db;
-  const now = Date.now();
-  const productId = newId('product');
-  await db
-    .insertInto('products')
-    .values({
-      id: productId,
-      org_id: ctx.orgId,
-      code: null,
-      title: opts.title ?? `商品 ${code}`,
-      selling_points: '',
-      description: '',
-      category_id: null,
-      brand_id: null,
-      tags: '[]',
-      spec_dims: '[]',
-      status: 'on_sale',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const id = newId('sku');
-  await db
-    .insertInto('skus')
-    .values({
-      id,
-      org_id: ctx.orgId,
-      product_id: productId,
-      code,
-      barcode: null,
-      spec: '{}',
-      spec_text: '颜色:红',
-      price_fen: 9900,
-      cost_fen: opts.costFen ?? 4000,
-      weight_g: 100,
-      status: 'active',
-      low_stock: opts.lowStock ?? null,
-      over_stock: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
+/** A SKU at ¥99 with no stock (the tests stock it themselves), through the shared catalogue fixture. */
+function makeSku(ctx: TestContext, code: string, opts: { costFen?: number; title?: string } = {}): Promise<string> {
+  return makeSkuFixture(ctx, {
+    code,
+    priceFen: 9900,
+    stock: 0,
+    costFen: opts.costFen ?? 4000,
+    title: opts.title ?? `商品 ${code}`,
+    color: '红',
+  });
 }
 
 async function count(ctx: TestContext, table: 'stock_movements' | 'audit_log' | 'transfers'): Promise<number> {

@@ -1,52 +1,11 @@
-import { newId } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
+import { makeSku as makeSkuFixture } from './fixtures.js';
 import { useTestApp, type Client, type TestContext } from './harness.js';
 
-async function makeSku(ctx: TestContext, code: string, costFen: number): Promise<string> {
-  const db = ctx.tdb.database.db;
-  const now = Date.now();
-  const productId = newId('product');
-  await db
-    .insertInto('products')
-    .values({
-      id: productId,
-      org_id: ctx.orgId,
-      code: null,
-      title: `商品 ${code}`,
-      selling_points: '',
-      description: '',
-      category_id: null,
-      brand_id: null,
-      tags: '[]',
-      spec_dims: '[]',
-      status: 'on_sale',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const id = newId('sku');
-  await db
-    .insertInto('skus')
-    .values({
-      id,
-      org_id: ctx.orgId,
-      product_id: productId,
-      code,
-      barcode: null,
-      spec: '{}',
-      spec_text: '',
-      price_fen: 9900,
-      cost_fen: costFen,
-      weight_g: 100,
-      status: 'active',
-      low_stock: null,
-      over_stock: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  return id;
+/** A SKU at ¥99 with the given cost and no stock, through the shared catalogue fixture. */
+function makeSku(ctx: TestContext, code: string, costFen: number): Promise<string> {
+  return makeSkuFixture(ctx, { code, priceFen: 9900, stock: 0, costFen, title: `商品 ${code}` });
 }
 
 async function costOf(ctx: TestContext, skuId: string): Promise<number> {

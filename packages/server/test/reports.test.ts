@@ -35,7 +35,7 @@ import { exportEventsFile, zonedTime } from '../src/modules/reports/events.expor
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeSku } from './orders.fixtures.js';
+import { makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const SHOP_NAME = '天猫 旗舰店';

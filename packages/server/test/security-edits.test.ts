@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as inventory from '../src/modules/inventory/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeShop, makeSku, orderBody } from './orders.fixtures.js';
+import { makeShop, makeSku, orderBody } from './fixtures.js';
 
 const RAW = '13812345678';
 const MASKED = '138****5678';

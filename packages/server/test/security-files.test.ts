@@ -10,29 +10,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJobWorker, waitForJob, type JobWorker } from '../src/modules/jobs/index.js';
 import { jobHandlers } from '../src/modules/jobs/registry.js';
 import { describeEachDialect } from './dialects.js';
+import { makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 import { workbookParts, xlsxBomb, xlsxOf, xlsxWithDoctype, zip } from './xlsx-craft.js';
 
 const MB = 1024 * 1024;
 type Files = Record<string, { name: string; data: Buffer }>;
-
-function multipart(fields: Record<string, string>, files: Files): { body: Buffer; type: string } {
-  const boundary = `----yy${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  for (const [k, f] of Object.entries(files)) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-}
 
 const PRODUCT_HEADER = ['商品标题', 'SKU商家编码', '售价(元)'];
 /** A Taobao order report's header (the order import job needs its required columns). */
@@ -72,9 +55,7 @@ describeEachDialect('uploaded files cannot hurt the server (issue 17)', (dialect
   beforeAll(async () => {
     worker = startJobWorker(ctx.tdb.database.db, jobHandlers(ctx.tdb.database.db), { pollMs: 50 });
     admin = await ctx.admin();
-    const shop = await admin.post('/api/v1/shops', { name: '安全测试店', channel: 'taobao', timezone: 'Asia/Shanghai' });
-    expect(shop.statusCode, shop.body).toBe(201);
-    shopId = shop.json().id;
+    shopId = await makeShop(ctx, admin, '安全测试店', { channel: 'taobao' });
   });
   afterAll(async () => {
     await worker?.stop();

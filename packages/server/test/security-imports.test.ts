@@ -14,6 +14,7 @@ import { JobInterrupted, saveCheckpoint, startJobWorker, waitForJob, type JobHan
 import { jobHandlers } from '../src/modules/jobs/registry.js';
 import { BATCH_ORDERS, IMPORT_JOB_TYPE, importOrdersFile } from '../src/modules/orders/import/index.js';
 import { describeEachDialect } from './dialects.js';
+import { multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 // Uploads go to a directory of this test run (PostgreSQL would otherwise use ./data).
@@ -21,25 +22,6 @@ process.env.YUNYING_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-sec-imp
 
 function csvLine(cells: string[]): string {
   return cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
-}
-
-function multipart(fields: Record<string, string>, files: Record<string, { name: string; data: Buffer }>): { body: Buffer; type: string } {
-  const boundary = `----yy${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  }
-  for (const [k, f] of Object.entries(files)) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      f.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
 
 const HEADERS = ['订单号', '下单时间', '订单状态', '商品名称', '数量', '单价', '实付金额', '商家编码', '付款时间', '卖家备注'];

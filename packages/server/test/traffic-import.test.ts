@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
+import { makeShop, multipart as multipartForm } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 // ------------------------------------------------------------------ fixture files, made here
@@ -25,21 +26,7 @@ async function xlsx(rows: readonly Cells[]): Promise<Buffer> {
 }
 
 function multipart(fields: Record<string, string>, file?: { name: string; data: Buffer }): { body: Buffer; type: string } {
-  const boundary = `----yy${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-      file.data,
-      Buffer.from('\r\n'),
-    );
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+  return multipartForm(fields, file ? { file } : {});
 }
 
 const TODAY = businessDay(Date.now(), 'Asia/Shanghai');
@@ -76,9 +63,7 @@ describeEachDialect('traffic statistics import', (dialect) => {
 
   beforeAll(async () => {
     admin = await ctx.admin();
-    const shop = await admin.post('/api/v1/shops', { name: '天猫旗舰店', channel: 'tmall', timezone: 'Asia/Shanghai' });
-    expect(shop.statusCode, shop.body).toBe(201);
-    shopId = shop.json().id;
+    shopId = await makeShop(ctx, admin, '天猫旗舰店');
     const now = Date.now();
     for (const [id, code, title] of [
       ['prd_ta', 'P-A', '保温杯'],

@@ -3,6 +3,7 @@ import { addDays, businessDay } from '@yunying/core';
 import { afterEach, expect, it } from 'vitest';
 import { collectRateLimit, resetRateLimits } from '../src/modules/traffic/collect.service.js';
 import { describeEachDialect } from './dialects.js';
+import { makeShop } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 const ORIGIN = 'https://shop.example.com';
@@ -36,9 +37,7 @@ describeEachDialect('traffic: sources, rules, collect keys, collector and tracke
 
   it('seeds the source tree and the starter rules once; creates keys for a shop', async () => {
     admin = await ctx.admin();
-    const shop = await admin.post('/api/v1/shops', { name: '独立站', channel: 'own', timezone: 'America/New_York' });
-    expect(shop.statusCode, shop.body).toBe(201);
-    shopId = shop.json().id;
+    shopId = await makeShop(ctx, admin, '独立站', { channel: 'own', timezone: 'America/New_York' });
 
     const tree = (await admin.get('/api/v1/traffic/sources')).json();
     expect(tree.groups.map((g: { code: string }) => g.code)).toEqual(['free', 'paid', 'own', 'offsite', 'other']);

@@ -8,6 +8,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
+import { QueryCountPlugin } from './query-count.js';
 import { startSqliteWorker, type SqliteWorker } from './sqlite-worker.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -57,7 +58,7 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
     // 32 MB page cache (default 2 MB): big imports otherwise re-read hot index pages from disk.
     raw.pragma('cache_size = -32000');
     const worker = target === ':memory:' ? null : startSqliteWorker(raw, target);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }), plugins: [new QueryCountPlugin()] });
     if (worker) sqliteWorkers.set(db, worker);
     return {
       db,
@@ -76,7 +77,7 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
   pool.on('error', (err: Error & { code?: string }) => {
     if (err.code !== '57P01') process.emitWarning(`PostgreSQL idle connection error: ${err.message}`);
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new QueryCountPlugin()] });
   return { db, dialect, url, close: () => db.destroy() };
 }
 

@@ -12,6 +12,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { z } from 'zod';
 import type { Config } from '../config.js';
 import { ping, type Database } from '../db/dialect.js';
+import { queryCountFromEnv, withQueryCount, type QueryCountStore } from '../db/query-count.js';
 import { stopJobWorkers } from '../modules/jobs/index.js';
 import { MODULE_ROUTES } from '../modules/routes.js';
 import { trackerRoutes } from '../modules/traffic/traffic.routes.js';
@@ -32,6 +33,8 @@ export interface BuildAppOptions {
   database: Database;
   config: Config;
   logger?: FastifyServerOptions['logger'];
+  /** Count the SQL queries of each request into an `x-query-count` header (query budgets in tests). */
+  queryCount?: boolean;
 }
 
 export interface App extends AppInstance {
@@ -60,6 +63,20 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  if (opts.queryCount ?? queryCountFromEnv()) {
+    // First hook of the request: every query after it (session lookup included) is counted.
+    const counts = new WeakMap<object, QueryCountStore>();
+    app.addHook('onRequest', (req, _reply, done) => {
+      withQueryCount((store) => {
+        counts.set(req, store);
+        done();
+      });
+    });
+    app.addHook('onSend', async (req, reply) => {
+      const store = counts.get(req);
+      if (store) reply.header('x-query-count', String(store.count));
+    });
+  }
   app.setErrorHandler(errorHandler);
   // Closing the app stops this process's job workers on its database first: a running job stops at
   // its next checkpoint and goes back to the queue instead of dying with the connection pool.

@@ -1,0 +1,147 @@
+/**
+ * Test fixtures shared by the integration tests: shops, products, SKUs with stock, orders.
+ * Each goes through the owning module (the HTTP API or the module's service / index.ts), never
+ * by writing another module's tables, so a fixture is a row the product itself could have made.
+ */
+import { expect } from 'vitest';
+import { systemActor } from '../src/http/actor.js';
+import { createProduct } from '../src/modules/catalog/catalog.service.js';
+import * as inventory from '../src/modules/inventory/index.js';
+import type { Client, TestContext } from './harness.js';
+
+/** A shop created through the API (201 asserted); returns its id. */
+export async function makeShop(
+  ctx: TestContext,
+  admin: Client,
+  name = '天猫旗舰店',
+  opts: { channel?: string; timezone?: string } = {},
+): Promise<string> {
+  const res = await admin.post('/api/v1/shops', { name, channel: opts.channel ?? 'tmall', timezone: opts.timezone ?? 'Asia/Shanghai' });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+export interface ProductFixture {
+  title?: string;
+  code?: string | null;
+  status?: 'draft' | 'on_sale' | 'off_shelf';
+  skus: { code: string; priceFen: number; costFen?: number; color?: string; weightG?: number }[];
+}
+
+/** A product with its SKUs, made by the catalogue service; returns the product and SKU ids in order. */
+export async function makeProduct(ctx: TestContext, p: ProductFixture): Promise<{ productId: string; skuIds: string[] }> {
+  const actor = systemActor(ctx.orgId, 'test');
+  // One spec dimension, 颜色: 黑 for a single SKU, 色1, 色2… for several, unless given.
+  const color = (s: { color?: string }, i: number) => s.color ?? (p.skus.length > 1 ? `色${i + 1}` : '黑');
+  const dto = await ctx.tdb.database.db.transaction().execute((trx) =>
+    createProduct(trx, actor, {
+      title: p.title ?? `测试商品 ${p.skus[0]?.code ?? ''}`,
+      code: p.code ?? null,
+      sellingPoints: '',
+      description: '',
+      tags: [],
+      specDims: [{ name: '颜色', values: p.skus.map(color) }],
+      status: p.status ?? 'on_sale',
+      skus: p.skus.map((s, i) => ({
+        code: s.code,
+        spec: { 颜色: color(s, i) },
+        priceFen: s.priceFen,
+        costFen: s.costFen ?? Math.round(s.priceFen / 3),
+        weightG: s.weightG ?? 100,
+      })),
+    }),
+  );
+  const byCode = new Map(dto.skus.map((s) => [s.code, s.id]));
+  return { productId: dto.id, skuIds: p.skus.map((s) => byCode.get(s.code)!) };
+}
+
+/** Put `qty` units of a SKU into the default warehouse through the inventory ledger. */
+export async function addStock(ctx: TestContext, skuId: string, qty: number, note = '期初'): Promise<void> {
+  const db = ctx.tdb.database.db;
+  const wh = await inventory.defaultWarehouseId(db, ctx.orgId);
+  await db.transaction().execute((trx) => inventory.moveQty(trx, systemActor(ctx.orgId, 'test'), 'inbound', skuId, wh, qty, { note }));
+}
+
+/** A product with one SKU (price in fen) and `stock` units in the default warehouse; returns the SKU id. */
+export async function makeSku(
+  ctx: TestContext,
+  opts: { code: string; priceFen: number; stock: number; title?: string; costFen?: number; color?: string },
+): Promise<string> {
+  const { skuIds } = await makeProduct(ctx, {
+    title: opts.title ?? `测试商品 ${opts.code}`,
+    status: opts.priceFen > 0 ? 'on_sale' : 'draft',
+    skus: [
+      {
+        code: opts.code,
+        priceFen: opts.priceFen,
+        ...(opts.costFen !== undefined ? { costFen: opts.costFen } : {}),
+        ...(opts.color ? { color: opts.color } : {}),
+      },
+    ],
+  });
+  const skuId = skuIds[0]!;
+  if (opts.stock > 0) await addStock(ctx, skuId, opts.stock);
+  return skuId;
+}
+
+export async function stockOf(ctx: TestContext, skuId: string) {
+  const [level] = await inventory.levels(ctx.tdb.database.db, [skuId]);
+  return level ? { onHand: level.onHand, reserved: level.reserved, available: level.available, defective: level.defective } : null;
+}
+
+export async function ledgerOf(ctx: TestContext, skuId: string) {
+  const [t] = await inventory.ledgerTotals(ctx.tdb.database.db, ctx.orgId, skuId);
+  return t ? { onHand: t.onHand, reserved: t.reserved, available: t.available, defective: t.defective } : null;
+}
+
+/** The body of a manual order (POST /api/v1/orders) with a fixed buyer and address. */
+export function orderBody(
+  shopId: string,
+  lines: { skuId: string; qty: number; unitPriceFen?: number }[],
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    shopId,
+    lines,
+    buyerNick: 'tb_小李',
+    receiverName: '李小明',
+    receiverPhone: '13812345678',
+    receiverAddress: '浙江省杭州市西湖区文三路 100 号',
+    ...extra,
+  };
+}
+
+/** A manual order created through the API (201 asserted); returns the order DTO. */
+export async function makeOrder(
+  client: Client,
+  shopId: string,
+  lines: { skuId: string; qty: number; unitPriceFen?: number }[],
+  extra: Record<string, unknown> = {},
+): Promise<any> {
+  const res = await client.post('/api/v1/orders', orderBody(shopId, lines, extra));
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+/** A multipart/form-data body: text fields, then files (field name → file name and bytes). */
+export function multipart(
+  fields: Record<string, string>,
+  files: Record<string, { name: string; data: Buffer }>,
+): { body: Buffer; type: string } {
+  const boundary = `----yy${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const [k, f] of Object.entries(files)) {
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      f.data,
+      Buffer.from('\r\n'),
+    );
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}

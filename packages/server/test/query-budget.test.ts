@@ -1,0 +1,93 @@
+/**
+ * Query budgets (Saleor's habit): the SQL statements a request issues, counted by the Kysely
+ * plugin in db/query-count.ts and reported in `x-query-count`. Each budget sits a little above
+ * today's count; a change that adds queries to these requests fails here and has to raise the
+ * budget on purpose (say why in the commit). Counts exclude BEGIN/COMMIT (see query-count.ts).
+ * The measured figures are printed so a change's effect can be quoted.
+ */
+import type { LightMyRequestResponse } from 'fastify';
+import { beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from './dialects.js';
+import type { Client } from './harness.js';
+import { useTestApp } from './harness.js';
+import { makeOrder, makeShop, makeSku, orderBody } from './fixtures.js';
+
+/**
+ * Budgets: today's count (the same on SQLite and PostgreSQL, measured 2026-12) plus a small margin.
+ * Order creation costs 22 queries for one line and 98 for twenty (4 per extra line: price look-up
+ * aside, each line reserves stock with its guarded update and ledger row); PER_EXTRA_LINE holds
+ * that growth, so batching the lines lowers it and a new per-line query fails the test.
+ */
+const BUDGET = {
+  orderList: 10, // measured 8
+  orderCreate1: 25, // measured 22
+  orderCreate20: 102, // measured 98
+  dashboard: 18, // measured 15 (a steady view; the first view after new orders also rebuilds their days)
+  aftersalesList: 8, // measured 6
+  productList: 11, // measured 9
+} as const;
+const PER_EXTRA_LINE = 4; // measured 4.00
+
+function queries(res: LightMyRequestResponse): number {
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  const n = Number(res.headers['x-query-count']);
+  expect(Number.isInteger(n) && n > 0, `x-query-count: ${String(res.headers['x-query-count'])}`).toBe(true);
+  return n;
+}
+
+describeEachDialect('query budgets', (dialect) => {
+  const ctx = useTestApp(dialect, { queryCount: true });
+  let admin: Client;
+  let shopId: string;
+  const skus: string[] = [];
+  const measured: Record<string, number> = {};
+
+  function within(name: keyof typeof BUDGET, n: number) {
+    measured[name] = n;
+    console.log(`[query-budget ${dialect}] ${name}: ${n} queries (budget ${BUDGET[name]})`);
+    expect(n, `${name} issued ${n} queries, budget ${BUDGET[name]}`).toBeLessThanOrEqual(BUDGET[name]);
+  }
+
+  beforeAll(async () => {
+    admin = await ctx.admin();
+    shopId = await makeShop(ctx, admin);
+    for (let i = 1; i <= 20; i++)
+      skus.push(await makeSku(ctx, { code: `QB-${String(i).padStart(2, '0')}`, priceFen: 1000 + i, stock: 100 }));
+    for (let i = 0; i < 5; i++) await makeOrder(admin, shopId, [{ skuId: skus[i]!, qty: 1 }]);
+    // Warm-up: the session's first use may touch it; budgets measure a steady session.
+    await admin.get('/api/v1/auth/me');
+  });
+
+  it('the order list (page 1, with filters) stays within its budget', async () => {
+    within('orderList', queries(await admin.get(`/api/v1/orders?page=1&pageSize=20&shopId=${shopId}&buyerNick=tb&sort=-orderedAt`)));
+  });
+
+  it('order creation stays within its budget, and a 20-line order costs at most a stated amount more than a 1-line one', async () => {
+    const one = queries(await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: skus[0]!, qty: 1 }])));
+    within('orderCreate1', one);
+    const twenty = queries(
+      await admin.post(
+        '/api/v1/orders',
+        orderBody(
+          shopId,
+          skus.map((skuId) => ({ skuId, qty: 1 })),
+        ),
+      ),
+    );
+    within('orderCreate20', twenty);
+    console.log(`[query-budget ${dialect}] per extra line: ${((twenty - one) / 19).toFixed(2)} queries`);
+    expect(twenty - one, 'queries added by 19 more lines').toBeLessThanOrEqual(19 * PER_EXTRA_LINE);
+  });
+
+  it('the dashboard stays within its budget', async () => {
+    // The first view after new orders rebuilds their stale days; the budget is for a steady view.
+    await admin.get(`/api/v1/analytics/dashboard?shopId=${shopId}`);
+    within('dashboard', queries(await admin.get(`/api/v1/analytics/dashboard?shopId=${shopId}`)));
+  });
+
+  it('the after-sales and product lists stay within their budgets', async () => {
+    within('aftersalesList', queries(await admin.get('/api/v1/aftersales?page=1&pageSize=20')));
+    within('productList', queries(await admin.get('/api/v1/products?page=1&pageSize=20')));
+    console.log(`[query-budget ${dialect}] ${JSON.stringify(measured)}`);
+  });
+});
