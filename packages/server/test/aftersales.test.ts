@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import type { Client } from './harness.js';
 import { useTestApp } from './harness.js';
-import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+import { ledgerOf, makeOrder, makeShop, makeSku, stockOf } from './fixtures.js';
 
 describeEachDialect('after-sales', (dialect) => {
   const ctx = useTestApp(dialect);
@@ -15,7 +15,7 @@ describeEachDialect('after-sales', (dialect) => {
 
   async function shippedOrder(code: string, qty: number, priceFen = 5000) {
     const sku = await makeSku(ctx, { code, priceFen, stock: 10 });
-    const o = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty }], { shippingFen: 1000 }))).json();
+    const o = await makeOrder(admin, shopId, [{ skuId: sku, qty }], { shippingFen: 1000 });
     expect((await admin.post(`/api/v1/orders/${o.id}/ship`, { carrier: '圆通速递', trackingNo: `YT${code}` })).statusCode).toBe(200);
     return { sku, order: (await admin.get(`/api/v1/orders/${o.id}`)).json() };
   }

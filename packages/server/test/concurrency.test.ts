@@ -7,7 +7,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+import { ledgerOf, makeOrder, makeShop, makeSku, orderBody, stockOf } from './fixtures.js';
 
 describeEachDialect('concurrency', (dialect) => {
   const ctx = useTestApp(dialect);
@@ -58,7 +58,7 @@ describeEachDialect('concurrency', (dialect) => {
 
   it('50 concurrent refunds of one after-sales case refund once', async () => {
     const sku = await makeSku(ctx, { code: 'REFUND-50', priceFen: 3000, stock: 10 });
-    const o = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }]))).json();
+    const o = await makeOrder(admin, shopId, [{ skuId: sku, qty: 1 }]);
     expect((await admin.post(`/api/v1/orders/${o.id}/ship`, { carrier: '圆通速递', trackingNo: 'YT50' })).statusCode).toBe(200);
     const order = (await admin.get(`/api/v1/orders/${o.id}`)).json();
     const c = await admin.post('/api/v1/aftersales', {

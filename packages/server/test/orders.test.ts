@@ -8,7 +8,7 @@ import { exportOrdersFile } from '../src/modules/orders/index.js';
 import { describeEachDialect } from './dialects.js';
 import type { Client } from './harness.js';
 import { useTestApp } from './harness.js';
-import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+import { ledgerOf, makeOrder, makeShop, makeSku, orderBody, stockOf } from './fixtures.js';
 
 describeEachDialect('orders', (dialect) => {
   const ctx = useTestApp(dialect);
@@ -98,7 +98,7 @@ describeEachDialect('orders', (dialect) => {
 
   it('ships reserved stock out; an illegal transition is refused with a clear message', async () => {
     const s = await makeSku(ctx, { code: 'S-1', priceFen: 5000, stock: 5 });
-    const o = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: s, qty: 3 }]))).json();
+    const o = await makeOrder(admin, shopId, [{ skuId: s, qty: 3 }]);
     const bad = await admin.post(`/api/v1/orders/${o.id}/ship`, { carrier: '', trackingNo: 'SF1' });
     expect(bad.statusCode).toBe(400);
     const ship = await admin.post(`/api/v1/orders/${o.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF1234567890' });
@@ -144,7 +144,7 @@ describeEachDialect('orders', (dialect) => {
 
   it('masks the receiver for a role without customers.pii.read and refuses phone search', async () => {
     const s = await makeSku(ctx, { code: 'PII-1', priceFen: 1000, stock: 10 });
-    const o = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: s, qty: 1 }], { receiverPhone: '13912345678' }))).json();
+    const o = await makeOrder(admin, shopId, [{ skuId: s, qty: 1 }], { receiverPhone: '13912345678' });
     expect(o.receiverPhone).toBe('13912345678');
     const op = (await ctx.userWithRoles('op1', ['operator'])).client;
     const seen = (await op.get(`/api/v1/orders/${o.id}`)).json();
@@ -163,7 +163,7 @@ describeEachDialect('orders', (dialect) => {
 
   it('filters, counts statuses, flags, memo, notes and saved views', async () => {
     const s = await makeSku(ctx, { code: 'FLT-9', priceFen: 20000, stock: 10 });
-    const o = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: s, qty: 1 }], { buyerNick: 'jd_特别的买家' }))).json();
+    const o = await makeOrder(admin, shopId, [{ skuId: s, qty: 1 }], { buyerNick: 'jd_特别的买家' });
     const list = (await admin.get('/api/v1/orders?skuCode=FLT-9&minPaid=199.99&maxPaid=200')).json();
     expect(list.items.map((x: { id: string }) => x.id)).toEqual([o.id]);
     expect(list.counts.paid).toBe(1);
@@ -195,8 +195,8 @@ describeEachDialect('orders', (dialect) => {
 
   it('batch ships from a CSV and reports per-row errors', async () => {
     const s = await makeSku(ctx, { code: 'BATCH-1', priceFen: 1000, stock: 10 });
-    const o1 = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: s, qty: 1 }]))).json();
-    const o2 = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: s, qty: 1 }]))).json();
+    const o1 = await makeOrder(admin, shopId, [{ skuId: s, qty: 1 }]);
+    const o2 = await makeOrder(admin, shopId, [{ skuId: s, qty: 1 }]);
     const csv = `\uFEFF订单编号,物流公司,物流单号\r\n${o1.orderNo},中通快递,ZT100\r\nNOPE,中通快递,ZT101\r\n${o2.orderNo},,ZT102\r\n`;
     const boundary = '----yy';
     const payload = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="ship.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}\r\n--${boundary}--\r\n`;

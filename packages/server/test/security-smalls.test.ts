@@ -12,7 +12,7 @@ import * as inventory from '../src/modules/inventory/index.js';
 import { collectRateLimit, resetRateLimits } from '../src/modules/traffic/collect.service.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { ledgerOf, makeShop, makeSku, orderBody, stockOf } from './orders.fixtures.js';
+import { ledgerOf, makeOrder, makeShop, makeSku, orderBody, stockOf } from './fixtures.js';
 
 const ORIGIN = 'https://shop.example.com';
 
@@ -169,7 +169,7 @@ describeEachDialect('issue 17: collector flood, money bounds, stocktake locks, o
     const today = businessDay(Date.now(), 'Asia/Shanghai');
     const counter = await db().selectFrom('order_no_counters').select('seq').where('day', '=', today).executeTakeFirst();
     const n0 = Number(counter?.seq ?? 0);
-    const first = (await admin.post('/api/v1/orders', orderBody(shop, [{ skuId: sku, qty: 1 }]))).json();
+    const first = await makeOrder(admin, shop, [{ skuId: sku, qty: 1 }]);
     const day = businessDay(first.orderedAt, 'Asia/Shanghai').replace(/-/g, '');
     const no = (seq: number) => `M${day}${String(seq).padStart(6, '0')}`;
     expect(first.orderNo).toBe(no(n0 + 1));
@@ -229,8 +229,8 @@ describeEachDialect('issue 17: collector flood, money bounds, stocktake locks, o
     const shopA = await makeShop(ctx, admin, 'A 店');
     const shopB = await makeShop(ctx, admin, 'B 店');
     const sku = await makeSku(ctx, { code: 'LEDGER-1', priceFen: 100, stock: 10 });
-    const inA = (await admin.post('/api/v1/orders', orderBody(shopA, [{ skuId: sku, qty: 1 }]))).json();
-    const inB = (await admin.post('/api/v1/orders', orderBody(shopB, [{ skuId: sku, qty: 2 }]))).json();
+    const inA = await makeOrder(admin, shopA, [{ skuId: sku, qty: 1 }]);
+    const inB = await makeOrder(admin, shopB, [{ skuId: sku, qty: 2 }]);
     const { client: oneShop } = await ctx.userWithRoles('kefu-a', ['service'], { allShops: false, shopIds: [shopA] });
 
     const res = await oneShop.get(`/api/v1/stock/movements?skuId=${sku}`);
