@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Channel } from './shops.js';
 import { fenSchema } from './money.js';
+import { PageQuery } from './api.js';
 import { intSchema, MAX_SORT, MAX_WEIGHT_G } from './ints.js';
 import { defineMachine, type Machine } from './state-machine.js';
 
@@ -436,6 +437,28 @@ export const UpdateBannedWordBody = z.object({
   enabled: z.boolean().optional(),
 });
 export const ExemptionBody = z.object({ phrase: Name('豁免短语', 100), productId: z.string().nullable().optional() });
+
+/** Parsed body types the catalogue services take. */
+export type CategoryInput = z.output<typeof CategoryBody>;
+export type UpdateCategoryInput = z.output<typeof UpdateCategoryBody>;
+export type BannedWordInput = z.output<typeof BannedWordBody>;
+export type UpdateBannedWordInput = z.output<typeof UpdateBannedWordBody>;
+export type ExemptionInput = z.output<typeof ExemptionBody>;
+/** Request types the console sends (defaults may be left out). */
+export type CategoryRequest = z.input<typeof CategoryBody>;
+export type UpdateCategoryRequest = z.input<typeof UpdateCategoryBody>;
+export type BannedWordRequest = z.input<typeof BannedWordBody>;
+export type UpdateBannedWordRequest = z.input<typeof UpdateBannedWordBody>;
+
+export const ProductListQuery = PageQuery.extend({
+  q: z.string().optional(),
+  status: z.enum(PRODUCT_STATUSES).optional(),
+  categoryId: z.string().optional(),
+  brandId: z.string().optional(),
+  tag: z.string().optional(),
+});
+/** The parsed product-list filter the service takes. */
+export type ProductFilter = z.output<typeof ProductListQuery>;
 
 // ---------------------------------------------------------------- DTOs
 

@@ -8,8 +8,7 @@ import {
   CreateProductBody,
   ExemptionBody,
   ListingsBody,
-  PageQuery,
-  PRODUCT_STATUSES,
+  ProductListQuery,
   SkuInputSchema,
   UpdateBannedWordBody,
   UpdateCategoryBody,
@@ -32,13 +31,6 @@ const IdParams = z.object({ id: z.string() });
 const ImageParams = z.object({ id: z.string(), imageId: z.string() });
 const SkuParams = z.object({ id: z.string(), skuId: z.string() });
 const FormatQuery = z.object({ format: z.enum(['xlsx', 'csv'], { message: '格式只能是 xlsx 或 csv' }).default('xlsx') });
-const ProductListQuery = PageQuery.extend({
-  q: z.string().optional(),
-  status: z.enum(PRODUCT_STATUSES).optional(),
-  categoryId: z.string().optional(),
-  brandId: z.string().optional(),
-  tag: z.string().optional(),
-});
 const SkuPatchBody = SkuInputSchema.omit({ id: true, spec: true }).partial();
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 

@@ -24,6 +24,7 @@ import {
   type SkuDto,
   type Spec,
   type SpecDim,
+  type ProductFilter,
 } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -110,15 +111,7 @@ function listingRowToDto(l: DB['listings']): ListingDto {
 
 // ---------------------------------------------------------------- list
 
-export interface ProductFilter {
-  q?: string | undefined;
-  status?: ProductStatus | undefined;
-  categoryId?: string | undefined;
-  brandId?: string | undefined;
-  tag?: string | undefined;
-  page: number;
-  pageSize: number;
-}
+export type { ProductFilter } from '@yunying/core';
 
 export async function listProducts(db: Kysely<DB>, actor: Actor, f: ProductFilter): Promise<Page<ProductListItem>> {
   const orgId = actor.orgId;

@@ -1,4 +1,4 @@
-import { AppError, newId, type BrandDto, type CategoryDto } from '@yunying/core';
+import { AppError, newId, type BrandDto, type CategoryDto, type CategoryInput, type UpdateCategoryInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { CategoriesTable, DB } from '../../db/schema.js';
@@ -66,11 +66,7 @@ async function assertNameFree(db: Db, orgId: string, parentId: string | null, na
     ]);
 }
 
-export async function createCategory(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { name: string; parentId?: string | null | undefined },
-): Promise<CategoryDto> {
+export async function createCategory(trx: Transaction<DB>, actor: Actor, input: CategoryInput): Promise<CategoryDto> {
   const parentId = input.parentId || null;
   if (parentId) await getCategory(trx, actor.orgId, parentId);
   await assertNameFree(trx, actor.orgId, parentId, input.name);
@@ -92,12 +88,7 @@ export async function createCategory(
   return { id: row.id, parentId, name: row.name, sort: row.sort, productCount: 0 };
 }
 
-export async function updateCategory(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { name?: string | undefined; parentId?: string | null | undefined; sort?: number | undefined },
-): Promise<CategoryDto> {
+export async function updateCategory(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateCategoryInput): Promise<CategoryDto> {
   const cat = await getCategory(trx, actor.orgId, id);
   const parentId = input.parentId === undefined ? cat.parent_id : input.parentId || null;
   if (parentId) {

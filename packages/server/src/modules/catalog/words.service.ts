@@ -1,4 +1,14 @@
-import { AppError, newId, STARTER_BANNED_WORDS, type BannedWordDto, type ScanWord, type WordRisk } from '@yunying/core';
+import {
+  AppError,
+  newId,
+  STARTER_BANNED_WORDS,
+  type BannedWordDto,
+  type ScanWord,
+  type WordRisk,
+  type BannedWordInput,
+  type ExemptionInput,
+  type UpdateBannedWordInput,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB } from '../../db/schema.js';
@@ -84,11 +94,7 @@ async function getWord(db: Db, orgId: string, id: string) {
   return row;
 }
 
-export async function createWord(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { word: string; risk: WordRisk; note: string; enabled: boolean },
-): Promise<BannedWordDto> {
+export async function createWord(trx: Transaction<DB>, actor: Actor, input: BannedWordInput): Promise<BannedWordDto> {
   const id = newId('bannedWord');
   try {
     await trx
@@ -114,12 +120,7 @@ export async function createWord(
   return { id, ...input, exemptions: [] };
 }
 
-export async function updateWord(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { risk?: WordRisk | undefined; note?: string | undefined; enabled?: boolean | undefined },
-): Promise<void> {
+export async function updateWord(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateBannedWordInput): Promise<void> {
   const before = await getWord(trx, actor.orgId, id);
   const patch: { risk?: string; note?: string; enabled?: number } = {};
   if (input.risk !== undefined) patch.risk = input.risk;
@@ -150,7 +151,7 @@ export async function addExemption(
   trx: Transaction<DB>,
   actor: Actor,
   wordId: string,
-  input: { phrase: string; productId?: string | null | undefined },
+  input: ExemptionInput,
 ): Promise<{ id: string; phrase: string; productId: string | null }> {
   const word = await getWord(trx, actor.orgId, wordId);
   if (!input.phrase.toLowerCase().includes(word.word.toLowerCase()))

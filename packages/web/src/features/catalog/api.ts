@@ -1,25 +1,29 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   BannedWordDto,
+  BannedWordRequest,
+  BatchProductsInput,
   BrandDto,
   CategoryDto,
+  CategoryRequest,
   CreateProductInput,
   ImportResult,
   ListingDto,
   Page,
-  PriceChange,
   ProductCheck,
   ProductDto,
   ProductImageDto,
   ProductListItem,
+  UpdateBannedWordRequest,
+  UpdateCategoryRequest,
   UpdateProductInput,
-  WordRisk,
 } from '@yunying/core';
 import { api, API_BASE, ApiError, request } from '../../api/client';
 import i18n from '../../i18n';
 
 export const catalogKey = ['catalog'] as const;
 
+/** The list query as the page holds it (a status read from the URL is checked by the server). */
 export interface ProductQuery {
   q?: string | undefined;
   status?: string | undefined;
@@ -101,9 +105,7 @@ export const useUpdateProduct = () =>
     api.patch<ProductDto>(`/products/${encodeURIComponent(id)}`, body),
   );
 export const useBatchProducts = () =>
-  useCatalogMutation((body: { ids: string[]; action: 'on_sale' | 'off_shelf' | 'price'; price?: PriceChange }) =>
-    api.post<{ products: number; skus: number }>('/products/batch', body),
-  );
+  useCatalogMutation((body: BatchProductsInput) => api.post<{ products: number; skus: number }>('/products/batch', body));
 export const useSaveListings = () =>
   useCatalogMutation(({ id, items }: { id: string; items: Omit<ListingDto, 'id'>[] }) =>
     request<{ items: ListingDto[] }>('PUT', `/products/${encodeURIComponent(id)}/listings`, { body: { items } }),
@@ -117,10 +119,9 @@ export const useDeleteImage = () =>
     api.delete(`/products/${encodeURIComponent(id)}/images/${encodeURIComponent(imageId)}`),
   );
 
-export const useCreateCategory = () =>
-  useCatalogMutation((body: { name: string; parentId?: string | null }) => api.post<CategoryDto>('/categories', body));
+export const useCreateCategory = () => useCatalogMutation((body: CategoryRequest) => api.post<CategoryDto>('/categories', body));
 export const useUpdateCategory = () =>
-  useCatalogMutation(({ id, body }: { id: string; body: { name?: string; parentId?: string | null } }) =>
+  useCatalogMutation(({ id, body }: { id: string; body: UpdateCategoryRequest }) =>
     api.patch<CategoryDto>(`/categories/${encodeURIComponent(id)}`, body),
   );
 export const useDeleteCategory = () => useCatalogMutation((id: string) => api.delete(`/categories/${encodeURIComponent(id)}`));
@@ -129,12 +130,9 @@ export const useRenameBrand = () =>
   useCatalogMutation(({ id, name }: { id: string; name: string }) => api.patch<BrandDto>(`/brands/${encodeURIComponent(id)}`, { name }));
 export const useDeleteBrand = () => useCatalogMutation((id: string) => api.delete(`/brands/${encodeURIComponent(id)}`));
 
-export const useCreateWord = () =>
-  useCatalogMutation((body: { word: string; risk: WordRisk; note: string; enabled: boolean }) =>
-    api.post<BannedWordDto>('/banned-words', body),
-  );
+export const useCreateWord = () => useCatalogMutation((body: BannedWordRequest) => api.post<BannedWordDto>('/banned-words', body));
 export const useUpdateWord = () =>
-  useCatalogMutation(({ id, body }: { id: string; body: { risk?: WordRisk; note?: string; enabled?: boolean } }) =>
+  useCatalogMutation(({ id, body }: { id: string; body: UpdateBannedWordRequest }) =>
     api.patch(`/banned-words/${encodeURIComponent(id)}`, body),
   );
 export const useDeleteWord = () => useCatalogMutation((id: string) => api.delete(`/banned-words/${encodeURIComponent(id)}`));
