@@ -2,6 +2,7 @@ import { maskPhonesInText, newId, type AuditEntry, type Page } from '@yunying/co
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { scopeToShops, searchTerm, textMatch } from '../../db/kit.js';
 
 export interface AuditInput {
   entityType: string;
@@ -47,12 +48,13 @@ export interface AuditFilter {
 
 export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Promise<Page<AuditEntry>> {
   let q = db.selectFrom('audit_log').where('org_id', '=', actor.orgId);
-  if (actor.shopIds) {
-    const visible = actor.shopIds;
-    q = q.where((eb) => eb.or([eb('shop_id', 'is', null), ...(visible.length ? [eb('shop_id', 'in', visible)] : [])]));
-  }
-  if (f.action) q = q.where('action', 'like', `${escapeLike(f.action)}%`);
-  if (f.actor) q = q.where('actor_name', 'like', `%${escapeLike(f.actor)}%`);
+  q = scopeToShops(q, actor, 'shop_id', { orNull: true });
+  // The action filter is an action code or a dot-separated prefix of one: `auth.login` finds
+  // `auth.login` (and `auth.login.*`), never `auth.login_failed`; `auth` finds every `auth.*`.
+  const action = searchTerm(f.action)?.replace(/\.+$/, '');
+  if (action) q = q.where((eb) => eb.or([eb('action', '=', action), textMatch('action', `${action}.`, 'prefix')]));
+  const actorName = searchTerm(f.actor);
+  if (actorName) q = q.where(textMatch('actor_name', actorName));
   if (f.entityType) q = q.where('entity_type', '=', f.entityType);
   if (f.entityId) q = q.where('entity_id', '=', f.entityId);
   if (f.shopId) q = q.where('shop_id', '=', f.shopId);
@@ -109,8 +111,4 @@ function maskPhonesDeep(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPhonesDeep(v)]));
   }
   return value;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[%_\\]/g, '');
 }

@@ -2,7 +2,7 @@ import { AppError, type Me, type MeResponse, type Shop } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
-import type { Actor } from '../../http/actor.js';
+import { hasAllShops, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
 import * as tokens from '../tokens/index.js';
@@ -179,7 +179,7 @@ export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promi
     displayName: actor.displayName,
     roles,
     permissions: [...actor.permissions].sort(),
-    allShops: actor.shopIds === null,
+    allShops: hasAllShops(actor),
   };
   const visible: Shop[] = await shops.listVisible(db, actor);
   return { user, shops: visible, csrfToken };

@@ -26,8 +26,9 @@ import {
   type SpecDim,
   type ProductFilter,
 } from '@yunying/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { anyTextMatch, canSeeShop, scopeToShops, searchTerm, textMatch } from '../../db/kit.js';
 import type { DB, ProductsTable, SkusTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -83,7 +84,6 @@ export async function getProduct(db: Db, actor: Actor, id: string): Promise<Prod
     p.brand_id ? db.selectFrom('brands').select('name').where('id', '=', p.brand_id).executeTakeFirst() : Promise.resolve(undefined),
   ]);
   const showCost = canSeeCost(actor);
-  const visibleShop = (shopId: string) => !actor.shopIds || actor.shopIds.includes(shopId);
   return {
     id: p.id,
     code: p.code,
@@ -99,7 +99,7 @@ export async function getProduct(db: Db, actor: Actor, id: string): Promise<Prod
     status: p.status as ProductStatus,
     skus: skus.map((s) => skuRowToDto(s, showCost)),
     images: images.map((i) => ({ id: i.id, url: imageUrl(p.id, i.id), mime: i.mime, size: i.size, sort: i.sort })),
-    listings: listings.filter((l) => visibleShop(l.shop_id)).map(listingRowToDto),
+    listings: listings.filter((l) => canSeeShop(actor, l.shop_id)).map(listingRowToDto),
     createdAt: Number(p.created_at),
     updatedAt: Number(p.updated_at),
   };
@@ -120,20 +120,19 @@ export async function listProducts(db: Kysely<DB>, actor: Actor, f: ProductFilte
   if (f.status) q = q.where('products.status', '=', f.status);
   if (cats) q = q.where('products.category_id', 'in', cats);
   if (f.brandId) q = q.where('products.brand_id', '=', f.brandId);
-  if (f.tag) q = q.where('products.tags', 'like', `%${JSON.stringify(f.tag)}%`);
-  const text = f.q?.trim();
+  // Tags are stored as a JSON array of strings: match the quoted tag.
+  if (f.tag) q = q.where(textMatch('products.tags', JSON.stringify(f.tag)));
+  const text = searchTerm(f.q);
   if (text) {
-    const like = `%${text}%`;
     q = q.where((eb) =>
       eb.or([
-        eb('products.title', 'like', like),
-        eb('products.code', 'like', like),
+        anyTextMatch(['products.title', 'products.code'], text),
         eb.exists(
           eb
             .selectFrom('skus')
             .select('skus.id')
             .whereRef('skus.product_id', '=', 'products.id')
-            .where((e2) => e2.or([e2('skus.code', 'like', like), e2('skus.barcode', '=', text)])),
+            .where((e2) => e2.or([textMatch('skus.code', text), e2('skus.barcode', '=', text)])),
         ),
       ]),
     );
@@ -661,11 +660,10 @@ export async function setListings(
   const product = await loadProductRow(trx, actor.orgId, productId);
   const shops = await trx.selectFrom('shops').select(['id', 'name']).where('org_id', '=', actor.orgId).execute();
   const skus = await trx.selectFrom('skus').select(['id']).where('product_id', '=', productId).execute();
-  const visible = (shopId: string) => !actor.shopIds || actor.shopIds.includes(shopId);
   const seen = new Set<string>();
   items.forEach((it, i) => {
     const shop = shops.find((s) => s.id === it.shopId);
-    if (!shop || !visible(it.shopId))
+    if (!shop || !canSeeShop(actor, it.shopId))
       throw new AppError('validation_failed', `第 ${i + 1} 行的店铺不存在或无权访问`, { shopId: it.shopId }, [
         { path: `items.${i}.shopId`, message: '店铺不可用' },
       ]);
@@ -702,7 +700,7 @@ export async function setListings(
       );
   }
   let del = trx.deleteFrom('listings').where('product_id', '=', productId);
-  if (actor.shopIds) del = actor.shopIds.length ? del.where('shop_id', 'in', actor.shopIds) : del.where(sql<boolean>`1 = 0`);
+  del = scopeToShops(del, actor, 'shop_id');
   await del.execute();
   const now = Date.now();
   if (items.length)
@@ -836,14 +834,8 @@ export async function searchSkus(db: Db, orgId: string, q: string, limit = 20): 
   const text = q.trim();
   let query = skuSummaryQuery(db, orgId);
   if (text) {
-    const like = `%${text}%`;
     query = query.where((eb) =>
-      eb.or([
-        eb('skus.code', 'like', like),
-        eb('skus.barcode', '=', text),
-        eb('products.title', 'like', like),
-        eb('products.code', 'like', like),
-      ]),
+      eb.or([anyTextMatch(['skus.code', 'products.title', 'products.code'], text), eb('skus.barcode', '=', text)]),
     );
   }
   const rows = await query

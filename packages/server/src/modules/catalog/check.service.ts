@@ -7,6 +7,7 @@ import { checkTitle, scanBannedWords, type Channel, type CheckIssue, type Produc
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { canSeeShop } from '../../db/kit.js';
 import { scanWordsFor } from './words.service.js';
 
 const FIELD_LABELS = { title: '标题', sellingPoints: '卖点', description: '描述', listingTitle: '渠道标题' } as const;
@@ -54,7 +55,7 @@ export async function checkProducts(db: Kysely<DB>, actor: Actor, productIds?: r
   const skusBy = inIds(skus, (r) => r.product_id);
   const imagesBy = inIds(images, (r) => r.product_id);
   const listingsBy = inIds(listings, (r) => r.product_id);
-  const visible = (shopId: string) => !actor.shopIds || actor.shopIds.includes(shopId);
+  const visible = (shopId: string) => canSeeShop(actor, shopId);
   const activeShops = shops.filter((s) => s.status === 'active' && visible(s.id));
 
   return products.map((p) => {

@@ -1,11 +1,11 @@
 import type { AppInstance } from '../../http/types.js';
+import { canSeeShop } from '../../db/kit.js';
 import * as demo from './demo.service.js';
 
 export async function demoRoutes(app: AppInstance): Promise<void> {
   app.get('/demo', { schema: { tags: ['demo'], summary: '演示数据状态' }, config: { permission: 'authenticated' } }, async (req) => {
     const all = await demo.demoShops(app.db, req.actor!.orgId);
-    const visible = req.actor!.shopIds;
-    const shops = visible ? all.filter((s) => visible.includes(s.id)) : all;
+    const shops = all.filter((s) => canSeeShop(req.actor!, s.id));
     return { loaded: all.length > 0, shops };
   });
 

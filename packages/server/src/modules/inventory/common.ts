@@ -5,6 +5,7 @@
 import { AppError, businessDay } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB, WarehousesTable } from '../../db/schema.js';
+import { textMatch } from '../../db/kit.js';
 
 export interface SkuInfo {
   id: string;
@@ -81,7 +82,12 @@ type CodedTable = 'stocktakes' | 'transfers' | 'purchase_orders';
 /** The next daily code, e.g. PO20261122-001 (business day in Asia/Shanghai). */
 export async function nextCode(db: Kysely<DB>, table: CodedTable, orgId: string, prefix: string, at = Date.now()): Promise<string> {
   const stem = `${prefix}${businessDay(at).replace(/-/g, '')}-`;
-  const rows = await db.selectFrom(table).select('code').where('org_id', '=', orgId).where('code', 'like', `${stem}%`).execute();
+  const rows = await db
+    .selectFrom(table)
+    .select('code')
+    .where('org_id', '=', orgId)
+    .where(textMatch('code', stem, 'prefix'))
+    .execute();
   let max = 0;
   for (const r of rows) {
     const n = Number(r.code.slice(stem.length));
@@ -101,8 +107,4 @@ export async function lockRow(db: Kysely<DB>, table: 'stocktakes' | 'purchase_or
     .where('id', '=', id)
     .executeTakeFirst();
   return res.numUpdatedRows === 1n;
-}
-
-export function like(q: string): string {
-  return `%${q.replace(/[%_\\]/g, '')}%`;
 }

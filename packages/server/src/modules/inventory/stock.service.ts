@@ -4,7 +4,8 @@
  * that explains it, in the caller's transaction. Sum of a SKU's movements = its stock row.
  */
 import { AppError, newId } from '@yunying/core';
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { forUpdate } from '../../db/kit.js';
 import type { DB, StockTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as notifications from '../notifications/index.js';
@@ -262,7 +263,7 @@ export async function lockLevels(
       .onConflict((oc) => oc.columns(['sku_id', 'warehouse_id']).doNothing())
       .execute();
     let q = trx.selectFrom('stock').selectAll().where('warehouse_id', '=', warehouseId).where('sku_id', 'in', chunk).orderBy('sku_id');
-    if (trx.getExecutor().adapter instanceof PostgresAdapter) q = q.forUpdate();
+    q = forUpdate(trx, q);
     for (const r of await q.execute()) out.set(r.sku_id, stockRowToLevel(r));
   }
   return out;

@@ -15,7 +15,8 @@ import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } fro
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
-import { like, requireSkus, requireWarehouse } from './common.js';
+import { anyTextMatch, searchTerm, shopScope, textMatch } from '../../db/kit.js';
+import { requireSkus, requireWarehouse } from './common.js';
 import { checkThresholds, ledgerTotals, levels, move } from './stock.service.js';
 
 export const SALES_WINDOW_DAYS = 30;
@@ -70,12 +71,8 @@ function stockQuery(db: Kysely<DB>, orgId: string, f: Omit<StockFilter, 'page' |
     .where('stock.org_id', '=', orgId);
   if (f.warehouseId) q = q.where('stock.warehouse_id', '=', f.warehouseId);
   if (f.skuId) q = q.where('stock.sku_id', '=', f.skuId);
-  if (f.q) {
-    const p = like(f.q);
-    q = q.where((eb) =>
-      eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('skus.spec_text', 'like', p), eb('skus.barcode', 'like', p)]),
-    );
-  }
+  const term = searchTerm(f.q);
+  if (term) q = q.where(anyTextMatch(['skus.code', 'products.title', 'skus.spec_text', 'skus.barcode'], term));
   if (f.lowOnly) q = q.where('skus.low_stock', 'is not', null).whereRef('t.t_available', '<', 'skus.low_stock');
   if (f.overOnly) q = q.where('skus.over_stock', 'is not', null).whereRef('t.t_on_hand', '>', 'skus.over_stock');
   return q;
@@ -295,15 +292,16 @@ const HIDDEN_REF_NOTE: Record<string, string> = {
  * row keeps its quantities (stock is shared by the warehouse) but not its note and reference, and
  * is not found by searching notes or by reference. Null = the actor sees every shop.
  */
-function refHidden(shopIds: readonly string[] | null): RawBuilder<SqlBool> | null {
-  if (shopIds === null) return null;
-  const shops = sql.join(shopIds.length ? [...shopIds] : ['']);
-  return sql<SqlBool>`((m.ref_type = 'order' and not exists (select 1 from orders o where o.id = m.ref_id and o.shop_id in (${shops})))
-    or (m.ref_type = 'aftersale' and not exists (select 1 from aftersales a where a.id = m.ref_id and a.shop_id in (${shops}))))`;
+function refHidden(actor: Actor): RawBuilder<SqlBool> | null {
+  const inOrderShops = shopScope(actor, 'o.shop_id');
+  const inCaseShops = shopScope(actor, 'a.shop_id');
+  if (!inOrderShops || !inCaseShops) return null;
+  return sql<SqlBool>`((m.ref_type = 'order' and not exists (select 1 from orders o where o.id = m.ref_id and ${inOrderShops}))
+    or (m.ref_type = 'aftersale' and not exists (select 1 from aftersales a where a.id = m.ref_id and ${inCaseShops})))`;
 }
 
 export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFilter): Promise<Page<StockMovement>> {
-  const hidden = refHidden(actor.shopIds);
+  const hidden = refHidden(actor);
   let q = db
     .selectFrom('stock_movements as m')
     .leftJoin('skus', 'skus.id', 'm.sku_id')
@@ -320,14 +318,11 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
   }
   if (f.from !== undefined) q = q.where('m.at', '>=', f.from);
   if (f.to !== undefined) q = q.where('m.at', '<', f.to);
-  if (f.q) {
-    const p = like(f.q);
+  const term = searchTerm(f.q);
+  if (term) {
+    const note = textMatch('m.note', term);
     q = q.where((eb) =>
-      eb.or([
-        eb('skus.code', 'like', p),
-        eb('products.title', 'like', p),
-        hidden ? eb.and([eb('m.note', 'like', p), eb.not(hidden)]) : eb('m.note', 'like', p),
-      ]),
+      eb.or([textMatch('skus.code', term), textMatch('products.title', term), hidden ? eb.and([note, eb.not(hidden)]) : note]),
     );
   }
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -422,10 +417,10 @@ export async function skuOptions(db: Kysely<DB>, actor: Actor, q: string | undef
     .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title', 'skus.cost_fen'])
     .where('skus.org_id', '=', actor.orgId)
     .where('skus.status', '=', 'active');
-  if (q) {
-    const p = like(q);
+  const term = searchTerm(q);
+  if (term) {
     query = query.where((eb) =>
-      eb.or([eb('skus.code', 'like', p), eb('products.title', 'like', p), eb('skus.spec_text', 'like', p), eb('skus.barcode', '=', q)]),
+      eb.or([anyTextMatch(['skus.code', 'products.title', 'skus.spec_text'], term), eb('skus.barcode', '=', term)]),
     );
   }
   const rows = await query.orderBy('skus.code').limit(limit).execute();

@@ -13,7 +13,8 @@
  */
 import os from 'node:os';
 import { AppError, newId } from '@yunying/core';
-import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres } from '../../db/kit.js';
 import type { DB, JobsTable } from '../../db/schema.js';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -104,10 +105,6 @@ export async function enqueue(db: Kysely<DB>, input: EnqueueInput): Promise<stri
     .execute();
   for (const w of localWorkers) w.kick();
   return id;
-}
-
-function isPostgres(db: Kysely<DB>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }
 
 /** Put jobs whose lock lease expired (their worker died) back in the queue. */

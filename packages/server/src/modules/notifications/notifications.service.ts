@@ -2,6 +2,7 @@ import { maskPhonesInText, newId } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NotificationsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { scopeToShops } from '../../db/kit.js';
 
 export type NotificationLevel = 'info' | 'warning' | 'error';
 
@@ -85,12 +86,7 @@ function visible(db: Kysely<DB>, actor: Actor) {
   q = q.where((eb) =>
     eb.or([eb('notifications.permission', 'is', null), ...(perms.length ? [eb('notifications.permission', 'in', perms)] : [])]),
   );
-  if (actor.shopIds) {
-    const shops = actor.shopIds;
-    q = q.where((eb) =>
-      eb.or([eb('notifications.shop_id', 'is', null), ...(shops.length ? [eb('notifications.shop_id', 'in', shops)] : [])]),
-    );
-  }
+  q = scopeToShops(q, actor, 'notifications.shop_id', { orNull: true });
   return q;
 }
 

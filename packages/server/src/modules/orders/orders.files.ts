@@ -20,6 +20,7 @@ import {
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
+import { scopeToShops } from '../../db/kit.js';
 import type { Actor } from '../../http/actor.js';
 import * as sheets from '../../lib/sheets.js';
 import * as shops from '../shops/index.js';
@@ -92,7 +93,7 @@ export async function batchShip(db: Kysely<DB>, actor: Actor, filename: string, 
     }
     seen.add(orderNo);
     let q = db.selectFrom('orders').select(['id']).where('org_id', '=', actor.orgId).where('order_no', '=', orderNo);
-    if (actor.shopIds) q = q.where('shop_id', 'in', actor.shopIds.length ? [...actor.shopIds] : ['']);
+    q = scopeToShops(q, actor, 'shop_id');
     const found = await q.execute();
     if (found.length === 0) {
       fail('找不到此订单编号（或无权访问该店铺）');

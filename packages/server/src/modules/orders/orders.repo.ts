@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { anyTextMatch, canSeeShop, searchTerm } from '../../db/kit.js';
 
 export interface SkuInfo {
   id: string;
@@ -52,7 +53,6 @@ export async function skuInfo(db: Kysely<DB>, orgId: string, skuIds: string[]): 
 
 /** SKUs matching a code, barcode or title fragment, with available stock summed over warehouses. */
 export async function searchSkus(db: Kysely<DB>, orgId: string, q: string, limit: number) {
-  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   let query = db
     .selectFrom('skus')
     .innerJoin('products', 'products.id', 'skus.product_id')
@@ -70,16 +70,8 @@ export async function searchSkus(db: Kysely<DB>, orgId: string, q: string, limit
     .groupBy(['skus.id', 'skus.code', 'skus.spec_text', 'skus.price_fen', 'products.title'])
     .orderBy('skus.code')
     .limit(limit);
-  if (q) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('skus.code', 'like', like),
-        eb('skus.barcode', 'like', like),
-        eb('products.title', 'like', like),
-        eb('skus.spec_text', 'like', like),
-      ]),
-    );
-  }
+  const term = searchTerm(q);
+  if (term) query = query.where(anyTextMatch(['skus.code', 'skus.barcode', 'products.title', 'skus.spec_text'], term));
   const rows = await query.execute();
   return rows.map((r) => ({
     skuId: r.id,
@@ -95,7 +87,7 @@ export async function searchSkus(db: Kysely<DB>, orgId: string, q: string, limit
 export async function findVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<OrdersTable | undefined> {
   const row = await db.selectFrom('orders').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
   if (!row) return undefined;
-  if (actor.shopIds && !actor.shopIds.includes(row.shop_id)) return undefined;
+  if (!canSeeShop(actor, row.shop_id)) return undefined;
   return row;
 }
 

@@ -44,6 +44,7 @@ import {
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { searchTerm, shopScope, textMatch } from '../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -161,10 +162,6 @@ export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInpu
 
 export type { OrderFilter } from '@yunying/core';
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 const TIME_COLUMNS = { created: 'ordered_at', paid: 'paid_at', shipped: 'shipped_at' } as const;
 const SORT_COLUMNS = { orderedAt: 'ordered_at', paidAt: 'paid_at', shippedAt: 'shipped_at', paidFen: 'paid_fen' } as const;
 
@@ -192,7 +189,8 @@ function checkFilter(actor: Actor, f: OrderFilter): { minFen: number | null; max
 function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderFilter, withStatus: boolean): Expression<SqlBool> {
   const { minFen, maxFen } = checkFilter(actor, f);
   const c: Expression<SqlBool>[] = [eb('orders.org_id', '=', actor.orgId)];
-  if (actor.shopIds) c.push(eb('orders.shop_id', 'in', actor.shopIds.length ? [...actor.shopIds] : ['']));
+  const scope = shopScope(actor, 'orders.shop_id');
+  if (scope) c.push(scope);
   const col = TIME_COLUMNS[f.timeField ?? 'created'];
   if (f.from) c.push(eb(`orders.${col}`, '>=', dayStart(f.from, DEFAULT_TIMEZONE)));
   if (f.to) c.push(eb(`orders.${col}`, '<', dayStart(addDays(f.to, 1), DEFAULT_TIMEZONE)));
@@ -210,8 +208,10 @@ function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderF
       ),
     );
   }
-  if (f.buyerNick) c.push(eb('orders.buyer_nick', 'like', `%${escapeLike(f.buyerNick.trim())}%`));
-  if (f.receiverPhone) c.push(eb('orders.receiver_phone', 'like', `%${escapeLike(f.receiverPhone.trim())}%`));
+  const nick = searchTerm(f.buyerNick);
+  if (nick) c.push(textMatch('orders.buyer_nick', nick));
+  const phone = searchTerm(f.receiverPhone);
+  if (phone) c.push(textMatch('orders.receiver_phone', phone));
   if (minFen !== null) c.push(eb('orders.paid_fen', '>=', minFen));
   if (maxFen !== null) c.push(eb('orders.paid_fen', '<=', maxFen));
   if (f.flag === 'urgent') c.push(eb('orders.urgent', '=', 1));
@@ -219,7 +219,8 @@ function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderF
   if (f.flag === 'presale') c.push(eb('orders.is_presale', '=', 1));
   if (f.flag === 'exception') c.push(eb.or([eb('orders.urgent', '=', 1), eb('orders.logistics_exception', '=', 1)]));
   if (f.trackingNo) c.push(eb('orders.tracking_no', '=', f.trackingNo.trim()));
-  if (f.orderNo) c.push(eb('orders.order_no', 'like', `${escapeLike(f.orderNo.trim())}%`));
+  const orderNo = searchTerm(f.orderNo);
+  if (orderNo) c.push(textMatch('orders.order_no', orderNo, 'prefix'));
   return eb.and(c);
 }
 

@@ -1,6 +1,7 @@
 import { AppError, newId, type Channel, type Shop } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { assertShopVisible, scopeToShops, seesAllShops } from '../../db/kit.js';
 import type { DB, ShopsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -20,18 +21,15 @@ export function shopRowToShop(r: ShopsTable): Shop {
 /** The shops this actor may see, in name order. */
 export async function listVisible(db: Kysely<DB>, actor: Actor): Promise<Shop[]> {
   let q = db.selectFrom('shops').selectAll().where('org_id', '=', actor.orgId);
-  if (actor.shopIds) {
-    if (actor.shopIds.length === 0) return [];
-    q = q.where('id', 'in', actor.shopIds);
-  }
+  q = scopeToShops(q, actor, 'id');
   const rows = await q.orderBy('created_at').orderBy('name').execute();
   return rows.map(shopRowToShop);
 }
 
 export async function getVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<ShopsTable> {
   const row = await db.selectFrom('shops').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!row || (actor.shopIds && !actor.shopIds.includes(id)))
-    throw new AppError('not_found', `店铺 ${id} 不存在或无权访问`, { shopId: id });
+  if (!row) throw new AppError('not_found', `店铺 ${id} 不存在或无权访问`, { shopId: id });
+  assertShopVisible(actor, id, undefined, { shopId: id });
   return row;
 }
 
@@ -82,7 +80,7 @@ export async function createShop(
     throw err;
   }
   // A user limited to some shops who creates one should see it.
-  if (actor.shopIds && actor.userId) {
+  if (!seesAllShops(actor) && actor.userId) {
     await trx.insertInto('user_shops').values({ user_id: actor.userId, shop_id: row.id }).execute();
   }
   const shop = shopRowToShop(row);

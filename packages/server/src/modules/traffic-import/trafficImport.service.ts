@@ -46,6 +46,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { DB, TrafficStatsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import { scopeToShops } from '../../db/kit.js';
 import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
 import { EXCEL_MAX_ROWS, SHEET_LIMITS, type SheetLimits } from '../../lib/xlsx-read.js';
@@ -404,9 +405,8 @@ export async function listImports(
   if (q.shopId) {
     await shops.getVisible(db, actor, q.shopId);
     b = b.where('shop_id', '=', q.shopId);
-  } else if (actor.shopIds) {
-    if (!actor.shopIds.length) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-    b = b.where('shop_id', 'in', [...actor.shopIds]);
+  } else {
+    b = scopeToShops(b, actor, 'shop_id');
   }
   const total = Number((await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
   const rows = await b

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { AppError, DEFAULT_SOURCES, newId, SOURCE_GROUPS, type SourceGroupCode } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { canSeeShop, scopeToShops } from '../../db/kit.js';
 import type { CollectKeysTable, DB, SourceRulesTable, TrafficSourcesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -326,11 +327,7 @@ export function keyRowToDto(r: CollectKeysTable): CollectKeyDto {
 export async function listKeys(db: Kysely<DB>, actor: Actor, shopId?: string): Promise<{ items: CollectKeyDto[] }> {
   if (shopId) await shops.getVisible(db, actor, shopId);
   let q = db.selectFrom('collect_keys').selectAll().where('org_id', '=', actor.orgId);
-  if (shopId) q = q.where('shop_id', '=', shopId);
-  else if (actor.shopIds) {
-    if (actor.shopIds.length === 0) return { items: [] };
-    q = q.where('shop_id', 'in', actor.shopIds);
-  }
+  q = shopId ? q.where('shop_id', '=', shopId) : scopeToShops(q, actor, 'shop_id');
   const rows = await q.orderBy('created_at', 'desc').orderBy('id').execute();
   return { items: rows.map(keyRowToDto) };
 }
@@ -392,8 +389,7 @@ export async function createKey(
 
 export async function revokeKey(trx: Transaction<DB>, actor: Actor, id: string): Promise<CollectKeyDto> {
   const row = await trx.selectFrom('collect_keys').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!row || (actor.shopIds && !actor.shopIds.includes(row.shop_id)))
-    throw new AppError('not_found', `埋点密钥 ${id} 不存在或无权访问`, { id });
+  if (!row || !canSeeShop(actor, row.shop_id)) throw new AppError('not_found', `埋点密钥 ${id} 不存在或无权访问`, { id });
   if (row.revoked_at === null) {
     const now = Date.now();
     await trx.updateTable('collect_keys').set({ revoked_at: now }).where('id', '=', id).execute();

@@ -1,6 +1,7 @@
 import { AppError, maskEmail, maskPhone, newId, type Page, type RoleRef, type User } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { anyTextMatch, searchTerm, seesAllShops, shopsOutside } from '../../db/kit.js';
 import type { DB, UsersTable } from '../../db/schema.js';
 import { can, isOwner, lacking, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -88,10 +89,8 @@ export async function listUsers(
   f: { q?: string | undefined; page: number; pageSize: number },
 ): Promise<Page<User>> {
   let q = db.selectFrom('users').where('org_id', '=', actor.orgId);
-  if (f.q) {
-    const like = `%${f.q.replace(/[%_\\]/g, '')}%`;
-    q = q.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like)]));
-  }
+  const term = searchTerm(f.q);
+  if (term) q = q.where(anyTextMatch(['username', 'display_name'], term));
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll()
@@ -130,7 +129,7 @@ async function assertShops(trx: Kysely<DB>, actor: Actor, shopIds: string[]): Pr
       { path: 'shopIds', message: '包含不存在的店铺' },
     ]);
   }
-  const outside = actor.shopIds === null ? [] : unique.filter((id) => !actor.shopIds!.includes(id));
+  const outside = shopsOutside(actor, unique);
   if (outside.length) {
     throw new AppError('forbidden', `不能分配你自己无权访问的店铺：${outside.join(', ')}，请联系店长操作`, { outside }, [
       { path: 'shopIds', message: '包含你无权访问的店铺' },
@@ -140,7 +139,7 @@ async function assertShops(trx: Kysely<DB>, actor: Actor, shopIds: string[]): Pr
 
 /** Only someone who sees every shop may grant every shop. */
 function assertMayGrantAllShops(actor: Actor, allShops: boolean | undefined): void {
-  if (allShops && actor.shopIds !== null) {
+  if (allShops && !seesAllShops(actor)) {
     throw new AppError('forbidden', '你只能访问部分店铺，不能授予“全部店铺”权限', {}, [{ path: 'allShops', message: '无权授予全部店铺' }]);
   }
 }
@@ -330,14 +329,14 @@ function assertMayManage(actor: Actor, target: Reach, action: ManageAction): voi
       beyond,
     });
   }
-  if (actor.shopIds !== null) {
+  if (!seesAllShops(actor)) {
     if (target.shopIds === null) {
       throw new AppError('forbidden', `不能${action(user)}：该用户可访问全部店铺，而你只能访问部分店铺，请联系店长操作`, {
         userId: target.id,
         reason: 'shops',
       });
     }
-    const outside = target.shopIds.filter((id) => !actor.shopIds!.includes(id));
+    const outside = shopsOutside(actor, target.shopIds);
     if (outside.length) {
       throw new AppError('forbidden', `不能${action(user)}：该用户可访问你无权访问的店铺（${outside.join(', ')}），请联系店长操作`, {
         userId: target.id,

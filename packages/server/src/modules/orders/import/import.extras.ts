@@ -4,7 +4,7 @@
  */
 import { AppError, newId } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../../db/dialect.js';
+import { anyTextMatch, assertShopVisible, canSeeShop, insertOrConflict, scopeToShops, searchTerm } from '../../../db/kit.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import { csvLine } from '../../../lib/sheets.js';
@@ -73,15 +73,13 @@ export async function savePreset(
     return { id: existing.id, name: existing.name, mapping: input.mapping, createdAt: Number(existing.created_at) };
   }
   const id = newId('preset');
-  try {
-    await trx
+  await insertOrConflict(
+    trx
       .insertInto('import_presets')
       .values({ id, org_id: actor.orgId, kind: 'orders', name: input.name, mapping, created_at: now })
-      .execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('conflict', `已有名为「${input.name}」的方案，请换一个名称`);
-    throw err;
-  }
+      .execute(),
+    `已有名为「${input.name}」的方案，请换一个名称`,
+  );
   await audit.record(trx, actor, 'import.preset.create', { entityType: 'import_preset', entityId: id, after: input });
   return { id, name: input.name, mapping: input.mapping, createdAt: now };
 }
@@ -118,7 +116,7 @@ export async function getJob(db: Kysely<DB>, actor: Actor, id: string): Promise<
     .where('org_id', '=', actor.orgId)
     .where('type', '=', IMPORT_JOB_TYPE)
     .executeTakeFirst();
-  if (!row || (actor.shopIds && row.shop_id && !actor.shopIds.includes(row.shop_id))) {
+  if (!row || !canSeeShop(actor, row.shop_id, true)) {
     throw new AppError('not_found', `导入任务 ${id} 不存在或无权查看`, { jobId: id });
   }
   return jobToDto(row);
@@ -130,7 +128,7 @@ export async function listJobs(
   q: { page: number; pageSize: number; shopId?: string | undefined },
 ): Promise<{ items: JobDto[]; total: number; page: number; pageSize: number }> {
   let base = db.selectFrom('jobs').where('org_id', '=', actor.orgId).where('type', '=', IMPORT_JOB_TYPE);
-  if (actor.shopIds) base = actor.shopIds.length ? base.where('shop_id', 'in', actor.shopIds) : base.where('id', '=', '');
+  base = scopeToShops(base, actor, 'shop_id');
   if (q.shopId) base = base.where('shop_id', '=', q.shopId);
   const [rows, count] = await Promise.all([
     base
@@ -229,7 +227,7 @@ export async function listUnmatched(
     .innerJoin('orders', 'orders.id', 'order_lines.order_id')
     .where('orders.org_id', '=', actor.orgId)
     .where('order_lines.sku_id', 'is', null);
-  if (actor.shopIds) base = actor.shopIds.length ? base.where('orders.shop_id', 'in', actor.shopIds) : base.where('orders.id', '=', '');
+  base = scopeToShops(base, actor, 'orders.shop_id');
   if (q.shopId) base = base.where('orders.shop_id', '=', q.shopId);
   const grouped = base
     .select((eb) => [
@@ -283,7 +281,7 @@ export async function mapUnmatched(
       { path: 'merchantCode', message: '商家编码和平台商品ID至少填一个' },
     ]);
   }
-  if (actor.shopIds && !actor.shopIds.includes(input.shopId)) throw new AppError('not_found', `店铺 ${input.shopId} 不存在或无权访问`);
+  assertShopVisible(actor, input.shopId);
   const shop = await trx
     .selectFrom('shops')
     .select('id')
@@ -344,14 +342,13 @@ export async function skuOptions(
   actor: Actor,
   q: string,
 ): Promise<{ id: string; code: string; title: string; specText: string }[]> {
-  const like = `%${q.replace(/[%_\\]/g, '')}%`;
   let query = db
     .selectFrom('skus')
     .innerJoin('products', 'products.id', 'skus.product_id')
     .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title'])
     .where('skus.org_id', '=', actor.orgId);
-  if (q)
-    query = query.where((eb) => eb.or([eb('skus.code', 'like', like), eb('products.title', 'like', like), eb('skus.barcode', '=', q)]));
+  const term = searchTerm(q);
+  if (term) query = query.where((eb) => eb.or([anyTextMatch(['skus.code', 'products.title'], term), eb('skus.barcode', '=', term)]));
   const rows = await query.orderBy('skus.code').limit(30).execute();
   return rows.map((r) => ({ id: r.id, code: r.code, title: r.title, specText: r.spec_text }));
 }

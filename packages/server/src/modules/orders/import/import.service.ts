@@ -41,6 +41,7 @@ import {
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrderLinesTable, OrdersTable, ShopsTable } from '../../../db/schema.js';
+import { canSeeShop } from '../../../db/kit.js';
 import type { Actor } from '../../../http/actor.js';
 import * as analytics from '../../analytics/index.js';
 import * as audit from '../../audit/index.js';
@@ -1048,7 +1049,7 @@ export async function runImport(
   if (resume?.summary) return resume.summary;
   const started = resume?.startedAt ?? Date.now();
   const shop = await db.selectFrom('shops').selectAll().where('id', '=', opts.shopId).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!shop || (actor.shopIds && !actor.shopIds.includes(shop.id))) {
+  if (!shop || !canSeeShop(actor, shop.id)) {
     throw new AppError('not_found', `店铺 ${opts.shopId} 不存在或无权访问`, { shopId: opts.shopId });
   }
   if (opts.itemsFile && opts.format !== 'taobao') {
