@@ -10,7 +10,7 @@ import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/module
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeSku } from './fixtures.js';
+import { makeShop, makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 
@@ -303,8 +303,8 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
 
   beforeAll(async () => {
     admin = await ctx.admin();
-    shopA = (await admin.post('/api/v1/shops', { name: '天猫店', channel: 'tmall', timezone: TZ })).json().id;
-    shopB = (await admin.post('/api/v1/shops', { name: '京东店', channel: 'jd', timezone: TZ })).json().id;
+    shopA = await makeShop(ctx, admin, '天猫店', { channel: 'tmall', timezone: TZ });
+    shopB = await makeShop(ctx, admin, '京东店', { channel: 'jd', timezone: TZ });
     const specs = [
       { code: 'CUP', price: 9900, stock: 50 },
       { code: 'TEE', price: 5900, stock: 0 },

@@ -35,7 +35,7 @@ import { exportEventsFile, zonedTime } from '../src/modules/reports/events.expor
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeSku } from './fixtures.js';
+import { makeShop, makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const SHOP_NAME = '天猫 旗舰店';
@@ -255,7 +255,7 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
 
   beforeAll(async () => {
     admin = await ctx.admin();
-    shopId = (await admin.post('/api/v1/shops', { name: SHOP_NAME, channel: 'tmall', timezone: TZ })).json().id;
+    shopId = await makeShop(ctx, admin, SHOP_NAME, { channel: 'tmall', timezone: TZ });
     for (const [code, price] of [
       ['CUP', 9900],
       ['TEE', 5900],

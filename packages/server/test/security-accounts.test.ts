@@ -15,6 +15,7 @@ import * as m0005 from '../src/db/migrations/20261122_0005_orders.js';
 import * as m0006 from '../src/db/migrations/20261122_0006_analytics.js';
 import * as accounts from '../src/db/migrations/20261206_0001_accounts.js';
 import { describeEachDialect, freshDatabaseUrl } from './dialects.js';
+import { makeShop } from './fixtures.js';
 import { ADMIN_PASSWORD, useTestApp, type Client } from './harness.js';
 
 const PASSWORD = 'Passw0rd!';
@@ -60,8 +61,8 @@ describeEachDialect('accounts security (issue 17)', (dialect) => {
   beforeAll(async () => {
     admin = await ctx.admin();
     ownerId = (await admin.get('/api/v1/auth/me')).json().user.id;
-    shopA = (await admin.post('/api/v1/shops', { name: '甲店', channel: 'tmall' })).json().id;
-    shopB = (await admin.post('/api/v1/shops', { name: '乙店', channel: 'jd' })).json().id;
+    shopA = await makeShop(ctx, admin, '甲店', { channel: 'tmall' });
+    shopB = await makeShop(ctx, admin, '乙店', { channel: 'jd' });
     const list = (await admin.get('/api/v1/roles')).json().items as { id: string; code: string | null; name: string }[];
     roles = new Map(list.map((r) => [r.code ?? r.name, r.id]));
     roles.set('hr', await role('人事（甲店）', ['users.read', 'users.write', 'roles.read', 'shops.read']));
