@@ -212,6 +212,18 @@ export const PurchaseOrderQuery = z.object({
   status: z.string().optional(),
   supplierId: z.string().optional(),
 });
+export const SupplierQuery = z.object({ ...PageFields, q: z.string().trim().optional() });
+
+/** Parsed types the purchasing services take. */
+export type PurchaseOrderInput = z.output<typeof PurchaseOrderBody>;
+export type ReceiveInput = z.output<typeof ReceiveBody>;
+export type SupplierInput = z.output<typeof SupplierBody>;
+export type UpdateSupplierInput = z.output<typeof UpdateSupplierBody>;
+export type SupplierFilter = z.output<typeof SupplierQuery>;
+/** Request types the console sends (defaults may be left out). */
+export type PurchaseOrderRequest = z.input<typeof PurchaseOrderBody>;
+export type ReceiveRequest = z.input<typeof ReceiveBody>;
+export type UpdateSupplierRequest = z.input<typeof UpdateSupplierBody>;
 
 // ---- response shapes ----
 

@@ -17,6 +17,8 @@ import {
   type PurchaseOrder,
   type PurchaseOrderLine,
   type PurchaseOrderStatus,
+  type PurchaseOrderInput,
+  type ReceiveInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
@@ -41,13 +43,7 @@ async function requirePo(db: Kysely<DB>, actor: Actor, id: string): Promise<Purc
   return po;
 }
 
-interface PoInput {
-  supplierId: string;
-  warehouseId: string;
-  expectedAt?: number | null | undefined;
-  note: string;
-  lines: { skuId: string; qty: number; unitCostFen: number }[];
-}
+type PoInput = PurchaseOrderInput;
 
 const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;
 
@@ -215,12 +211,7 @@ export function cancelPurchaseOrder(trx: Transaction<DB>, actor: Actor, id: stri
  * line still expects; otherwise all lines go in together, with the SKU cost moved to the
  * moving average (audited as a cost change) before the units are added.
  */
-export async function receivePurchaseOrder(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { lines: { lineId: string; qty: number }[]; note: string },
-): Promise<PurchaseOrder> {
+export async function receivePurchaseOrder(trx: Transaction<DB>, actor: Actor, id: string, input: ReceiveInput): Promise<PurchaseOrder> {
   await inventory.lockRow(trx, 'purchase_orders', id);
   const row = await requirePo(trx, actor, id);
   if (row.status !== 'ordered' && row.status !== 'partial') {

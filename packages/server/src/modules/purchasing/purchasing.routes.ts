@@ -3,6 +3,7 @@ import {
   PurchaseOrderQuery,
   ReceiveBody,
   SupplierBody,
+  SupplierQuery,
   UpdatePurchaseOrderBody,
   UpdateSupplierBody,
 } from '@yunying/core';
@@ -13,11 +14,6 @@ import * as suppliers from './suppliers.service.js';
 
 const IdParams = z.object({ id: z.string() });
 const tags = ['purchasing'];
-const SupplierQuery = z.object({
-  q: z.string().trim().optional(),
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
-});
 
 export async function purchasingRoutes(app: AppInstance): Promise<void> {
   const tx = app.db.transaction.bind(app.db);

@@ -1,5 +1,13 @@
 /** Suppliers (供应商): the companies purchase orders are placed with. */
-import { AppError, newId, type Page, type Supplier } from '@yunying/core';
+import {
+  AppError,
+  newId,
+  type Page,
+  type Supplier,
+  type SupplierFilter,
+  type SupplierInput,
+  type UpdateSupplierInput,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, SuppliersTable } from '../../db/schema.js';
@@ -23,11 +31,7 @@ export async function requireSupplier(db: Kysely<DB>, actor: Actor, id: string):
   return s;
 }
 
-export async function listSuppliers(
-  db: Kysely<DB>,
-  actor: Actor,
-  f: { q?: string | undefined; page: number; pageSize: number },
-): Promise<Page<Supplier>> {
+export async function listSuppliers(db: Kysely<DB>, actor: Actor, f: SupplierFilter): Promise<Page<Supplier>> {
   let q = db.selectFrom('suppliers').where('org_id', '=', actor.orgId);
   if (f.q) {
     const p = `%${f.q.replace(/[%_\\]/g, '')}%`;
@@ -43,11 +47,7 @@ export async function listSuppliers(
   return { items: rows.map(supplierRowToSupplier), total: Number(total), page: f.page, pageSize: f.pageSize };
 }
 
-export async function createSupplier(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { name: string; contact: string; phone: string; address: string; note: string },
-): Promise<Supplier> {
+export async function createSupplier(trx: Transaction<DB>, actor: Actor, input: SupplierInput): Promise<Supplier> {
   const row: SuppliersTable = { id: newId('supplier'), org_id: actor.orgId, ...input, created_at: Date.now() };
   try {
     await trx.insertInto('suppliers').values(row).execute();
@@ -60,12 +60,7 @@ export async function createSupplier(
   return s;
 }
 
-export async function updateSupplier(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: Partial<Record<'name' | 'contact' | 'phone' | 'address' | 'note', string | undefined>>,
-): Promise<Supplier> {
+export async function updateSupplier(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateSupplierInput): Promise<Supplier> {
   const before = await requireSupplier(trx, actor, id);
   const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SuppliersTable>;
   if (Object.keys(patch).length) {

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, PurchaseOrder, Supplier } from '@yunying/core';
+import type { Page, PurchaseOrder, PurchaseOrderRequest, ReceiveRequest, Supplier, UpdateSupplierRequest } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 export function useSuppliers(params: Record<string, QueryValue>) {
@@ -18,7 +18,7 @@ function useInvalidate(...keys: string[]) {
 export function useSupplierActions() {
   const invalidate = useInvalidate('suppliers');
   const save = useMutation({
-    mutationFn: ({ id, body }: { id?: string | undefined; body: Partial<Omit<Supplier, 'id' | 'createdAt'>> }) =>
+    mutationFn: ({ id, body }: { id?: string | undefined; body: UpdateSupplierRequest }) =>
       id ? api.patch<Supplier>(`/suppliers/${encodeURIComponent(id)}`, body) : api.post<Supplier>('/suppliers', body),
     onSuccess: invalidate,
   });
@@ -42,13 +42,7 @@ export function usePurchaseOrder(id: string | null) {
   });
 }
 
-export interface PoBody {
-  supplierId: string;
-  warehouseId: string;
-  expectedAt?: number | null;
-  note: string;
-  lines: { skuId: string; qty: number; unitCostFen: number }[];
-}
+export type PoBody = PurchaseOrderRequest;
 
 export function usePurchaseOrderActions() {
   const invalidate = useInvalidate('purchase-orders', 'stock', 'movements', 'notifications');
@@ -63,7 +57,7 @@ export function usePurchaseOrderActions() {
     onSuccess: invalidate,
   });
   const receive = useMutation({
-    mutationFn: ({ id, lines, note }: { id: string; lines: { lineId: string; qty: number }[]; note: string }) =>
+    mutationFn: ({ id, lines, note }: { id: string } & ReceiveRequest) =>
       api.post<PurchaseOrder>(`/purchase-orders/${encodeURIComponent(id)}/receive`, { lines, note }),
     onSuccess: invalidate,
   });
