@@ -27,6 +27,7 @@ import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as inventory from '../inventory/index.js';
 import { requireSupplier } from './suppliers.service.js';
+import { anyTextMatch, searchTerm } from '../../db/kit.js';
 
 export const PO_STATUS_LABEL = Object.fromEntries(Object.entries(PO_STATUS_LABELS).map(([k, v]) => [k, v.zh])) as Record<
   PurchaseOrderStatus,
@@ -381,10 +382,8 @@ export async function listPurchaseOrders(
   let q = poBase(db, actor.orgId);
   if (f.status) q = q.where('po.status', 'in', f.status.split(','));
   if (f.supplierId) q = q.where('po.supplier_id', '=', f.supplierId);
-  if (f.q) {
-    const p = `%${f.q.replace(/[%_\\]/g, '')}%`;
-    q = q.where((eb) => eb.or([eb('po.code', 'like', p), eb('s.name', 'like', p), eb('po.note', 'like', p)]));
-  }
+  const term = searchTerm(f.q);
+  if (term) q = q.where(anyTextMatch(['po.code', 's.name', 'po.note'], term));
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll('po')

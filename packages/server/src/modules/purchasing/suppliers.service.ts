@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, SuppliersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import { anyTextMatch, searchTerm } from '../../db/kit.js';
 
 export function supplierRowToSupplier(r: SuppliersTable): Supplier {
   return { id: r.id, name: r.name, contact: r.contact, phone: r.phone, address: r.address, note: r.note, createdAt: Number(r.created_at) };
@@ -33,10 +34,8 @@ export async function requireSupplier(db: Kysely<DB>, actor: Actor, id: string):
 
 export async function listSuppliers(db: Kysely<DB>, actor: Actor, f: SupplierFilter): Promise<Page<Supplier>> {
   let q = db.selectFrom('suppliers').where('org_id', '=', actor.orgId);
-  if (f.q) {
-    const p = `%${f.q.replace(/[%_\\]/g, '')}%`;
-    q = q.where((eb) => eb.or([eb('name', 'like', p), eb('contact', 'like', p), eb('phone', 'like', p)]));
-  }
+  const term = searchTerm(f.q);
+  if (term) q = q.where(anyTextMatch(['name', 'contact', 'phone'], term));
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll()
