@@ -36,6 +36,7 @@ import {
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { anyTextMatch, canSeeShop, scopeToShops, searchTerm } from '../../db/kit.js';
 import type { AftersalesTable, DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -238,15 +239,13 @@ export async function listCases(db: Kysely<DB>, actor: Actor, f: AftersaleFilter
     .innerJoin('orders', 'orders.id', 'aftersales.order_id')
     .leftJoin('aftersale_reasons', 'aftersale_reasons.id', 'aftersales.reason_id')
     .where('aftersales.org_id', '=', actor.orgId);
-  if (actor.shopIds) q = q.where('aftersales.shop_id', 'in', actor.shopIds.length ? [...actor.shopIds] : ['']);
+  q = scopeToShops(q, actor, 'aftersales.shop_id');
   if (f.status?.length) q = q.where('aftersales.status', 'in', f.status);
   if (f.type) q = q.where('aftersales.type', '=', f.type);
   if (f.orderId) q = q.where('aftersales.order_id', '=', f.orderId);
   if (f.shopId) q = q.where('aftersales.shop_id', '=', f.shopId);
-  if (f.q) {
-    const like = `${f.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('aftersales.code', 'like', like), eb('orders.order_no', 'like', like)]));
-  }
+  const term = searchTerm(f.q);
+  if (term) q = q.where(anyTextMatch(['aftersales.code', 'orders.order_no'], term, 'prefix'));
   const now = Date.now();
   if (f.overdue) q = q.where('aftersales.status', 'not in', [...TERMINAL]).where('aftersales.sla_due_at', '<', now);
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -271,8 +270,7 @@ async function mustCase(db: Kysely<DB>, actor: Actor, id: string, lock = false):
   if (lock)
     await db.updateTable('aftersales').set({ updated_at: Date.now() }).where('id', '=', id).where('org_id', '=', actor.orgId).execute();
   const r = await db.selectFrom('aftersales').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
-  if (!r || (actor.shopIds && !actor.shopIds.includes(r.shop_id)))
-    throw new AppError('not_found', `售后单 ${id} 不存在或无权访问`, { aftersaleId: id });
+  if (!r || !canSeeShop(actor, r.shop_id)) throw new AppError('not_found', `售后单 ${id} 不存在或无权访问`, { aftersaleId: id });
   return r;
 }
 
