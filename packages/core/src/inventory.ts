@@ -214,6 +214,23 @@ export const PurchaseOrderQuery = z.object({
 });
 export const SupplierQuery = z.object({ ...PageFields, q: z.string().trim().optional() });
 
+/** Parsed types the inventory services take. */
+export type WarehouseInput = z.output<typeof WarehouseBody>;
+export type UpdateWarehouseInput = z.output<typeof UpdateWarehouseBody>;
+export type StockFilter = z.output<typeof StockQuery>;
+export type MovementFilter = z.output<typeof MovementsQuery>;
+export type ThresholdsInput = z.output<typeof ThresholdsBody>;
+export type AdjustInput = z.output<typeof AdjustBody>;
+export type DefectiveInput = z.output<typeof DefectiveBody>;
+export type CreateStocktakeInput = z.output<typeof CreateStocktakeBody>;
+export type StocktakeLinesInput = z.output<typeof StocktakeLinesBody>;
+export type TransferInput = z.output<typeof TransferBody>;
+/** Request types the console sends (defaults may be left out). */
+export type ThresholdsRequest = z.input<typeof ThresholdsBody>;
+export type AdjustRequest = z.input<typeof AdjustBody>;
+export type CreateStocktakeRequest = z.input<typeof CreateStocktakeBody>;
+export type TransferRequest = z.input<typeof TransferBody>;
+
 /** Parsed types the purchasing services take. */
 export type PurchaseOrderInput = z.output<typeof PurchaseOrderBody>;
 export type ReceiveInput = z.output<typeof ReceiveBody>;

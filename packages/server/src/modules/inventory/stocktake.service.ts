@@ -4,7 +4,17 @@
  * on hand (and available by the same amount) to the counted figure as of the moment of applying.
  * One open stocktake per warehouse.
  */
-import { AppError, newId, type FieldError, type Page, type Stocktake, type StocktakeLine, type StocktakeStatus } from '@yunying/core';
+import {
+  AppError,
+  newId,
+  type FieldError,
+  type Page,
+  type Stocktake,
+  type StocktakeLine,
+  type StocktakeStatus,
+  type CreateStocktakeInput,
+  type StocktakeLinesInput,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, StocktakesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -25,11 +35,7 @@ function assertCounting(st: StocktakesTable): void {
   }
 }
 
-export async function createStocktake(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { warehouseId: string; skuIds?: string[] | undefined; note: string },
-): Promise<Stocktake> {
+export async function createStocktake(trx: Transaction<DB>, actor: Actor, input: CreateStocktakeInput): Promise<Stocktake> {
   const wh = await requireWarehouse(trx, actor.orgId, input.warehouseId, { active: true });
   await lockRow(trx, 'warehouses', wh.id); // serialise "one open stocktake per warehouse"
   const open = await trx
@@ -184,12 +190,7 @@ export async function listStocktakes(
   };
 }
 
-export async function saveCounts(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { lines: { skuId: string; counted: number | null }[] },
-): Promise<Stocktake> {
+export async function saveCounts(trx: Transaction<DB>, actor: Actor, id: string, input: StocktakeLinesInput): Promise<Stocktake> {
   const st = await requireStocktake(trx, actor, id);
   assertCounting(st);
   const onSheet = new Set(

@@ -10,6 +10,11 @@ import {
   type InventorySkuOption,
   type StockMovement,
   type StockRow,
+  type AdjustInput,
+  type DefectiveInput,
+  type MovementFilter,
+  type StockFilter,
+  type ThresholdsInput,
 } from '@yunying/core';
 import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
@@ -45,15 +50,7 @@ export async function unitsSold(
   return new Map(rows.map((r) => [r.sku_id!, Number(r.qty)]));
 }
 
-export interface StockFilter {
-  q?: string | undefined;
-  warehouseId?: string | undefined;
-  skuId?: string | undefined;
-  lowOnly?: boolean | undefined;
-  overOnly?: boolean | undefined;
-  page: number;
-  pageSize: number;
-}
+export type { StockFilter } from '@yunying/core';
 
 function stockQuery(db: Kysely<DB>, orgId: string, f: Omit<StockFilter, 'page' | 'pageSize'>) {
   const totals = db
@@ -156,7 +153,7 @@ export async function setThresholds(
   trx: Transaction<DB>,
   actor: Actor,
   skuId: string,
-  input: { lowStock?: number | null | undefined; overStock?: number | null | undefined },
+  input: ThresholdsInput,
 ): Promise<{ skuId: string; lowStock: number | null; overStock: number | null }> {
   const sku = await trx
     .selectFrom('skus')
@@ -194,7 +191,7 @@ async function levelOf(trx: Kysely<DB>, skuId: string, warehouseId: string) {
 export async function adjust(
   trx: Transaction<DB>,
   actor: Actor,
-  input: { skuId: string; warehouseId: string; qty: number; reason: string },
+  input: AdjustInput,
 ): Promise<{ before: Awaited<ReturnType<typeof levelOf>>; after: Awaited<ReturnType<typeof levelOf>> }> {
   const skus = await requireSkus(trx, actor.orgId, [input.skuId], 'sku');
   await requireWarehouse(trx, actor.orgId, input.warehouseId, { active: true });
@@ -234,7 +231,7 @@ export async function adjust(
 export async function reportDefective(
   trx: Transaction<DB>,
   actor: Actor,
-  input: { skuId: string; warehouseId: string; qty: number; reason: string },
+  input: DefectiveInput,
 ): Promise<{ before: Awaited<ReturnType<typeof levelOf>>; after: Awaited<ReturnType<typeof levelOf>> }> {
   const skus = await requireSkus(trx, actor.orgId, [input.skuId], 'sku');
   await requireWarehouse(trx, actor.orgId, input.warehouseId);
@@ -267,18 +264,7 @@ export async function reportDefective(
   return { before, after };
 }
 
-export interface MovementFilter {
-  skuId?: string | undefined;
-  q?: string | undefined;
-  warehouseId?: string | undefined;
-  type?: string | undefined;
-  refType?: string | undefined;
-  refId?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  page: number;
-  pageSize: number;
-}
+export type { MovementFilter } from '@yunying/core';
 
 /** What a hidden reference says instead of the other shop's order or case number. */
 const HIDDEN_REF_NOTE: Record<string, string> = {

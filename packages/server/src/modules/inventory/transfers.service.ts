@@ -1,5 +1,5 @@
 /** Transfers (调拨) between warehouses: transfer_out + transfer_in per line, all lines or none. */
-import { AppError, newId, type FieldError, type Page, type Transfer } from '@yunying/core';
+import { AppError, newId, type FieldError, type Page, type Transfer, type TransferInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -7,11 +7,7 @@ import * as audit from '../audit/index.js';
 import { nextCode, requireSkus, requireWarehouse } from './common.js';
 import { moveQty } from './stock.service.js';
 
-export async function createTransfer(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { fromWarehouseId: string; toWarehouseId: string; lines: { skuId: string; qty: number }[]; note: string },
-): Promise<Transfer> {
+export async function createTransfer(trx: Transaction<DB>, actor: Actor, input: TransferInput): Promise<Transfer> {
   const from = await requireWarehouse(trx, actor.orgId, input.fromWarehouseId, { active: true, field: 'fromWarehouseId' });
   const to = await requireWarehouse(trx, actor.orgId, input.toWarehouseId, { active: true, field: 'toWarehouseId' });
   if (from.id === to.id) {

@@ -1,5 +1,5 @@
 /** Warehouses: list, create, edit; exactly one default per organisation (默认仓 made on first use). */
-import { AppError, newId, type Warehouse } from '@yunying/core';
+import { AppError, newId, type Warehouse, type UpdateWarehouseInput, type WarehouseInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, WarehousesTable } from '../../db/schema.js';
@@ -40,11 +40,7 @@ async function clearDefault(trx: Kysely<DB>, orgId: string): Promise<void> {
   await trx.updateTable('warehouses').set({ is_default: 0 }).where('org_id', '=', orgId).where('is_default', '=', 1).execute();
 }
 
-export async function createWarehouse(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { code: string; name: string; address: string; isDefault: boolean },
-): Promise<Warehouse> {
+export async function createWarehouse(trx: Transaction<DB>, actor: Actor, input: WarehouseInput): Promise<Warehouse> {
   const any = await trx.selectFrom('warehouses').select('id').where('org_id', '=', actor.orgId).executeTakeFirst();
   const isDefault = input.isDefault || !any;
   if (isDefault) await clearDefault(trx, actor.orgId);
@@ -69,18 +65,7 @@ export async function createWarehouse(
   return wh;
 }
 
-export async function updateWarehouse(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: {
-    code?: string | undefined;
-    name?: string | undefined;
-    address?: string | undefined;
-    isDefault?: true | undefined;
-    status?: 'active' | 'disabled' | undefined;
-  },
-): Promise<Warehouse> {
+export async function updateWarehouse(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateWarehouseInput): Promise<Warehouse> {
   const before = await requireWarehouse(trx, actor.orgId, id);
   if (input.status === 'disabled' && (before.is_default === 1 || input.isDefault)) {
     throw new AppError('invalid_state', `「${before.name}」是默认仓，不能停用；请先把其他仓库设为默认`, {}, [

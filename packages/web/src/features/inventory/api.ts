@@ -1,5 +1,18 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { InventorySkuOption, LedgerCheckRow, Page, StockMovement, StockRow, Stocktake, Transfer, Warehouse } from '@yunying/core';
+import type {
+  AdjustRequest,
+  CreateStocktakeRequest,
+  InventorySkuOption,
+  LedgerCheckRow,
+  Page,
+  StockMovement,
+  StockRow,
+  Stocktake,
+  ThresholdsRequest,
+  Transfer,
+  TransferRequest,
+  Warehouse,
+} from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 type Q = Record<string, QueryValue>;
@@ -68,13 +81,7 @@ export function useLedgerCheck(enabled: boolean) {
 export function useAdjust() {
   const invalidate = useInvalidate('stock', 'movements', 'notifications');
   return useMutation({
-    mutationFn: ({
-      kind,
-      body,
-    }: {
-      kind: 'adjust' | 'defective';
-      body: { skuId: string; warehouseId: string; qty: number; reason: string };
-    }) => api.post<unknown>(`/stock/${kind}`, body),
+    mutationFn: ({ kind, body }: { kind: 'adjust' | 'defective'; body: AdjustRequest }) => api.post<unknown>(`/stock/${kind}`, body),
     onSuccess: invalidate,
   });
 }
@@ -82,7 +89,7 @@ export function useAdjust() {
 export function useSetThresholds() {
   const invalidate = useInvalidate('stock', 'notifications');
   return useMutation({
-    mutationFn: ({ skuId, body }: { skuId: string; body: { lowStock: number | null; overStock: number | null } }) =>
+    mutationFn: ({ skuId, body }: { skuId: string; body: ThresholdsRequest }) =>
       api.patch<unknown>(`/stock/skus/${encodeURIComponent(skuId)}/thresholds`, body),
     onSuccess: invalidate,
   });
@@ -115,7 +122,7 @@ export function useStocktake(id: string) {
 export function useStocktakeActions() {
   const invalidate = useInvalidate('stocktakes', 'stock', 'movements', 'notifications');
   const create = useMutation({
-    mutationFn: (body: { warehouseId: string; skuIds?: string[]; note?: string }) => api.post<Stocktake>('/stocktakes', body),
+    mutationFn: (body: CreateStocktakeRequest) => api.post<Stocktake>('/stocktakes', body),
     onSuccess: invalidate,
   });
   const save = useMutation({
@@ -146,8 +153,7 @@ export function useTransfers(params: Q) {
 export function useCreateTransfer() {
   const invalidate = useInvalidate('transfers', 'stock', 'movements', 'notifications');
   return useMutation({
-    mutationFn: (body: { fromWarehouseId: string; toWarehouseId: string; lines: { skuId: string; qty: number }[]; note: string }) =>
-      api.post<Transfer>('/transfers', body),
+    mutationFn: (body: TransferRequest) => api.post<Transfer>('/transfers', body),
     onSuccess: invalidate,
   });
 }
