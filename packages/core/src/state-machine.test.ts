@@ -3,10 +3,10 @@ import { AppError } from './errors.js';
 import { ORDER_MACHINE } from './orders.js';
 import { PRODUCT_MACHINE } from './catalog.js';
 import { PO_MACHINE } from './inventory.js';
-import { defineMachine } from './state-machine.js';
+import { defineMachine, type Machine } from './state-machine.js';
 
 describe('defineMachine', () => {
-  const m = defineMachine<'a' | 'b' | 'c'>({
+  const m: Machine<'a' | 'b' | 'c'> = defineMachine<'a' | 'b' | 'c'>({
     states: ['a', 'b', 'c'],
     transitions: { a: ['b'], b: ['c'] },
     refusal: (from, to, subject) => `${subject ?? ''}${from}→${to} 不行`,
