@@ -522,26 +522,13 @@ async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, groups:
     const rows = await trx.selectFrom('orders').selectAll().where('shop_id', '=', c.shop.id).where('order_no', 'in', ch).execute();
     for (const r of rows) existing.set(r.order_no, r);
   }
-  const existingLines = new Map<string, OrderLinesTable[]>();
-  if (spec.lineRows && existing.size) {
-    for (const ch of chunks(
-      [...existing.values()].map((r) => r.id),
-      1000,
-    )) {
-      const rows = await trx
-        .selectFrom('order_lines')
-        .selectAll()
-        .where('order_id', 'in', ch)
-        .orderBy('order_id')
-        .orderBy('line_no')
-        .execute();
-      for (const r of rows) {
-        let arr = existingLines.get(r.order_id);
-        if (!arr) existingLines.set(r.order_id, (arr = []));
-        arr.push(r);
-      }
-    }
-  }
+  const existingLines =
+    spec.lineRows && existing.size
+      ? await linesByOrder(
+          trx,
+          [...existing.values()].map((r) => r.id),
+        )
+      : new Map<string, OrderLinesTable[]>();
   const match = spec.lineRows
     ? await skuMatcher(
         trx,
@@ -764,24 +751,10 @@ async function flushItems(trx: Transaction<DB>, c: Ctx, groups: Map<string, Grou
       .execute();
     for (const r of rows) orders.set(r.order_no, r);
   }
-  const existingLines = new Map<string, OrderLinesTable[]>();
-  for (const ch of chunks(
+  const existingLines = await linesByOrder(
+    trx,
     [...orders.values()].map((o) => o.id),
-    1000,
-  )) {
-    const rows = await trx
-      .selectFrom('order_lines')
-      .selectAll()
-      .where('order_id', 'in', ch)
-      .orderBy('order_id')
-      .orderBy('line_no')
-      .execute();
-    for (const r of rows) {
-      let arr = existingLines.get(r.order_id);
-      if (!arr) existingLines.set(r.order_id, (arr = []));
-      arr.push(r);
-    }
-  }
+  );
   const match = await skuMatcher(
     trx,
     c.actor.orgId,
@@ -1238,4 +1211,24 @@ export async function runImport(
   });
   onProgress?.(total, total, { ...counts });
   return summary;
+}
+
+/** The stored lines of these orders, by order id, in line order (1,000 ids a query). */
+async function linesByOrder(trx: Transaction<DB>, orderIds: string[]): Promise<Map<string, OrderLinesTable[]>> {
+  const byOrder = new Map<string, OrderLinesTable[]>();
+  for (const ch of chunks(orderIds, 1000)) {
+    const rows = await trx
+      .selectFrom('order_lines')
+      .selectAll()
+      .where('order_id', 'in', ch)
+      .orderBy('order_id')
+      .orderBy('line_no')
+      .execute();
+    for (const r of rows) {
+      let arr = byOrder.get(r.order_id);
+      if (!arr) byOrder.set(r.order_id, (arr = []));
+      arr.push(r);
+    }
+  }
+  return byOrder;
 }
