@@ -145,3 +145,28 @@ export function multipart(
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
 }
+
+/**
+ * A user holding exactly `permissions` (through a new custom role) on `shopIds` (all shops when
+ * omitted), created by the owner through the API and logged in; returns the user's client.
+ */
+export async function makeUserWithPermissions(
+  ctx: TestContext,
+  admin: Client,
+  opts: { username: string; permissions: readonly string[]; shopIds?: string[] },
+): Promise<Client> {
+  const role = await admin.post('/api/v1/roles', { name: `角色_${opts.username}`.slice(0, 30), permissions: opts.permissions });
+  expect(role.statusCode, role.body).toBe(201);
+  const made = await admin.post('/api/v1/users', {
+    username: opts.username,
+    displayName: opts.username,
+    password: 'Passw0rd!',
+    roleIds: [role.json().id],
+    allShops: !opts.shopIds,
+    ...(opts.shopIds ? { shopIds: opts.shopIds } : {}),
+  });
+  expect(made.statusCode, made.body).toBe(201);
+  const client = ctx.client();
+  expect((await client.login(opts.username, 'Passw0rd!')).statusCode).toBe(200);
+  return client;
+}

@@ -10,6 +10,7 @@ import { ALL_PERMISSIONS } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import { loadDemo } from '../src/modules/demo/index.js';
 import { describeEachDialect } from './dialects.js';
+import { makeUserWithPermissions } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 const NOW = Date.now() - 60_000;
@@ -67,19 +68,7 @@ describeEachDialect('cross-shop walls', (dialect) => {
     expect(bOrderIds.length).toBeGreaterThan(10);
     expect(bCaseIds.length).toBeGreaterThan(0);
 
-    const role = await admin.post('/api/v1/roles', { name: '全权限单店', permissions: ALL_PERMISSIONS });
-    expect(role.statusCode, role.body).toBe(201);
-    const created = await admin.post('/api/v1/users', {
-      username: 'shopa_all',
-      displayName: '单店全权限',
-      password: 'Passw0rd!',
-      roleIds: [role.json().id],
-      allShops: false,
-      shopIds: [shopA],
-    });
-    expect(created.statusCode, created.body).toBe(201);
-    user = ctx.client();
-    expect((await user.login('shopa_all', 'Passw0rd!')).statusCode).toBe(200);
+    user = await makeUserWithPermissions(ctx, admin, { username: 'shopa_all', permissions: ALL_PERMISSIONS, shopIds: [shopA] });
   }, 240_000);
 
   it('refuses every :id route aimed at shop B and changes nothing of B', async () => {
@@ -133,21 +122,10 @@ describeEachDialect('cross-shop walls', (dialect) => {
 
   it('masks every phone number in every answer and export for a role without customers.pii.read', async () => {
     const admin = await ctx.admin();
-    const role = await admin.post('/api/v1/roles', {
-      name: '无隐私权限',
+    const viewer = await makeUserWithPermissions(ctx, admin, {
+      username: 'no_pii',
       permissions: ALL_PERMISSIONS.filter((p) => p !== 'customers.pii.read'),
     });
-    expect(role.statusCode, role.body).toBe(201);
-    const made = await admin.post('/api/v1/users', {
-      username: 'no_pii',
-      displayName: '无隐私',
-      password: 'Passw0rd!',
-      roleIds: [role.json().id],
-      allShops: true,
-    });
-    expect(made.statusCode, made.body).toBe(201);
-    const viewer = ctx.client();
-    expect((await viewer.login('no_pii', 'Passw0rd!')).statusCode).toBe(200);
     // A full mainland mobile number standing alone, not digits of a rate (masked ones read 138****5678).
     const PHONE = /(?<![\d.])1[3-9]\d{9}(?![\d.])/;
     const aOrders = await db().selectFrom('orders').select('id').where('shop_id', '=', shopA).limit(20).execute();

@@ -5,6 +5,7 @@
 import { ALL_PERMISSIONS } from '@yunying/core';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
+import { makeUserWithPermissions } from './fixtures.js';
 import { useTestApp } from './harness.js';
 
 describeEachDialect('route permissions', (dialect) => {
@@ -22,22 +23,10 @@ describeEachDialect('route permissions', (dialect) => {
 
     let checked = 0;
     for (const [i, permission] of needed.entries()) {
-      const role = await admin.post('/api/v1/roles', {
-        name: `缺${i}`,
+      const client = await makeUserWithPermissions(ctx, admin, {
+        username: `noperm${i}`,
         permissions: ALL_PERMISSIONS.filter((p) => p !== permission),
       });
-      expect(role.statusCode, role.body).toBe(201);
-      const username = `noperm${i}`;
-      const created = await admin.post('/api/v1/users', {
-        username,
-        displayName: username,
-        password: 'Passw0rd!',
-        roleIds: [role.json().id],
-        allShops: true,
-      });
-      expect(created.statusCode, created.body).toBe(201);
-      const client = ctx.client();
-      expect((await client.login(username, 'Passw0rd!')).statusCode).toBe(200);
 
       for (const r of routes.filter((x) => x.permission === permission)) {
         const url = r.url.replace(/:(\w+)/g, 'x_$1');
@@ -72,22 +61,11 @@ describeEachDialect('route permissions', (dialect) => {
     const admin = await ctx.admin();
     const shopA = (await admin.post('/api/v1/shops', { name: '单店A', channel: 'tmall', timezone: 'Asia/Shanghai' })).json().id;
     await admin.post('/api/v1/shops', { name: '单店B', channel: 'jd', timezone: 'Asia/Shanghai' });
-    const role = await admin.post('/api/v1/roles', {
-      name: '单店全权',
-      permissions: ALL_PERMISSIONS.filter((p) => p !== 'customers.pii.read'),
-    });
-    expect(role.statusCode, role.body).toBe(201);
-    const made = await admin.post('/api/v1/users', {
+    const client = await makeUserWithPermissions(ctx, admin, {
       username: 'oneshop_all',
-      displayName: '单店',
-      password: 'Passw0rd!',
-      roleIds: [role.json().id],
-      allShops: false,
+      permissions: ALL_PERMISSIONS.filter((p) => p !== 'customers.pii.read'),
       shopIds: [shopA],
     });
-    expect(made.statusCode, made.body).toBe(201);
-    const client = ctx.client();
-    expect((await client.login('oneshop_all', 'Passw0rd!')).statusCode).toBe(200);
     for (const r of orgWide) {
       const url = r.url.replace(/:(\w+)/g, 'x_$1');
       const res = await client.request(r.method as 'GET', url, r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
