@@ -11,6 +11,7 @@ import {
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
+import { claimMeta, getMeta } from '../../db/meta.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -24,8 +25,7 @@ const seededKey = (orgId: string) => `catalog.banned_words_seeded.${orgId}`;
  * deleted do not come back). Safe to call on every read: concurrent callers insert nothing twice.
  */
 export async function ensureSeeded(db: Kysely<DB>, orgId: string): Promise<void> {
-  const flag = await db.selectFrom('meta').select('value').where('key', '=', seededKey(orgId)).executeTakeFirst();
-  if (flag) return;
+  if ((await getMeta(db, seededKey(orgId))) !== undefined) return;
   await db.transaction().execute(async (trx) => {
     const now = Date.now();
     await trx
@@ -43,11 +43,7 @@ export async function ensureSeeded(db: Kysely<DB>, orgId: string): Promise<void>
       )
       .onConflict((oc) => oc.columns(['org_id', 'word']).doNothing())
       .execute();
-    await trx
-      .insertInto('meta')
-      .values({ key: seededKey(orgId), value: String(now) })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
+    await claimMeta(trx, seededKey(orgId), String(now));
   });
 }
 

@@ -9,6 +9,7 @@ import { IdMaker, Rng, generate, type Generated, type Profile, type SimDay } fro
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { getOrgId } from '../../bootstrap.js';
 import type { Database } from '../../db/dialect.js';
+import { claimMeta, deleteMeta, getMeta } from '../../db/meta.js';
 import type { DB } from '../../db/schema.js';
 import { systemActor, type Actor } from '../../http/actor.js';
 import { ensureReasons } from '../aftersales/index.js';
@@ -136,10 +137,9 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   };
   const writeStart = Date.now();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('meta')
-      .values({ key: manifestKey(orgId), value: JSON.stringify(manifest) })
-      .execute();
+    if (!(await claimMeta(trx, manifestKey(orgId), JSON.stringify(manifest)))) {
+      throw new Error('demo manifest already present');
+    }
     await writeStatic(trx, orgId, g, brandId, now);
   });
 
@@ -667,10 +667,10 @@ export interface DeleteSummary {
 }
 
 async function readManifest(db: Kysely<DB>, orgId: string): Promise<DemoManifest | null> {
-  const row = await db.selectFrom('meta').select('value').where('key', '=', manifestKey(orgId)).executeTakeFirst();
-  if (!row) return null;
+  const manifestText = await getMeta(db, manifestKey(orgId));
+  if (manifestText === undefined) return null;
   try {
-    return JSON.parse(row.value) as DemoManifest;
+    return JSON.parse(manifestText) as DemoManifest;
   } catch {
     return null;
   }
@@ -707,7 +707,7 @@ export async function deleteDemo(trx: Transaction<DB>, actor: Actor): Promise<De
     await trx.deleteFrom('shops').where('id', 'in', shopIds).execute();
   }
   if (manifest) await deleteCatalogue(trx, orgId, manifest, summary);
-  await trx.deleteFrom('meta').where('key', '=', manifestKey(orgId)).execute();
+  await deleteMeta(trx, manifestKey(orgId));
   if (shopIds.length || manifest) {
     await audit.record(trx, actor, 'demo.delete', {
       entityType: 'demo',

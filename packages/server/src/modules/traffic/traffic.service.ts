@@ -7,6 +7,7 @@ import { AppError, DEFAULT_SOURCES, newId, SOURCE_GROUPS, type SourceGroupCode }
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { canSeeShop, scopeToShops } from '../../db/kit.js';
+import { claimMeta, getMeta } from '../../db/meta.js';
 import type { CollectKeysTable, DB, SourceRulesTable, TrafficSourcesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -25,16 +26,10 @@ const seededOrgs = new Set<string>();
  */
 export async function ensureSeeded(db: Kysely<DB>, orgId: string): Promise<void> {
   if (seededOrgs.has(orgId)) return;
-  const flag = await db.selectFrom('meta').select('value').where('key', '=', seededKey(orgId)).executeTakeFirst();
-  if (!flag) {
+  if ((await getMeta(db, seededKey(orgId))) === undefined) {
     await db.transaction().execute(async (trx) => {
       const now = Date.now();
-      const ins = await trx
-        .insertInto('meta')
-        .values({ key: seededKey(orgId), value: String(now) })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .executeTakeFirst();
-      if (Number(ins.numInsertedOrUpdatedRows ?? 0n) !== 1) return;
+      if (!(await claimMeta(trx, seededKey(orgId), String(now)))) return;
       await trx
         .insertInto('traffic_sources')
         .values(
