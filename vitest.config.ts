@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'core', include: ['packages/core/src/**/*.test.ts', 'packages/sim/src/**/*.test.ts'] } },
+      { test: { name: 'core', include: ['packages/core/src/**/*.test.ts', 'packages/sim/src/**/*.test.ts', 'scripts/**/*.test.mjs'] } },
       {
         test: {
           name: 'server',
