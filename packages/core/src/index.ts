@@ -9,6 +9,7 @@ export * from './permissions.js';
 export * from './shops.js';
 export * from './api.js';
 export * from './orders.js';
+export * from './schemas/common.js';
 export * from './schemas/orders.js';
 export * from './schemas/aftersales.js';
 export * from './inventory.js';

@@ -1,9 +1,6 @@
-import { PERMISSION_GROUPS, RoleBody, UpdateRoleBody } from '@yunying/core';
-import { z } from 'zod';
+import { IdParams, PERMISSION_GROUPS, RoleBody, UpdateRoleBody } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as roles from './roles.service.js';
-
-const IdParams = z.object({ id: z.string() });
 
 export async function rolesRoutes(app: AppInstance): Promise<void> {
   app.get('/permissions', { schema: { tags: ['roles'], summary: '权限目录' }, config: { permission: 'authenticated' } }, async () => ({

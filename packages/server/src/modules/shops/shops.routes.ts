@@ -1,9 +1,6 @@
-import { CreateShopBody, UpdateShopBody } from '@yunying/core';
-import { z } from 'zod';
+import { CreateShopBody, IdParams, UpdateShopBody } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as shops from './shops.service.js';
-
-const IdParams = z.object({ id: z.string() });
 
 export async function shopsRoutes(app: AppInstance): Promise<void> {
   app.get('/shops', { schema: { tags: ['shops'], summary: '店铺列表' }, config: { permission: 'shops.read' } }, async (req) => ({

@@ -1,9 +1,6 @@
-import { CreateTokenBody } from '@yunying/core';
-import { z } from 'zod';
+import { CreateTokenBody, IdParams } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as tokens from './tokens.service.js';
-
-const IdParams = z.object({ id: z.string() });
 
 export async function tokensRoutes(app: AppInstance): Promise<void> {
   app.get('/tokens', { schema: { tags: ['tokens'], summary: '我的 API 令牌' }, config: { permission: 'tokens.manage' } }, async (req) => ({

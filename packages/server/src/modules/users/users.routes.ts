@@ -1,9 +1,6 @@
-import { CreateUserBody, ResetPasswordBody, UpdateUserBody, UserListQuery } from '@yunying/core';
-import { z } from 'zod';
+import { CreateUserBody, IdParams, ResetPasswordBody, UpdateUserBody, UserListQuery } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as users from './users.service.js';
-
-const IdParams = z.object({ id: z.string() });
 
 export async function usersRoutes(app: AppInstance): Promise<void> {
   app.get(
