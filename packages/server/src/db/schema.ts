@@ -432,7 +432,7 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   created_at: number;
 }
-/** The last manual order number handed out per organisation and business day (orders.service `nextManualOrderNo`). */
+/** The last manual order number handed out per organisation and business day (orders.create `nextManualOrderNo`). */
 export interface OrderNoCountersTable {
   org_id: string;
   day: string;

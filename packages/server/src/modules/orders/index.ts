@@ -1,20 +1,11 @@
 /** What other modules (order import, after-sales, the CLI) may call. */
-export {
-  recordEvent,
-  getOrder,
-  applyRefund,
-  markRefunding,
-  leaveRefunding,
-  createOrder,
-  cancelOrder,
-  shipOrder,
-  listOrders,
-  canSeePii,
-  actorName,
-  orderRowToSummary,
-  lineRowToLine,
-  manualOrderNo,
-} from './orders.service.js';
-export type { CreateOrderInput, RefundInput, EventInput, OrderFilter } from './orders.service.js';
+export { listOrders, getOrder } from './orders.queries.js';
+export { createOrder, manualOrderNo } from './orders.create.js';
+export { cancelOrder, shipOrder } from './orders.lifecycle.js';
+export { applyRefund, markRefunding, leaveRefunding } from './orders.refunds.js';
+export { recordEvent, canSeePii, actorName, orderRowToSummary, lineRowToLine } from './orders.rows.js';
+export type { EventInput } from './orders.rows.js';
+export type { RefundInput } from './orders.refunds.js';
+export type { CreateOrderInput, OrderFilter } from '@yunying/core';
 export { assertTransition, nextStatuses } from './orders.transitions.js';
 export { exportOrdersFile, batchShip, readSheet, EXPORT_HEADERS } from './orders.files.js';

@@ -24,7 +24,8 @@ import { scopeToShops } from '../../db/kit.js';
 import type { Actor } from '../../http/actor.js';
 import * as sheets from '../../lib/sheets.js';
 import * as shops from '../shops/index.js';
-import { canSeePii, shipOrder } from './orders.service.js';
+import { shipOrder } from './orders.lifecycle.js';
+import { canSeePii } from './orders.rows.js';
 
 // ---------------------------------------------------------------- reading sheets
 

@@ -19,7 +19,10 @@ import { uploadedFile } from '../../lib/uploads.js';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import { batchShip } from './orders.files.js';
-import * as orders from './orders.service.js';
+import { createOrderIdempotent } from './orders.create.js';
+import * as lifecycle from './orders.lifecycle.js';
+import * as queries from './orders.queries.js';
+import * as views from './orders.views.js';
 
 export async function ordersRoutes(app: AppInstance): Promise<void> {
   const tx = <T>(fn: (trx: Transaction<DB>) => Promise<T>) => app.db.transaction().execute(fn);
@@ -30,29 +33,29 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       schema: { tags: ['orders'], summary: '订单列表（跨店铺，带筛选）', querystring: OrderListQuery },
       config: { permission: 'orders.read' },
     },
-    (req) => orders.listOrders(app.db, req.actor!, req.query),
+    (req) => queries.listOrders(app.db, req.actor!, req.query),
   );
 
   app.get(
     '/orders/views',
     { schema: { tags: ['orders'], summary: '我的保存视图', querystring: ViewsQuery }, config: { permission: 'orders.read' } },
-    async (req) => ({ items: await orders.listViews(app.db, req.actor!, req.query.page) }),
+    async (req) => ({ items: await views.listViews(app.db, req.actor!, req.query.page) }),
   );
   app.post(
     '/orders/views',
     { schema: { tags: ['orders'], summary: '保存视图', body: ViewBody }, config: { permission: 'orders.read' } },
-    async (req, reply) => reply.code(201).send(await orders.createView(app.db, req.actor!, req.body)),
+    async (req, reply) => reply.code(201).send(await views.createView(app.db, req.actor!, req.body)),
   );
   app.patch(
     '/orders/views/:id',
     { schema: { tags: ['orders'], summary: '修改视图', params: IdParams, body: UpdateViewBody }, config: { permission: 'orders.read' } },
-    (req) => orders.updateView(app.db, req.actor!, req.params.id, req.body),
+    (req) => views.updateView(app.db, req.actor!, req.params.id, req.body),
   );
   app.delete(
     '/orders/views/:id',
     { schema: { tags: ['orders'], summary: '删除视图', params: IdParams }, config: { permission: 'orders.read' } },
     async (req, reply) => {
-      await orders.deleteView(app.db, req.actor!, req.params.id);
+      await views.deleteView(app.db, req.actor!, req.params.id);
       return reply.code(204).send();
     },
   );
@@ -63,13 +66,13 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       schema: { tags: ['orders'], summary: '下单选择 SKU（含可用库存）', querystring: SkuOptionsQuery },
       config: { permission: 'orders.write' },
     },
-    async (req) => ({ items: await orders.skuOptions(app.db, req.actor!, req.query.q) }),
+    async (req) => ({ items: await queries.skuOptions(app.db, req.actor!, req.query.q) }),
   );
 
   app.get(
     '/orders/:id',
     { schema: { tags: ['orders'], summary: '订单详情', params: IdParams }, config: { permission: 'orders.read' } },
-    (req) => orders.getOrder(app.db, req.actor!, req.params.id),
+    (req) => queries.getOrder(app.db, req.actor!, req.params.id),
   );
 
   app.post(
@@ -87,7 +90,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       const header = req.headers['idempotency-key'];
       const { idempotencyKey, ...input } = req.body;
       const key = typeof header === 'string' && header ? header : idempotencyKey;
-      const r = await orders.createOrderIdempotent(app.db, req.actor!, input, key);
+      const r = await createOrderIdempotent(app.db, req.actor!, input, key);
       if (r.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(r.status).send(r.body);
     },
@@ -96,7 +99,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
   app.post(
     '/orders/:id/pay',
     { schema: { tags: ['orders'], summary: '标记已付款', params: IdParams }, config: { permission: 'orders.write' } },
-    (req) => tx((trx) => orders.payOrder(trx, req.actor!, req.params.id)),
+    (req) => tx((trx) => lifecycle.payOrder(trx, req.actor!, req.params.id)),
   );
   app.post(
     '/orders/:id/cancel',
@@ -109,22 +112,22 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'orders.write' },
     },
-    (req) => tx((trx) => orders.cancelOrder(trx, req.actor!, req.params.id, req.body.reason)),
+    (req) => tx((trx) => lifecycle.cancelOrder(trx, req.actor!, req.params.id, req.body.reason)),
   );
   app.post(
     '/orders/:id/ship',
     { schema: { tags: ['orders'], summary: '发货', params: IdParams, body: ShipBody }, config: { permission: 'orders.ship' } },
-    (req) => tx((trx) => orders.shipOrder(trx, req.actor!, req.params.id, req.body)),
+    (req) => tx((trx) => lifecycle.shipOrder(trx, req.actor!, req.params.id, req.body)),
   );
   app.post(
     '/orders/:id/deliver',
     { schema: { tags: ['orders'], summary: '标记已签收', params: IdParams }, config: { permission: 'orders.ship' } },
-    (req) => tx((trx) => orders.deliverOrder(trx, req.actor!, req.params.id)),
+    (req) => tx((trx) => lifecycle.deliverOrder(trx, req.actor!, req.params.id)),
   );
   app.post(
     '/orders/:id/complete',
     { schema: { tags: ['orders'], summary: '标记已完成', params: IdParams }, config: { permission: 'orders.write' } },
-    (req) => tx((trx) => orders.completeOrder(trx, req.actor!, req.params.id)),
+    (req) => tx((trx) => lifecycle.completeOrder(trx, req.actor!, req.params.id)),
   );
   app.post(
     '/orders/:id/flags',
@@ -137,7 +140,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'orders.write' },
     },
-    (req) => tx((trx) => orders.setFlags(trx, req.actor!, req.params.id, req.body)),
+    (req) => tx((trx) => lifecycle.setFlags(trx, req.actor!, req.params.id, req.body)),
   );
   app.patch(
     '/orders/:id/memo',
@@ -145,7 +148,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       schema: { tags: ['orders'], summary: '修改卖家备注', params: IdParams, body: OrderMemoBody },
       config: { permission: 'orders.write' },
     },
-    (req) => tx((trx) => orders.setMemo(trx, req.actor!, req.params.id, req.body.sellerMemo)),
+    (req) => tx((trx) => lifecycle.setMemo(trx, req.actor!, req.params.id, req.body.sellerMemo)),
   );
   app.post(
     '/orders/:id/notes',
@@ -158,7 +161,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'orders.write' },
     },
-    (req) => tx((trx) => orders.addNote(trx, req.actor!, req.params.id, req.body.note)),
+    (req) => tx((trx) => lifecycle.addNote(trx, req.actor!, req.params.id, req.body.note)),
   );
 
   // Batch ship from a file: multipart, in its own encapsulated context.

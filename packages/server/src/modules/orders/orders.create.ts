@@ -1,0 +1,314 @@
+/**
+ * Creating a manual order: catalogue prices, the discount allocated over the lines, stock reserved
+ * in the default warehouse, an order number from the day's counter — and, around it, the
+ * idempotency key that makes a retried POST answer the first result.
+ */
+import { createHash } from 'node:crypto';
+import {
+  AppError,
+  add,
+  allocate,
+  businessDay,
+  formatFen,
+  isFenInRange,
+  MAX_FEN,
+  newId,
+  type CreateOrderInput,
+  type FieldError,
+  type OrderDetail,
+} from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { isUniqueViolation } from '../../db/dialect.js';
+import type { DB, OrdersTable } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as audit from '../audit/index.js';
+import * as analytics from '../analytics/index.js';
+import * as inventory from '../inventory/index.js';
+import * as shops from '../shops/index.js';
+import * as repo from './orders.repo.js';
+import { getOrder } from './orders.queries.js';
+import { actorName, recordEvent } from './orders.rows.js';
+
+/** Manual order number: M + the shop's business day + a sequence of at least 6 digits (M20261122000042). */
+export function manualOrderNo(day: string, seq: number): string {
+  return `M${day.replace(/-/g, '')}${String(seq).padStart(6, '0')}`;
+}
+
+/**
+ * The next manual order number for a business day, unique across the organisation's shops by
+ * construction (batch shipping finds an order by its number alone): the organisation's counter
+ * row for the day is incremented in the caller's transaction (its row lock orders concurrent
+ * creations; a rolled-back order leaves a gap, never a duplicate). Numbers already taken — random
+ * ones from before the counter existed — are skipped.
+ */
+async function nextManualOrderNo(trx: Transaction<DB>, orgId: string, day: string): Promise<string> {
+  for (let i = 0; i < 1000; i++) {
+    const orderNo = manualOrderNo(day, await repo.nextOrderSeq(trx, orgId, day));
+    if (!(await repo.orderNoTaken(trx, orgId, orderNo))) return orderNo;
+  }
+  throw new AppError('internal', '生成订单编号失败，请稍后重试', { orgId, day });
+}
+
+const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;
+
+/**
+ * Every amount of an order stays within MAX_FEN: each line's qty × price, the goods total and what
+ * is paid. Checked before any arithmetic, so a huge quantity × price is a field error (422), not
+ * an overflow deep in the sums.
+ */
+function assertTotalsInRange(priced: { unit: number; goods: number }[], input: CreateOrderInput): void {
+  const errors: FieldError[] = [];
+  priced.forEach((p, i) => {
+    if (!isFenInRange(p.unit)) {
+      errors.push({ path: `lines.${i}.unitPriceFen`, message: `第 ${i + 1} 行单价超过${LIMIT_TEXT}，请检查价格` });
+    } else if (!isFenInRange(p.goods)) {
+      errors.push({ path: `lines.${i}.qty`, message: `第 ${i + 1} 行金额（单价 × 数量）超过${LIMIT_TEXT}，请减少数量或拆分订单` });
+    }
+  });
+  const goods = priced.reduce((sum, p) => sum + p.goods, 0);
+  if (!errors.length && !isFenInRange(goods)) {
+    errors.push({ path: 'lines', message: `商品金额合计超过${LIMIT_TEXT}，请拆分订单` });
+  }
+  if (!errors.length && !isFenInRange(goods - input.discountFen + input.shippingFen)) {
+    errors.push({ path: 'shippingFen', message: `实付金额（商品 − 优惠 + 运费）超过${LIMIT_TEXT}，请调整运费或拆分订单` });
+  }
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => e.message).join('；'), { maxFen: MAX_FEN }, errors);
+}
+
+/**
+ * Create a manual order: catalogue prices unless given, the order discount allocated over the
+ * lines so the fen add up, and stock reserved in the default warehouse for every line — all in
+ * the caller's transaction, so a line short of stock leaves nothing behind.
+ */
+export async function createOrder(trx: Transaction<DB>, actor: Actor, input: CreateOrderInput): Promise<OrderDetail> {
+  const shop = await shops.getVisible(trx, actor, input.shopId);
+  if (shop.status !== 'active') {
+    throw new AppError('invalid_state', `店铺「${shop.name}」已归档，不能新建订单；请先在设置中恢复店铺`, { shopId: shop.id }, [
+      { path: 'shopId', message: '店铺已归档' },
+    ]);
+  }
+  const skus = await repo.skuInfo(
+    trx,
+    actor.orgId,
+    input.lines.map((l) => l.skuId),
+  );
+  const errors: FieldError[] = [];
+  input.lines.forEach((l, i) => {
+    const s = skus.get(l.skuId);
+    if (!s) errors.push({ path: `lines.${i}.skuId`, message: `第 ${i + 1} 行的 SKU 不存在，请重新选择商品` });
+    else if (s.status !== 'active') errors.push({ path: `lines.${i}.skuId`, message: `第 ${i + 1} 行的 SKU ${s.code} 已停用，不能下单` });
+  });
+  if (errors.length) throw new AppError('validation_failed', errors.map((e) => e.message).join('；'), {}, errors);
+
+  const priced = input.lines.map((l) => {
+    const s = skus.get(l.skuId)!;
+    const unit = l.unitPriceFen ?? s.priceFen;
+    return { ...l, sku: s, unit, goods: unit * l.qty };
+  });
+  assertTotalsInRange(priced, input);
+  const goodsFen = add(...priced.map((p) => p.goods));
+  if (input.discountFen > goodsFen) {
+    throw new AppError(
+      'validation_failed',
+      `优惠金额 ${formatFen(input.discountFen)} 不能超过商品金额 ${formatFen(goodsFen)}，请调低优惠`,
+      { goodsFen, discountFen: input.discountFen },
+      [{ path: 'discountFen', message: `不能超过商品金额 ${formatFen(goodsFen)}` }],
+    );
+  }
+  const discounts = allocate(
+    input.discountFen,
+    priced.map((p) => p.goods),
+  );
+  const paidFen = add(goodsFen, -input.discountFen, input.shippingFen);
+  const now = Date.now();
+  const orderId = newId('order');
+  const warehouseId = await inventory.defaultWarehouseId(trx, actor.orgId);
+  const orderNo = await nextManualOrderNo(trx, actor.orgId, businessDay(now, shop.timezone));
+
+  // Reserve first, in SKU order (two orders with the same SKUs lock stock rows in the same order).
+  const bySku = new Map<string, number>();
+  for (const p of priced) bySku.set(p.skuId, (bySku.get(p.skuId) ?? 0) + p.qty);
+  for (const skuId of [...bySku.keys()].sort()) {
+    await inventory.moveQty(trx, actor, 'reserve', skuId, warehouseId, bySku.get(skuId)!, {
+      refType: 'order',
+      refId: orderId,
+      note: `订单 ${orderNo} 预占`,
+    });
+  }
+
+  const row: OrdersTable = {
+    id: orderId,
+    visitor_id: null,
+    source_code: null,
+    org_id: actor.orgId,
+    shop_id: shop.id,
+    channel: shop.channel,
+    order_no: orderNo,
+    source: 'manual',
+    status: input.paid ? 'paid' : 'pending_payment',
+    stock_mode: 'reserved',
+    warehouse_id: warehouseId,
+    buyer_nick: input.buyerNick,
+    receiver_name: input.receiverName,
+    receiver_phone: input.receiverPhone,
+    receiver_address: input.receiverAddress,
+    buyer_note: input.buyerNote,
+    seller_memo: input.sellerMemo,
+    goods_fen: goodsFen,
+    discount_fen: input.discountFen,
+    shipping_fen: input.shippingFen,
+    paid_fen: paidFen,
+    refund_fen: 0,
+    item_count: priced.reduce((s, p) => s + p.qty, 0),
+    is_presale: input.isPresale ? 1 : 0,
+    urgent: 0,
+    logistics_exception: 0,
+    carrier: null,
+    tracking_no: null,
+    ordered_at: now,
+    paid_at: input.paid ? now : null,
+    shipped_at: null,
+    delivered_at: null,
+    completed_at: null,
+    cancelled_at: null,
+    order_day: businessDay(now, shop.timezone),
+    paid_day: input.paid ? businessDay(now, shop.timezone) : null,
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto('orders').values(row).execute();
+  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
+  await trx
+    .insertInto('order_lines')
+    .values(
+      priced.map((p, i) => ({
+        id: newId('orderLine'),
+        order_id: orderId,
+        line_no: i + 1,
+        sku_id: p.skuId,
+        title: p.sku.title,
+        spec_text: p.sku.specText,
+        merchant_code: p.sku.code,
+        channel_item_id: '',
+        qty: p.qty,
+        unit_price_fen: p.unit,
+        discount_fen: discounts[i]!,
+        paid_fen: p.goods - discounts[i]!,
+        refund_fen: 0,
+        refunded_qty: 0,
+        unit_cost_fen: p.sku.costFen,
+      })),
+    )
+    .execute();
+  await recordEvent(trx, orderId, {
+    type: 'status',
+    from: null,
+    to: row.status,
+    note: `手工创建订单，实付 ${formatFen(paidFen)}，已在默认仓预占库存`,
+    actorName: actorName(actor),
+  });
+  await audit.record(trx, actor, 'order.create', {
+    entityType: 'order',
+    entityId: orderId,
+    shopId: shop.id,
+    after: { orderNo, status: row.status, goodsFen, discountFen: input.discountFen, shippingFen: input.shippingFen, paidFen },
+  });
+  return getOrder(trx, actor, orderId);
+}
+
+// ---------------------------------------------------------------- idempotency
+
+export interface IdempotentResult<T> {
+  status: number;
+  body: T;
+  replayed: boolean;
+}
+
+/** JSON with object keys sorted at every level: the same request body always gives the same text. */
+function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonicalJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** SHA-256 (hex) of a request body's canonical JSON, stored with its idempotency key. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * Run `work` at most once per (user, route, client key): the stored response comes back for a
+ * repeated key with the same request body (`request`, compared by its canonical hash); the same
+ * key with a different body is refused (422), since answering it with the first result would
+ * silently drop the new request. The key row is written in the same transaction as the work, so
+ * a failure stores nothing; a concurrent duplicate loses on the primary key and then reads the
+ * winner's response.
+ */
+export async function idempotent<T>(
+  db: Kysely<DB>,
+  actor: Actor,
+  route: string,
+  clientKey: string | undefined,
+  request: unknown,
+  status: number,
+  work: (trx: Transaction<DB>) => Promise<T>,
+): Promise<IdempotentResult<T>> {
+  if (!clientKey) return { status, body: await db.transaction().execute(work), replayed: false };
+  if (!/^[\w.:-]{1,100}$/.test(clientKey)) {
+    throw new AppError('validation_failed', 'Idempotency-Key 只能包含字母、数字和 _ . : -，最长 100 个字符');
+  }
+  const key = `${actor.userId || actor.username}:${route}:${clientKey}`;
+  const hash = requestHash(request);
+  const stored = async () => {
+    const r = await db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    if (!r) return null;
+    // '' = stored before bodies were hashed: replayed as before.
+    if (r.request_hash !== '' && r.request_hash !== hash) {
+      throw new AppError(
+        'unprocessable',
+        `同一个 Idempotency-Key 已用于不同的请求内容（${clientKey}）：重试同一请求时才复用原来的键，新的请求请换一个新的 Idempotency-Key`,
+        { idempotencyKey: clientKey },
+      );
+    }
+    return { status: r.status, body: JSON.parse(r.response) as T, replayed: true };
+  };
+  const hit = await stored();
+  if (hit) return hit;
+  try {
+    const body = await db.transaction().execute(async (trx) => {
+      const out = await work(trx);
+      await trx
+        .insertInto('idempotency_keys')
+        .values({ key, status, response: JSON.stringify(out), request_hash: hash, created_at: Date.now() })
+        .execute();
+      return out;
+    });
+    return { status, body, replayed: false };
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const again = await stored();
+      if (again) return again;
+    }
+    throw err;
+  }
+}
+
+/**
+ * Create an order once per idempotency key. Order numbers come from a counter and cannot clash;
+ * the retry covers a unique violation that lost a race without leaving a key row to replay.
+ */
+export async function createOrderIdempotent(db: Kysely<DB>, actor: Actor, input: CreateOrderInput, clientKey?: string) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await idempotent(db, actor, 'POST /orders', clientKey, input, 201, (trx) => createOrder(trx, actor, input));
+    } catch (err) {
+      if (attempt < 4 && isUniqueViolation(err)) continue;
+      throw err;
+    }
+  }
+}

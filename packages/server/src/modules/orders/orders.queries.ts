@@ -1,0 +1,193 @@
+/**
+ * Reading orders: the list across shops (filters, sort, status counts), the detail with lines,
+ * timeline and after-sales cases, and the SKU picker of the manual-order form.
+ */
+import {
+  AppError,
+  DEFAULT_TIMEZONE,
+  addDays,
+  dayStart,
+  isBusinessDay,
+  isOrderStatus,
+  maskPhonesInText,
+  parseYuan,
+  type FieldError,
+  type OrderDetail,
+  type OrderEvent,
+  type OrderFilter,
+  type OrderListResponse,
+  type OrderStatus,
+} from '@yunying/core';
+import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
+import { searchTerm, shopScope, textMatch } from '../../db/kit.js';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as repo from './orders.repo.js';
+import { canSeePii, lineRowToLine, mustFind, orderRowToSummary } from './orders.rows.js';
+import { nextStatuses } from './orders.transitions.js';
+
+const TIME_COLUMNS = { created: 'ordered_at', paid: 'paid_at', shipped: 'shipped_at' } as const;
+const SORT_COLUMNS = { orderedAt: 'ordered_at', paidAt: 'paid_at', shippedAt: 'shipped_at', paidFen: 'paid_fen' } as const;
+
+/** Validate the filter values that zod cannot (days, yuan amounts, PII search) with field errors. */
+function checkFilter(actor: Actor, f: OrderFilter): { minFen: number | null; maxFen: number | null } {
+  const errors: FieldError[] = [];
+  for (const k of ['from', 'to'] as const) {
+    const v = f[k];
+    if (v && !isBusinessDay(v)) errors.push({ path: k, message: `日期格式应为 YYYY-MM-DD（收到 ${v}）` });
+  }
+  const minFen = f.minPaid ? parseYuan(f.minPaid) : null;
+  const maxFen = f.maxPaid ? parseYuan(f.maxPaid) : null;
+  if (f.minPaid && minFen === null) errors.push({ path: 'minPaid', message: '最低实付金额应为数字，如 99 或 99.50' });
+  if (f.maxPaid && maxFen === null) errors.push({ path: 'maxPaid', message: '最高实付金额应为数字，如 199 或 199.50' });
+  for (const s of f.status ?? []) if (!isOrderStatus(s)) errors.push({ path: 'status', message: `未知的订单状态 ${s}` });
+  if (errors.length) throw new AppError('validation_failed', `筛选条件有误：${errors.map((e) => e.message).join('；')}`, {}, errors);
+  if (f.receiverPhone && !canSeePii(actor)) {
+    throw new AppError('forbidden', '按收货人手机号搜索需要「查看个人信息」权限（customers.pii.read），请联系店长为你的角色添加。', {
+      permission: 'customers.pii.read',
+    });
+  }
+  return { minFen, maxFen };
+}
+
+function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderFilter, withStatus: boolean): Expression<SqlBool> {
+  const { minFen, maxFen } = checkFilter(actor, f);
+  const c: Expression<SqlBool>[] = [eb('orders.org_id', '=', actor.orgId)];
+  const scope = shopScope(actor, 'orders.shop_id');
+  if (scope) c.push(scope);
+  const col = TIME_COLUMNS[f.timeField ?? 'created'];
+  if (f.from) c.push(eb(`orders.${col}`, '>=', dayStart(f.from, DEFAULT_TIMEZONE)));
+  if (f.to) c.push(eb(`orders.${col}`, '<', dayStart(addDays(f.to, 1), DEFAULT_TIMEZONE)));
+  if (withStatus && f.status?.length) c.push(eb('orders.status', 'in', f.status));
+  if (f.channel) c.push(eb('orders.channel', '=', f.channel));
+  if (f.shopId) c.push(eb('orders.shop_id', '=', f.shopId));
+  if (f.skuCode) {
+    c.push(
+      eb.exists(
+        eb
+          .selectFrom('order_lines')
+          .select('order_lines.id')
+          .whereRef('order_lines.order_id', '=', 'orders.id')
+          .where('order_lines.merchant_code', '=', f.skuCode.trim()),
+      ),
+    );
+  }
+  const nick = searchTerm(f.buyerNick);
+  if (nick) c.push(textMatch('orders.buyer_nick', nick));
+  const phone = searchTerm(f.receiverPhone);
+  if (phone) c.push(textMatch('orders.receiver_phone', phone));
+  if (minFen !== null) c.push(eb('orders.paid_fen', '>=', minFen));
+  if (maxFen !== null) c.push(eb('orders.paid_fen', '<=', maxFen));
+  if (f.flag === 'urgent') c.push(eb('orders.urgent', '=', 1));
+  if (f.flag === 'logistics_exception') c.push(eb('orders.logistics_exception', '=', 1));
+  if (f.flag === 'presale') c.push(eb('orders.is_presale', '=', 1));
+  if (f.flag === 'exception') c.push(eb.or([eb('orders.urgent', '=', 1), eb('orders.logistics_exception', '=', 1)]));
+  if (f.trackingNo) c.push(eb('orders.tracking_no', '=', f.trackingNo.trim()));
+  const orderNo = searchTerm(f.orderNo);
+  if (orderNo) c.push(textMatch('orders.order_no', orderNo, 'prefix'));
+  return eb.and(c);
+}
+
+export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): Promise<OrderListResponse> {
+  const base = db.selectFrom('orders').where((eb) => filterExpr(eb, actor, f, true));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const sortKey = (f.sort ?? '-orderedAt').replace(/^-/, '') as keyof typeof SORT_COLUMNS;
+  const sortCol = SORT_COLUMNS[sortKey] ?? 'ordered_at';
+  const dir = (f.sort ?? '-orderedAt').startsWith('-') ? 'desc' : 'asc';
+  const rows = await base
+    .selectAll()
+    .orderBy(`orders.${sortCol}`, dir)
+    .orderBy('orders.id', dir)
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  const countRows = await db
+    .selectFrom('orders')
+    .where((eb) => filterExpr(eb, actor, f, false))
+    .select((eb) => ['orders.status', eb.fn.countAll<number>().as('n')])
+    .groupBy('orders.status')
+    .execute();
+  const counts: OrderListResponse['counts'] = { all: 0 };
+  for (const r of countRows) {
+    counts[r.status as OrderStatus] = Number(r.n);
+    counts.all = (counts.all ?? 0) + Number(r.n);
+  }
+  const names = await repo.shopNames(
+    db,
+    rows.map((r) => r.shop_id),
+  );
+  const titles = await repo.firstTitles(
+    db,
+    rows.map((r) => r.id),
+  );
+  const pii = canSeePii(actor);
+  return {
+    items: rows.map((r) => orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', titles.get(r.id) ?? '')),
+    total: Number(total),
+    page: f.page,
+    pageSize: f.pageSize,
+    counts,
+  };
+}
+
+// ---------------------------------------------------------------- detail
+
+export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promise<OrderDetail> {
+  const r = await mustFind(db, actor, id);
+  const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_no').execute();
+  const events = await db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('at').orderBy('id').execute();
+  const cases = await db
+    .selectFrom('aftersales')
+    .leftJoin('aftersale_reasons', 'aftersale_reasons.id', 'aftersales.reason_id')
+    .selectAll('aftersales')
+    .select('aftersale_reasons.name as reason_name')
+    .where('aftersales.order_id', '=', id)
+    .orderBy('aftersales.created_at')
+    .execute();
+  const names = await repo.shopNames(db, [r.shop_id]);
+  const now = Date.now();
+  const terminal = ['completed', 'rejected', 'closed'];
+  const pii = canSeePii(actor);
+  // Timeline entries and case notes repeat memos and notes: their phone numbers are masked too.
+  const freeText = (t: string) => (pii ? t : maskPhonesInText(t));
+  return {
+    ...orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', lines[0]?.title ?? ''),
+    warehouseId: r.warehouse_id,
+    lines: lines.map(lineRowToLine),
+    events: events.map((e): OrderEvent => ({
+      id: e.id,
+      type: e.type,
+      fromStatus: e.from_status,
+      toStatus: e.to_status,
+      note: freeText(e.note),
+      actorName: e.actor_name,
+      at: Number(e.at),
+    })),
+    aftersales: cases.map((c) => ({
+      id: c.id,
+      code: c.code,
+      shopId: c.shop_id,
+      orderId: c.order_id,
+      orderNo: r.order_no,
+      type: c.type as OrderDetail['aftersales'][number]['type'],
+      status: c.status as OrderDetail['aftersales'][number]['status'],
+      reasonId: c.reason_id,
+      reasonName: c.reason_name ?? null,
+      responsibility: c.responsibility as OrderDetail['aftersales'][number]['responsibility'],
+      refundFen: Number(c.refund_fen),
+      note: freeText(c.note),
+      slaDueAt: Number(c.sla_due_at),
+      overdue: !terminal.includes(c.status) && Number(c.sla_due_at) < now,
+      resolvedAt: c.resolved_at === null ? null : Number(c.resolved_at),
+      createdAt: Number(c.created_at),
+      updatedAt: Number(c.updated_at),
+    })),
+    nextStatuses: nextStatuses(r.status),
+  };
+}
+
+// ---------------------------------------------------------------- SKU picker
+
+export function skuOptions(db: Kysely<DB>, actor: Actor, q: string) {
+  return repo.searchSkus(db, actor.orgId, q.trim(), 20);
+}
