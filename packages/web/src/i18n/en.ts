@@ -36,6 +36,7 @@ export const en: Resources = {
     required: 'Required',
     backHome: 'Back to overview',
     total: '{{count}} in total',
+    units: { h: 'h', m: 'm', s: 's', wan: '×10k', yi: '×100M' },
   },
   status: {
     active: 'Active',

@@ -34,6 +34,7 @@ export const zhCN = {
     required: '此项必填',
     backHome: '返回概览',
     total: '共 {{count}} 条',
+    units: { h: '小时', m: '分', s: '秒', wan: '万', yi: '亿' },
   },
   status: {
     active: '启用',

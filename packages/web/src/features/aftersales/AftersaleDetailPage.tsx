@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { RESPONSIBILITIES, formatFen, parseYuan, type AftersaleLine, type AftersaleStatus, type Responsibility } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
-import { formatDateTime, formatMoney } from '../../components/format';
+import { fenToYuanText, formatDateTime, formatMoney } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
@@ -110,7 +110,7 @@ export function AftersaleDetailPage() {
             </Button>
           ) : null}
           {can('orders.refund') && a.canRefund ? (
-            <Button type="primary" onClick={() => setRefunding((a.refundableFen / 100).toFixed(2))} data-testid="aftersale-refund">
+            <Button type="primary" onClick={() => setRefunding(fenToYuanText(a.refundableFen))} data-testid="aftersale-refund">
               {t('aftersales.actions.refund')}
             </Button>
           ) : null}

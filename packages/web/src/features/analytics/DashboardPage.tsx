@@ -16,12 +16,12 @@ import {
 import { useAuth } from '../../components/AuthContext';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
-import { formatDateTime } from '../../components/format';
+import { fenToYuan, formatCount, formatDateTime, formatPercent, formatYuanShort } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useDashboard, useDemoInfo } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
-import { fenToYuan, fmtCount, fmtPercent, fmtYuanShort, formatMetric, ratio } from './metricFormat';
+import { formatMetric, ratio } from './metricFormat';
 import { useShopQuery } from './period';
 import { FunnelView, shortDay, useSourceNames } from './shared';
 
@@ -215,12 +215,12 @@ function TrendCard({ trend }: { trend: DayPoint[] }) {
         },
         xAxis: { type: 'category', data: days },
         yAxis: [
-          { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => fmtCount(v) } },
+          { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => formatCount(v) } },
           {
             type: 'value',
             name: mt.name('paidFen'),
             splitLine: { show: false },
-            axisLabel: { formatter: (v: number) => fmtYuanShort(v) },
+            axisLabel: { formatter: (v: number) => formatYuanShort(v) },
           },
         ],
         series: [
@@ -251,7 +251,7 @@ function TrendCard({ trend }: { trend: DayPoint[] }) {
         type: 'value',
         name: mt.name(key),
         axisLabel: {
-          formatter: (v: number) => (key === 'payConversion' ? fmtPercent(v, 1) : isMoney ? fmtYuanShort(v) : fmtCount(v)),
+          formatter: (v: number) => (key === 'payConversion' ? formatPercent(v, 1) : isMoney ? formatYuanShort(v) : formatCount(v)),
         },
       },
       series: [
@@ -432,7 +432,10 @@ function Alerts({ alerts }: { alerts: DashboardResponse['alerts'] }) {
                       </Typography.Text>
                     </Space>
                   }
-                  description={t('analytics.alerts.stockLine', { available: fmtCount(a.available), threshold: fmtCount(a.threshold) })}
+                  description={t('analytics.alerts.stockLine', {
+                    available: formatCount(a.available),
+                    threshold: formatCount(a.threshold),
+                  })}
                 />
               </List.Item>
             )}

@@ -3,8 +3,9 @@ import { Space, Tooltip, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { METRICS, type MetricKey } from '@yunying/core';
+import { formatPercent, NO_VALUE } from '../../components/format';
 import { CHART_BAD, CHART_GOOD, CHART_NEUTRAL } from '../../components/charts/theme';
-import { change, fmtPercent, higherIsBetter, NO_VALUE } from './metricFormat';
+import { change, higherIsBetter } from './metricFormat';
 
 /** Figures shown in analytics tables that the core glossary does not name (texts in i18n). */
 export const EXTRA_METRICS = ['cartUv', 'available', 'uvGrowth', 'onHand', 'lastSoldDay'] as const;
@@ -71,7 +72,7 @@ export function Delta({
       {label ? <Typography.Text type="secondary">{label}</Typography.Text> : null}
       <span style={{ color, whiteSpace: 'nowrap' }}>
         {c.direction === 'up' ? <ArrowUpOutlined /> : c.direction === 'down' ? <ArrowDownOutlined /> : null}
-        {c.rel === null ? NO_VALUE : fmtPercent(Math.abs(c.rel))}
+        {c.rel === null ? NO_VALUE : formatPercent(Math.abs(c.rel))}
       </span>
     </Space>
   );

@@ -4,6 +4,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { MetricKey, ProductDetailResponse } from '@yunying/core';
+import { fenToYuan, formatCount, formatPercent, formatYuanShort } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import { CHART_PALETTE } from '../../components/charts/theme';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
@@ -11,7 +12,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useProductAnalytics } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
-import { fenToYuan, fmtCount, fmtPercent, fmtYuanShort, formatMetric } from './metricFormat';
+import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { Figure, FunnelView, shortDay } from './shared';
 
@@ -107,20 +108,20 @@ function ProductTrend({ trend }: { trend: ProductDetailResponse['trend'] }) {
       },
       xAxis: { type: 'category', data: trend.map((p) => shortDay(p.day)) },
       yAxis: [
-        { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => fmtCount(v) } },
+        { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => formatCount(v) } },
         // The right-hand axes carry no name (the legend names the series); their labels take the series colour.
         {
           type: 'value',
           position: 'right',
           splitLine: { show: false },
-          axisLabel: { color: CHART_PALETTE[1], formatter: (v: number) => fmtYuanShort(v) },
+          axisLabel: { color: CHART_PALETTE[1], formatter: (v: number) => formatYuanShort(v) },
         },
         {
           type: 'value',
           position: 'right',
           offset: 60,
           splitLine: { show: false },
-          axisLabel: { color: CHART_PALETTE[2], formatter: (v: number) => fmtPercent(v, 0) },
+          axisLabel: { color: CHART_PALETTE[2], formatter: (v: number) => formatPercent(v, 0) },
         },
       ],
       series: [

@@ -3,11 +3,12 @@ import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import type { ProductRow, ProductsResponse } from '@yunying/core';
+import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useProductsAnalytics } from './api';
 import { MetricLabel } from './MetricLabel';
-import { fmtCount, fmtPercent, formatMetric, NO_VALUE } from './metricFormat';
+import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 
 const SORTABLE = [
@@ -42,7 +43,7 @@ function productLink(productId: string, params: URLSearchParams): string {
 }
 
 function cell(metric: SortKey, v: number | null): string {
-  if (metric === 'cartUv' || metric === 'available') return v === null ? NO_VALUE : fmtCount(v);
+  if (metric === 'cartUv' || metric === 'available') return v === null ? NO_VALUE : formatCount(v);
   return formatMetric(metric, v);
 }
 
@@ -177,7 +178,7 @@ function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotC
       dataIndex: 'uvGrowth',
       align: 'right',
       render: (v: number) => (
-        <Typography.Text type={v > 0 ? 'success' : undefined}>{`${v > 0 ? '+' : ''}${fmtPercent(v)}`}</Typography.Text>
+        <Typography.Text type={v > 0 ? 'success' : undefined}>{`${v > 0 ? '+' : ''}${formatPercent(v)}`}</Typography.Text>
       ),
     },
     {
@@ -222,7 +223,7 @@ function SlowMovers({ rows, loading, params }: { rows: ProductsResponse['slowMov
         </Link>
       ),
     },
-    { title: <MetricLabel metric="onHand" />, dataIndex: 'onHand', align: 'right', render: (v: number) => fmtCount(v) },
+    { title: <MetricLabel metric="onHand" />, dataIndex: 'onHand', align: 'right', render: (v: number) => formatCount(v) },
     {
       title: <MetricLabel metric="lastSoldDay" />,
       dataIndex: 'lastSoldDay',

@@ -3,6 +3,7 @@ import { Alert, Card, Col, Row, Segmented, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { CompareMode, TradeResponse, Totals } from '@yunying/core';
+import { fenToYuan, formatMoney, formatYuanShort } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { CHART_BAD, CHART_GOOD, CHART_PALETTE } from '../../components/charts/theme';
@@ -10,7 +11,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useTrade } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
-import { fenToYuan, fmtMoney, fmtYuanShort, formatMetric, ratio } from './metricFormat';
+import { formatMetric, ratio } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { shortDay } from './shared';
 
@@ -29,7 +30,7 @@ function factors(t: Totals): Factors {
 
 function signedMoney(fen: number): string {
   const r = Math.round(fen);
-  return r > 0 ? `+${fmtMoney(r)}` : fmtMoney(r);
+  return r > 0 ? `+${formatMoney(r)}` : formatMoney(r);
 }
 
 /** 交易分析: sales = UV × conversion × AOV for two periods, and which factor moved (LMDI). */
@@ -184,7 +185,7 @@ function Waterfall({ d }: { d: TradeResponse }) {
     const label = (i: number) => {
       const b = bars[i];
       if (!b) return '';
-      return i === 0 || i === bars.length - 1 ? fmtMoney(b.signed) : signedMoney(b.signed);
+      return i === 0 || i === bars.length - 1 ? formatMoney(b.signed) : signedMoney(b.signed);
     };
     return {
       grid: { left: 64, right: 16, top: 32, bottom: 28 },
@@ -197,7 +198,7 @@ function Waterfall({ d }: { d: TradeResponse }) {
         },
       },
       xAxis: { type: 'category', data: names, axisLabel: { interval: 0 } },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmtYuanShort(v) } },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatYuanShort(v) } },
       series: [
         {
           type: 'bar',
@@ -237,11 +238,11 @@ function TradeTrend({ d }: { d: TradeResponse }) {
         formatter: (ps: { dataIndex: number }[]) => {
           const p = d.trend[ps[0]?.dataIndex ?? 0];
           if (!p) return '';
-          return `${t('analytics.trade.current')} ${p.day}: ${fmtMoney(p.paidFen)}<br/>${t('analytics.trade.base')} ${p.baseDay}: ${fmtMoney(p.basePaidFen)}`;
+          return `${t('analytics.trade.current')} ${p.day}: ${formatMoney(p.paidFen)}<br/>${t('analytics.trade.base')} ${p.baseDay}: ${formatMoney(p.basePaidFen)}`;
         },
       },
       xAxis: { type: 'category', data: d.trend.map((p) => shortDay(p.day)) },
-      yAxis: { type: 'value', name: mt.name('paidFen'), axisLabel: { formatter: (v: number) => fmtYuanShort(v) } },
+      yAxis: { type: 'value', name: mt.name('paidFen'), axisLabel: { formatter: (v: number) => formatYuanShort(v) } },
       series: [
         { name: t('analytics.trade.current'), type: 'line', data: d.trend.map((p) => fenToYuan(p.paidFen)), areaStyle: { opacity: 0.1 } },
         {

@@ -3,13 +3,14 @@ import { Card, Col, Empty, Row, Select, Space, Table, Tag, type TableProps } fro
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { SourceGroupRow, SourceRow, TrafficResponse } from '@yunying/core';
+import { formatCount } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useTraffic } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
-import { fmtCount, formatMetric } from './metricFormat';
+import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { Figure, FunnelView, shortDay, useSourceNames } from './shared';
 
@@ -176,10 +177,10 @@ function SourceTrend({ data }: { data: TrafficResponse }) {
       legend: { top: 0, type: 'scroll' },
       tooltip: {
         trigger: 'axis',
-        valueFormatter: (v: number | null) => (v === null ? '' : fmtCount(v)),
+        valueFormatter: (v: number | null) => (v === null ? '' : formatCount(v)),
       },
       xAxis: { type: 'category', boundaryGap: false, data: data.trend.map((p) => shortDay(p.day)) },
-      yAxis: { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => fmtCount(v) } },
+      yAxis: { type: 'value', name: mt.name('uv'), minInterval: 1, axisLabel: { formatter: (v: number) => formatCount(v) } },
       series: selected.map((code) => ({
         name: nameOf(code),
         type: 'line',

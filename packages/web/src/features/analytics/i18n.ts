@@ -10,7 +10,6 @@ export const analyticsTexts: FeatureTexts = {
     analytics: {
       more: '查看更多',
       listSeparator: '、',
-      units: { h: '小时', m: '分', s: '秒', wan: '万', yi: '亿' },
       period: {
         today: '今天',
         yesterday: '昨天',
@@ -127,7 +126,6 @@ export const analyticsTexts: FeatureTexts = {
     analytics: {
       more: 'More',
       listSeparator: ', ',
-      units: { h: 'h', m: 'm', s: 's', wan: '×10k', yi: '×100M' },
       period: {
         today: 'Today',
         yesterday: 'Yesterday',

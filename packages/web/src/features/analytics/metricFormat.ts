@@ -1,86 +1,24 @@
 /**
- * The one formatter of analytics figures: every metric is shown by its `METRICS[key].format`
- * (money through core `formatFen`, percentages with 2 decimals, durations as 1分23秒 / 1m23s,
- * counts with thousands separators), and every change against a comparison period the same way.
+ * Metric → format: every analytics metric is shown by its `METRICS[key].format` (money, percent
+ * with 2 decimals, duration, decimal, count) through the one formatter `components/format.ts`,
+ * and every change against a comparison period the same way.
  */
-import { formatFen, METRICS, type MetricFormat, type MetricKey } from '@yunying/core';
-import i18n from '../../i18n';
-
-export const NO_VALUE = '—';
-
-function locale(): string {
-  return i18n.language === 'en' ? 'en-US' : 'zh-CN';
-}
-
-function isEn(): boolean {
-  return i18n.language === 'en';
-}
-
-export function fmtCount(n: number): string {
-  return new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(Math.round(n));
-}
-
-export function fmtDecimal(n: number, digits = 2): string {
-  return new Intl.NumberFormat(locale(), { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
-}
-
-/** `ratio` is a fraction: 0.12345 → 12.35% */
-export function fmtPercent(ratio: number, digits = 2): string {
-  return new Intl.NumberFormat(locale(), {
-    style: 'percent',
-    minimumFractionDigits: digits,
-    maximumFractionDigits: digits,
-  }).format(ratio);
-}
-
-/** Fen (possibly fractional, e.g. a decomposition effect) as ¥1,234.56. */
-export function fmtMoney(fen: number): string {
-  return formatFen(Math.round(fen));
-}
-
-/** Fen as yuan without the symbol, for chart axes: 12345 → 123.45 */
-export function fenToYuan(fen: number): number {
-  return Math.round(fen) / 100;
-}
-
-/** Compact yuan for chart axes: ¥1.2万 / ¥12k. */
-export function fmtYuanShort(yuan: number): string {
-  const abs = Math.abs(yuan);
-  if (isEn()) {
-    if (abs >= 1e6) return `¥${(yuan / 1e6).toFixed(1)}M`;
-    if (abs >= 1e3) return `¥${(yuan / 1e3).toFixed(1)}k`;
-    return `¥${yuan.toFixed(0)}`;
-  }
-  if (abs >= 1e8) return `¥${(yuan / 1e8).toFixed(1)}${i18n.t('analytics.units.yi')}`;
-  if (abs >= 1e4) return `¥${(yuan / 1e4).toFixed(1)}${i18n.t('analytics.units.wan')}`;
-  return `¥${yuan.toFixed(0)}`;
-}
-
-/** Milliseconds as 1分23秒 / 1m23s (hours when needed). */
-export function fmtDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  const [hu, mu, su] = [i18n.t('analytics.units.h'), i18n.t('analytics.units.m'), i18n.t('analytics.units.s')];
-  if (h > 0) return `${h}${hu}${m}${mu}${s}${su}`;
-  if (m > 0) return `${m}${mu}${s}${su}`;
-  return `${s}${su}`;
-}
+import { METRICS, type MetricFormat, type MetricKey } from '@yunying/core';
+import { formatCount, formatDecimal, formatDuration, formatMoney, formatPercent, NO_VALUE } from '../../components/format';
 
 export function formatByFormat(format: MetricFormat, value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return NO_VALUE;
   switch (format) {
     case 'money':
-      return fmtMoney(value);
+      return formatMoney(value);
     case 'percent':
-      return fmtPercent(value);
+      return formatPercent(value);
     case 'duration':
-      return fmtDuration(value);
+      return formatDuration(value);
     case 'decimal':
-      return fmtDecimal(value);
+      return formatDecimal(value);
     case 'count':
-      return fmtCount(value);
+      return formatCount(value);
   }
 }
 

@@ -2,9 +2,9 @@ import { useMemo, type ReactNode } from 'react';
 import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_SOURCES, SOURCE_GROUPS, type FunnelStep } from '@yunying/core';
+import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
-import { fmtCount, fmtPercent, NO_VALUE } from './metricFormat';
 
 /** Names of traffic groups and sources in the current language (custom sources keep their own name). */
 export function useSourceNames() {
@@ -42,9 +42,9 @@ export function FunnelView({ steps, testId, height = 300 }: { steps: FunnelStep[
         formatter: (p: { dataIndex: number }) => {
           const s = steps[p.dataIndex];
           if (!s) return '';
-          const rate = s.rate === null ? '' : `<br/>${t('analytics.funnel.stepRate')}: ${fmtPercent(s.rate)}`;
-          const overall = first > 0 ? `<br/>${t('analytics.funnel.overallRate')}: ${fmtPercent(s.visitors / first)}` : '';
-          return `${t(`analytics.funnel.${s.step}`)}: ${fmtCount(s.visitors)}${rate}${overall}`;
+          const rate = s.rate === null ? '' : `<br/>${t('analytics.funnel.stepRate')}: ${formatPercent(s.rate)}`;
+          const overall = first > 0 ? `<br/>${t('analytics.funnel.overallRate')}: ${formatPercent(s.visitors / first)}` : '';
+          return `${t(`analytics.funnel.${s.step}`)}: ${formatCount(s.visitors)}${rate}${overall}`;
         },
       },
       series: [
@@ -64,8 +64,8 @@ export function FunnelView({ steps, testId, height = 300 }: { steps: FunnelStep[
             formatter: (p: { dataIndex: number }) => {
               const s = steps[p.dataIndex];
               if (!s) return '';
-              const rate = s.rate === null ? '' : `  {rate|${t('analytics.funnel.stepRateShort')} ${fmtPercent(s.rate)}}`;
-              return `{name|${t(`analytics.funnel.${s.step}`)}}  {value|${fmtCount(s.visitors)}}${rate}`;
+              const rate = s.rate === null ? '' : `  {rate|${t('analytics.funnel.stepRateShort')} ${formatPercent(s.rate)}}`;
+              return `{name|${t(`analytics.funnel.${s.step}`)}}  {value|${formatCount(s.visitors)}}${rate}`;
             },
             rich: {
               name: { color: 'rgba(0,0,0,0.65)' },

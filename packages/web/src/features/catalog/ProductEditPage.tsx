@@ -16,12 +16,13 @@ import {
 } from '@yunying/core';
 import { isApiError } from '../../api/client';
 import { useAuth } from '../../components/AuthContext';
+import { fenToYuanText } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useBrands, useCategories, useCreateProduct, useProduct, useTags, useUpdateProduct } from './api';
 import { CheckCard, ImagesCard, ListingsCard } from './ProductPanels';
-import { CategorySelect, fenToYuanText } from './shared';
+import { CategorySelect } from './shared';
 import { rowsForDims, SkuTable, SpecDimsEditor, type SkuRow } from './SkuEditor';
 
 interface FormValues {

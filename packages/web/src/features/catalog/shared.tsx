@@ -66,11 +66,3 @@ export function CategorySelect({
     />
   );
 }
-
-/** Yuan text (as typed) from fen: 7990 → "79.90". */
-export function fenToYuanText(fen: number | null | undefined): string {
-  if (fen === null || fen === undefined) return '';
-  const neg = fen < 0;
-  const abs = Math.abs(fen);
-  return `${neg ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}

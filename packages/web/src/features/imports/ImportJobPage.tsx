@@ -4,7 +4,7 @@ import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { downloadUrl } from '../../api/client';
-import { formatCount, formatDateTime } from '../../components/format';
+import { formatCount, formatDateTime, formatDecimal } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useImportErrors, useImportJob, type ImportCounts, type ImportErrorRow, type JobStatus } from './api';
@@ -75,7 +75,7 @@ export function ImportJobPage() {
             <Descriptions.Item label={t('imports.finishedAt')}>{formatDateTime(j.finishedAt)}</Descriptions.Item>
             {j.startedAt && j.finishedAt ? (
               <Descriptions.Item label={t('imports.durationLabel')}>
-                {t('imports.duration', { s: ((j.finishedAt - j.startedAt) / 1000).toFixed(1) })}
+                {t('imports.duration', { s: formatDecimal((j.finishedAt - j.startedAt) / 1000, 1) })}
               </Descriptions.Item>
             ) : null}
           </Descriptions>
