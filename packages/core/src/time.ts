@@ -72,6 +72,13 @@ export function addDays(day: string, n: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Whole days from business day `from` to `to` (negative when `to` is earlier). */
+export function dayDiff(from: string, to: string): number {
+  const a = Date.UTC(+from.slice(0, 4), +from.slice(5, 7) - 1, +from.slice(8, 10));
+  const b = Date.UTC(+to.slice(0, 4), +to.slice(5, 7) - 1, +to.slice(8, 10));
+  return Math.round((b - a) / 86_400_000);
+}
+
 /** The UTC instant at which a business day starts in a time zone. */
 export function dayStart(day: string, timeZone: string = DEFAULT_TIMEZONE): number {
   const m = DAY_RE.exec(day);

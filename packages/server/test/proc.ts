@@ -94,15 +94,21 @@ export class HttpSession {
   }
 
   async send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+    if (body === undefined) return this.sendRaw(method, url, undefined, headers);
+    return this.sendRaw(method, url, JSON.stringify(body), { 'content-type': 'application/json', ...headers });
+  }
+
+  /** A request with a body as given (e.g. a multipart upload from fixtures' `multipart`). */
+  async sendRaw(
+    method: string,
+    url: string,
+    body: string | Buffer | undefined,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: any }> {
     const r = await fetch(`${this.base}${url}`, {
       method,
-      headers: {
-        cookie: this.cookie,
-        'x-csrf-token': this.csrf,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { cookie: this.cookie, 'x-csrf-token': this.csrf, ...headers },
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}),
     });
     const text = await r.text();
     let parsed: unknown = text;
