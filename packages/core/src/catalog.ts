@@ -364,7 +364,9 @@ export const SkuInputSchema = z.object({
   weightG: intSchema('重量', { max: MAX_WEIGHT_G, unit: '克' }).default(0),
   status: z.enum(['active', 'disabled']).optional(),
 });
-export type SkuInput = z.input<typeof SkuInputSchema>;
+/** A SKU as the service receives it (after defaults); `SkuRequest` is what a client sends. */
+export type SkuInput = z.output<typeof SkuInputSchema>;
+export type SkuRequest = z.input<typeof SkuInputSchema>;
 
 const ProductFields = {
   title: Name('商品标题', 200),
@@ -382,7 +384,8 @@ export const CreateProductBody = z.object({
   status: z.enum(PRODUCT_STATUSES).default('draft'),
   skus: z.array(SkuInputSchema).min(1, '至少需要一个 SKU').max(MAX_SKUS_PER_PRODUCT, `一个商品最多 ${MAX_SKUS_PER_PRODUCT} 个 SKU`),
 });
-export type CreateProductInput = z.input<typeof CreateProductBody>;
+export type CreateProductInput = z.output<typeof CreateProductBody>;
+export type CreateProductRequest = z.input<typeof CreateProductBody>;
 
 export const UpdateProductBody = z.object({
   title: ProductFields.title.optional(),
@@ -397,7 +400,8 @@ export const UpdateProductBody = z.object({
   /** SKUs with an id are updated, without one added; SKUs not listed are left as they are. */
   skus: z.array(SkuInputSchema).max(MAX_SKUS_PER_PRODUCT).optional(),
 });
-export type UpdateProductInput = z.input<typeof UpdateProductBody>;
+export type UpdateProductInput = z.output<typeof UpdateProductBody>;
+export type UpdateProductRequest = z.input<typeof UpdateProductBody>;
 
 export const BatchProductsBody = z
   .object({
@@ -406,7 +410,8 @@ export const BatchProductsBody = z
     price: PriceChangeSchema.optional(),
   })
   .refine((b) => b.action !== 'price' || b.price, { message: '改价需要填写价格调整方式', path: ['price'] });
-export type BatchProductsInput = z.input<typeof BatchProductsBody>;
+export type BatchProductsInput = z.output<typeof BatchProductsBody>;
+export type BatchProductsRequest = z.input<typeof BatchProductsBody>;
 
 export const ListingInputSchema = z.object({
   shopId: z.string().min(1, '请选择店铺'),
@@ -459,6 +464,29 @@ export const ProductListQuery = PageQuery.extend({
 });
 /** The parsed product-list filter the service takes. */
 export type ProductFilter = z.output<typeof ProductListQuery>;
+
+/** `/products/:id/images/:imageId` */
+export const ProductImageParams = z.object({ id: z.string(), imageId: z.string() });
+/** `/products/:id/skus/:skuId` */
+export const ProductSkuParams = z.object({ id: z.string(), skuId: z.string() });
+/** Spreadsheet format of the product template and export. */
+export const SheetFormatQuery = z.object({ format: z.enum(['xlsx', 'csv'], { message: '格式只能是 xlsx 或 csv' }).default('xlsx') });
+/** `POST /products/:id/skus`: a new SKU (its id is made by the server). */
+export const AddSkuBody = SkuInputSchema.omit({ id: true });
+/** `PATCH /products/:id/skus/:skuId`: the fields to change; the spec of a SKU stays. */
+export const SkuPatchBody = SkuInputSchema.omit({ id: true, spec: true }).partial();
+/** `POST /products/:id/images/reorder`: every image id in the new order. */
+export const ImageOrderBody = z.object({ ids: z.array(z.string()) });
+/** `GET /skus/search`: the SKU picker. */
+export const SkuSearchQuery = z.object({ q: z.string().default(''), limit: z.coerce.number().int().min(1).max(100).default(20) });
+
+export type ListingsInput = z.output<typeof ListingsBody>;
+export type ListingsRequest = z.input<typeof ListingsBody>;
+export type SkuPatchInput = z.output<typeof SkuPatchBody>;
+export type SkuPatchRequest = z.input<typeof SkuPatchBody>;
+export type AddSkuRequest = z.input<typeof AddSkuBody>;
+export type ImageOrderRequest = z.input<typeof ImageOrderBody>;
+export type SheetFormat = z.output<typeof SheetFormatQuery>['format'];
 
 // ---------------------------------------------------------------- DTOs
 

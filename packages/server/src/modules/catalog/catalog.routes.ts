@@ -5,33 +5,38 @@ import {
   BatchProductsBody,
   BrandBody,
   CategoryBody,
+  AddSkuBody,
   CreateProductBody,
   ExemptionBody,
+  IdParams,
+  ImageOrderBody,
   ListingsBody,
+  ProductImageParams as ImageParams,
   ProductListQuery,
-  SkuInputSchema,
+  ProductSkuParams as SkuParams,
+  SheetFormatQuery as FormatQuery,
+  SkuPatchBody,
+  SkuSearchQuery,
   UpdateBannedWordBody,
   UpdateCategoryBody,
   UpdateProductBody,
 } from '@yunying/core';
 import type { FastifyReply } from 'fastify';
 import type { Transaction } from 'kysely';
-import { z } from 'zod';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
+import { batchUpdate } from './batch-edit.service.js';
 import * as catalog from './catalog.service.js';
 import { checkProducts } from './check.service.js';
 import * as images from './images.service.js';
 import * as io from './io.service.js';
+import { setListings } from './listings.service.js';
+import { canSeeCost } from './product-rules.js';
+import { searchSkus } from './sku-lookup.service.js';
 import * as taxonomy from './taxonomy.service.js';
 import * as words from './words.service.js';
 
-const IdParams = z.object({ id: z.string() });
-const ImageParams = z.object({ id: z.string(), imageId: z.string() });
-const SkuParams = z.object({ id: z.string(), skuId: z.string() });
-const FormatQuery = z.object({ format: z.enum(['xlsx', 'csv'], { message: '格式只能是 xlsx 或 csv' }).default('xlsx') });
-const SkuPatchBody = SkuInputSchema.omit({ id: true, spec: true }).partial();
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 const R = {
@@ -113,7 +118,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     app.post(
       '/products/batch',
       { schema: { tags: ['catalog'], summary: '批量上架 / 下架 / 改价', body: BatchProductsBody }, config: R.write },
-      (req) => tx((trx) => catalog.batchUpdate(trx, req.actor!, req.body)),
+      (req) => tx((trx) => batchUpdate(trx, req.actor!, req.body)),
     );
     app.get('/products/check-report', { schema: { tags: ['catalog'], summary: '全部商品的上架检查' }, config: R.read }, async (req) => {
       const items = await checkProducts(app.db, req.actor!);
@@ -150,7 +155,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     );
     app.post(
       '/products/:id/skus',
-      { schema: { tags: ['catalog'], summary: '添加 SKU', params: IdParams, body: SkuInputSchema.omit({ id: true }) }, config: R.write },
+      { schema: { tags: ['catalog'], summary: '添加 SKU', params: IdParams, body: AddSkuBody }, config: R.write },
       async (req, reply) =>
         reply.code(201).send(await tx((trx) => catalog.updateProduct(trx, req.actor!, req.params.id, { skus: [req.body] }))),
     );
@@ -181,7 +186,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     app.put(
       '/products/:id/listings',
       { schema: { tags: ['catalog'], summary: '设置各店铺的平台商品关联', params: IdParams, body: ListingsBody }, config: R.write },
-      async (req) => ({ items: await tx((trx) => catalog.setListings(trx, req.actor!, req.params.id, req.body.items)) }),
+      async (req) => ({ items: await tx((trx) => setListings(trx, req.actor!, req.params.id, req.body.items)) }),
     );
     app.get(
       '/products/:id/check',
@@ -225,7 +230,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
     app.post(
       '/products/:id/images/reorder',
       {
-        schema: { tags: ['catalog'], summary: '图片排序', params: IdParams, body: z.object({ ids: z.array(z.string()) }) },
+        schema: { tags: ['catalog'], summary: '图片排序', params: IdParams, body: ImageOrderBody },
         config: R.write,
       },
       async (req) => ({ items: await tx((trx) => images.reorderImages(trx, req.actor!, req.params.id, req.body.ids)) }),
@@ -238,13 +243,13 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
         schema: {
           tags: ['catalog'],
           summary: '搜索 SKU（编码、条码、标题）',
-          querystring: z.object({ q: z.string().default(''), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+          querystring: SkuSearchQuery,
         },
         config: R.read,
       },
       async (req) => {
-        const showCost = catalog.canSeeCost(req.actor!);
-        const items = await catalog.searchSkus(app.db, req.actor!.orgId, req.query.q, req.query.limit);
+        const showCost = canSeeCost(req.actor!);
+        const items = await searchSkus(app.db, req.actor!.orgId, req.query.q, req.query.limit);
         return { items: items.map((s) => ({ ...s, costFen: showCost ? s.costFen : null })) };
       },
     );

@@ -11,7 +11,7 @@ import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { dataDir } from '../../lib/files.js';
 import * as audit from '../audit/index.js';
-import { imageUrl } from './catalog.service.js';
+import { imageUrl } from './product-rules.js';
 
 export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 export const MAX_IMAGES_PER_PRODUCT = 30;

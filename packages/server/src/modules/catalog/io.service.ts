@@ -19,6 +19,7 @@ import {
   type ImportResult,
   type ImportRowError,
   type ProductStatus,
+  type SkuInput,
   type Spec,
   type SpecDim,
 } from '@yunying/core';
@@ -26,7 +27,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { detectFormat, readSheet, toCsv, toXlsx, unFormulaSafe, type Sheet, type SheetFormat, type XlsxOptions } from '../../lib/sheets.js';
-import { canSeeCost, createProduct, updateProduct, type SkuIn } from './catalog.service.js';
+import { createProduct, updateProduct } from './catalog.service.js';
+import { canSeeCost } from './product-rules.js';
 import { categoryPaths, ensureBrand, ensureCategoryPath } from './taxonomy.service.js';
 
 type Column = (typeof PRODUCT_SHEET_COLUMNS)[number];
@@ -339,7 +341,7 @@ async function importGroup(
       {},
       [{ path: 'skus.0.spec', message: '规格名不一致' }],
     );
-  const skus: SkuIn[] = rows.map((r) => {
+  const skus: SkuInput[] = rows.map((r) => {
     const old = existing.find((e) => e.code === r.skuCode);
     return {
       ...(old ? { id: old.id } : {}),

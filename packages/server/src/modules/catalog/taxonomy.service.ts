@@ -1,6 +1,6 @@
 import { AppError, newId, type BrandDto, type CategoryDto, type CategoryInput, type UpdateCategoryInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { insertOrConflict } from '../../db/kit.js';
 import type { CategoriesTable, DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 
@@ -165,12 +165,9 @@ function brandTaken(name: string): AppError {
 
 export async function createBrand(trx: Transaction<DB>, actor: Actor, name: string): Promise<BrandDto> {
   const id = newId('brand');
-  try {
-    await trx.insertInto('brands').values({ id, org_id: actor.orgId, name, created_at: Date.now() }).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw brandTaken(name);
-    throw err;
-  }
+  await insertOrConflict(trx.insertInto('brands').values({ id, org_id: actor.orgId, name, created_at: Date.now() }).execute(), () =>
+    brandTaken(name),
+  );
   return { id, name, productCount: 0 };
 }
 

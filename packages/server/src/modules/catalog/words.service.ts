@@ -10,7 +10,7 @@ import {
   type UpdateBannedWordInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { insertOrConflict } from '../../db/kit.js';
 import { claimMeta, getMeta } from '../../db/meta.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -92,8 +92,8 @@ async function getWord(db: Db, orgId: string, id: string) {
 
 export async function createWord(trx: Transaction<DB>, actor: Actor, input: BannedWordInput): Promise<BannedWordDto> {
   const id = newId('bannedWord');
-  try {
-    await trx
+  await insertOrConflict(
+    trx
       .insertInto('banned_words')
       .values({
         id,
@@ -104,14 +104,12 @@ export async function createWord(trx: Transaction<DB>, actor: Actor, input: Bann
         enabled: input.enabled ? 1 : 0,
         created_at: Date.now(),
       })
-      .execute();
-  } catch (err) {
-    if (isUniqueViolation(err))
-      throw new AppError('conflict', `违禁词「${input.word}」已在列表中，请直接编辑它`, { word: input.word }, [
+      .execute(),
+    () =>
+      new AppError('conflict', `违禁词「${input.word}」已在列表中，请直接编辑它`, { word: input.word }, [
         { path: 'word', message: '已存在' },
-      ]);
-    throw err;
-  }
+      ]),
+  );
   await audit.record(trx, actor, 'banned_word.create', { entityType: 'banned_word', entityId: id, after: input });
   return { id, ...input, exemptions: [] };
 }

@@ -2,13 +2,15 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   BannedWordDto,
   BannedWordRequest,
-  BatchProductsInput,
+  BatchProductsRequest,
   BrandDto,
   CategoryDto,
   CategoryRequest,
-  CreateProductInput,
+  CreateProductRequest,
+  ImageOrderRequest,
   ImportResult,
   ListingDto,
+  ListingsRequest,
   Page,
   ProductCheck,
   ProductDto,
@@ -16,7 +18,7 @@ import type {
   ProductListItem,
   UpdateBannedWordRequest,
   UpdateCategoryRequest,
-  UpdateProductInput,
+  UpdateProductRequest,
 } from '@yunying/core';
 import { api, API_BASE, ApiError, request } from '../../api/client';
 import i18n from '../../i18n';
@@ -99,19 +101,19 @@ function useCatalogMutation<V, R>(fn: (v: V) => Promise<R>) {
   return useMutation({ mutationFn: fn, onSuccess: () => qc.invalidateQueries({ queryKey: catalogKey }) });
 }
 
-export const useCreateProduct = () => useCatalogMutation((body: CreateProductInput) => api.post<ProductDto>('/products', body));
+export const useCreateProduct = () => useCatalogMutation((body: CreateProductRequest) => api.post<ProductDto>('/products', body));
 export const useUpdateProduct = () =>
-  useCatalogMutation(({ id, body }: { id: string; body: UpdateProductInput }) =>
+  useCatalogMutation(({ id, body }: { id: string; body: UpdateProductRequest }) =>
     api.patch<ProductDto>(`/products/${encodeURIComponent(id)}`, body),
   );
 export const useBatchProducts = () =>
-  useCatalogMutation((body: BatchProductsInput) => api.post<{ products: number; skus: number }>('/products/batch', body));
+  useCatalogMutation((body: BatchProductsRequest) => api.post<{ products: number; skus: number }>('/products/batch', body));
 export const useSaveListings = () =>
-  useCatalogMutation(({ id, items }: { id: string; items: Omit<ListingDto, 'id'>[] }) =>
+  useCatalogMutation(({ id, items }: { id: string; items: ListingsRequest['items'] }) =>
     request<{ items: ListingDto[] }>('PUT', `/products/${encodeURIComponent(id)}/listings`, { body: { items } }),
   );
 export const useReorderImages = () =>
-  useCatalogMutation(({ id, ids }: { id: string; ids: string[] }) =>
+  useCatalogMutation(({ id, ids }: { id: string } & ImageOrderRequest) =>
     api.post<{ items: ProductImageDto[] }>(`/products/${encodeURIComponent(id)}/images/reorder`, { ids }),
   );
 export const useDeleteImage = () =>
