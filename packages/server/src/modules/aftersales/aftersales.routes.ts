@@ -12,6 +12,9 @@ import {
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
+import * as queries from './aftersales.queries.js';
+import * as reasons from './aftersales.reasons.js';
+import * as returns from './aftersales.returns.js';
 import * as aftersales from './aftersales.service.js';
 
 export async function aftersalesRoutes(app: AppInstance): Promise<void> {
@@ -20,12 +23,12 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/aftersales/reasons',
     { schema: { tags: ['aftersales'], summary: '售后原因' }, config: { permission: 'aftersales.read' } },
-    async (req) => ({ items: await aftersales.listReasons(app.db, req.actor!) }),
+    async (req) => ({ items: await reasons.listReasons(app.db, req.actor!) }),
   );
   app.post(
     '/aftersales/reasons',
     { schema: { tags: ['aftersales'], summary: '新增售后原因', body: ReasonBody }, config: { permission: 'aftersales.write' } },
-    async (req, reply) => reply.code(201).send(await tx((trx) => aftersales.createReason(trx, req.actor!, req.body))),
+    async (req, reply) => reply.code(201).send(await tx((trx) => reasons.createReason(trx, req.actor!, req.body))),
   );
   app.patch(
     '/aftersales/reasons/:id',
@@ -38,7 +41,7 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'aftersales.write', orgWide: true },
     },
-    (req) => tx((trx) => aftersales.updateReason(trx, req.actor!, req.params.id, req.body)),
+    (req) => tx((trx) => reasons.updateReason(trx, req.actor!, req.params.id, req.body)),
   );
 
   app.get(
@@ -48,14 +51,14 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
       config: { permission: 'aftersales.read' },
     },
     async (req) => {
-      await aftersales.checkOverdue(app.db, req.actor!.orgId);
-      return aftersales.listCases(app.db, req.actor!, req.query);
+      await queries.checkOverdue(app.db, req.actor!.orgId);
+      return queries.listCases(app.db, req.actor!, req.query);
     },
   );
   app.get(
     '/aftersales/:id',
     { schema: { tags: ['aftersales'], summary: '售后单详情', params: IdParams }, config: { permission: 'aftersales.read' } },
-    (req) => aftersales.getCase(app.db, req.actor!, req.params.id),
+    (req) => queries.getCase(app.db, req.actor!, req.params.id),
   );
   app.post(
     '/aftersales',
@@ -99,7 +102,7 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'aftersales.write' },
     },
-    (req) => tx((trx) => aftersales.inspect(trx, req.actor!, req.params.id, req.body)),
+    (req) => tx((trx) => returns.inspect(trx, req.actor!, req.params.id, req.body)),
   );
   app.post(
     '/aftersales/:id/refund',
@@ -112,6 +115,6 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
       },
       config: { permission: 'orders.refund' },
     },
-    (req) => tx((trx) => aftersales.refund(trx, req.actor!, req.params.id, req.body)),
+    (req) => tx((trx) => returns.refund(trx, req.actor!, req.params.id, req.body)),
   );
 }
