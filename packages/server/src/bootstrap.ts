@@ -1,12 +1,13 @@
-import { newId } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { Database } from './db/dialect.js';
 import { migrateToLatest } from './db/migrate.js';
 import type { DB } from './db/schema.js';
 import { systemActor } from './http/actor.js';
 import * as audit from './modules/audit/index.js';
-import { hashPassword, randomPassword } from './modules/auth/passwords.js';
+import { randomPassword } from './modules/auth/index.js';
 import * as roles from './modules/roles/index.js';
+import * as shops from './modules/shops/index.js';
+import * as users from './modules/users/index.js';
 
 export interface BootstrapResult {
   orgId: string;
@@ -16,7 +17,7 @@ export interface BootstrapResult {
 }
 
 export async function getOrgId(db: Kysely<DB>): Promise<string | undefined> {
-  return (await db.selectFrom('orgs').select('id').orderBy('created_at').executeTakeFirst())?.id;
+  return shops.firstOrgId(db);
 }
 
 /**
@@ -28,45 +29,25 @@ export async function bootstrap(database: Database, opts: { adminPassword?: stri
   const migrated = await migrateToLatest(database);
   const db = database.db;
   return db.transaction().execute(async (trx) => {
-    let orgId = await getOrgId(trx);
-    if (!orgId) {
-      orgId = newId('org');
-      await trx.insertInto('orgs').values({ id: orgId, name: '我的公司', created_at: Date.now() }).execute();
-    }
+    const orgId = (await getOrgId(trx)) ?? (await shops.createOrg(trx, '我的公司'));
     await roles.seedRoles(trx, orgId);
-    const anyUser = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
     const result: BootstrapResult = { orgId, migrated };
-    if (!anyUser) {
+    if (!(await users.hasAnyUser(trx))) {
       const generated = !opts.adminPassword;
       const password = opts.adminPassword ?? randomPassword();
-      const owner = await trx
-        .selectFrom('roles')
-        .select('id')
-        .where('org_id', '=', orgId)
-        .where('code', '=', 'owner')
-        .executeTakeFirstOrThrow();
-      const now = Date.now();
-      const id = newId('user');
-      await trx
-        .insertInto('users')
-        .values({
-          id,
-          org_id: orgId,
-          username: 'admin',
-          username_key: 'admin',
-          display_name: '店长',
-          password_hash: await hashPassword(password),
-          phone: null,
-          email: null,
-          status: 'active',
-          all_shops: 1,
-          last_login_at: null,
-          password_changed_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await trx.insertInto('user_roles').values({ user_id: id, role_id: owner.id }).execute();
+      const owner = await roles.ownerRoleId(trx, orgId);
+      if (!owner) throw new Error('bootstrap: the owner role is missing after seeding the built-in roles');
+      const id = await users.insertAccount(trx, {
+        orgId,
+        username: 'admin',
+        displayName: '店长',
+        password,
+        phone: null,
+        email: null,
+        roleIds: [owner],
+        shopIds: [],
+        allShops: true,
+      });
       await audit.record(trx, systemActor(orgId, '系统'), 'user.create', {
         entityType: 'user',
         entityId: id,

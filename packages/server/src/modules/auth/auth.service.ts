@@ -1,14 +1,16 @@
-import { AppError, type Me, type MeResponse, type Shop } from '@yunying/core';
+import { AppError, type ChangePasswordBody, type LoginBody, type Me, type MeResponse, type Shop } from '@yunying/core';
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
 import { hasAllShops, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as roles from '../roles/index.js';
 import * as shops from '../shops/index.js';
 import * as tokens from '../tokens/index.js';
 import * as users from '../users/index.js';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './passwords.js';
-import { admitAttempt, lockedMessage, recordFailure, recordSuccess, throttleKeys } from './throttle.js';
+import { admitAttempt, clearFailures, lockedMessage, recordFailure, recordSuccess, throttleKeys } from './throttle.js';
 
 export interface RequestInfo {
   ip: string | null;
@@ -18,28 +20,18 @@ export interface RequestInfo {
 
 /** Everything needed to act as a user: permissions from their roles, shops they may see. */
 export async function loadActor(db: Kysely<DB>, userId: string, info: RequestInfo): Promise<Actor | null> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+  const user = await users.findById(db, userId);
   if (!user || user.status !== 'active') return null;
-  const grants = await db
-    .selectFrom('user_roles')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .leftJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-    .select(['roles.code', 'role_permissions.permission'])
-    .where('user_roles.user_id', '=', userId)
-    .execute();
-  let shopIds: string[] | null = null;
-  if (!user.all_shops) {
-    const rows = await db.selectFrom('user_shops').select('shop_id').where('user_id', '=', userId).execute();
-    shopIds = rows.map((r) => r.shop_id);
-  }
+  const grants = (await roles.grantsOfUsers(db, [userId])).get(userId);
+  const shopIds = user.all_shops ? null : await users.shopIdsOf(db, userId);
   return {
     userId: user.id,
     orgId: user.org_id,
     username: user.username,
     displayName: user.display_name,
-    permissions: new Set(grants.flatMap((g) => (g.permission ? [g.permission] : []))),
+    permissions: grants?.permissions ?? new Set(),
     shopIds,
-    isOwner: grants.some((g) => g.code === 'owner'),
+    isOwner: grants?.owner ?? false,
     via: 'session',
     ip: info.ip,
     requestId: info.requestId,
@@ -53,12 +45,7 @@ export interface LoginResult {
   userId: string;
 }
 
-export async function login(
-  db: Kysely<DB>,
-  cfg: Config,
-  input: { username: string; password: string },
-  info: RequestInfo,
-): Promise<LoginResult> {
+export async function login(db: Kysely<DB>, cfg: Config, input: z.output<typeof LoginBody>, info: RequestInfo): Promise<LoginResult> {
   const keys = throttleKeys(input.username, info.ip);
   // Counted before the slow password check, atomically: at most `max` guesses per window are verified.
   const admitted = await admitAttempt(db, cfg.login, [
@@ -99,7 +86,7 @@ export async function login(
         expires_at: expiresAt,
       })
       .execute();
-    await trx.updateTable('users').set({ last_login_at: now }).where('id', '=', user.id).execute();
+    await users.recordLogin(trx, user.id, now);
     await audit.record(trx, actorFor(user, info), 'auth.login', { entityType: 'user', entityId: user.id });
   });
   return { sessionToken, csrfToken, expiresAt, userId: user.id };
@@ -152,32 +139,23 @@ export async function logout(db: Kysely<DB>, actor: Actor): Promise<void> {
 
 /** Resolve `Authorization: Bearer yyt_…`: the token's scopes intersected with its owner's permissions. */
 export async function resolveApiToken(db: Kysely<DB>, token: string, info: RequestInfo): Promise<Actor | null> {
-  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
   const now = Date.now();
-  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
-  const owner = await loadActor(db, row.user_id, info);
+  const live = await tokens.findLive(db, token, now);
+  if (!live) return null;
+  const owner = await loadActor(db, live.userId, info);
   if (!owner) return null;
-  const scopes = new Set(JSON.parse(row.scopes) as string[]);
+  const scopes = new Set(live.scopes);
   const permissions = new Set([...owner.permissions].filter((p) => scopes.has(p)));
-  if (row.last_used_at === null || now - row.last_used_at > 60 * 1000) {
-    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
-  }
-  return { ...owner, permissions, via: 'token', tokenId: row.id };
+  await tokens.noteUse(db, live, now);
+  return { ...owner, permissions, via: 'token', tokenId: live.id };
 }
 
 export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promise<MeResponse> {
-  const roles = await db
-    .selectFrom('user_roles')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select(['roles.id', 'roles.code', 'roles.name'])
-    .where('user_roles.user_id', '=', actor.userId)
-    .orderBy('roles.name')
-    .execute();
   const user: Me = {
     id: actor.userId,
     username: actor.username,
     displayName: actor.displayName,
-    roles,
+    roles: (await roles.rolesOfUsers(db, [actor.userId])).get(actor.userId) ?? [],
     permissions: [...actor.permissions].sort(),
     allShops: hasAllShops(actor),
   };
@@ -185,8 +163,9 @@ export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promi
   return { user, shops: visible, csrfToken };
 }
 
-export async function changePassword(db: Kysely<DB>, actor: Actor, input: { currentPassword: string; newPassword: string }): Promise<void> {
-  const user = await db.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+export async function changePassword(db: Kysely<DB>, actor: Actor, input: z.output<typeof ChangePasswordBody>): Promise<void> {
+  const user = await users.findById(db, actor.userId);
+  if (!user) throw new AppError('not_found', `用户 ${actor.userId} 不存在`, { userId: actor.userId });
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {
     throw new AppError('validation_failed', '当前密码不正确', {}, [{ path: 'currentPassword', message: '当前密码不正确' }]);
   }
@@ -196,17 +175,23 @@ export async function changePassword(db: Kysely<DB>, actor: Actor, input: { curr
   const hash = await hashPassword(input.newPassword);
   const now = Date.now();
   await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('users')
-      .set({ password_hash: hash, password_changed_at: now, updated_at: now })
-      .where('id', '=', actor.userId)
-      .execute();
+    await users.setPasswordHash(trx, actor.userId, hash, now);
     // Other sessions of this user end (the current one stays), and so do all their API tokens:
     // whoever learnt the old password may have made one.
-    let del = trx.deleteFrom('sessions').where('user_id', '=', actor.userId);
-    if (actor.sessionId) del = del.where('id', '!=', actor.sessionId);
-    await del.execute();
+    await endSessionsOf(trx, actor.userId, actor.sessionId);
     await tokens.revokeAllOf(trx, actor.userId);
     await audit.record(trx, actor, 'user.password_change', { entityType: 'user', entityId: actor.userId });
   });
+}
+
+/** Sign a user out everywhere (account disabled, password reset), or everywhere but `keepSessionId`. */
+export async function endSessionsOf(trx: Kysely<DB>, userId: string, keepSessionId?: string): Promise<void> {
+  let del = trx.deleteFrom('sessions').where('user_id', '=', userId);
+  if (keepSessionId) del = del.where('id', '!=', keepSessionId);
+  await del.execute();
+}
+
+/** Lift the login lock of a user name (an administrator has set a new password). */
+export async function clearLoginLock(trx: Kysely<DB>, username: string): Promise<void> {
+  await clearFailures(trx, throttleKeys(username, null).user);
 }

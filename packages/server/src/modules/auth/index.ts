@@ -1,2 +1,12 @@
-export { loadActor, resolveSession, resolveApiToken, login, logout, me, changePassword } from './auth.service.js';
+export {
+  loadActor,
+  resolveSession,
+  resolveApiToken,
+  login,
+  logout,
+  me,
+  changePassword,
+  endSessionsOf,
+  clearLoginLock,
+} from './auth.service.js';
 export { hashPassword, verifyPassword, randomPassword, sha256, randomToken } from './passwords.js';

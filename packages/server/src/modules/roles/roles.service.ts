@@ -21,12 +21,7 @@ async function hydrate(db: Kysely<DB>, rows: RolesTable[]): Promise<Role[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
   const perms = await db.selectFrom('role_permissions').selectAll().where('role_id', 'in', ids).execute();
-  const counts = await db
-    .selectFrom('user_roles')
-    .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('role_id', 'in', ids)
-    .groupBy('role_id')
-    .execute();
+  const counts = await users.countByRole(db, ids);
   const order = new Map(ALL_PERMISSIONS.map((p, i) => [p as string, i]));
   return rows.map((r) => ({
     id: r.id,
@@ -38,7 +33,7 @@ async function hydrate(db: Kysely<DB>, rows: RolesTable[]): Promise<Role[]> {
       .filter((p) => p.role_id === r.id)
       .map((p) => p.permission)
       .sort((a, b) => (order.get(a) ?? 999) - (order.get(b) ?? 999)),
-    userCount: Number(counts.find((c) => c.role_id === r.id)?.n ?? 0),
+    userCount: counts.get(r.id) ?? 0,
   }));
 }
 
@@ -140,11 +135,10 @@ export async function updateRole(
   }
   if (input.permissions && !samePermissions(before.permissions, input.permissions)) {
     // Changing what a role allows changes everyone who holds it: each must be someone you may manage.
-    const holders = await trx.selectFrom('user_roles').select('user_id').where('role_id', '=', id).execute();
     await users.assertMayManageUsers(
       trx,
       actor,
-      holders.map((h) => h.user_id),
+      await users.holdersOf(trx, id),
       (who) => `修改角色「${before.name}」的权限（会改变${who}的权限）`,
     );
   }

@@ -1,1 +1,13 @@
-export { listVisible, getVisible, findByIdOrName, createShop, updateShop, shopRowToShop, normalizeShopName } from './shops.service.js';
+export {
+  listVisible,
+  getVisible,
+  findByIdOrName,
+  createShop,
+  updateShop,
+  shopRowToShop,
+  normalizeShopName,
+  existingIds,
+  firstOrgId,
+  createOrg,
+} from './shops.service.js';
+export * as bulk from './bulk.js';

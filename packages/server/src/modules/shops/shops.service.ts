@@ -5,6 +5,7 @@ import { assertShopVisible, scopeToShops, seesAllShops } from '../../db/kit.js';
 import type { DB, ShopsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as users from '../users/index.js';
 
 export function shopRowToShop(r: ShopsTable): Shop {
   return {
@@ -81,7 +82,7 @@ export async function createShop(
   }
   // A user limited to some shops who creates one should see it.
   if (!seesAllShops(actor) && actor.userId) {
-    await trx.insertInto('user_shops').values({ user_id: actor.userId, shop_id: row.id }).execute();
+    await users.grantShop(trx, actor.userId, row.id);
   }
   const shop = shopRowToShop(row);
   await audit.record(trx, actor, 'shop.create', { entityType: 'shop', entityId: row.id, shopId: row.id, after: shop });
@@ -118,4 +119,28 @@ export async function updateShop(
     after: shopRowToShop(after),
   });
   return shopRowToShop(after);
+}
+
+/** The ids among `shopIds` that are shops of this organisation. */
+export async function existingIds(db: Kysely<DB>, orgId: string, shopIds: readonly string[]): Promise<string[]> {
+  if (shopIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('shops')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('id', 'in', [...shopIds])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The organisation of this installation (the first one created), if any yet. */
+export async function firstOrgId(db: Kysely<DB>): Promise<string | undefined> {
+  return (await db.selectFrom('orgs').select('id').orderBy('created_at').executeTakeFirst())?.id;
+}
+
+/** Create the organisation (first start). Returns its id. */
+export async function createOrg(trx: Kysely<DB>, name: string): Promise<string> {
+  const id = newId('org');
+  await trx.insertInto('orgs').values({ id, name, created_at: Date.now() }).execute();
+  return id;
 }

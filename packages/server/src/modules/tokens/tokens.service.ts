@@ -87,3 +87,25 @@ export async function revokeAllOf(trx: Kysely<DB>, userId: string, now = Date.no
     .executeTakeFirst();
   return Number(res.numUpdatedRows);
 }
+
+/** A token that may be used now: not revoked, not expired. */
+export interface LiveToken {
+  id: string;
+  userId: string;
+  scopes: string[];
+  lastUsedAt: number | null;
+}
+
+/** The live token a bearer secret names, or null (unknown, revoked or expired). */
+export async function findLive(db: Kysely<DB>, secret: string, now = Date.now()): Promise<LiveToken | null> {
+  const row = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(secret)).executeTakeFirst();
+  if (!row || row.revoked_at !== null || (row.expires_at !== null && row.expires_at <= now)) return null;
+  return { id: row.id, userId: row.user_id, scopes: JSON.parse(row.scopes) as string[], lastUsedAt: row.last_used_at };
+}
+
+/** Note that a token was used: at most once a minute, so busy integrations do not write on every call. */
+export async function noteUse(db: Kysely<DB>, token: LiveToken, now = Date.now()): Promise<void> {
+  if (token.lastUsedAt === null || now - token.lastUsedAt > 60 * 1000) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id).execute();
+  }
+}

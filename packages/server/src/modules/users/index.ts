@@ -7,5 +7,15 @@ export {
   findByUsername,
   usernameKey,
   assertMayManageUsers,
+  insertAccount,
+  findById,
+  hasAnyUser,
+  shopIdsOf,
+  grantShop,
+  recordLogin,
+  setPasswordHash,
+  countByRole,
+  holdersOf,
 } from './users.service.js';
-export type { CreateUserInput, UpdateUserInput, ManageAction } from './users.service.js';
+export type { ManageAction } from './users.service.js';
+export * as bulk from './bulk.js';

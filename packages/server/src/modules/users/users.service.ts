@@ -1,51 +1,30 @@
-import { AppError, maskEmail, maskPhone, newId, type Page, type RoleRef, type User } from '@yunying/core';
+import {
+  AppError,
+  maskEmail,
+  maskPhone,
+  newId,
+  type CreateUserBody,
+  type Page,
+  type RoleRef,
+  type UpdateUserBody,
+  type User,
+  type UserListQuery,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { anyTextMatch, searchTerm, seesAllShops, shopsOutside } from '../../db/kit.js';
 import type { DB, UsersTable } from '../../db/schema.js';
 import { can, isOwner, lacking, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
-import { hashPassword } from '../auth/passwords.js';
+import * as auth from '../auth/index.js';
+import * as roles from '../roles/index.js';
+import * as shops from '../shops/index.js';
 import * as tokens from '../tokens/index.js';
 
-export interface CreateUserInput {
-  username: string;
-  displayName: string;
-  password: string;
-  phone?: string | null | undefined;
-  email?: string | null | undefined;
-  roleIds: string[];
-  shopIds: string[];
-  allShops: boolean;
-}
-
-export interface UpdateUserInput {
-  displayName?: string | undefined;
-  phone?: string | null | undefined;
-  email?: string | null | undefined;
-  status?: 'active' | 'disabled' | undefined;
-  roleIds?: string[] | undefined;
-  shopIds?: string[] | undefined;
-  allShops?: boolean | undefined;
-}
-
-async function rolesOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, RoleRef[]>> {
-  const map = new Map<string, RoleRef[]>();
-  if (userIds.length === 0) return map;
-  const rows = await db
-    .selectFrom('user_roles')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select(['user_roles.user_id', 'roles.id', 'roles.code', 'roles.name'])
-    .where('user_roles.user_id', 'in', userIds)
-    .orderBy('roles.name')
-    .execute();
-  for (const r of rows) {
-    const list = map.get(r.user_id) ?? [];
-    list.push({ id: r.id, code: r.code, name: r.name });
-    map.set(r.user_id, list);
-  }
-  return map;
-}
+type CreateUserInput = z.output<typeof CreateUserBody>;
+type UpdateUserInput = z.output<typeof UpdateUserBody>;
+type UserListFilter = z.output<typeof UserListQuery>;
 
 async function shopsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
@@ -60,7 +39,7 @@ async function shopsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, s
   return map;
 }
 
-function toUser(r: UsersTable, roles: RoleRef[], shopIds: string[], showPii: boolean): User {
+function toUser(r: UsersTable, roleRefs: RoleRef[], shopIds: string[], showPii: boolean): User {
   return {
     id: r.id,
     username: r.username,
@@ -68,7 +47,7 @@ function toUser(r: UsersTable, roles: RoleRef[], shopIds: string[], showPii: boo
     phone: showPii ? r.phone : maskPhone(r.phone),
     email: showPii ? r.email : maskEmail(r.email),
     status: r.status as User['status'],
-    roles,
+    roles: roleRefs,
     shopIds: r.all_shops ? [] : shopIds,
     allShops: r.all_shops === 1,
     lastLoginAt: r.last_login_at,
@@ -78,16 +57,12 @@ function toUser(r: UsersTable, roles: RoleRef[], shopIds: string[], showPii: boo
 
 async function hydrate(db: Kysely<DB>, actor: Actor | null, rows: UsersTable[]): Promise<User[]> {
   const ids = rows.map((r) => r.id);
-  const [roles, shops] = await Promise.all([rolesOf(db, ids), shopsOf(db, ids)]);
+  const [roleRefs, shopIds] = await Promise.all([roles.rolesOfUsers(db, ids), shopsOf(db, ids)]);
   const showPii = actor === null || can(actor, 'customers.pii.read');
-  return rows.map((r) => toUser(r, roles.get(r.id) ?? [], shops.get(r.id) ?? [], showPii));
+  return rows.map((r) => toUser(r, roleRefs.get(r.id) ?? [], shopIds.get(r.id) ?? [], showPii));
 }
 
-export async function listUsers(
-  db: Kysely<DB>,
-  actor: Actor,
-  f: { q?: string | undefined; page: number; pageSize: number },
-): Promise<Page<User>> {
+export async function listUsers(db: Kysely<DB>, actor: Actor, f: UserListFilter): Promise<Page<User>> {
   let q = db.selectFrom('users').where('org_id', '=', actor.orgId);
   const term = searchTerm(f.q);
   if (term) q = q.where(anyTextMatch(['username', 'display_name'], term));
@@ -110,7 +85,7 @@ export async function getUser(db: Kysely<DB>, actor: Actor | null, orgId: string
 
 async function assertRoles(trx: Kysely<DB>, orgId: string, roleIds: string[]): Promise<void> {
   const unique = [...new Set(roleIds)];
-  const found = await trx.selectFrom('roles').select('id').where('org_id', '=', orgId).where('id', 'in', unique).execute();
+  const found = await roles.rolesByIds(trx, orgId, unique);
   if (found.length !== unique.length) {
     const missing = unique.filter((id) => !found.some((f) => f.id === id));
     throw new AppError('validation_failed', `角色不存在：${missing.join(', ')}`, { missing }, [
@@ -122,8 +97,8 @@ async function assertRoles(trx: Kysely<DB>, orgId: string, roleIds: string[]): P
 async function assertShops(trx: Kysely<DB>, actor: Actor, shopIds: string[]): Promise<void> {
   const unique = [...new Set(shopIds)];
   if (unique.length === 0) return;
-  const found = await trx.selectFrom('shops').select('id').where('org_id', '=', actor.orgId).where('id', 'in', unique).execute();
-  const missing = unique.filter((id) => !found.some((f) => f.id === id));
+  const found = new Set(await shops.existingIds(trx, actor.orgId, unique));
+  const missing = unique.filter((id) => !found.has(id));
   if (missing.length) {
     throw new AppError('validation_failed', `店铺不存在：${missing.join(', ')}`, { missing }, [
       { path: 'shopIds', message: '包含不存在的店铺' },
@@ -151,24 +126,14 @@ function assertMayGrantAllShops(actor: Actor, allShops: boolean | undefined): vo
 async function assertMayGrantRoles(trx: Kysely<DB>, actor: Actor, roleIds: string[]): Promise<void> {
   if (actor.via === 'system') return;
   if (!isOwner(actor) && roleIds.length) {
-    const owner = await trx
-      .selectFrom('roles')
-      .select('name')
-      .where('org_id', '=', actor.orgId)
-      .where('id', 'in', roleIds)
-      .where('code', '=', 'owner')
-      .executeTakeFirst();
+    const owner = (await roles.rolesByIds(trx, actor.orgId, roleIds)).find((r) => r.code === 'owner');
     if (owner) {
       throw new AppError('forbidden', `只有店长可以授予「${owner.name}」角色，请联系店长操作`, {}, [
         { path: 'roleIds', message: '只有店长可以授予店长角色' },
       ]);
     }
   }
-  const perms = await trx.selectFrom('role_permissions').select('permission').where('role_id', 'in', roleIds).execute();
-  const beyond = lacking(
-    actor,
-    perms.map((p) => p.permission),
-  );
+  const beyond = lacking(actor, await roles.permissionsOf(trx, roleIds));
   if (beyond.length) {
     throw new AppError('forbidden', `不能授予超出你自身权限的角色（缺少：${beyond.join(', ')}）`, { beyond }, [
       { path: 'roleIds', message: '角色权限超出你的权限' },
@@ -194,14 +159,30 @@ export async function createUser(trx: Transaction<DB>, actor: Actor, input: Crea
   if (!input.allShops) await assertShops(trx, actor, input.shopIds);
   const taken = await trx.selectFrom('users').select('id').where('username_key', '=', usernameKey(input.username)).executeTakeFirst();
   if (taken) throw usernameTaken(input.username);
+  const id = await insertAccount(trx, { ...input, orgId: actor.orgId });
+  const user = await getUser(trx, null, actor.orgId, id);
+  await audit.record(trx, actor, 'user.create', { entityType: 'user', entityId: id, after: auditView(user) });
+  return user;
+}
+
+/**
+ * Store a new active account with its roles and shops, without any check or audit entry: for
+ * `createUser` (which checks first) and the first start (bootstrap creates the owner). Returns its id.
+ */
+export async function insertAccount(
+  trx: Kysely<DB>,
+  input: Pick<CreateUserInput, 'username' | 'displayName' | 'password' | 'phone' | 'email' | 'roleIds' | 'shopIds' | 'allShops'> & {
+    orgId: string;
+  },
+): Promise<string> {
   const now = Date.now();
   const row: UsersTable = {
     id: newId('user'),
-    org_id: actor.orgId,
+    org_id: input.orgId,
     username: input.username.trim(),
     username_key: usernameKey(input.username),
     display_name: input.displayName,
-    password_hash: await hashPassword(input.password),
+    password_hash: await auth.hashPassword(input.password),
     phone: input.phone ?? null,
     email: input.email ?? null,
     status: 'active',
@@ -219,9 +200,7 @@ export async function createUser(trx: Transaction<DB>, actor: Actor, input: Crea
     throw err;
   }
   await setRolesAndShops(trx, row.id, [...new Set(input.roleIds)], input.allShops ? [] : [...new Set(input.shopIds)]);
-  const user = await getUser(trx, null, actor.orgId, row.id);
-  await audit.record(trx, actor, 'user.create', { entityType: 'user', entityId: row.id, after: auditView(user) });
-  return user;
+  return row.id;
 }
 
 async function setRolesAndShops(trx: Kysely<DB>, userId: string, roleIds?: string[], shopIds?: string[]): Promise<void> {
@@ -274,23 +253,17 @@ async function reachOf(db: Kysely<DB>, orgId: string, userIds: string[]): Promis
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
   const rows = await db.selectFrom('users').selectAll().where('org_id', '=', orgId).where('id', 'in', ids).execute();
-  const grants = await db
-    .selectFrom('user_roles')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .leftJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-    .select(['user_roles.user_id', 'roles.code', 'role_permissions.permission'])
-    .where('user_roles.user_id', 'in', ids)
-    .execute();
-  const shops = await shopsOf(db, ids);
+  const grants = await roles.grantsOfUsers(db, ids);
+  const shopIds = await shopsOf(db, ids);
   return rows.map((r) => {
-    const mine = grants.filter((g) => g.user_id === r.id);
+    const mine = grants.get(r.id);
     return {
       id: r.id,
       username: r.username,
       active: r.status === 'active',
-      permissions: new Set(mine.flatMap((g) => (g.permission ? [g.permission] : []))),
-      shopIds: r.all_shops ? null : (shops.get(r.id) ?? []),
-      owner: mine.some((g) => g.code === 'owner'),
+      permissions: mine?.permissions ?? new Set<string>(),
+      shopIds: r.all_shops ? null : (shopIds.get(r.id) ?? []),
+      owner: mine?.owner ?? false,
     };
   });
 }
@@ -356,36 +329,24 @@ export async function assertMayManageUsers(db: Kysely<DB>, actor: Actor, userIds
   for (const target of await reachOf(db, actor.orgId, userIds)) assertMayManage(actor, target, action);
 }
 
-/**
- * Serialise every change that could remove an owner: a no-op UPDATE of the org's owner role takes
- * its row lock for the rest of the transaction on PostgreSQL (SQLite runs one writer at a time), so
- * two owners disabling each other at once cannot both pass the last-owner check.
- */
-async function lockOwners(trx: Kysely<DB>, orgId: string): Promise<void> {
-  await trx
-    .updateTable('roles')
-    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
-    .where('org_id', '=', orgId)
-    .where('code', '=', 'owner')
-    .execute();
-}
-
 /** A full owner: active, holds the owner role, sees every shop. */
 function isFullOwner(r: Reach): boolean {
   return r.owner && r.active && r.shopIds === null;
 }
 
 async function assertOwnerRemains(trx: Kysely<DB>, orgId: string): Promise<void> {
-  const owners = await trx
-    .selectFrom('users')
-    .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
-    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('users.org_id', '=', orgId)
-    .where('users.status', '=', 'active')
-    .where('users.all_shops', '=', 1)
-    .where('roles.code', '=', 'owner')
-    .executeTakeFirstOrThrow();
+  const ownerRole = await roles.ownerRoleId(trx, orgId);
+  const owners = ownerRole
+    ? await trx
+        .selectFrom('users')
+        .innerJoin('user_roles', 'user_roles.user_id', 'users.id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('users.org_id', '=', orgId)
+        .where('users.status', '=', 'active')
+        .where('users.all_shops', '=', 1)
+        .where('user_roles.role_id', '=', ownerRole)
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
   if (Number(owners.n) === 0) {
     throw new AppError(
       'invalid_state',
@@ -408,7 +369,8 @@ function assertNotMasked(input: UpdateUserInput): void {
 
 export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
   assertNotMasked(input);
-  await lockOwners(trx, actor.orgId);
+  // Every change that could remove an owner runs one at a time (see roles.lockOwnerRole).
+  await roles.lockOwnerRole(trx, actor.orgId);
   const target = await mustReach(trx, actor.orgId, id);
   assertMayManage(actor, target, input.status === 'disabled' ? DISABLE : CHANGE);
   const before = await getUser(trx, null, actor.orgId, id);
@@ -435,7 +397,7 @@ export async function updateUser(trx: Transaction<DB>, actor: Actor, id: string,
   );
   if (input.status === 'disabled') {
     // A disabled account is signed out everywhere; its API tokens do not come back if it is re-enabled.
-    await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await auth.endSessionsOf(trx, id);
     await tokens.revokeAllOf(trx, id);
   }
   if (isFullOwner(target)) await assertOwnerRemains(trx, actor.orgId);
@@ -455,17 +417,10 @@ export async function resetPassword(trx: Transaction<DB>, actor: Actor, id: stri
   }
   assertMayManage(actor, target, RESET);
   const now = Date.now();
-  await trx
-    .updateTable('users')
-    .set({ password_hash: await hashPassword(newPassword), password_changed_at: now, updated_at: now })
-    .where('id', '=', id)
-    .execute();
-  await trx.deleteFrom('sessions').where('user_id', '=', id).execute();
+  await setPasswordHash(trx, id, await auth.hashPassword(newPassword), now);
+  await auth.endSessionsOf(trx, id);
   const revoked = await tokens.revokeAllOf(trx, id, now);
-  await trx
-    .deleteFrom('login_throttle')
-    .where('key', '=', `user:${usernameKey(target.username)}`)
-    .execute();
+  await auth.clearLoginLock(trx, target.username);
   await audit.record(trx, actor, 'user.reset_password', { entityType: 'user', entityId: id, after: { tokensRevoked: revoked } });
 }
 
@@ -474,4 +429,57 @@ export async function findByUsername(db: Kysely<DB>, username: string): Promise<
   const name = username.trim();
   const exact = await db.selectFrom('users').selectAll().where('username', '=', name).executeTakeFirst();
   return exact ?? (await db.selectFrom('users').selectAll().where('username_key', '=', usernameKey(name)).executeTakeFirst());
+}
+
+/** An account by id (any organisation, any status), or undefined. */
+export async function findById(db: Kysely<DB>, id: string): Promise<UsersTable | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether any account exists yet (the first start creates the owner). */
+export async function hasAnyUser(db: Kysely<DB>): Promise<boolean> {
+  return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** The shops a user is limited to (meaningless for a user with every shop). */
+export async function shopIdsOf(db: Kysely<DB>, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('user_shops').select('shop_id').where('user_id', '=', userId).execute();
+  return rows.map((r) => r.shop_id);
+}
+
+/** Let a user limited to some shops see one more (a shop they have just created). */
+export async function grantShop(trx: Kysely<DB>, userId: string, shopId: string): Promise<void> {
+  await trx.insertInto('user_shops').values({ user_id: userId, shop_id: shopId }).execute();
+}
+
+/** Note a successful login. */
+export async function recordLogin(trx: Kysely<DB>, userId: string, at: number): Promise<void> {
+  await trx.updateTable('users').set({ last_login_at: at }).where('id', '=', userId).execute();
+}
+
+/** Store a new password hash. Ending sessions and tokens is the caller's part (it differs: reset vs. change). */
+export async function setPasswordHash(trx: Kysely<DB>, userId: string, passwordHash: string, now = Date.now()): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** How many users hold each of these roles (roles without holders are absent). */
+export async function countByRole(db: Kysely<DB>, roleIds: readonly string[]): Promise<Map<string, number>> {
+  if (roleIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('user_roles')
+    .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('role_id', 'in', [...roleIds])
+    .groupBy('role_id')
+    .execute();
+  return new Map(rows.map((r) => [r.role_id, Number(r.n)]));
+}
+
+/** The ids of the users who hold a role. */
+export async function holdersOf(db: Kysely<DB>, roleId: string): Promise<string[]> {
+  const rows = await db.selectFrom('user_roles').select('user_id').where('role_id', '=', roleId).execute();
+  return rows.map((r) => r.user_id);
 }
