@@ -6,16 +6,17 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { RESPONSIBILITIES, formatFen, parseYuan, type AftersaleLine, type AftersaleStatus, type Responsibility } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { fenToYuanText, formatDateTime, formatMoney } from '../../components/format';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
-import { AftersaleStatusTag, OrderStatusTag, useOrderLabels } from '../orders/labels';
+import { AftersaleStatusTag, OrderStatusTag } from '../orders/StatusTags';
 import { useAftersale, useAftersaleAction, useUpdateAftersale } from './api';
 
 export function AftersaleDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const l = useOrderLabels();
+  const labels = useLabels();
   const { can } = useAuth();
   const { message } = App.useApp();
   const onError = useApiError();
@@ -120,7 +121,7 @@ export function AftersaleDetailPage() {
       <Space direction="vertical" size={16} style={{ width: '100%' }}>
         <Card extra={<AftersaleStatusTag status={a.status} />}>
           <Descriptions column={{ xs: 1, md: 3 }} size="small">
-            <Descriptions.Item label={t('aftersales.fields.type')}>{l.aftersaleType(a.type)}</Descriptions.Item>
+            <Descriptions.Item label={t('aftersales.fields.type')}>{labels.aftersaleType(a.type)}</Descriptions.Item>
             <Descriptions.Item label={t('aftersales.fields.reason')}>{a.reasonName ?? '—'}</Descriptions.Item>
             <Descriptions.Item label={t('aftersales.fields.responsibility')}>
               {canWrite ? (
@@ -128,14 +129,14 @@ export function AftersaleDetailPage() {
                   size="small"
                   style={{ width: 130 }}
                   value={a.responsibility}
-                  options={RESPONSIBILITIES.map((x) => ({ value: x, label: l.responsibility(x) }))}
+                  options={RESPONSIBILITIES.map((x) => ({ value: x, label: labels.responsibility(x) }))}
                   onChange={(v: Responsibility) =>
                     update.mutate({ id: a.id, body: { responsibility: v } }, { onSuccess: done, onError: (e) => onError(e) })
                   }
                   data-testid="aftersale-responsibility"
                 />
               ) : (
-                l.responsibility(a.responsibility)
+                labels.responsibility(a.responsibility)
               )}
             </Descriptions.Item>
             <Descriptions.Item label={t('aftersales.detail.order')}>
@@ -169,8 +170,8 @@ export function AftersaleDetailPage() {
                 <Space direction="vertical" size={0}>
                   {e.toStatus ? (
                     <span>
-                      {e.fromStatus ? `${l.aftersaleStatus(e.fromStatus)} → ` : ''}
-                      {l.aftersaleStatus(e.toStatus)}
+                      {e.fromStatus ? `${labels.aftersaleStatus(e.fromStatus)} → ` : ''}
+                      {labels.aftersaleStatus(e.toStatus)}
                     </span>
                   ) : null}
                   {e.note ? <span>{e.note}</span> : null}
@@ -199,7 +200,7 @@ export function AftersaleDetailPage() {
                   onClick={() => move(s)}
                   data-testid={`aftersale-to-${s}`}
                 >
-                  {t('aftersales.actions.to', { status: l.aftersaleStatus(s) })}
+                  {t('aftersales.actions.to', { status: labels.aftersaleStatus(s) })}
                 </Button>
               ))}
             </Space>

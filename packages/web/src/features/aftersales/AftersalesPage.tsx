@@ -4,10 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { AFTERSALE_STATUSES, AFTERSALE_TYPES, type AftersaleSummary } from '@yunying/core';
 import { formatDateTime, formatMoney } from '../../components/format';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
-import { AftersaleStatusTag, useOrderLabels } from '../orders/labels';
+import { AftersaleStatusTag } from '../orders/StatusTags';
 import { useAftersales } from './api';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -20,7 +21,7 @@ function positiveInt(v: string | null, fallback: number): number {
 /** After-sales cases; `overdue` is the queue of open cases past their SLA. */
 export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
   const { t } = useTranslation();
-  const l = useOrderLabels();
+  const labels = useLabels();
   const { shop } = useShop();
   const [params, setParams] = useSearchParams();
   const page = positiveInt(params.get('page'), 1);
@@ -60,14 +61,14 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
       width: 180,
       render: (no: string, a) => <Link to={`/orders/${a.orderId}`}>{no}</Link>,
     },
-    { title: t('aftersales.fields.type'), dataIndex: 'type', key: 'type', width: 100, render: (x: string) => l.aftersaleType(x) },
+    { title: t('aftersales.fields.type'), dataIndex: 'type', key: 'type', width: 100, render: (x: string) => labels.aftersaleType(x) },
     { title: t('aftersales.fields.reason'), dataIndex: 'reasonName', key: 'reason', width: 130, render: (x: string | null) => x ?? '—' },
     {
       title: t('aftersales.fields.responsibility'),
       dataIndex: 'responsibility',
       key: 'responsibility',
       width: 100,
-      render: (x: string) => l.responsibility(x),
+      render: (x: string) => labels.responsibility(x),
     },
     { title: t('common.status'), dataIndex: 'status', key: 'status', width: 100, render: (s: string) => <AftersaleStatusTag status={s} /> },
     { title: t('aftersales.fields.refund'), dataIndex: 'refundFen', key: 'refund', width: 110, align: 'right', render: formatMoney },
@@ -115,7 +116,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
           style={{ width: 140 }}
           value={params.get('type') ?? undefined}
           onChange={(v: string | undefined) => setParam('type', v)}
-          options={AFTERSALE_TYPES.map((x) => ({ value: x, label: l.aftersaleType(x) }))}
+          options={AFTERSALE_TYPES.map((x) => ({ value: x, label: labels.aftersaleType(x) }))}
         />
         <Select
           allowClear
@@ -123,7 +124,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
           style={{ width: 140 }}
           value={params.get('status') ?? undefined}
           onChange={(v: string | undefined) => setParam('status', v)}
-          options={AFTERSALE_STATUSES.map((x) => ({ value: x, label: l.aftersaleStatus(x) }))}
+          options={AFTERSALE_STATUSES.map((x) => ({ value: x, label: labels.aftersaleStatus(x) }))}
         />
       </Space>
       {list.isError && !list.data ? (

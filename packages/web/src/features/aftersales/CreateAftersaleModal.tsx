@@ -2,8 +2,8 @@ import { App, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { AFTERSALE_TYPES, RESPONSIBILITIES, type AftersaleType, type OrderDetail, type Responsibility } from '@yunying/core';
+import { useLabels } from '../../components/labels';
 import { useApiError } from '../../components/useApiError';
-import { useOrderLabels } from '../orders/labels';
 import { useCreateAftersale, useReasons } from './api';
 
 interface CaseForm {
@@ -17,7 +17,7 @@ interface CaseForm {
 /** Open an after-sales case on some lines of an order. */
 export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDetail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const l = useOrderLabels();
+  const labels = useLabels();
   const { message } = App.useApp();
   const onError = useApiError();
   const navigate = useNavigate();
@@ -71,7 +71,7 @@ export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDet
         initialValues={{ type: 'return_refund', qty: Object.fromEntries(order.lines.map((x) => [x.id, x.qty - x.refundedQty])) }}
       >
         <Form.Item name="type" label={t('aftersales.fields.type')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select options={AFTERSALE_TYPES.map((x) => ({ value: x, label: l.aftersaleType(x) }))} data-testid="aftersale-type" />
+          <Select options={AFTERSALE_TYPES.map((x) => ({ value: x, label: labels.aftersaleType(x) }))} data-testid="aftersale-type" />
         </Form.Item>
         <Form.Item name="reasonId" label={t('aftersales.fields.reason')}>
           <Select
@@ -86,7 +86,7 @@ export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDet
           />
         </Form.Item>
         <Form.Item name="responsibility" label={t('aftersales.fields.responsibility')}>
-          <Select allowClear options={RESPONSIBILITIES.map((x) => ({ value: x, label: l.responsibility(x) }))} />
+          <Select allowClear options={RESPONSIBILITIES.map((x) => ({ value: x, label: labels.responsibility(x) }))} />
         </Form.Item>
         <Form.Item label={t('aftersales.fields.lines')} required>
           <Table

@@ -3,10 +3,10 @@ import { App, Button, Form, Input, InputNumber, Modal, Select, Switch, Table, ty
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RESPONSIBILITIES, type AftersaleReason, type Responsibility } from '@yunying/core';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
-import { useOrderLabels } from '../orders/labels';
 import { useReasons, useSaveReason } from './api';
 
 interface ReasonForm {
@@ -17,7 +17,7 @@ interface ReasonForm {
 
 export function ReasonsPage() {
   const { t } = useTranslation();
-  const l = useOrderLabels();
+  const labels = useLabels();
   const { message } = App.useApp();
   const onError = useApiError();
   const reasons = useReasons();
@@ -47,7 +47,7 @@ export function ReasonsPage() {
       dataIndex: 'responsibility',
       key: 'resp',
       width: 160,
-      render: (x: string) => l.responsibility(x),
+      render: (x: string) => labels.responsibility(x),
     },
     { title: t('aftersales.reasons.sort'), dataIndex: 'sort', key: 'sort', width: 90 },
     {
@@ -132,7 +132,7 @@ export function ReasonsPage() {
             label={t('aftersales.reasons.responsibility')}
             rules={[{ required: true, message: t('common.required') }]}
           >
-            <Select options={RESPONSIBILITIES.map((x) => ({ value: x, label: l.responsibility(x) }))} />
+            <Select options={RESPONSIBILITIES.map((x) => ({ value: x, label: labels.responsibility(x) }))} />
           </Form.Item>
           <Form.Item name="sort" label={t('aftersales.reasons.sort')}>
             <InputNumber min={0} max={100000} precision={0} />

@@ -3,27 +3,19 @@ import { Alert, Card, Col, Divider, Empty, List, Row, Select, Space, Table, Tag,
 import { AlertOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import {
-  AFTERSALE_TYPE_LABELS,
-  type AftersaleType,
-  type DashboardCard,
-  type DashboardResponse,
-  type DayPoint,
-  type MetricKey,
-  type ProductRow,
-  type SourceRow,
-} from '@yunying/core';
+import { type DashboardCard, type DashboardResponse, type DayPoint, type MetricKey, type ProductRow, type SourceRow } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { fenToYuan, formatCount, formatDateTime, formatPercent, formatYuanShort } from '../../components/format';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useDashboard, useDemoInfo } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
 import { useShopQuery } from './period';
-import { FunnelView, shortDay, useSourceNames } from './shared';
+import { FunnelView, shortDay } from './shared';
 
 /** Alerts shown per list; the rest is one click away. */
 const ALERT_ROWS = 6;
@@ -288,15 +280,15 @@ function TrendCard({ trend }: { trend: DayPoint[] }) {
 
 function TopSources({ rows }: { rows: SourceRow[] }) {
   const { t } = useTranslation();
-  const names = useSourceNames();
+  const labels = useLabels();
   const columns: TableProps<SourceRow>['columns'] = [
     {
       title: t('analytics.col.source'),
       key: 'name',
       render: (_, r) => (
         <Space size={4}>
-          <span>{names.source(r.code, r.name)}</span>
-          <Tag bordered={false}>{names.group(r.group)}</Tag>
+          <span>{labels.source(r.code, r.name)}</span>
+          <Tag bordered={false}>{labels.sourceGroup(r.group)}</Tag>
         </Space>
       ),
     },
@@ -377,16 +369,12 @@ function TopProducts({ rows }: { rows: ProductRow[] }) {
 }
 
 function Alerts({ alerts }: { alerts: DashboardResponse['alerts'] }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { can } = useAuth();
   // Links only for those who may open the target page; the figures themselves stay visible.
   const stockLinks = can('inventory.read');
   const aftersaleLinks = can('aftersales.read');
-  const en = i18n.language === 'en';
-  const typeLabel = (x: string) => {
-    const l = AFTERSALE_TYPE_LABELS[x as AftersaleType];
-    return l ? (en ? l.en : l.zh) : x;
-  };
+  const labels = useLabels();
   return (
     <Card
       title={
@@ -479,7 +467,7 @@ function Alerts({ alerts }: { alerts: DashboardResponse['alerts'] }) {
                   title={
                     <Space size={6}>
                       <Typography.Text code>{a.code}</Typography.Text>
-                      <Tag>{typeLabel(a.type)}</Tag>
+                      <Tag>{labels.aftersaleType(a.type)}</Tag>
                     </Space>
                   }
                   description={t('analytics.alerts.dueAt', { at: formatDateTime(a.dueAt) })}

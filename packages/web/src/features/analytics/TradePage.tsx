@@ -2,7 +2,7 @@ import { useMemo, type ReactNode } from 'react';
 import { Alert, Card, Col, Row, Segmented, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import type { CompareMode, TradeResponse, Totals } from '@yunying/core';
+import { COMPARE_MODES, type CompareMode, type TradeResponse, type Totals } from '@yunying/core';
 import { fenToYuan, formatMoney, formatYuanShort } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
@@ -14,8 +14,6 @@ import { Delta, MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { shortDay } from './shared';
-
-const COMPARE_MODES: readonly CompareMode[] = ['previous', 'wow', 'mom', 'yoy'];
 
 interface Factors {
   sales: number;

@@ -6,13 +6,14 @@ import type { SourceGroupRow, SourceRow, TrafficResponse } from '@yunying/core';
 import { formatCount } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useTraffic } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
-import { Figure, FunnelView, shortDay, useSourceNames } from './shared';
+import { Figure, FunnelView, shortDay } from './shared';
 
 type TreeRow = (SourceGroupRow & { isGroup: true }) | (SourceRow & { isGroup?: false; children?: undefined });
 
@@ -84,7 +85,7 @@ function Behaviour({ totals }: { totals: TrafficResponse['totals'] }) {
 
 function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolean }) {
   const { t } = useTranslation();
-  const names = useSourceNames();
+  const labels = useLabels();
   const rows: TreeRow[] = tree.map((g) => ({ ...g, isGroup: true as const }));
   const columns: TableProps<TreeRow>['columns'] = [
     {
@@ -93,11 +94,11 @@ function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolea
       render: (_, r) =>
         r.isGroup ? (
           <Space size={6}>
-            <strong>{names.group(r.code, r.name)}</strong>
+            <strong>{labels.sourceGroup(r.code, r.name)}</strong>
             <Tag bordered={false}>{t('analytics.traffic.sourceCount', { count: r.children.length })}</Tag>
           </Space>
         ) : (
-          names.source(r.code, r.name)
+          labels.source(r.code, r.name)
         ),
     },
     { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
@@ -146,7 +147,7 @@ function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolea
 function SourceTrend({ data }: { data: TrafficResponse }) {
   const { t } = useTranslation();
   const mt = useMetricText();
-  const names = useSourceNames();
+  const labels = useLabels();
   const [params, setParams] = useSearchParams();
 
   // Every source that had visitors, biggest first.
@@ -158,8 +159,8 @@ function SourceTrend({ data }: { data: TrafficResponse }) {
   const nameOf = useMemo(() => {
     const m = new Map<string, string>();
     for (const g of data.tree) for (const c of g.children) m.set(c.code, c.name);
-    return (code: string) => names.source(code, m.get(code));
-  }, [data.tree, names]);
+    return (code: string) => labels.source(code, m.get(code));
+  }, [data.tree, labels]);
 
   const picked = params.get('sources');
   const selected = picked ? picked.split(',').filter((c) => ranked.includes(c)) : ranked.slice(0, 5);

@@ -1,29 +1,10 @@
 import { useMemo, type ReactNode } from 'react';
 import { Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_SOURCES, SOURCE_GROUPS, type FunnelStep } from '@yunying/core';
+import type { FunnelStep } from '@yunying/core';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
-
-/** Names of traffic groups and sources in the current language (custom sources keep their own name). */
-export function useSourceNames() {
-  const { i18n } = useTranslation();
-  const en = i18n.language === 'en';
-  return useMemo(
-    () => ({
-      group: (code: string, fallback?: string) => {
-        const g = SOURCE_GROUPS.find((x) => x.code === code);
-        return g ? (en ? g.en : g.zh) : (fallback ?? code);
-      },
-      source: (code: string, fallback?: string) => {
-        const s = DEFAULT_SOURCES.find((x) => x.code === code);
-        return s ? (en ? s.en : s.zh) : (fallback ?? code);
-      },
-    }),
-    [en],
-  );
-}
 
 /** 2026-11-22 → 11-22 for chart axes. */
 export function shortDay(day: string): string {

@@ -5,6 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { StockMovement } from '@yunying/core';
 import { formatDateTime } from '../../components/format';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { MOVEMENT_TYPES, useMovements } from './api';
@@ -28,6 +29,7 @@ const num = (v: string | undefined) => (v !== undefined && Number.isFinite(Numbe
 
 export function MovementsPage() {
   const { t } = useTranslation();
+  const labels = useLabels();
   const url = useUrlState();
   const [form] = Form.useForm<Filters>();
   const filters = {
@@ -90,7 +92,7 @@ export function MovementsPage() {
       title: t('inventory.type'),
       dataIndex: 'type',
       width: 110,
-      render: (v: string) => <Tag>{t(`inventory.types.${v}`, { defaultValue: v })}</Tag>,
+      render: (v: string) => <Tag>{labels.of('inventory.types', v)}</Tag>,
     },
     { title: t('inventory.dOnHand'), dataIndex: 'dOnHand', align: 'right', width: 90, render: (n: number) => <Delta n={n} /> },
     { title: t('inventory.dAvailable'), dataIndex: 'dAvailable', align: 'right', width: 90, render: (n: number) => <Delta n={n} /> },
@@ -100,7 +102,7 @@ export function MovementsPage() {
       title: t('inventory.ref'),
       key: 'ref',
       width: 150,
-      render: (_, m) => (m.refType ? <span>{t(`inventory.refTypes.${m.refType}`, { defaultValue: m.refType })}</span> : '—'),
+      render: (_, m) => (m.refType ? <span>{labels.of('inventory.refTypes', m.refType)}</span> : '—'),
     },
     { title: t('inventory.note'), dataIndex: 'note', ellipsis: true },
     { title: t('inventory.actor'), dataIndex: 'actorName', width: 110 },

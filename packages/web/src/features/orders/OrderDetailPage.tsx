@@ -12,14 +12,13 @@ import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { CreateAftersaleModal } from '../aftersales/CreateAftersaleModal';
 import { useOrder, useOrderAction } from './api';
-import { AftersaleStatusTag, OrderStatusTag, useOrderLabels } from './labels';
+import { AftersaleStatusTag, OrderStatusTag } from './StatusTags';
 import { ShipModal } from './ShipModal';
 
 export function OrderDetailPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const labels = useLabels();
-  const ol = useOrderLabels();
   const { can } = useAuth();
   const { message, modal } = App.useApp();
   const onError = useApiError();
@@ -156,11 +155,9 @@ export function OrderDetailPage() {
                 <Descriptions.Item label={t('orders.col.shop')}>
                   {o.shopName} <Tag>{labels.channel(o.channel)}</Tag>
                 </Descriptions.Item>
-                <Descriptions.Item label={t('orders.detail.source')}>
-                  {t(`orders.detail.sources.${o.source}`, { defaultValue: o.source })}
-                </Descriptions.Item>
+                <Descriptions.Item label={t('orders.detail.source')}>{labels.of('orders.detail.sources', o.source)}</Descriptions.Item>
                 <Descriptions.Item label={t('orders.detail.stockMode')}>
-                  <span data-testid="order-stock-mode">{t(`orders.detail.stockModes.${o.stockMode}`, { defaultValue: o.stockMode })}</span>
+                  <span data-testid="order-stock-mode">{labels.of('orders.detail.stockModes', o.stockMode)}</span>
                 </Descriptions.Item>
                 <Descriptions.Item label={t('orders.col.buyer')}>{o.buyerNick}</Descriptions.Item>
                 <Descriptions.Item label={t('orders.col.flags')}>
@@ -243,11 +240,11 @@ export function OrderDetailPage() {
                   children: (
                     <Space direction="vertical" size={0}>
                       <Space size={4} wrap>
-                        <Tag>{t(`orders.events.${e.type}`, { defaultValue: e.type })}</Tag>
+                        <Tag>{labels.of('orders.events', e.type)}</Tag>
                         {e.toStatus ? (
                           <span>
-                            {e.fromStatus ? `${ol.status(e.fromStatus)} → ` : ''}
-                            {ol.status(e.toStatus)}
+                            {e.fromStatus ? `${labels.orderStatus(e.fromStatus)} → ` : ''}
+                            {labels.orderStatus(e.toStatus)}
                           </span>
                         ) : null}
                       </Space>
@@ -296,7 +293,7 @@ export function OrderDetailPage() {
                       dataIndex: 'code',
                       render: (c: string, a) => <Link to={`/aftersales/${a.id}`}>{c}</Link>,
                     },
-                    { title: t('aftersales.fields.type'), dataIndex: 'type', render: (x: string) => ol.aftersaleType(x) },
+                    { title: t('aftersales.fields.type'), dataIndex: 'type', render: (x: string) => labels.aftersaleType(x) },
                     { title: t('common.status'), dataIndex: 'status', render: (s: string) => <AftersaleStatusTag status={s} /> },
                     { title: t('aftersales.fields.refund'), dataIndex: 'refundFen', align: 'right', render: formatMoney },
                   ]}

@@ -30,7 +30,7 @@ import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
 import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
-import { OrderStatusTag, useOrderLabels } from './labels';
+import { OrderStatusTag } from './StatusTags';
 
 const DEFAULT_PAGE_SIZE = 20;
 const TEXT_FILTERS = ['orderNo', 'skuCode', 'buyerNick', 'receiverPhone', 'trackingNo', 'minPaid', 'maxPaid'] as const;
@@ -60,7 +60,6 @@ function positiveInt(v: string | null, fallback: number): number {
 export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const { t } = useTranslation();
   const labels = useLabels();
-  const ol = useOrderLabels();
   const { can } = useAuth();
   const { shop } = useShop();
   const { message } = App.useApp();
@@ -165,7 +164,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const counts = orders.data?.counts ?? {};
   const tabs = [
     { key: 'all', label: `${t('orders.all')} ${formatCount(counts.all ?? 0)}` },
-    ...ORDER_STATUSES.map((s) => ({ key: s, label: `${ol.status(s)} ${formatCount(counts[s] ?? 0)}` })),
+    ...ORDER_STATUSES.map((s) => ({ key: s, label: `${labels.orderStatus(s)} ${formatCount(counts[s] ?? 0)}` })),
   ];
 
   const columns: TableProps<OrderSummary>['columns'] = [

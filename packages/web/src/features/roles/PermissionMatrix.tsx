@@ -35,7 +35,7 @@ export function PermissionMatrix({
       key: `group:${g.module}`,
       kind: 'group' as const,
       module: g.module,
-      label: labels.group(g),
+      label: labels.text(g),
       codes: g.permissions.map((p) => p.code),
     },
     ...g.permissions.map((p) => ({ key: p.code, kind: 'perm' as const, code: p.code, label: labels.permission(p.code) })),

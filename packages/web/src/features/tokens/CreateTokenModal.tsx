@@ -69,7 +69,7 @@ export function CreateTokenModal({
             <div style={{ width: '100%', maxHeight: 300, overflowY: 'auto' }}>
               {groups.map(({ group, codes }) => (
                 <div key={group.module} style={{ marginBottom: 8 }}>
-                  <Typography.Text strong>{labels.group(group)}</Typography.Text>
+                  <Typography.Text strong>{labels.text(group)}</Typography.Text>
                   <Row gutter={[8, 4]} style={{ marginTop: 4 }}>
                     {codes.map((p) => (
                       <Col key={p.code} xs={24} sm={12}>

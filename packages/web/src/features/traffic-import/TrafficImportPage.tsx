@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import type { TrafficImportField } from '@yunying/core';
 import { PageContainer } from '../../components/PageContainer';
+import { useLabels } from '../../components/labels';
 import { QueryError } from '../../components/QueryState';
 import { ALL_SHOPS, useShop } from '../../components/ShopContext';
 import { formatCount, formatDateTime } from '../../components/format';
@@ -24,6 +25,7 @@ function daysText(days: readonly string[], range: (first: string, last: string, 
 
 function ResultCard({ summary }: { summary: TrafficImportSummary }) {
   const { t } = useTranslation();
+  const labels = useLabels();
   const level = `${summary.perProduct ? t('trafficImport.levelProduct') : t('trafficImport.levelShop')} · ${
     summary.perSource ? t('trafficImport.levelSources') : t('trafficImport.levelAllSources')
   }`;
@@ -55,7 +57,7 @@ function ResultCard({ summary }: { summary: TrafficImportSummary }) {
           </Descriptions.Item>
           <Descriptions.Item label={t('trafficImport.level')}>{level}</Descriptions.Item>
           <Descriptions.Item label={t('trafficImport.encoding')}>
-            {t(`trafficImport.encodings.${summary.encoding}`, { defaultValue: summary.encoding })}
+            {labels.of('trafficImport.encodings', summary.encoding)}
           </Descriptions.Item>
           <Descriptions.Item label={t('trafficImport.rows')}>{formatCount(summary.rows)}</Descriptions.Item>
           <Descriptions.Item label={t('trafficImport.imported')}>
@@ -97,7 +99,7 @@ function ResultCard({ summary }: { summary: TrafficImportSummary }) {
 function History({ shopId }: { shopId: string | undefined }) {
   const { t } = useTranslation();
   const [page, setPage] = useState(1);
-  const list = useTrafficImports(shopId, page, HISTORY_PAGE_SIZE);
+  const list = useTrafficImports({ shopId, page, pageSize: HISTORY_PAGE_SIZE });
   return (
     <Card title={t('trafficImport.history')} style={{ marginTop: 24 }}>
       {list.isError ? (
@@ -141,7 +143,8 @@ function History({ shopId }: { shopId: string | undefined }) {
 }
 
 export function TrafficImportPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
   const onError = useApiError();
   const { shops, shopId: currentShop } = useShop();
@@ -154,7 +157,7 @@ export function TrafficImportPage() {
   const run = useTrafficImport();
   const doPreview = useTrafficPreview();
 
-  const fieldLabel = (f: { label: string; en: string }) => (i18n.language === 'en' ? f.en : f.label);
+  const fieldLabel = (f: { label: string; en: string }) => labels.text({ zh: f.label, en: f.en });
   const missing = (preview?.fields ?? []).filter((f) => f.required && !mapping[f.field] && !(f.field === 'day' && day));
 
   const chooseFile = (f: File | null) => {
@@ -261,8 +264,7 @@ export function TrafficImportPage() {
           <Space direction="vertical" style={{ width: '100%' }}>
             <Space wrap>
               <span>
-                {t('trafficImport.encoding')}:{' '}
-                <Tag color="blue">{t(`trafficImport.encodings.${preview.encoding}`, { defaultValue: preview.encoding })}</Tag>
+                {t('trafficImport.encoding')}: <Tag color="blue">{labels.of('trafficImport.encodings', preview.encoding)}</Tag>
               </span>
               {preview.headerRow ? (
                 <Typography.Text type="secondary">{t('trafficImport.headerRow', { row: preview.headerRow })}</Typography.Text>

@@ -26,10 +26,10 @@ import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, Exper
 import { useTranslation } from 'react-i18next';
 import { SOURCE_GROUPS, type SourceGroupCode } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
+import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
-import { useSourceNames } from '../analytics/shared';
 import {
   RULE_FIELDS,
   RULE_OPS,
@@ -92,19 +92,19 @@ export function SourcesPage() {
 
 /** Localized name of a source code, looked up in the tree (custom sources keep their own name). */
 function useSourceLabel(groups: SourceGroup[]) {
-  const names = useSourceNames();
+  const labels = useLabels();
   return useMemo(() => {
     const byCode = new Map<string, string>();
-    for (const g of groups) for (const s of g.children) byCode.set(s.code, s.builtin ? names.source(s.code, s.name) : s.name);
+    for (const g of groups) for (const s of g.children) byCode.set(s.code, s.builtin ? labels.source(s.code, s.name) : s.name);
     return (code: string) => byCode.get(code) ?? code;
-  }, [groups, names]);
+  }, [groups, labels]);
 }
 
 function SourceTree({ groups }: { groups: SourceGroup[] }) {
   const { t } = useTranslation();
   const { can } = useAuth();
   const manage = can('traffic.manage');
-  const names = useSourceNames();
+  const labels = useLabels();
   const { message } = App.useApp();
   const onError = useApiError();
   const del = useDeleteSource();
@@ -123,10 +123,10 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
       key: 'name',
       render: (_, r) =>
         r.kind === 'group' ? (
-          <strong>{names.group(r.group.code, r.group.name)}</strong>
+          <strong>{labels.sourceGroup(r.group.code, r.group.name)}</strong>
         ) : (
           <Space size={6}>
-            <span>{r.source.builtin ? names.source(r.source.code, r.source.name) : r.source.name}</span>
+            <span>{r.source.builtin ? labels.source(r.source.code, r.source.name) : r.source.name}</span>
             {r.source.builtin ? (
               <Tag bordered={false}>{t('traffic.sources.builtin')}</Tag>
             ) : (
@@ -228,7 +228,8 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
 }
 
 function SourceModal({ initial, onClose }: { initial: { group: SourceGroupCode; source: TrafficSource | null }; onClose: () => void }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const labels = useLabels();
   const { message } = App.useApp();
   const onError = useApiError();
   const create = useCreateSource();
@@ -263,10 +264,7 @@ function SourceModal({ initial, onClose }: { initial: { group: SourceGroupCode; 
         onFinish={submit}
       >
         <Form.Item name="groupCode" label={t('traffic.sources.group')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select
-            options={SOURCE_GROUPS.map((g) => ({ value: g.code, label: i18n.language === 'en' ? g.en : g.zh }))}
-            data-testid="source-group"
-          />
+          <Select options={SOURCE_GROUPS.map((g) => ({ value: g.code, label: labels.sourceGroup(g.code) }))} data-testid="source-group" />
         </Form.Item>
         <Form.Item
           name="code"
@@ -293,6 +291,7 @@ function SourceModal({ initial, onClose }: { initial: { group: SourceGroupCode; 
 
 function RulesTable({ groups }: { groups: SourceGroup[] }) {
   const { t } = useTranslation();
+  const labels = useLabels();
   const { can } = useAuth();
   const manage = can('traffic.manage');
   const rules = useRules();
@@ -314,8 +313,8 @@ function RulesTable({ groups }: { groups: SourceGroup[] }) {
 
   const columns: TableProps<SourceRule>['columns'] = [
     { title: t('traffic.rules.priority'), dataIndex: 'priority', width: 80, align: 'right' },
-    { title: t('traffic.rules.field'), dataIndex: 'field', render: (f: string) => t(`traffic.rules.fields.${f}`, { defaultValue: f }) },
-    { title: t('traffic.rules.op'), dataIndex: 'op', render: (o: string) => t(`traffic.rules.ops.${o}`, { defaultValue: o }) },
+    { title: t('traffic.rules.field'), dataIndex: 'field', render: (f: string) => labels.of('traffic.rules.fields', f) },
+    { title: t('traffic.rules.op'), dataIndex: 'op', render: (o: string) => labels.of('traffic.rules.ops', o) },
     {
       title: t('traffic.rules.pattern'),
       dataIndex: 'pattern',
@@ -437,11 +436,11 @@ function RulesTable({ groups }: { groups: SourceGroup[] }) {
 }
 
 function useSourceOptions(groups: SourceGroup[]) {
-  const names = useSourceNames();
+  const labels = useLabels();
   return groups.map((g) => ({
-    label: names.group(g.code, g.name),
+    label: labels.sourceGroup(g.code, g.name),
     title: g.code,
-    options: g.children.map((s) => ({ value: s.code, label: s.builtin ? names.source(s.code, s.name) : s.name })),
+    options: g.children.map((s) => ({ value: s.code, label: s.builtin ? labels.source(s.code, s.name) : s.name })),
   }));
 }
 
