@@ -10,6 +10,7 @@ export * from './shops.js';
 export * from './api.js';
 export * from './orders.js';
 export * from './schemas/common.js';
+export * from './schemas/notifications.js';
 export * from './schemas/orders.js';
 export * from './schemas/aftersales.js';
 export * from './schemas/imports.js';

@@ -97,6 +97,24 @@ export const OrderFlagsBody = z.object({
   note: text('说明', 200).optional(),
 });
 export type OrderFlagsInput = z.output<typeof OrderFlagsBody>;
+
+/**
+ * A refund of part or all of an order (after-sales passes it to the orders module): amounts per
+ * line, shipping refunded on top, and the reason for the timeline.
+ */
+export const OrderRefundBody = z.object({
+  lines: z.array(
+    z.object({
+      orderLineId: z.string().min(1),
+      qty: z.number().int().min(0, '退货数量不能为负'),
+      amountFen: fenSchema('退款金额'),
+    }),
+  ),
+  /** Shipping refunded on top of the lines (fen). */
+  shippingFen: fenSchema('退运费').optional(),
+  reason: text('退款原因', 1000),
+});
+export type RefundInput = z.output<typeof OrderRefundBody>;
 export const OrderMemoBody = z.object({ sellerMemo: text('卖家备注', 1000) });
 export const OrderNoteBody = z.object({ note: text('记录', 1000).min(1, '请填写记录内容') });
 export const SkuOptionsQuery = z.object({ q: z.string().max(60).default('') });

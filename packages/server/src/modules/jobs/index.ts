@@ -4,6 +4,7 @@ export {
   requeueExpired,
   MAX_JOB_CRASHES,
   runJob,
+  runInProcess,
   saveCheckpoint,
   startJobWorker,
   stopJobWorkers,
@@ -12,3 +13,5 @@ export {
   JobInterrupted,
 } from './jobs.service.js';
 export type { JobContext, JobHandler, JobHandlers, JobDto, JobStatus, JobWorker, WorkerOptions, EnqueueInput } from './jobs.service.js';
+export { findVisibleJob, listVisibleJobs, type JobListQuery } from './jobs.queries.js';
+export * as bulk from './bulk.js';

@@ -107,6 +107,60 @@ export async function enqueue(db: Kysely<DB>, input: EnqueueInput): Promise<stri
   return id;
 }
 
+/**
+ * Run a job's work here and now instead of queueing it (the CLI): the job row is written as
+ * running, held by `cli:<pid>`, so the run shows in the job lists with its result or error;
+ * `checkpoint` stores the work's state in the work's own transaction, as a worker's would.
+ */
+export async function runInProcess<T>(
+  db: Kysely<DB>,
+  input: EnqueueInput,
+  work: (job: { id: string; workerId: string }, checkpoint: (trx: Transaction<DB>, state: unknown) => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const id = input.id ?? newId('job');
+  const workerId = `cli:${process.pid}`;
+  const now = Date.now();
+  await db
+    .insertInto('jobs')
+    .values({
+      id,
+      org_id: input.orgId,
+      shop_id: input.shopId ?? null,
+      type: input.type,
+      status: 'running',
+      progress: 0,
+      processed: 0,
+      total: null,
+      payload: JSON.stringify(input.payload ?? {}),
+      result: null,
+      error: null,
+      created_by: input.createdBy ?? null,
+      locked_by: workerId,
+      locked_until: null,
+      created_at: now,
+      started_at: now,
+      crashes: 0,
+      finished_at: null,
+    })
+    .execute();
+  try {
+    const result = await work({ id, workerId }, (trx, state) => saveCheckpoint(trx, id, workerId, state));
+    await db
+      .updateTable('jobs')
+      .set({ status: 'succeeded', progress: 100, result: JSON.stringify(result), finished_at: Date.now(), locked_by: null })
+      .where('id', '=', id)
+      .execute();
+    return result;
+  } catch (err) {
+    await db
+      .updateTable('jobs')
+      .set({ status: 'failed', error: err instanceof Error ? err.message : String(err), finished_at: Date.now(), locked_by: null })
+      .where('id', '=', id)
+      .execute();
+    throw err;
+  }
+}
+
 /** Put jobs whose lock lease expired (their worker died) back in the queue. */
 /** A job whose worker died this many times while running it is failed instead of retried. */
 export const MAX_JOB_CRASHES = 3;

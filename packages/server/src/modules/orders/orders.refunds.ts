@@ -2,7 +2,7 @@
  * Refunds flow into the order from after-sales: 退款中 while a case is open, then line and order
  * refund amounts, released reservations and the status (已退款 when everything is refunded).
  */
-import { AppError, add, formatFen, isOrderStatus, type FieldError, type OrderStatus } from '@yunying/core';
+import { AppError, add, formatFen, isOrderStatus, type FieldError, type OrderStatus, type RefundInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -11,13 +11,6 @@ import * as analytics from '../analytics/index.js';
 import * as inventory from '../inventory/index.js';
 import { setStatus } from './orders.lifecycle.js';
 import { actorName, mustFind, orderLines, recordEvent, statusLabel } from './orders.rows.js';
-
-export interface RefundInput {
-  lines: { orderLineId: string; qty: number; amountFen: number }[];
-  /** Shipping refunded on top of the lines (fen). */
-  shippingFen?: number | undefined;
-  reason: string;
-}
 
 /** The status an order had before it went into 退款中 (from its timeline). */
 async function statusBeforeRefunding(trx: Kysely<DB>, orderId: string): Promise<OrderStatus | null> {

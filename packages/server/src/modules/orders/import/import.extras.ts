@@ -2,14 +2,17 @@
  * Around the import itself: mapping presets, import jobs and their bad-row reports, and lines not
  * yet matched to a SKU (list, and map to a SKU — which also teaches future imports).
  */
-import { AppError, newId } from '@yunying/core';
+import { AppError, newId, type ImportPageInput, type MapUnmatchedInput, type Page } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { anyTextMatch, assertShopVisible, canSeeShop, insertOrConflict, scopeToShops, searchTerm } from '../../../db/kit.js';
+import { insertOrConflict, pageOf, scopeToShops, withPage } from '../../../db/kit.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import { csvLine } from '../../../lib/sheets.js';
 import * as audit from '../../audit/index.js';
+import * as catalog from '../../catalog/index.js';
+import * as jobs from '../../jobs/index.js';
 import { jobRowToJob, type JobDto } from '../../jobs/index.js';
+import * as shops from '../../shops/index.js';
 
 export const IMPORT_JOB_TYPE = 'orders.import';
 
@@ -109,38 +112,14 @@ function jobToDto(row: DB['jobs']): JobDto {
 }
 
 export async function getJob(db: Kysely<DB>, actor: Actor, id: string): Promise<JobDto> {
-  const row = await db
-    .selectFrom('jobs')
-    .selectAll()
-    .where('id', '=', id)
-    .where('org_id', '=', actor.orgId)
-    .where('type', '=', IMPORT_JOB_TYPE)
-    .executeTakeFirst();
-  if (!row || !canSeeShop(actor, row.shop_id, true)) {
-    throw new AppError('not_found', `导入任务 ${id} 不存在或无权查看`, { jobId: id });
-  }
+  const row = await jobs.findVisibleJob(db, actor, IMPORT_JOB_TYPE, id);
+  if (!row) throw new AppError('not_found', `导入任务 ${id} 不存在或无权查看`, { jobId: id });
   return jobToDto(row);
 }
 
-export async function listJobs(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { page: number; pageSize: number; shopId?: string | undefined },
-): Promise<{ items: JobDto[]; total: number; page: number; pageSize: number }> {
-  let base = db.selectFrom('jobs').where('org_id', '=', actor.orgId).where('type', '=', IMPORT_JOB_TYPE);
-  base = scopeToShops(base, actor, 'shop_id');
-  if (q.shopId) base = base.where('shop_id', '=', q.shopId);
-  const [rows, count] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
-  ]);
-  return { items: rows.map(jobToDto), total: Number(count?.n ?? 0), page: q.page, pageSize: q.pageSize };
+export async function listJobs(db: Kysely<DB>, actor: Actor, q: ImportPageInput): Promise<Page<JobDto>> {
+  const page = await jobs.listVisibleJobs(db, actor, { ...q, type: IMPORT_JOB_TYPE });
+  return { ...page, items: page.items.map(jobToDto) };
 }
 
 export interface ImportErrorDto {
@@ -152,25 +131,15 @@ export interface ImportErrorDto {
   reason: string;
 }
 
-export async function listErrors(
-  db: Kysely<DB>,
-  actor: Actor,
-  jobId: string,
-  q: { page: number; pageSize: number },
-): Promise<{ items: ImportErrorDto[]; total: number; page: number; pageSize: number }> {
+export async function listErrors(db: Kysely<DB>, actor: Actor, jobId: string, q: ImportPageInput): Promise<Page<ImportErrorDto>> {
   await getJob(db, actor, jobId);
   const base = db.selectFrom('import_errors').where('job_id', '=', jobId);
   const [rows, count] = await Promise.all([
-    base
-      .selectAll()
-      .orderBy('seq')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .execute(),
+    withPage(base.selectAll().orderBy('seq'), q).execute(),
     base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst(),
   ]);
-  return {
-    items: rows.map((r) => ({
+  return pageOf(
+    rows.map((r) => ({
       seq: r.seq,
       file: r.file,
       rowNo: Number(r.row_no),
@@ -178,10 +147,9 @@ export async function listErrors(
       value: r.value,
       reason: r.reason,
     })),
-    total: Number(count?.n ?? 0),
-    page: q.page,
-    pageSize: q.pageSize,
-  };
+    Number(count?.n ?? 0),
+    q,
+  );
 }
 
 const FILE_NAMES: Record<string, string> = { orders: '订单文件', items: '宝贝明细文件' };
@@ -217,11 +185,7 @@ export interface UnmatchedGroup {
   qty: number;
 }
 
-export async function listUnmatched(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { page: number; pageSize: number; shopId?: string | undefined },
-): Promise<{ items: UnmatchedGroup[]; total: number; page: number; pageSize: number }> {
+export async function listUnmatched(db: Kysely<DB>, actor: Actor, q: ImportPageInput): Promise<Page<UnmatchedGroup>> {
   let base = db
     .selectFrom('order_lines')
     .innerJoin('orders', 'orders.id', 'order_lines.order_id')
@@ -240,20 +204,14 @@ export async function listUnmatched(
     ])
     .groupBy(['orders.shop_id', 'order_lines.merchant_code', 'order_lines.channel_item_id']);
   const [rows, count] = await Promise.all([
-    grouped
-      .orderBy('lines', 'desc')
-      .orderBy('merchant_code')
-      .orderBy('channel_item_id')
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)
-      .execute(),
+    withPage(grouped.orderBy('lines', 'desc').orderBy('merchant_code').orderBy('channel_item_id'), q).execute(),
     db
       .selectFrom(grouped.as('g'))
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirst(),
   ]);
-  return {
-    items: rows.map((r) => ({
+  return pageOf(
+    rows.map((r) => ({
       shopId: r.shop_id,
       merchantCode: r.merchant_code,
       channelItemId: r.channel_item_id,
@@ -261,10 +219,9 @@ export async function listUnmatched(
       lines: Number(r.lines),
       qty: Number(r.qty ?? 0),
     })),
-    total: Number(count?.n ?? 0),
-    page: q.page,
-    pageSize: q.pageSize,
-  };
+    Number(count?.n ?? 0),
+    q,
+  );
 }
 
 /**
@@ -274,26 +231,19 @@ export async function listUnmatched(
 export async function mapUnmatched(
   trx: Transaction<DB>,
   actor: Actor,
-  input: { shopId: string; merchantCode?: string | undefined; channelItemId?: string | undefined; skuId: string },
+  input: MapUnmatchedInput,
 ): Promise<{ lines: number; listingCreated: boolean }> {
   if (input.merchantCode === undefined && input.channelItemId === undefined) {
     throw new AppError('validation_failed', '请指定要对应的商家编码或平台商品ID', {}, [
       { path: 'merchantCode', message: '商家编码和平台商品ID至少填一个' },
     ]);
   }
-  assertShopVisible(actor, input.shopId);
-  const shop = await trx
-    .selectFrom('shops')
-    .select('id')
-    .where('id', '=', input.shopId)
-    .where('org_id', '=', actor.orgId)
-    .executeTakeFirst();
-  if (!shop) throw new AppError('not_found', `店铺 ${input.shopId} 不存在或无权访问`);
-  const sku = await trx.selectFrom('skus').selectAll().where('id', '=', input.skuId).where('org_id', '=', actor.orgId).executeTakeFirst();
+  await shops.getVisible(trx, actor, input.shopId);
+  const sku = (await catalog.skuSummaries(trx, actor.orgId, [input.skuId])).get(input.skuId);
   if (!sku) throw new AppError('not_found', `SKU ${input.skuId} 不存在`, {}, [{ path: 'skuId', message: 'SKU 不存在' }]);
   let q = trx
     .updateTable('order_lines')
-    .set({ sku_id: sku.id, unit_cost_fen: Number(sku.cost_fen) })
+    .set({ sku_id: sku.id, unit_cost_fen: sku.costFen })
     .where('sku_id', 'is', null)
     .where('order_id', 'in', (eb) =>
       eb.selectFrom('orders').select('id').where('shop_id', '=', input.shopId).where('org_id', '=', actor.orgId),
@@ -303,22 +253,13 @@ export async function mapUnmatched(
   const res = await q.executeTakeFirst();
   let listingCreated = false;
   if (input.channelItemId) {
-    const r = await trx
-      .insertInto('listings')
-      .values({
-        id: newId('listing'),
-        org_id: actor.orgId,
-        shop_id: input.shopId,
-        product_id: sku.product_id,
-        sku_id: sku.id,
-        channel_item_id: input.channelItemId,
-        channel_sku_id: '',
-        title: null,
-        created_at: Date.now(),
-      })
-      .onConflict((oc) => oc.columns(['shop_id', 'channel_item_id', 'channel_sku_id']).doNothing())
-      .executeTakeFirst();
-    listingCreated = Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+    listingCreated = await catalog.linkListing(trx, {
+      orgId: actor.orgId,
+      shopId: input.shopId,
+      productId: sku.productId,
+      skuId: sku.id,
+      channelItemId: input.channelItemId,
+    });
   }
   const lines = Number(res.numUpdatedRows);
   await audit.record(trx, actor, 'import.unmatched.map', {
@@ -342,13 +283,6 @@ export async function skuOptions(
   actor: Actor,
   q: string,
 ): Promise<{ id: string; code: string; title: string; specText: string }[]> {
-  let query = db
-    .selectFrom('skus')
-    .innerJoin('products', 'products.id', 'skus.product_id')
-    .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title'])
-    .where('skus.org_id', '=', actor.orgId);
-  const term = searchTerm(q);
-  if (term) query = query.where((eb) => eb.or([anyTextMatch(['skus.code', 'products.title'], term), eb('skus.barcode', '=', term)]));
-  const rows = await query.orderBy('skus.code').limit(30).execute();
-  return rows.map((r) => ({ id: r.id, code: r.code, title: r.title, specText: r.spec_text }));
+  const found = await catalog.searchSkus(db, actor.orgId, q, 30);
+  return found.map((s) => ({ id: s.id, code: s.code, title: s.productTitle, specText: s.specText }));
 }

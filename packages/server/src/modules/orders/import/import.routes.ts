@@ -7,15 +7,21 @@ import {
   controlCharMessage,
   fileSpec,
   firstControlChar,
+  IdParams,
   IMPORT_FORMATS,
+  ImportFormatSchema,
+  ImportMapping,
+  ImportPageQuery,
+  ImportPresetBody,
+  MapUnmatchedBody,
   matchHeaders,
   newId,
   showControlChars,
+  SkuOptionsQuery,
   type ImportFileKind,
   type ImportFormat,
 } from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { AppInstance } from '../../../http/types.js';
 import { savePart } from '../../../lib/uploads.js';
 import { enqueue } from '../../jobs/index.js';
@@ -25,14 +31,6 @@ import { importsDir, type ImportJobPayload } from './index.js';
 import { previewFile } from './reader.js';
 
 const MAX_UPLOAD = 2 * 1024 * 1024 * 1024;
-const IdParams = z.object({ id: z.string() });
-const Page = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  shopId: z.string().optional(),
-});
-const Mapping = z.record(z.string(), z.string());
-const FormatSchema = z.enum(IMPORT_FORMATS, { message: `格式必须是 ${IMPORT_FORMATS.join(' / ')} 之一` });
 
 interface Uploaded {
   path: string;
@@ -94,7 +92,7 @@ function cleanup(files: Partial<Record<ImportFileKind, Uploaded>>): void {
 }
 
 function parseFormat(v: string | undefined): ImportFormat {
-  const r = FormatSchema.safeParse(v);
+  const r = ImportFormatSchema.safeParse(v);
   if (!r.success) {
     throw new AppError('validation_failed', `请选择文件格式：${IMPORT_FORMATS.join(' / ')}`, {}, [
       { path: 'format', message: '请选择文件格式' },
@@ -147,7 +145,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
             } catch {
               raw = null;
             }
-            const m = Mapping.safeParse(raw);
+            const m = ImportMapping.safeParse(raw);
             if (!m.success)
               throw new AppError('validation_failed', '列对应（mapping）应为 JSON 对象 { 字段: 表头 }', {}, [
                 { path: 'mapping', message: '格式不正确' },
@@ -216,7 +214,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
 
   app.get(
     '/imports/jobs',
-    { schema: { tags: ['imports'], summary: '导入记录', querystring: Page }, config: { permission: 'orders.import' } },
+    { schema: { tags: ['imports'], summary: '导入记录', querystring: ImportPageQuery }, config: { permission: 'orders.import' } },
     (req) => extras.listJobs(app.db, req.actor!, req.query),
   );
   app.get(
@@ -227,7 +225,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/imports/jobs/:id/errors',
     {
-      schema: { tags: ['imports'], summary: '导入任务的问题行', params: IdParams, querystring: Page },
+      schema: { tags: ['imports'], summary: '导入任务的问题行', params: IdParams, querystring: ImportPageQuery },
       config: { permission: 'orders.import' },
     },
     (req) => extras.listErrors(app.db, req.actor!, req.params.id, req.query),
@@ -257,7 +255,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['imports'],
         summary: '保存列对应方案（同名覆盖）',
-        body: z.object({ name: z.string().trim().min(1, '请填写方案名称').max(60, '方案名称最多 60 个字'), mapping: Mapping }),
+        body: ImportPresetBody,
       },
       config: { permission: 'orders.import' },
     },
@@ -275,7 +273,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/imports/unmatched',
     {
-      schema: { tags: ['imports'], summary: '未匹配 SKU 的订单商品（按商家编码/平台商品ID汇总）', querystring: Page },
+      schema: { tags: ['imports'], summary: '未匹配 SKU 的订单商品（按商家编码/平台商品ID汇总）', querystring: ImportPageQuery },
       config: { permission: 'orders.import' },
     },
     (req) => extras.listUnmatched(app.db, req.actor!, req.query),
@@ -286,12 +284,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['imports'],
         summary: '把未匹配的商品对应到 SKU（同时记住平台商品ID，以后导入自动匹配）',
-        body: z.object({
-          shopId: z.string().min(1, '请选择店铺'),
-          merchantCode: z.string().max(80).optional(),
-          channelItemId: z.string().max(80).optional(),
-          skuId: z.string().min(1, '请选择 SKU'),
-        }),
+        body: MapUnmatchedBody,
       },
       config: { permission: 'orders.import' },
     },
@@ -303,7 +296,7 @@ export async function importRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags: ['imports'],
         summary: '按编码或商品标题查找 SKU（对应未匹配商品用）',
-        querystring: z.object({ q: z.string().max(60).default('') }),
+        querystring: SkuOptionsQuery,
       },
       config: { permission: 'orders.import' },
     },

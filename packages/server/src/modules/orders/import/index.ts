@@ -3,13 +3,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AppError, IMPORT_FORMATS, newId, type ImportFormat } from '@yunying/core';
+import { AppError, IMPORT_FORMATS, type ImportFormat } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/dialect.js';
-import type { DB } from '../../../db/schema.js';
+import type { DB, JobsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import { dataDir } from '../../../lib/files.js';
-import { JobInterrupted, saveCheckpoint, type JobHandler } from '../../jobs/index.js';
+import * as auth from '../../auth/index.js';
+import { JobInterrupted, runInProcess, type JobHandler } from '../../jobs/index.js';
 import * as shops from '../../shops/index.js';
 import { findPreset, IMPORT_JOB_TYPE } from './import.extras.js';
 import { runImport, type ImportCheckpoint, type ImportCounts, type ImportSummary } from './import.service.js';
@@ -116,8 +117,6 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
   if (opts.format === 'generic' && !mapping) {
     throw new AppError('validation_failed', '通用格式需要列对应方案：用 --mapping <方案名> 指定（在网页“导入订单”中保存方案）。');
   }
-  const jobId = newId('job');
-  const now = Date.now();
   const payload: ImportJobPayload = {
     shopId: shop.id,
     format: opts.format,
@@ -127,36 +126,13 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
     presetName: opts.mappingPresetName ?? null,
     moveStock: !!opts.moveStock,
   };
-  await db
-    .insertInto('jobs')
-    .values({
-      id: jobId,
-      org_id: actor.orgId,
-      shop_id: shop.id,
-      type: IMPORT_JOB_TYPE,
-      status: 'running',
-      progress: 0,
-      processed: 0,
-      total: null,
-      payload: JSON.stringify(payload),
-      result: null,
-      error: null,
-      created_by: actor.userId || null,
-      locked_by: `cli:${process.pid}`,
-      locked_until: null,
-      created_at: now,
-      started_at: now,
-      crashes: 0,
-      finished_at: null,
-    })
-    .execute();
-  const lockedBy = `cli:${process.pid}`;
-  try {
-    const summary = await runImport(
+  const job = { orgId: actor.orgId, shopId: shop.id, type: IMPORT_JOB_TYPE, payload, createdBy: actor.userId || null };
+  return runInProcess(db, job, ({ id }, checkpoint) =>
+    runImport(
       db,
       actor,
       {
-        jobId,
+        jobId: id,
         shopId: shop.id,
         format: opts.format,
         file: opts.file,
@@ -166,42 +142,36 @@ export async function importOrdersFile(db: Kysely<DB>, actor: Actor, opts: Impor
         names: payload.names,
       },
       (p, t) => opts.onProgress?.(p, t),
-      { checkpoint: (trx, cp) => saveCheckpoint(trx, jobId, lockedBy, checkpointToResult(cp)) },
-    );
-    await db
-      .updateTable('jobs')
-      .set({ status: 'succeeded', progress: 100, result: JSON.stringify(summary), finished_at: Date.now(), locked_by: null })
-      .where('id', '=', jobId)
-      .execute();
-    return summary;
-  } catch (err) {
-    await db
-      .updateTable('jobs')
-      .set({ status: 'failed', error: err instanceof Error ? err.message : String(err), finished_at: Date.now(), locked_by: null })
-      .where('id', '=', jobId)
-      .execute();
-    throw err;
-  }
+      { checkpoint: (trx, cp) => checkpoint(trx, checkpointToResult(cp)) },
+    ),
+  );
+}
+
+/**
+ * Who an import job acts as: the user who started it (named in timelines and audit, held to the
+ * shops they may see), or the import itself when that user is gone or disabled.
+ */
+async function jobActor(db: Kysely<DB>, job: JobsTable): Promise<Actor> {
+  const user = job.created_by ? await auth.loadActor(db, job.created_by, { ip: null, userAgent: null, requestId: job.id }) : null;
+  if (user && user.orgId === job.org_id) return user;
+  return {
+    userId: '',
+    orgId: job.org_id,
+    username: 'import',
+    displayName: '导入任务',
+    permissions: new Set(),
+    shopIds: null,
+    via: 'system',
+    ip: null,
+    requestId: job.id,
+  };
 }
 
 /** The worker's handler for `orders.import` jobs (enqueued by POST /imports/orders). */
 export function makeOrdersImportHandler(db: Kysely<DB>): JobHandler {
   return async (job, ctx) => {
     const p = JSON.parse(job.payload) as ImportJobPayload;
-    const user = job.created_by
-      ? await db.selectFrom('users').select(['id', 'username', 'display_name']).where('id', '=', job.created_by).executeTakeFirst()
-      : undefined;
-    const actor: Actor = {
-      userId: user?.id ?? '',
-      orgId: job.org_id,
-      username: user?.username ?? 'import',
-      displayName: user?.display_name ?? '导入任务',
-      permissions: new Set(),
-      shopIds: null,
-      via: user ? 'session' : 'system',
-      ip: null,
-      requestId: job.id,
-    };
+    const actor = await jobActor(db, job);
     let keepFiles = false;
     try {
       return await runImport(
