@@ -1,6 +1,6 @@
 /**
  * The analytics contract: metric definitions (shown as tooltips), the traffic-source tree, the
- * tracker event shape, and the response types of the analytics API. Formulas live in metrics.ts.
+ * tracker event types, and the response types of the analytics API. Formulas live in metrics.ts.
  * Every figure follows the glossary of the domain doc (§1–§3).
  */
 
@@ -208,23 +208,7 @@ export const DEFAULT_SOURCES: readonly { code: string; group: SourceGroupCode; z
 export const EVENT_TYPES = ['page_view', 'product_view', 'favorite', 'add_to_cart', 'begin_checkout'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** One event as the tracker sends it (POST /api/v1/collect, batched). */
-export interface CollectEvent {
-  type: EventType;
-  /** Client time, epoch ms (the server clamps it to its own clock ± 1 day). */
-  at: number;
-  visitorId: string;
-  sessionId?: string;
-  /** Page path and query. */
-  url: string;
-  referrer?: string;
-  utm?: { source?: string; medium?: string; campaign?: string; term?: string; content?: string };
-  /** For product events: the product id (prd_…) or the shop's own item id. */
-  productId?: string;
-  skuId?: string;
-  /** product_view: time spent on the page before leaving, ms. */
-  dwellMs?: number;
-}
+// The event a tracker sends (`CollectEvent`) is the collector's schema: schemas/traffic.ts.
 
 // ---- API response shapes (all money in fen, all days YYYY-MM-DD in the shop's zone) ----
 

@@ -94,8 +94,9 @@ export const CreateTokenBody = z.object({
 });
 
 export const PageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
+  // Typed input (query strings arrive as text, the console sends numbers), so z.input is usable.
+  page: z.coerce.number<number | string>().int().min(1).default(1),
+  pageSize: z.coerce.number<number | string>().int().min(1).max(200, '每页最多 200 条').default(20),
 });
 
 export const AuditQuery = PageQuery.extend({
@@ -104,11 +105,37 @@ export const AuditQuery = PageQuery.extend({
   entityType: z.string().optional(),
   entityId: z.string().optional(),
   shopId: z.string().optional(),
-  from: z.coerce.number().int().optional(),
-  to: z.coerce.number().int().optional(),
+  from: z.coerce.number<number | string>().int().optional(),
+  to: z.coerce.number<number | string>().int().optional(),
 });
 
 export const UserListQuery = PageQuery.extend({ q: z.string().optional() });
+
+// ---- request types: `…Request` is what the console sends (z.input), `…Input` what a service gets (z.output) ----
+
+export type LoginRequest = z.input<typeof LoginBody>;
+export type LoginInput = z.output<typeof LoginBody>;
+export type ChangePasswordRequest = z.input<typeof ChangePasswordBody>;
+export type ChangePasswordInput = z.output<typeof ChangePasswordBody>;
+export type CreateUserRequest = z.input<typeof CreateUserBody>;
+export type CreateUserInput = z.output<typeof CreateUserBody>;
+export type UpdateUserRequest = z.input<typeof UpdateUserBody>;
+export type UpdateUserInput = z.output<typeof UpdateUserBody>;
+export type ResetPasswordRequest = z.input<typeof ResetPasswordBody>;
+export type UserListRequest = z.input<typeof UserListQuery>;
+export type UserListFilter = z.output<typeof UserListQuery>;
+export type RoleRequest = z.input<typeof RoleBody>;
+export type RoleInput = z.output<typeof RoleBody>;
+export type UpdateRoleRequest = z.input<typeof UpdateRoleBody>;
+export type UpdateRoleInput = z.output<typeof UpdateRoleBody>;
+export type CreateShopRequest = z.input<typeof CreateShopBody>;
+export type CreateShopInput = z.output<typeof CreateShopBody>;
+export type UpdateShopRequest = z.input<typeof UpdateShopBody>;
+export type UpdateShopInput = z.output<typeof UpdateShopBody>;
+export type CreateTokenRequest = z.input<typeof CreateTokenBody>;
+export type CreateTokenInput = z.output<typeof CreateTokenBody>;
+export type AuditRequest = z.input<typeof AuditQuery>;
+export type AuditFilter = z.output<typeof AuditQuery>;
 
 // ---- response shapes ----
 

@@ -669,3 +669,17 @@ export interface TrafficImportSummary {
   errors: TrafficImportError[];
   warnings: string[];
 }
+
+/** One past import (GET /traffic/imports), from the audit log. */
+export interface TrafficImportLogItem {
+  id: string;
+  shopId: string | null;
+  at: number;
+  actorName: string;
+  fileName: string;
+  days: string[];
+  rows: number;
+  imported: number;
+  stored: number;
+  errorCount: number;
+}

@@ -10,7 +10,6 @@
  */
 import {
   addDays,
-  AFTERSALE_TERMINAL,
   AppError,
   basePeriod,
   baseDayOf,
@@ -28,7 +27,9 @@ import {
   sumTotals,
   visitorValue,
   aov,
-  type CompareMode,
+  type AnalyticsPeriodInput,
+  type AnalyticsProductsInput,
+  type AnalyticsTradeInput,
   type DashboardCard,
   type DashboardResponse,
   type DayPoint,
@@ -45,6 +46,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as aftersales from '../aftersales/index.js';
 import * as shopsSvc from '../shops/index.js';
 import * as traffic from '../traffic/index.js';
 import { refreshForRead } from './rollup.service.js';
@@ -349,12 +351,12 @@ export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, n
     funnel: funnel(week),
     topSources,
     topProducts,
-    alerts: await alerts(db, actor, scope, now),
+    alerts: await alerts(db, actor, scope),
     isDemo: scope.isDemo,
   };
 }
 
-async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope, now: number): Promise<DashboardResponse['alerts']> {
+async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope): Promise<DashboardResponse['alerts']> {
   const totals = db
     .selectFrom('stock')
     .select((eb) => ['sku_id', eb.fn.sum<number>('available').as('t_available')])
@@ -380,17 +382,17 @@ async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope, now: number): 
     .orderBy('skus.code')
     .limit(20)
     .execute();
+  // The 20 open cases closest past their deadline, from after-sales' own list (its overdue filter).
   const overdue = scope.shopIds.length
-    ? await db
-        .selectFrom('aftersales')
-        .select(['id', 'code', 'order_id', 'type', 'sla_due_at'])
-        .where('org_id', '=', actor.orgId)
-        .where('shop_id', 'in', scope.shopIds)
-        .where('status', 'not in', [...AFTERSALE_TERMINAL])
-        .where('sla_due_at', '<', now)
-        .orderBy('sla_due_at')
-        .limit(20)
-        .execute()
+    ? (
+        await aftersales.listCases(db, actor, {
+          status: undefined,
+          overdue: true,
+          ...(scope.shopName !== null ? { shopId: scope.shopIds[0]! } : {}),
+          page: 1,
+          pageSize: 20,
+        })
+      ).items
     : [];
   return {
     lowStock: low.map((r) => ({
@@ -400,18 +402,13 @@ async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope, now: number): 
       available: Number(r.available),
       threshold: Number(r.threshold),
     })),
-    overdueAftersales: overdue.map((r) => ({ id: r.id, code: r.code, orderId: r.order_id, type: r.type, dueAt: Number(r.sla_due_at) })),
+    overdueAftersales: overdue.map((r) => ({ id: r.id, code: r.code, orderId: r.orderId, type: r.type, dueAt: r.slaDueAt })),
   };
 }
 
 // ---------------------------------------------------------------- traffic
 
-export async function trafficReport(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { shopId?: string; from: string; to: string },
-  now = Date.now(),
-): Promise<TrafficResponse> {
+export async function trafficReport(db: Kysely<DB>, actor: Actor, q: AnalyticsPeriodInput, now = Date.now()): Promise<TrafficResponse> {
   checkPeriod(q.from, q.to);
   const scope = await resolveScope(db, actor, q.shopId, now);
   const series = await dailySeries(db, scope.shopIds, q.from, q.to);
@@ -444,20 +441,10 @@ export async function trafficReport(
 
 // ---------------------------------------------------------------- products
 
-export interface ProductsQuery {
-  shopId?: string;
-  from: string;
-  to: string;
-  sort: keyof ProductRow;
-  order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
-}
-
 /** Second-half vs first-half UV growth needed for 爆款潜力. */
 export const HOT_MIN_GROWTH = 0.2;
 
-export async function products(db: Kysely<DB>, actor: Actor, q: ProductsQuery, now = Date.now()): Promise<ProductsResponse> {
+export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProductsInput, now = Date.now()): Promise<ProductsResponse> {
   checkPeriod(q.from, q.to);
   const scope = await resolveScope(db, actor, q.shopId, now);
   const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to);
@@ -535,7 +522,7 @@ export async function productDetail(
   db: Kysely<DB>,
   actor: Actor,
   productId: string,
-  q: { shopId?: string; from: string; to: string },
+  q: AnalyticsPeriodInput,
   now = Date.now(),
 ): Promise<ProductDetailResponse> {
   checkPeriod(q.from, q.to);
@@ -561,12 +548,7 @@ export async function productDetail(
 
 // ---------------------------------------------------------------- trade
 
-export async function trade(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { shopId?: string; from: string; to: string; compare: CompareMode },
-  now = Date.now(),
-): Promise<TradeResponse> {
+export async function trade(db: Kysely<DB>, actor: Actor, q: AnalyticsTradeInput, now = Date.now()): Promise<TradeResponse> {
   checkPeriod(q.from, q.to);
   const scope = await resolveScope(db, actor, q.shopId, now);
   const base = basePeriod(q.from, q.to, q.compare);

@@ -1,5 +1,5 @@
 /** What other modules (and the CLI) may call. */
-export { buildReport, reportScope, periodFigures, type ReportQuery } from './reports.service.js';
+export { buildReport, reportScope, periodFigures } from './reports.service.js';
 export { reportXlsx, reportCsv, reportFileName, contentDisposition } from './reports.export.js';
 export { formatReportText } from './reports.text.js';
 export { exportEventsFile, EVENT_EXPORT_HEADER } from './events.export.js';

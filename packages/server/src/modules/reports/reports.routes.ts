@@ -1,13 +1,7 @@
-import { isBusinessDay, REPORT_KINDS } from '@yunying/core';
-import { z } from 'zod';
+import { ReportExportQuery, ReportParams, ReportQuery } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import { contentDisposition, reportCsv, reportXlsx } from './reports.export.js';
 import { buildReport } from './reports.service.js';
-
-const Day = z.string().refine(isBusinessDay, '日期格式应为 YYYY-MM-DD');
-const KindParams = z.object({ kind: z.enum(REPORT_KINDS) });
-const ReportQuery = z.object({ shopId: z.string().max(64).optional(), date: Day.optional() });
-const ExportQuery = ReportQuery.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') });
 
 const tags = ['reports'];
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -16,10 +10,15 @@ export async function reportsRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/reports/:kind',
     {
-      schema: { tags, summary: '运营日报/周报/月报（含对比期、全店运营数据汇总表、商品表）', params: KindParams, querystring: ReportQuery },
+      schema: {
+        tags,
+        summary: '运营日报/周报/月报（含对比期、全店运营数据汇总表、商品表）',
+        params: ReportParams,
+        querystring: ReportQuery,
+      },
       config: { permission: 'analytics.read' },
     },
-    (req) => buildReport(app.db, req.actor!, { kind: req.params.kind, shopId: req.query.shopId, date: req.query.date }),
+    (req) => buildReport(app.db, req.actor!, { ...req.query, kind: req.params.kind }),
   );
   app.get(
     '/reports/:kind/export',
@@ -27,8 +26,8 @@ export async function reportsRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags,
         summary: '导出报表（XLSX：汇总/每日明细/商品；CSV：全店运营数据汇总表）',
-        params: KindParams,
-        querystring: ExportQuery,
+        params: ReportParams,
+        querystring: ReportExportQuery,
       },
       config: { permission: 'analytics.export' },
     },

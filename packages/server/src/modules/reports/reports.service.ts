@@ -17,7 +17,7 @@ import {
   type DayPoint,
   type ReportDay,
   type ReportFigures,
-  type ReportKind,
+  type ReportInput,
   type ReportProductRow,
   type ReportResponse,
 } from '@yunying/core';
@@ -52,14 +52,7 @@ async function figuresOf(db: Kysely<DB>, shopIds: readonly string[], from: strin
 
 // ---------------------------------------------------------------- the report
 
-export interface ReportQuery {
-  kind: ReportKind;
-  shopId?: string | undefined;
-  /** Any day of the period; default: yesterday for a daily report, today for weekly and monthly. */
-  date?: string | undefined;
-}
-
-export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportQuery, now = Date.now()): Promise<ReportResponse> {
+export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportInput, now = Date.now()): Promise<ReportResponse> {
   const scope = await reportScope(db, actor, q.shopId, now);
   const today = businessDay(now, scope.timezone);
   const date = q.date ?? (q.kind === 'daily' ? addDays(today, -1) : today);

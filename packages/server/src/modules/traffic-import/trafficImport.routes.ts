@@ -1,8 +1,7 @@
 import path from 'node:path';
 import fastifyMultipart from '@fastify/multipart';
-import { AppError, isBusinessDay, newId, normalizeTrafficMapping, type TrafficMapping } from '@yunying/core';
+import { AppError, isBusinessDay, newId, normalizeTrafficMapping, TrafficImportListQuery, type TrafficMapping } from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { AppInstance } from '../../http/types.js';
 import { savePart } from '../../lib/uploads.js';
 import { importsDir } from '../orders/import/index.js';
@@ -13,11 +12,6 @@ const MAX_UPLOAD = 200 * 1024 * 1024;
 const tooLarge = () => new AppError('payload_too_large', '文件超过 200 MB 上限：请按日期拆分后分批导入');
 const tags = ['traffic'];
 const config = { permission: 'traffic.manage' } as const;
-const ListQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
-  shopId: z.string().max(64).optional(),
-});
 
 interface Upload {
   fields: Record<string, string>;
@@ -132,7 +126,7 @@ export async function trafficImportRoutes(app: AppInstance): Promise<void> {
     );
   });
 
-  app.get('/traffic/imports', { schema: { tags, summary: '流量数据导入记录', querystring: ListQuery }, config }, (req) =>
+  app.get('/traffic/imports', { schema: { tags, summary: '流量数据导入记录', querystring: TrafficImportListQuery }, config }, (req) =>
     listImports(app.db, req.actor!, req.query),
   );
 }

@@ -37,16 +37,18 @@ import {
   trafficMissingColumnsMessage,
   TRAFFIC_FIELDS,
   type CellError,
+  type Page,
   type TrafficHeaderMatch,
   type TrafficImportError,
   type TrafficImportField,
+  type TrafficImportListInput,
+  type TrafficImportLogItem,
   type TrafficImportSummary,
   type TrafficMapping,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB, TrafficStatsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import { scopeToShops } from '../../db/kit.js';
 import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
 import { EXCEL_MAX_ROWS, SHEET_LIMITS, type SheetLimits } from '../../lib/xlsx-read.js';
@@ -382,47 +384,22 @@ function fieldList() {
   return TRAFFIC_FIELDS.map((f) => ({ field: f.field, label: f.label, en: f.en, required: !!f.required }));
 }
 
-export interface TrafficImportLogItem {
-  id: string;
-  shopId: string | null;
-  at: number;
-  actorName: string;
-  fileName: string;
-  days: string[];
-  rows: number;
-  imported: number;
-  stored: number;
-  errorCount: number;
-}
-
-/** Past imports (from the audit log), newest first, scoped to the shops the actor sees. */
-export async function listImports(
-  db: Kysely<DB>,
-  actor: Actor,
-  q: { shopId?: string | undefined; page: number; pageSize: number },
-): Promise<{ items: TrafficImportLogItem[]; total: number; page: number; pageSize: number }> {
-  let b = db.selectFrom('audit_log').where('org_id', '=', actor.orgId).where('action', '=', 'traffic.import');
-  if (q.shopId) {
-    await shops.getVisible(db, actor, q.shopId);
-    b = b.where('shop_id', '=', q.shopId);
-  } else {
-    b = scopeToShops(b, actor, 'shop_id');
-  }
-  const total = Number((await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst())?.n ?? 0);
-  const rows = await b
-    .select(['id', 'shop_id', 'at', 'actor_name', 'after_json'])
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize)
-    .execute();
-  const items = rows.map((r) => {
-    const a = (r.after_json ? JSON.parse(r.after_json) : {}) as Partial<TrafficImportLogItem>;
+/** Past imports (the audit log's `traffic.import` entries), newest first, scoped to the shops the actor sees. */
+export async function listImports(db: Kysely<DB>, actor: Actor, q: TrafficImportListInput): Promise<Page<TrafficImportLogItem>> {
+  if (q.shopId) await shops.getVisible(db, actor, q.shopId);
+  const page = await audit.search(db, actor, {
+    action: 'traffic.import',
+    ...(q.shopId ? { shopId: q.shopId } : {}),
+    page: q.page,
+    pageSize: q.pageSize,
+  });
+  const items = page.items.map((e) => {
+    const a = (e.after ?? {}) as Partial<TrafficImportLogItem>;
     return {
-      id: r.id,
-      shopId: r.shop_id,
-      at: Number(r.at),
-      actorName: r.actor_name,
+      id: e.id,
+      shopId: e.shopId,
+      at: Number(e.at),
+      actorName: e.actorName,
       fileName: a.fileName ?? '',
       days: a.days ?? [],
       rows: a.rows ?? 0,
@@ -431,7 +408,7 @@ export async function listImports(
       errorCount: a.errorCount ?? 0,
     };
   });
-  return { items, total, page: q.page, pageSize: q.pageSize };
+  return { items, total: page.total, page: q.page, pageSize: q.pageSize };
 }
 
 /** Remove an uploaded file (ignoring one already gone). */

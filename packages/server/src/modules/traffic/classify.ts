@@ -3,10 +3,7 @@
  * rule table. The first enabled rule (lowest priority number, then oldest) whose field matches
  * decides; no match falls back to `unknown`.
  */
-export const RULE_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer_host', 'referrer', 'url'] as const;
-export type RuleField = (typeof RULE_FIELDS)[number];
-export const RULE_OPS = ['equals', 'contains', 'prefix', 'regex'] as const;
-export type RuleOp = (typeof RULE_OPS)[number];
+import type { CollectEvent, RuleField, RuleOp } from '@yunying/core';
 
 export const FALLBACK_SOURCE = 'unknown';
 
@@ -21,11 +18,8 @@ export interface SourceRule {
   createdAt?: number;
 }
 
-export interface ClassifyInput {
-  url: string;
-  referrer?: string | undefined;
-  utm?: { source?: string | undefined; medium?: string | undefined; campaign?: string | undefined } | undefined;
-}
+/** What classification reads of a visit: the collected event's url, referrer and UTM tags. */
+export type ClassifyInput = Pick<CollectEvent, 'url' | 'referrer' | 'utm'>;
 
 /** The starter table a new organisation gets (editable; deleting a rule keeps it deleted). */
 export const STARTER_RULES: readonly Omit<SourceRule, 'id' | 'enabled'>[] = [

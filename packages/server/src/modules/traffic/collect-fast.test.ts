@@ -3,9 +3,10 @@
  * the memoised classification = classifySource, and the quick body check never accepts a body
  * the zod schema rejects.
  */
+import { CollectBody } from '@yunying/core';
 import { describe, expect, it } from 'vitest';
 import { classifySource, classifySourceCode, orderRules, STARTER_RULES, type SourceRule } from './classify.js';
-import { CollectBody, isPlainCollectBody } from './collect.service.js';
+import { isPlainCollectBody } from './collect.service.js';
 
 const starter: SourceRule[] = orderRules(STARTER_RULES.map((r, i) => ({ ...r, id: `r${i}`, enabled: true })));
 

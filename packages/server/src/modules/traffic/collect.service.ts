@@ -3,47 +3,23 @@
  * IP and key, bot filtering, source classification (once per event, by the rule table), the
  * business day in the shop's zone, one bulk insert, then the touched days are marked for re-rollup.
  */
-import { AppError, businessDay, EVENT_TYPES, newId, type CollectEvent } from '@yunying/core';
+import {
+  AppError,
+  businessDay,
+  COLLECT_MAX_BATCH,
+  EVENT_TYPES,
+  newId,
+  type CollectEvent,
+  type CollectInput,
+  type CollectRequest,
+} from '@yunying/core';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { CollectKeysTable, DB, EventsTable } from '../../db/schema.js';
 import { classifySourceCode } from './classify.js';
 import { writeEvents } from './event-writer.js';
 import { ensureSeeded, loadRules } from './traffic.service.js';
 
-export const MAX_BATCH = 50;
-
-const Str = (max: number) => z.string().max(max);
-export const CollectEventSchema = z.object({
-  type: z.enum(EVENT_TYPES),
-  at: z.number().int().nonnegative(),
-  visitorId: z.string().min(1).max(64),
-  sessionId: Str(64).optional(),
-  url: Str(2000),
-  referrer: Str(2000).optional(),
-  utm: z
-    .object({
-      source: Str(200).optional(),
-      medium: Str(200).optional(),
-      campaign: Str(200).optional(),
-      term: Str(200).optional(),
-      content: Str(200).optional(),
-    })
-    .optional(),
-  productId: Str(40).optional(),
-  skuId: Str(40).optional(),
-  dwellMs: z
-    .number()
-    .int()
-    .nonnegative()
-    .max(24 * 3600_000)
-    .optional(),
-});
-
-export const CollectBody = z.object({
-  key: z.string().min(1).max(80),
-  events: z.array(CollectEventSchema).min(1).max(MAX_BATCH, `每批最多 ${MAX_BATCH} 个事件，请分批发送`),
-});
+export const MAX_BATCH = COLLECT_MAX_BATCH;
 
 const isStr = (v: unknown, max: number): v is string => typeof v === 'string' && v.length <= max;
 const optStr = (v: unknown, max: number) => v === undefined || isStr(v, max);
@@ -51,11 +27,11 @@ const isInt = (v: unknown, min: number, max: number) => Number.isSafeInteger(v) 
 const UTM_KEYS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
 /**
- * A quick check that a parsed body certainly satisfies CollectBody (zod's parse is a large share
+ * A quick check that a parsed body certainly satisfies CollectBody (core) (zod's parse is a large share
  * of a busy collector's time). False does not mean invalid: the caller then lets the zod schema
  * decide and word the errors, so both paths accept exactly the same bodies.
  */
-export function isPlainCollectBody(data: unknown): data is z.infer<typeof CollectBody> {
+export function isPlainCollectBody(data: unknown): data is CollectRequest {
   if (typeof data !== 'object' || data === null) return false;
   const { key, events } = data as { key?: unknown; events?: unknown };
   if (!isStr(key, 80) || key.length < 1 || !Array.isArray(events) || events.length < 1 || events.length > MAX_BATCH) return false;
@@ -326,7 +302,7 @@ const RATE_MESSAGES: Record<Exclude<RateVerdict, 'ok'>, string> = {
  */
 export async function collect(
   db: Kysely<DB>,
-  body: { key: string; events: CollectEvent[] },
+  body: CollectInput,
   req: { origin?: string | undefined; userAgent?: string | undefined; ip?: string | undefined },
 ): Promise<{ accepted: number; dropped: number; allowOrigin: string }> {
   const info = await lookupKey(db, body.key);

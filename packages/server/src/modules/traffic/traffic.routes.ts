@@ -1,36 +1,21 @@
-import { AppError, SOURCE_GROUPS } from '@yunying/core';
+import {
+  AppError,
+  CollectBody,
+  CollectKeyBody,
+  CollectKeysQuery,
+  IdParams,
+  RuleTestBody,
+  SourceRuleBody,
+  TrafficSourceBody,
+  UpdateSourceRuleBody,
+  UpdateTrafficSourceBody,
+} from '@yunying/core';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppInstance } from '../../http/types.js';
-import { classifySource, RULE_FIELDS, RULE_OPS } from './classify.js';
-import { collect, CollectBody, forgetKeys, isPlainCollectBody } from './collect.service.js';
+import { classifySource } from './classify.js';
+import { collect, forgetKeys, isPlainCollectBody } from './collect.service.js';
 import * as svc from './traffic.service.js';
 import { TRACKER_JS } from './tracker.js';
-
-const IdParams = z.object({ id: z.string().max(64) });
-const GroupCode = z.enum(SOURCE_GROUPS.map((g) => g.code) as [string, ...string[]]) as z.ZodType<(typeof SOURCE_GROUPS)[number]['code']>;
-const SourceBody = z.object({
-  code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, '来源代码须为 2–40 位小写字母、数字或下划线，并以字母开头'),
-  groupCode: GroupCode,
-  name: z.string().trim().min(1).max(60),
-});
-const UpdateSourceBody = z.object({
-  name: z.string().trim().min(1).max(60).optional(),
-  groupCode: GroupCode.optional(),
-  sort: z.number().int().min(0).max(1_000_000).optional(),
-});
-const RuleBody = z.object({
-  priority: z.number().int().min(0).max(1_000_000),
-  field: z.enum(RULE_FIELDS),
-  op: z.enum(RULE_OPS),
-  pattern: z.string().max(200),
-  sourceCode: z.string().min(1).max(40),
-  enabled: z.boolean().default(true),
-});
-const UpdateRuleBody = RuleBody.partial();
-const RuleTestBody = z.object({ url: z.string().max(2000), referrer: z.string().max(2000).default('') });
-const KeysQuery = z.object({ shopId: z.string().max(64).optional() });
-const KeyBody = z.object({ shopId: z.string().min(1).max(64), allowedOrigins: z.array(z.string().max(200)).max(50).default([]) });
 
 const tags = ['traffic'];
 
@@ -41,7 +26,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/traffic/sources',
-    { schema: { tags, summary: '新增流量来源', body: SourceBody }, config: { permission: 'traffic.manage', orgWide: true } },
+    { schema: { tags, summary: '新增流量来源', body: TrafficSourceBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
       const src = await app.db.transaction().execute((trx) => svc.createSource(trx, req.actor!, req.body));
@@ -51,7 +36,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   app.patch(
     '/traffic/sources/:id',
     {
-      schema: { tags, summary: '修改流量来源', params: IdParams, body: UpdateSourceBody },
+      schema: { tags, summary: '修改流量来源', params: IdParams, body: UpdateTrafficSourceBody },
       config: { permission: 'traffic.manage', orgWide: true },
     },
     (req) => app.db.transaction().execute((trx) => svc.updateSource(trx, req.actor!, req.params.id, req.body)),
@@ -70,7 +55,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/traffic/rules',
-    { schema: { tags, summary: '新增来源规则', body: RuleBody }, config: { permission: 'traffic.manage', orgWide: true } },
+    { schema: { tags, summary: '新增来源规则', body: SourceRuleBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
       const rule = await app.db.transaction().execute((trx) => svc.createRule(trx, req.actor!, req.body));
@@ -80,7 +65,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   app.patch(
     '/traffic/rules/:id',
     {
-      schema: { tags, summary: '修改来源规则', params: IdParams, body: UpdateRuleBody },
+      schema: { tags, summary: '修改来源规则', params: IdParams, body: UpdateSourceRuleBody },
       config: { permission: 'traffic.manage', orgWide: true },
     },
     (req) => app.db.transaction().execute((trx) => svc.updateRule(trx, req.actor!, req.params.id, req.body)),
@@ -101,12 +86,12 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
 
   app.get(
     '/traffic/keys',
-    { schema: { tags, summary: '埋点密钥', querystring: KeysQuery }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '埋点密钥', querystring: CollectKeysQuery }, config: { permission: 'traffic.manage' } },
     (req) => svc.listKeys(app.db, req.actor!, req.query.shopId),
   );
   app.post(
     '/traffic/keys',
-    { schema: { tags, summary: '生成埋点密钥', body: KeyBody }, config: { permission: 'traffic.manage' } },
+    { schema: { tags, summary: '生成埋点密钥', body: CollectKeyBody }, config: { permission: 'traffic.manage' } },
     async (req, reply) => reply.code(201).send(await app.db.transaction().execute((trx) => svc.createKey(trx, req.actor!, req.body))),
   );
   app.delete(

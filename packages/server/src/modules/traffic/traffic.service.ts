@@ -3,7 +3,20 @@
  * and the per-shop collect keys the tracker authenticates with.
  */
 import crypto from 'node:crypto';
-import { AppError, DEFAULT_SOURCES, newId, SOURCE_GROUPS, type SourceGroupCode } from '@yunying/core';
+import {
+  AppError,
+  DEFAULT_SOURCES,
+  newId,
+  SOURCE_GROUPS,
+  type CollectKeyInput,
+  type RuleField,
+  type RuleOp,
+  type SourceGroupCode,
+  type SourceRuleInput,
+  type TrafficSourceInput,
+  type UpdateSourceRuleInput,
+  type UpdateTrafficSourceInput,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { canSeeShop, scopeToShops } from '../../db/kit.js';
@@ -12,7 +25,7 @@ import type { CollectKeysTable, DB, SourceRulesTable, TrafficSourcesTable } from
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
-import { compileRegex, orderRules, STARTER_RULES, type RuleField, type RuleOp, type SourceRule } from './classify.js';
+import { compileRegex, orderRules, STARTER_RULES, type SourceRule } from './classify.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -106,11 +119,7 @@ async function getSource(db: Db, actor: Actor, id: string): Promise<TrafficSourc
   return row;
 }
 
-export async function createSource(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { code: string; groupCode: SourceGroupCode; name: string },
-): Promise<SourceDto> {
+export async function createSource(trx: Transaction<DB>, actor: Actor, input: TrafficSourceInput): Promise<SourceDto> {
   const max = await trx
     .selectFrom('traffic_sources')
     .select((eb) => eb.fn.max('sort').as('m'))
@@ -139,12 +148,7 @@ export async function createSource(
   return dto;
 }
 
-export async function updateSource(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { name?: string | undefined; groupCode?: SourceGroupCode | undefined; sort?: number | undefined },
-): Promise<SourceDto> {
+export async function updateSource(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateTrafficSourceInput): Promise<SourceDto> {
   const before = await getSource(trx, actor, id);
   const patch: Partial<TrafficSourcesTable> = {};
   if (input.name !== undefined) patch.name = input.name;
@@ -213,16 +217,7 @@ export async function listRules(db: Kysely<DB>, orgId: string) {
   return { items: (await loadRules(db, orgId, { fresh: true })).map(ruleDto) };
 }
 
-export interface RuleInput {
-  priority: number;
-  field: RuleField;
-  op: RuleOp;
-  pattern: string;
-  sourceCode: string;
-  enabled: boolean;
-}
-
-async function checkRule(db: Db, orgId: string, input: Partial<RuleInput>): Promise<void> {
+async function checkRule(db: Db, orgId: string, input: UpdateSourceRuleInput): Promise<void> {
   if (input.op === 'regex' && input.pattern !== undefined && !compileRegex(input.pattern)) {
     throw new AppError('validation_failed', '正则表达式写法有误，请检查后重试', { pattern: input.pattern }, [
       { path: 'pattern', message: '不是合法的正则表达式' },
@@ -242,7 +237,7 @@ async function checkRule(db: Db, orgId: string, input: Partial<RuleInput>): Prom
   }
 }
 
-export async function createRule(trx: Transaction<DB>, actor: Actor, input: RuleInput) {
+export async function createRule(trx: Transaction<DB>, actor: Actor, input: SourceRuleInput) {
   await checkRule(trx, actor.orgId, input);
   const row: SourceRulesTable = {
     id: newId('srl'),
@@ -268,7 +263,7 @@ async function getRule(db: Db, actor: Actor, id: string): Promise<SourceRulesTab
   return row;
 }
 
-export async function updateRule(trx: Transaction<DB>, actor: Actor, id: string, input: Partial<RuleInput>) {
+export async function updateRule(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateSourceRuleInput) {
   const before = await getRule(trx, actor, id);
   await checkRule(trx, actor.orgId, { op: input.op ?? (before.op as RuleOp), pattern: input.pattern ?? before.pattern, ...input });
   const patch: Partial<SourceRulesTable> = {};
@@ -348,11 +343,7 @@ export function normalizeOrigin(o: string): string | null {
   }
 }
 
-export async function createKey(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { shopId: string; allowedOrigins: string[] },
-): Promise<CollectKeyDto> {
+export async function createKey(trx: Transaction<DB>, actor: Actor, input: CollectKeyInput): Promise<CollectKeyDto> {
   await shops.getVisible(trx, actor, input.shopId);
   const origins: string[] = [];
   const errors: { path: string; message: string }[] = [];

@@ -1,6 +1,8 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type {
-  CompareMode,
+  AnalyticsPeriodRequest,
+  AnalyticsProductsRequest,
+  AnalyticsTradeRequest,
   DashboardResponse,
   ProductDetailResponse,
   ProductsResponse,
@@ -20,7 +22,7 @@ export function useDashboard(shopId: string | undefined) {
   });
 }
 
-export function useTraffic(q: { shopId: string | undefined; from: string; to: string }) {
+export function useTraffic(q: AnalyticsPeriodRequest) {
   return useQuery({
     queryKey: [...analyticsKey, 'traffic', q],
     queryFn: ({ signal }) => api.get<TrafficResponse>('/analytics/traffic', q, signal),
@@ -28,15 +30,7 @@ export function useTraffic(q: { shopId: string | undefined; from: string; to: st
   });
 }
 
-export function useProductsAnalytics(q: {
-  shopId: string | undefined;
-  from: string;
-  to: string;
-  sort: string;
-  order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
-}) {
+export function useProductsAnalytics(q: AnalyticsProductsRequest) {
   return useQuery({
     queryKey: [...analyticsKey, 'products', q],
     queryFn: ({ signal }) => api.get<ProductsResponse>('/analytics/products', q, signal),
@@ -44,7 +38,7 @@ export function useProductsAnalytics(q: {
   });
 }
 
-export function useProductAnalytics(productId: string, q: { shopId: string | undefined; from: string; to: string }) {
+export function useProductAnalytics(productId: string, q: AnalyticsPeriodRequest) {
   return useQuery({
     queryKey: [...analyticsKey, 'product', productId, q],
     queryFn: ({ signal }) => api.get<ProductDetailResponse>(`/analytics/products/${encodeURIComponent(productId)}`, q, signal),
@@ -52,7 +46,7 @@ export function useProductAnalytics(productId: string, q: { shopId: string | und
   });
 }
 
-export function useTrade(q: { shopId: string | undefined; from: string; to: string; compare: CompareMode }) {
+export function useTrade(q: AnalyticsTradeRequest) {
   return useQuery({
     queryKey: [...analyticsKey, 'trade', q],
     queryFn: ({ signal }) => api.get<TradeResponse>('/analytics/trade', q, signal),

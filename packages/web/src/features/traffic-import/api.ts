@@ -1,8 +1,8 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { TrafficImportField, TrafficImportSummary } from '@yunying/core';
-
-export type { TrafficImportError, TrafficImportSummary } from '@yunying/core';
+import type { Page, TrafficImportField, TrafficImportListRequest, TrafficImportLogItem, TrafficImportSummary } from '@yunying/core';
 import { api } from '../../api/client';
+
+export type { TrafficImportError, TrafficImportLogItem, TrafficImportSummary } from '@yunying/core';
 
 export interface TrafficPreview {
   encoding: string;
@@ -12,26 +12,6 @@ export interface TrafficPreview {
   mapping: Partial<Record<TrafficImportField, string>>;
   missing: TrafficImportField[];
   fields: { field: TrafficImportField; label: string; en: string; required: boolean }[];
-}
-
-export interface TrafficImportLogItem {
-  id: string;
-  shopId: string | null;
-  at: number;
-  actorName: string;
-  fileName: string;
-  days: string[];
-  rows: number;
-  imported: number;
-  stored: number;
-  errorCount: number;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 const key = ['traffic-import'] as const;
@@ -52,10 +32,10 @@ export function useTrafficPreview() {
   return useMutation({ mutationFn: (form: FormData) => api.upload<TrafficPreview>('/traffic/import/preview', form) });
 }
 
-export function useTrafficImports(shopId: string | undefined, page: number, pageSize: number) {
+export function useTrafficImports(q: TrafficImportListRequest) {
   return useQuery({
-    queryKey: [...key, 'list', shopId, page, pageSize],
-    queryFn: ({ signal }) => api.get<Page<TrafficImportLogItem>>('/traffic/imports', { shopId, page, pageSize }, signal),
+    queryKey: [...key, 'list', q.shopId, q.page, q.pageSize],
+    queryFn: ({ signal }) => api.get<Page<TrafficImportLogItem>>('/traffic/imports', q, signal),
     placeholderData: keepPreviousData,
   });
 }

@@ -1,11 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SourceGroupCode } from '@yunying/core';
+import type {
+  CollectKeyRequest,
+  RuleField,
+  RuleOp,
+  RuleTestRequest,
+  SourceGroupCode,
+  SourceRuleRequest,
+  TrafficSourceRequest,
+  UpdateSourceRuleRequest,
+  UpdateTrafficSourceRequest,
+} from '@yunying/core';
 import { api } from '../../api/client';
 
-export const RULE_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'referrer_host', 'referrer', 'url'] as const;
-export type RuleField = (typeof RULE_FIELDS)[number];
-export const RULE_OPS = ['equals', 'contains', 'prefix', 'regex'] as const;
-export type RuleOp = (typeof RULE_OPS)[number];
+export { RULE_FIELDS, RULE_OPS, type RuleField, type RuleOp } from '@yunying/core';
 
 export interface TrafficSource {
   id: string;
@@ -28,7 +35,7 @@ export interface SourceRule {
   sourceCode: string;
   enabled: boolean;
 }
-export type RuleInput = Omit<SourceRule, 'id'>;
+export type RuleInput = SourceRuleRequest;
 export interface CollectKey {
   id: string;
   shopId: string;
@@ -66,7 +73,7 @@ function useInvalidate(...keys: (readonly string[])[]) {
 export function useCreateSource() {
   const invalidate = useInvalidate(sourcesKey);
   return useMutation({
-    mutationFn: (body: { code: string; groupCode: SourceGroupCode; name: string }) => api.post<TrafficSource>('/traffic/sources', body),
+    mutationFn: (body: TrafficSourceRequest) => api.post<TrafficSource>('/traffic/sources', body),
     onSuccess: invalidate,
   });
 }
@@ -74,7 +81,7 @@ export function useCreateSource() {
 export function useUpdateSource() {
   const invalidate = useInvalidate(sourcesKey);
   return useMutation({
-    mutationFn: ({ id, ...body }: { id: string; name?: string; groupCode?: SourceGroupCode; sort?: number }) =>
+    mutationFn: ({ id, ...body }: UpdateTrafficSourceRequest & { id: string }) =>
       api.patch<TrafficSource>(`/traffic/sources/${encodeURIComponent(id)}`, body),
     onSuccess: invalidate,
   });
@@ -91,7 +98,7 @@ export function useDeleteSource() {
 export function useCreateRule() {
   const invalidate = useInvalidate(rulesKey);
   return useMutation({
-    mutationFn: (body: RuleInput) => api.post<SourceRule>('/traffic/rules', body),
+    mutationFn: (body: SourceRuleRequest) => api.post<SourceRule>('/traffic/rules', body),
     onSuccess: invalidate,
   });
 }
@@ -99,7 +106,7 @@ export function useCreateRule() {
 export function useUpdateRule() {
   const invalidate = useInvalidate(rulesKey);
   return useMutation({
-    mutationFn: ({ id, ...body }: Partial<RuleInput> & { id: string }) =>
+    mutationFn: ({ id, ...body }: UpdateSourceRuleRequest & { id: string }) =>
       api.patch<SourceRule>(`/traffic/rules/${encodeURIComponent(id)}`, body),
     onSuccess: invalidate,
   });
@@ -129,8 +136,7 @@ export function useDeleteRule() {
 
 export function useTestRule() {
   return useMutation({
-    mutationFn: (body: { url: string; referrer: string }) =>
-      api.post<{ sourceCode: string; ruleId: string | null }>('/traffic/rules/test', body),
+    mutationFn: (body: RuleTestRequest) => api.post<{ sourceCode: string; ruleId: string | null }>('/traffic/rules/test', body),
   });
 }
 
@@ -144,7 +150,7 @@ export function useKeys(shopId: string | undefined) {
 export function useCreateKey() {
   const invalidate = useInvalidate(keysKey);
   return useMutation({
-    mutationFn: (body: { shopId: string; allowedOrigins: string[] }) => api.post<CollectKey>('/traffic/keys', body),
+    mutationFn: (body: CollectKeyRequest) => api.post<CollectKey>('/traffic/keys', body),
     onSuccess: invalidate,
   });
 }
