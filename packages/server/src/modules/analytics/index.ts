@@ -25,3 +25,4 @@ export {
   type Sums,
 } from './analytics.service.js';
 export { analyticsRoutes } from './analytics.routes.js';
+export * as bulk from './bulk.js';

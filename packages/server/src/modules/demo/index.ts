@@ -1,4 +1,6 @@
 /** What other modules (and the CLI / server start) may call. */
-export { loadDemo, deleteDemo, firstStartDemo, demoShops, DEMO_DEFAULT_SEED } from './demo.service.js';
-export type { DemoSummary, DeleteSummary, DemoManifest, LoadOptions } from './demo.service.js';
+export { loadDemo, type LoadOptions } from './load.js';
+export { deleteDemo } from './remove.js';
+export { demoShops, firstStartDemo } from './status.js';
+export { DEMO_DEFAULT_SEED, type DemoSummary, type DeleteSummary, type DemoManifest } from './manifest.js';
 export { demoRoutes } from './demo.routes.js';

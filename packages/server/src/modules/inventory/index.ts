@@ -26,3 +26,4 @@ export { createStocktake, getStocktake, listStocktakes, saveCounts, applyStockta
 export { createTransfer, getTransfer, listTransfers } from './transfers.service.js';
 export { skuInfo, requireSkus, requireWarehouse, nextCode, lockRow } from './common.js';
 export { exportStockFile } from './export.js';
+export * as bulk from './bulk.js';

@@ -9,3 +9,4 @@ export {
   listPurchaseOrders,
   PO_STATUS_LABEL,
 } from './purchase-orders.service.js';
+export * as bulk from './bulk.js';

@@ -3,3 +3,4 @@ export { importTrafficFile, previewTrafficFile, listImports, MAX_REPORTED_ERRORS
 export type { TrafficImportOptions } from './trafficImport.service.js';
 export type { TrafficImportSummary, TrafficImportError, TrafficImportLogItem } from '@yunying/core';
 export { trafficImportRoutes } from './trafficImport.routes.js';
+export * as bulk from './bulk.js';

@@ -14,3 +14,4 @@ export { ingestEvents, isBot, collect, MAX_BATCH, type IngestShop } from './coll
 export { classifySource, orderRules, STARTER_RULES, FALLBACK_SOURCE, type SourceRule, type ClassifyInput } from './classify.js';
 export { TRACKER_JS } from './tracker.js';
 export { trafficRoutes, trackerRoutes } from './traffic.routes.js';
+export * as bulk from './bulk.js';
