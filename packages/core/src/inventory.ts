@@ -214,6 +214,22 @@ export const PurchaseOrderQuery = z.object({
 });
 export const SupplierQuery = z.object({ ...PageFields, q: z.string().trim().optional() });
 
+/** `/stock/skus/:skuId/…` */
+export const SkuIdParams = z.object({ skuId: z.string() });
+/** `GET /stock/ledger-check?all=1`: include the rows that balance. */
+export const LedgerCheckQuery = z.object({
+  all: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+});
+/** `GET /inventory/sku-options`: the SKU picker of stock and purchasing forms. */
+export const StockSkuOptionsQuery = z.object({ q: z.string().trim().optional() });
+export const StocktakeListQuery = z.object({ ...PageFields, warehouseId: z.string().optional(), status: z.string().optional() });
+/** `POST /stocktakes/:id/apply`: the body may be left out. */
+export const ApplyStocktakeBody = z.object({ skipUncounted: z.boolean().optional() }).optional();
+export const TransferListQuery = z.object({ ...PageFields, warehouseId: z.string().optional() });
+
 /** Parsed types the inventory services take. */
 export type WarehouseInput = z.output<typeof WarehouseBody>;
 export type UpdateWarehouseInput = z.output<typeof UpdateWarehouseBody>;
@@ -225,11 +241,17 @@ export type DefectiveInput = z.output<typeof DefectiveBody>;
 export type CreateStocktakeInput = z.output<typeof CreateStocktakeBody>;
 export type StocktakeLinesInput = z.output<typeof StocktakeLinesBody>;
 export type TransferInput = z.output<typeof TransferBody>;
+export type LedgerCheckFilter = z.output<typeof LedgerCheckQuery>;
+export type StocktakeFilter = z.output<typeof StocktakeListQuery>;
+export type ApplyStocktakeInput = z.output<typeof ApplyStocktakeBody>;
+export type TransferFilter = z.output<typeof TransferListQuery>;
 /** Request types the console sends (defaults may be left out). */
 export type ThresholdsRequest = z.input<typeof ThresholdsBody>;
 export type AdjustRequest = z.input<typeof AdjustBody>;
 export type CreateStocktakeRequest = z.input<typeof CreateStocktakeBody>;
 export type TransferRequest = z.input<typeof TransferBody>;
+export type StocktakeLinesRequest = z.input<typeof StocktakeLinesBody>;
+export type ApplyStocktakeRequest = NonNullable<z.input<typeof ApplyStocktakeBody>>;
 
 /** Parsed types the purchasing services take. */
 export type PurchaseOrderInput = z.output<typeof PurchaseOrderBody>;
@@ -237,6 +259,7 @@ export type ReceiveInput = z.output<typeof ReceiveBody>;
 export type SupplierInput = z.output<typeof SupplierBody>;
 export type UpdateSupplierInput = z.output<typeof UpdateSupplierBody>;
 export type SupplierFilter = z.output<typeof SupplierQuery>;
+export type PurchaseOrderFilter = z.output<typeof PurchaseOrderQuery>;
 /** Request types the console sends (defaults may be left out). */
 export type PurchaseOrderRequest = z.input<typeof PurchaseOrderBody>;
 export type ReceiveRequest = z.input<typeof ReceiveBody>;

@@ -1,67 +1,25 @@
-import { newId } from '@yunying/core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bootstrap } from '../src/bootstrap.js';
+import { beforeAll, expect, it } from 'vitest';
 import { systemActor, type Actor } from '../src/http/actor.js';
 import * as inventory from '../src/modules/inventory/index.js';
-import { createTestDatabase, describeEachDialect, type TestDatabase } from './dialects.js';
+import { describeEachDialect } from './dialects.js';
+import { makeSku } from './fixtures.js';
+import { useTestApp } from './harness.js';
 
 describeEachDialect('stock ledger', (dialect) => {
-  let t: TestDatabase;
+  const ctx = useTestApp(dialect);
   let actor: Actor;
   let wh: string;
-  const sku = 'sku_TEST0000000000000000000001';
+  let sku: string;
   beforeAll(async () => {
-    t = await createTestDatabase(dialect);
-    const { orgId } = await bootstrap(t.database, { adminPassword: 'Admin12345' });
-    actor = systemActor(orgId, 'test');
-    const db = t.database.db;
-    const now = Date.now();
-    const productId = newId('product');
-    await db
-      .insertInto('products')
-      .values({
-        id: productId,
-        org_id: orgId,
-        code: null,
-        title: '测试商品',
-        selling_points: '',
-        description: '',
-        category_id: null,
-        brand_id: null,
-        tags: '[]',
-        spec_dims: '[]',
-        status: 'on_sale',
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await db
-      .insertInto('skus')
-      .values({
-        id: sku,
-        org_id: orgId,
-        product_id: productId,
-        code: 'T-001',
-        barcode: null,
-        spec: '{}',
-        spec_text: '',
-        price_fen: 9900,
-        cost_fen: 4000,
-        weight_g: 100,
-        status: 'active',
-        low_stock: 10,
-        over_stock: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    wh = await inventory.defaultWarehouseId(db, orgId);
+    actor = systemActor(ctx.orgId, 'test');
+    // 50 units in the default warehouse, a low-stock alert below 10 (set through inventory, stored by the catalogue).
+    sku = await makeSku(ctx, { code: 'T-001', title: '测试商品', priceFen: 9900, costFen: 4000, stock: 50 });
+    await ctx.tdb.database.db.transaction().execute((trx) => inventory.setThresholds(trx, actor, sku, { lowStock: 10 }));
+    wh = await inventory.defaultWarehouseId(ctx.tdb.database.db, ctx.orgId);
   });
-  afterAll(() => t?.drop());
 
   it('never oversells: 200 concurrent reservations against 50 units reserve exactly 50', async () => {
-    const db = t.database.db;
-    await db.transaction().execute((trx) => inventory.moveQty(trx, actor, 'inbound', sku, wh, 50, { note: '期初' }));
+    const db = ctx.tdb.database.db;
     const results = await Promise.allSettled(
       Array.from({ length: 200 }, (_, i) =>
         db.transaction().execute((trx) => inventory.moveQty(trx, actor, 'reserve', sku, wh, 1, { refType: 'test', refId: `r${i}` })),
@@ -79,7 +37,7 @@ describeEachDialect('stock ledger', (dialect) => {
   });
 
   it('raises a low-stock alert once and resolves it when restocked', async () => {
-    const db = t.database.db;
+    const db = ctx.tdb.database.db;
     const open = await db.selectFrom('notifications').selectAll().where('dedupe_key', '=', `low_stock:${sku}`).execute();
     expect(open).toHaveLength(1);
     expect(open[0]!.title).toContain('T-001');
@@ -90,7 +48,7 @@ describeEachDialect('stock ledger', (dialect) => {
   });
 
   it('refuses unbalanced or negative movements and leaves nothing half-written', async () => {
-    const db = t.database.db;
+    const db = ctx.tdb.database.db;
     const before = await inventory.levels(db, [sku]);
     const count = async () =>
       Number(

@@ -250,7 +250,7 @@ export async function catalogRoutes(parent: AppInstance): Promise<void> {
       async (req) => {
         const showCost = canSeeCost(req.actor!);
         const items = await searchSkus(app.db, req.actor!.orgId, req.query.q, req.query.limit);
-        return { items: items.map((s) => ({ ...s, costFen: showCost ? s.costFen : null })) };
+        return { items: items.map(({ lowStock: _low, overStock: _over, ...s }) => ({ ...s, costFen: showCost ? s.costFen : null })) };
       },
     );
 

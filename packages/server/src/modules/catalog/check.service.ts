@@ -7,6 +7,7 @@ import { checkTitle, scanBannedWords, type Channel, type CheckIssue, type Produc
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as shopsModule from '../shops/index.js';
 import { canSeeShop } from '../../db/kit.js';
 import { scanWordsFor } from './words.service.js';
 
@@ -49,7 +50,7 @@ export async function checkProducts(db: Kysely<DB>, actor: Actor, productIds?: r
     (chunk ? skusQ.where('product_id', 'in', chunk) : skusQ).execute(),
     (chunk ? imgQ.where('product_id', 'in', chunk) : imgQ).execute(),
     (chunk ? lstQ.where('product_id', 'in', chunk) : lstQ).execute(),
-    db.selectFrom('shops').select(['id', 'name', 'channel', 'status']).where('org_id', '=', orgId).execute(),
+    shopsModule.listVisible(db, actor),
     scanWordsFor(db, orgId),
   ]);
   const skusBy = inIds(skus, (r) => r.product_id);

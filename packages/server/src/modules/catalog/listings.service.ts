@@ -5,6 +5,7 @@ import { canSeeShop, scopeToShops } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as shopsModule from '../shops/index.js';
 import { getProduct } from './catalog.service.js';
 import { loadProductRow } from './product-rules.js';
 
@@ -15,7 +16,7 @@ export async function setListings(
   items: ListingsInput['items'],
 ): Promise<ListingDto[]> {
   const product = await loadProductRow(trx, actor.orgId, productId);
-  const shops = await trx.selectFrom('shops').select(['id', 'name']).where('org_id', '=', actor.orgId).execute();
+  const shops = await shopsModule.listVisible(trx, actor);
   const skus = await trx.selectFrom('skus').select(['id']).where('product_id', '=', productId).execute();
   const seen = new Set<string>();
   items.forEach((it, i) => {

@@ -2,7 +2,7 @@
  * SKU look-ups for other modules (orders, inventory, purchasing, import) and the SKU picker: one
  * summary shape with the product title, costs included (the caller decides who sees them).
  */
-import { anyTextMatch } from '../../db/kit.js';
+import { anyTextMatch, inChunks } from '../../db/kit.js';
 import type { Db } from './product-rules.js';
 
 export interface SkuSummary {
@@ -16,6 +16,9 @@ export interface SkuSummary {
   costFen: number;
   weightG: number;
   status: 'active' | 'disabled';
+  /** Stock thresholds across warehouses (null = none). */
+  lowStock: number | null;
+  overStock: number | null;
 }
 
 function skuSummaryQuery(db: Db, orgId: string) {
@@ -33,6 +36,8 @@ function skuSummaryQuery(db: Db, orgId: string) {
       'skus.cost_fen',
       'skus.weight_g',
       'skus.status',
+      'skus.low_stock',
+      'skus.over_stock',
     ])
     .where('skus.org_id', '=', orgId);
 }
@@ -50,15 +55,14 @@ function toSummary(r: SummaryRow): SkuSummary {
     costFen: Number(r.cost_fen),
     weightG: r.weight_g,
     status: r.status as SkuSummary['status'],
+    lowStock: r.low_stock,
+    overStock: r.over_stock,
   };
 }
 
 /** Code, spec text, product title, price and cost of the SKUs (internal: costs included). */
 export async function skuSummaries(db: Db, orgId: string, skuIds: readonly string[]): Promise<Map<string, SkuSummary>> {
-  if (!skuIds.length) return new Map();
-  const rows = await skuSummaryQuery(db, orgId)
-    .where('skus.id', 'in', [...new Set(skuIds)])
-    .execute();
+  const rows = await inChunks(skuIds, (ids) => skuSummaryQuery(db, orgId).where('skus.id', 'in', ids).execute());
   return new Map(rows.map((r) => [r.id, toSummary(r)]));
 }
 

@@ -105,3 +105,31 @@ export async function upsertSkus(
   }
   if (product.status === 'on_sale') await assertCanGoOnSale(trx, product.id, product.title);
 }
+
+/**
+ * Set a SKU's unit cost (fen), e.g. the moving-average cost purchasing computes on receipt. The
+ * caller audits the change with its reason.
+ */
+export async function setSkuCost(trx: Transaction<DB>, orgId: string, skuId: string, costFen: number): Promise<void> {
+  await trx
+    .updateTable('skus')
+    .set({ cost_fen: costFen, updated_at: Date.now() })
+    .where('org_id', '=', orgId)
+    .where('id', '=', skuId)
+    .execute();
+}
+
+/** Set a SKU's stock thresholds (low-stock alert, over-stock limit; null = none). The caller checks and audits them. */
+export async function setSkuStockLimits(
+  trx: Transaction<DB>,
+  orgId: string,
+  skuId: string,
+  limits: { lowStock: number | null; overStock: number | null },
+): Promise<void> {
+  await trx
+    .updateTable('skus')
+    .set({ low_stock: limits.lowStock, over_stock: limits.overStock, updated_at: Date.now() })
+    .where('org_id', '=', orgId)
+    .where('id', '=', skuId)
+    .execute();
+}

@@ -6,6 +6,7 @@ import { AppError, businessDay } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB, WarehousesTable } from '../../db/schema.js';
 import { textMatch } from '../../db/kit.js';
+import * as catalog from '../catalog/index.js';
 
 export interface SkuInfo {
   id: string;
@@ -17,28 +18,20 @@ export interface SkuInfo {
   overStock: number | null;
 }
 
-/** The SKUs of the organisation among `ids`, by id. */
+/** The SKUs of the organisation among `ids`, by id (from the catalogue). */
 export async function skuInfo(db: Kysely<DB>, orgId: string, ids: readonly string[]): Promise<Map<string, SkuInfo>> {
-  const unique = [...new Set(ids)];
-  if (unique.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('skus')
-    .innerJoin('products', 'products.id', 'skus.product_id')
-    .select(['skus.id', 'skus.code', 'skus.spec_text', 'products.title', 'skus.cost_fen', 'skus.low_stock', 'skus.over_stock'])
-    .where('skus.org_id', '=', orgId)
-    .where('skus.id', 'in', unique)
-    .execute();
+  const found = await catalog.skuSummaries(db, orgId, ids);
   return new Map(
-    rows.map((r) => [
-      r.id,
+    [...found.values()].map((s) => [
+      s.id,
       {
-        id: r.id,
-        code: r.code,
-        specText: r.spec_text,
-        productTitle: r.title,
-        costFen: Number(r.cost_fen),
-        lowStock: r.low_stock,
-        overStock: r.over_stock,
+        id: s.id,
+        code: s.code,
+        specText: s.specText,
+        productTitle: s.productTitle,
+        costFen: s.costFen,
+        lowStock: s.lowStock,
+        overStock: s.overStock,
       },
     ]),
   );

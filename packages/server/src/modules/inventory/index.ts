@@ -10,7 +10,7 @@ export {
   MOVEMENT_EFFECT,
 } from './stock.service.js';
 export type { MovementType, MovementInput, Delta, StockLevel } from './stock.service.js';
-export { listWarehouses, createWarehouse, updateWarehouse, warehouseRowToWarehouse } from './warehouses.service.js';
+export { listWarehouses, createWarehouse, updateWarehouse, warehouseRowToWarehouse, warehouseNames } from './warehouses.service.js';
 export {
   listStock,
   allStock,

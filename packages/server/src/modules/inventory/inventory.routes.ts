@@ -1,33 +1,29 @@
 import {
   AdjustBody,
+  AppError,
+  ApplyStocktakeBody,
   CreateStocktakeBody,
   DefectiveBody,
+  IdParams,
+  LedgerCheckQuery,
   MovementsQuery,
+  SkuIdParams as SkuParams,
+  StockSkuOptionsQuery,
   StockQuery,
   StocktakeLinesBody,
+  StocktakeListQuery,
   ThresholdsBody,
   TransferBody,
+  TransferListQuery,
   UpdateWarehouseBody,
   WarehouseBody,
 } from '@yunying/core';
-import { z } from 'zod';
-import { AppError } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as stocktakes from './stocktake.service.js';
 import * as view from './stockview.service.js';
 import * as transfers from './transfers.service.js';
 import * as warehouses from './warehouses.service.js';
 
-const IdParams = z.object({ id: z.string() });
-const SkuParams = z.object({ skuId: z.string() });
-const PageQ = {
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
-};
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .optional();
 const tags = ['inventory'];
 
 export async function inventoryRoutes(app: AppInstance): Promise<void> {
@@ -77,13 +73,13 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
   );
   app.get(
     '/stock/ledger-check',
-    { schema: { tags, summary: '流水与库存对账', querystring: z.object({ all: bool }) }, config: { permission: 'inventory.read' } },
-    (req) => view.ledgerCheck(app.db, req.actor!, { all: req.query.all }),
+    { schema: { tags, summary: '流水与库存对账', querystring: LedgerCheckQuery }, config: { permission: 'inventory.read' } },
+    (req) => view.ledgerCheck(app.db, req.actor!, req.query),
   );
   app.get(
     '/inventory/sku-options',
     {
-      schema: { tags, summary: 'SKU 选择器', querystring: z.object({ q: z.string().trim().optional() }) },
+      schema: { tags, summary: 'SKU 选择器', querystring: StockSkuOptionsQuery },
       config: { permission: 'authenticated' },
     },
     async (req) => {
@@ -102,7 +98,7 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
       schema: {
         tags,
         summary: '盘点单列表',
-        querystring: z.object({ ...PageQ, warehouseId: z.string().optional(), status: z.string().optional() }),
+        querystring: StocktakeListQuery,
       },
       config: { permission: 'inventory.read' },
     },
@@ -126,10 +122,10 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
   app.post(
     '/stocktakes/:id/apply',
     {
-      schema: { tags, summary: '应用盘点差异', params: IdParams, body: z.object({ skipUncounted: z.boolean().optional() }).optional() },
+      schema: { tags, summary: '应用盘点差异', params: IdParams, body: ApplyStocktakeBody },
       config: { permission: 'inventory.write' },
     },
-    (req) => tx().execute((trx) => stocktakes.applyStocktake(trx, req.actor!, req.params.id, { skipUncounted: req.body?.skipUncounted })),
+    (req) => tx().execute((trx) => stocktakes.applyStocktake(trx, req.actor!, req.params.id, req.body)),
   );
   app.post(
     '/stocktakes/:id/cancel',
@@ -141,7 +137,7 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
   app.get(
     '/transfers',
     {
-      schema: { tags, summary: '调拨单列表', querystring: z.object({ ...PageQ, warehouseId: z.string().optional() }) },
+      schema: { tags, summary: '调拨单列表', querystring: TransferListQuery },
       config: { permission: 'inventory.read' },
     },
     (req) => transfers.listTransfers(app.db, req.actor!, req.query),

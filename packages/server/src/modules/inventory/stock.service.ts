@@ -8,6 +8,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { forUpdate } from '../../db/kit.js';
 import type { DB, StockTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as catalog from '../catalog/index.js';
 import * as notifications from '../notifications/index.js';
 
 export const MOVEMENT_TYPES = [
@@ -122,7 +123,7 @@ export async function move(trx: Transaction<DB>, actor: Actor, m: MovementInput)
     .where(sql<boolean>`defective + ${d.defective} >= 0`)
     .executeTakeFirst();
   if (res.numUpdatedRows !== 1n) {
-    const sku = await trx.selectFrom('skus').select(['code']).where('id', '=', m.skuId).executeTakeFirst();
+    const sku = (await catalog.skuSummaries(trx, actor.orgId, [m.skuId])).get(m.skuId);
     const cur = await trx
       .selectFrom('stock')
       .selectAll()
@@ -180,12 +181,8 @@ export function moveQty(
  * the total across warehouses: available below `low_stock`, on hand above `over_stock`.
  */
 export async function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: string): Promise<void> {
-  const sku = await trx
-    .selectFrom('skus')
-    .select(['code', 'low_stock', 'over_stock', 'spec_text', 'product_id'])
-    .where('id', '=', skuId)
-    .executeTakeFirst();
-  if (!sku || (sku.low_stock === null && sku.over_stock === null)) return;
+  const sku = (await catalog.skuSummaries(trx, orgId, [skuId])).get(skuId);
+  if (!sku || (sku.lowStock === null && sku.overStock === null)) return;
   const t = await trx
     .selectFrom('stock')
     .select((eb) => [eb.fn.sum<number>('available').as('available'), eb.fn.sum<number>('on_hand').as('on_hand')])
@@ -195,13 +192,13 @@ export async function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: str
   const onHand = Number(t?.on_hand ?? 0);
   const lowKey = `low_stock:${skuId}`;
   const overKey = `over_stock:${skuId}`;
-  if (sku.low_stock !== null && available < sku.low_stock) {
+  if (sku.lowStock !== null && available < sku.lowStock) {
     await notifications.raise(trx, {
       orgId,
       type: 'low_stock',
       level: available === 0 ? 'error' : 'warning',
       title: `库存不足：${sku.code}`,
-      body: `${sku.code}（${sku.spec_text || '默认规格'}）可用库存 ${available} 件，低于预警值 ${sku.low_stock} 件，请及时补货。`,
+      body: `${sku.code}（${sku.specText || '默认规格'}）可用库存 ${available} 件，低于预警值 ${sku.lowStock} 件，请及时补货。`,
       permission: 'inventory.read',
       entityType: 'sku',
       entityId: skuId,
@@ -210,13 +207,13 @@ export async function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: str
   } else {
     await notifications.resolve(trx, orgId, lowKey);
   }
-  if (sku.over_stock !== null && onHand > sku.over_stock) {
+  if (sku.overStock !== null && onHand > sku.overStock) {
     await notifications.raise(trx, {
       orgId,
       type: 'over_stock',
       level: 'info',
       title: `库存积压：${sku.code}`,
-      body: `${sku.code}（${sku.spec_text || '默认规格'}）在库 ${onHand} 件，高于上限 ${sku.over_stock} 件，考虑促销或暂停采购。`,
+      body: `${sku.code}（${sku.specText || '默认规格'}）在库 ${onHand} 件，高于上限 ${sku.overStock} 件，考虑促销或暂停采购。`,
       permission: 'inventory.read',
       entityType: 'sku',
       entityId: skuId,

@@ -14,8 +14,11 @@ import {
   type StocktakeStatus,
   type CreateStocktakeInput,
   type StocktakeLinesInput,
+  type StocktakeFilter,
+  type ApplyStocktakeInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
+import { pageOf, withPage } from '../../db/kit.js';
 import type { DB, StocktakesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -149,11 +152,7 @@ export async function getStocktake(db: Kysely<DB>, actor: Actor, id: string): Pr
   return { ...toDto(st, wh?.name ?? st.warehouse_id, ls.length, ls.filter((l) => l.counted !== null).length), lines: ls };
 }
 
-export async function listStocktakes(
-  db: Kysely<DB>,
-  actor: Actor,
-  f: { warehouseId?: string | undefined; status?: string | undefined; page: number; pageSize: number },
-): Promise<Page<Stocktake>> {
+export async function listStocktakes(db: Kysely<DB>, actor: Actor, f: StocktakeFilter): Promise<Page<Stocktake>> {
   let q = db
     .selectFrom('stocktakes')
     .innerJoin('warehouses', 'warehouses.id', 'stocktakes.warehouse_id')
@@ -179,15 +178,13 @@ export async function listStocktakes(
     ])
     .orderBy('stocktakes.created_at', 'desc')
     .orderBy('stocktakes.id', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .$call((qb) => withPage(qb, f))
     .execute();
-  return {
-    items: rows.map((r) => toDto(r, r.warehouse_name, Number(r.line_count ?? 0), Number(r.counted_count ?? 0))),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-  };
+  return pageOf(
+    rows.map((r) => toDto(r, r.warehouse_name, Number(r.line_count ?? 0), Number(r.counted_count ?? 0))),
+    Number(total),
+    f,
+  );
 }
 
 export async function saveCounts(trx: Transaction<DB>, actor: Actor, id: string, input: StocktakeLinesInput): Promise<Stocktake> {
@@ -221,12 +218,7 @@ export async function saveCounts(trx: Transaction<DB>, actor: Actor, id: string,
  * hand now, so movements since the snapshot are respected); available moves by the same amount,
  * which is refused when reservations would make it negative. All lines or none.
  */
-export async function applyStocktake(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  opts: { skipUncounted?: boolean | undefined } = {},
-): Promise<Stocktake> {
+export async function applyStocktake(trx: Transaction<DB>, actor: Actor, id: string, opts: ApplyStocktakeInput = {}): Promise<Stocktake> {
   await lockRow(trx, 'stocktakes', id);
   const st = await requireStocktake(trx, actor, id);
   assertCounting(st);

@@ -5,6 +5,7 @@
 import {
   AppError,
   daysOfCover,
+  type LedgerCheckFilter,
   type LedgerCheckRow,
   type Page,
   type InventorySkuOption,
@@ -20,8 +21,9 @@ import { sql, type Kysely, type RawBuilder, type SqlBool, type Transaction } fro
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
-import { anyTextMatch, searchTerm, shopScope, textMatch } from '../../db/kit.js';
-import { requireSkus, requireWarehouse } from './common.js';
+import { anyTextMatch, pageOf, searchTerm, shopScope, textMatch, withPage } from '../../db/kit.js';
+import * as catalog from '../catalog/index.js';
+import { requireSkus, requireWarehouse, skuInfo } from './common.js';
 import { checkThresholds, ledgerTotals, levels, move } from './stock.service.js';
 
 export const SALES_WINDOW_DAYS = 30;
@@ -83,7 +85,7 @@ function stockQuery(db: Kysely<DB>, orgId: string, f: Omit<StockFilter, 'page' |
 export async function listStock(db: Kysely<DB>, actor: Actor, f: StockFilter): Promise<Page<StockRow>> {
   const q = stockQuery(db, actor.orgId, f);
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await q
+  const page = q
     .select([
       'stock.sku_id',
       'stock.warehouse_id',
@@ -103,13 +105,11 @@ export async function listStock(db: Kysely<DB>, actor: Actor, f: StockFilter): P
       't.t_on_hand',
     ])
     .orderBy('skus.code')
-    .orderBy('warehouses.code')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
-    .execute();
+    .orderBy('warehouses.code');
+  const rows = await withPage(page, f).execute();
   const sold = await unitsSold(db, actor.orgId, [...new Set(rows.map((r) => r.sku_id))]);
-  return {
-    items: rows.map((r) => {
+  return pageOf(
+    rows.map((r): StockRow => {
       const tAvail = Number(r.t_available);
       const tOnHand = Number(r.t_on_hand);
       const s = sold.get(r.sku_id) ?? 0;
@@ -133,10 +133,9 @@ export async function listStock(db: Kysely<DB>, actor: Actor, f: StockFilter): P
         over: r.over_stock !== null && tOnHand > r.over_stock,
       };
     }),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-  };
+    Number(total),
+    f,
+  );
 }
 
 /** Every stock row matching the filter (the export). */
@@ -155,25 +154,20 @@ export async function setThresholds(
   skuId: string,
   input: ThresholdsInput,
 ): Promise<{ skuId: string; lowStock: number | null; overStock: number | null }> {
-  const sku = await trx
-    .selectFrom('skus')
-    .select(['id', 'code', 'low_stock', 'over_stock'])
-    .where('org_id', '=', actor.orgId)
-    .where('id', '=', skuId)
-    .executeTakeFirst();
+  const sku = (await skuInfo(trx, actor.orgId, [skuId])).get(skuId);
   if (!sku) throw new AppError('not_found', `SKU ${skuId} 不存在`, { skuId });
-  const low = input.lowStock === undefined ? sku.low_stock : input.lowStock;
-  const over = input.overStock === undefined ? sku.over_stock : input.overStock;
+  const low = input.lowStock === undefined ? sku.lowStock : input.lowStock;
+  const over = input.overStock === undefined ? sku.overStock : input.overStock;
   if (low !== null && over !== null && over <= low) {
     throw new AppError('validation_failed', `${sku.code}：积压上限（${over}）必须大于低库存预警值（${low}）`, {}, [
       { path: 'overStock', message: '积压上限必须大于预警值' },
     ]);
   }
-  await trx.updateTable('skus').set({ low_stock: low, over_stock: over, updated_at: Date.now() }).where('id', '=', skuId).execute();
+  await catalog.setSkuStockLimits(trx, actor.orgId, skuId, { lowStock: low, overStock: over });
   await audit.record(trx, actor, 'sku.thresholds', {
     entityType: 'sku',
     entityId: skuId,
-    before: { code: sku.code, lowStock: sku.low_stock, overStock: sku.over_stock },
+    before: { code: sku.code, lowStock: sku.lowStock, overStock: sku.overStock },
     after: { code: sku.code, lowStock: low, overStock: over },
   });
   await checkThresholds(trx, actor.orgId, skuId);
@@ -312,17 +306,15 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
     );
   }
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await q
+  const page = q
     .selectAll('m')
     .select(['skus.code', 'skus.spec_text', 'products.title', 'warehouses.name as warehouse_name'])
     .select((eb) => (hidden ? eb.case().when(hidden).then(1).else(0).end() : eb.val(0)).as('ref_hidden'))
     .orderBy('m.at', 'desc')
-    .orderBy('m.id', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
-    .execute();
-  return {
-    items: rows.map((r) => {
+    .orderBy('m.id', 'desc');
+  const rows = await withPage(page, f).execute();
+  return pageOf(
+    rows.map((r): StockMovement => {
       const hide = Number(r.ref_hidden) === 1;
       return {
         id: r.id,
@@ -344,17 +336,16 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
         at: Number(r.at),
       };
     }),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-  };
+    Number(total),
+    f,
+  );
 }
 
 /** Ledger sums against stock rows, per SKU × warehouse. `all` includes the rows that balance. */
 export async function ledgerCheck(
   db: Kysely<DB>,
   actor: Actor,
-  opts: { all?: boolean | undefined } = {},
+  opts: LedgerCheckFilter = {},
 ): Promise<{ checked: number; mismatches: number; items: LedgerCheckRow[] }> {
   const ledger = await ledgerTotals(db, actor.orgId);
   const stock = await db.selectFrom('stock').selectAll().where('org_id', '=', actor.orgId).execute();
@@ -376,13 +367,13 @@ export async function ledgerCheck(
     map.set(k, e);
   }
   const entries = [...map.values()];
-  const skus = await db
-    .selectFrom('skus')
-    .select(['id', 'code'])
-    .where('id', 'in', entries.length ? [...new Set(entries.map((e) => e.skuId))] : [''])
-    .execute();
+  const skus = await skuInfo(
+    db,
+    actor.orgId,
+    entries.map((e) => e.skuId),
+  );
   const whs = await db.selectFrom('warehouses').select(['id', 'name']).where('org_id', '=', actor.orgId).execute();
-  const skuCode = new Map(skus.map((s) => [s.id, s.code]));
+  const skuCode = new Map([...skus.values()].map((s) => [s.id, s.code]));
   const whName = new Map(whs.map((w) => [w.id, w.name]));
   const rows: LedgerCheckRow[] = entries.map((e) => ({
     ...e,

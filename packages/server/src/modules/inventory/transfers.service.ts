@@ -1,6 +1,7 @@
 /** Transfers (调拨) between warehouses: transfer_out + transfer_in per line, all lines or none. */
-import { AppError, newId, type FieldError, type Page, type Transfer, type TransferInput } from '@yunying/core';
+import { AppError, newId, type FieldError, type Page, type Transfer, type TransferFilter, type TransferInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
+import { pageOf, withPage } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -144,11 +145,7 @@ export async function getTransfer(db: Kysely<DB>, actor: Actor, id: string): Pro
   };
 }
 
-export async function listTransfers(
-  db: Kysely<DB>,
-  actor: Actor,
-  f: { warehouseId?: string | undefined; page: number; pageSize: number },
-): Promise<Page<Transfer>> {
+export async function listTransfers(db: Kysely<DB>, actor: Actor, f: TransferFilter): Promise<Page<Transfer>> {
   let q = baseQuery(db, actor.orgId);
   if (f.warehouseId) {
     const w = f.warehouseId;
@@ -160,15 +157,14 @@ export async function listTransfers(
     .select(['wf.name as from_name', 'wt.name as to_name'])
     .orderBy('t.created_at', 'desc')
     .orderBy('t.id', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .$call((qb) => withPage(qb, f))
     .execute();
   const ls = await transferLines(
     db,
     rows.map((r) => r.id),
   );
-  return {
-    items: rows.map((r) => ({
+  return pageOf(
+    rows.map((r) => ({
       id: r.id,
       code: r.code,
       fromWarehouseId: r.from_warehouse_id,
@@ -179,8 +175,7 @@ export async function listTransfers(
       createdAt: Number(r.created_at),
       lines: ls.get(r.id) ?? [],
     })),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-  };
+    Number(total),
+    f,
+  );
 }

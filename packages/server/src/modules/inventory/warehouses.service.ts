@@ -1,7 +1,7 @@
 /** Warehouses: list, create, edit; exactly one default per organisation (默认仓 made on first use). */
 import { AppError, newId, type Warehouse, type UpdateWarehouseInput, type WarehouseInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { inChunks, insertOrConflict } from '../../db/kit.js';
 import type { DB, WarehousesTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -54,12 +54,7 @@ export async function createWarehouse(trx: Transaction<DB>, actor: Actor, input:
     status: 'active',
     created_at: Date.now(),
   };
-  try {
-    await trx.insertInto('warehouses').values(row).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw codeTaken(input.code);
-    throw err;
-  }
+  await insertOrConflict(trx.insertInto('warehouses').values(row).execute(), () => codeTaken(input.code));
   const wh = warehouseRowToWarehouse(row);
   await audit.record(trx, actor, 'warehouse.create', { entityType: 'warehouse', entityId: row.id, after: wh });
   return wh;
@@ -87,12 +82,7 @@ export async function updateWarehouse(trx: Transaction<DB>, actor: Actor, id: st
     patch.is_default = 1;
   }
   if (Object.keys(patch).length) {
-    try {
-      await trx.updateTable('warehouses').set(patch).where('id', '=', id).execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw codeTaken(input.code ?? '');
-      throw err;
-    }
+    await insertOrConflict(trx.updateTable('warehouses').set(patch).where('id', '=', id).execute(), () => codeTaken(input.code ?? ''));
   }
   const after = await requireWarehouse(trx, actor.orgId, id);
   await audit.record(trx, actor, 'warehouse.update', {
@@ -102,4 +92,12 @@ export async function updateWarehouse(trx: Transaction<DB>, actor: Actor, id: st
     after: warehouseRowToWarehouse(after),
   });
   return warehouseRowToWarehouse(after);
+}
+
+/** Names of the organisation's warehouses among `ids`, by id (for other modules' lists). */
+export async function warehouseNames(db: Kysely<DB>, orgId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await inChunks(ids, (chunk) =>
+    db.selectFrom('warehouses').select(['id', 'name']).where('org_id', '=', orgId).where('id', 'in', chunk).execute(),
+  );
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -15,19 +15,20 @@ import {
   type FieldError,
   type Page,
   type PurchaseOrder,
+  type PurchaseOrderFilter,
   type PurchaseOrderLine,
   type PurchaseOrderStatus,
   type PurchaseOrderInput,
   type ReceiveInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, PurchaseOrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as catalog from '../catalog/index.js';
 import * as inventory from '../inventory/index.js';
 import { requireSupplier } from './suppliers.service.js';
-import { anyTextMatch, searchTerm } from '../../db/kit.js';
+import { anyTextMatch, inChunks, insertOrConflict, pageOf, searchTerm, withPage } from '../../db/kit.js';
 
 export const PO_STATUS_LABEL = Object.fromEntries(Object.entries(PO_STATUS_LABELS).map(([k, v]) => [k, v.zh])) as Record<
   PurchaseOrderStatus,
@@ -99,8 +100,8 @@ export async function createPurchaseOrder(trx: Transaction<DB>, actor: Actor, in
   const now = Date.now();
   const id = newId('purchaseOrder');
   const code = await inventory.nextCode(trx, 'purchase_orders', actor.orgId, 'PO', now);
-  try {
-    await trx
+  await insertOrConflict(
+    trx
       .insertInto('purchase_orders')
       .values({
         id,
@@ -115,11 +116,9 @@ export async function createPurchaseOrder(trx: Transaction<DB>, actor: Actor, in
         created_at: now,
         updated_at: now,
       })
-      .execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('conflict', `采购单号 ${code} 刚被占用（有人同时新建了采购单），请重新提交`);
-    throw err;
-  }
+      .execute(),
+    `采购单号 ${code} 刚被占用（有人同时新建了采购单），请重新提交`,
+  );
   await insertLines(trx, id, input.lines);
   const po = await getPurchaseOrder(trx, actor, id);
   await audit.record(trx, actor, 'purchase_order.create', { entityType: 'purchase_order', entityId: id, after: summary(po) });
@@ -255,17 +254,13 @@ export async function receivePurchaseOrder(trx: Transaction<DB>, actor: Actor, i
 
   for (const r of input.lines) {
     const l = byId.get(r.lineId)!;
-    const sku = await trx.selectFrom('skus').select(['code', 'cost_fen']).where('id', '=', l.skuId).executeTakeFirstOrThrow();
-    const tot = await trx
-      .selectFrom('stock')
-      .select((eb) => eb.fn.sum<number>('on_hand').as('on_hand'))
-      .where('sku_id', '=', l.skuId)
-      .executeTakeFirst();
-    const onHand = Number(tot?.on_hand ?? 0);
-    const oldCost = Number(sku.cost_fen);
+    const sku = (await catalog.skuSummaries(trx, actor.orgId, [l.skuId])).get(l.skuId);
+    if (!sku) throw new AppError('not_found', `第 ${l.no} 行的 SKU ${l.skuCode} 已不存在`, { skuId: l.skuId });
+    const onHand = (await inventory.levels(trx, [l.skuId])).reduce((n, x) => n + x.onHand, 0);
+    const oldCost = sku.costFen;
     const newCost = movingAverageCost(onHand, oldCost, r.qty, l.unitCostFen);
     if (newCost !== oldCost) {
-      await trx.updateTable('skus').set({ cost_fen: newCost, updated_at: Date.now() }).where('id', '=', l.skuId).execute();
+      await catalog.setSkuCost(trx, actor.orgId, l.skuId, newCost);
       await audit.record(trx, actor, 'sku.cost', {
         entityType: 'sku',
         entityId: l.skuId,
@@ -307,25 +302,32 @@ export async function receivePurchaseOrder(trx: Transaction<DB>, actor: Actor, i
   return after;
 }
 
-async function poLines(db: Kysely<DB>, ids: string[]): Promise<Map<string, PurchaseOrderLine[]>> {
+async function poLines(db: Kysely<DB>, orgId: string, ids: string[]): Promise<Map<string, PurchaseOrderLine[]>> {
   const map = new Map<string, PurchaseOrderLine[]>();
   if (!ids.length) return map;
-  const rows = await db
-    .selectFrom('purchase_order_lines as l')
-    .innerJoin('skus', 'skus.id', 'l.sku_id')
-    .innerJoin('products', 'products.id', 'skus.product_id')
-    .select(['l.id', 'l.po_id', 'l.sku_id', 'l.qty', 'l.received_qty', 'l.unit_cost_fen', 'skus.code', 'skus.spec_text', 'products.title'])
-    .where('l.po_id', 'in', ids)
-    .orderBy('l.id')
-    .execute();
+  const rows = await inChunks(ids, (chunk) =>
+    db
+      .selectFrom('purchase_order_lines as l')
+      .select(['l.id', 'l.po_id', 'l.sku_id', 'l.qty', 'l.received_qty', 'l.unit_cost_fen'])
+      .where('l.po_id', 'in', chunk)
+      .orderBy('l.id')
+      .execute(),
+  );
+  const skus = await catalog.skuSummaries(
+    db,
+    orgId,
+    rows.map((r) => r.sku_id),
+  );
   for (const r of rows) {
+    const sku = skus.get(r.sku_id);
+    if (!sku) continue; // a line's SKU always exists (foreign key); the join this replaces skipped it too
     const list = map.get(r.po_id) ?? [];
     list.push({
       id: r.id,
       skuId: r.sku_id,
-      skuCode: r.code,
-      specText: r.spec_text,
-      productTitle: r.title,
+      skuCode: sku.code,
+      specText: sku.specText,
+      productTitle: sku.productTitle,
       qty: Number(r.qty),
       receivedQty: Number(r.received_qty),
       unitCostFen: Number(r.unit_cost_fen),
@@ -337,11 +339,7 @@ async function poLines(db: Kysely<DB>, ids: string[]): Promise<Map<string, Purch
 }
 
 function poBase(db: Kysely<DB>, orgId: string) {
-  return db
-    .selectFrom('purchase_orders as po')
-    .innerJoin('suppliers as s', 's.id', 'po.supplier_id')
-    .innerJoin('warehouses as w', 'w.id', 'po.warehouse_id')
-    .where('po.org_id', '=', orgId);
+  return db.selectFrom('purchase_orders as po').innerJoin('suppliers as s', 's.id', 'po.supplier_id').where('po.org_id', '=', orgId);
 }
 
 function toDto(r: PurchaseOrdersTable & { supplier_name: string; warehouse_name: string }, lines: PurchaseOrderLine[]): PurchaseOrder {
@@ -365,20 +363,13 @@ function toDto(r: PurchaseOrdersTable & { supplier_name: string; warehouse_name:
 }
 
 export async function getPurchaseOrder(db: Kysely<DB>, actor: Actor, id: string): Promise<PurchaseOrder> {
-  const r = await poBase(db, actor.orgId)
-    .selectAll('po')
-    .select(['s.name as supplier_name', 'w.name as warehouse_name'])
-    .where('po.id', '=', id)
-    .executeTakeFirst();
+  const r = await poBase(db, actor.orgId).selectAll('po').select(['s.name as supplier_name']).where('po.id', '=', id).executeTakeFirst();
   if (!r) throw new AppError('not_found', `采购单 ${id} 不存在`, { purchaseOrderId: id });
-  return toDto(r, (await poLines(db, [id])).get(id) ?? []);
+  const names = await inventory.warehouseNames(db, actor.orgId, [r.warehouse_id]);
+  return toDto({ ...r, warehouse_name: names.get(r.warehouse_id) ?? r.warehouse_id }, (await poLines(db, actor.orgId, [id])).get(id) ?? []);
 }
 
-export async function listPurchaseOrders(
-  db: Kysely<DB>,
-  actor: Actor,
-  f: { q?: string | undefined; status?: string | undefined; supplierId?: string | undefined; page: number; pageSize: number },
-): Promise<Page<PurchaseOrder>> {
+export async function listPurchaseOrders(db: Kysely<DB>, actor: Actor, f: PurchaseOrderFilter): Promise<Page<PurchaseOrder>> {
   let q = poBase(db, actor.orgId);
   if (f.status) q = q.where('po.status', 'in', f.status.split(','));
   if (f.supplierId) q = q.where('po.supplier_id', '=', f.supplierId);
@@ -387,24 +378,30 @@ export async function listPurchaseOrders(
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await q
     .selectAll('po')
-    .select(['s.name as supplier_name', 'w.name as warehouse_name'])
+    .select(['s.name as supplier_name'])
     .orderBy('po.created_at', 'desc')
     .orderBy('po.id', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .$call((qb) => withPage(qb, f))
     .execute();
-  const lines = await poLines(
-    db,
-    rows.map((r) => r.id),
-  );
-  return {
-    items: rows.map((r) => {
-      const dto = toDto(r, lines.get(r.id) ?? []);
+  const [lines, names] = await Promise.all([
+    poLines(
+      db,
+      actor.orgId,
+      rows.map((r) => r.id),
+    ),
+    inventory.warehouseNames(
+      db,
+      actor.orgId,
+      rows.map((r) => r.warehouse_id),
+    ),
+  ]);
+  return pageOf(
+    rows.map((r) => {
+      const dto = toDto({ ...r, warehouse_name: names.get(r.warehouse_id) ?? r.warehouse_id }, lines.get(r.id) ?? []);
       delete dto.lines;
       return dto;
     }),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-  };
+    Number(total),
+    f,
+  );
 }

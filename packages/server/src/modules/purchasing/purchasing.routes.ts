@@ -1,4 +1,5 @@
 import {
+  IdParams,
   PurchaseOrderBody,
   PurchaseOrderQuery,
   ReceiveBody,
@@ -7,12 +8,10 @@ import {
   UpdatePurchaseOrderBody,
   UpdateSupplierBody,
 } from '@yunying/core';
-import { z } from 'zod';
 import type { AppInstance } from '../../http/types.js';
 import * as po from './purchase-orders.service.js';
 import * as suppliers from './suppliers.service.js';
 
-const IdParams = z.object({ id: z.string() });
 const tags = ['purchasing'];
 
 export async function purchasingRoutes(app: AppInstance): Promise<void> {

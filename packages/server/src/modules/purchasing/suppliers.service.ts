@@ -9,11 +9,10 @@ import {
   type UpdateSupplierInput,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, SuppliersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
-import { anyTextMatch, searchTerm } from '../../db/kit.js';
+import { anyTextMatch, insertOrConflict, pageOf, searchTerm, withPage } from '../../db/kit.js';
 
 export function supplierRowToSupplier(r: SuppliersTable): Supplier {
   return { id: r.id, name: r.name, contact: r.contact, phone: r.phone, address: r.address, note: r.note, createdAt: Number(r.created_at) };
@@ -40,20 +39,14 @@ export async function listSuppliers(db: Kysely<DB>, actor: Actor, f: SupplierFil
   const rows = await q
     .selectAll()
     .orderBy('name')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
+    .$call((qb) => withPage(qb, f))
     .execute();
-  return { items: rows.map(supplierRowToSupplier), total: Number(total), page: f.page, pageSize: f.pageSize };
+  return pageOf(rows.map(supplierRowToSupplier), Number(total), f);
 }
 
 export async function createSupplier(trx: Transaction<DB>, actor: Actor, input: SupplierInput): Promise<Supplier> {
   const row: SuppliersTable = { id: newId('supplier'), org_id: actor.orgId, ...input, created_at: Date.now() };
-  try {
-    await trx.insertInto('suppliers').values(row).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw nameTaken(input.name);
-    throw err;
-  }
+  await insertOrConflict(trx.insertInto('suppliers').values(row).execute(), () => nameTaken(input.name));
   const s = supplierRowToSupplier(row);
   await audit.record(trx, actor, 'supplier.create', { entityType: 'supplier', entityId: row.id, after: s });
   return s;
@@ -63,12 +56,7 @@ export async function updateSupplier(trx: Transaction<DB>, actor: Actor, id: str
   const before = await requireSupplier(trx, actor, id);
   const patch = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as Partial<SuppliersTable>;
   if (Object.keys(patch).length) {
-    try {
-      await trx.updateTable('suppliers').set(patch).where('id', '=', id).execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw nameTaken(input.name ?? '');
-      throw err;
-    }
+    await insertOrConflict(trx.updateTable('suppliers').set(patch).where('id', '=', id).execute(), () => nameTaken(input.name ?? ''));
   }
   const after = await requireSupplier(trx, actor, id);
   await audit.record(trx, actor, 'supplier.update', {

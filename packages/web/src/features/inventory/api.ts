@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AdjustRequest,
+  ApplyStocktakeRequest,
   CreateStocktakeRequest,
   InventorySkuOption,
   LedgerCheckRow,
@@ -8,6 +9,7 @@ import type {
   StockMovement,
   StockRow,
   Stocktake,
+  StocktakeLinesRequest,
   ThresholdsRequest,
   Transfer,
   TransferRequest,
@@ -126,12 +128,12 @@ export function useStocktakeActions() {
     onSuccess: invalidate,
   });
   const save = useMutation({
-    mutationFn: ({ id, lines }: { id: string; lines: { skuId: string; counted: number | null }[] }) =>
+    mutationFn: ({ id, lines }: { id: string } & StocktakeLinesRequest) =>
       api.patch<Stocktake>(`/stocktakes/${encodeURIComponent(id)}/lines`, { lines }),
     onSuccess: invalidate,
   });
   const apply = useMutation({
-    mutationFn: ({ id, skipUncounted }: { id: string; skipUncounted: boolean }) =>
+    mutationFn: ({ id, skipUncounted }: { id: string } & ApplyStocktakeRequest) =>
       api.post<Stocktake>(`/stocktakes/${encodeURIComponent(id)}/apply`, { skipUncounted }),
     onSuccess: invalidate,
   });
