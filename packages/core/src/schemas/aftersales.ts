@@ -55,6 +55,7 @@ export const AftersaleReasonBody = z.object({
 export type AftersaleReasonInput = z.output<typeof AftersaleReasonBody>;
 export const UpdateAftersaleReasonBody = AftersaleReasonBody.partial().extend({ enabled: z.boolean().optional() });
 export type UpdateAftersaleReasonInput = z.output<typeof UpdateAftersaleReasonBody>;
+export type UpdateAftersaleReasonRequest = z.input<typeof UpdateAftersaleReasonBody>;
 
 export const UpdateAftersaleBody = z.object({
   responsibility: ResponsibilitySchema.optional(),
@@ -67,6 +68,7 @@ export const AftersaleTransitionBody = z.object({
   to: z.enum(AFTERSALE_STATUSES, { message: '未知的售后状态' }),
   note: z.string().trim().max(1000, '说明最长 1000 个字符').default(''),
 });
+export type AftersaleTransitionRequest = z.input<typeof AftersaleTransitionBody>;
 
 export const AftersaleInspectBody = z.object({
   lines: z
@@ -75,9 +77,11 @@ export const AftersaleInspectBody = z.object({
   note: z.string().trim().max(400).optional(),
 });
 export type AftersaleInspectInput = z.output<typeof AftersaleInspectBody>;
+export type AftersaleInspectRequest = z.input<typeof AftersaleInspectBody>;
 
 export const AftersaleRefundBody = z.object({
   amountFen: fenSchema('退款金额', { min: 1 }),
   note: z.string().trim().max(400).optional(),
 });
 export type AftersaleRefundInput = z.output<typeof AftersaleRefundBody>;
+export type AftersaleRefundRequest = z.input<typeof AftersaleRefundBody>;

@@ -1,10 +1,14 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   AftersaleDetail,
+  AftersaleInspectRequest,
   AftersaleReason,
+  AftersaleRefundRequest,
   AftersaleSummary,
+  AftersaleTransitionRequest,
   CreateAftersaleRequest,
   Page,
+  UpdateAftersaleReasonRequest,
   UpdateAftersaleRequest,
 } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
@@ -49,11 +53,17 @@ export function useCreateAftersale() {
   });
 }
 
+/** What one case action sends: the route's request body for each action. */
+export type AftersaleAction =
+  | { action: 'transition'; body: AftersaleTransitionRequest }
+  | { action: 'inspect'; body: AftersaleInspectRequest }
+  | { action: 'refund'; body: AftersaleRefundRequest };
+
 /** transition | inspect | refund on one case; answers with the case. */
 export function useAftersaleAction() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ id, action, body }: { id: string; action: 'transition' | 'inspect' | 'refund'; body: unknown }) =>
+    mutationFn: ({ id, action, body }: { id: string } & AftersaleAction) =>
       api.post<AftersaleDetail>(`/aftersales/${encodeURIComponent(id)}/${action}`, body),
     onSuccess: invalidate,
   });
@@ -71,7 +81,7 @@ export function useUpdateAftersale() {
 export function useSaveReason() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ id, body }: { id?: string; body: Partial<Pick<AftersaleReason, 'name' | 'responsibility' | 'sort' | 'enabled'>> }) =>
+    mutationFn: ({ id, body }: { id?: string; body: UpdateAftersaleReasonRequest }) =>
       id
         ? api.patch<AftersaleReason>(`/aftersales/reasons/${encodeURIComponent(id)}`, body)
         : api.post<AftersaleReason>('/aftersales/reasons', body),
