@@ -10,6 +10,8 @@ import type { Actor } from '../../http/actor.js';
 import type { AppInstance } from '../../http/types.js';
 import * as shopsSvc from '../shops/index.js';
 import * as svc from './analytics.service.js';
+import { dashboard } from './dashboard.service.js';
+import { productDetail, products } from './products.service.js';
 
 const tags = ['analytics'];
 const config = { permission: 'analytics.read' };
@@ -26,18 +28,18 @@ export async function analyticsRoutes(app: AppInstance): Promise<void> {
   }
 
   app.get('/analytics/dashboard', { schema: { tags, summary: '工作台', querystring: AnalyticsShopQuery }, config }, (req) =>
-    svc.dashboard(app.db, req.actor!, req.query.shopId),
+    dashboard(app.db, req.actor!, req.query.shopId),
   );
   app.get('/analytics/traffic', { schema: { tags, summary: '流量分析', querystring: AnalyticsPeriodQuery }, config }, async (req) =>
     svc.trafficReport(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get('/analytics/products', { schema: { tags, summary: '商品分析', querystring: AnalyticsProductsQuery }, config }, async (req) =>
-    svc.products(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
+    products(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get(
     '/analytics/products/:productId',
     { schema: { tags, summary: '单品分析', params: AnalyticsProductParams, querystring: AnalyticsPeriodQuery }, config },
-    async (req) => svc.productDetail(app.db, req.actor!, req.params.productId, { ...req.query, ...(await period(req, req.query)) }),
+    async (req) => productDetail(app.db, req.actor!, req.params.productId, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get(
     '/analytics/trade',

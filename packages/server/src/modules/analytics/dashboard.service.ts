@@ -1,0 +1,110 @@
+/**
+ * 工作台: today's cards against yesterday and last week, the 30-day trend, the week's funnel, top
+ * sources and products, and the alerts (low stock, overdue after-sales cases).
+ */
+import { addDays, businessDay, funnel, payConversion, sumTotals, aov, type DashboardCard, type DashboardResponse } from '@yunying/core';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as aftersales from '../aftersales/index.js';
+import { bySourceRank, sourceRows } from './analytics.service.js';
+import { compareRows, productRows } from './products.service.js';
+import { dailySeries, dayPoint, emptySums, resolveScope, roundFen, sumsToTotals, type Scope, type Sums } from './rollup-read.js';
+
+const CARD_METRICS: DashboardCard['metric'][] = ['uv', 'pv', 'payingBuyers', 'paidFen', 'payConversion', 'aov', 'orders', 'refundFen'];
+
+function cardValue(metric: DashboardCard['metric'], s: Sums | undefined): number | null {
+  const t = sumsToTotals(s ?? emptySums());
+  switch (metric) {
+    case 'payConversion':
+      return payConversion(t);
+    case 'aov':
+      return roundFen(aov(t));
+    default:
+      return t[metric];
+  }
+}
+
+export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, now = Date.now()): Promise<DashboardResponse> {
+  const scope = await resolveScope(db, actor, shopId, now);
+  const today = businessDay(now, scope.timezone);
+  const from30 = addDays(today, -29);
+  const series = await dailySeries(db, scope.shopIds, from30, today);
+  const cards: DashboardCard[] = CARD_METRICS.map((metric) => ({
+    metric,
+    today: cardValue(metric, series.get(today)),
+    yesterday: cardValue(metric, series.get(addDays(today, -1))),
+    dayBefore: cardValue(metric, series.get(addDays(today, -2))),
+    todayLastWeek: cardValue(metric, series.get(addDays(today, -7))),
+    yesterdayLastWeek: cardValue(metric, series.get(addDays(today, -8))),
+  }));
+  const trend = [...series].map(([day, s]) => dayPoint(day, s));
+  const from7 = addDays(today, -6);
+  const week = sumTotals(trend.filter((d) => d.day >= from7));
+  const topSources = (await sourceRows(db, actor.orgId, scope, from7, today, week.uv))
+    .filter((r) => r.uv > 0 || r.paidFen > 0)
+    .sort(bySourceRank)
+    .slice(0, 10);
+  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, today)).sort(compareRows('paidFen', 'desc')).slice(0, 10);
+  return {
+    shopIds: scope.shopIds,
+    today,
+    cards,
+    trend,
+    funnel: funnel(week),
+    topSources,
+    topProducts,
+    alerts: await alerts(db, actor, scope),
+    isDemo: scope.isDemo,
+  };
+}
+
+async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope): Promise<DashboardResponse['alerts']> {
+  const totals = db
+    .selectFrom('stock')
+    .select((eb) => ['sku_id', eb.fn.sum<number>('available').as('t_available')])
+    .where('org_id', '=', actor.orgId)
+    .groupBy('sku_id')
+    .as('t');
+  const low = await db
+    .selectFrom('skus')
+    .innerJoin(totals, 't.sku_id', 'skus.id')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select([
+      'skus.id as skuId',
+      'skus.code as code',
+      'products.title as title',
+      'skus.spec_text as spec',
+      't.t_available as available',
+      'skus.low_stock as threshold',
+    ])
+    .where('skus.org_id', '=', actor.orgId)
+    .where('skus.low_stock', 'is not', null)
+    .whereRef('t.t_available', '<', 'skus.low_stock')
+    .orderBy('t.t_available')
+    .orderBy('skus.code')
+    .limit(20)
+    .execute();
+  // The 20 open cases closest past their deadline, from after-sales' own list (its overdue filter).
+  const overdue = scope.shopIds.length
+    ? (
+        await aftersales.listCases(db, actor, {
+          status: undefined,
+          overdue: true,
+          ...(scope.shopName !== null ? { shopId: scope.shopIds[0]! } : {}),
+          page: 1,
+          pageSize: 20,
+        })
+      ).items
+    : [];
+  return {
+    lowStock: low.map((r) => ({
+      skuId: r.skuId,
+      code: r.code,
+      title: r.spec ? `${r.title}（${r.spec}）` : r.title,
+      available: Number(r.available),
+      threshold: Number(r.threshold),
+    })),
+    overdueAftersales: overdue.map((r) => ({ id: r.id, code: r.code, orderId: r.orderId, type: r.type, dueAt: r.slaDueAt })),
+  };
+}

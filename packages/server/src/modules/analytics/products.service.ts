@@ -1,0 +1,184 @@
+/**
+ * 商品分析 and 单品分析: per-product figures from the product rows of rollup_daily, ranked in
+ * memory; 爆款潜力 (UV rising with conversion above the shop's) and 滞销 (stock on hand, nothing
+ * sold in the period).
+ */
+import {
+  AppError,
+  daysBetween,
+  funnel,
+  grossProfit,
+  payConversion,
+  sumTotals,
+  type AnalyticsPeriodInput,
+  type AnalyticsProductsInput,
+  type ProductDetailResponse,
+  type ProductRow,
+  type ProductsResponse,
+} from '@yunying/core';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import {
+  addSums,
+  checkPeriod,
+  dailySeries,
+  dayPoint,
+  emptySums,
+  productInfo,
+  resolveScope,
+  sumRollups,
+  sumsToTotals,
+  type Sums,
+} from './rollup-read.js';
+
+function productRow(productId: string, s: Sums, info: { titles: Map<string, string>; available: Map<string, number> }): ProductRow {
+  const t = sumsToTotals(s);
+  return {
+    productId,
+    title: info.titles.get(productId) ?? productId,
+    uv: t.uv,
+    pv: t.pv,
+    cartUv: t.cartUv,
+    payingBuyers: t.payingBuyers,
+    units: t.units,
+    paidFen: t.paidFen,
+    payConversion: payConversion(t),
+    refundFen: t.refundFen,
+    grossProfitFen: grossProfit(t),
+    available: info.available.get(productId) ?? null,
+  };
+}
+
+export async function productRows(
+  db: Kysely<DB>,
+  orgId: string,
+  shopIds: readonly string[],
+  from: string,
+  to: string,
+): Promise<ProductRow[]> {
+  const sums = await sumRollups(db, shopIds, { from, to, product: '*', by: ['product_id'] });
+  const info = await productInfo(
+    db,
+    orgId,
+    sums.map((s) => s.product_id),
+  );
+  return sums.map((s) => productRow(s.product_id, s, info));
+}
+
+export function compareRows(key: keyof ProductRow, order: 'asc' | 'desc') {
+  return (a: ProductRow, b: ProductRow): number => {
+    const x = a[key];
+    const y = b[key];
+    if (x === y) return a.productId.localeCompare(b.productId);
+    if (x === null) return 1; // nulls last either way
+    if (y === null) return -1;
+    const c = typeof x === 'string' ? x.localeCompare(String(y)) : (x as number) - (y as number);
+    return (order === 'asc' ? c : -c) || a.productId.localeCompare(b.productId);
+  };
+}
+
+/** Second-half vs first-half UV growth needed for 爆款潜力. */
+export const HOT_MIN_GROWTH = 0.2;
+
+export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProductsInput, now = Date.now()): Promise<ProductsResponse> {
+  checkPeriod(q.from, q.to);
+  const scope = await resolveScope(db, actor, q.shopId, now);
+  const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to);
+  const sorted = [...rows].sort(compareRows(q.sort, q.order));
+  const items = sorted.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+
+  // 爆款潜力: UV of the second half ≥ 1.2 × the first half (a middle day of an odd period is in
+  // neither half) and the period's conversion above the shop's.
+  const shop = sumTotals([...(await dailySeries(db, scope.shopIds, q.from, q.to)).values()].map(sumsToTotals));
+  const shopConv = payConversion(shop);
+  const days = daysBetween(q.from, q.to);
+  const half = Math.floor(days.length / 2);
+  const hotCandidates: ProductsResponse['hotCandidates'] = [];
+  if (half >= 1 && shopConv !== null) {
+    const uvIn = async (from: string, to: string) =>
+      new Map((await sumRollups(db, scope.shopIds, { from, to, product: '*', by: ['product_id'] })).map((r) => [r.product_id, r.uv]));
+    const first = await uvIn(days[0]!, days[half - 1]!);
+    const second = await uvIn(days[days.length - half]!, days[days.length - 1]!);
+    for (const r of rows) {
+      const u1 = first.get(r.productId) ?? 0;
+      const u2 = second.get(r.productId) ?? 0;
+      if (u1 <= 0 || r.payConversion === null) continue;
+      const growth = (u2 - u1) / u1;
+      if (growth >= HOT_MIN_GROWTH && r.payConversion > shopConv) hotCandidates.push({ ...r, uvGrowth: growth });
+    }
+    hotCandidates.sort((a, b) => b.uvGrowth - a.uvGrowth || a.productId.localeCompare(b.productId));
+  }
+
+  // 滞销: stock on hand (all warehouses) but no unit sold in the period, with the last day sold.
+  const onHand = await db
+    .selectFrom('stock')
+    .innerJoin('skus', 'skus.id', 'stock.sku_id')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select((eb) => ['products.id as productId', 'products.title as title', eb.fn.sum<number>('stock.on_hand').as('onHand')])
+    .where('stock.org_id', '=', actor.orgId)
+    .groupBy(['products.id', 'products.title'])
+    .execute();
+  const sold = new Set(rows.filter((r) => r.units > 0).map((r) => r.productId));
+  const candidates = onHand.filter((p) => Number(p.onHand) > 0 && !sold.has(p.productId));
+  const last = new Map<string, string>();
+  if (candidates.length && scope.shopIds.length) {
+    for (let i = 0; i < candidates.length; i += 500) {
+      const ids = candidates.slice(i, i + 500).map((c) => c.productId);
+      const lr = await db
+        .selectFrom('rollup_daily')
+        .select((eb) => ['product_id', eb.fn.max('day').as('lastDay')])
+        .where('shop_id', 'in', scope.shopIds)
+        .where('product_id', 'in', ids)
+        .where('source_code', '=', '')
+        .where('units', '>', 0)
+        .where('day', '<=', q.to)
+        .groupBy('product_id')
+        .execute();
+      for (const r of lr) last.set(r.product_id, String(r.lastDay));
+    }
+  }
+  const slowMovers = candidates
+    .map((c) => ({ productId: c.productId, title: c.title, onHand: Number(c.onHand), lastSoldDay: last.get(c.productId) ?? null }))
+    .sort((a, b) => b.onHand - a.onHand || a.productId.localeCompare(b.productId))
+    .slice(0, 50);
+
+  return {
+    from: q.from,
+    to: q.to,
+    items,
+    total: rows.length,
+    page: q.page,
+    pageSize: q.pageSize,
+    hotCandidates: hotCandidates.slice(0, 20),
+    slowMovers,
+  };
+}
+
+export async function productDetail(
+  db: Kysely<DB>,
+  actor: Actor,
+  productId: string,
+  q: AnalyticsPeriodInput,
+  now = Date.now(),
+): Promise<ProductDetailResponse> {
+  checkPeriod(q.from, q.to);
+  const scope = await resolveScope(db, actor, q.shopId, now);
+  const info = await productInfo(db, actor.orgId, [productId]);
+  if (!info.titles.has(productId)) throw new AppError('not_found', `商品 ${productId} 不存在`, { productId });
+  const series = await dailySeries(db, scope.shopIds, q.from, q.to, productId);
+  const total = [...series.values()].reduce(addSums, emptySums());
+  const trend = [...series].map(([day, s]) => {
+    const p = dayPoint(day, s);
+    return { ...p, payConversion: payConversion(p) };
+  });
+  return {
+    productId,
+    title: info.titles.get(productId)!,
+    from: q.from,
+    to: q.to,
+    totals: productRow(productId, total, info),
+    trend,
+    funnel: funnel(sumsToTotals(total)),
+  };
+}
