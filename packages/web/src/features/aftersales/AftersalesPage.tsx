@@ -1,46 +1,33 @@
 import { Alert, Button, Empty, Input, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { AFTERSALE_STATUSES, AFTERSALE_TYPES, type AftersaleSummary } from '@yunying/core';
 import { formatDateTime, formatMoney } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useShop } from '../../components/ShopContext';
 import { AftersaleStatusTag } from '../orders/StatusTags';
 import { useAftersales } from './api';
-
-const DEFAULT_PAGE_SIZE = 20;
-
-function positiveInt(v: string | null, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 /** After-sales cases; `overdue` is the queue of open cases past their SLA. */
 export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
   const { t } = useTranslation();
   const labels = useLabels();
   const { shop } = useShop();
-  const [params, setParams] = useSearchParams();
-  const page = positiveInt(params.get('page'), 1);
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
+  const url = useUrlState();
+  const { page, pageSize } = url;
   const query: Record<string, string | number | undefined> = { page, pageSize, shopId: shop?.id };
   for (const k of ['status', 'type', 'q'] as const) {
-    const v = params.get(k);
+    const v = url.get(k);
     if (v) query[k] = v;
   }
   if (mode === 'overdue') query.overdue = '1';
   const list = useAftersales(query);
 
-  const setParam = (k: string, v: string | undefined) => {
-    const p = new URLSearchParams(params);
-    p.delete('page');
-    if (v) p.set(k, v);
-    else p.delete(k);
-    setParams(p);
-  };
+  const setParam = (k: string, v: string | undefined) => url.patch({ [k]: v });
 
   const columns: TableProps<AftersaleSummary>['columns'] = [
     {
@@ -105,7 +92,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
         <Input.Search
           allowClear
           placeholder={t('aftersales.search')}
-          defaultValue={params.get('q') ?? ''}
+          defaultValue={url.get('q') ?? ''}
           onSearch={(v) => setParam('q', v.trim() || undefined)}
           style={{ width: 240 }}
           data-testid="aftersales-search"
@@ -114,7 +101,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
           allowClear
           placeholder={t('aftersales.fields.type')}
           style={{ width: 140 }}
-          value={params.get('type') ?? undefined}
+          value={url.get('type')}
           onChange={(v: string | undefined) => setParam('type', v)}
           options={AFTERSALE_TYPES.map((x) => ({ value: x, label: labels.aftersaleType(x) }))}
         />
@@ -122,7 +109,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
           allowClear
           placeholder={t('common.status')}
           style={{ width: 140 }}
-          value={params.get('status') ?? undefined}
+          value={url.get('status')}
           onChange={(v: string | undefined) => setParam('status', v)}
           options={AFTERSALE_STATUSES.map((x) => ({ value: x, label: labels.aftersaleStatus(x) }))}
         />
@@ -144,14 +131,7 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
             total: list.data?.total ?? 0,
             showSizeChanger: true,
             showTotal: (total) => t('common.total', { count: total }),
-            onChange: (p, s) => {
-              const next = new URLSearchParams(params);
-              if (p === 1 || s !== pageSize) next.delete('page');
-              else next.set('page', String(p));
-              if (s === DEFAULT_PAGE_SIZE) next.delete('pageSize');
-              else next.set('pageSize', String(s));
-              setParams(next);
-            },
+            onChange: url.setPage,
           }}
           data-testid="aftersales-table"
         />

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Alert, Card, Col, Divider, Empty, List, Row, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { AlertOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { type DashboardCard, type DashboardResponse, type DayPoint, type MetricKey, type ProductRow, type SourceRow } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { EChart } from '../../components/charts/EChart';
@@ -11,6 +11,7 @@ import { fenToYuan, formatCount, formatDateTime, formatPercent, formatYuanShort 
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useDashboard, useDemoInfo } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
@@ -179,15 +180,10 @@ function KpiCards({ cards }: { cards: DashboardCard[] }) {
 function TrendCard({ trend }: { trend: DayPoint[] }) {
   const { t } = useTranslation();
   const mt = useMetricText();
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('trend');
+  const url = useUrlState();
+  const raw = url.get('trend');
   const metric: TrendMetric = (TREND_METRICS as readonly string[]).includes(raw ?? '') ? (raw as TrendMetric) : 'uvPaid';
-  const setMetric = (m: TrendMetric) => {
-    const p = new URLSearchParams(params);
-    if (m === 'uvPaid') p.delete('trend');
-    else p.set('trend', m);
-    setParams(p, { replace: true });
-  };
+  const setMetric = (m: TrendMetric) => url.patch({ trend: m === 'uvPaid' ? undefined : m }, { replace: true });
   const empty = trend.length === 0 || trend.every((p) => p.uv === 0 && p.paidFen === 0 && p.orders === 0);
 
   const option = useMemo<EChartsCoreOption>(() => {

@@ -1,11 +1,12 @@
 import { Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import type { ProductRow, ProductsResponse } from '@yunying/core';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
+import { DEFAULT_PAGE_SIZE, useUrlState } from '../../components/useUrlState';
 import { useProductsAnalytics } from './api';
 import { MetricLabel } from './MetricLabel';
 import { formatMetric } from './metricFormat';
@@ -25,12 +26,6 @@ const SORTABLE = [
 ] as const satisfies readonly (keyof ProductRow)[];
 type SortKey = (typeof SORTABLE)[number];
 const DEFAULT_SORT: SortKey = 'paidFen';
-const DEFAULT_PAGE_SIZE = 20;
-
-function positiveInt(v: string | null, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 function productLink(productId: string, params: URLSearchParams): string {
   const p = new URLSearchParams();
@@ -52,34 +47,29 @@ export function ProductsPage() {
   const { t } = useTranslation();
   const { shopId } = useShopQuery();
   const period = usePeriod();
-  const [params, setParams] = useSearchParams();
-  const rawSort = params.get('sort');
+  const url = useUrlState();
+  const { params } = url;
+  const rawSort = url.get('sort');
   const sort: SortKey = (SORTABLE as readonly string[]).includes(rawSort ?? '') ? (rawSort as SortKey) : DEFAULT_SORT;
-  const order: 'asc' | 'desc' = params.get('order') === 'asc' ? 'asc' : 'desc';
-  const page = positiveInt(params.get('page'), 1);
-  const pageSize = Math.min(positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE), 200);
+  const order: 'asc' | 'desc' = url.get('order') === 'asc' ? 'asc' : 'desc';
+  const page = url.page;
+  const pageSize = Math.min(url.pageSize, 200);
   const q = useProductsAnalytics({ shopId, from: period.from, to: period.to, sort, order, page, pageSize });
 
   const onChange: TableProps<ProductRow>['onChange'] = (pagination, _filters, sorter) => {
     const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<ProductRow> | undefined;
-    const p = new URLSearchParams(params);
     const nextSort = s?.order ? String(s.columnKey) : DEFAULT_SORT;
     const nextOrder = s?.order === 'ascend' ? 'asc' : 'desc';
-    if (nextSort === DEFAULT_SORT && nextOrder === 'desc') {
-      p.delete('sort');
-      p.delete('order');
-    } else {
-      p.set('sort', nextSort);
-      p.set('order', nextOrder);
-    }
+    const isDefault = nextSort === DEFAULT_SORT && nextOrder === 'desc';
     const sortChanged = nextSort !== sort || nextOrder !== order;
-    const nextPage = sortChanged ? 1 : (pagination.current ?? 1);
     const nextSize = pagination.pageSize ?? DEFAULT_PAGE_SIZE;
-    if (nextPage === 1 || nextSize !== pageSize) p.delete('page');
-    else p.set('page', String(nextPage));
-    if (nextSize === DEFAULT_PAGE_SIZE) p.delete('pageSize');
-    else p.set('pageSize', String(nextSize));
-    setParams(p);
+    const nextPage = sortChanged || nextSize !== pageSize ? 1 : (pagination.current ?? 1);
+    url.patch({
+      sort: isDefault ? undefined : nextSort,
+      order: isDefault ? undefined : nextOrder,
+      page: nextPage === 1 ? undefined : nextPage,
+      pageSize: nextSize === DEFAULT_PAGE_SIZE ? undefined : nextSize,
+    });
   };
 
   const metricColumn = (metric: SortKey): NonNullable<TableProps<ProductRow>['columns']>[number] => ({

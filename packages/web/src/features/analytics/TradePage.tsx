@@ -1,7 +1,6 @@
 import { useMemo, type ReactNode } from 'react';
 import { Alert, Card, Col, Row, Segmented, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { COMPARE_MODES, type CompareMode, type TradeResponse, type Totals } from '@yunying/core';
 import { fenToYuan, formatMoney, formatYuanShort } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
@@ -9,6 +8,7 @@ import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { CHART_BAD, CHART_GOOD, CHART_PALETTE } from '../../components/charts/theme';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useTrade } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
@@ -36,15 +36,10 @@ export function TradePage() {
   const { t } = useTranslation();
   const { shopId } = useShopQuery();
   const period = usePeriod();
-  const [params, setParams] = useSearchParams();
-  const raw = params.get('compare');
+  const url = useUrlState();
+  const raw = url.get('compare');
   const compare: CompareMode = (COMPARE_MODES as readonly string[]).includes(raw ?? '') ? (raw as CompareMode) : 'previous';
-  const setCompare = (m: CompareMode) => {
-    const p = new URLSearchParams(params);
-    if (m === 'previous') p.delete('compare');
-    else p.set('compare', m);
-    setParams(p);
-  };
+  const setCompare = (m: CompareMode) => url.patch({ compare: m === 'previous' ? undefined : m });
   const q = useTrade({ shopId, from: period.from, to: period.to, compare });
   const title = t('analytics.trade.title');
   const extra = (

@@ -1,8 +1,8 @@
 import { DatePicker, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { useShop } from '../../components/ShopContext';
+import { useUrlState } from '../../components/useUrlState';
 
 export const PRESETS = ['today', 'yesterday', 'last7', 'last30', 'thisMonth', 'lastMonth'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -52,11 +52,11 @@ export function useShopQuery(): { shopId: string | undefined; timeZone: string }
 
 /** The period of an analytics page, kept in the URL as `from`/`to` (default 近7天). */
 export function usePeriod() {
-  const [params, setParams] = useSearchParams();
+  const url = useUrlState();
   const { timeZone } = useShopQuery();
   const today = todayIn(timeZone);
-  const qFrom = params.get('from');
-  const qTo = params.get('to');
+  const qFrom = url.get('from');
+  const qTo = url.get('to');
   const valid = !!qFrom && !!qTo && DAY.test(qFrom) && DAY.test(qTo) && qFrom <= qTo;
   const { from, to } = valid ? { from: qFrom, to: qTo } : presetRange(DEFAULT_PRESET, today);
   const preset: Preset | 'custom' =
@@ -64,13 +64,7 @@ export function usePeriod() {
       const r = presetRange(p, today);
       return r.from === from && r.to === to;
     }) ?? 'custom';
-  const setPeriod = (next: { from: string; to: string }) => {
-    const p = new URLSearchParams(params);
-    p.set('from', next.from);
-    p.set('to', next.to);
-    p.delete('page');
-    setParams(p);
-  };
+  const setPeriod = (next: { from: string; to: string }) => url.patch({ from: next.from, to: next.to });
   return { from, to, today, preset, setPeriod };
 }
 

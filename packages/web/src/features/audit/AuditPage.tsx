@@ -3,19 +3,18 @@ import { Alert, Button, DatePicker, Empty, Form, Input, Select, Space, Table, To
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { AuditEntry } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useShop } from '../../components/ShopContext';
 import { useShopIndex } from '../shops/api';
 import { KNOWN_AUDIT_ACTIONS, KNOWN_ENTITY_TYPES, useAudit } from './api';
 import { AuditDiff } from './AuditDiff';
 
-const DEFAULT_PAGE_SIZE = 20;
 const TEXT_FILTERS = ['action', 'actor', 'entityType', 'entityId'] as const;
 
 interface FilterForm {
@@ -26,13 +25,8 @@ interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-function positiveInt(v: string | null, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
-function epoch(v: string | null): number | undefined {
-  if (v === null || v === '') return undefined;
+function epoch(v: string | null | undefined): number | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
   const n = Number(v);
   return Number.isFinite(n) ? n : undefined;
 }
@@ -43,19 +37,18 @@ export function AuditPage() {
   const { me, can } = useAuth();
   const { shop } = useShop();
   const shopIndex = useShopIndex(me.shops, can('shops.read'));
-  const [params, setParams] = useSearchParams();
+  const url = useUrlState();
   const [form] = Form.useForm<FilterForm>();
 
   const filters = {
-    action: params.get('action') ?? undefined,
-    actor: params.get('actor') ?? undefined,
-    entityType: params.get('entityType') ?? undefined,
-    entityId: params.get('entityId') ?? undefined,
-    from: epoch(params.get('from')),
-    to: epoch(params.get('to')),
+    action: url.get('action'),
+    actor: url.get('actor'),
+    entityType: url.get('entityType'),
+    entityId: url.get('entityId'),
+    from: epoch(url.get('from')),
+    to: epoch(url.get('to')),
   };
-  const page = positiveInt(params.get('page'), 1);
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
+  const { page, pageSize } = url;
 
   const query = Object.fromEntries(
     Object.entries({ ...filters, shopId: shop?.id, page, pageSize }).filter(([, v]) => v !== undefined && v !== ''),
@@ -63,7 +56,7 @@ export function AuditPage() {
   const audit = useAudit(query);
 
   // Keep the form in step with the URL (back/forward, shared links).
-  const paramsKey = params.toString();
+  const paramsKey = url.key;
   useEffect(() => {
     const p = new URLSearchParams(paramsKey);
     const from = epoch(p.get('from'));
@@ -79,32 +72,18 @@ export function AuditPage() {
   }, [paramsKey, form]);
 
   const applyFilters = (v: FilterForm) => {
-    const p = new URLSearchParams();
-    for (const k of TEXT_FILTERS) {
-      const value = v[k]?.trim();
-      if (value) p.set(k, value);
-    }
     const [start, end] = v.range ?? [null, null];
-    if (start) p.set('from', String(start.startOf('day').valueOf()));
-    // The server's `to` is exclusive: the range ends where the day after the end date begins.
-    if (end) p.set('to', String(end.add(1, 'day').startOf('day').valueOf()));
-    if (pageSize !== DEFAULT_PAGE_SIZE) p.set('pageSize', String(pageSize));
-    setParams(p);
+    url.setFilters({
+      ...Object.fromEntries(TEXT_FILTERS.map((k) => [k, v[k]?.trim()])),
+      from: start?.startOf('day').valueOf(),
+      // The server's `to` is exclusive: the range ends where the day after the end date begins.
+      to: end?.add(1, 'day').startOf('day').valueOf(),
+    });
   };
 
   const resetFilters = () => {
     form.resetFields();
-    setParams(new URLSearchParams());
-  };
-
-  const setPage = (nextPage: number, nextSize: number) => {
-    const p = new URLSearchParams(params);
-    const sizeChanged = nextSize !== pageSize;
-    if (sizeChanged || nextPage === 1) p.delete('page');
-    else p.set('page', String(nextPage));
-    if (nextSize === DEFAULT_PAGE_SIZE) p.delete('pageSize');
-    else p.set('pageSize', String(nextSize));
-    setParams(p);
+    url.reset();
   };
 
   const columns: TableProps<AuditEntry>['columns'] = [
@@ -225,7 +204,7 @@ export function AuditPage() {
             showSizeChanger: true,
             pageSizeOptions: [20, 50, 100, 200],
             showTotal: (total) => t('common.total', { count: total }),
-            onChange: setPage,
+            onChange: url.setPage,
           }}
           data-testid="audit-table"
         />

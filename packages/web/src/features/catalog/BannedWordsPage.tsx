@@ -7,6 +7,7 @@ import { useAuth } from '../../components/AuthContext';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useAddExemption, useBannedWords, useCreateWord, useDeleteExemption, useDeleteWord, useUpdateWord } from './api';
 import { RiskTag } from './shared';
 
@@ -30,7 +31,9 @@ export function BannedWordsPage() {
   const delEx = useDeleteExemption();
   const [editing, setEditing] = useState<BannedWordDto | 'new' | null>(null);
   const [exFor, setExFor] = useState<BannedWordDto | null>(null);
-  const [q, setQ] = useState('');
+  const url = useUrlState();
+  const q = url.get('q') ?? '';
+  const setQ = (v: string) => url.patch({ q: v.trim() }, { replace: true });
   const [form] = Form.useForm<WordValues>();
   const [exForm] = Form.useForm<{ phrase: string; productId?: string }>();
 
@@ -76,6 +79,7 @@ export function BannedWordsPage() {
       <Input.Search
         allowClear
         placeholder={t('catalog.words.search')}
+        defaultValue={q}
         onSearch={setQ}
         onChange={(e) => !e.target.value && setQ('')}
         style={{ width: 240, marginBottom: 12 }}
@@ -89,7 +93,13 @@ export function BannedWordsPage() {
           loading={words.isFetching}
           dataSource={items}
           locale={{ emptyText: <Empty /> }}
-          pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (total) => t('common.total', { count: total }) }}
+          pagination={{
+            current: url.page,
+            onChange: (p) => url.setPage(p),
+            pageSize: 50,
+            hideOnSinglePage: true,
+            showTotal: (total) => t('common.total', { count: total }),
+          }}
           data-testid="word-table"
           columns={[
             {

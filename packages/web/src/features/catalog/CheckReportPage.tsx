@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Button, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -6,6 +5,7 @@ import { Link } from 'react-router';
 import type { CheckIssueKind, ProductCheck, ProductStatus } from '@yunying/core';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useCheckReport } from './api';
 import { IssueList } from './ProductPanels';
 import { StatusTag } from './shared';
@@ -15,7 +15,9 @@ const KINDS: CheckIssueKind[] = ['banned_word', 'title_length', 'missing_image',
 export function CheckReportPage() {
   const { t } = useTranslation();
   const report = useCheckReport();
-  const [kind, setKind] = useState<CheckIssueKind | undefined>();
+  const url = useUrlState();
+  const rawKind = url.get('kind');
+  const kind = KINDS.find((k) => k === rawKind);
   const items = (report.data?.items ?? []).filter((p) => !kind || p.issues.some((i) => i.kind === kind));
   return (
     <PageContainer
@@ -46,7 +48,7 @@ export function CheckReportPage() {
               placeholder={t('catalog.check.filterKind')}
               style={{ width: 160 }}
               value={kind}
-              onChange={setKind}
+              onChange={(k?: CheckIssueKind) => url.patch({ kind: k })}
               options={KINDS.map((k) => ({ value: k, label: t(`catalog.check.kind.${k}`) }))}
             />
           </Flex>
@@ -57,7 +59,13 @@ export function CheckReportPage() {
             dataSource={items}
             locale={{ emptyText: <Empty description={t('catalog.check.allGood')} /> }}
             expandable={{ expandedRowRender: (p) => <IssueList issues={p.issues} /> }}
-            pagination={{ pageSize: 50, hideOnSinglePage: true, showTotal: (total) => t('common.total', { count: total }) }}
+            pagination={{
+              current: url.page,
+              onChange: (p) => url.setPage(p),
+              pageSize: 50,
+              hideOnSinglePage: true,
+              showTotal: (total) => t('common.total', { count: total }),
+            }}
             data-testid="check-report-table"
             columns={[
               { title: t('catalog.list.product'), key: 'title', render: (_, p) => <Link to={`/products/${p.productId}`}>{p.title}</Link> },

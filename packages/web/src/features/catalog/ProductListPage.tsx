@@ -1,13 +1,14 @@
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Dropdown, Empty, Flex, Image, Input, Popconfirm, Select, Table, Tag, Typography, type TableProps } from 'antd';
 import { DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { PRODUCT_STATUSES, type ProductListItem, type ProductStatus } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime, formatMoney } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useApiError } from '../../components/useApiError';
 import { downloadUrl, useBatchProducts, useBrands, useCategories, useProducts, useTags } from './api';
 import { ImportModal } from './ImportModal';
@@ -20,31 +21,20 @@ export function ProductListPage() {
   const { message } = App.useApp();
   const onError = useApiError();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const url = useUrlState();
   const canWrite = can('products.write');
   const canPrice = can('products.price.write');
 
-  const query = useMemo(
-    () => ({
-      q: params.get('q') ?? undefined,
-      status: params.get('status') ?? undefined,
-      categoryId: params.get('category') ?? undefined,
-      brandId: params.get('brand') ?? undefined,
-      tag: params.get('tag') ?? undefined,
-      page: Number(params.get('page') ?? 1) || 1,
-      pageSize: Number(params.get('pageSize') ?? 20) || 20,
-    }),
-    [params],
-  );
-  const setParam = (patch: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(patch)) {
-      if (v === undefined || v === '') next.delete(k);
-      else next.set(k, String(v));
-    }
-    if (!('page' in patch)) next.delete('page');
-    setParams(next, { replace: true });
+  const query = {
+    q: url.get('q'),
+    status: url.get('status'),
+    categoryId: url.get('category'),
+    brandId: url.get('brand'),
+    tag: url.get('tag'),
+    page: url.page,
+    pageSize: url.pageSize,
   };
+  const setParam = (patch: Record<string, string | undefined>) => url.patch(patch, { replace: true });
   const filtered = !!(query.q || query.status || query.categoryId || query.brandId || query.tag);
 
   const products = useProducts(query);
@@ -259,7 +249,7 @@ export function ProductListPage() {
             showSizeChanger: true,
             pageSizeOptions: [20, 50, 100, 200],
             showTotal: (total) => t('common.total', { count: total }),
-            onChange: (page, pageSize) => setParam({ page, pageSize }),
+            onChange: url.setPage,
           }}
           data-testid="product-table"
         />

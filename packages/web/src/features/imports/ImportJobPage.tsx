@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Empty, Progress, Space, Statistic, Table, Tag, type TableProps } from 'antd';
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +6,7 @@ import { downloadUrl } from '../../api/client';
 import { formatCount, formatDateTime, formatDecimal } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
+import { useUrlState } from '../../components/useUrlState';
 import { useImportErrors, useImportJob, type ImportCounts, type ImportErrorRow, type JobStatus } from './api';
 
 const STATUS_COLOR: Record<JobStatus, string> = {
@@ -32,7 +32,8 @@ export function ImportJobPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const job = useImportJob(id);
-  const [page, setPage] = useState(1);
+  const url = useUrlState();
+  const { page } = url;
   const j = job.data;
   const finished = j?.status === 'succeeded' || j?.status === 'failed';
   const errors = useImportErrors(id, page, !!j && finished && (j.result?.errors ?? 0) > 0);
@@ -126,7 +127,7 @@ export function ImportJobPage() {
                   current: page,
                   pageSize: 20,
                   total: errors.data?.total ?? 0,
-                  onChange: setPage,
+                  onChange: (p) => url.setPage(p),
                   showTotal: (total) => t('common.total', { count: total }),
                 }}
                 data-testid="import-errors-table"

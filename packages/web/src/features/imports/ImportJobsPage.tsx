@@ -1,19 +1,20 @@
 import { Button, Empty, Progress, Table, Tag, type TableProps } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { formatCount, formatDateTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
+import { useUrlState } from '../../components/useUrlState';
 import { useImportJobs, type ImportJob } from './api';
 
 export function ImportJobsPage() {
   const { t } = useTranslation();
   const { shops } = useShop();
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
-  const jobs = useImportJobs(page, 20);
+  const url = useUrlState();
+  const { page, pageSize } = url;
+  const jobs = useImportJobs(page, pageSize);
   const shopName = (id: string | null) => shops.find((s) => s.id === id)?.name ?? id ?? '—';
 
   const columns: TableProps<ImportJob>['columns'] = [
@@ -80,9 +81,9 @@ export function ImportJobsPage() {
           locale={{ emptyText: <Empty description={t('imports.emptyJobs')} /> }}
           pagination={{
             current: page,
-            pageSize: 20,
+            pageSize,
             total: jobs.data?.total ?? 0,
-            onChange: (p) => setParams({ page: String(p) }),
+            onChange: url.setPage,
             showTotal: (total) => t('common.total', { count: total }),
           }}
           data-testid="import-jobs-table"

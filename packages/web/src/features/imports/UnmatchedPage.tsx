@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { App, Button, Empty, Select, Space, Table, Typography, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { formatCount } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { ALL_SHOPS, useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useMapUnmatched, useSkuOptions, useUnmatched, type UnmatchedGroup } from './api';
 
 function SkuPicker({ value, onChange, testId }: { value: string | undefined; onChange: (v: string | undefined) => void; testId: string }) {
@@ -39,8 +39,8 @@ export function UnmatchedPage() {
   const { message } = App.useApp();
   const onError = useApiError();
   const { shopId, shops } = useShop();
-  const [params, setParams] = useSearchParams();
-  const page = Math.max(1, Number(params.get('page') ?? 1) || 1);
+  const url = useUrlState();
+  const { page } = url;
   const list = useUnmatched(page, shopId === ALL_SHOPS ? undefined : shopId);
   const map = useMapUnmatched();
   const [picked, setPicked] = useState<Record<string, string | undefined>>({});
@@ -117,7 +117,7 @@ export function UnmatchedPage() {
             current: page,
             pageSize: 20,
             total: list.data?.total ?? 0,
-            onChange: (p) => setParams({ page: String(p) }),
+            onChange: (p) => url.setPage(p),
             showTotal: (total) => t('common.total', { count: total }),
           }}
           data-testid="unmatched-table"

@@ -10,7 +10,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { MOVEMENT_TYPES, useMovements } from './api';
 import { WarehouseSelect } from './pickers';
-import { useUrlState } from './urlState';
+import { useUrlState } from '../../components/useUrlState';
 
 interface Filters {
   q?: string;

@@ -11,7 +11,7 @@ import { QueryError } from '../../components/QueryState';
 import { useStock } from './api';
 import { WarehouseSelect } from './pickers';
 import { AdjustModal, LedgerCheckModal, ThresholdModal } from './StockModals';
-import { useUrlState } from './urlState';
+import { useUrlState } from '../../components/useUrlState';
 
 interface Filters {
   q?: string;

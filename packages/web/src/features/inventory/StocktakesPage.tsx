@@ -11,7 +11,7 @@ import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useStocktakeActions, useStocktakes } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
-import { useUrlState } from './urlState';
+import { useUrlState } from '../../components/useUrlState';
 
 export const STOCKTAKE_COLORS: Record<string, string> = { counting: 'processing', applied: 'success', cancelled: 'default' };
 

@@ -10,7 +10,7 @@ import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useCreateTransfer, useTransfers } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
-import { useUrlState } from './urlState';
+import { useUrlState } from '../../components/useUrlState';
 
 interface TransferForm {
   fromWarehouseId: string;

@@ -20,7 +20,7 @@ import {
 import { DeleteOutlined, PlusOutlined, ReloadOutlined, SaveOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { CHANNELS, ORDER_STATUSES, type BatchShipResult, type OrderSummary } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatCount, formatDateTime, formatMoney } from '../../components/format';
@@ -29,10 +29,10 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
 import { OrderStatusTag } from './StatusTags';
 
-const DEFAULT_PAGE_SIZE = 20;
 const TEXT_FILTERS = ['orderNo', 'skuCode', 'buyerNick', 'receiverPhone', 'trackingNo', 'minPaid', 'maxPaid'] as const;
 const SELECT_FILTERS = ['timeField', 'channel', 'flag', 'sort'] as const;
 
@@ -51,11 +51,6 @@ interface FilterForm {
   range?: [Dayjs | null, Dayjs | null] | null;
 }
 
-function positiveInt(v: string | null, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
-
 /** The order list; `exceptions` is the queue of chased and logistics-exception orders. */
 export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const { t } = useTranslation();
@@ -65,7 +60,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const { message } = App.useApp();
   const onError = useApiError();
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
+  const url = useUrlState();
   const [form] = Form.useForm<FilterForm>();
   const [viewForm] = Form.useForm<{ name: string }>();
   const [savingView, setSavingView] = useState(false);
@@ -77,19 +72,18 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const batchShip = useBatchShip();
   const canPii = can('customers.pii.read');
 
-  const page = positiveInt(params.get('page'), 1);
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
-  const status = params.get('status') ?? '';
+  const { page, pageSize } = url;
+  const status = url.get('status') ?? '';
   const query: Record<string, string | number | undefined> = { page, pageSize, shopId: shop?.id };
   for (const k of [...TEXT_FILTERS, ...SELECT_FILTERS, 'from', 'to', 'status'] as const) {
-    const v = params.get(k);
+    const v = url.get(k);
     if (v) query[k] = v;
   }
   if (mode === 'exceptions' && !query.flag) query.flag = 'exception';
   if (!canPii) delete query.receiverPhone;
   const orders = useOrders(query);
 
-  const paramsKey = params.toString();
+  const paramsKey = url.key;
   useEffect(() => {
     const p = new URLSearchParams(paramsKey);
     const v: FilterForm = {};
@@ -102,40 +96,21 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   }, [paramsKey, form]);
 
   const applyFilters = (v: FilterForm) => {
-    const p = new URLSearchParams();
-    for (const k of [...TEXT_FILTERS, ...SELECT_FILTERS]) {
-      const value = v[k]?.trim();
-      if (value) p.set(k, value);
-    }
     const [start, end] = v.range ?? [null, null];
-    if (start) p.set('from', start.format('YYYY-MM-DD'));
-    if (end) p.set('to', end.format('YYYY-MM-DD'));
-    if (status) p.set('status', status);
-    if (pageSize !== DEFAULT_PAGE_SIZE) p.set('pageSize', String(pageSize));
-    setParams(p);
+    url.setFilters({
+      ...Object.fromEntries([...TEXT_FILTERS, ...SELECT_FILTERS].map((k) => [k, v[k]?.trim()])),
+      from: start?.format('YYYY-MM-DD'),
+      to: end?.format('YYYY-MM-DD'),
+      status,
+    });
   };
 
-  const setStatus = (s: string) => {
-    const p = new URLSearchParams(params);
-    p.delete('page');
-    if (s === 'all') p.delete('status');
-    else p.set('status', s);
-    setParams(p);
-  };
-
-  const setPage = (nextPage: number, nextSize: number) => {
-    const p = new URLSearchParams(params);
-    if (nextSize !== pageSize || nextPage === 1) p.delete('page');
-    else p.set('page', String(nextPage));
-    if (nextSize === DEFAULT_PAGE_SIZE) p.delete('pageSize');
-    else p.set('pageSize', String(nextSize));
-    setParams(p);
-  };
+  const setStatus = (s: string) => url.patch({ status: s === 'all' ? undefined : s });
 
   const currentView = views.data?.find((v) => v.query === paramsKey);
 
   const submitView = (v: { name: string }) => {
-    const p = new URLSearchParams(params);
+    const p = new URLSearchParams(url.params);
     p.delete('page');
     saveView.mutate(
       { name: v.name.trim(), query: p.toString() },
@@ -252,7 +227,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
             options={(views.data ?? []).map((v) => ({ value: v.id, label: v.name }))}
             onChange={(id: string | null) => {
               const v = views.data?.find((x) => x.id === id);
-              setParams(new URLSearchParams(v ? v.query : ''));
+              url.load(v ? v.query : '');
             }}
             data-testid="orders-views"
           />
@@ -377,7 +352,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
             <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="orders-search">
               {t('common.search')}
             </Button>
-            <Button onClick={() => setParams(new URLSearchParams())}>{t('common.reset')}</Button>
+            <Button onClick={url.reset}>{t('common.reset')}</Button>
           </Space>
         </Form.Item>
       </Form>
@@ -400,7 +375,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
             showSizeChanger: true,
             pageSizeOptions: [20, 50, 100, 200],
             showTotal: (total) => t('common.total', { count: total }),
-            onChange: setPage,
+            onChange: url.setPage,
           }}
           data-testid="orders-table"
         />

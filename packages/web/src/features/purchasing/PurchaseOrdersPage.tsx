@@ -29,7 +29,7 @@ import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { SkuPicker, WarehouseSelect, skuLabel } from '../inventory/pickers';
 import { useWarehouses } from '../inventory/api';
-import { useUrlState } from '../inventory/urlState';
+import { useUrlState } from '../../components/useUrlState';
 import { usePurchaseOrder, usePurchaseOrderActions, usePurchaseOrders, useSuppliers } from './api';
 
 const STATUS_COLOR: Record<string, string> = {

@@ -6,7 +6,7 @@ import type { Supplier } from '@yunying/core';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
-import { useUrlState } from '../inventory/urlState';
+import { useUrlState } from '../../components/useUrlState';
 import { useSupplierActions, useSuppliers } from './api';
 
 type SupplierForm = Omit<Supplier, 'id' | 'createdAt'>;

@@ -11,6 +11,7 @@ import { QueryError } from '../../components/QueryState';
 import { ALL_SHOPS, useShop } from '../../components/ShopContext';
 import { formatCount, formatDateTime } from '../../components/format';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useTrafficImport, useTrafficImports, useTrafficPreview, type TrafficImportSummary, type TrafficPreview } from './api';
 
 /** CSV previews only need the head of the file; XLSX needs the whole zip. */
@@ -98,7 +99,8 @@ function ResultCard({ summary }: { summary: TrafficImportSummary }) {
 
 function History({ shopId }: { shopId: string | undefined }) {
   const { t } = useTranslation();
-  const [page, setPage] = useState(1);
+  const url = useUrlState();
+  const { page } = url;
   const list = useTrafficImports({ shopId, page, pageSize: HISTORY_PAGE_SIZE });
   return (
     <Card title={t('trafficImport.history')} style={{ marginTop: 24 }}>
@@ -115,7 +117,7 @@ function History({ shopId }: { shopId: string | undefined }) {
             current: page,
             pageSize: HISTORY_PAGE_SIZE,
             total: list.data?.total ?? 0,
-            onChange: setPage,
+            onChange: (p) => url.setPage(p),
             showSizeChanger: false,
           }}
           data-testid="traffic-import-history"

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { Alert, App, Button, Card, Empty, Form, Modal, Popconfirm, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { PlusOutlined, StopOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import { formatDateTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useCreateKey, useKeys, useRevokeKey, type CollectKey } from './api';
 
 export function snippetFor(key: string, origin = window.location.origin): string {
@@ -35,18 +35,14 @@ else window.yunying.q.push(['product_view', { productId: 'prd_…' }]);`;
 export function TrackingPage() {
   const { t } = useTranslation();
   const { shop, shops } = useShop();
-  const [params, setParams] = useSearchParams();
-  const shopId = params.get('shopId') ?? shop?.id ?? shops[0]?.id;
+  const url = useUrlState();
+  const shopId = url.get('shopId') ?? shop?.id ?? shops[0]?.id;
   const keys = useKeys(shopId);
   const [creating, setCreating] = useState(false);
   const active = (keys.data ?? []).filter((k) => k.revokedAt === null);
   const example = trackExample((k) => t(`traffic.tracking.events.${k}`));
 
-  const setShop = (id: string) => {
-    const p = new URLSearchParams(params);
-    p.set('shopId', id);
-    setParams(p);
-  };
+  const setShop = (id: string) => url.patch({ shopId: id });
 
   const title = t('traffic.tracking.title');
   if (!shopId) {

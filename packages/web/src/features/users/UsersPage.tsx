@@ -2,7 +2,6 @@ import { useState } from 'react';
 import { App, Badge, Button, Empty, Flex, Input, Popconfirm, Space, Table, Tag, Typography, type TableProps } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { User } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime } from '../../components/format';
@@ -10,18 +9,12 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
+import { useUrlState } from '../../components/useUrlState';
 import { useRoles } from '../roles/api';
 import { useShopIndex } from '../shops/api';
 import { useUpdateUser, useUsers } from './api';
 import { ResetPasswordModal } from './ResetPasswordModal';
 import { UserFormModal } from './UserFormModal';
-
-const DEFAULT_PAGE_SIZE = 20;
-
-function positiveInt(v: string | null, fallback: number): number {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : fallback;
-}
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -29,10 +22,9 @@ export function UsersPage() {
   const { me, can } = useAuth();
   const { message } = App.useApp();
   const onError = useApiError();
-  const [params, setParams] = useSearchParams();
-  const q = params.get('q') ?? '';
-  const page = positiveInt(params.get('page'), 1);
-  const pageSize = positiveInt(params.get('pageSize'), DEFAULT_PAGE_SIZE);
+  const url = useUrlState();
+  const q = url.get('q') ?? '';
+  const { page, pageSize } = url;
   const canWrite = can('users.write');
 
   const users = useUsers({ ...(q ? { q } : {}), page, pageSize });
@@ -42,21 +34,6 @@ export function UsersPage() {
 
   const [formUser, setFormUser] = useState<User | 'new' | null>(null);
   const [resetUser, setResetUser] = useState<User | null>(null);
-
-  const setQuery = (next: { q?: string; page?: number; pageSize?: number }) => {
-    const p = new URLSearchParams(params);
-    const entries: [string, string | number | undefined][] = [
-      ['q', next.q ?? q],
-      ['page', next.page ?? page],
-      ['pageSize', next.pageSize ?? pageSize],
-    ];
-    for (const [k, v] of entries) {
-      const isDefault = (k === 'page' && v === 1) || (k === 'pageSize' && v === DEFAULT_PAGE_SIZE) || v === '';
-      if (v === undefined || isDefault) p.delete(k);
-      else p.set(k, String(v));
-    }
-    setParams(p, { replace: true });
-  };
 
   const toggleStatus = (u: User) => {
     const status = u.status === 'active' ? 'disabled' : 'active';
@@ -167,7 +144,7 @@ export function UsersPage() {
             defaultValue={q}
             allowClear
             placeholder={t('users.searchPlaceholder')}
-            onSearch={(v) => setQuery({ q: v.trim(), page: 1 })}
+            onSearch={(v) => url.patch({ q: v.trim() }, { replace: true })}
             style={{ width: 300 }}
             data-testid="user-search"
           />
@@ -198,7 +175,7 @@ export function UsersPage() {
             showSizeChanger: true,
             pageSizeOptions: [10, 20, 50, 100],
             showTotal: (total) => t('common.total', { count: total }),
-            onChange: (p, ps) => setQuery({ page: ps !== pageSize ? 1 : p, pageSize: ps }),
+            onChange: url.setPage,
           }}
           data-testid="users-table"
         />
