@@ -1,6 +1,8 @@
 /**
  * The demo brand's catalogue as data: a home-and-apparel brand (栖木生活) selling bedding, home
  * wear, basics and kitchen goods. Prices in fen; costs are 35–60 % of the price.
+ * (Just over 500 lines, nearly all of it the product, shop, warehouse and supplier tables: kept in
+ * one file on purpose, as data is easier to review in one place than split by size.)
  */
 import type { SpecDim } from '@yunying/core';
 

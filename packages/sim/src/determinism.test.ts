@@ -29,9 +29,9 @@ function fingerprint(opts: GenerateOptions, maxDays = Infinity): string {
 describe('sim: golden output', () => {
   it('small profile, seed 7: every day of the 90', () => {
     expect(fingerprint({ ...base, profile: 'small' })).toBe('aa38c9bc500603b98a610defc3ae4f49b91ea574b9d1ca6a94fe118725de3e8b');
-  }, 60_000);
+  }, 120_000);
 
   it('large profile, seed 7: the first 5 days (statistics days, no raw events)', () => {
     expect(fingerprint({ ...base, profile: 'large' }, 5)).toBe('6a3ead75357c9a9d5abc44b4149fbe5368fb557f4939dc16d3aece059dd5123b');
-  }, 60_000);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import { buildWorld } from './world.js';
 
 export * from './types.js';
 export { Rng, Weighted, IdMaker, Hasher, hash32 } from './prng.js';
-export { visitorIdOf } from './simulate.js';
+export { visitorIdOf } from './shops.js';
 
 export interface Generated extends SimWorld {
   /** A fresh run of the simulation, one day at a time (call again to replay it identically). */

@@ -1,0 +1,38 @@
+/** Time units and the business calendar of the simulation: day strings, promotion and presale days. */
+import { addDays } from '@yunying/core';
+import type { SimWorld } from './types.js';
+
+export const HOUR = 3_600_000;
+export const DAY_MS = 24 * HOUR;
+
+export function promoOn(w: SimWorld, day: string): boolean {
+  return w.promotions.some((p) => day >= p.fromDay && day <= p.toDay);
+}
+
+/** The promotion's first day when `day` is in the presale window before it, else null. */
+export function presaleWindow(w: SimWorld, day: string): string | null {
+  const p = w.promotions.find((x) => day >= x.presaleFromDay && day < x.fromDay);
+  return p ? p.fromDay : null;
+}
+
+/** Conversion multiplier of the day: lift on promotion days, wait-and-see just before. */
+export function dayConv(w: SimWorld, day: string): number {
+  if (promoOn(w, day)) return 1.5;
+  if (w.promotions.some((p) => day >= addDays(p.fromDay, -4) && day < p.fromDay)) return 0.8;
+  if (w.promotions.some((p) => day > p.toDay && day <= addDays(p.toDay, 2))) return 0.85;
+  return 1;
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+/** The YYYY-MM-DD day of an instant in a zone. */
+export function dayOf(at: number, tz: string): string {
+  let f = dayFormatters.get(tz);
+  if (!f)
+    dayFormatters.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(new Date(at));
+}
+
+/** 2026-11-20 → 20261120 (for document numbers). */
+export function compact(day: string): string {
+  return day.replace(/-/g, '');
+}
