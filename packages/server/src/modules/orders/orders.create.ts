@@ -22,6 +22,7 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as catalog from '../catalog/index.js';
 import * as analytics from '../analytics/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
@@ -87,7 +88,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
       { path: 'shopId', message: '店铺已归档' },
     ]);
   }
-  const skus = await repo.skuInfo(
+  const skus = await catalog.skuSummaries(
     trx,
     actor.orgId,
     input.lines.map((l) => l.skuId),
@@ -186,7 +187,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
         order_id: orderId,
         line_no: i + 1,
         sku_id: p.skuId,
-        title: p.sku.title,
+        title: p.sku.productTitle,
         spec_text: p.sku.specText,
         merchant_code: p.sku.code,
         channel_item_id: '',
@@ -213,7 +214,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     shopId: shop.id,
     after: { orderNo, status: row.status, goodsFen, discountFen: input.discountFen, shippingFen: input.shippingFen, paidFen },
   });
-  return getOrder(trx, actor, orderId);
+  return getOrder(trx, actor, orderId, { shopName: shop.name, created: true });
 }
 
 // ---------------------------------------------------------------- idempotency

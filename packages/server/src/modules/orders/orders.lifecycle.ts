@@ -5,7 +5,6 @@
  */
 import {
   AppError,
-  DEFAULT_TIMEZONE,
   businessDay,
   keepHiddenPhones,
   type OrderDetail,
@@ -19,6 +18,7 @@ import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as analytics from '../analytics/index.js';
 import * as inventory from '../inventory/index.js';
+import * as shops from '../shops/index.js';
 import { getOrder } from './orders.queries.js';
 import { actorName, canSeePii, mustFind, orderLines, recordEvent } from './orders.rows.js';
 import { assertTransition } from './orders.transitions.js';
@@ -84,15 +84,8 @@ async function reservedUnits(trx: Kysely<DB>, orderId: string): Promise<Map<stri
 export async function payOrder(trx: Transaction<DB>, actor: Actor, id: string): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
   const now = Date.now();
-  const shop = await trx.selectFrom('shops').select('timezone').where('id', '=', row.shop_id).executeTakeFirst();
-  await setStatus(
-    trx,
-    actor,
-    row,
-    'paid',
-    { paid_at: now, paid_day: businessDay(now, shop?.timezone ?? DEFAULT_TIMEZONE) },
-    { note: '标记为已付款' },
-  );
+  const shop = await shops.getVisible(trx, actor, row.shop_id);
+  await setStatus(trx, actor, row, 'paid', { paid_at: now, paid_day: businessDay(now, shop.timezone) }, { note: '标记为已付款' });
   return getOrder(trx, actor, id);
 }
 

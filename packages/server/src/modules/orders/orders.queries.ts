@@ -3,6 +3,7 @@
  * timeline and after-sales cases, and the SKU picker of the manual-order form.
  */
 import {
+  AftersaleListQuery,
   AppError,
   DEFAULT_TIMEZONE,
   addDays,
@@ -17,11 +18,16 @@ import {
   type OrderFilter,
   type OrderListResponse,
   type OrderStatus,
+  type SkuOption,
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
 import { searchTerm, shopScope, textMatch } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as aftersales from '../aftersales/index.js';
+import * as catalog from '../catalog/index.js';
+import * as inventory from '../inventory/index.js';
+import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
 import { canSeePii, lineRowToLine, mustFind, orderRowToSummary } from './orders.rows.js';
 import { nextStatuses } from './orders.transitions.js';
@@ -112,10 +118,7 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
     counts[r.status as OrderStatus] = Number(r.n);
     counts.all = (counts.all ?? 0) + Number(r.n);
   }
-  const names = await repo.shopNames(
-    db,
-    rows.map((r) => r.shop_id),
-  );
+  const names = await shopNames(db, actor);
   const titles = await repo.firstTitles(
     db,
     rows.map((r) => r.id),
@@ -130,28 +133,42 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
   };
 }
 
+const SKU_OPTIONS = 20;
+
 // ---------------------------------------------------------------- detail
 
-export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promise<OrderDetail> {
+/** The names of the shops the actor sees (a handful: one query, whatever the page holds). */
+async function shopNames(db: Kysely<DB>, actor: Actor): Promise<Map<string, string>> {
+  return new Map((await shops.listVisible(db, actor)).map((s) => [s.id, s.name]));
+}
+
+async function shopNameOf(db: Kysely<DB>, actor: Actor, shopId: string): Promise<string> {
+  return (await shopNames(db, actor)).get(shopId) ?? '';
+}
+
+const MAX_CASES = 200;
+
+/** What a caller that has just written the order already knows: the detail skips those queries. */
+export interface KnownOfOrder {
+  shopName?: string | undefined;
+  /** The order was created in this transaction: no after-sales case can point at it yet. */
+  created?: boolean | undefined;
+}
+
+export async function getOrder(db: Kysely<DB>, actor: Actor, id: string, known: KnownOfOrder = {}): Promise<OrderDetail> {
   const r = await mustFind(db, actor, id);
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', id).orderBy('line_no').execute();
   const events = await db.selectFrom('order_events').selectAll().where('order_id', '=', id).orderBy('at').orderBy('id').execute();
-  const cases = await db
-    .selectFrom('aftersales')
-    .leftJoin('aftersale_reasons', 'aftersale_reasons.id', 'aftersales.reason_id')
-    .selectAll('aftersales')
-    .select('aftersale_reasons.name as reason_name')
-    .where('aftersales.order_id', '=', id)
-    .orderBy('aftersales.created_at')
-    .execute();
-  const names = await repo.shopNames(db, [r.shop_id]);
-  const now = Date.now();
-  const terminal = ['completed', 'rejected', 'closed'];
+  // Oldest first, as the timeline reads (the case list shows newest first); at most 200 cases.
+  const cases = known.created
+    ? []
+    : (await aftersales.listCases(db, actor, AftersaleListQuery.parse({ orderId: id, pageSize: MAX_CASES }))).items;
+  const shopName = known.shopName ?? (await shopNameOf(db, actor, r.shop_id));
   const pii = canSeePii(actor);
   // Timeline entries and case notes repeat memos and notes: their phone numbers are masked too.
   const freeText = (t: string) => (pii ? t : maskPhonesInText(t));
   return {
-    ...orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', lines[0]?.title ?? ''),
+    ...orderRowToSummary(r, pii, shopName, lines[0]?.title ?? ''),
     warehouseId: r.warehouse_id,
     lines: lines.map(lineRowToLine),
     events: events.map((e): OrderEvent => ({
@@ -163,31 +180,32 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string): Promis
       actorName: e.actor_name,
       at: Number(e.at),
     })),
-    aftersales: cases.map((c) => ({
-      id: c.id,
-      code: c.code,
-      shopId: c.shop_id,
-      orderId: c.order_id,
-      orderNo: r.order_no,
-      type: c.type as OrderDetail['aftersales'][number]['type'],
-      status: c.status as OrderDetail['aftersales'][number]['status'],
-      reasonId: c.reason_id,
-      reasonName: c.reason_name ?? null,
-      responsibility: c.responsibility as OrderDetail['aftersales'][number]['responsibility'],
-      refundFen: Number(c.refund_fen),
-      note: freeText(c.note),
-      slaDueAt: Number(c.sla_due_at),
-      overdue: !terminal.includes(c.status) && Number(c.sla_due_at) < now,
-      resolvedAt: c.resolved_at === null ? null : Number(c.resolved_at),
-      createdAt: Number(c.created_at),
-      updatedAt: Number(c.updated_at),
-    })),
+    aftersales: [...cases].reverse(),
     nextStatuses: nextStatuses(r.status),
   };
 }
 
 // ---------------------------------------------------------------- SKU picker
 
-export function skuOptions(db: Kysely<DB>, actor: Actor, q: string) {
-  return repo.searchSkus(db, actor.orgId, q.trim(), 20);
+/**
+ * Active SKUs matching a code, barcode or title fragment for the order form, with the units
+ * available over all warehouses.
+ */
+export async function skuOptions(db: Kysely<DB>, actor: Actor, q: string): Promise<SkuOption[]> {
+  // Active SKUs sort first in the catalogue's search: a few extra rows leave room for disabled ones.
+  const found = (await catalog.searchSkus(db, actor.orgId, q, SKU_OPTIONS * 2)).filter((s) => s.status === 'active').slice(0, SKU_OPTIONS);
+  const available = new Map<string, number>();
+  for (const l of await inventory.levels(
+    db,
+    found.map((s) => s.id),
+  ))
+    available.set(l.skuId, (available.get(l.skuId) ?? 0) + l.available);
+  return found.map((s) => ({
+    skuId: s.id,
+    code: s.code,
+    title: s.productTitle,
+    specText: s.specText,
+    priceFen: s.priceFen,
+    available: available.get(s.id) ?? 0,
+  }));
 }
