@@ -126,6 +126,7 @@ export const ViewBody = z.object({
   query: z.string().max(4000, '筛选条件过长'),
 });
 export type ViewInput = z.output<typeof ViewBody>;
+export type ViewRequest = z.input<typeof ViewBody>;
 export const UpdateViewBody = z.object({
   name: text('视图名称', 60).min(1, '请填写视图名称').optional(),
   query: z.string().max(4000).optional(),

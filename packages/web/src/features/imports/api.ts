@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
-import type { ImportField, ImportFormat } from '@yunying/core';
+import type { ImportField, ImportFormat, ImportPresetRequest, MapUnmatchedRequest, Page } from '@yunying/core';
 import { api } from '../../api/client';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -30,13 +30,6 @@ export interface ImportJob {
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
 }
 
 export interface ImportErrorRow {
@@ -131,7 +124,7 @@ export function usePresets() {
 export function useSavePreset() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; mapping: Record<string, string> }) => api.post<Preset>('/imports/presets', body),
+    mutationFn: (body: ImportPresetRequest) => api.post<Preset>('/imports/presets', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: [...key, 'presets'] }),
   });
 }
@@ -163,8 +156,7 @@ export function useSkuOptions(q: string) {
 export function useMapUnmatched() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { shopId: string; merchantCode?: string; channelItemId?: string; skuId: string }) =>
-      api.post<{ lines: number; listingCreated: boolean }>('/imports/unmatched/map', body),
+    mutationFn: (body: MapUnmatchedRequest) => api.post<{ lines: number; listingCreated: boolean }>('/imports/unmatched/map', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: [...key, 'unmatched'] }),
   });
 }

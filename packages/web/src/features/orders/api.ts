@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BatchShipResult, CreateOrderRequest, OrderDetail, OrderListResponse, SavedView, SkuOption, ViewInput } from '@yunying/core';
+import type { BatchShipResult, CreateOrderRequest, OrderDetail, OrderListResponse, SavedView, SkuOption, ViewRequest } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 export const ordersKey = ['orders'] as const;
@@ -87,7 +87,7 @@ export function useViews(page: string) {
 export function useSaveView(page: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: Pick<ViewInput, 'name' | 'query'>) => api.post<SavedView>('/orders/views', { ...body, page }),
+    mutationFn: (body: Pick<ViewRequest, 'name' | 'query'>) => api.post<SavedView>('/orders/views', { ...body, page }),
     onSuccess: () => qc.invalidateQueries({ queryKey: viewsKey(page) }),
   });
 }
