@@ -19,6 +19,7 @@ import {
   WarehouseBody,
 } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
+import * as changes from './adjust.service.js';
 import * as stocktakes from './stocktake.service.js';
 import * as view from './stockview.service.js';
 import * as transfers from './transfers.service.js';
@@ -56,15 +57,15 @@ export async function inventoryRoutes(app: AppInstance): Promise<void> {
   app.patch(
     '/stock/skus/:skuId/thresholds',
     { schema: { tags, summary: '设置库存预警值', params: SkuParams, body: ThresholdsBody }, config: { permission: 'inventory.write' } },
-    (req) => tx().execute((trx) => view.setThresholds(trx, req.actor!, req.params.skuId, req.body)),
+    (req) => tx().execute((trx) => changes.setThresholds(trx, req.actor!, req.params.skuId, req.body)),
   );
   app.post('/stock/adjust', { schema: { tags, summary: '库存调整', body: AdjustBody }, config: { permission: 'inventory.write' } }, (req) =>
-    tx().execute((trx) => view.adjust(trx, req.actor!, req.body)),
+    tx().execute((trx) => changes.adjust(trx, req.actor!, req.body)),
   );
   app.post(
     '/stock/defective',
     { schema: { tags, summary: '报次品', body: DefectiveBody }, config: { permission: 'inventory.write' } },
-    (req) => tx().execute((trx) => view.reportDefective(trx, req.actor!, req.body)),
+    (req) => tx().execute((trx) => changes.reportDefective(trx, req.actor!, req.body)),
   );
   app.get(
     '/stock/movements',
