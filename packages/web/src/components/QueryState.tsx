@@ -1,6 +1,8 @@
+import type { ReactNode } from 'react';
 import { Button, Result, Spin } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorDetail, isApiError } from '../api/client';
+import { PageContainer } from './PageContainer';
 
 export function Loading({ tip }: { tip?: string }) {
   return (
@@ -28,5 +30,47 @@ export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () =>
       }
       data-testid="query-error"
     />
+  );
+}
+
+/** What `QueryState` needs of a TanStack query result. */
+export interface QueryLike<T> {
+  isPending: boolean;
+  isError: boolean;
+  error: unknown;
+  data: T | undefined;
+  refetch: () => unknown;
+}
+
+/**
+ * The one wrapper of a query's states: a spinner until the first answer, the server's error with
+ * a retry button, then `children` with the data.
+ */
+export function QueryState<T>({ query, children }: { query: QueryLike<T>; children: (data: T) => ReactNode }) {
+  if (query.isError) return <QueryError error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isPending || query.data === undefined) return <Loading />;
+  return <>{children(query.data)}</>;
+}
+
+/**
+ * A page that shows one query: while loading or failed, the page frame (title, toolbar) around
+ * the spinner or the error; once the data is there, `children` renders the whole page.
+ */
+export function QueryPage<T>({
+  query,
+  title,
+  extra,
+  children,
+}: {
+  query: QueryLike<T>;
+  title: string;
+  extra?: ReactNode;
+  children: (data: T) => ReactNode;
+}) {
+  if (!query.isPending && !query.isError && query.data !== undefined) return <>{children(query.data)}</>;
+  return (
+    <PageContainer title={title} extra={extra}>
+      <QueryState query={query}>{() => null}</QueryState>
+    </PageContainer>
   );
 }

@@ -10,7 +10,7 @@ import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { fenToYuan, formatCount, formatDateTime, formatPercent, formatYuanShort } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { Loading, QueryError } from '../../components/QueryState';
+import { QueryPage } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
 import { useDashboard, useDemoInfo } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
@@ -47,56 +47,45 @@ export function DashboardPage() {
   const q = useDashboard(shopId);
   const title = t('analytics.dashboard.title');
 
-  if (q.isPending) {
-    return (
-      <PageContainer title={title} extra={greeting}>
-        <Loading />
-      </PageContainer>
-    );
-  }
-  if (q.isError) {
-    return (
-      <PageContainer title={title} extra={greeting}>
-        <QueryError error={q.error} onRetry={() => void q.refetch()} />
-      </PageContainer>
-    );
-  }
-  const d = q.data;
   return (
-    <PageContainer
-      title={title}
-      bare
-      extra={
-        <>
-          {greeting}
-          <Typography.Text type="secondary">{t('analytics.dashboard.today', { day: d.today })}</Typography.Text>
-        </>
-      }
-    >
-      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        {d.isDemo ? <DemoBanner /> : null}
-        <KpiCards cards={d.cards} />
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={15}>
-            <TrendCard trend={d.trend} />
-          </Col>
-          <Col xs={24} xl={9}>
-            <Card title={t('analytics.dashboard.funnel')} style={{ height: '100%' }}>
-              <FunnelView steps={d.funnel} testId="dashboard-funnel" height={320} />
-            </Card>
-          </Col>
-        </Row>
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xxl={12}>
-            <TopSources rows={d.topSources} />
-          </Col>
-          <Col xs={24} xxl={12}>
-            <TopProducts rows={d.topProducts} />
-          </Col>
-        </Row>
-        <Alerts alerts={d.alerts} />
-      </Space>
-    </PageContainer>
+    <QueryPage query={q} title={title} extra={greeting}>
+      {(d) => (
+        <PageContainer
+          title={title}
+          bare
+          extra={
+            <>
+              {greeting}
+              <Typography.Text type="secondary">{t('analytics.dashboard.today', { day: d.today })}</Typography.Text>
+            </>
+          }
+        >
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {d.isDemo ? <DemoBanner /> : null}
+            <KpiCards cards={d.cards} />
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={15}>
+                <TrendCard trend={d.trend} />
+              </Col>
+              <Col xs={24} xl={9}>
+                <Card title={t('analytics.dashboard.funnel')} style={{ height: '100%' }}>
+                  <FunnelView steps={d.funnel} testId="dashboard-funnel" height={320} />
+                </Card>
+              </Col>
+            </Row>
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xxl={12}>
+                <TopSources rows={d.topSources} />
+              </Col>
+              <Col xs={24} xxl={12}>
+                <TopProducts rows={d.topProducts} />
+              </Col>
+            </Row>
+            <Alerts alerts={d.alerts} />
+          </Space>
+        </PageContainer>
+      )}
+    </QueryPage>
   );
 }
 

@@ -9,7 +9,7 @@ import { EChart } from '../../components/charts/EChart';
 import { CHART_PALETTE } from '../../components/charts/theme';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { PageContainer } from '../../components/PageContainer';
-import { Loading, QueryError } from '../../components/QueryState';
+import { QueryPage } from '../../components/QueryState';
 import { useProductAnalytics } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric } from './metricFormat';
@@ -40,48 +40,37 @@ export function ProductDetailPage() {
     </>
   );
 
-  if (q.isPending) {
-    return (
-      <PageContainer title={t('analytics.products.detailTitle')} extra={extra}>
-        <Loading />
-      </PageContainer>
-    );
-  }
-  if (q.isError) {
-    return (
-      <PageContainer title={t('analytics.products.detailTitle')} extra={extra}>
-        <QueryError error={q.error} onRetry={() => void q.refetch()} />
-      </PageContainer>
-    );
-  }
-  const d = q.data;
   return (
-    <PageContainer title={d.title || t('analytics.products.detailTitle')} extra={extra} bare>
-      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        <Card data-testid="product-summary">
-          <Row gutter={[16, 16]}>
-            {SUMMARY.map((m) => (
-              <Col key={m} xs={12} md={6} xl={3}>
-                <Figure label={<MetricLabel metric={m} />} value={formatMetric(m, summaryValue(d.totals, m))} />
-              </Col>
-            ))}
-          </Row>
-          <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
-            {t('analytics.products.productId', { id: d.productId })}
-          </Typography.Text>
-        </Card>
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={15}>
-            <ProductTrend trend={d.trend} />
-          </Col>
-          <Col xs={24} xl={9}>
-            <Card title={t('analytics.products.funnel')} style={{ height: '100%' }}>
-              <FunnelView steps={d.funnel} testId="product-funnel" height={340} />
+    <QueryPage query={q} title={t('analytics.products.detailTitle')} extra={extra}>
+      {(d) => (
+        <PageContainer title={d.title || t('analytics.products.detailTitle')} extra={extra} bare>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            <Card data-testid="product-summary">
+              <Row gutter={[16, 16]}>
+                {SUMMARY.map((m) => (
+                  <Col key={m} xs={12} md={6} xl={3}>
+                    <Figure label={<MetricLabel metric={m} />} value={formatMetric(m, summaryValue(d.totals, m))} />
+                  </Col>
+                ))}
+              </Row>
+              <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }}>
+                {t('analytics.products.productId', { id: d.productId })}
+              </Typography.Text>
             </Card>
-          </Col>
-        </Row>
-      </Space>
-    </PageContainer>
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={15}>
+                <ProductTrend trend={d.trend} />
+              </Col>
+              <Col xs={24} xl={9}>
+                <Card title={t('analytics.products.funnel')} style={{ height: '100%' }}>
+                  <FunnelView steps={d.funnel} testId="product-funnel" height={340} />
+                </Card>
+              </Col>
+            </Row>
+          </Space>
+        </PageContainer>
+      )}
+    </QueryPage>
   );
 }
 

@@ -7,7 +7,7 @@ import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { CHART_BAD, CHART_GOOD, CHART_PALETTE } from '../../components/charts/theme';
 import { PageContainer } from '../../components/PageContainer';
-import { Loading, QueryError } from '../../components/QueryState';
+import { QueryPage } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
 import { useTrade } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
@@ -54,38 +54,32 @@ export function TradePage() {
     </>
   );
 
-  if (q.isPending) {
-    return (
-      <PageContainer title={title} extra={extra}>
-        <Loading />
-      </PageContainer>
-    );
-  }
-  if (q.isError) {
-    return (
-      <PageContainer title={title} extra={extra}>
-        <QueryError error={q.error} onRetry={() => void q.refetch()} />
-      </PageContainer>
-    );
-  }
-  const d = q.data;
   return (
-    <PageContainer title={title} extra={extra} bare>
-      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        {d.base.uv === 0 && d.base.paidFen === 0 ? (
-          <Alert type="info" showIcon title={t('analytics.trade.noBase', { from: d.baseFrom, to: d.baseTo })} data-testid="trade-no-base" />
-        ) : null}
-        <FactorsCard d={d} />
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={12}>
-            <Waterfall d={d} />
-          </Col>
-          <Col xs={24} xl={12}>
-            <TradeTrend d={d} />
-          </Col>
-        </Row>
-      </Space>
-    </PageContainer>
+    <QueryPage query={q} title={title} extra={extra}>
+      {(d) => (
+        <PageContainer title={title} extra={extra} bare>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            {d.base.uv === 0 && d.base.paidFen === 0 ? (
+              <Alert
+                type="info"
+                showIcon
+                title={t('analytics.trade.noBase', { from: d.baseFrom, to: d.baseTo })}
+                data-testid="trade-no-base"
+              />
+            ) : null}
+            <FactorsCard d={d} />
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={12}>
+                <Waterfall d={d} />
+              </Col>
+              <Col xs={24} xl={12}>
+                <TradeTrend d={d} />
+              </Col>
+            </Row>
+          </Space>
+        </PageContainer>
+      )}
+    </QueryPage>
   );
 }
 

@@ -8,7 +8,7 @@ import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { Loading, QueryError } from '../../components/QueryState';
+import { QueryPage } from '../../components/QueryState';
 import { useTraffic } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric } from './metricFormat';
@@ -26,38 +26,27 @@ export function TrafficPage() {
   const title = t('analytics.traffic.title');
   const extra = <PeriodPicker period={period} />;
 
-  if (q.isPending) {
-    return (
-      <PageContainer title={title} extra={extra}>
-        <Loading />
-      </PageContainer>
-    );
-  }
-  if (q.isError) {
-    return (
-      <PageContainer title={title} extra={extra}>
-        <QueryError error={q.error} onRetry={() => void q.refetch()} />
-      </PageContainer>
-    );
-  }
-  const d = q.data;
   return (
-    <PageContainer title={title} extra={extra} bare>
-      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        <Behaviour totals={d.totals} />
-        <SourceTree tree={d.tree} loading={q.isFetching} />
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={15}>
-            <SourceTrend data={d} />
-          </Col>
-          <Col xs={24} xl={9}>
-            <Card title={t('analytics.traffic.funnel')} style={{ height: '100%' }}>
-              <FunnelView steps={d.funnel} testId="traffic-funnel" height={340} />
-            </Card>
-          </Col>
-        </Row>
-      </Space>
-    </PageContainer>
+    <QueryPage query={q} title={title} extra={extra}>
+      {(d) => (
+        <PageContainer title={title} extra={extra} bare>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            <Behaviour totals={d.totals} />
+            <SourceTree tree={d.tree} loading={q.isFetching} />
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={15}>
+                <SourceTrend data={d} />
+              </Col>
+              <Col xs={24} xl={9}>
+                <Card title={t('analytics.traffic.funnel')} style={{ height: '100%' }}>
+                  <FunnelView steps={d.funnel} testId="traffic-funnel" height={340} />
+                </Card>
+              </Col>
+            </Row>
+          </Space>
+        </PageContainer>
+      )}
+    </QueryPage>
   );
 }
 

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { Alert, App, Form, Input, InputNumber, Modal, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { StockRow } from '@yunying/core';
+import { QueryState } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useAdjust, useLedgerCheck, useSetThresholds } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
@@ -161,42 +162,38 @@ export function LedgerCheckModal({ open, onClose }: { open: boolean; onClose: ()
     `${f.onHand} / ${f.reserved} / ${f.available} / ${f.defective}`;
   return (
     <Modal open={open} title={t('inventory.ledgerTitle')} onCancel={onClose} footer={null} width={760} destroyOnHidden>
-      {check.isError ? (
-        <Alert type="error" title={String((check.error as Error).message)} />
-      ) : check.data ? (
-        <>
-          <Alert
-            type={check.data.mismatches ? 'error' : 'success'}
-            showIcon
-            title={
-              check.data.mismatches
-                ? t('inventory.ledgerBad', { count: check.data.mismatches })
-                : t('inventory.ledgerOk', { checked: check.data.checked })
-            }
-            style={{ marginBottom: 12 }}
-            data-testid="ledger-result"
-          />
-          {check.data.items.length ? (
-            <Table
-              size="small"
-              rowKey={(r) => `${r.skuId}|${r.warehouseId}`}
-              dataSource={check.data.items}
-              pagination={false}
-              columns={[
-                { title: t('inventory.sku'), dataIndex: 'skuCode' },
-                { title: t('inventory.warehouse'), dataIndex: 'warehouseName' },
-                {
-                  title: `${t('inventory.ledgerStock')}（${t('inventory.onHand')}/${t('inventory.reserved')}/${t('inventory.available')}/${t('inventory.defective')}）`,
-                  render: (_, r) => fmt(r.stock),
-                },
-                { title: t('inventory.ledgerLedger'), render: (_, r) => <Tag color="red">{fmt(r.ledger)}</Tag> },
-              ]}
+      <QueryState query={check}>
+        {(data) => (
+          <>
+            <Alert
+              type={data.mismatches ? 'error' : 'success'}
+              showIcon
+              title={
+                data.mismatches ? t('inventory.ledgerBad', { count: data.mismatches }) : t('inventory.ledgerOk', { checked: data.checked })
+              }
+              style={{ marginBottom: 12 }}
+              data-testid="ledger-result"
             />
-          ) : null}
-        </>
-      ) : (
-        <Typography.Text type="secondary">…</Typography.Text>
-      )}
+            {data.items.length ? (
+              <Table
+                size="small"
+                rowKey={(r) => `${r.skuId}|${r.warehouseId}`}
+                dataSource={data.items}
+                pagination={false}
+                columns={[
+                  { title: t('inventory.sku'), dataIndex: 'skuCode' },
+                  { title: t('inventory.warehouse'), dataIndex: 'warehouseName' },
+                  {
+                    title: `${t('inventory.ledgerStock')}（${t('inventory.onHand')}/${t('inventory.reserved')}/${t('inventory.available')}/${t('inventory.defective')}）`,
+                    render: (_, r) => fmt(r.stock),
+                  },
+                  { title: t('inventory.ledgerLedger'), render: (_, r) => <Tag color="red">{fmt(r.ledger)}</Tag> },
+                ]}
+              />
+            ) : null}
+          </>
+        )}
+      </QueryState>
     </Modal>
   );
 }

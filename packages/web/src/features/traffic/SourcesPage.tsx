@@ -28,7 +28,7 @@ import { SOURCE_GROUPS, type SourceGroupCode } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { Loading, QueryError } from '../../components/QueryState';
+import { QueryError, QueryPage } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import {
   RULE_FIELDS,
@@ -58,35 +58,25 @@ export function SourcesPage() {
   const { t } = useTranslation();
   const sources = useSources();
   const title = t('traffic.sources.title');
-  if (sources.isPending) {
-    return (
-      <PageContainer title={title}>
-        <Loading />
-      </PageContainer>
-    );
-  }
-  if (sources.isError) {
-    return (
-      <PageContainer title={title}>
-        <QueryError error={sources.error} onRetry={() => void sources.refetch()} />
-      </PageContainer>
-    );
-  }
   return (
-    <PageContainer title={title} bare>
-      <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        <Alert type="info" showIcon title={t('traffic.sources.intro')} />
-        <Row gutter={[16, 16]}>
-          <Col xs={24} xl={10}>
-            <SourceTree groups={sources.data} />
-          </Col>
-          <Col xs={24} xl={14}>
-            <RuleTester groups={sources.data} />
-          </Col>
-        </Row>
-        <RulesTable groups={sources.data} />
-      </Space>
-    </PageContainer>
+    <QueryPage query={sources} title={title}>
+      {(data) => (
+        <PageContainer title={title} bare>
+          <Space orientation="vertical" size={16} style={{ width: '100%' }}>
+            <Alert type="info" showIcon title={t('traffic.sources.intro')} />
+            <Row gutter={[16, 16]}>
+              <Col xs={24} xl={10}>
+                <SourceTree groups={data} />
+              </Col>
+              <Col xs={24} xl={14}>
+                <RuleTester groups={data} />
+              </Col>
+            </Row>
+            <RulesTable groups={data} />
+          </Space>
+        </PageContainer>
+      )}
+    </QueryPage>
   );
 }
 
