@@ -1,4 +1,4 @@
-import { maskPhonesInText, newId, type AuditEntry, type Page } from '@yunying/core';
+import { maskPhonesInText, newId, type AuditEntry, type AuditFilter, type Page } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -32,18 +32,6 @@ export async function record(trx: Transaction<DB> | Kysely<DB>, actor: Actor, ac
       at: Date.now(),
     })
     .execute();
-}
-
-export interface AuditFilter {
-  action?: string | undefined;
-  actor?: string | undefined;
-  entityType?: string | undefined;
-  entityId?: string | undefined;
-  shopId?: string | undefined;
-  from?: number | undefined;
-  to?: number | undefined;
-  page: number;
-  pageSize: number;
 }
 
 export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Promise<Page<AuditEntry>> {

@@ -1,6 +1,5 @@
-import { AppError, type ChangePasswordBody, type LoginBody, type Me, type MeResponse, type Shop } from '@yunying/core';
+import { AppError, type ChangePasswordInput, type LoginInput, type Me, type MeResponse, type Shop } from '@yunying/core';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
 import { hasAllShops, type Actor } from '../../http/actor.js';
@@ -45,7 +44,7 @@ export interface LoginResult {
   userId: string;
 }
 
-export async function login(db: Kysely<DB>, cfg: Config, input: z.output<typeof LoginBody>, info: RequestInfo): Promise<LoginResult> {
+export async function login(db: Kysely<DB>, cfg: Config, input: LoginInput, info: RequestInfo): Promise<LoginResult> {
   const keys = throttleKeys(input.username, info.ip);
   // Counted before the slow password check, atomically: at most `max` guesses per window are verified.
   const admitted = await admitAttempt(db, cfg.login, [
@@ -163,7 +162,7 @@ export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promi
   return { user, shops: visible, csrfToken };
 }
 
-export async function changePassword(db: Kysely<DB>, actor: Actor, input: z.output<typeof ChangePasswordBody>): Promise<void> {
+export async function changePassword(db: Kysely<DB>, actor: Actor, input: ChangePasswordInput): Promise<void> {
   const user = await users.findById(db, actor.userId);
   if (!user) throw new AppError('not_found', `用户 ${actor.userId} 不存在`, { userId: actor.userId });
   if (!(await verifyPassword(input.currentPassword, user.password_hash))) {

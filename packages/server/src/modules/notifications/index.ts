@@ -1,3 +1,3 @@
 export { raise, resolve, list, markRead } from './notifications.service.js';
-export type { RaiseInput, NotificationDto, NotificationLevel } from './notifications.service.js';
+export type { RaiseInput } from './notifications.service.js';
 export * as bulk from './bulk.js';

@@ -1,25 +1,12 @@
-import { AppError } from '@yunying/core';
-import { z } from 'zod';
+import { AppError, MarkReadBody, NotificationListQuery } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import * as notifications from './notifications.service.js';
-
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1')
-  .optional();
-const ListQuery = z.object({
-  unreadOnly: bool,
-  open: bool,
-  page: z.coerce.number().int().min(1).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200, '每页最多 200 条').default(20),
-});
-const ReadBody = z.object({ ids: z.array(z.string()).max(500, '一次最多 500 条').optional(), all: z.boolean().optional() });
 
 export async function notificationsRoutes(app: AppInstance): Promise<void> {
   const tags = ['notifications'];
   app.get(
     '/notifications',
-    { schema: { tags, summary: '我的通知（含未读数）', querystring: ListQuery }, config: { permission: 'authenticated' } },
+    { schema: { tags, summary: '我的通知（含未读数）', querystring: NotificationListQuery }, config: { permission: 'authenticated' } },
     async (req) => {
       const r = await notifications.list(app.db, req.actor!, req.query);
       return { ...r, page: req.query.page, pageSize: req.query.pageSize };
@@ -27,7 +14,7 @@ export async function notificationsRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/notifications/read',
-    { schema: { tags, summary: '标记已读', body: ReadBody }, config: { permission: 'authenticated' } },
+    { schema: { tags, summary: '标记已读', body: MarkReadBody }, config: { permission: 'authenticated' } },
     async (req) => {
       if (!req.body.all && !req.body.ids?.length) {
         throw new AppError('validation_failed', '请指定要标记已读的通知（ids），或使用 all: true 全部标记已读', {}, [

@@ -1,10 +1,8 @@
-import { maskPhonesInText, newId } from '@yunying/core';
+import { maskPhonesInText, newId, type NotificationDto, type NotificationLevel, type NotificationListFilter } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, NotificationsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { scopeToShops } from '../../db/kit.js';
-
-export type NotificationLevel = 'info' | 'warning' | 'error';
 
 export interface RaiseInput {
   orgId: string;
@@ -66,20 +64,6 @@ export async function resolve(trx: Transaction<DB> | Kysely<DB>, orgId: string, 
     .execute();
 }
 
-export interface NotificationDto {
-  id: string;
-  shopId: string | null;
-  type: string;
-  level: NotificationLevel;
-  title: string;
-  body: string;
-  entityType: string | null;
-  entityId: string | null;
-  resolved: boolean;
-  read: boolean;
-  createdAt: number;
-}
-
 function visible(db: Kysely<DB>, actor: Actor) {
   let q = db.selectFrom('notifications').where('notifications.org_id', '=', actor.orgId);
   const perms = [...actor.permissions];
@@ -93,7 +77,7 @@ function visible(db: Kysely<DB>, actor: Actor) {
 export async function list(
   db: Kysely<DB>,
   actor: Actor,
-  f: { unreadOnly?: boolean | undefined; open?: boolean | undefined; page: number; pageSize: number },
+  f: NotificationListFilter,
 ): Promise<{ items: NotificationDto[]; total: number; unread: number }> {
   const base = visible(db, actor).leftJoin('notification_reads as r', (j) =>
     j.onRef('r.notification_id', '=', 'notifications.id').on('r.user_id', '=', actor.userId),

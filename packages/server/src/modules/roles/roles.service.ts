@@ -1,4 +1,4 @@
-import { ALL_PERMISSIONS, AppError, SEED_ROLES, newId, type Role } from '@yunying/core';
+import { ALL_PERMISSIONS, AppError, SEED_ROLES, newId, type Role, type RoleInput, type UpdateRoleInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import type { DB, RolesTable } from '../../db/schema.js';
@@ -64,11 +64,7 @@ function assertMayGrant(actor: Actor, permissions: string[]): void {
   }
 }
 
-export async function createRole(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { name: string; description: string; permissions: string[] },
-): Promise<Role> {
+export async function createRole(trx: Transaction<DB>, actor: Actor, input: RoleInput): Promise<Role> {
   const permissions = [...new Set(input.permissions)];
   assertMayGrant(actor, permissions);
   const now = Date.now();
@@ -105,12 +101,7 @@ function auditView(r: Role): Record<string, unknown> {
   return { name: r.name, description: r.description, permissions: r.permissions };
 }
 
-export async function updateRole(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { name?: string | undefined; description?: string | undefined; permissions?: string[] | undefined },
-): Promise<Role> {
+export async function updateRole(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateRoleInput): Promise<Role> {
   const before = await getRole(trx, actor.orgId, id);
   if (before.code === 'owner' && !isOwner(actor)) {
     throw new AppError('forbidden', `只有店长可以修改「${before.name}」角色，请联系店长操作`);

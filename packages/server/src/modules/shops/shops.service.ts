@@ -1,4 +1,4 @@
-import { AppError, newId, type Channel, type Shop } from '@yunying/core';
+import { AppError, newId, type Channel, type CreateShopInput, type Shop, type UpdateShopInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { assertShopVisible, scopeToShops, seesAllShops } from '../../db/kit.js';
@@ -57,11 +57,7 @@ export async function findByIdOrName(db: Kysely<DB>, orgId: string, ref: string)
   throw new AppError('not_found', `找不到店铺「${ref}」：请用 yunying shop list 查看店铺的 id 或名称`, { shop: ref });
 }
 
-export async function createShop(
-  trx: Transaction<DB>,
-  actor: Actor,
-  input: { name: string; channel: Channel; timezone: string },
-): Promise<Shop> {
+export async function createShop(trx: Transaction<DB>, actor: Actor, input: CreateShopInput): Promise<Shop> {
   const now = Date.now();
   const row: ShopsTable = {
     id: newId('shop'),
@@ -93,12 +89,7 @@ function nameTaken(name: string): AppError {
   return new AppError('conflict', `已有名为「${name}」的店铺，请换一个名称`, { name }, [{ path: 'name', message: '店铺名称已存在' }]);
 }
 
-export async function updateShop(
-  trx: Transaction<DB>,
-  actor: Actor,
-  id: string,
-  input: { name?: string | undefined; timezone?: string | undefined; status?: 'active' | 'archived' | undefined },
-): Promise<Shop> {
+export async function updateShop(trx: Transaction<DB>, actor: Actor, id: string, input: UpdateShopInput): Promise<Shop> {
   const before = await getVisible(trx, actor, id);
   const patch: Partial<ShopsTable> = { updated_at: Date.now() };
   if (input.name !== undefined) patch.name = normalizeShopName(input.name);

@@ -1,4 +1,4 @@
-import { AppError, newId, type ApiTokenInfo } from '@yunying/core';
+import { AppError, newId, type ApiTokenInfo, type CreateTokenInput } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { ApiTokensTable, DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -29,7 +29,7 @@ export async function listOwn(db: Kysely<DB>, actor: Actor): Promise<ApiTokenInf
 export async function createToken(
   trx: Transaction<DB>,
   actor: Actor,
-  input: { name: string; scopes: string[]; expiresInDays: number | null },
+  input: CreateTokenInput,
 ): Promise<{ token: ApiTokenInfo; secret: string }> {
   if (actor.via === 'token') {
     // A leaked token must not be able to mint tokens that outlive its own revocation.

@@ -3,15 +3,14 @@ import {
   maskEmail,
   maskPhone,
   newId,
-  type CreateUserBody,
+  type CreateUserInput,
   type Page,
   type RoleRef,
-  type UpdateUserBody,
+  type UpdateUserInput,
   type User,
-  type UserListQuery,
+  type UserListFilter,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import type { z } from 'zod';
 import { isUniqueViolation } from '../../db/dialect.js';
 import { anyTextMatch, searchTerm, seesAllShops, shopsOutside } from '../../db/kit.js';
 import type { DB, UsersTable } from '../../db/schema.js';
@@ -21,10 +20,6 @@ import * as auth from '../auth/index.js';
 import * as roles from '../roles/index.js';
 import * as shops from '../shops/index.js';
 import * as tokens from '../tokens/index.js';
-
-type CreateUserInput = z.output<typeof CreateUserBody>;
-type UpdateUserInput = z.output<typeof UpdateUserBody>;
-type UserListFilter = z.output<typeof UserListQuery>;
 
 async function shopsOf(db: Kysely<DB>, userIds: string[]): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { AuditEntry, Page } from '@yunying/core';
+import type { AuditEntry, AuditRequest, Page } from '@yunying/core';
 import { api } from '../../api/client';
 
 /** The actions the foundation records (docs/api.md); others are shown by their raw code. */
@@ -22,19 +22,7 @@ export const KNOWN_AUDIT_ACTIONS = [
 
 export const KNOWN_ENTITY_TYPES = ['user', 'role', 'shop', 'api_token'] as const;
 
-export interface AuditParams {
-  action?: string;
-  actor?: string;
-  entityType?: string;
-  entityId?: string;
-  shopId?: string;
-  from?: number;
-  to?: number;
-  page: number;
-  pageSize: number;
-}
-
-export function useAudit(params: AuditParams) {
+export function useAudit(params: AuditRequest) {
   return useQuery({
     queryKey: ['audit', params],
     queryFn: ({ signal }) => api.get<Page<AuditEntry>>('/audit', { ...params }, signal),

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { MeResponse } from '@yunying/core';
+import type { ChangePasswordRequest, LoginRequest, MeResponse } from '@yunying/core';
 import { api, setCsrfToken } from '../../api/client';
 
 export const meKey = ['auth', 'me'] as const;
@@ -17,7 +17,7 @@ export function useMe() {
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { username: string; password: string }) => api.post<MeResponse>('/auth/login', body),
+    mutationFn: (body: LoginRequest) => api.post<MeResponse>('/auth/login', body),
     onSuccess: (me) => {
       setCsrfToken(me.csrfToken);
       qc.clear();
@@ -40,7 +40,7 @@ export function useLogout() {
 export function useChangePassword() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { currentPassword: string; newPassword: string }) => api.post<void>('/auth/password', body),
+    mutationFn: (body: ChangePasswordRequest) => api.post<void>('/auth/password', body),
     // The server may rotate the session (and its CSRF token) on a password change.
     onSuccess: () => qc.invalidateQueries({ queryKey: meKey }),
   });

@@ -1,13 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Role } from '@yunying/core';
+import type { Role, RoleRequest, UpdateRoleRequest } from '@yunying/core';
 import { api } from '../../api/client';
 import { meKey } from '../auth/api';
-
-export interface RoleInput {
-  name: string;
-  description: string;
-  permissions: string[];
-}
 
 export const rolesKey = ['roles'] as const;
 
@@ -33,7 +27,7 @@ function useInvalidateRoles() {
 export function useCreateRole() {
   const invalidate = useInvalidateRoles();
   return useMutation({
-    mutationFn: (body: RoleInput) => api.post<Role>('/roles', body),
+    mutationFn: (body: RoleRequest) => api.post<Role>('/roles', body),
     onSuccess: invalidate,
   });
 }
@@ -41,7 +35,7 @@ export function useCreateRole() {
 export function useUpdateRole() {
   const invalidate = useInvalidateRoles();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Partial<RoleInput> }) => api.patch<Role>(`/roles/${encodeURIComponent(id)}`, body),
+    mutationFn: ({ id, body }: { id: string; body: UpdateRoleRequest }) => api.patch<Role>(`/roles/${encodeURIComponent(id)}`, body),
     onSuccess: invalidate,
   });
 }
@@ -52,7 +46,9 @@ export function useSaveRolePermissions() {
   return useMutation({
     mutationFn: async (changes: { id: string; permissions: string[] }[]) => {
       const results = await Promise.allSettled(
-        changes.map((c) => api.patch<Role>(`/roles/${encodeURIComponent(c.id)}`, { permissions: c.permissions })),
+        changes.map((c) =>
+          api.patch<Role>(`/roles/${encodeURIComponent(c.id)}`, { permissions: c.permissions } satisfies UpdateRoleRequest),
+        ),
       );
       return changes.map((c, i) => ({ id: c.id, result: results[i]! }));
     },

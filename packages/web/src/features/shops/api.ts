@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Channel, Shop } from '@yunying/core';
+import type { CreateShopRequest, Shop, UpdateShopRequest } from '@yunying/core';
 import { api } from '../../api/client';
 import { meKey } from '../auth/api';
 
@@ -22,7 +22,7 @@ function useInvalidateShops() {
 export function useCreateShop() {
   const invalidate = useInvalidateShops();
   return useMutation({
-    mutationFn: (body: { name: string; channel: Channel; timezone: string }) => api.post<Shop>('/shops', body),
+    mutationFn: (body: CreateShopRequest) => api.post<Shop>('/shops', body),
     onSuccess: invalidate,
   });
 }
@@ -30,8 +30,7 @@ export function useCreateShop() {
 export function useUpdateShop() {
   const invalidate = useInvalidateShops();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: { name?: string; timezone?: string; status?: 'active' | 'archived' } }) =>
-      api.patch<Shop>(`/shops/${encodeURIComponent(id)}`, body),
+    mutationFn: ({ id, body }: { id: string; body: UpdateShopRequest }) => api.patch<Shop>(`/shops/${encodeURIComponent(id)}`, body),
     onSuccess: invalidate,
   });
 }

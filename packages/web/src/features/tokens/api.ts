@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ApiTokenInfo } from '@yunying/core';
+import type { ApiTokenInfo, CreateTokenRequest } from '@yunying/core';
 import { api } from '../../api/client';
 
 export const tokensKey = ['tokens'] as const;
@@ -14,8 +14,7 @@ export function useTokens() {
 export function useCreateToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; scopes: string[]; expiresInDays: number | null }) =>
-      api.post<{ token: ApiTokenInfo; secret: string }>('/tokens', body),
+    mutationFn: (body: CreateTokenRequest) => api.post<{ token: ApiTokenInfo; secret: string }>('/tokens', body),
     onSuccess: () => qc.invalidateQueries({ queryKey: tokensKey }),
   });
 }

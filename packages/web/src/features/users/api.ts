@@ -1,31 +1,13 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Page, User } from '@yunying/core';
+import type { CreateUserRequest, Page, ResetPasswordRequest, UpdateUserRequest, User, UserListRequest } from '@yunying/core';
 import { api } from '../../api/client';
 
-export interface UserListParams {
-  q?: string;
-  page: number;
-  pageSize: number;
-}
-
-export interface CreateUserInput {
-  username: string;
-  displayName: string;
-  password: string;
-  phone: string | null;
-  email: string | null;
-  roleIds: string[];
-  shopIds: string[];
-  allShops: boolean;
-}
-
-export type UpdateUserInput = Partial<Omit<CreateUserInput, 'username' | 'password'>> & {
-  status?: 'active' | 'disabled';
-};
+export type CreateUserInput = CreateUserRequest;
+export type UpdateUserInput = UpdateUserRequest;
 
 export const usersKey = ['users'] as const;
 
-export function useUsers(params: UserListParams) {
+export function useUsers(params: UserListRequest) {
   return useQuery({
     queryKey: [...usersKey, 'list', params],
     queryFn: ({ signal }) => api.get<Page<User>>('/users', { ...params }, signal),
@@ -51,7 +33,7 @@ export function useUpdateUser() {
 
 export function useResetPassword() {
   return useMutation({
-    mutationFn: ({ id, newPassword }: { id: string; newPassword: string }) =>
-      api.post<void>(`/users/${encodeURIComponent(id)}/reset-password`, { newPassword }),
+    mutationFn: ({ id, newPassword }: ResetPasswordRequest & { id: string }) =>
+      api.post<void>(`/users/${encodeURIComponent(id)}/reset-password`, { newPassword } satisfies ResetPasswordRequest),
   });
 }
