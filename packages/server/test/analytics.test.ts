@@ -7,10 +7,12 @@ import { addDays, businessDay, dayStart, funnel, lmdiFen, newId, type DayPoint, 
 import { beforeAll, expect, it } from 'vitest';
 import type { EventsTable, OrderLinesTable, OrdersTable } from '../src/db/schema.js';
 import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/modules/analytics/index.js';
+import * as aftersales from '../src/modules/aftersales/index.js';
 import { ingestEvents } from '../src/modules/traffic/index.js';
+import * as trafficImport from '../src/modules/traffic-import/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeShop, makeSku } from './fixtures.js';
+import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 
@@ -215,7 +217,8 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     return new Brute(events, orders, lines);
   }
 
-  async function insertOrder(
+  /** An order of the generated history (through the orders module's bulk writer); a line of more than one unit gets 100 fen off. */
+  function insertOrder(
     shopId: string,
     o: {
       day: string;
@@ -228,77 +231,25 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     },
     lines: { skuId: string | null; qty: number; price: number; cost: number; refund?: number }[],
   ): Promise<string> {
-    const id = newId('order');
-    const linePaid = lines.map((l) => l.qty * l.price - (l.qty > 1 ? 100 : 0));
-    const paid = linePaid.reduce((s, x) => s + x, 0) + o.shipping;
-    const refund = lines.reduce((s, l) => s + (l.refund ?? 0), 0);
-    const at = dayStart(o.day, TZ) + 3_600_000;
-    await db()
-      .insertInto('orders')
-      .values({
-        id,
-        org_id: ctx.orgId,
-        shop_id: shopId,
-        channel: 'tmall',
-        order_no: id,
-        source: 'manual',
-        status: o.status,
-        stock_mode: 'none',
-        warehouse_id: null,
-        buyer_nick: o.nick,
-        receiver_name: '张三',
-        receiver_phone: '13800000000',
-        receiver_address: '杭州',
-        buyer_note: '',
-        seller_memo: '',
-        goods_fen: paid - o.shipping,
-        discount_fen: 0,
-        shipping_fen: o.shipping,
-        paid_fen: paid,
-        refund_fen: refund,
-        item_count: lines.reduce((s, l) => s + l.qty, 0),
-        is_presale: 0,
-        urgent: 0,
-        logistics_exception: 0,
-        carrier: null,
-        tracking_no: null,
-        ordered_at: at,
-        paid_at: o.paidDay ? dayStart(o.paidDay, TZ) + 7_200_000 : null,
-        shipped_at: null,
-        delivered_at: null,
-        completed_at: null,
-        cancelled_at: null,
-        order_day: o.day,
-        paid_day: o.paidDay,
-        visitor_id: o.visitorId,
-        source_code: o.source,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    await db()
-      .insertInto('order_lines')
-      .values(
-        lines.map((l, i) => ({
-          id: newId('orderLine'),
-          order_id: id,
-          line_no: i + 1,
-          sku_id: l.skuId,
-          title: 'x',
-          spec_text: '',
-          merchant_code: '',
-          channel_item_id: '',
-          qty: l.qty,
-          unit_price_fen: l.price,
-          discount_fen: l.qty * l.price - linePaid[i]!,
-          paid_fen: linePaid[i]!,
-          refund_fen: l.refund ?? 0,
-          refunded_qty: l.refund ? 1 : 0,
-          unit_cost_fen: l.cost,
-        })),
-      )
-      .execute();
-    return id;
+    return makeBackdatedOrder(ctx, {
+      shopId,
+      day: o.day,
+      paidDay: o.paidDay,
+      status: o.status,
+      visitorId: o.visitorId,
+      nick: o.nick,
+      sourceCode: o.source,
+      shippingFen: o.shipping,
+      timezone: TZ,
+      lines: lines.map((l) => ({
+        skuId: l.skuId,
+        qty: l.qty,
+        unitPriceFen: l.price,
+        unitCostFen: l.cost,
+        paidFen: l.qty * l.price - (l.qty > 1 ? 100 : 0),
+        refundFen: l.refund ?? 0,
+      })),
+    });
   }
 
   beforeAll(async () => {
@@ -317,7 +268,8 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       products.push({ id: sku.product_id, skuId, title: `商品 ${s.code}`, price: s.price, available: s.stock > 0 ? s.stock : null });
     }
     // CUP is below its low-stock threshold.
-    await db().updateTable('skus').set({ low_stock: 100 }).where('id', '=', products[0]!.skuId).execute();
+    const threshold = await admin.patch(`/api/v1/stock/skus/${products[0]!.skuId}/thresholds`, { lowStock: 100 });
+    expect(threshold.statusCode, threshold.body).toBe(200);
     products[1]!.available = null; // no stock rows at all for TEE
 
     const rand = prng(20261122);
@@ -386,7 +338,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     }
     // A refund (made today) of an order paid on D0+1, and HAT sold once on D0+1 only.
     refundedOrderDay = addDays(D0, 1);
-    await insertOrder(
+    const refundedOrder = await insertOrder(
       shopA,
       {
         day: refundedOrderDay,
@@ -402,29 +354,31 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
         { skuId: products[3]!.skuId, qty: 1, price: 3900, cost: 1300 },
       ],
     );
-    // An overdue after-sales case.
-    const someOrder = await db().selectFrom('orders').select('id').where('shop_id', '=', shopA).executeTakeFirstOrThrow();
-    await db()
-      .insertInto('aftersales')
-      .values({
-        id: newId('aftersale'),
-        org_id: ctx.orgId,
-        shop_id: shopA,
-        order_id: someOrder.id,
-        code: 'AS-TEST-1',
-        type: 'refund_only',
-        status: 'pending',
-        reason_id: null,
-        responsibility: 'product',
-        refund_fen: 0,
-        note: '',
-        sla_due_at: now - 3_600_000,
-        resolved_at: null,
-        created_by: null,
-        created_at: now - 90_000_000,
-        updated_at: now - 90_000_000,
-      })
-      .execute();
+    // An overdue after-sales case (of the refunded order).
+    await aftersales.bulk.insertCases(db(), {
+      orgId: ctx.orgId,
+      eventActor: () => '',
+      cases: [
+        {
+          id: newId('aftersale'),
+          shopId: shopA,
+          orderId: refundedOrder,
+          code: 'AS-TEST-1',
+          type: 'refund_only',
+          status: 'pending',
+          reason: '',
+          responsibility: 'product',
+          refundFen: 0,
+          note: '',
+          slaDueAt: now - 3_600_000,
+          resolvedAt: null,
+          createdAt: now - 90_000_000,
+          updatedAt: now - 90_000_000,
+          lines: [],
+          events: [],
+        },
+      ],
+    });
     // Shop B: a few visitors today.
     await ingestEvents(
       db(),
@@ -763,22 +717,12 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
   });
 
   it('imported marketplace statistics replace the event counts of their day', async () => {
-    await db()
-      .insertInto('traffic_stats')
-      .values({
-        shop_id: shopA,
-        day: D0,
-        product_id: '',
-        source_code: '',
-        uv: 9999,
-        pv: 20000,
-        cart_uv: 50,
-        fav_uv: 40,
-        paying_buyers: 0,
-        paid_fen: 0,
-        imported_at: Date.now(),
-      })
-      .execute();
+    await trafficImport.bulk.insertTrafficStats(db(), {
+      importedAt: Date.now(),
+      stats: [
+        { shopId: shopA, day: D0, productId: '', sourceCode: '', uv: 9999, pv: 20000, cartUv: 50, favUv: 40, payingBuyers: 0, paidFen: 0 },
+      ],
+    });
     await recomputeDays(db(), shopA, [D0]);
     const row = await db()
       .selectFrom('rollup_daily')
@@ -796,7 +740,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       paid_fen: brute.day(D0).paidFen,
       detail_uv: brute.day(D0).detailUv,
     });
-    await db().deleteFrom('traffic_stats').execute();
+    await trafficImport.bulk.removeShopTrafficStats(db(), [shopA]);
     await recomputeDays(db(), shopA, [D0]);
   });
 

@@ -1,12 +1,15 @@
 /**
- * Test fixtures shared by the integration tests: shops, products, SKUs with stock, orders.
+ * Test fixtures shared by the integration tests: shops, products, SKUs with stock, orders (today's
+ * through the API, past days' through the orders module's bulk writer).
  * Each goes through the owning module (the HTTP API or the module's service / index.ts), never
  * by writing another module's tables, so a fixture is a row the product itself could have made.
  */
+import { dayStart, newId } from '@yunying/core';
 import { expect } from 'vitest';
 import { systemActor } from '../src/http/actor.js';
 import { createProduct } from '../src/modules/catalog/catalog.service.js';
 import * as inventory from '../src/modules/inventory/index.js';
+import * as orders from '../src/modules/orders/index.js';
 import type { Client, TestContext } from './harness.js';
 
 /** A shop created through the API (201 asserted); returns its id. */
@@ -121,6 +124,99 @@ export async function makeOrder(
   const res = await client.post('/api/v1/orders', orderBody(shopId, lines, extra));
   expect(res.statusCode, res.body).toBe(201);
   return res.json();
+}
+
+export interface BackdatedOrder {
+  shopId: string;
+  /** The business day the order was placed (ordered at 01:00 that day). */
+  day: string;
+  /** The day it was paid (at 02:00), or null when unpaid. */
+  paidDay: string | null;
+  status: string;
+  visitorId: string | null;
+  nick: string;
+  sourceCode: string | null;
+  shippingFen: number;
+  /** The shop's zone (default Asia/Shanghai), for the order and payment instants. */
+  timezone?: string;
+  channel?: string;
+  /** Lines: paidFen defaults to qty × unitPriceFen (the rest is the line's discount); a refund marks one unit refunded. */
+  lines: { skuId: string | null; qty: number; unitPriceFen: number; unitCostFen: number; paidFen?: number; refundFen?: number }[];
+}
+
+/**
+ * An order placed and paid on past days — the history analytics tests need — written as given by
+ * the orders module's bulk writer (orders.bulk.insertOrders): no stock moves and no rollup marks,
+ * the caller marks the days dirty. Paid amount = Σ line paid + shipping; returns the order id.
+ */
+export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): Promise<string> {
+  const tz = o.timezone ?? 'Asia/Shanghai';
+  const id = newId('order');
+  const linePaid = o.lines.map((l) => l.paidFen ?? l.qty * l.unitPriceFen);
+  const goods = linePaid.reduce((s, x) => s + x, 0);
+  const at = dayStart(o.day, tz) + 3_600_000;
+  await orders.bulk.insertOrders(ctx.tdb.database.db, {
+    orgId: ctx.orgId,
+    source: 'manual',
+    eventActor: () => '',
+    orders: [
+      {
+        id,
+        shopId: o.shopId,
+        channel: o.channel ?? 'tmall',
+        orderNo: id,
+        status: o.status,
+        stockMode: 'none',
+        warehouseId: null,
+        buyerNick: o.nick,
+        receiverName: '张三',
+        receiverPhone: '13800000000',
+        receiverAddress: '杭州',
+        buyerNote: '',
+        sellerMemo: '',
+        goodsFen: goods,
+        discountFen: 0,
+        shippingFen: o.shippingFen,
+        paidFen: goods + o.shippingFen,
+        refundFen: o.lines.reduce((s, l) => s + (l.refundFen ?? 0), 0),
+        itemCount: o.lines.reduce((s, l) => s + l.qty, 0),
+        isPresale: false,
+        urgent: false,
+        logisticsException: false,
+        carrier: null,
+        trackingNo: null,
+        orderedAt: at,
+        paidAt: o.paidDay ? dayStart(o.paidDay, tz) + 7_200_000 : null,
+        shippedAt: null,
+        deliveredAt: null,
+        completedAt: null,
+        cancelledAt: null,
+        orderDay: o.day,
+        paidDay: o.paidDay,
+        visitorId: o.visitorId,
+        sourceCode: o.sourceCode,
+        updatedAt: at,
+        lines: o.lines.map((l, i) => ({
+          id: newId('orderLine'),
+          lineNo: i + 1,
+          skuId: l.skuId,
+          title: 'x',
+          specText: '',
+          merchantCode: '',
+          channelItemId: '',
+          qty: l.qty,
+          unitPriceFen: l.unitPriceFen,
+          discountFen: l.qty * l.unitPriceFen - linePaid[i]!,
+          paidFen: linePaid[i]!,
+          refundFen: l.refundFen ?? 0,
+          refundedQty: l.refundFen ? 1 : 0,
+          unitCostFen: l.unitCostFen,
+        })),
+        events: [],
+      },
+    ],
+  });
+  return id;
 }
 
 /** A multipart/form-data body: text fields, then files (field name → file name and bytes). */

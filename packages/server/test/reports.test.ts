@@ -17,7 +17,6 @@ import {
   dayStart,
   monthEnd,
   monthStart,
-  newId,
   shiftMonths,
   TOTAL_KEYS,
   weekStart,
@@ -35,7 +34,7 @@ import { exportEventsFile, zonedTime } from '../src/modules/reports/events.expor
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeShop, makeSku } from './fixtures.js';
+import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const SHOP_NAME = '天猫 旗舰店';
@@ -179,78 +178,23 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-reports-'));
   afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  async function insertOrder(
+  /** An order of the generated history (through the orders module's bulk writer), from 手淘搜索. */
+  function insertOrder(
     o: { day: string; paidDay: string | null; status: string; visitorId: string | null; nick: string; shipping: number },
     lines: { skuId: string; qty: number; price: number; cost: number; refund?: number }[],
-  ) {
-    const id = newId('order');
-    const paid = lines.reduce((s, l) => s + l.qty * l.price, 0) + o.shipping;
-    const at = dayStart(o.day, TZ) + 3_600_000;
-    await db()
-      .insertInto('orders')
-      .values({
-        id,
-        org_id: ctx.orgId,
-        shop_id: shopId,
-        channel: 'tmall',
-        order_no: id,
-        source: 'manual',
-        status: o.status,
-        stock_mode: 'none',
-        warehouse_id: null,
-        buyer_nick: o.nick,
-        receiver_name: '张三',
-        receiver_phone: '13800000000',
-        receiver_address: '杭州',
-        buyer_note: '',
-        seller_memo: '',
-        goods_fen: paid - o.shipping,
-        discount_fen: 0,
-        shipping_fen: o.shipping,
-        paid_fen: paid,
-        refund_fen: lines.reduce((s, l) => s + (l.refund ?? 0), 0),
-        item_count: lines.reduce((s, l) => s + l.qty, 0),
-        is_presale: 0,
-        urgent: 0,
-        logistics_exception: 0,
-        carrier: null,
-        tracking_no: null,
-        ordered_at: at,
-        paid_at: o.paidDay ? dayStart(o.paidDay, TZ) + 7_200_000 : null,
-        shipped_at: null,
-        delivered_at: null,
-        completed_at: null,
-        cancelled_at: null,
-        order_day: o.day,
-        paid_day: o.paidDay,
-        visitor_id: o.visitorId,
-        source_code: 'search',
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
-    await db()
-      .insertInto('order_lines')
-      .values(
-        lines.map((l, i) => ({
-          id: newId('orderLine'),
-          order_id: id,
-          line_no: i + 1,
-          sku_id: l.skuId,
-          title: 'x',
-          spec_text: '',
-          merchant_code: '',
-          channel_item_id: '',
-          qty: l.qty,
-          unit_price_fen: l.price,
-          discount_fen: 0,
-          paid_fen: l.qty * l.price,
-          refund_fen: l.refund ?? 0,
-          refunded_qty: l.refund ? 1 : 0,
-          unit_cost_fen: l.cost,
-        })),
-      )
-      .execute();
+  ): Promise<string> {
+    return makeBackdatedOrder(ctx, {
+      shopId,
+      day: o.day,
+      paidDay: o.paidDay,
+      status: o.status,
+      visitorId: o.visitorId,
+      nick: o.nick,
+      sourceCode: 'search',
+      shippingFen: o.shipping,
+      timezone: TZ,
+      lines: lines.map((l) => ({ skuId: l.skuId, qty: l.qty, unitPriceFen: l.price, unitCostFen: l.cost, refundFen: l.refund ?? 0 })),
+    });
   }
 
   beforeAll(async () => {

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
-import { makeShop, multipart as multipartForm } from './fixtures.js';
+import { makeProduct, makeShop, multipart as multipartForm } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 // ------------------------------------------------------------------ fixture files, made here
@@ -59,69 +59,18 @@ describeEachDialect('traffic statistics import', (dialect) => {
   const ctx = useTestApp(dialect);
   let admin: Client;
   let shopId: string;
+  let prdA: string;
+  let prdB: string;
   const db = () => ctx.tdb.database.db;
 
   beforeAll(async () => {
     admin = await ctx.admin();
     shopId = await makeShop(ctx, admin, '天猫旗舰店');
-    const now = Date.now();
-    for (const [id, code, title] of [
-      ['prd_ta', 'P-A', '保温杯'],
-      ['prd_tb', 'P-B', '纯棉T恤'],
-    ] as const) {
-      await db()
-        .insertInto('products')
-        .values({
-          id,
-          org_id: ctx.orgId,
-          code,
-          title,
-          selling_points: '',
-          description: '',
-          category_id: null,
-          brand_id: null,
-          tags: '[]',
-          spec_dims: '[]',
-          status: 'on_sale',
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-    }
-    await db()
-      .insertInto('skus')
-      .values({
-        id: 'sku_tb1',
-        org_id: ctx.orgId,
-        product_id: 'prd_tb',
-        code: 'TEE-M',
-        barcode: null,
-        spec: '{}',
-        spec_text: '',
-        price_fen: 9900,
-        cost_fen: 3000,
-        weight_g: 0,
-        status: 'active',
-        low_stock: null,
-        over_stock: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await db()
-      .insertInto('listings')
-      .values({
-        id: 'lst_ta',
-        org_id: ctx.orgId,
-        shop_id: shopId,
-        product_id: 'prd_ta',
-        sku_id: null,
-        channel_item_id: ITEM_A,
-        channel_sku_id: '',
-        title: null,
-        created_at: now,
-      })
-      .execute();
+    // Product A is listed in the shop under ITEM_A; product B is found by its code or its SKU's code.
+    prdA = (await makeProduct(ctx, { title: '保温杯', code: 'P-A', skus: [{ code: 'CUP-A', priceFen: 9900 }] })).productId;
+    prdB = (await makeProduct(ctx, { title: '纯棉T恤', code: 'P-B', skus: [{ code: 'TEE-M', priceFen: 9900, costFen: 3000 }] })).productId;
+    const listed = await admin.request('PUT', `/api/v1/products/${prdA}/listings`, { items: [{ shopId, channelItemId: ITEM_A }] });
+    expect(listed.statusCode, listed.body).toBe(200);
   });
 
   async function upload(file: { name: string; data: Buffer }, fields: Record<string, string> = {}, client: Client = admin) {
@@ -300,17 +249,20 @@ describeEachDialect('traffic statistics import', (dialect) => {
     expect(s.errorCount).toBe(6);
     expect(s.warnings.join('\n')).toContain('商品级');
 
-    expect((await stats(D1)).filter((r) => r.product_id !== '')).toEqual([
-      { day: D1, product_id: 'prd_ta', source_code: '', uv: 1234, pv: 2345, cart_uv: 56, fav_uv: 12, paying_buyers: 7, paid_fen: 41930 },
-      { day: D1, product_id: 'prd_tb', source_code: '', uv: 88, pv: 120, cart_uv: 3, fav_uv: 1, paying_buyers: 1, paid_fen: 9900 },
-    ]);
+    const byProduct = <T extends { product_id: string }>(rows: T[]) => [...rows].sort((x, y) => x.product_id.localeCompare(y.product_id));
+    expect(byProduct((await stats(D1)).filter((r) => r.product_id !== ''))).toEqual(
+      byProduct([
+        { day: D1, product_id: prdA, source_code: '', uv: 1234, pv: 2345, cart_uv: 56, fav_uv: 12, paying_buyers: 7, paid_fen: 41930 },
+        { day: D1, product_id: prdB, source_code: '', uv: 88, pv: 120, cart_uv: 3, fav_uv: 1, paying_buyers: 1, paid_fen: 9900 },
+      ]),
+    );
     // The shop rows of D1 (the earlier shop-level file) are untouched by a product file.
     expect((await stats(D1)).filter((r) => r.product_id === '').length).toBe(6);
     expect((await trafficApi(D1, D1)).totals.uv).toBe(2000);
     const products = await admin.get(`/api/v1/analytics/products?shopId=${shopId}&from=${D1}&to=${D1}`);
     expect(products.statusCode, products.body).toBe(200);
     const uvOf = Object.fromEntries((products.json().items as { productId: string; uv: number }[]).map((p) => [p.productId, p.uv]));
-    expect(uvOf).toMatchObject({ prd_ta: 1234, prd_tb: 88 });
+    expect(uvOf).toMatchObject({ [prdA]: 1234, [prdB]: 88 });
   });
 
   it('reports unknown 流量来源 names per row; the mapping names columns and maps sources', async () => {
