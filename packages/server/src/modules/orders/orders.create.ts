@@ -18,7 +18,7 @@ import {
   type OrderDetail,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/dialect.js';
+import { isUniqueViolation } from '../../db/kit.js';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';

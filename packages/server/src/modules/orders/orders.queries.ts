@@ -21,7 +21,7 @@ import {
   type SkuOption,
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
-import { searchTerm, shopScope, textMatch } from '../../db/kit.js';
+import { pageOf, searchTerm, shopScope, textMatch, withPage } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
@@ -100,13 +100,7 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
   const sortKey = (f.sort ?? '-orderedAt').replace(/^-/, '') as keyof typeof SORT_COLUMNS;
   const sortCol = SORT_COLUMNS[sortKey] ?? 'ordered_at';
   const dir = (f.sort ?? '-orderedAt').startsWith('-') ? 'desc' : 'asc';
-  const rows = await base
-    .selectAll()
-    .orderBy(`orders.${sortCol}`, dir)
-    .orderBy('orders.id', dir)
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
-    .execute();
+  const rows = await withPage(base.selectAll().orderBy(`orders.${sortCol}`, dir).orderBy('orders.id', dir), f).execute();
   const countRows = await db
     .selectFrom('orders')
     .where((eb) => filterExpr(eb, actor, f, false))
@@ -124,13 +118,8 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
     rows.map((r) => r.id),
   );
   const pii = canSeePii(actor);
-  return {
-    items: rows.map((r) => orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', titles.get(r.id) ?? '')),
-    total: Number(total),
-    page: f.page,
-    pageSize: f.pageSize,
-    counts,
-  };
+  const items = rows.map((r) => orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', titles.get(r.id) ?? ''));
+  return { ...pageOf(items, Number(total), f), counts };
 }
 
 const SKU_OPTIONS = 20;

@@ -5,37 +5,24 @@ import fastifyMultipart from '@fastify/multipart';
 import {
   AppError,
   controlCharMessage,
-  fileSpec,
   firstControlChar,
   IdParams,
-  IMPORT_FORMATS,
-  ImportFormatSchema,
-  ImportMapping,
   ImportPageQuery,
   ImportPresetBody,
   MapUnmatchedBody,
-  matchHeaders,
   newId,
   showControlChars,
   SkuOptionsQuery,
   type ImportFileKind,
-  type ImportFormat,
 } from '@yunying/core';
 import type { FastifyRequest } from 'fastify';
 import type { AppInstance } from '../../../http/types.js';
 import { savePart } from '../../../lib/uploads.js';
-import { enqueue } from '../../jobs/index.js';
-import * as shops from '../../shops/index.js';
 import * as extras from './import.extras.js';
-import { importsDir, type ImportJobPayload } from './index.js';
-import { previewFile } from './reader.js';
+import { enqueueUpload, previewUpload, type ImportUpload } from './import.uploads.js';
+import { importsDir } from './index.js';
 
 const MAX_UPLOAD = 2 * 1024 * 1024 * 1024;
-
-interface Uploaded {
-  path: string;
-  name: string;
-}
 
 /** Multipart fields and file names skip the JSON guard (http/control-chars.ts): the same rule here. */
 function refuseControlChars(name: string, value: string): void {
@@ -48,14 +35,10 @@ function refuseControlChars(name: string, value: string): void {
 }
 
 /** Save the multipart files to `dir` under `prefix` (streamed, never buffered) and collect the fields. */
-async function receive(
-  req: FastifyRequest,
-  dir: string,
-  prefix: string,
-): Promise<{ fields: Record<string, string>; files: Partial<Record<ImportFileKind, Uploaded>> }> {
+async function receive(req: FastifyRequest, dir: string, prefix: string): Promise<ImportUpload> {
   if (!req.isMultipart()) throw new AppError('validation_failed', '请以 multipart/form-data 上传文件（字段 orders，淘宝另加 items）');
   const fields: Record<string, string> = {};
-  const files: Partial<Record<ImportFileKind, Uploaded>> = {};
+  const files: ImportUpload['files'] = {};
   try {
     for await (const part of req.parts()) {
       if (part.type === 'file') {
@@ -87,18 +70,8 @@ async function receive(
   return { fields, files };
 }
 
-function cleanup(files: Partial<Record<ImportFileKind, Uploaded>>): void {
+function cleanup(files: ImportUpload['files']): void {
   for (const f of Object.values(files)) fs.rmSync(f.path, { force: true });
-}
-
-function parseFormat(v: string | undefined): ImportFormat {
-  const r = ImportFormatSchema.safeParse(v);
-  if (!r.success) {
-    throw new AppError('validation_failed', `请选择文件格式：${IMPORT_FORMATS.join(' / ')}`, {}, [
-      { path: 'format', message: '请选择文件格式' },
-    ]);
-  }
-  return r.data;
 }
 
 export async function importRoutes(app: AppInstance): Promise<void> {
@@ -116,67 +89,13 @@ export async function importRoutes(app: AppInstance): Promise<void> {
         config: { permission: 'orders.import' },
       },
       async (req, reply) => {
-        const actor = req.actor!;
         const jobId = newId('job');
-        const { fields, files } = await receive(req, importsDir(app.database), jobId);
+        const upload = await receive(req, importsDir(app.database), jobId);
         try {
-          const format = parseFormat(fields.format);
-          if (!fields.shopId)
-            throw new AppError('validation_failed', '请选择要导入到的店铺', {}, [{ path: 'shopId', message: '请选择店铺' }]);
-          const shop = await shops.getVisible(app.db, actor, fields.shopId);
-          if (!files.orders) {
-            throw new AppError('validation_failed', '请选择订单文件（CSV 或 XLSX）', {}, [{ path: 'orders', message: '请选择订单文件' }]);
-          }
-          if (files.items && format !== 'taobao') {
-            throw new AppError('validation_failed', '只有淘宝/天猫格式需要宝贝明细文件；其他平台的订单导出每行就是一个商品', {}, [
-              { path: 'items', message: '此格式不需要宝贝明细文件' },
-            ]);
-          }
-          let mapping: Record<string, string> | null = null;
-          let presetName: string | null = null;
-          if (fields.presetId) {
-            const p = await extras.findPreset(app.db, actor, fields.presetId);
-            mapping = p.mapping;
-            presetName = p.name;
-          } else if (fields.mapping) {
-            let raw: unknown;
-            try {
-              raw = JSON.parse(fields.mapping);
-            } catch {
-              raw = null;
-            }
-            const m = ImportMapping.safeParse(raw);
-            if (!m.success)
-              throw new AppError('validation_failed', '列对应（mapping）应为 JSON 对象 { 字段: 表头 }', {}, [
-                { path: 'mapping', message: '格式不正确' },
-              ]);
-            mapping = m.data;
-          }
-          if (format === 'generic' && !mapping) {
-            throw new AppError('validation_failed', '通用格式需要先设置列对应：请预览文件并为每个字段选择列，或选择已保存的方案', {}, [
-              { path: 'mapping', message: '请设置列对应' },
-            ]);
-          }
-          const payload: ImportJobPayload = {
-            shopId: shop.id,
-            format,
-            files: { orders: files.orders.path, items: files.items?.path },
-            names: { orders: files.orders.name, items: files.items?.name },
-            mapping,
-            presetName,
-            moveStock: ['1', 'true', 'on', 'yes'].includes((fields.moveStock ?? '').toLowerCase()),
-          };
-          await enqueue(app.db, {
-            id: jobId,
-            orgId: actor.orgId,
-            shopId: shop.id,
-            type: extras.IMPORT_JOB_TYPE,
-            payload,
-            createdBy: actor.userId || null,
-          });
+          await enqueueUpload(app.db, req.actor!, jobId, upload);
           return reply.code(202).send({ jobId });
         } catch (err) {
-          cleanup(files);
+          cleanup(upload.files);
           throw err;
         }
       },
@@ -189,24 +108,11 @@ export async function importRoutes(app: AppInstance): Promise<void> {
         config: { permission: 'orders.import' },
       },
       async (req) => {
-        const { fields, files } = await receive(req, importsDir(app.database), `preview-${newId('job')}`);
+        const upload = await receive(req, importsDir(app.database), `preview-${newId('job')}`);
         try {
-          const format = parseFormat(fields.format);
-          const kind: ImportFileKind = fields.kind === 'items' && format === 'taobao' ? 'items' : 'orders';
-          if (!files.orders) throw new AppError('validation_failed', '请选择要预览的文件', {}, [{ path: 'file', message: '请选择文件' }]);
-          const pv = await previewFile(files.orders.path, 10, { name: files.orders.name });
-          const spec = fileSpec(format, kind);
-          const m = matchHeaders(pv.headers, spec);
-          return {
-            encoding: pv.encoding,
-            headers: pv.headers,
-            rows: pv.rows,
-            mapping: m.headers,
-            missing: m.missing.map((x) => x.field),
-            fields: spec.fields.map((x) => ({ field: x.field, label: x.label, required: !!x.required })),
-          };
+          return await previewUpload(upload);
         } finally {
-          cleanup(files);
+          cleanup(upload.files);
         }
       },
     );
