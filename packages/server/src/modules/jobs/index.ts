@@ -12,6 +12,16 @@ export {
   waitForJob,
   JobInterrupted,
 } from './jobs.service.js';
-export type { JobContext, JobHandler, JobHandlers, JobDto, JobStatus, JobWorker, WorkerOptions, EnqueueInput } from './jobs.service.js';
+export type {
+  JobContext,
+  JobHandler,
+  JobHandlers,
+  JobDto,
+  JobStatus,
+  JobWorker,
+  WorkerOptions,
+  EnqueueInput,
+  RunJobOptions,
+} from './jobs.service.js';
 export { findVisibleJob, listVisibleJobs, type JobListQuery } from './jobs.queries.js';
 export * as bulk from './bulk.js';

@@ -235,14 +235,17 @@ export async function claimNext(db: Kysely<DB>, workerId: string, types: readonl
  * (`JobInterrupted`, or anything thrown once `signal` is aborted: the database may be closing
  * under it) goes back to the queue instead of failing.
  */
-export async function runJob(
-  db: Kysely<DB>,
-  job: JobsTable,
-  handler: JobHandler,
-  workerId: string,
-  lockMs: number,
-  signal: AbortSignal = new AbortController().signal,
-): Promise<void> {
+export interface RunJobOptions {
+  /** The worker holding the job's lock. */
+  workerId: string;
+  /** The lock lease, renewed while the job runs. */
+  lockMs: number;
+  /** Aborted when the worker stops. */
+  signal?: AbortSignal | undefined;
+}
+
+export async function runJob(db: Kysely<DB>, job: JobsTable, handler: JobHandler, opts: RunJobOptions): Promise<void> {
+  const { workerId, lockMs, signal = new AbortController().signal } = opts;
   let lastWrite = 0;
   let pending: Promise<unknown> = Promise.resolve();
   const write = (patch: Partial<JobsTable>) => {
@@ -373,7 +376,7 @@ export function startJobWorker(db: Kysely<DB>, handlers: JobHandlers, opts: Work
         }
         const job = await claimNext(db, workerId, types, lockMs);
         if (job) {
-          await runJob(db, job, handlers[job.type]!, workerId, lockMs, abort.signal);
+          await runJob(db, job, handlers[job.type]!, { workerId, lockMs, signal: abort.signal });
           continue;
         }
       } catch (err) {

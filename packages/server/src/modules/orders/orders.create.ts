@@ -250,15 +250,24 @@ export function requestHash(body: unknown): string {
  * a failure stores nothing; a concurrent duplicate loses on the primary key and then reads the
  * winner's response.
  */
+export interface IdempotentRequest {
+  /** The route the key belongs to ('POST /orders'). */
+  route: string;
+  /** The client's Idempotency-Key; without one the work simply runs. */
+  clientKey: string | undefined;
+  /** The request body, hashed to recognise a repeat. */
+  request: unknown;
+  /** The status answered (and replayed). */
+  status: number;
+}
+
 export async function idempotent<T>(
   db: Kysely<DB>,
   actor: Actor,
-  route: string,
-  clientKey: string | undefined,
-  request: unknown,
-  status: number,
+  req: IdempotentRequest,
   work: (trx: Transaction<DB>) => Promise<T>,
 ): Promise<IdempotentResult<T>> {
+  const { route, clientKey, request, status } = req;
   if (!clientKey) return { status, body: await db.transaction().execute(work), replayed: false };
   if (!/^[\w.:-]{1,100}$/.test(clientKey)) {
     throw new AppError('validation_failed', 'Idempotency-Key 只能包含字母、数字和 _ . : -，最长 100 个字符');
@@ -306,7 +315,9 @@ export async function idempotent<T>(
 export async function createOrderIdempotent(db: Kysely<DB>, actor: Actor, input: CreateOrderInput, clientKey?: string) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await idempotent(db, actor, 'POST /orders', clientKey, input, 201, (trx) => createOrder(trx, actor, input));
+      return await idempotent(db, actor, { route: 'POST /orders', clientKey, request: input, status: 201 }, (trx) =>
+        createOrder(trx, actor, input),
+      );
     } catch (err) {
       if (attempt < 4 && isUniqueViolation(err)) continue;
       throw err;

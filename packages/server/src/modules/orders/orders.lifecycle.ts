@@ -27,14 +27,17 @@ import { assertTransition } from './orders.transitions.js';
  * Move an order to `to`: checked by the machine, the UPDATE guarded on the old status, timeline,
  * rollup days and audit in the caller's transaction.
  */
-export async function setStatus(
-  trx: Transaction<DB>,
-  actor: Actor,
-  row: OrdersTable,
-  to: OrderStatus,
-  patch: Partial<OrdersTable>,
-  event: { type?: string; note?: string },
-): Promise<void> {
+export interface StatusChange {
+  to: OrderStatus;
+  /** Other columns written with the status (times, stock mode, parcel). */
+  patch?: Partial<OrdersTable>;
+  /** The timeline entry: its type (default 'status') and note. */
+  type?: string;
+  note?: string;
+}
+
+export async function setStatus(trx: Transaction<DB>, actor: Actor, row: OrdersTable, change: StatusChange): Promise<void> {
+  const { to, patch = {} } = change;
   assertTransition(row.status, to, { orderId: row.id, orderNo: row.order_no });
   const now = Date.now();
   const res = await trx
@@ -45,10 +48,10 @@ export async function setStatus(
     .executeTakeFirst();
   if (res.numUpdatedRows !== 1n) throw new AppError('conflict', `订单 ${row.order_no} 刚被其他人修改，请刷新后重试`, { orderId: row.id });
   await recordEvent(trx, row.id, {
-    type: event.type ?? 'status',
+    type: change.type ?? 'status',
     from: row.status,
     to,
-    note: event.note ?? '',
+    note: change.note ?? '',
     actorName: actorName(actor),
   });
   // The order's figures moved: its days' rollups are rebuilt (same transaction, so never lost).
@@ -85,7 +88,11 @@ export async function payOrder(trx: Transaction<DB>, actor: Actor, id: string): 
   const row = await mustFind(trx, actor, id, true);
   const now = Date.now();
   const shop = await shops.getVisible(trx, actor, row.shop_id);
-  await setStatus(trx, actor, row, 'paid', { paid_at: now, paid_day: businessDay(now, shop.timezone) }, { note: '标记为已付款' });
+  await setStatus(trx, actor, row, {
+    to: 'paid',
+    patch: { paid_at: now, paid_day: businessDay(now, shop.timezone) },
+    note: '标记为已付款',
+  });
   return getOrder(trx, actor, id);
 }
 
@@ -104,7 +111,9 @@ export async function cancelOrder(trx: Transaction<DB>, actor: Actor, id: string
     }
     patch.stock_mode = 'released';
   }
-  await setStatus(trx, actor, row, 'cancelled', patch, {
+  await setStatus(trx, actor, row, {
+    to: 'cancelled',
+    patch,
     note: `取消订单${reason ? `：${reason}` : ''}${patch.stock_mode === 'released' ? '，已释放预占库存' : ''}`,
   });
   return getOrder(trx, actor, id);
@@ -131,19 +140,19 @@ export async function shipOrder(trx: Transaction<DB>, actor: Actor, id: string, 
     }
     patch.stock_mode = 'shipped';
   }
-  await setStatus(trx, actor, row, 'shipped', patch, { type: 'ship', note: `${carrier} ${trackingNo}` });
+  await setStatus(trx, actor, row, { to: 'shipped', patch, type: 'ship', note: `${carrier} ${trackingNo}` });
   return getOrder(trx, actor, id);
 }
 
 export async function deliverOrder(trx: Transaction<DB>, actor: Actor, id: string): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
-  await setStatus(trx, actor, row, 'delivered', { delivered_at: Date.now() }, { note: '标记为已签收' });
+  await setStatus(trx, actor, row, { to: 'delivered', patch: { delivered_at: Date.now() }, note: '标记为已签收' });
   return getOrder(trx, actor, id);
 }
 
 export async function completeOrder(trx: Transaction<DB>, actor: Actor, id: string): Promise<OrderDetail> {
   const row = await mustFind(trx, actor, id, true);
-  await setStatus(trx, actor, row, 'completed', { completed_at: Date.now() }, { note: '订单完成' });
+  await setStatus(trx, actor, row, { to: 'completed', patch: { completed_at: Date.now() }, note: '订单完成' });
   return getOrder(trx, actor, id);
 }
 

@@ -29,7 +29,7 @@ async function statusBeforeRefunding(trx: Kysely<DB>, orderId: string): Promise<
 export async function markRefunding(trx: Transaction<DB>, actor: Actor, orderId: string, note: string): Promise<void> {
   const row = await mustFind(trx, actor, orderId, true);
   if (row.status === 'refunding') return;
-  await setStatus(trx, actor, row, 'refunding', {}, { note });
+  await setStatus(trx, actor, row, { to: 'refunding', note });
 }
 
 /** Take an order out of 退款中 back to where it was (an after-sales case closed without refund). */
@@ -37,7 +37,7 @@ export async function leaveRefunding(trx: Transaction<DB>, actor: Actor, orderId
   const row = await mustFind(trx, actor, orderId, true);
   if (row.status !== 'refunding') return;
   const prev = (await statusBeforeRefunding(trx, orderId)) ?? (row.shipped_at ? 'shipped' : 'paid');
-  await setStatus(trx, actor, row, prev, {}, { note });
+  await setStatus(trx, actor, row, { to: prev, note });
 }
 
 /**
@@ -130,11 +130,11 @@ export async function applyRefund(
   const fresh = await mustFind(trx, actor, orderId);
   let status = fresh.status as OrderStatus;
   if (fully) {
-    await setStatus(trx, actor, fresh, 'refunded', {}, { note: `已全额退款 ${formatFen(refundFen)}` });
+    await setStatus(trx, actor, fresh, { to: 'refunded', note: `已全额退款 ${formatFen(refundFen)}` });
     status = 'refunded';
   } else if (fresh.status === 'refunding') {
     const prev = (await statusBeforeRefunding(trx, orderId)) ?? (fresh.shipped_at ? 'shipped' : 'paid');
-    await setStatus(trx, actor, fresh, prev, {}, { note: `部分退款 ${formatFen(total)}，订单恢复为「${statusLabel(prev)}」` });
+    await setStatus(trx, actor, fresh, { to: prev, note: `部分退款 ${formatFen(total)}，订单恢复为「${statusLabel(prev)}」` });
     status = prev;
   }
   return { refundFen, status };

@@ -20,7 +20,9 @@ export async function listViews(db: Kysely<DB>, actor: Actor, page: string): Pro
   return rows.map(viewRow);
 }
 
-async function viewNameTaken(db: Kysely<DB>, actor: Actor, page: string, name: string, exceptId?: string): Promise<void> {
+/** Refuse a name the user already gave another view of the page (409). */
+async function viewNameTaken(db: Kysely<DB>, actor: Actor, view: { page: string; name: string; exceptId?: string }): Promise<void> {
+  const { page, name, exceptId } = view;
   let q = db
     .selectFrom('saved_views')
     .select('id')
@@ -35,7 +37,7 @@ async function viewNameTaken(db: Kysely<DB>, actor: Actor, page: string, name: s
 }
 
 export async function createView(db: Kysely<DB>, actor: Actor, input: ViewInput): Promise<SavedView> {
-  await viewNameTaken(db, actor, input.page, input.name);
+  await viewNameTaken(db, actor, { page: input.page, name: input.name });
   const row = {
     id: newId('view'),
     org_id: actor.orgId,
@@ -63,7 +65,7 @@ async function mustView(db: Kysely<DB>, actor: Actor, id: string) {
 
 export async function updateView(db: Kysely<DB>, actor: Actor, id: string, input: UpdateViewInput): Promise<SavedView> {
   const r = await mustView(db, actor, id);
-  if (input.name !== undefined) await viewNameTaken(db, actor, r.page, input.name, id);
+  if (input.name !== undefined) await viewNameTaken(db, actor, { page: r.page, name: input.name, exceptId: id });
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.query !== undefined ? { query: input.query.replace(/^\?/, '') } : {}),
