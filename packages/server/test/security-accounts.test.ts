@@ -139,6 +139,32 @@ describeEachDialect('accounts security (issue 17)', (dialect) => {
     expect((await deputy.patch(`/api/v1/users/${ownerId}`, { roleIds: [deputyRole] })).statusCode).toBe(403);
   });
 
+  it('a user limited to some shops lists and opens only the users whose shops lie within theirs', async () => {
+    const lister = await user('list_a', [roles.get('hr')!], [shopA]);
+    const inA = await user('seen_a', [roles.get('viewer')!], [shopA]);
+    const noShop = await user('seen_none', [roles.get('viewer')!], []);
+    const inB = await user('unseen_b', [roles.get('viewer')!], [shopB]);
+    const inBoth = await user('unseen_ab', [roles.get('viewer')!], [shopA, shopB]);
+    const everywhere = await user('unseen_all', [roles.get('viewer')!], 'all');
+    const list = async (client: Client, q = '') =>
+      (await client.get(`/api/v1/users?pageSize=200${q}`)).json() as { items: { id: string }[]; total: number };
+
+    const seen = await list(lister.client);
+    const ids = seen.items.map((u) => u.id);
+    expect(ids).toEqual(expect.arrayContaining([lister.id, inA.id, noShop.id]));
+    for (const hidden of [inB.id, inBoth.id, everywhere.id, ownerId]) expect(ids).not.toContain(hidden);
+    expect(seen.total).toBe(ids.length);
+    expect(await list(lister.client, '&q=unseen')).toMatchObject({ items: [], total: 0 });
+    // The detail follows the list: a user outside the lister's shops is not found.
+    expect((await lister.client.get(`/api/v1/users/${inA.id}`)).statusCode).toBe(200);
+    for (const hidden of [inB.id, inBoth.id, everywhere.id, ownerId]) {
+      expect((await lister.client.get(`/api/v1/users/${hidden}`)).statusCode).toBe(404);
+    }
+    // Seeing every shop, the owner lists everyone.
+    const all = (await list(admin)).items.map((u) => u.id);
+    expect(all).toEqual(expect.arrayContaining([lister.id, inA.id, noShop.id, inB.id, inBoth.id, everywhere.id, ownerId]));
+  });
+
   it('keeps the last full owner: neither disabled nor narrowed to some shops', async () => {
     const narrow = await admin.patch(`/api/v1/users/${ownerId}`, { allShops: false, shopIds: [shopA] });
     expect(narrow.statusCode).toBe(409);

@@ -10,9 +10,9 @@ import {
   type User,
   type UserListFilter,
 } from '@yunying/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, SqlBool, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/dialect.js';
-import { anyTextMatch, searchTerm, seesAllShops, shopsOutside } from '../../db/kit.js';
+import { anyTextMatch, searchTerm, seesAllShops, shopScope, shopsOutside } from '../../db/kit.js';
 import type { DB, UsersTable } from '../../db/schema.js';
 import { can, isOwner, lacking, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -57,8 +57,32 @@ async function hydrate(db: Kysely<DB>, actor: Actor | null, rows: UsersTable[]):
   return rows.map((r) => toUser(r, roleRefs.get(r.id) ?? [], shopIds.get(r.id) ?? [], showPii));
 }
 
+/** True when the actor (null: internal, unscoped) is limited to some shops and so sees only some users. */
+function limitedActor(actor: Actor | null): actor is Actor {
+  return actor !== null && !seesAllShops(actor);
+}
+
+/**
+ * The users an actor limited to some shops may look at: those whose shops all lie within the
+ * actor's — the shop half of who they may manage (assertMayManage), so neither users with every
+ * shop nor users with a shop the actor cannot see. Users without any shop are visible. An actor
+ * who sees every shop sees every user.
+ */
+function withinShopsOf(actor: Actor) {
+  return (eb: ExpressionBuilder<DB, 'users'>): Expression<SqlBool> => {
+    const inside = shopScope(actor, 'us.shop_id')!;
+    return eb.and([
+      eb('users.all_shops', '=', 0),
+      eb.not(
+        eb.exists(eb.selectFrom('user_shops as us').select('us.shop_id').whereRef('us.user_id', '=', 'users.id').where(eb.not(inside))),
+      ),
+    ]);
+  };
+}
+
 export async function listUsers(db: Kysely<DB>, actor: Actor, f: UserListFilter): Promise<Page<User>> {
   let q = db.selectFrom('users').where('org_id', '=', actor.orgId);
+  if (limitedActor(actor)) q = q.where(withinShopsOf(actor));
   const term = searchTerm(f.q);
   if (term) q = q.where(anyTextMatch(['username', 'display_name'], term));
   const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
@@ -72,8 +96,11 @@ export async function listUsers(db: Kysely<DB>, actor: Actor, f: UserListFilter)
   return { items: await hydrate(db, actor, rows), total: Number(total), page: f.page, pageSize: f.pageSize };
 }
 
+/** One user; an actor limited to some shops finds only the users withinShopsOf allows (others are not found). */
 export async function getUser(db: Kysely<DB>, actor: Actor | null, orgId: string, id: string): Promise<User> {
-  const row = await db.selectFrom('users').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+  let q = db.selectFrom('users').selectAll().where('id', '=', id).where('org_id', '=', orgId);
+  if (limitedActor(actor)) q = q.where(withinShopsOf(actor));
+  const row = await q.executeTakeFirst();
   if (!row) throw new AppError('not_found', `用户 ${id} 不存在`, { userId: id });
   return (await hydrate(db, actor, [row]))[0]!;
 }
