@@ -9,6 +9,7 @@ import * as m0006 from './migrations/20261122_0006_analytics.js';
 import * as m20261206_0001 from './migrations/20261206_0001_accounts.js';
 import * as m20261206_0002 from './migrations/20261206_0002_orders_guards.js';
 import * as m20261206_0003 from './migrations/20261206_0003_job_crashes.js';
+import * as m20261206_0004 from './migrations/20261206_0004_rollup_claims.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0001_accounts': m20261206_0001,
   '20261206_0002_orders_guards': m20261206_0002,
   '20261206_0003_job_crashes': m20261206_0003,
+  '20261206_0004_rollup_claims': m20261206_0004,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -585,6 +585,8 @@ export interface RollupDirtyTable {
   day: string;
   marked_at: number;
   urgent: number;
+  /** Start (epoch ms) of the rebuild that claimed this mark; null when unclaimed or changed since. */
+  rebuilding_since: number | null;
 }
 
 export interface DB {

@@ -38,11 +38,16 @@ export function markDirtyQuery(
   if (!uniq.length) return null;
   const now = Date.now();
   const urgent = opts.urgent ? 1 : 0;
-  return db
-    .insertInto('rollup_dirty')
-    .values(uniq.map((day) => ({ shop_id: shopId, day, marked_at: now, urgent })))
-    .onConflict((oc) => (urgent ? oc.columns(['shop_id', 'day']).doUpdateSet({ urgent: 1 }) : oc.columns(['shop_id', 'day']).doNothing()))
-    .compile();
+  return (
+    db
+      .insertInto('rollup_dirty')
+      .values(uniq.map((day) => ({ shop_id: shopId, day, marked_at: now, urgent, rebuilding_since: null })))
+      // A mark a rebuild has claimed loses the claim: that rebuild may have read before this change.
+      .onConflict((oc) =>
+        oc.columns(['shop_id', 'day']).doUpdateSet(urgent ? { urgent: 1, rebuilding_since: null } : { rebuilding_since: null }),
+      )
+      .compile()
+  );
 }
 
 /**
@@ -73,20 +78,28 @@ const inFlight = new Map<string, Promise<void>>();
 /** Rebuild some days of a shop in one transaction (the dirty marks are cleared first). */
 async function recomputeChunk(db: Kysely<DB>, shopId: string, days: readonly string[]): Promise<void> {
   const started = Date.now();
-  // Clear the mark first, then read: a batch that commits after this point marks the day again.
+  // Claim the marks, then read. A change that commits after the claim marks its day again and
+  // clears the claim, so only marks still carrying this claim are deleted — in the transaction
+  // that writes the rows. A rebuild that dies before its commit leaves the marks: nothing is lost.
   await db
-    .deleteFrom('rollup_dirty')
+    .updateTable('rollup_dirty')
+    .set({ rebuilding_since: started })
     .where('shop_id', '=', shopId)
-    .where((eb) => (days.length === 1 ? eb('day', '=', days[0]!) : eb('day', 'in', [...days])))
-    .where('marked_at', '<=', started)
+    .where('day', 'in', [...days])
     .execute();
   try {
     const rows = await buildDays(db, shopId, days, started);
     await db.transaction().execute(async (trx) => {
       await trx
+        .deleteFrom('rollup_dirty')
+        .where('shop_id', '=', shopId)
+        .where('day', 'in', [...days])
+        .where('rebuilding_since', '=', started)
+        .execute();
+      await trx
         .deleteFrom('rollup_daily')
         .where('shop_id', '=', shopId)
-        .where((eb) => (days.length === 1 ? eb('day', '=', days[0]!) : eb('day', 'in', [...days])))
+        .where('day', 'in', [...days])
         .execute();
       for (let i = 0; i < rows.length; i += INSERT_ROWS)
         await trx
@@ -101,7 +114,6 @@ async function recomputeChunk(db: Kysely<DB>, shopId: string, days: readonly str
       if (days.length > 1) for (const day of days) await recomputeChunk(db, shopId, [day]);
       return;
     }
-    await markDirty(db, shopId, days);
     throw err;
   }
 }
