@@ -1,8 +1,7 @@
+export { requeueExpired, releaseDeadLocalHolders, MAX_JOB_CRASHES } from './jobs.recovery.js';
 export {
   enqueue,
   claimNext,
-  requeueExpired,
-  MAX_JOB_CRASHES,
   runJob,
   runInProcess,
   saveCheckpoint,

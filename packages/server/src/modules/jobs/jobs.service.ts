@@ -15,6 +15,7 @@ import os from 'node:os';
 import { AppError, newId } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isPostgres } from '../../db/kit.js';
+import { requeueExpired } from './jobs.recovery.js';
 import type { DB, JobsTable } from '../../db/schema.js';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -118,7 +119,7 @@ export async function runInProcess<T>(
   work: (job: { id: string; workerId: string }, checkpoint: (trx: Transaction<DB>, state: unknown) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const id = input.id ?? newId('job');
-  const workerId = `cli:${process.pid}`;
+  const workerId = `cli:${os.hostname()}:${process.pid}`;
   const now = Date.now();
   await db
     .insertInto('jobs')
@@ -159,39 +160,6 @@ export async function runInProcess<T>(
       .execute();
     throw err;
   }
-}
-
-/** Put jobs whose lock lease expired (their worker died) back in the queue. */
-/** A job whose worker died this many times while running it is failed instead of retried. */
-export const MAX_JOB_CRASHES = 3;
-
-/**
- * Jobs whose lease ran out (their process died) go back to the queue, counting the crash; one
- * that has crashed its worker MAX_JOB_CRASHES times is failed, so a job that takes the server
- * down is not picked up after every restart until the supervisor gives up.
- */
-export async function requeueExpired(db: Kysely<DB>, now = Date.now()): Promise<number> {
-  await db
-    .updateTable('jobs')
-    .set((eb) => ({
-      status: 'failed',
-      crashes: eb('crashes', '+', 1),
-      error: `任务运行中服务器已 ${MAX_JOB_CRASHES} 次中断（进程崩溃或被终止），为保护服务器不再自动重试；请检查文件内容（过大或损坏）后重新提交。`,
-      finished_at: now,
-      locked_by: null,
-      locked_until: null,
-    }))
-    .where('status', '=', 'running')
-    .where('locked_until', '<', now)
-    .where('crashes', '>=', MAX_JOB_CRASHES - 1)
-    .executeTakeFirst();
-  const res = await db
-    .updateTable('jobs')
-    .set((eb) => ({ status: 'queued', crashes: eb('crashes', '+', 1), locked_by: null, locked_until: null }))
-    .where('status', '=', 'running')
-    .where('locked_until', '<', now)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows);
 }
 
 /** Claim the oldest queued job of the given types; null when there is none. */
