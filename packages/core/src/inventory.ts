@@ -6,6 +6,21 @@ import { z } from 'zod';
 import { intSchema, MAX_QTY } from './ints.js';
 import { defineMachine, type Machine } from './state-machine.js';
 
+/** The kinds of stock movement (ledger row `type`). */
+export const MOVEMENT_TYPES = [
+  'inbound',
+  'reserve',
+  'release',
+  'ship',
+  'adjust',
+  'stocktake',
+  'transfer_out',
+  'transfer_in',
+  'return',
+  'defective',
+] as const;
+export type MovementType = (typeof MOVEMENT_TYPES)[number];
+
 // ---- formulas ----
 
 /**
@@ -142,7 +157,7 @@ export const MovementsQuery = z.object({
   skuId: z.string().optional(),
   q: z.string().trim().optional(),
   warehouseId: z.string().optional(),
-  type: z.string().optional(),
+  type: z.enum(MOVEMENT_TYPES).optional(),
   refType: z.string().optional(),
   refId: z.string().optional(),
   from: z.coerce.number().int().optional(),

@@ -34,3 +34,16 @@ export const MapUnmatchedBody = z.object({
 });
 export type MapUnmatchedInput = z.output<typeof MapUnmatchedBody>;
 export type MapUnmatchedRequest = z.input<typeof MapUnmatchedBody>;
+
+/** What an order import counted (its job result; also what the command line prints). */
+export interface ImportCounts {
+  rows: number;
+  ordersCreated: number;
+  ordersUpdated: number;
+  ordersUnchanged: number;
+  lines: number;
+  linesChanged: number;
+  unmatchedLines: number;
+  ordersWithoutItems: number;
+  errors: number;
+}

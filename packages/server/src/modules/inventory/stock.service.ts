@@ -11,19 +11,8 @@ import type { Actor } from '../../http/actor.js';
 import * as catalog from '../catalog/index.js';
 import * as notifications from '../notifications/index.js';
 
-export const MOVEMENT_TYPES = [
-  'inbound',
-  'reserve',
-  'release',
-  'ship',
-  'adjust',
-  'stocktake',
-  'transfer_out',
-  'transfer_in',
-  'return',
-  'defective',
-] as const;
-export type MovementType = (typeof MOVEMENT_TYPES)[number];
+import { MOVEMENT_TYPES, type MovementType } from '@yunying/core';
+export { MOVEMENT_TYPES, type MovementType };
 
 export interface Delta {
   onHand?: number;

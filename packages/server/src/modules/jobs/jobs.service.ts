@@ -12,13 +12,13 @@
  * from the checkpoint.
  */
 import os from 'node:os';
-import { AppError, newId } from '@yunying/core';
+import { AppError, newId, type JobStatus } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isPostgres } from '../../db/kit.js';
 import { requeueExpired } from './jobs.recovery.js';
 import type { DB, JobsTable } from '../../db/schema.js';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type { JobStatus };
 
 export interface JobContext {
   /** Report progress; written at most every ~500 ms (and renews the lock). `partial` is stored as the interim result. */

@@ -2,7 +2,7 @@ import { Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from
 import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { ProductRow, ProductsResponse } from '@yunying/core';
+import { PRODUCT_SORTS, type ProductRow, type ProductSort, type ProductsResponse } from '@yunying/core';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
@@ -12,19 +12,9 @@ import { MetricLabel } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 
-const SORTABLE = [
-  'uv',
-  'pv',
-  'cartUv',
-  'payingBuyers',
-  'units',
-  'paidFen',
-  'payConversion',
-  'refundFen',
-  'grossProfitFen',
-  'available',
-] as const satisfies readonly (keyof ProductRow)[];
-type SortKey = (typeof SORTABLE)[number];
+/** The metric columns: every sort of the route but the product's own id and title. */
+type SortKey = Exclude<ProductSort, 'productId' | 'title'>;
+const SORTABLE = PRODUCT_SORTS.filter((k): k is SortKey => k !== 'productId' && k !== 'title');
 const DEFAULT_SORT: SortKey = 'paidFen';
 
 function productLink(productId: string, params: URLSearchParams): string {

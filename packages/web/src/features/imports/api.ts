@@ -1,21 +1,18 @@
 import { useMutation, useQuery, useQueryClient, keepPreviousData } from '@tanstack/react-query';
-import type { ImportField, ImportFormat, ImportPresetRequest, MapUnmatchedRequest, Page } from '@yunying/core';
+import type {
+  ImportCounts as CoreImportCounts,
+  ImportField,
+  ImportFormat,
+  ImportPresetRequest,
+  JobStatus,
+  MapUnmatchedRequest,
+  Page,
+} from '@yunying/core';
+export type { JobStatus };
 import { api } from '../../api/client';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-export interface ImportCounts {
-  rows: number;
-  ordersCreated: number;
-  ordersUpdated: number;
-  ordersUnchanged: number;
-  lines: number;
-  linesChanged: number;
-  unmatchedLines: number;
-  ordersWithoutItems: number;
-  errors: number;
-  durationMs?: number;
-}
+/** The job result: the import's counts and how long it took. */
+export type ImportCounts = CoreImportCounts & { durationMs?: number };
 
 export interface ImportJob {
   id: string;

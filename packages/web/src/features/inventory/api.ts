@@ -19,18 +19,7 @@ import { api, type QueryValue } from '../../api/client';
 
 type Q = Record<string, QueryValue>;
 
-export const MOVEMENT_TYPES = [
-  'inbound',
-  'reserve',
-  'release',
-  'ship',
-  'adjust',
-  'stocktake',
-  'transfer_out',
-  'transfer_in',
-  'return',
-  'defective',
-] as const;
+export { MOVEMENT_TYPES } from '@yunying/core';
 
 export function useWarehouses(enabled = true) {
   return useQuery({

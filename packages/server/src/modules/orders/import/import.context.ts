@@ -2,7 +2,7 @@
  * What the parts of an order import share: its options, counts, summary and checkpoint, the
  * run's context, and the bad-row sink (written in each batch's transaction).
  */
-import type { CellError, ImportFileKind, ImportFormat, ParsedLine, ParsedRow } from '@yunying/core';
+import type { CellError, ImportCounts, ImportFileKind, ImportFormat, ParsedLine, ParsedRow } from '@yunying/core';
 import { showControlChars } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { insertBatched } from '../../../db/kit.js';
@@ -26,17 +26,7 @@ export interface ImportOptions {
   names?: { orders?: string | undefined; items?: string | undefined } | undefined;
 }
 
-export interface ImportCounts {
-  rows: number;
-  ordersCreated: number;
-  ordersUpdated: number;
-  ordersUnchanged: number;
-  lines: number;
-  linesChanged: number;
-  unmatchedLines: number;
-  ordersWithoutItems: number;
-  errors: number;
-}
+export type { ImportCounts };
 
 export interface ImportSummary extends ImportCounts {
   jobId: string;
