@@ -173,6 +173,8 @@ function suite(dialect: DialectName) {
         .selectFrom('rollup_daily')
         .select((eb) => eb.fn.sum<number>('orders').as('n'))
         .where('shop_id', '=', shopId)
+        .where('product_id', '=', '') // the whole-shop rows ('' = all products, all sources)
+        .where('source_code', '=', '')
         .executeTakeFirstOrThrow();
       return { orders: Number(r.n ?? 0) };
     };
