@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'payload_too_large',
   /** Well-formed but cannot be processed as sent, e.g. an Idempotency-Key reused with another body (422). */
   'unprocessable',
+  /** The storage cannot take the request now (disk full, read-only file, database restarting): 503. */
+  'unavailable',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -24,6 +26,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   payload_too_large: 413,
   unprocessable: 422,
+  unavailable: 503,
   internal: 500,
 };
 
@@ -37,6 +40,7 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   rate_limited: '操作过于频繁',
   payload_too_large: '请求体过大',
   unprocessable: '请求无法处理',
+  unavailable: '服务暂不可用',
   internal: '服务器内部错误',
 };
 

@@ -2,6 +2,7 @@
  * The `yunying` command line: start | migrate | user | shop | backup | restore.
  * Errors are printed in Chinese with what to do next; the exit code is non-zero on failure.
  */
+import { storageProblem } from './http/errors.js';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
@@ -425,7 +426,9 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`错误：${err.message}\n`);
       process.exit(1);
     }
-    process.stderr.write(`错误：${err instanceof Error ? err.message : String(err)}\n`);
+    const storage = storageProblem(err);
+    process.stderr.write(`错误：${storage ?? (err instanceof Error ? err.message : String(err))}\n`);
+    if (storage) process.stderr.write(`（${err instanceof Error ? err.message : String(err)}）\n`);
     process.exit(1);
   },
 );

@@ -44,9 +44,13 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
+  // The log (stdout, LOG_LEVEL warn) and stderr together, for failure messages.
+  child.stdout!.on('data', (d: Buffer) => {
+    err = (err + d.toString()).slice(-8000);
+  });
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-8000);
   });

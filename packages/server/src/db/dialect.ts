@@ -92,6 +92,18 @@ function withStatementCache(raw: SQLite.Database, max = 256): SqliteDatabase {
   return {
     close: () => raw.close(),
     prepare(text: string) {
+      // SQLite rolls a transaction back by itself on some errors (SQLITE_FULL, SQLITE_IOERR…); the
+      // ROLLBACK Kysely then sends would fail with "no transaction is active" and replace the real
+      // error (a full disk would be reported as an internal error). Roll back only what is open.
+      if (text === 'rollback') {
+        const stmt = raw.prepare(text);
+        return {
+          reader: false,
+          all: () => [],
+          iterate: () => [][Symbol.iterator](),
+          run: () => (raw.inTransaction ? stmt.run() : { changes: 0, lastInsertRowid: 0 }),
+        } as unknown as SQLite.Statement;
+      }
       const hit = cache.get(text);
       if (hit && !hit.busy) {
         // Move to the back: the map's first key is the least recently used.

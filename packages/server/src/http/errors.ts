@@ -47,6 +47,34 @@ function uploadProblem(fe: FastifyError, req: FastifyRequest): [ErrorCode, strin
   return null;
 }
 
+/**
+ * Storage failures the operator can fix (disk full, read-only database file, PostgreSQL restarting
+ * or unreachable): a 503 saying what happened and what to do, instead of "internal error". The
+ * transaction was rolled back, so nothing was half-written; the server keeps running and the same
+ * request succeeds once the cause is gone.
+ */
+export function storageProblem(err: unknown): string | null {
+  const e = err as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const msg = typeof e?.message === 'string' ? e.message : '';
+  if (code === 'SQLITE_FULL' || code === '53100' || code === 'ENOSPC' || /database or disk is full|No space left/i.test(msg))
+    return '磁盘空间已满，这次操作没有保存（已保存的数据不受影响）：请清理数据所在磁盘或扩容后重试。';
+  if (code.startsWith('SQLITE_READONLY') || code === '25006' || /readonly database|read-only/i.test(msg))
+    return '数据库当前只读，这次操作没有保存：请检查数据文件及其目录的写权限（或只读挂载）后重试。';
+  if (code === 'SQLITE_CANTOPEN' || /unable to open database file/i.test(msg))
+    return '无法打开数据库文件：请检查路径存在、文件和所在目录可写（SQLite 要在同一目录写 -wal/-shm 文件，只读挂载或权限不足都会这样）后重试。';
+  if (code.startsWith('SQLITE_IOERR') || code === 'EIO') return '读写数据库文件时出错，这次操作没有保存：请检查磁盘状态后重试。';
+  if (
+    /^57P0[123]$/.test(code) ||
+    /^08/.test(code) ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    /Connection terminated|terminating connection|the database system is (starting up|shutting down)/i.test(msg)
+  )
+    return '数据库暂时无法连接（可能正在重启），这次操作没有保存：请稍后重试。';
+  return null;
+}
+
 /** Turn anything thrown into a problem+json response with a Chinese message. */
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof AppError) {
@@ -76,6 +104,12 @@ export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyRe
   }
   if (fe.statusCode === 429) {
     return sendProblem(reply, problem('rate_limited', '请求过于频繁，请稍后再试。', req));
+  }
+  const storage = storageProblem(err);
+  if (storage) {
+    req.log.error({ err }, 'storage unavailable');
+    reply.header('retry-after', '30');
+    return sendProblem(reply, problem('unavailable', storage, req));
   }
   req.log.error({ err }, 'unhandled error');
   return sendProblem(reply, problem('internal', `服务器内部错误，请稍后重试；如果持续出现，请把请求编号 ${req.id} 告诉管理员。`, req));
