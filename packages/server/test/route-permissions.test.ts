@@ -38,7 +38,7 @@ describeEachDialect('route permissions', (dialect) => {
       }
     }
     expect(checked).toBe(routes.length);
-  });
+  }, 240_000); // one request per route × permission: ~45 s on PostgreSQL on a busy 2-core machine
 
   it('every delete is organisation-wide or scoped to what the user owns, and org-wide actions refuse a one-shop user', async () => {
     // Deletes of things that belong to one user or one shop (checked in their services); every
