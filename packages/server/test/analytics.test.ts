@@ -5,27 +5,16 @@
  */
 import { addDays, businessDay, dayStart, funnel, lmdiFen, newId, type DayPoint, type ProductRow, type Totals } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
-import type { EventsTable, OrderLinesTable, OrdersTable } from '../src/db/schema.js';
 import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/modules/analytics/index.js';
 import * as aftersales from '../src/modules/aftersales/index.js';
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import * as trafficImport from '../src/modules/traffic-import/index.js';
+import { Brute, days, prng, ratio, readBack, totals, type Figures } from './brute.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
 import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
-
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SOURCES: { code: string; ctx: { referrer?: string; utm?: Record<string, string> } }[] = [
   { code: 'search', ctx: { referrer: 'https://s.taobao.com/search?q=cup' } },
@@ -33,163 +22,6 @@ const SOURCES: { code: string; ctx: { referrer?: string; utm?: Record<string, st
   { code: 'social', ctx: { utm: { source: 'weixin' } } },
   { code: 'direct', ctx: {} },
 ];
-
-interface Figures {
-  uv: number;
-  pv: number;
-  detailUv: number;
-  detailVisits: number;
-  dwell: number;
-  bounce: number;
-  favUv: number;
-  cartUv: number;
-  orderUv: number;
-  payingBuyers: number;
-  paidFen: number;
-  orders: number;
-  paidOrders: number;
-  units: number;
-  refundFen: number;
-  refundOrders: number;
-  costFen: number;
-}
-
-const ZERO: Figures = {
-  uv: 0,
-  pv: 0,
-  detailUv: 0,
-  detailVisits: 0,
-  dwell: 0,
-  bounce: 0,
-  favUv: 0,
-  cartUv: 0,
-  orderUv: 0,
-  payingBuyers: 0,
-  paidFen: 0,
-  orders: 0,
-  paidOrders: 0,
-  units: 0,
-  refundFen: 0,
-  refundOrders: 0,
-  costFen: 0,
-};
-const plus = (a: Figures, b: Figures): Figures =>
-  Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k as keyof Figures] + b[k as keyof Figures]])) as unknown as Figures;
-const totals = (f: Figures): Totals => ({
-  uv: f.uv,
-  pv: f.pv,
-  detailUv: f.detailUv,
-  favUv: f.favUv,
-  cartUv: f.cartUv,
-  orderUv: f.orderUv,
-  payingBuyers: f.payingBuyers,
-  paidFen: f.paidFen,
-  orders: f.orders,
-  paidOrders: f.paidOrders,
-  units: f.units,
-  refundFen: f.refundFen,
-  refundOrders: f.refundOrders,
-  costFen: f.costFen,
-});
-const r = (a: number, b: number) => (b === 0 ? null : a / b);
-const dayPoint = (day: string, f: Figures): DayPoint => ({
-  day,
-  ...totals(f),
-  bounceRate: r(f.bounce, f.uv),
-  pvPerVisitor: r(f.pv, f.uv),
-  avgDwellMs: r(f.dwell, f.detailVisits),
-});
-const mean = (xs: (number | null)[]) => {
-  const v = xs.filter((x): x is number => x !== null);
-  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
-};
-const days = (from: string, to: string) => {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
-};
-
-/** Everything read back from the database, and the glossary applied to it by hand. */
-class Brute {
-  constructor(
-    readonly events: EventsTable[],
-    readonly orders: OrdersTable[],
-    readonly lines: (OrderLinesTable & { productId: string | null })[],
-  ) {}
-
-  day(day: string, f: { product?: string; source?: string } = {}): Figures {
-    const all = this.events.filter((e) => e.day === day);
-    const views = new Map<string, number>();
-    // The tracker sends a page_view on every page load (product pages too) and a product_view on
-    // product pages: PV and bounce count page views; a product's PV is its product views.
-    for (const e of all) if (e.type === 'page_view') views.set(e.visitor_id, (views.get(e.visitor_id) ?? 0) + 1);
-    const evs = all.filter(
-      (e) => (f.product === undefined || e.product_id === f.product) && (f.source === undefined || e.source_code === f.source),
-    );
-    const set = (pred: (e: EventsTable) => boolean) => new Set(evs.filter(pred).map((e) => e.visitor_id)).size;
-    const uvSet = new Set(evs.map((e) => e.visitor_id));
-    const pvs = evs.filter((e) => e.type === (f.product === undefined ? 'page_view' : 'product_view'));
-    const pvEv = evs.filter((e) => e.type === 'product_view');
-    const out: Figures = {
-      ...ZERO,
-      uv: uvSet.size,
-      pv: pvs.length,
-      detailUv: set((e) => e.type === 'product_view'),
-      detailVisits: pvEv.length,
-      dwell: pvEv.reduce((s, e) => s + Number(e.dwell_ms), 0),
-      bounce: [...uvSet].filter((v) => views.get(v) === 1).length,
-      favUv: set((e) => e.type === 'favorite'),
-      cartUv: set((e) => e.type === 'add_to_cart'),
-    };
-    const who = (o: OrdersTable) => o.visitor_id ?? `nick:${o.buyer_nick}`;
-    const linesOf = (o: OrdersTable) =>
-      this.lines.filter((l) => l.order_id === o.id && (f.product === undefined || l.productId === f.product));
-    const inScope = (o: OrdersTable) =>
-      (f.source === undefined || (o.source_code ?? 'unknown') === f.source) && (f.product === undefined || linesOf(o).length > 0);
-    const created = this.orders.filter((o) => o.order_day === day && inScope(o));
-    out.orderUv = new Set(created.map(who)).size;
-    out.orders = created.length;
-    const paid = this.orders.filter((o) => o.paid_day === day && o.status !== 'pending_payment' && inScope(o));
-    out.payingBuyers = new Set(paid.map(who)).size;
-    out.paidOrders = paid.length;
-    for (const o of paid) {
-      const ls = linesOf(o);
-      out.paidFen += f.product === undefined ? Number(o.paid_fen) : ls.reduce((s, l) => s + Number(l.paid_fen), 0);
-      out.units += ls.reduce((s, l) => s + l.qty, 0);
-      out.costFen += ls.reduce((s, l) => s + l.qty * Number(l.unit_cost_fen), 0);
-      const refund = f.product === undefined ? Number(o.refund_fen) : ls.reduce((s, l) => s + Number(l.refund_fen), 0);
-      out.refundFen += refund;
-      if (refund > 0) out.refundOrders += 1;
-    }
-    return out;
-  }
-
-  period(from: string, to: string, f: { product?: string; source?: string } = {}): Figures {
-    return days(from, to).reduce((acc, d) => plus(acc, this.day(d, f)), ZERO);
-  }
-
-  dayPoints(from: string, to: string, f: { product?: string } = {}): DayPoint[] {
-    return days(from, to).map((d) => dayPoint(d, this.day(d, f)));
-  }
-
-  productRow(id: string, title: string, from: string, to: string, available: number | null): ProductRow {
-    const p = this.period(from, to, { product: id });
-    return {
-      productId: id,
-      title,
-      uv: p.uv,
-      pv: p.pv,
-      cartUv: p.cartUv,
-      payingBuyers: p.payingBuyers,
-      units: p.units,
-      paidFen: p.paidFen,
-      payConversion: r(p.payingBuyers, p.uv),
-      refundFen: p.refundFen,
-      grossProfitFen: p.paidFen - p.costFen,
-      available,
-    };
-  }
-}
 
 describeEachDialect('analytics: rollups and every screen against brute force', (dialect) => {
   const ctx = useTestApp(dialect);
@@ -202,20 +34,6 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
   let brute: Brute;
   let refundedOrderDay = '';
   const db = () => ctx.tdb.database.db;
-
-  async function readBack(shopId: string): Promise<Brute> {
-    const events = await db().selectFrom('events').selectAll().where('shop_id', '=', shopId).execute();
-    const orders = await db().selectFrom('orders').selectAll().where('shop_id', '=', shopId).execute();
-    const lines = await db()
-      .selectFrom('order_lines')
-      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-      .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
-      .selectAll('order_lines')
-      .select('skus.product_id as productId')
-      .where('orders.shop_id', '=', shopId)
-      .execute();
-    return new Brute(events, orders, lines);
-  }
 
   /** An order of the generated history (through the orders module's bulk writer); a line of more than one unit gets 100 fen off. */
   function insertOrder(
@@ -387,7 +205,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     );
     await markOrderDaysDirty(db(), shopA, days(D0, T));
     await recomputeDirty(db(), { now: now + 61_000 });
-    brute = await readBack(shopA);
+    brute = await readBack(db(), shopA);
   });
 
   it('rolls up every day: shop, source and product rows match the raw data', async () => {
@@ -461,7 +279,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     const at = (offset: number) => totals(brute.day(addDays(T, offset)));
     const value = (metric: string, t: Totals) =>
       metric === 'payConversion'
-        ? r(t.payingBuyers, t.uv)
+        ? ratio(t.payingBuyers, t.uv)
         : metric === 'aov'
           ? t.payingBuyers
             ? Math.round(t.paidFen / t.payingBuyers)
@@ -501,10 +319,10 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       .map((s) => ({
         code: s.code,
         uv: s.f.uv,
-        share: r(s.f.uv, week.uv),
+        share: ratio(s.f.uv, week.uv),
         payingBuyers: s.f.payingBuyers,
         paidFen: s.f.paidFen,
-        payConversion: r(s.f.payingBuyers, s.f.uv),
+        payConversion: ratio(s.f.payingBuyers, s.f.uv),
         visitorValue: s.f.uv ? Math.round(s.f.paidFen / s.f.uv) : null,
       }));
     expect(d.topSources.map(({ group: _g, name: _n, ...x }: Record<string, unknown>) => x)).toEqual(want);
@@ -543,13 +361,8 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       expect(res.statusCode, res.body).toBe(200);
       const t = res.json();
       const all = brute.period(from, to);
-      const pts = brute.dayPoints(from, to);
-      expect(t.totals).toEqual({
-        ...totals(all),
-        bounceRate: mean(pts.map((p) => p.bounceRate)),
-        pvPerVisitor: mean(pts.map((p) => p.pvPerVisitor)),
-        avgDwellMs: mean(pts.map((p) => p.avgDwellMs)),
-      });
+      // The period's rates are means of the daily rates.
+      expect(t.totals).toEqual({ ...totals(all), ...brute.rateMeans(from, to) });
       expect(t.funnel).toEqual(funnel(totals(all)));
       const children = t.tree.flatMap((g: { children: unknown[] }) => g.children) as {
         code: string;
@@ -567,10 +380,10 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
           code,
         ).toMatchObject({
           uv: f.uv,
-          share: r(f.uv, all.uv),
+          share: ratio(f.uv, all.uv),
           payingBuyers: f.payingBuyers,
           paidFen: f.paidFen,
-          payConversion: r(f.payingBuyers, f.uv),
+          payConversion: ratio(f.payingBuyers, f.uv),
           visitorValue: f.uv ? Math.round(f.paidFen / f.uv) : null,
         });
       }
@@ -613,7 +426,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     // 爆款潜力 over the period, by hand.
     const ds = days(from, to);
     const half = Math.floor(ds.length / 2);
-    const shopConv = r(brute.period(from, to).payingBuyers, brute.period(from, to).uv)!;
+    const shopConv = ratio(brute.period(from, to).payingBuyers, brute.period(from, to).uv)!;
     const hot = rows
       .map((row) => {
         const u1 = brute.period(ds[0]!, ds[half - 1]!, { product: row.productId }).uv;
@@ -648,7 +461,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     const detail = (await admin.get(`/api/v1/analytics/products/${cup.id}?shopId=${shopA}&from=${from}&to=${to}`)).json();
     expect(detail.totals).toEqual(brute.productRow(cup.id, cup.title, from, to, 50));
     expect(detail.trend).toEqual(
-      brute.dayPoints(from, to, { product: cup.id }).map((p) => ({ ...p, payConversion: r(p.payingBuyers, p.uv) })),
+      brute.dayPoints(from, to, { product: cup.id }).map((p) => ({ ...p, payConversion: ratio(p.payingBuyers, p.uv) })),
     );
     expect(detail.funnel).toEqual(funnel(totals(brute.period(from, to, { product: cup.id }))));
     expect((await admin.get(`/api/v1/analytics/products/prd_nope?shopId=${shopA}`)).statusCode).toBe(404);
@@ -712,7 +525,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     const shopRow = (rows: typeof after) => rows.find((x) => x.day === late && x.product_id === '' && x.source_code === '')!;
     expect(shopRow(after).uv).toBe(shopRow(before).uv + 1);
     expect(shopRow(after).bounce_uv).toBe(shopRow(before).bounce_uv + 1);
-    brute = await readBack(shopA);
+    brute = await readBack(db(), shopA);
     expect(shopRow(after).uv).toBe(brute.day(late).uv);
   });
 

@@ -27,11 +27,11 @@ import {
 } from '@yunying/core';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { EventsTable, OrderLinesTable, OrdersTable } from '../src/db/schema.js';
 import { systemActor } from '../src/http/actor.js';
 import { markOrderDaysDirty, recomputeDirty } from '../src/modules/analytics/index.js';
 import { exportEventsFile, zonedTime } from '../src/modules/reports/events.export.js';
 import { ingestEvents } from '../src/modules/traffic/index.js';
+import { days, prng, readBack, type Brute } from './brute.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
 import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
@@ -41,121 +41,8 @@ const SHOP_NAME = '天猫 旗舰店';
 const run = promisify(execFile);
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/yunying.mjs');
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const daysOf = (from: string, to: string) => {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
-};
-const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
-const mean = (xs: (number | null)[]) => {
-  const v = xs.filter((x): x is number => x !== null);
-  return v.length ? v.reduce((s, x) => s + x, 0) / v.length : null;
-};
 const pick = (o: object, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
 const MEANS = ['bounceRate', 'pvPerVisitor', 'avgDwellMs'] as const;
-
-interface DayFig {
-  uv: number;
-  pv: number;
-  bounce: number;
-  dwell: number;
-  detailVisits: number;
-  payingBuyers: number;
-  paidFen: number;
-  paidOrders: number;
-  orders: number;
-  units: number;
-  refundFen: number;
-  costFen: number;
-}
-
-/** The glossary applied by hand to the raw rows. */
-class Brute {
-  constructor(
-    readonly events: EventsTable[],
-    readonly orders: OrdersTable[],
-    readonly lines: (OrderLinesTable & { productId: string | null })[],
-  ) {}
-
-  day(day: string, product?: string): DayFig {
-    // PV: page_view events for the shop (the tracker sends one on every page load, product pages
-    // included), product_view events for a product; a bounce is a visitor with one page view that day.
-    const all = this.events.filter((e) => e.day === day);
-    const views = new Map<string, number>();
-    for (const e of all) if (e.type === 'page_view') views.set(e.visitor_id, (views.get(e.visitor_id) ?? 0) + 1);
-    const evs = all.filter((e) => product === undefined || e.product_id === product);
-    const uv = new Set(evs.map((e) => e.visitor_id));
-    const pdv = evs.filter((e) => e.type === 'product_view');
-    const who = (o: OrdersTable) => o.visitor_id ?? `nick:${o.buyer_nick}`;
-    const linesOf = (o: OrdersTable) => this.lines.filter((l) => l.order_id === o.id && (product === undefined || l.productId === product));
-    const inScope = (o: OrdersTable) => product === undefined || linesOf(o).length > 0;
-    const paid = this.orders.filter((o) => o.paid_day === day && o.status !== 'pending_payment' && inScope(o));
-    const f: DayFig = {
-      uv: uv.size,
-      pv: evs.filter((e) => e.type === (product === undefined ? 'page_view' : 'product_view')).length,
-      bounce: [...uv].filter((v) => views.get(v) === 1).length,
-      dwell: pdv.reduce((s, e) => s + Number(e.dwell_ms), 0),
-      detailVisits: pdv.length,
-      payingBuyers: new Set(paid.map(who)).size,
-      paidFen: 0,
-      paidOrders: paid.length,
-      orders: this.orders.filter((o) => o.order_day === day && inScope(o)).length,
-      units: 0,
-      refundFen: 0,
-      costFen: 0,
-    };
-    for (const o of paid) {
-      const ls = linesOf(o);
-      f.paidFen += product === undefined ? Number(o.paid_fen) : ls.reduce((s, l) => s + Number(l.paid_fen), 0);
-      f.refundFen += product === undefined ? Number(o.refund_fen) : ls.reduce((s, l) => s + Number(l.refund_fen), 0);
-      f.units += ls.reduce((s, l) => s + l.qty, 0);
-      f.costFen += ls.reduce((s, l) => s + l.qty * Number(l.unit_cost_fen), 0);
-    }
-    return f;
-  }
-
-  /** The figures a report must show for [from, to]. */
-  period(from: string, to: string, product?: string) {
-    const ds = daysOf(from, to).map((d) => this.day(d, product));
-    const sum = (k: keyof DayFig) => ds.reduce((s, d) => s + d[k], 0);
-    const uv = sum('uv');
-    const buyers = sum('payingBuyers');
-    const paid = sum('paidFen');
-    const refund = sum('refundFen');
-    const cost = sum('costFen');
-    return {
-      uv,
-      pv: sum('pv'),
-      payingBuyers: buyers,
-      paidFen: paid,
-      paidOrders: sum('paidOrders'),
-      orders: sum('orders'),
-      units: sum('units'),
-      refundFen: refund,
-      costFen: cost,
-      bounceRate: mean(ds.map((d) => ratio(d.bounce, d.uv))),
-      pvPerVisitor: mean(ds.map((d) => ratio(d.pv, d.uv))),
-      avgDwellMs: mean(ds.map((d) => ratio(d.dwell, d.detailVisits))),
-      payConversion: ratio(buyers, uv),
-      aov: buyers === 0 ? null : Math.round(paid / buyers),
-      visitorValue: uv === 0 ? null : Math.round(paid / uv),
-      grossProfitFen: paid - cost,
-      grossMargin: ratio(paid - cost, paid),
-      refundRate: ratio(refund, paid),
-    };
-  }
-}
 
 function expectClose(actual: number | null, expected: number | null, what: string) {
   if (expected === null) expect(actual, what).toBeNull();
@@ -212,7 +99,7 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
     const rand = prng(20261121);
     const now = Date.now();
     const shop = { id: shopId, orgId: ctx.orgId, timezone: TZ };
-    for (const day of [...LAST_YEAR, ...daysOf(D0, T)]) {
+    for (const day of [...LAST_YEAR, ...days(D0, T)]) {
       const start = dayStart(day, TZ);
       const span = Math.max(1, Math.min(86_000_000, now - start - 1000));
       const batch: Parameters<typeof ingestEvents>[2] = [];
@@ -254,19 +141,9 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
         );
       }
     }
-    await markOrderDaysDirty(db(), shopId, [...LAST_YEAR, ...daysOf(D0, T)]);
+    await markOrderDaysDirty(db(), shopId, [...LAST_YEAR, ...days(D0, T)]);
     await recomputeDirty(db(), { now: now + 61_000 });
-    const events = await db().selectFrom('events').selectAll().where('shop_id', '=', shopId).execute();
-    const orders = await db().selectFrom('orders').selectAll().where('shop_id', '=', shopId).execute();
-    const lines = await db()
-      .selectFrom('order_lines')
-      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
-      .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
-      .selectAll('order_lines')
-      .select('skus.product_id as productId')
-      .where('orders.shop_id', '=', shopId)
-      .execute();
-    brute = new Brute(events, orders, lines);
+    brute = await readBack(db(), shopId);
   });
 
   async function report(kind: string, date?: string): Promise<ReportResponse> {
@@ -280,14 +157,14 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
     for (const p of [r.current, ...r.comparisons]) {
       const traffic: TrafficResponse = (await admin.get(`/api/v1/analytics/traffic?shopId=${shopId}&from=${p.from}&to=${p.to}`)).json();
       expect(pick(p.figures, [...TOTAL_KEYS, ...MEANS]), `${r.kind} ${p.key}`).toEqual(pick(traffic.totals, [...TOTAL_KEYS, ...MEANS]));
-      const b = brute.period(p.from, p.to);
+      const b = brute.reportFigures(p.from, p.to);
       for (const [k, v] of Object.entries(b))
         expectClose(p.figures[k as keyof ReportFigures] as number | null, v, `${r.kind} ${p.key} ${k}`);
     }
     // The 全店运营数据汇总表: each day is that day's report figures; the total is the period's.
-    expect(r.days.map((d) => d.day)).toEqual(daysOf(r.current.from, r.current.to));
+    expect(r.days.map((d) => d.day)).toEqual(days(r.current.from, r.current.to));
     for (const d of r.days) {
-      const b = brute.period(d.day, d.day);
+      const b = brute.reportFigures(d.day, d.day);
       for (const [k, v] of Object.entries(b)) expectClose(d[k as keyof ReportFigures] as number | null, v, `${d.day} ${k}`);
     }
     for (const k of TOTAL_KEYS) expect(r.days.reduce((s, d) => s + d[k], 0)).toBe(r.current.figures[k]);
@@ -302,7 +179,7 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
       expect(pick(mine, ['uv', 'payingBuyers', 'units', 'paidFen', 'payConversion', 'refundFen', 'grossProfitFen'])).toEqual(
         pick(row, ['uv', 'payingBuyers', 'units', 'paidFen', 'payConversion', 'refundFen', 'grossProfitFen']),
       );
-      const b = brute.period(r.current.from, r.current.to, row.productId);
+      const b = brute.reportFigures(r.current.from, r.current.to, row.productId);
       expect(pick(mine, ['uv', 'payingBuyers', 'units', 'paidFen', 'refundFen', 'grossProfitFen'])).toEqual(
         pick(b, ['uv', 'payingBuyers', 'units', 'paidFen', 'refundFen', 'grossProfitFen']),
       );
