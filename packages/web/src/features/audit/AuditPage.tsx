@@ -10,6 +10,7 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 import { useShop } from '../../components/ShopContext';
 import { useShopIndex } from '../shops/api';
 import { KNOWN_AUDIT_ACTIONS, KNOWN_ENTITY_TYPES, useAudit } from './api';
@@ -54,6 +55,7 @@ export function AuditPage() {
     Object.entries({ ...filters, shopId: shop?.id, page, pageSize }).filter(([, v]) => v !== undefined && v !== ''),
   ) as { page: number; pageSize: number };
   const audit = useAudit(query);
+  const pagination = useUrlPagination(url, audit.data?.total);
 
   // Keep the form in step with the URL (back/forward, shared links).
   const paramsKey = url.key;
@@ -197,15 +199,7 @@ export function AuditPage() {
               </div>
             ),
           }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: audit.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="audit-table"
         />
       )}

@@ -9,6 +9,7 @@ import { formatDateTime, formatMoney } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 import { useApiError } from '../../components/useApiError';
 import { downloadUrl, useBatchProducts, useBrands, useCategories, useProducts, useTags } from './api';
 import { ImportModal } from './ImportModal';
@@ -38,6 +39,7 @@ export function ProductListPage() {
   const filtered = !!(query.q || query.status || query.categoryId || query.brandId || query.tag);
 
   const products = useProducts(query);
+  const pagination = useUrlPagination(url, products.data?.total);
   const categories = useCategories();
   const brands = useBrands();
   const tags = useTags();
@@ -242,15 +244,7 @@ export function ProductListPage() {
               : undefined
           }
           locale={{ emptyText: <Empty description={filtered ? t('catalog.list.emptyFiltered') : t('catalog.list.empty')} /> }}
-          pagination={{
-            current: query.page,
-            pageSize: query.pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="product-table"
         />
       )}

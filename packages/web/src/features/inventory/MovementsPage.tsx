@@ -1,6 +1,5 @@
 import { useEffect } from 'react';
-import { Alert, Button, DatePicker, Empty, Form, Input, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
-import { SearchOutlined } from '@ant-design/icons';
+import { DatePicker, Empty, Form, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { StockMovement } from '@yunying/core';
@@ -9,8 +8,10 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { MOVEMENT_TYPES, useMovements } from './api';
+import { FilterButtons, SkuCell, SkuFilterAlert } from './listParts';
 import { WarehouseSelect } from './pickers';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 
 interface Filters {
   q?: string;
@@ -43,6 +44,7 @@ export function MovementsPage() {
     to: num(url.get('to')),
   };
   const movements = useMovements({ ...filters, page: url.page, pageSize: url.pageSize });
+  const pagination = useUrlPagination(url, movements.data?.total);
 
   useEffect(() => {
     const p = new URLSearchParams(url.key);
@@ -77,15 +79,7 @@ export function MovementsPage() {
     {
       title: t('inventory.sku'),
       key: 'sku',
-      render: (_, m) => (
-        <Space orientation="vertical" size={0}>
-          <Typography.Text strong>{m.skuCode}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {m.productTitle}
-            {m.specText ? ` · ${m.specText}` : ''}
-          </Typography.Text>
-        </Space>
-      ),
+      render: (_, m) => <SkuCell row={m} />,
     },
     { title: t('inventory.warehouse'), dataIndex: 'warehouseName', width: 110 },
     {
@@ -133,30 +127,10 @@ export function MovementsPage() {
           <DatePicker.RangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Form.Item>
-          <Space>
-            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="movements-search">
-              {t('common.search')}
-            </Button>
-            <Button
-              onClick={() => {
-                form.resetFields();
-                url.setFilters({});
-              }}
-            >
-              {t('common.reset')}
-            </Button>
-          </Space>
+          <FilterButtons form={form} url={url} searchTestId="movements-search" />
         </Form.Item>
       </Form>
-      {filters.skuId ? (
-        <Alert
-          type="info"
-          showIcon
-          title={`${t('inventory.sku')}: ${movements.data?.items[0]?.skuCode ?? filters.skuId}`}
-          closable={{ onClose: () => url.setFilters({ ...filters, skuId: undefined }) }}
-          style={{ marginBottom: 12 }}
-        />
-      ) : null}
+      <SkuFilterAlert url={url} filters={filters} skuCode={movements.data?.items[0]?.skuCode} />
       {movements.isError && !movements.data ? (
         <QueryError error={movements.error} onRetry={() => void movements.refetch()} />
       ) : (
@@ -168,15 +142,7 @@ export function MovementsPage() {
           loading={movements.isFetching}
           scroll={{ x: 1300 }}
           locale={{ emptyText: <Empty description={t('inventory.movementsEmpty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: movements.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="movements-table"
         />
       )}

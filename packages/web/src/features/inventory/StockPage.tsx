@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, Button, Checkbox, Dropdown, Empty, Form, Input, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
-import { AuditOutlined, MoreOutlined, PlusOutlined, QuestionCircleOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Checkbox, Dropdown, Empty, Form, Input, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { AuditOutlined, MoreOutlined, PlusOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { StockRow } from '@yunying/core';
@@ -9,9 +9,11 @@ import { formatCount } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useStock } from './api';
+import { FilterButtons, SkuCell, SkuFilterAlert } from './listParts';
 import { WarehouseSelect } from './pickers';
 import { AdjustModal, LedgerCheckModal, ThresholdModal } from './StockModals';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 
 interface Filters {
   q?: string;
@@ -34,6 +36,7 @@ export function StockPage() {
     overOnly: url.get('overOnly') === 'true' ? 'true' : undefined,
   };
   const stock = useStock({ ...filters, page: url.page, pageSize: url.pageSize });
+  const pagination = useUrlPagination(url, stock.data?.total);
   const [adjust, setAdjust] = useState<{ kind: 'adjust' | 'defective'; row?: StockRow } | null>(null);
   const [thresholdRow, setThresholdRow] = useState<StockRow | null>(null);
   const [ledgerOpen, setLedgerOpen] = useState(false);
@@ -52,15 +55,7 @@ export function StockPage() {
     {
       title: t('inventory.sku'),
       key: 'sku',
-      render: (_, r) => (
-        <Space orientation="vertical" size={0}>
-          <Typography.Text strong>{r.skuCode}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {r.productTitle}
-            {r.specText ? ` · ${r.specText}` : ''}
-          </Typography.Text>
-        </Space>
-      ),
+      render: (_, r) => <SkuCell row={r} />,
     },
     { title: t('inventory.warehouse'), dataIndex: 'warehouseName', width: 110 },
     {
@@ -175,31 +170,10 @@ export function StockPage() {
           <Checkbox>{t('inventory.overOnly')}</Checkbox>
         </Form.Item>
         <Form.Item>
-          <Space>
-            <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="stock-search">
-              {t('common.search')}
-            </Button>
-            <Button
-              onClick={() => {
-                form.resetFields();
-                url.setFilters({});
-              }}
-            >
-              {t('common.reset')}
-            </Button>
-          </Space>
+          <FilterButtons form={form} url={url} searchTestId="stock-search" />
         </Form.Item>
       </Form>
-      {filters.skuId ? (
-        <Alert
-          type="info"
-          showIcon
-          title={`${t('inventory.sku')}: ${stock.data?.items[0]?.skuCode ?? filters.skuId}`}
-          closable={{ onClose: () => url.setFilters({ ...filters, skuId: undefined }) }}
-          style={{ marginBottom: 12 }}
-          data-testid="stock-sku-filter"
-        />
-      ) : null}
+      <SkuFilterAlert url={url} filters={filters} skuCode={stock.data?.items[0]?.skuCode} testId="stock-sku-filter" />
       {stock.isError && !stock.data ? (
         <QueryError error={stock.error} onRetry={() => void stock.refetch()} />
       ) : (
@@ -211,15 +185,7 @@ export function StockPage() {
           loading={stock.isFetching}
           scroll={{ x: 1100 }}
           locale={{ emptyText: <Empty description={t('inventory.empty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: stock.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="stock-table"
         />
       )}

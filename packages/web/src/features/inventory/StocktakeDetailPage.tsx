@@ -25,6 +25,7 @@ import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useStocktake, useStocktakeActions } from './api';
 import { STOCKTAKE_COLORS } from './StocktakesPage';
+import { SkuCell } from './listParts';
 
 /** The count sheet: enter counted figures, see variances highlighted, save, apply or cancel. */
 export function StocktakeDetailPage() {
@@ -105,15 +106,7 @@ export function StocktakeDetailPage() {
     {
       title: t('inventory.sku'),
       key: 'sku',
-      render: (_, l: StocktakeLine) => (
-        <Space orientation="vertical" size={0}>
-          <Typography.Text strong>{l.skuCode}</Typography.Text>
-          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {l.productTitle}
-            {l.specText ? ` · ${l.specText}` : ''}
-          </Typography.Text>
-        </Space>
-      ),
+      render: (_, l: StocktakeLine) => <SkuCell row={l} />,
     },
     { title: t('inventory.expected'), dataIndex: 'expected', align: 'right', width: 130 },
     {

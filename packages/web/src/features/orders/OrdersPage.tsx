@@ -30,6 +30,7 @@ import { QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
 import { OrderStatusTag } from './StatusTags';
 
@@ -82,6 +83,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   if (mode === 'exceptions' && !query.flag) query.flag = 'exception';
   if (!canPii) delete query.receiverPhone;
   const orders = useOrders(query);
+  const pagination = useUrlPagination(url, orders.data?.total);
 
   const paramsKey = url.key;
   useEffect(() => {
@@ -368,15 +370,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
           loading={orders.isFetching}
           scroll={{ x: 1300 }}
           locale={{ emptyText: <Empty description={t('orders.empty')} /> }}
-          pagination={{
-            current: page,
-            pageSize,
-            total: orders.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="orders-table"
         />
       )}

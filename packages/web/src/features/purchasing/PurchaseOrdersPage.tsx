@@ -30,6 +30,7 @@ import { useApiError } from '../../components/useApiError';
 import { SkuPicker, WarehouseSelect, skuLabel } from '../inventory/pickers';
 import { useWarehouses } from '../inventory/api';
 import { useUrlState } from '../../components/useUrlState';
+import { useUrlPagination } from '../../components/useUrlPagination';
 import { usePurchaseOrder, usePurchaseOrderActions, usePurchaseOrders, useSuppliers } from './api';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -410,6 +411,7 @@ export function PurchaseOrdersPage() {
   const url = useUrlState();
   const [form] = Form.useForm<{ q?: string; status?: string }>();
   const list = usePurchaseOrders({ q: url.get('q'), status: url.get('status'), page: url.page, pageSize: url.pageSize });
+  const pagination = useUrlPagination(url, list.data?.total);
   const openId = url.get('po') ?? null;
   const [editing, setEditing] = useState<{ po?: PurchaseOrder } | null>(null);
   const [receiving, setReceiving] = useState<PurchaseOrder | null>(null);
@@ -502,15 +504,7 @@ export function PurchaseOrdersPage() {
           loading={list.isFetching}
           scroll={{ x: 1100 }}
           locale={{ emptyText: <Empty description={t('purchasing.empty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: list.data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
+          pagination={pagination}
           data-testid="po-table"
         />
       )}
