@@ -28,7 +28,7 @@ import { exportStockFile } from './modules/inventory/index.js';
 import { deleteDemo, loadDemo } from './modules/demo/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
 import { buildReport, exportEventsFile, formatReportText } from './modules/reports/index.js';
-import { importOrdersFile, progressBar } from './modules/orders/import/index.js';
+import { importOrdersFile, listErrors, progressBar, type ImportSummary } from './modules/orders/import/index.js';
 import * as roles from './modules/roles/index.js';
 import * as shops from './modules/shops/index.js';
 import * as users from './modules/users/index.js';
@@ -217,6 +217,17 @@ async function demoCommand(args: string[]): Promise<number> {
   });
 }
 
+const BAD_ROWS_SHOWN = 20;
+
+/** The Chinese summary of an order import (what `yunying import orders` prints). */
+function importSummaryText(s: ImportSummary): string {
+  return [
+    `读取 ${s.rows} 行：新建订单 ${s.ordersCreated}，更新 ${s.ordersUpdated}，未变 ${s.ordersUnchanged}；`,
+    `商品行 ${s.lines}（变化 ${s.linesChanged}），未匹配到 SKU 的行 ${s.unmatchedLines}，没有明细的订单 ${s.ordersWithoutItems}；`,
+    `被拒绝的行 ${s.errors}。`,
+  ].join('\n');
+}
+
 async function importCommand(sub: string | undefined, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -227,6 +238,7 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
       items: { type: 'string' },
       mapping: { type: 'string' },
       'move-stock': { type: 'boolean' },
+      json: { type: 'boolean' },
     },
   });
   const file = need(positionals[0], '<文件>');
@@ -248,8 +260,22 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
         onProgress: (done, total) => bar.update(done, total),
       });
       bar.done();
-      process.stdout.write(`${JSON.stringify(summary, null, 2)}\n用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒\n`);
-      return 0;
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        process.stdout.write(`${importSummaryText(summary)}\n用时 ${seconds} 秒\n`);
+        if (summary.errors > 0) {
+          const first = await listErrors(database.db, cliActor(orgId), summary.jobId, { page: 1, pageSize: BAD_ROWS_SHOWN });
+          process.stdout.write(`\n被拒绝的行（前 ${first.items.length} 条，共 ${summary.errors} 条）：\n`);
+          for (const e of first.items)
+            process.stdout.write(
+              `  ${e.file === 'items' ? '宝贝明细' : '订单文件'} 第 ${e.rowNo} 行 ${e.column}「${e.value}」：${e.reason}\n`,
+            );
+          process.stdout.write(`完整清单：在控制台「订单导入」中打开这次任务（${summary.jobId}）下载错误行 CSV。其余行已导入。\n`);
+        }
+      }
+      // 2 = the import ran but refused some rows (the accepted rows are kept).
+      return summary.errors > 0 ? 2 : 0;
     });
   }
   if (sub === 'products') {
@@ -258,7 +284,7 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
       process.stdout.write(`新建 ${r.created}，更新 ${r.updated}，错误 ${r.errors.length}\n`);
       for (const e of r.errors.slice(0, 50)) process.stdout.write(`  第 ${e.row} 行 ${e.column}「${e.value}」：${e.reason}\n`);
       if (r.errors.length > 50) process.stdout.write(`  …… 另有 ${r.errors.length - 50} 条错误\n`);
-      return r.errors.length ? 1 : 0;
+      return r.errors.length ? 2 : 0;
     });
   }
   throw new UsageError('用法：yunying import orders|products …');

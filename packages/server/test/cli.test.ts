@@ -120,16 +120,30 @@ describeEachDialect('yunying CLI', (dialect) => {
     const io = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', orders]);
     expect(io.code, io.stderr + io.stdout).toBe(0);
     expect(io.stderr).toContain('导入订单');
-    expect(JSON.parse(io.stdout.slice(0, io.stdout.lastIndexOf('}') + 1))).toMatchObject({ ordersCreated: 1, errors: 0 });
-    const again = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', orders]);
-    expect(JSON.parse(again.stdout.slice(0, again.stdout.lastIndexOf('}') + 1))).toMatchObject({ ordersCreated: 0, ordersUnchanged: 1 });
+    expect(io.stdout).toContain('新建订单 1，更新 0，未变 0');
+    expect(io.stdout).toContain('被拒绝的行 0。');
+    const again = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', '--json', orders]);
+    expect(JSON.parse(again.stdout)).toMatchObject({ ordersCreated: 0, ordersUnchanged: 1, errors: 0 });
+    // Rows refused: a Chinese summary, the bad rows with row, column, value and reason, exit 2; the good row is kept.
+    const mixed = path.join(tmp, 'jd-mixed.csv');
+    fs.writeFileSync(
+      mixed,
+      '\uFEFF订单号,商品名称,订购数量,京东价,应付金额,下单时间,付款时间,订单状态,商家SKUID\n' +
+        '="300000000000124",纯棉T恤 白 M,1,59.00,59.00,2026-11-21 10:00:00,2026-11-21 10:01:00,等待出库,TS01-W-M\n' +
+        '="300000000000125",纯棉T恤 白 M,1,59.00,59.00,不是时间,2026-11-21 10:01:00,等待出库,TS01-W-M\n',
+    );
+    const partly = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'jd', mixed]);
+    expect(partly.code, partly.stderr + partly.stdout).toBe(2);
+    expect(partly.stdout).toContain('新建订单 1');
+    expect(partly.stdout).toContain('被拒绝的行 1。');
+    expect(partly.stdout).toMatch(/订单文件 第 3 行 下单时间「不是时间」：/);
     const bad = await yunying(url, ['import', 'orders', '--shop', '抖音小店', '--format', 'amazon', orders]);
     expect(bad.code).toBe(2);
 
     const ordersOut = path.join(tmp, 'orders.xlsx');
     const eo = await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '2026-11-01', '--to', '2026-11-30', ordersOut]);
     expect(eo.code, eo.stderr).toBe(0);
-    expect(eo.stdout).toContain('已导出 1 行');
+    expect(eo.stdout).toContain('已导出 2 行'); // the JD order and the good row of the mixed file
     expect((await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '11/01', ordersOut + '.csv'])).code).toBe(2);
     const stock = path.join(tmp, 'stock.csv');
     expect((await yunying(url, ['export', 'stock', stock])).code).toBe(0);

@@ -17,7 +17,7 @@ import { runImport, type ImportCheckpoint, type ImportCounts, type ImportSummary
 
 export { runImport, BATCH_ORDERS, MAX_STORED_ERRORS } from './import.service.js';
 export type { ImportSummary, ImportCounts, ImportOptions, ImportCheckpoint, ImportRun } from './import.service.js';
-export { IMPORT_JOB_TYPE } from './import.extras.js';
+export { IMPORT_JOB_TYPE, listErrors } from './import.extras.js';
 export { openRows, previewFile, sniffEncoding } from './reader.js';
 
 /** What the job row carries for an import. */
