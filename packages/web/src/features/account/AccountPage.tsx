@@ -1,9 +1,9 @@
 import { App, Button, Card, Col, Descriptions, Form, Input, Row, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { PASSWORD_MIN_LENGTH } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { useApiError } from '../../components/useApiError';
 import { useChangePassword } from '../auth/api';
 
@@ -73,30 +73,7 @@ export function AccountPage() {
               >
                 <Input.Password name="currentPassword" autoComplete="current-password" />
               </Form.Item>
-              <Form.Item
-                name="newPassword"
-                label={t('account.newPassword')}
-                extra={t('account.passwordHint', { min: PASSWORD_MIN_LENGTH })}
-                rules={[{ required: true, message: t('common.required') }]}
-              >
-                <Input.Password name="newPassword" autoComplete="new-password" />
-              </Form.Item>
-              <Form.Item
-                name="confirmPassword"
-                label={t('account.confirmPassword')}
-                dependencies={['newPassword']}
-                rules={[
-                  { required: true, message: t('common.required') },
-                  ({ getFieldValue }) => ({
-                    validator: (_, value) =>
-                      !value || getFieldValue('newPassword') === value
-                        ? Promise.resolve()
-                        : Promise.reject(new Error(t('account.passwordMismatch'))),
-                  }),
-                ]}
-              >
-                <Input.Password name="confirmPassword" autoComplete="new-password" />
-              </Form.Item>
+              <NewPasswordFields />
               <Button type="primary" htmlType="submit" loading={change.isPending} data-testid="password-submit">
                 {t('account.submit')}
               </Button>

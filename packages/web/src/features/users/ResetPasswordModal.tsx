@@ -1,6 +1,7 @@
-import { App, Form, Input, Modal } from 'antd';
+import { App, Form, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { PASSWORD_MIN_LENGTH, type User } from '@yunying/core';
+import type { User } from '@yunying/core';
+import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { useApiError } from '../../components/useApiError';
 import { useResetPassword } from './api';
 
@@ -43,30 +44,7 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
       destroyOnHidden
     >
       <Form<FormValues> form={form} layout="vertical" onFinish={submit} disabled={reset.isPending}>
-        <Form.Item
-          name="newPassword"
-          label={t('account.newPassword')}
-          extra={t('account.passwordHint', { min: PASSWORD_MIN_LENGTH })}
-          rules={[{ required: true, message: t('common.required') }]}
-        >
-          <Input.Password name="newPassword" autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item
-          name="confirmPassword"
-          label={t('account.confirmPassword')}
-          dependencies={['newPassword']}
-          rules={[
-            { required: true, message: t('common.required') },
-            ({ getFieldValue }) => ({
-              validator: (_, value) =>
-                !value || getFieldValue('newPassword') === value
-                  ? Promise.resolve()
-                  : Promise.reject(new Error(t('account.passwordMismatch'))),
-            }),
-          ]}
-        >
-          <Input.Password name="confirmPassword" autoComplete="new-password" />
-        </Form.Item>
+        <NewPasswordFields />
       </Form>
     </Modal>
   );
