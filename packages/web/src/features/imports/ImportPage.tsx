@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Checkbox, Form, Input, Select, Space, Table, Tag, Typography, Upload } from 'antd';
-import { DeleteOutlined, EyeOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, Checkbox, Form, Input, Select, Space, Tag, Typography } from 'antd';
+import { DeleteOutlined, EyeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { IMPORT_FORMATS, type ImportField, type ImportFormat } from '@yunying/core';
+import { ColumnMapping, FilePick, mapColumn, PreviewRows } from '../../components/ImportPreview';
 import { PageContainer } from '../../components/PageContainer';
 import { ALL_SHOPS, useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
@@ -11,35 +12,6 @@ import { useDeletePreset, usePresets, usePreview, useSavePreset, useStartImport,
 
 /** CSV previews only need the head of the file; XLSX needs the whole zip. */
 const PREVIEW_BYTES = 256 * 1024;
-
-function FilePick({
-  file,
-  onChange,
-  testId,
-  label,
-}: {
-  file: File | null;
-  onChange: (f: File | null) => void;
-  testId: string;
-  label: string;
-}) {
-  return (
-    <Upload
-      accept=".csv,.txt,.xlsx"
-      maxCount={1}
-      beforeUpload={(f) => {
-        onChange(f);
-        return false;
-      }}
-      onRemove={() => onChange(null)}
-      fileList={file ? [{ uid: testId, name: file.name, status: 'done' }] : []}
-    >
-      <Button icon={<UploadOutlined />} data-testid={testId}>
-        {label}
-      </Button>
-    </Upload>
-  );
-}
 
 export function ImportPage() {
   const { t } = useTranslation();
@@ -217,48 +189,23 @@ export function ImportPage() {
                 })}
               />
             ) : null}
-            <Table
-              size="small"
-              scroll={{ x: true }}
-              pagination={false}
-              rowKey={(_, i) => String(i)}
-              dataSource={preview.rows.map((r) => Object.fromEntries(r.map((c, i) => [String(i), c])))}
-              columns={preview.headers.map((h, i) => ({ title: h, dataIndex: String(i), key: String(i), ellipsis: true, width: 140 }))}
-            />
+            <PreviewRows headers={preview.headers} rows={preview.rows} columnWidth={140} />
             {generic ? (
               <>
                 <Typography.Title level={5}>{t('imports.mapping')}</Typography.Title>
                 <Typography.Text type="secondary">{t('imports.mappingHint')}</Typography.Text>
-                <div
-                  style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))', gap: 8 }}
-                  data-testid="import-mapping"
-                >
-                  {preview.fields.map((f) => (
-                    <Space key={f.field}>
-                      <span style={{ display: 'inline-block', width: 110 }}>
-                        {f.required ? <Typography.Text type="danger">* </Typography.Text> : null}
-                        {f.label}
-                      </span>
-                      <Select
-                        allowClear
-                        style={{ width: 170 }}
-                        value={mapping[f.field]}
-                        placeholder={t('imports.notMapped')}
-                        onChange={(v: string | undefined) => {
-                          setPresetId(undefined);
-                          setMapping((m) => {
-                            const next = { ...m };
-                            if (v) next[f.field] = v;
-                            else delete next[f.field];
-                            return next;
-                          });
-                        }}
-                        options={preview.headers.filter((h) => h).map((h) => ({ value: h, label: h }))}
-                        data-testid={`import-map-${f.field}`}
-                      />
-                    </Space>
-                  ))}
-                </div>
+                <ColumnMapping
+                  fields={preview.fields}
+                  headers={preview.headers}
+                  mapping={mapping}
+                  onMap={(field, column) => {
+                    setPresetId(undefined);
+                    setMapping((m) => mapColumn(m, field, column));
+                  }}
+                  labelWidth={110}
+                  placeholder={t('imports.notMapped')}
+                  testIdPrefix="import"
+                />
                 <Space>
                   <Input
                     placeholder={t('imports.presetName')}

@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Select, Space, Table, Tag, Typography, Upload } from 'antd';
-import { EyeOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Select, Space, Table, Tag, Typography } from 'antd';
+import { EyeOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import type { TrafficImportField } from '@yunying/core';
+import { ColumnMapping, FilePick, mapColumn, PreviewRows } from '../../components/ImportPreview';
 import { PageContainer } from '../../components/PageContainer';
 import { useLabels } from '../../components/labels';
 import { QueryError } from '../../components/QueryState';
@@ -220,20 +221,7 @@ export function TrafficImportPage() {
             />
           </Form.Item>
           <Form.Item label={t('trafficImport.file')} required>
-            <Upload
-              accept=".csv,.txt,.xlsx"
-              maxCount={1}
-              beforeUpload={(f) => {
-                chooseFile(f);
-                return false;
-              }}
-              onRemove={() => chooseFile(null)}
-              fileList={file ? [{ uid: 'traffic-file', name: file.name, status: 'done' }] : []}
-            >
-              <Button icon={<UploadOutlined />} data-testid="traffic-import-file">
-                {t('trafficImport.chooseFile')}
-              </Button>
-            </Upload>
+            <FilePick file={file} onChange={chooseFile} testId="traffic-import-file" label={t('trafficImport.chooseFile')} />
           </Form.Item>
           <Form.Item label={t('trafficImport.day')}>
             <DatePicker
@@ -275,45 +263,18 @@ export function TrafficImportPage() {
             {missing.length ? (
               <Alert type="error" showIcon message={t('trafficImport.needColumns', { fields: missing.map(fieldLabel).join(' / ') })} />
             ) : null}
-            <Table
-              size="small"
-              scroll={{ x: true }}
-              pagination={false}
-              rowKey={(_, i) => String(i)}
-              dataSource={preview.rows.map((r) => Object.fromEntries(r.map((c, i) => [String(i), c])))}
-              columns={preview.headers.map((h, i) => ({ title: h, dataIndex: String(i), key: String(i), ellipsis: true, width: 130 }))}
-            />
+            <PreviewRows headers={preview.headers} rows={preview.rows} columnWidth={130} />
             <Typography.Title level={5}>{t('trafficImport.mapping')}</Typography.Title>
             <Typography.Text type="secondary">{t('trafficImport.mappingHint')}</Typography.Text>
-            <div
-              style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(300px, 1fr))', gap: 8 }}
-              data-testid="traffic-import-mapping"
-            >
-              {preview.fields.map((f) => (
-                <Space key={f.field}>
-                  <span style={{ display: 'inline-block', width: 120 }}>
-                    {f.required ? <Typography.Text type="danger">* </Typography.Text> : null}
-                    {fieldLabel(f)}
-                  </span>
-                  <Select
-                    allowClear
-                    style={{ width: 170 }}
-                    value={mapping[f.field]}
-                    placeholder={t('trafficImport.notMapped')}
-                    onChange={(v: string | undefined) =>
-                      setMapping((m) => {
-                        const next = { ...m };
-                        if (v) next[f.field] = v;
-                        else delete next[f.field];
-                        return next;
-                      })
-                    }
-                    options={preview.headers.filter((h) => h).map((h) => ({ value: h, label: h }))}
-                    data-testid={`traffic-import-map-${f.field}`}
-                  />
-                </Space>
-              ))}
-            </div>
+            <ColumnMapping
+              fields={preview.fields.map((f) => ({ ...f, label: fieldLabel(f) }))}
+              headers={preview.headers}
+              mapping={mapping}
+              onMap={(field, column) => setMapping((m) => mapColumn(m, field, column))}
+              labelWidth={120}
+              placeholder={t('trafficImport.notMapped')}
+              testIdPrefix="traffic-import"
+            />
           </Space>
         </Card>
       ) : null}
