@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Switch, Table, type TableProps } from 'antd';
+import { App, Button, Form, Input, InputNumber, Select, Switch, Table, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { RESPONSIBILITIES, type AftersaleReason, type Responsibility } from '@yunying/core';
@@ -8,6 +8,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useReasons, useSaveReason } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 interface ReasonForm {
   name: string;
@@ -98,16 +99,13 @@ export function ReasonsPage() {
           data-testid="reasons-table"
         />
       )}
-      <Modal
+      <SaveModal
+        form={form}
         open={editing !== null}
         title={editing === 'new' ? t('aftersales.reasons.add') : t('common.edit')}
-        onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={save.isPending}
-        okButtonProps={{ 'data-testid': 'reason-submit' }}
-        destroyOnHidden
+        onClose={() => setEditing(null)}
+        saving={save.isPending}
+        submitTestId="reason-submit"
       >
         <Form<ReasonForm>
           form={form}
@@ -138,7 +136,7 @@ export function ReasonsPage() {
             <InputNumber min={0} max={100000} precision={0} />
           </Form.Item>
         </Form>
-      </Modal>
+      </SaveModal>
     </PageContainer>
   );
 }

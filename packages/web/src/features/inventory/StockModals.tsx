@@ -6,6 +6,7 @@ import { QueryState } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useAdjust, useLedgerCheck, useSetThresholds } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
+import { SaveModal } from '../../components/SaveModal';
 
 interface AdjustValues {
   skuId: string;
@@ -52,17 +53,7 @@ export function AdjustModal({
       },
     );
   return (
-    <Modal
-      open={open}
-      title={title}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={mutation.isPending}
-      okButtonProps={{ 'data-testid': `${kind}-submit` }}
-      destroyOnHidden
-    >
+    <SaveModal form={form} open={open} title={title} onClose={onClose} saving={mutation.isPending} submitTestId={`${kind}-submit`}>
       {row ? (
         <Typography.Paragraph type="secondary">
           {row.productTitle} {row.specText} · {row.warehouseName} · {t('inventory.onHand')} {row.onHand} / {t('inventory.available')}{' '}
@@ -100,7 +91,7 @@ export function AdjustModal({
           <Input name="reason" maxLength={200} placeholder={t('inventory.reasonPlaceholder')} data-testid={`${kind}-reason`} />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
 
@@ -131,16 +122,13 @@ export function ThresholdModal({ row, onClose }: { row: StockRow | null; onClose
       },
     );
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={!!row}
       title={row ? t('inventory.thresholdsTitle', { sku: row.skuCode }) : ''}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={mutation.isPending}
-      okButtonProps={{ 'data-testid': 'thresholds-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={mutation.isPending}
+      submitTestId="thresholds-submit"
     >
       <Alert type="info" showIcon title={t('inventory.thresholdsTip')} style={{ marginBottom: 16 }} />
       <Form<ThresholdValues> form={form} layout="vertical" onFinish={submit}>
@@ -151,7 +139,7 @@ export function ThresholdModal({ row, onClose }: { row: StockRow | null; onClose
           <InputNumber min={0} precision={0} style={{ width: '100%' }} data-testid="threshold-over" />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
 

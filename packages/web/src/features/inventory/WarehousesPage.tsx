@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Checkbox, Empty, Form, Input, Modal, Space, Table, Tag, type TableProps } from 'antd';
+import { App, Button, Checkbox, Empty, Form, Input, Space, Table, Tag, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Warehouse } from '@yunying/core';
@@ -9,6 +9,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useSaveWarehouse, useWarehouses } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 interface WhForm {
   code: string;
@@ -24,16 +25,13 @@ function WarehouseModal({ open, wh, onClose }: { open: boolean; wh?: Warehouse |
   const [form] = Form.useForm<WhForm>();
   const save = useSaveWarehouse();
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       title={wh ? t('inventory.editWarehouse') : t('inventory.newWarehouse')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      okButtonProps={{ 'data-testid': 'warehouse-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={save.isPending}
+      submitTestId="warehouse-submit"
     >
       <Form<WhForm>
         form={form}
@@ -67,7 +65,7 @@ function WarehouseModal({ open, wh, onClose }: { open: boolean; wh?: Warehouse |
           <Checkbox disabled={wh?.isDefault}>{t('inventory.isDefault')}</Checkbox>
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
 

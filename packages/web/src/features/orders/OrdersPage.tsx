@@ -33,6 +33,7 @@ import { useUrlState } from '../../components/useUrlState';
 import { useUrlPagination } from '../../components/useUrlPagination';
 import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
 import { OrderStatusTag } from './StatusTags';
+import { SaveModal } from '../../components/SaveModal';
 
 const TEXT_FILTERS = ['orderNo', 'skuCode', 'buyerNick', 'receiverPhone', 'trackingNo', 'minPaid', 'maxPaid'] as const;
 const SELECT_FILTERS = ['timeField', 'channel', 'flag', 'sort'] as const;
@@ -374,15 +375,12 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
           data-testid="orders-table"
         />
       )}
-      <Modal
+      <SaveModal
+        form={viewForm}
         open={savingView}
         title={t('orders.views.save')}
-        onCancel={() => setSavingView(false)}
-        onOk={() => viewForm.submit()}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={saveView.isPending}
-        destroyOnHidden
+        onClose={() => setSavingView(false)}
+        saving={saveView.isPending}
       >
         <Form form={viewForm} layout="vertical" onFinish={submitView}>
           <Form.Item
@@ -393,7 +391,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
             <Input maxLength={60} data-testid="view-name" />
           </Form.Item>
         </Form>
-      </Modal>
+      </SaveModal>
       <Modal
         open={shipResult !== null}
         title={t('orders.batchShip')}

@@ -32,6 +32,7 @@ import { useWarehouses } from '../inventory/api';
 import { useUrlState } from '../../components/useUrlState';
 import { useUrlPagination } from '../../components/useUrlPagination';
 import { usePurchaseOrder, usePurchaseOrderActions, usePurchaseOrders, useSuppliers } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 const STATUS_COLOR: Record<string, string> = {
   draft: 'default',
@@ -85,17 +86,14 @@ function PoFormModal({
     }
   }, [open, po, form, warehouses.data]);
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       width={860}
       title={po ? t('purchasing.editOrder', { code: po.code }) : t('purchasing.newOrder')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      okButtonProps={{ 'data-testid': 'po-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={save.isPending}
+      submitTestId="po-submit"
     >
       {suppliers.data && suppliers.data.total === 0 ? (
         <Alert type="warning" showIcon title={t('purchasing.needSupplier')} style={{ marginBottom: 12 }} />
@@ -193,7 +191,7 @@ function PoFormModal({
           <Input name="note" maxLength={400} />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
 

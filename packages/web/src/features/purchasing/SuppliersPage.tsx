@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Modal, Popconfirm, Space, Table, type TableProps } from 'antd';
+import { App, Button, Empty, Form, Input, Popconfirm, Space, Table, type TableProps } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Supplier } from '@yunying/core';
@@ -8,6 +8,7 @@ import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
 import { useSupplierActions, useSuppliers } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 type SupplierForm = Omit<Supplier, 'id' | 'createdAt'>;
 
@@ -18,16 +19,13 @@ function SupplierModal({ open, supplier, onClose }: { open: boolean; supplier?: 
   const [form] = Form.useForm<SupplierForm>();
   const { save } = useSupplierActions();
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       title={supplier ? t('purchasing.editSupplier') : t('purchasing.newSupplier')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      okButtonProps={{ 'data-testid': 'supplier-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={save.isPending}
+      submitTestId="supplier-submit"
     >
       <Form<SupplierForm>
         form={form}
@@ -71,7 +69,7 @@ function SupplierModal({ open, supplier, onClose }: { open: boolean; supplier?: 
           <Input.TextArea maxLength={400} rows={2} />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
 

@@ -1,9 +1,10 @@
-import { App, Form, Input, Modal, Select } from 'antd';
+import { App, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '@yunying/core';
 import { useLabels } from '../../components/labels';
 import { useApiError } from '../../components/useApiError';
 import { useCreateRole, useUpdateRole } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 interface FormValues {
   name: string;
@@ -62,16 +63,13 @@ export function RoleFormModal({
   };
 
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       title={role ? t('roles.editTitle') : t('roles.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={pending}
-      okButtonProps={{ 'data-testid': 'role-form-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={pending}
+      submitTestId="role-form-submit"
     >
       <Form<FormValues>
         form={form}
@@ -96,6 +94,6 @@ export function RoleFormModal({
           </Form.Item>
         )}
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }

@@ -1,9 +1,10 @@
-import { App, Form, Input, Modal, Select } from 'antd';
+import { App, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { CHANNELS, DEFAULT_TIMEZONE, type Channel, type Shop } from '@yunying/core';
 import { useLabels } from '../../components/labels';
 import { useApiError } from '../../components/useApiError';
 import { useCreateShop, useUpdateShop } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 /** Common IANA zones offered in the picker; any other valid zone a shop already has is kept. */
 export const COMMON_TIMEZONES = [
@@ -79,16 +80,13 @@ export function ShopFormModal({ open, shop, onClose }: { open: boolean; shop?: S
   };
 
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       title={shop ? t('shops.editTitle') : t('shops.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={pending}
-      okButtonProps={{ 'data-testid': 'shop-form-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={pending}
+      submitTestId="shop-form-submit"
     >
       <Form<FormValues>
         form={form}
@@ -107,6 +105,6 @@ export function ShopFormModal({ open, shop, onClose }: { open: boolean; shop?: S
           <Select showSearch={{ optionFilterProp: 'label' }} options={zoneOptions} data-testid="shop-timezone" />
         </Form.Item>
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }

@@ -1,9 +1,10 @@
-import { App, Form, Modal } from 'antd';
+import { App, Form } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { User } from '@yunying/core';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { useApiError } from '../../components/useApiError';
 import { useResetPassword } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 interface FormValues {
   newPassword: string;
@@ -32,20 +33,17 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
   };
 
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={!!user}
       title={t('users.resetPasswordTitle', { name: user?.displayName ?? '' })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={reset.isPending}
-      okButtonProps={{ 'data-testid': 'reset-password-submit' }}
-      destroyOnHidden
+      onClose={onClose}
+      saving={reset.isPending}
+      submitTestId="reset-password-submit"
     >
       <Form<FormValues> form={form} layout="vertical" onFinish={submit} disabled={reset.isPending}>
         <NewPasswordFields />
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }

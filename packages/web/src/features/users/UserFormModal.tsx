@@ -1,10 +1,11 @@
-import { Alert, App, Form, Input, Modal, Select, Switch } from 'antd';
+import { Alert, App, Form, Input, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { PASSWORD_MIN_LENGTH, type Role, type Shop, type User } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { useApiError } from '../../components/useApiError';
 import { useCreateUser, useUpdateUser, type CreateUserInput, type UpdateUserInput } from './api';
+import { SaveModal } from '../../components/SaveModal';
 
 interface FormValues {
   username: string;
@@ -120,16 +121,13 @@ export function UserFormModal({
 
   const canSeeRoles = can('roles.read');
   return (
-    <Modal
+    <SaveModal
+      form={form}
       open={open}
       title={editing ? t('users.editTitle') : t('users.createTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={pending}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'user-form-submit' }}
+      onClose={onClose}
+      saving={pending}
+      submitTestId="user-form-submit"
       width={560}
       data-testid="user-form-modal"
     >
@@ -198,6 +196,6 @@ export function UserFormModal({
           </Form.Item>
         )}
       </Form>
-    </Modal>
+    </SaveModal>
   );
 }
