@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Alert, Button, DatePicker, Empty, Form, Input, Select, Space, Table, Tooltip, Typography, type TableProps } from 'antd';
+import { Alert, Button, DatePicker, Form, Input, Select, Space, Tooltip, Typography, type TableProps } from 'antd';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -8,9 +8,8 @@ import { useAuth } from '../../components/AuthContext';
 import { formatDateTime } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useUrlState } from '../../components/useUrlState';
-import { useUrlPagination } from '../../components/useUrlPagination';
 import { useShop } from '../../components/ShopContext';
 import { useShopIndex } from '../shops/api';
 import { KNOWN_AUDIT_ACTIONS, KNOWN_ENTITY_TYPES, useAudit } from './api';
@@ -55,7 +54,6 @@ export function AuditPage() {
     Object.entries({ ...filters, shopId: shop?.id, page, pageSize }).filter(([, v]) => v !== undefined && v !== ''),
   ) as { page: number; pageSize: number };
   const audit = useAudit(query);
-  const pagination = useUrlPagination(url, audit.data?.total);
 
   // Keep the form in step with the URL (back/forward, shared links).
   const paramsKey = url.key;
@@ -175,34 +173,28 @@ export function AuditPage() {
         </Form.Item>
       </Form>
       {shop ? <Alert type="info" showIcon title={t('audit.shopFilter', { name: shop.name })} style={{ marginBottom: 12 }} /> : null}
-      {audit.isError && !audit.data ? (
-        <QueryError error={audit.error} onRetry={() => void audit.refetch()} />
-      ) : (
-        <Table<AuditEntry>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={audit.data?.items ?? []}
-          loading={audit.isFetching}
-          scroll={{ x: 1000 }}
-          locale={{ emptyText: <Empty description={t('audit.empty')} /> }}
-          expandable={{
-            rowExpandable: (e) => e.before != null || e.after != null || !!e.requestId,
-            expandedRowRender: (e) => (
-              <div>
-                {e.before != null || e.after != null ? <AuditDiff before={e.before} after={e.after} /> : null}
-                {e.requestId ? (
-                  <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
-                    {t('audit.requestId')}: {e.requestId}
-                  </Typography.Paragraph>
-                ) : null}
-              </div>
-            ),
-          }}
-          pagination={pagination}
-          data-testid="audit-table"
-        />
-      )}
+      <PagedTable<AuditEntry>
+        query={audit}
+        url={url}
+        emptyText={t('audit.empty')}
+        rowKey="id"
+        columns={columns}
+        scroll={{ x: 1000 }}
+        expandable={{
+          rowExpandable: (e) => e.before != null || e.after != null || !!e.requestId,
+          expandedRowRender: (e) => (
+            <div>
+              {e.before != null || e.after != null ? <AuditDiff before={e.before} after={e.after} /> : null}
+              {e.requestId ? (
+                <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
+                  {t('audit.requestId')}: {e.requestId}
+                </Typography.Paragraph>
+              ) : null}
+            </div>
+          ),
+        }}
+        data-testid="audit-table"
+      />
     </PageContainer>
   );
 }

@@ -1,17 +1,16 @@
 import { useEffect } from 'react';
-import { DatePicker, Empty, Form, Input, Select, Table, Tag, Typography, type TableProps } from 'antd';
+import { DatePicker, Form, Input, Select, Tag, Typography, type TableProps } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { StockMovement } from '@yunying/core';
 import { formatDateTime } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { MOVEMENT_TYPES, useMovements } from './api';
 import { FilterButtons, SkuCell, SkuFilterAlert } from './listParts';
 import { WarehouseSelect } from './pickers';
 import { useUrlState } from '../../components/useUrlState';
-import { useUrlPagination } from '../../components/useUrlPagination';
 
 interface Filters {
   q?: string;
@@ -44,7 +43,6 @@ export function MovementsPage() {
     to: num(url.get('to')),
   };
   const movements = useMovements({ ...filters, page: url.page, pageSize: url.pageSize });
-  const pagination = useUrlPagination(url, movements.data?.total);
 
   useEffect(() => {
     const p = new URLSearchParams(url.key);
@@ -131,21 +129,15 @@ export function MovementsPage() {
         </Form.Item>
       </Form>
       <SkuFilterAlert url={url} filters={filters} skuCode={movements.data?.items[0]?.skuCode} />
-      {movements.isError && !movements.data ? (
-        <QueryError error={movements.error} onRetry={() => void movements.refetch()} />
-      ) : (
-        <Table<StockMovement>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={movements.data?.items ?? []}
-          loading={movements.isFetching}
-          scroll={{ x: 1300 }}
-          locale={{ emptyText: <Empty description={t('inventory.movementsEmpty')} /> }}
-          pagination={pagination}
-          data-testid="movements-table"
-        />
-      )}
+      <PagedTable<StockMovement>
+        query={movements}
+        url={url}
+        emptyText={t('inventory.movementsEmpty')}
+        rowKey="id"
+        columns={columns}
+        scroll={{ x: 1300 }}
+        data-testid="movements-table"
+      />
     </PageContainer>
   );
 }

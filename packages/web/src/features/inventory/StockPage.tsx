@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Dropdown, Empty, Form, Input, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Button, Checkbox, Dropdown, Form, Input, Space, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { AuditOutlined, MoreOutlined, PlusOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -7,13 +7,12 @@ import type { StockRow } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatCount } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useStock } from './api';
 import { FilterButtons, SkuCell, SkuFilterAlert } from './listParts';
 import { WarehouseSelect } from './pickers';
 import { AdjustModal, LedgerCheckModal, ThresholdModal } from './StockModals';
 import { useUrlState } from '../../components/useUrlState';
-import { useUrlPagination } from '../../components/useUrlPagination';
 
 interface Filters {
   q?: string;
@@ -36,7 +35,6 @@ export function StockPage() {
     overOnly: url.get('overOnly') === 'true' ? 'true' : undefined,
   };
   const stock = useStock({ ...filters, page: url.page, pageSize: url.pageSize });
-  const pagination = useUrlPagination(url, stock.data?.total);
   const [adjust, setAdjust] = useState<{ kind: 'adjust' | 'defective'; row?: StockRow } | null>(null);
   const [thresholdRow, setThresholdRow] = useState<StockRow | null>(null);
   const [ledgerOpen, setLedgerOpen] = useState(false);
@@ -174,21 +172,15 @@ export function StockPage() {
         </Form.Item>
       </Form>
       <SkuFilterAlert url={url} filters={filters} skuCode={stock.data?.items[0]?.skuCode} testId="stock-sku-filter" />
-      {stock.isError && !stock.data ? (
-        <QueryError error={stock.error} onRetry={() => void stock.refetch()} />
-      ) : (
-        <Table<StockRow>
-          rowKey={(r) => `${r.skuId}|${r.warehouseId}`}
-          size="middle"
-          columns={columns}
-          dataSource={stock.data?.items ?? []}
-          loading={stock.isFetching}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: <Empty description={t('inventory.empty')} /> }}
-          pagination={pagination}
-          data-testid="stock-table"
-        />
-      )}
+      <PagedTable<StockRow>
+        query={stock}
+        url={url}
+        emptyText={t('inventory.empty')}
+        rowKey={(r) => `${r.skuId}|${r.warehouseId}`}
+        columns={columns}
+        scroll={{ x: 1100 }}
+        data-testid="stock-table"
+      />
       <AdjustModal
         open={!!adjust}
         kind={adjust?.kind ?? 'adjust'}

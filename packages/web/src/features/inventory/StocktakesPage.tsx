@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Modal, Progress, Select, Space, Table, Tag, type TableProps } from 'antd';
+import { App, Button, Form, Input, Modal, Progress, Select, Space, Tag, type TableProps } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -7,7 +7,7 @@ import type { Stocktake } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useApiError } from '../../components/useApiError';
 import { useStocktakeActions, useStocktakes } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
@@ -127,26 +127,15 @@ export function StocktakesPage() {
           onChange={(v) => url.setFilters({ status, warehouseId: v })}
         />
       </Space>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<Stocktake>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          loading={list.isFetching}
-          locale={{ emptyText: <Empty description={t('inventory.stocktakesEmpty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
-          data-testid="stocktakes-table"
-        />
-      )}
+      <PagedTable<Stocktake>
+        query={list}
+        url={url}
+        emptyText={t('inventory.stocktakesEmpty')}
+        sizeChanger={false}
+        rowKey="id"
+        columns={columns}
+        data-testid="stocktakes-table"
+      />
       <CreateStocktakeModal open={creating} onClose={() => setCreating(false)} />
     </PageContainer>
   );

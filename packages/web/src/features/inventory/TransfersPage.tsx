@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, InputNumber, Modal, Space, Table, Typography, type TableProps } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Space, Typography, type TableProps } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Transfer } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatDateTime } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useApiError } from '../../components/useApiError';
 import { useCreateTransfer, useTransfers } from './api';
 import { SkuPicker, WarehouseSelect } from './pickers';
@@ -141,26 +141,15 @@ export function TransfersPage() {
           onChange={(v) => url.setFilters({ warehouseId: v })}
         />
       </Space>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<Transfer>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          loading={list.isFetching}
-          locale={{ emptyText: <Empty description={t('inventory.transfersEmpty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
-          data-testid="transfers-table"
-        />
-      )}
+      <PagedTable<Transfer>
+        query={list}
+        url={url}
+        emptyText={t('inventory.transfersEmpty')}
+        sizeChanger={false}
+        rowKey="id"
+        columns={columns}
+        data-testid="transfers-table"
+      />
       <CreateTransferModal open={creating} onClose={() => setCreating(false)} />
     </PageContainer>
   );

@@ -4,7 +4,6 @@ import {
   App,
   Button,
   DatePicker,
-  Empty,
   Form,
   Input,
   Modal,
@@ -26,11 +25,10 @@ import { useAuth } from '../../components/AuthContext';
 import { formatCount, formatDateTime, formatMoney } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
-import { useUrlPagination } from '../../components/useUrlPagination';
 import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
 import { OrderStatusTag } from './StatusTags';
 import { SaveModal } from '../../components/SaveModal';
@@ -84,7 +82,6 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   if (mode === 'exceptions' && !query.flag) query.flag = 'exception';
   if (!canPii) delete query.receiverPhone;
   const orders = useOrders(query);
-  const pagination = useUrlPagination(url, orders.data?.total);
 
   const paramsKey = url.key;
   useEffect(() => {
@@ -360,21 +357,15 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
         </Form.Item>
       </Form>
       <Tabs activeKey={status || 'all'} onChange={setStatus} items={tabs} data-testid="orders-status-tabs" />
-      {orders.isError && !orders.data ? (
-        <QueryError error={orders.error} onRetry={() => void orders.refetch()} />
-      ) : (
-        <Table<OrderSummary>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={orders.data?.items ?? []}
-          loading={orders.isFetching}
-          scroll={{ x: 1300 }}
-          locale={{ emptyText: <Empty description={t('orders.empty')} /> }}
-          pagination={pagination}
-          data-testid="orders-table"
-        />
-      )}
+      <PagedTable<OrderSummary>
+        query={orders}
+        url={url}
+        emptyText={t('orders.empty')}
+        rowKey="id"
+        columns={columns}
+        scroll={{ x: 1300 }}
+        data-testid="orders-table"
+      />
       <SaveModal
         form={viewForm}
         open={savingView}

@@ -6,7 +6,6 @@ import {
   DatePicker,
   Descriptions,
   Drawer,
-  Empty,
   Form,
   Input,
   InputNumber,
@@ -25,12 +24,12 @@ import { useTranslation } from 'react-i18next';
 import { PO_STATUSES, type PurchaseOrder, type PurchaseOrderLine } from '@yunying/core';
 import { formatDate, formatDateTime, formatMoney } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
+import { PagedTable } from '../../components/PagedTable';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { SkuPicker, WarehouseSelect, skuLabel } from '../inventory/pickers';
 import { useWarehouses } from '../inventory/api';
 import { useUrlState } from '../../components/useUrlState';
-import { useUrlPagination } from '../../components/useUrlPagination';
 import { usePurchaseOrder, usePurchaseOrderActions, usePurchaseOrders, useSuppliers } from './api';
 import { SaveModal } from '../../components/SaveModal';
 
@@ -409,7 +408,6 @@ export function PurchaseOrdersPage() {
   const url = useUrlState();
   const [form] = Form.useForm<{ q?: string; status?: string }>();
   const list = usePurchaseOrders({ q: url.get('q'), status: url.get('status'), page: url.page, pageSize: url.pageSize });
-  const pagination = useUrlPagination(url, list.data?.total);
   const openId = url.get('po') ?? null;
   const [editing, setEditing] = useState<{ po?: PurchaseOrder } | null>(null);
   const [receiving, setReceiving] = useState<PurchaseOrder | null>(null);
@@ -491,21 +489,15 @@ export function PurchaseOrdersPage() {
           </Button>
         </Form.Item>
       </Form>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<PurchaseOrder>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          loading={list.isFetching}
-          scroll={{ x: 1100 }}
-          locale={{ emptyText: <Empty description={t('purchasing.empty')} /> }}
-          pagination={pagination}
-          data-testid="po-table"
-        />
-      )}
+      <PagedTable<PurchaseOrder>
+        query={list}
+        url={url}
+        emptyText={t('purchasing.empty')}
+        rowKey="id"
+        columns={columns}
+        scroll={{ x: 1100 }}
+        data-testid="po-table"
+      />
       <PoDrawer id={openId} onClose={() => setOpen(null)} onEdit={(po) => setEditing({ po })} onReceive={setReceiving} />
       <PoFormModal
         open={!!editing}

@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Empty, Form, Input, Popconfirm, Space, Table, type TableProps } from 'antd';
+import { App, Button, Form, Input, Popconfirm, Space, type TableProps } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Supplier } from '@yunying/core';
 import { PageContainer } from '../../components/PageContainer';
-import { QueryError } from '../../components/QueryState';
+import { PagedTable } from '../../components/PagedTable';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
 import { useSupplierActions, useSuppliers } from './api';
@@ -133,26 +133,15 @@ export function SuppliersPage() {
           {t('common.search')}
         </Button>
       </Space>
-      {list.isError && !list.data ? (
-        <QueryError error={list.error} onRetry={() => void list.refetch()} />
-      ) : (
-        <Table<Supplier>
-          rowKey="id"
-          size="middle"
-          columns={columns}
-          dataSource={list.data?.items ?? []}
-          loading={list.isFetching}
-          locale={{ emptyText: <Empty description={t('purchasing.suppliersEmpty')} /> }}
-          pagination={{
-            current: url.page,
-            pageSize: url.pageSize,
-            total: list.data?.total ?? 0,
-            showTotal: (total) => t('common.total', { count: total }),
-            onChange: url.setPage,
-          }}
-          data-testid="suppliers-table"
-        />
-      )}
+      <PagedTable<Supplier>
+        query={list}
+        url={url}
+        emptyText={t('purchasing.suppliersEmpty')}
+        sizeChanger={false}
+        rowKey="id"
+        columns={columns}
+        data-testid="suppliers-table"
+      />
       <SupplierModal open={!!editing} supplier={editing?.supplier} onClose={() => setEditing(null)} />
     </PageContainer>
   );
