@@ -13,10 +13,10 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
 import { useDashboard, useDemoInfo } from './api';
-import { Delta, MetricLabel, useMetricText } from './MetricLabel';
+import { Delta, MetricLabel, useMetricText, metricValueColumn } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
 import { useShopQuery } from './period';
-import { FunnelView, shortDay } from './shared';
+import { shortDay, TrendAndFunnel } from './shared';
 
 /** Alerts shown per list; the rest is one click away. */
 const ALERT_ROWS = 6;
@@ -63,16 +63,13 @@ export function DashboardPage() {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             {d.isDemo ? <DemoBanner /> : null}
             <KpiCards cards={d.cards} />
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={15}>
-                <TrendCard trend={d.trend} />
-              </Col>
-              <Col xs={24} xl={9}>
-                <Card title={t('analytics.dashboard.funnel')} style={{ height: '100%' }}>
-                  <FunnelView steps={d.funnel} testId="dashboard-funnel" height={320} />
-                </Card>
-              </Col>
-            </Row>
+            <TrendAndFunnel
+              trend={<TrendCard trend={d.trend} />}
+              funnelTitle={t('analytics.dashboard.funnel')}
+              steps={d.funnel}
+              testId="dashboard-funnel"
+              height={320}
+            />
             <Row gutter={[16, 16]}>
               <Col xs={24} xxl={12}>
                 <TopSources rows={d.topSources} />
@@ -277,15 +274,10 @@ function TopSources({ rows }: { rows: SourceRow[] }) {
         </Space>
       ),
     },
-    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
-    { title: <MetricLabel metric="share" />, dataIndex: 'share', align: 'right', render: (v: number | null) => formatMetric('share', v) },
-    { title: <MetricLabel metric="paidFen" />, dataIndex: 'paidFen', align: 'right', render: (v: number) => formatMetric('paidFen', v) },
-    {
-      title: <MetricLabel metric="payConversion" />,
-      dataIndex: 'payConversion',
-      align: 'right',
-      render: (v: number | null) => formatMetric('payConversion', v),
-    },
+    metricValueColumn('uv'),
+    metricValueColumn('share'),
+    metricValueColumn('paidFen'),
+    metricValueColumn('payConversion'),
   ];
   return (
     <Card title={t('analytics.dashboard.topSources')} extra={<Link to="/analytics/traffic">{t('analytics.more')}</Link>}>
@@ -318,20 +310,10 @@ function TopProducts({ rows }: { rows: ProductRow[] }) {
         </Link>
       ),
     },
-    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
-    {
-      title: <MetricLabel metric="payingBuyers" />,
-      dataIndex: 'payingBuyers',
-      align: 'right',
-      render: (v: number) => formatMetric('payingBuyers', v),
-    },
-    { title: <MetricLabel metric="paidFen" />, dataIndex: 'paidFen', align: 'right', render: (v: number) => formatMetric('paidFen', v) },
-    {
-      title: <MetricLabel metric="payConversion" />,
-      dataIndex: 'payConversion',
-      align: 'right',
-      render: (v: number | null) => formatMetric('payConversion', v),
-    },
+    metricValueColumn('uv'),
+    metricValueColumn('payingBuyers'),
+    metricValueColumn('paidFen'),
+    metricValueColumn('payConversion'),
   ];
   return (
     <Card title={t('analytics.dashboard.topProducts')} extra={<Link to="/analytics/products">{t('analytics.more')}</Link>}>

@@ -1,11 +1,11 @@
 import { useMemo, type CSSProperties, type ReactNode } from 'react';
-import { Space, Tooltip, Typography } from 'antd';
+import { Space, Tooltip, Typography, type TableProps } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { METRICS, type MetricKey } from '@yunying/core';
 import { formatPercent, NO_VALUE } from '../../components/format';
 import { CHART_BAD, CHART_GOOD, CHART_NEUTRAL } from '../../components/charts/theme';
-import { change, higherIsBetter } from './metricFormat';
+import { change, formatMetric, higherIsBetter } from './metricFormat';
 
 /** Figures shown in analytics tables that the core glossary does not name (texts in i18n). */
 export const EXTRA_METRICS = ['cartUv', 'available', 'uvGrowth', 'onHand', 'lastSoldDay'] as const;
@@ -76,4 +76,14 @@ export function Delta({
       </span>
     </Space>
   );
+}
+
+/** A right-aligned table column of one core metric: its label (with the definition) and its values in its format. */
+export function metricValueColumn<R>(metric: MetricKey): NonNullable<TableProps<R>['columns']>[number] {
+  return {
+    title: <MetricLabel metric={metric} />,
+    dataIndex: metric,
+    align: 'right',
+    render: (v: number | null) => formatMetric(metric, v),
+  };
 }

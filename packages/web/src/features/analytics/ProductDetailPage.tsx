@@ -14,7 +14,7 @@ import { useProductAnalytics } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
-import { Figure, FunnelView, shortDay } from './shared';
+import { Figure, shortDay, TrendAndFunnel } from './shared';
 
 const SUMMARY: MetricKey[] = ['uv', 'pv', 'payingBuyers', 'units', 'paidFen', 'payConversion', 'refundFen', 'grossProfitFen'];
 
@@ -57,16 +57,13 @@ export function ProductDetailPage() {
                 {t('analytics.products.productId', { id: d.productId })}
               </Typography.Text>
             </Card>
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={15}>
-                <ProductTrend trend={d.trend} />
-              </Col>
-              <Col xs={24} xl={9}>
-                <Card title={t('analytics.products.funnel')} style={{ height: '100%' }}>
-                  <FunnelView steps={d.funnel} testId="product-funnel" height={340} />
-                </Card>
-              </Col>
-            </Row>
+            <TrendAndFunnel
+              trend={<ProductTrend trend={d.trend} />}
+              funnelTitle={t('analytics.products.funnel')}
+              steps={d.funnel}
+              testId="product-funnel"
+              height={340}
+            />
           </Space>
         </PageContainer>
       )}

@@ -8,7 +8,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { DEFAULT_PAGE_SIZE, useUrlState } from '../../components/useUrlState';
 import { useProductsAnalytics } from './api';
-import { MetricLabel } from './MetricLabel';
+import { MetricLabel, metricValueColumn } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 
@@ -152,7 +152,7 @@ function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotC
         </Link>
       ),
     },
-    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
+    metricValueColumn('uv'),
     {
       title: <MetricLabel metric="uvGrowth" />,
       dataIndex: 'uvGrowth',
@@ -161,12 +161,7 @@ function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotC
         <Typography.Text type={v > 0 ? 'success' : undefined}>{`${v > 0 ? '+' : ''}${formatPercent(v)}`}</Typography.Text>
       ),
     },
-    {
-      title: <MetricLabel metric="payConversion" />,
-      dataIndex: 'payConversion',
-      align: 'right',
-      render: (v: number | null) => formatMetric('payConversion', v),
-    },
+    metricValueColumn('payConversion'),
   ];
   return (
     <Card

@@ -10,10 +10,10 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useTraffic } from './api';
-import { MetricLabel, useMetricText } from './MetricLabel';
+import { MetricLabel, useMetricText, metricValueColumn } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
-import { Figure, FunnelView, shortDay } from './shared';
+import { Figure, shortDay, TrendAndFunnel } from './shared';
 
 type TreeRow = (SourceGroupRow & { isGroup: true }) | (SourceRow & { isGroup?: false; children?: undefined });
 
@@ -33,16 +33,13 @@ export function TrafficPage() {
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             <Behaviour totals={d.totals} />
             <SourceTree tree={d.tree} loading={q.isFetching} />
-            <Row gutter={[16, 16]}>
-              <Col xs={24} xl={15}>
-                <SourceTrend data={d} />
-              </Col>
-              <Col xs={24} xl={9}>
-                <Card title={t('analytics.traffic.funnel')} style={{ height: '100%' }}>
-                  <FunnelView steps={d.funnel} testId="traffic-funnel" height={340} />
-                </Card>
-              </Col>
-            </Row>
+            <TrendAndFunnel
+              trend={<SourceTrend data={d} />}
+              funnelTitle={t('analytics.traffic.funnel')}
+              steps={d.funnel}
+              testId="traffic-funnel"
+              height={340}
+            />
           </Space>
         </PageContainer>
       )}
@@ -90,27 +87,12 @@ function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolea
           labels.source(r.code, r.name)
         ),
     },
-    { title: <MetricLabel metric="uv" />, dataIndex: 'uv', align: 'right', render: (v: number) => formatMetric('uv', v) },
-    { title: <MetricLabel metric="share" />, dataIndex: 'share', align: 'right', render: (v: number | null) => formatMetric('share', v) },
-    {
-      title: <MetricLabel metric="payingBuyers" />,
-      dataIndex: 'payingBuyers',
-      align: 'right',
-      render: (v: number) => formatMetric('payingBuyers', v),
-    },
-    { title: <MetricLabel metric="paidFen" />, dataIndex: 'paidFen', align: 'right', render: (v: number) => formatMetric('paidFen', v) },
-    {
-      title: <MetricLabel metric="payConversion" />,
-      dataIndex: 'payConversion',
-      align: 'right',
-      render: (v: number | null) => formatMetric('payConversion', v),
-    },
-    {
-      title: <MetricLabel metric="visitorValue" />,
-      dataIndex: 'visitorValue',
-      align: 'right',
-      render: (v: number | null) => formatMetric('visitorValue', v),
-    },
+    metricValueColumn('uv'),
+    metricValueColumn('share'),
+    metricValueColumn('payingBuyers'),
+    metricValueColumn('paidFen'),
+    metricValueColumn('payConversion'),
+    metricValueColumn('visitorValue'),
   ];
   return (
     <Card

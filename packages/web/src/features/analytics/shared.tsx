@@ -1,5 +1,5 @@
 import { useMemo, type ReactNode } from 'react';
-import { Space, Typography } from 'antd';
+import { Card, Col, Row, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { FunnelStep } from '@yunying/core';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
@@ -72,5 +72,34 @@ export function Figure({ label, value, extra }: { label: ReactNode; value: strin
       <Typography.Text style={{ fontSize: 20, fontWeight: 600 }}>{value || NO_VALUE}</Typography.Text>
       {extra}
     </Space>
+  );
+}
+
+/** The trend chart (wide) beside the visitor funnel card (narrow) of an analytics page. */
+export function TrendAndFunnel({
+  trend,
+  funnelTitle,
+  steps,
+  testId,
+  height,
+}: {
+  trend: ReactNode;
+  funnelTitle: string;
+  steps: FunnelStep[];
+  /** The funnel's test id. */
+  testId: string;
+  height: number;
+}) {
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={15}>
+        {trend}
+      </Col>
+      <Col xs={24} xl={9}>
+        <Card title={funnelTitle} style={{ height: '100%' }}>
+          <FunnelView steps={steps} testId={testId} height={height} />
+        </Card>
+      </Col>
+    </Row>
   );
 }
