@@ -116,21 +116,17 @@ export type OrderSort = (typeof ORDER_SORTS)[number];
 
 // ---- DTOs (server → console) ----
 
-export interface OrderSummary {
-  id: string;
-  shopId: string;
-  shopName: string;
-  channel: string;
-  orderNo: string;
-  source: string;
-  status: OrderStatus;
-  stockMode: StockMode;
+/**
+ * An order's parties, amounts (fen) and times as stored, in the API's camelCase: the common part of
+ * the order summary sent to the console, the orders module's bulk row and the simulator's order.
+ */
+export interface OrderRecordFields {
   buyerNick: string;
   receiverName: string;
   receiverPhone: string;
   receiverAddress: string;
-  /** true when receiver fields are masked for this user (no customers.pii.read). */
-  masked: boolean;
+  buyerNote: string;
+  sellerMemo: string;
   goodsFen: number;
   discountFen: number;
   shippingFen: number;
@@ -142,14 +138,25 @@ export interface OrderSummary {
   logisticsException: boolean;
   carrier: string | null;
   trackingNo: string | null;
-  sellerMemo: string;
-  buyerNote: string;
   orderedAt: number;
   paidAt: number | null;
   shippedAt: number | null;
   deliveredAt: number | null;
   completedAt: number | null;
   cancelledAt: number | null;
+}
+
+export interface OrderSummary extends OrderRecordFields {
+  id: string;
+  shopId: string;
+  shopName: string;
+  channel: string;
+  orderNo: string;
+  source: string;
+  status: OrderStatus;
+  stockMode: StockMode;
+  /** true when receiver fields are masked for this user (no customers.pii.read). */
+  masked: boolean;
   /** First line's title, for the list. */
   firstTitle: string;
 }

@@ -2,7 +2,7 @@
  * The simulator's output: plain data shaped like the console's rows (camelCase), with
  * deterministic ids. Money in fen, instants in epoch ms, days YYYY-MM-DD in the shop's zone.
  */
-import type { SpecDim } from '@yunying/core';
+import type { OrderRecordFields, SpecDim } from '@yunying/core';
 
 export type Profile = 'small' | 'large';
 
@@ -188,7 +188,7 @@ export interface SimOrderEvent {
 
 export type SimOrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunded';
 
-export interface SimOrder {
+export interface SimOrder extends OrderRecordFields {
   id: string;
   shopId: string;
   channel: string;
@@ -196,29 +196,6 @@ export interface SimOrder {
   status: SimOrderStatus;
   stockMode: 'reserved' | 'shipped' | 'released';
   warehouseId: string;
-  buyerNick: string;
-  receiverName: string;
-  receiverPhone: string;
-  receiverAddress: string;
-  buyerNote: string;
-  sellerMemo: string;
-  goodsFen: number;
-  discountFen: number;
-  shippingFen: number;
-  paidFen: number;
-  refundFen: number;
-  itemCount: number;
-  isPresale: boolean;
-  urgent: boolean;
-  logisticsException: boolean;
-  carrier: string | null;
-  trackingNo: string | null;
-  orderedAt: number;
-  paidAt: number | null;
-  shippedAt: number | null;
-  deliveredAt: number | null;
-  completedAt: number | null;
-  cancelledAt: number | null;
   orderDay: string;
   paidDay: string | null;
   visitorId: string;

@@ -3,6 +3,7 @@
  * by the demo loader, the reads it needs, and removing a shop's orders again. No stock moves and no
  * rollups are marked here: the caller writes the ledger through inventory and rebuilds the days.
  */
+import type { OrderRecordFields } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import { IN_CHUNK, chunk, inChunks, insertBatched } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
@@ -33,7 +34,7 @@ export interface BulkOrderEvent {
   at: number;
 }
 
-export interface BulkOrder {
+export interface BulkOrder extends OrderRecordFields {
   id: string;
   shopId: string;
   channel: string;
@@ -41,29 +42,6 @@ export interface BulkOrder {
   status: string;
   stockMode: string;
   warehouseId: string | null;
-  buyerNick: string;
-  receiverName: string;
-  receiverPhone: string;
-  receiverAddress: string;
-  buyerNote: string;
-  sellerMemo: string;
-  goodsFen: number;
-  discountFen: number;
-  shippingFen: number;
-  paidFen: number;
-  refundFen: number;
-  itemCount: number;
-  isPresale: boolean;
-  urgent: boolean;
-  logisticsException: boolean;
-  carrier: string | null;
-  trackingNo: string | null;
-  orderedAt: number;
-  paidAt: number | null;
-  shippedAt: number | null;
-  deliveredAt: number | null;
-  completedAt: number | null;
-  cancelledAt: number | null;
   orderDay: string;
   paidDay: string | null;
   visitorId: string | null;
