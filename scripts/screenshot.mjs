@@ -5,7 +5,7 @@ const [, , url, out, user, pass] = process.argv;
 const ctx = await chromium.launchPersistentContext('/tmp/prof-' + Date.now(), {
   executablePath: '/usr/bin/chromium',
   headless: true,
-  viewport: { width: 1280, height: 800 },
+  viewport: { width: Number(process.env.W ?? 1440), height: Number(process.env.H ?? 900) },
   args: [
     '--no-sandbox',
     '--disable-gpu',
