@@ -161,6 +161,23 @@ export const METRICS = {
     format: 'money',
   },
   grossMargin: { zh: '毛利率', en: 'Gross margin', defZh: '毛利 ÷ 支付金额。', defEn: 'Gross profit ÷ paid amount.', format: 'percent' },
+  itemPayConversion: {
+    zh: '支付转化率',
+    en: 'Conversion rate',
+    defZh: '支付买家数 ÷ 访客数（商品、来源口径）。没有访问记录的支付买家（手工录入、线下或导入的订单）同时计入访客数，所以不会超过 100%。',
+    defEn:
+      'Paying buyers ÷ visitors (per product or source). Buyers without a tracked visit (manual, offline or imported orders) also count as visitors, so it never exceeds 100 %.',
+    format: 'percent',
+  },
+  groupUv: {
+    zh: '访客数',
+    en: 'Visitors (UV)',
+    defZh:
+      '一级来源的访客数按人去重：同一天经该组多个来源进店的访客只算一次，所以可能小于各二级来源之和。标注「访问量之和」时为二级来源之和（导入的平台统计不含访客明细）。',
+    defEn:
+      'A first-level source counts each visitor once a day, even when they came through several of its sources, so it may be less than the sum of its children. Marked "sum" when it is the children’s sum (imported statistics carry no visitor detail).',
+    format: 'count',
+  },
   share: {
     zh: '访客占比',
     en: 'Share of visitors',
@@ -172,7 +189,7 @@ export const METRICS = {
 
 export type MetricKey = keyof typeof METRICS;
 
-// ---- traffic sources: two-level tree (domain §3) ----
+// ---- traffic sources: two-level tree (domain §3), one tree per channel ----
 
 export const SOURCE_GROUPS = [
   { code: 'free', zh: '淘内免费', en: 'On-platform free', paid: false, onsite: true },
@@ -183,25 +200,174 @@ export const SOURCE_GROUPS = [
 ] as const;
 export type SourceGroupCode = (typeof SOURCE_GROUPS)[number]['code'];
 
-/** The built-in second-level sources; users may add their own under any group. */
-export const DEFAULT_SOURCES: readonly { code: string; group: SourceGroupCode; zh: string; en: string }[] = [
-  { code: 'search', group: 'free', zh: '手淘搜索', en: 'Search' },
-  { code: 'recommend', group: 'free', zh: '推荐/猜你喜欢', en: 'Recommendation feed' },
-  { code: 'activity', group: 'free', zh: '活动（聚划算/天天特价/大促）', en: 'Activities' },
-  { code: 'content', group: 'free', zh: '内容/直播', en: 'Content and live' },
-  { code: 'paid_search', group: 'paid', zh: '直通车', en: 'Paid search' },
-  { code: 'display', group: 'paid', zh: '引力魔方/钻展', en: 'Display ads' },
-  { code: 'affiliate', group: 'paid', zh: '淘宝客', en: 'Affiliate' },
-  { code: 'feed_ads', group: 'paid', zh: '信息流广告', en: 'Feed ads' },
-  { code: 'shop', group: 'own', zh: '店铺页/自主访问', en: 'Shop pages' },
-  { code: 'cart_fav', group: 'own', zh: '购物车/收藏', en: 'Cart and favourites' },
-  { code: 'my_orders', group: 'own', zh: '我的订单', en: 'My orders' },
-  { code: 'direct', group: 'own', zh: '直接访问', en: 'Direct' },
-  { code: 'social', group: 'offsite', zh: '微信/社群/私域', en: 'Social / private domain' },
-  { code: 'email_sms', group: 'offsite', zh: '短信/邮件', en: 'SMS / email' },
-  { code: 'external', group: 'offsite', zh: '其他站外', en: 'Other off-platform' },
-  { code: 'unknown', group: 'other', zh: '其他', en: 'Other' },
+/**
+ * Each channel has its own source tree (a JD shop never shows 手淘搜索): Taobao and Tmall share
+ * Taobao's, the own site and offline stores the web's. `all` marks a source shown on every channel
+ * (其他, where unclassified visits land).
+ */
+export const SOURCE_FAMILIES = ['taobao', 'jd', 'pdd', 'douyin', 'web'] as const;
+export type SourceFamily = (typeof SOURCE_FAMILIES)[number];
+export type SourceFamilyOrAll = SourceFamily | 'all';
+
+const FAMILY_OF_CHANNEL: Record<string, SourceFamily> = { taobao: 'taobao', tmall: 'taobao', jd: 'jd', pdd: 'pdd', douyin: 'douyin' };
+/** The source tree a shop of this channel uses. */
+export function sourceFamilyOf(channel: string): SourceFamily {
+  return FAMILY_OF_CHANNEL[channel] ?? 'web';
+}
+/** Whether a source of `family` belongs to the tree of a shop whose tree is `shopFamily`. */
+export function sourceInFamily(family: string, shopFamily: SourceFamily): boolean {
+  return family === 'all' || family === shopFamily;
+}
+
+type Names = { zh: string; en: string };
+/** First-level names by tree (the platforms' own words); `mixed` = several trees on one screen. */
+export const SOURCE_GROUP_NAMES: Record<SourceFamily | 'mixed', Record<SourceGroupCode, Names>> = {
+  taobao: {
+    free: { zh: '淘内免费', en: 'On-platform free' },
+    paid: { zh: '付费流量', en: 'Paid' },
+    own: { zh: '自主访问', en: 'Own visits' },
+    offsite: { zh: '淘外流量', en: 'Off-platform' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  jd: {
+    free: { zh: '京东站内免费', en: 'JD free' },
+    paid: { zh: '京东付费推广', en: 'JD paid' },
+    own: { zh: '自主访问', en: 'Own visits' },
+    offsite: { zh: '京东站外', en: 'Off JD' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  pdd: {
+    free: { zh: '多多站内免费', en: 'PDD free' },
+    paid: { zh: '多多付费推广', en: 'PDD paid' },
+    own: { zh: '自主访问', en: 'Own visits' },
+    offsite: { zh: '站外分享', en: 'Off-platform sharing' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  douyin: {
+    free: { zh: '自然流量', en: 'Organic' },
+    paid: { zh: '付费流量', en: 'Paid' },
+    own: { zh: '自主访问', en: 'Own visits' },
+    offsite: { zh: '站外流量', en: 'Off-platform' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  web: {
+    free: { zh: '自然流量', en: 'Organic' },
+    paid: { zh: '付费推广', en: 'Paid' },
+    own: { zh: '直接访问与会员', en: 'Direct and members' },
+    offsite: { zh: '社交与私域', en: 'Social and private' },
+    other: { zh: '其他', en: 'Other' },
+  },
+  mixed: {
+    free: { zh: '站内免费', en: 'On-platform free' },
+    paid: { zh: '付费流量', en: 'Paid' },
+    own: { zh: '自主访问', en: 'Own visits' },
+    offsite: { zh: '站外流量', en: 'Off-platform' },
+    other: { zh: '其他', en: 'Other' },
+  },
+};
+
+/**
+ * Rollup rows of a first-level group carry this source code ('@free' …): distinct visitors of the
+ * group's sources that day, which the sum of its second-level rows over-counts (a visitor who came
+ * through 手淘搜索 and 猜你喜欢 is one visitor of 淘内免费). Source codes start with a letter, so
+ * they never collide.
+ */
+export const GROUP_ROLLUP_PREFIX = '@';
+export const GROUP_ROLLUP_CODES: readonly string[] = SOURCE_GROUPS.map((g) => GROUP_ROLLUP_PREFIX + g.code);
+
+export interface DefaultSource {
+  code: string;
+  group: SourceGroupCode;
+  family: SourceFamilyOrAll;
+  /**
+   * The Taobao source it corresponds to (search, paid_search …): how an imported platform name or
+   * the demo's behaviour carries over between trees.
+   */
+  kind: string;
+  zh: string;
+  en: string;
+}
+
+const tb = (code: string, group: SourceGroupCode, zh: string, en: string): DefaultSource => ({
+  code,
+  group,
+  family: 'taobao',
+  kind: code,
+  zh,
+  en,
+});
+const fam =
+  (family: SourceFamily) =>
+  (code: string, group: SourceGroupCode, kind: string, zh: string, en: string): DefaultSource => ({ code, group, family, kind, zh, en });
+const jd = fam('jd');
+const pdd = fam('pdd');
+const dy = fam('douyin');
+const web = fam('web');
+
+/** The built-in second-level sources of every tree; users may add their own under any group. */
+export const DEFAULT_SOURCES: readonly DefaultSource[] = [
+  tb('search', 'free', '手淘搜索', 'Search'),
+  tb('recommend', 'free', '推荐/猜你喜欢', 'Recommendation feed'),
+  tb('activity', 'free', '活动（聚划算/天天特价/大促）', 'Activities'),
+  tb('content', 'free', '内容/直播', 'Content and live'),
+  tb('paid_search', 'paid', '直通车', 'Paid search'),
+  tb('display', 'paid', '引力魔方/钻展', 'Display ads'),
+  tb('affiliate', 'paid', '淘宝客', 'Affiliate'),
+  tb('feed_ads', 'paid', '信息流广告', 'Feed ads'),
+  tb('shop', 'own', '店铺页/自主访问', 'Shop pages'),
+  tb('cart_fav', 'own', '购物车/收藏', 'Cart and favourites'),
+  tb('my_orders', 'own', '我的订单', 'My orders'),
+  tb('direct', 'own', '直接访问', 'Direct'),
+  tb('social', 'offsite', '微信/社群/私域', 'Social / private domain'),
+  tb('email_sms', 'offsite', '短信/邮件', 'SMS / email'),
+  tb('external', 'offsite', '其他站外', 'Other off-platform'),
+  jd('jd_search', 'free', 'search', '京东搜索', 'JD search'),
+  jd('jd_recommend', 'free', 'recommend', '京东推荐', 'JD recommendations'),
+  jd('jd_activity', 'free', 'activity', '京东活动（秒杀/618）', 'JD activities'),
+  jd('jd_content', 'free', 'content', '逛/京东直播', 'JD content and live'),
+  jd('jd_kuaiche', 'paid', 'paid_search', '京东快车', 'JD Kuaiche (paid search)'),
+  jd('jd_display', 'paid', 'display', '京准通展位/购物触点', 'JD display ads'),
+  jd('jd_jtk', 'paid', 'affiliate', '京挑客', 'JD affiliate (Jingtiaoke)'),
+  jd('jd_shop', 'own', 'shop', '店铺页', 'Shop pages'),
+  jd('jd_cart_fav', 'own', 'cart_fav', '购物车/关注', 'Cart and follows'),
+  jd('jd_my_orders', 'own', 'my_orders', '我的订单', 'My orders'),
+  jd('jd_offsite', 'offsite', 'external', '京东站外（微信/京喜）', 'Off JD (WeChat / Jingxi)'),
+  pdd('pdd_search', 'free', 'search', '多多搜索', 'PDD search'),
+  pdd('pdd_scene', 'free', 'recommend', '多多场景（首页/推荐）', 'PDD scenes (home / feed)'),
+  pdd('pdd_activity', 'free', 'activity', '多多活动（百亿补贴/秒杀）', 'PDD activities'),
+  pdd('pdd_search_ads', 'paid', 'paid_search', '搜索推广', 'PDD search ads'),
+  pdd('pdd_scene_ads', 'paid', 'display', '场景推广', 'PDD scene ads'),
+  pdd('pdd_ddjb', 'paid', 'affiliate', '多多进宝', 'PDD affiliate (Duoduo Jinbao)'),
+  pdd('pdd_shop', 'own', 'shop', '店铺页', 'Shop pages'),
+  pdd('pdd_fav', 'own', 'cart_fav', '收藏/足迹', 'Favourites and history'),
+  pdd('pdd_my_orders', 'own', 'my_orders', '我的订单', 'My orders'),
+  pdd('pdd_share', 'offsite', 'social', '微信分享/拼单', 'WeChat sharing / group buys'),
+  dy('dy_video', 'free', 'content', '短视频', 'Short video'),
+  dy('dy_live', 'free', 'activity', '直播', 'Live'),
+  dy('dy_mall', 'free', 'recommend', '商城（猜你喜欢/频道）', 'Mall (feed / channels)'),
+  dy('dy_search', 'free', 'search', '抖音搜索', 'Douyin search'),
+  dy('dy_qianchuan', 'paid', 'feed_ads', '千川', 'Qianchuan ads'),
+  dy('dy_alliance', 'paid', 'affiliate', '精选联盟（达人带货）', 'Creator alliance'),
+  dy('dy_shop', 'own', 'shop', '店铺页', 'Shop pages'),
+  dy('dy_cart_fav', 'own', 'cart_fav', '购物车/收藏', 'Cart and favourites'),
+  dy('dy_my_orders', 'own', 'my_orders', '我的订单', 'My orders'),
+  dy('dy_offsite', 'offsite', 'external', '站外流量', 'Off-platform'),
+  web('web_search', 'free', 'search', '搜索引擎', 'Search engines'),
+  web('web_referral', 'free', 'external', '外部链接', 'Referring sites'),
+  web('web_sem', 'paid', 'paid_search', '搜索引擎广告', 'Search engine ads'),
+  web('web_feed_ads', 'paid', 'feed_ads', '信息流广告', 'Feed ads'),
+  web('web_direct', 'own', 'direct', '直接访问', 'Direct'),
+  web('web_member', 'own', 'cart_fav', '会员/购物车/收藏', 'Members, cart and favourites'),
+  web('web_wechat', 'offsite', 'social', '微信', 'WeChat'),
+  web('web_social', 'offsite', 'content', '社交媒体（微博/小红书/抖音）', 'Social media'),
+  web('web_email_sms', 'offsite', 'email_sms', '短信/邮件', 'SMS / email'),
+  { code: 'unknown', group: 'other', family: 'all', kind: 'unknown', zh: '其他', en: 'Other' },
 ];
+
+/** The built-in sources of one tree (and the ones shown on every tree). */
+export function defaultSourcesOf(family: SourceFamily): DefaultSource[] {
+  return DEFAULT_SOURCES.filter((s) => sourceInFamily(s.family, family));
+}
 
 // ---- the tracker's events ----
 
@@ -256,10 +422,8 @@ export interface FunnelStep {
   rate: number | null;
 }
 
-export interface SourceRow {
-  code: string;
-  group: SourceGroupCode;
-  name: string;
+/** The figures of a source row, also given for the comparison period. */
+export interface SourceFigures {
   uv: number;
   share: number | null;
   payingBuyers: number;
@@ -268,9 +432,36 @@ export interface SourceRow {
   visitorValue: number | null;
 }
 
+export interface SourceRow extends SourceFigures {
+  code: string;
+  group: SourceGroupCode;
+  name: string;
+  /** The same figures in the comparison period (traffic page; absent elsewhere). */
+  base?: SourceFigures;
+}
+
 export interface SourceGroupRow extends Omit<SourceRow, 'group'> {
+  /**
+   * true when uv is the sum of the children's visitors (days from imported statistics, where who
+   * visited is unknown); false when it counts each visitor of the group once per day.
+   */
+  uvIsSum: boolean;
   children: SourceRow[];
 }
+
+/** The figures of a product row that compare with a base period. */
+export const PRODUCT_FIGURES = [
+  'uv',
+  'pv',
+  'cartUv',
+  'payingBuyers',
+  'units',
+  'paidFen',
+  'payConversion',
+  'refundFen',
+  'grossProfitFen',
+] as const;
+export type ProductFigure = (typeof PRODUCT_FIGURES)[number];
 
 export interface ProductRow {
   productId: string;
@@ -279,12 +470,17 @@ export interface ProductRow {
   pv: number;
   cartUv: number;
   payingBuyers: number;
+  /** Paying buyers without a tracked visit of the product that day (manual or imported orders). */
+  untrackedBuyers?: number;
   units: number;
   paidFen: number;
+  /** See METRICS.itemPayConversion: buyers without a tracked visit count as visitors too, so ≤ 100 %. */
   payConversion: number | null;
   refundFen: number;
   grossProfitFen: number | null;
   available: number | null;
+  /** The same figures in the comparison period (product ranking; absent elsewhere). */
+  base?: Pick<ProductRow, ProductFigure>;
 }
 
 export interface DashboardResponse {
@@ -304,10 +500,19 @@ export interface DashboardResponse {
   isDemo: boolean;
 }
 
+export type TrafficTotals = Totals & { bounceRate: number | null; pvPerVisitor: number | null; avgDwellMs: number | null };
+
 export interface TrafficResponse {
   from: string;
   to: string;
-  totals: Totals & { bounceRate: number | null; pvPerVisitor: number | null; avgDwellMs: number | null };
+  /** The comparison period every figure's change is measured against. */
+  compare: CompareMode;
+  baseFrom: string;
+  baseTo: string;
+  /** The tree this page shows: one channel's, or `mixed` when the shops in scope use several. */
+  family: SourceFamily | 'mixed';
+  totals: TrafficTotals;
+  baseTotals: TrafficTotals;
   tree: SourceGroupRow[];
   /** UV per day per second-level source code (only the sources that had visitors). */
   trend: { day: string; bySource: Record<string, number> }[];
@@ -317,6 +522,9 @@ export interface TrafficResponse {
 export interface ProductsResponse {
   from: string;
   to: string;
+  compare: CompareMode;
+  baseFrom: string;
+  baseTo: string;
   items: ProductRow[];
   total: number;
   page: number;

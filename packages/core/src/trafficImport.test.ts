@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOURCES } from './analytics.js';
+import { defaultSourcesOf } from './analytics.js';
 import {
   compileSourceResolver,
   compileTrafficRowParser,
@@ -64,8 +64,32 @@ describe('traffic import headers and sources', () => {
     expect(matchTrafficHeaders(['D', 'V'], { day: 'D', uv: 'V' }).missing).toEqual([]);
   });
 
+  it("maps names onto the shop's own tree: a JD or Douyin shop never gets a Taobao source", () => {
+    const tree = (f: 'jd' | 'douyin' | 'web') => defaultSourcesOf(f).map((s) => ({ code: s.code, name: s.zh, kind: s.kind }));
+    const jd = compileSourceResolver({ sources: tree('jd') });
+    const dy = compileSourceResolver({ sources: tree('douyin') });
+    const web = compileSourceResolver({ sources: tree('web') });
+    const code = (r: typeof jd, d: string, g: string | null = null) => {
+      const x = r(d, g);
+      return x.ok ? x.code : x.reason;
+    };
+    expect(code(jd, '京东搜索')).toBe('jd_search');
+    expect(code(jd, '京东快车')).toBe('jd_kuaiche');
+    expect(code(jd, '京挑客')).toBe('jd_jtk');
+    expect(code(jd, '直通车')).toBe('jd_kuaiche'); // a Taobao word lands on JD's source of that kind
+    expect(code(jd, '购物车')).toBe('jd_cart_fav');
+    expect(code(jd, '站外流量')).toBe('jd_offsite');
+    expect(code(dy, '千川')).toBe('dy_qianchuan');
+    expect(code(dy, '直播')).toBe('dy_live');
+    expect(code(dy, '短视频')).toBe('dy_video');
+    expect(code(web, '微信')).toBe('web_wechat');
+    expect(code(web, '直接访问')).toBe('web_direct');
+    // A kind the tree lacks is refused rather than filed under a Taobao source.
+    expect(code(web, '聚划算')).toMatch(/无法识别的流量来源「聚划算」/);
+  });
+
   it('maps platform source names; unknown names are errors; the user tree and overrides win', () => {
-    const sources = DEFAULT_SOURCES.map((s) => ({ code: s.code, name: s.zh }));
+    const sources = defaultSourcesOf('taobao').map((s) => ({ code: s.code, name: s.zh }));
     const r = compileSourceResolver({ sources });
     const code = (d: string | null, g: string | null = null) => {
       const x = r(d, g);

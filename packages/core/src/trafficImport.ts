@@ -415,7 +415,7 @@ const GROUP_KEYS = new Map(Object.entries(GROUP_FALLBACK).map(([k, v]) => [norma
 
 export interface SourceCatalog {
   /** The organisation's source tree: code and display name (user-edited names match too). */
-  sources: readonly { code: string; name: string }[];
+  sources: readonly { code: string; name: string; kind?: string }[];
   /** The user's own overrides from the mapping (`{ 平台来源名: code }`), checked first. */
   overrides?: Readonly<Record<string, string>> | null;
 }
@@ -434,15 +434,21 @@ export function compileSourceResolver(catalog: SourceCatalog): (detail: string |
       if (part.trim()) byName.set(normalizeSourceName(part), byName.get(normalizeSourceName(part)) ?? s.code);
     codes.add(s.code);
   }
+  // The tables below speak Taobao's codes; a shop on another channel gets its own tree's source of
+  // the same kind (京东快车 → paid_search → jd_kuaiche), never a Taobao source.
+  const byKind = new Map<string, string>();
+  for (const s of catalog.sources) if (s.kind && !byKind.has(s.kind)) byKind.set(s.kind, s.code);
+  const inTree = (code: string | null | undefined): string | null =>
+    code === null || code === undefined ? null : codes.has(code) || byKind.size === 0 ? code : (byKind.get(code) ?? null);
   const one = (raw: string): string | null => {
     const n = normalizeSourceName(raw);
     if (!n) return null;
     // The user's choices first (mapping, then the names in their own source tree), then ours.
-    return overrides.get(n) ?? byName.get(n) ?? SOURCE_KEYS.get(n) ?? (codes.has(n) ? n : null);
+    return overrides.get(n) ?? byName.get(n) ?? inTree(SOURCE_KEYS.get(n)) ?? (codes.has(n) ? n : null);
   };
   const keyword = (raw: string): string | null => {
     const n = normalizeSourceName(raw);
-    for (const [k, code] of SOURCE_KEYWORDS) if (n.includes(k)) return code;
+    for (const [k, code] of SOURCE_KEYWORDS) if (n.includes(k) && inTree(code)) return inTree(code);
     return null;
   };
   return (detail, group) => {
@@ -456,11 +462,11 @@ export function compileSourceResolver(catalog: SourceCatalog): (detail: string |
     }
     if (g && (!d || d === g)) {
       if (ALL_SOURCE_CELLS.has(normalizeSourceName(g))) return { ok: true, code: '' };
-      const hit = one(g) ?? GROUP_KEYS.get(normalizeSourceName(g)) ?? null;
+      const hit = one(g) ?? inTree(GROUP_KEYS.get(normalizeSourceName(g)));
       if (hit) return { ok: true, code: hit };
     } else if (g) {
       // An unknown detail under a first level that has one obvious bucket (淘外流量 → 其他站外).
-      const hit = GROUP_KEYS.get(normalizeSourceName(g));
+      const hit = inTree(GROUP_KEYS.get(normalizeSourceName(g)));
       if (hit) return { ok: true, code: hit };
     }
     const name = d ?? g ?? '';

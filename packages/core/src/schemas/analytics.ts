@@ -35,8 +35,18 @@ export const PRODUCT_SORTS = [
 ] as const satisfies readonly (keyof ProductRow)[];
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
 
+/**
+ * How the product table ranks by its sort column: the figure itself, its change against the
+ * comparison period (current − base), or the relative change ((current − base) ÷ base; products
+ * without a base value last). `delta` ascending on 支付金额 answers "which product's sales fell most".
+ */
+export const PRODUCT_SORT_BY = ['value', 'delta', 'rel'] as const;
+export type ProductSortBy = (typeof PRODUCT_SORT_BY)[number];
+
 export const AnalyticsProductsQuery = AnalyticsPeriodQuery.extend({
   sort: z.enum(PRODUCT_SORTS).default('paidFen'),
+  sortBy: z.enum(PRODUCT_SORT_BY).default('value'),
+  compare: z.enum(['previous', 'wow', 'mom', 'yoy'] as const satisfies readonly CompareMode[]).default('previous'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number<number | string>().int().min(1).default(1),
   pageSize: z.coerce.number<number | string>().int().min(1).max(200).default(20),
@@ -46,6 +56,10 @@ export type AnalyticsProductsRequest = z.input<typeof AnalyticsProductsQuery>;
 export const COMPARE_MODES = ['previous', 'wow', 'mom', 'yoy'] as const satisfies readonly CompareMode[];
 export const AnalyticsTradeQuery = AnalyticsPeriodQuery.extend({ compare: z.enum(COMPARE_MODES).default('previous') });
 export type AnalyticsTradeRequest = z.input<typeof AnalyticsTradeQuery>;
+
+/** 流量分析: a period and what its figures are compared with. */
+export const AnalyticsTrafficQuery = AnalyticsPeriodQuery.extend({ compare: z.enum(COMPARE_MODES).default('previous') });
+export type AnalyticsTrafficRequest = z.input<typeof AnalyticsTrafficQuery>;
 
 export const AnalyticsProductParams = z.object({ productId: z.string().max(64) });
 
@@ -57,3 +71,4 @@ type Resolved<Q> = Omit<Q, 'from' | 'to'> & { from: string; to: string };
 export type AnalyticsPeriodInput = Resolved<z.output<typeof AnalyticsPeriodQuery>>;
 export type AnalyticsProductsInput = Resolved<z.output<typeof AnalyticsProductsQuery>>;
 export type AnalyticsTradeInput = Resolved<z.output<typeof AnalyticsTradeQuery>>;
+export type AnalyticsTrafficInput = Resolved<z.output<typeof AnalyticsTrafficQuery>>;
