@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
 import { App as AntdApp, ConfigProvider } from 'antd';
 import zhCNLocale from 'antd/locale/zh_CN';
 import enUSLocale from 'antd/locale/en_US';
@@ -6,12 +6,21 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
 import { isApiError, setUnauthorizedHandler } from './api/client';
-import { ProtectedLayout } from './components/AppLayout';
 import { NotFoundResult, RequirePermission } from './components/Guards';
+import { Loading } from './components/QueryState';
 import { LoginPage } from './features/auth/LoginPage';
-import { HomePage } from './features/home/HomePage';
-import { AccountPage } from './features/account/AccountPage';
 import { MODULES } from './modules';
+import { lazyPage } from './modules/lazyPage';
+
+// Split by route: the login page loads only itself; the shell and each page load on first visit.
+const ProtectedLayout = lazyPage(() => import('./components/AppLayout'), 'ProtectedLayout');
+const HomePage = lazyPage(() => import('./features/home/HomePage'), 'HomePage');
+const AccountPage = lazyPage(() => import('./features/account/AccountPage'), 'AccountPage');
+
+/** A page that may still be loading its code: the spinner shows inside the layout meanwhile. */
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -46,11 +55,39 @@ function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
-      <Route element={<ProtectedLayout />}>
-        <Route index element={<HomePage />} />
-        <Route path="account" element={<AccountPage />} />
+      <Route
+        element={
+          <Lazy>
+            <ProtectedLayout />
+          </Lazy>
+        }
+      >
+        <Route
+          index
+          element={
+            <Lazy>
+              <HomePage />
+            </Lazy>
+          }
+        />
+        <Route
+          path="account"
+          element={
+            <Lazy>
+              <AccountPage />
+            </Lazy>
+          }
+        />
         {MODULES.flatMap((m) => m.routes).map((r) => (
-          <Route key={r.path} path={r.path} element={<RequirePermission permission={r.permission}>{r.element}</RequirePermission>} />
+          <Route
+            key={r.path}
+            path={r.path}
+            element={
+              <RequirePermission permission={r.permission}>
+                <Lazy>{r.element}</Lazy>
+              </RequirePermission>
+            }
+          />
         ))}
         <Route path="*" element={<NotFoundResult />} />
       </Route>

@@ -1,10 +1,12 @@
 import { SETTINGS_PAGES } from '../components/navigation';
-import { AuditPage } from '../features/audit/AuditPage';
-import { RolesPage } from '../features/roles/RolesPage';
-import { ShopsPage } from '../features/shops/ShopsPage';
-import { TokensPage } from '../features/tokens/TokensPage';
-import { UsersPage } from '../features/users/UsersPage';
 import type { FeatureModule } from './types';
+import { lazyPage } from './lazyPage';
+
+const AuditPage = lazyPage(() => import('../features/audit/AuditPage'), 'AuditPage');
+const RolesPage = lazyPage(() => import('../features/roles/RolesPage'), 'RolesPage');
+const ShopsPage = lazyPage(() => import('../features/shops/ShopsPage'), 'ShopsPage');
+const TokensPage = lazyPage(() => import('../features/tokens/TokensPage'), 'TokensPage');
+const UsersPage = lazyPage(() => import('../features/users/UsersPage'), 'UsersPage');
 
 const PAGES = { users: <UsersPage />, roles: <RolesPage />, shops: <ShopsPage />, tokens: <TokensPage />, audit: <AuditPage /> };
 

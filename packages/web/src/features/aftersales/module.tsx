@@ -1,8 +1,10 @@
 import { ClockCircleOutlined, CustomerServiceOutlined, TagsOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { AftersaleDetailPage } from './AftersaleDetailPage';
-import { AftersalesPage } from './AftersalesPage';
-import { ReasonsPage } from './ReasonsPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const AftersaleDetailPage = lazyPage(() => import('./AftersaleDetailPage'), 'AftersaleDetailPage');
+const AftersalesPage = lazyPage(() => import('./AftersalesPage'), 'AftersalesPage');
+const ReasonsPage = lazyPage(() => import('./ReasonsPage'), 'ReasonsPage');
 
 export const aftersalesModule: FeatureModule = {
   key: 'aftersales',

@@ -1,10 +1,12 @@
 import { AccountBookOutlined, DashboardOutlined, FundOutlined, ShoppingOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { DashboardPage } from './DashboardPage';
-import { ProductDetailPage } from './ProductDetailPage';
-import { ProductsPage } from './ProductsPage';
-import { TradePage } from './TradePage';
-import { TrafficPage } from './TrafficPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const DashboardPage = lazyPage(() => import('./DashboardPage'), 'DashboardPage');
+const ProductDetailPage = lazyPage(() => import('./ProductDetailPage'), 'ProductDetailPage');
+const ProductsPage = lazyPage(() => import('./ProductsPage'), 'ProductsPage');
+const TradePage = lazyPage(() => import('./TradePage'), 'TradePage');
+const TrafficPage = lazyPage(() => import('./TrafficPage'), 'TrafficPage');
 
 export const analyticsModule: FeatureModule = {
   key: 'analytics',

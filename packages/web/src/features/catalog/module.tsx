@@ -1,10 +1,12 @@
 import { AppstoreOutlined, ApartmentOutlined, SafetyCertificateOutlined, StopOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { BannedWordsPage } from './BannedWordsPage';
-import { CategoriesPage } from './CategoriesPage';
-import { CheckReportPage } from './CheckReportPage';
-import { ProductEditPage } from './ProductEditPage';
-import { ProductListPage } from './ProductListPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const BannedWordsPage = lazyPage(() => import('./BannedWordsPage'), 'BannedWordsPage');
+const CategoriesPage = lazyPage(() => import('./CategoriesPage'), 'CategoriesPage');
+const CheckReportPage = lazyPage(() => import('./CheckReportPage'), 'CheckReportPage');
+const ProductEditPage = lazyPage(() => import('./ProductEditPage'), 'ProductEditPage');
+const ProductListPage = lazyPage(() => import('./ProductListPage'), 'ProductListPage');
 
 export const catalogModule: FeatureModule = {
   key: 'catalog',

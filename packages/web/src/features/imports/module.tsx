@@ -1,9 +1,11 @@
 import { CloudUploadOutlined, HistoryOutlined, LinkOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { ImportJobPage } from './ImportJobPage';
-import { ImportJobsPage } from './ImportJobsPage';
-import { ImportPage } from './ImportPage';
-import { UnmatchedPage } from './UnmatchedPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const ImportJobPage = lazyPage(() => import('./ImportJobPage'), 'ImportJobPage');
+const ImportJobsPage = lazyPage(() => import('./ImportJobsPage'), 'ImportJobsPage');
+const ImportPage = lazyPage(() => import('./ImportPage'), 'ImportPage');
+const UnmatchedPage = lazyPage(() => import('./UnmatchedPage'), 'UnmatchedPage');
 
 export const importsModule: FeatureModule = {
   key: 'imports',

@@ -1,11 +1,13 @@
 import { AuditOutlined, DatabaseOutlined, HomeOutlined, SwapOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { MovementsPage } from './MovementsPage';
-import { StockPage } from './StockPage';
-import { StocktakeDetailPage } from './StocktakeDetailPage';
-import { StocktakesPage } from './StocktakesPage';
-import { TransfersPage } from './TransfersPage';
-import { WarehousesPage } from './WarehousesPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const MovementsPage = lazyPage(() => import('./MovementsPage'), 'MovementsPage');
+const StockPage = lazyPage(() => import('./StockPage'), 'StockPage');
+const StocktakeDetailPage = lazyPage(() => import('./StocktakeDetailPage'), 'StocktakeDetailPage');
+const StocktakesPage = lazyPage(() => import('./StocktakesPage'), 'StocktakesPage');
+const TransfersPage = lazyPage(() => import('./TransfersPage'), 'TransfersPage');
+const WarehousesPage = lazyPage(() => import('./WarehousesPage'), 'WarehousesPage');
 
 export const inventoryModule: FeatureModule = {
   key: 'inventory',

@@ -1,8 +1,10 @@
 import { ExclamationCircleOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { OrderCreatePage } from './OrderCreatePage';
-import { OrderDetailPage } from './OrderDetailPage';
-import { OrdersPage } from './OrdersPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const OrderCreatePage = lazyPage(() => import('./OrderCreatePage'), 'OrderCreatePage');
+const OrderDetailPage = lazyPage(() => import('./OrderDetailPage'), 'OrderDetailPage');
+const OrdersPage = lazyPage(() => import('./OrdersPage'), 'OrdersPage');
 
 export const ordersModule: FeatureModule = {
   key: 'orders',

@@ -1,7 +1,9 @@
 import { ShopOutlined, ShoppingCartOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { PurchaseOrdersPage } from './PurchaseOrdersPage';
-import { SuppliersPage } from './SuppliersPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const PurchaseOrdersPage = lazyPage(() => import('./PurchaseOrdersPage'), 'PurchaseOrdersPage');
+const SuppliersPage = lazyPage(() => import('./SuppliersPage'), 'SuppliersPage');
 
 export const purchasingModule: FeatureModule = {
   key: 'purchasing',

@@ -1,6 +1,8 @@
 import { FileTextOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { ReportsPage } from './ReportsPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const ReportsPage = lazyPage(() => import('./ReportsPage'), 'ReportsPage');
 
 export const reportsModule: FeatureModule = {
   key: 'reports',

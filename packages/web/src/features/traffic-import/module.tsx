@@ -1,6 +1,8 @@
 import { CloudUploadOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { TrafficImportPage } from './TrafficImportPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const TrafficImportPage = lazyPage(() => import('./TrafficImportPage'), 'TrafficImportPage');
 
 export const trafficImportModule: FeatureModule = {
   key: 'traffic-import',

@@ -1,7 +1,9 @@
 import { BranchesOutlined, CodeOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
-import { SourcesPage } from './SourcesPage';
-import { TrackingPage } from './TrackingPage';
+import { lazyPage } from '../../modules/lazyPage';
+
+const SourcesPage = lazyPage(() => import('./SourcesPage'), 'SourcesPage');
+const TrackingPage = lazyPage(() => import('./TrackingPage'), 'TrackingPage');
 
 export const trafficModule: FeatureModule = {
   key: 'traffic',
