@@ -79,6 +79,23 @@ export const CARRIERS = [
 
 export type Carrier = (typeof CARRIERS)[number];
 
+/**
+ * The seller's flag (旗帜) on an order, as the marketplaces' back offices offer it: a colour the team
+ * agrees a meaning for (e.g. red = check before shipping). `null` = no flag.
+ */
+export const ORDER_FLAG_COLORS = ['red', 'yellow', 'green', 'blue', 'purple'] as const;
+export type OrderFlagColor = (typeof ORDER_FLAG_COLORS)[number];
+export const ORDER_FLAG_COLOR_LABELS: Record<OrderFlagColor, { zh: string; en: string; hex: string }> = {
+  red: { zh: '红旗', en: 'Red flag', hex: '#f5222d' },
+  yellow: { zh: '黄旗', en: 'Yellow flag', hex: '#fadb14' },
+  green: { zh: '绿旗', en: 'Green flag', hex: '#52c41a' },
+  blue: { zh: '蓝旗', en: 'Blue flag', hex: '#1677ff' },
+  purple: { zh: '紫旗', en: 'Purple flag', hex: '#722ed1' },
+};
+export function isOrderFlagColor(v: unknown): v is OrderFlagColor {
+  return typeof v === 'string' && (ORDER_FLAG_COLORS as readonly string[]).includes(v);
+}
+
 /** Order status labels keyed by status for a language. */
 export function orderStatusLabel(s: string, lang: 'zh' | 'en' = 'zh'): string {
   return isOrderStatus(s) ? ORDER_STATUS_LABELS[s][lang] : s;
@@ -159,6 +176,10 @@ export interface OrderSummary extends OrderRecordFields {
   masked: boolean;
   /** First line's title, for the list. */
   firstTitle: string;
+  /** The seller's flag colour (旗帜), null = none. */
+  flagColor: OrderFlagColor | null;
+  /** The first line's product image (list thumbnail), null when the product has none or is unlinked. */
+  thumbnailUrl: string | null;
 }
 
 export interface OrderLine {
@@ -219,6 +240,30 @@ export interface SkuOption {
   specText: string;
   priceFen: number;
   available: number;
+}
+
+/** One row of a filled-in ship template as the preview judges it (row = spreadsheet row number). */
+export interface ShipPreviewRow {
+  row: number;
+  orderNo: string;
+  carrier: string;
+  trackingNo: string;
+  /** The order the row ships, when found. */
+  orderId: string | null;
+  /** null = ready to ship; else the Chinese reason and how to fix it. */
+  error: string | null;
+}
+export interface ShipPreview {
+  rows: ShipPreviewRow[];
+  ready: number;
+  failed: number;
+}
+
+/** What a batch flag / memo / 催单 action did: orders changed, and those refused with why. */
+export interface BatchActionResult {
+  changed: number;
+  unchanged: number;
+  errors: { orderId: string; orderNo: string; message: string }[];
 }
 
 export interface BatchShipResult {

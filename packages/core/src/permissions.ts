@@ -59,6 +59,7 @@ export const PERMISSION_GROUPS = [
     permissions: [
       { code: 'orders.read', zh: '查看订单', en: 'View orders' },
       { code: 'orders.write', zh: '创建与编辑订单', en: 'Create and edit orders' },
+      { code: 'orders.memo', zh: '卖家备注、旗帜与催单标记', en: 'Seller memos, flags and chase marks' },
       { code: 'orders.ship', zh: '发货', en: 'Ship orders' },
       { code: 'orders.import', zh: '导入订单', en: 'Import orders' },
       { code: 'orders.refund', zh: '退款', en: 'Refund' },
@@ -159,6 +160,7 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'inventory.read',
       'orders.read',
       'orders.write',
+      'orders.memo',
       'orders.import',
       'aftersales.read',
       'customers.read',
@@ -195,6 +197,7 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'products.read',
       'inventory.read',
       'orders.read',
+      'orders.memo',
       'aftersales.read',
       'aftersales.write',
       'customers.read',

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../api.js';
 import { fenSchema } from '../money.js';
-import { CARRIERS } from '../orders.js';
+import { CARRIERS, ORDER_FLAG_COLORS } from '../orders.js';
 
 export const OrderIdParams = z.object({ id: z.string().min(1) });
 
@@ -132,3 +132,42 @@ export const UpdateViewBody = z.object({
   query: z.string().max(4000).optional(),
 });
 export type UpdateViewInput = z.output<typeof UpdateViewBody>;
+
+// ---- batch actions on selected orders (orders/batch.service.ts) ----
+
+/** At most one page of the list (200) per batch action. */
+export const MAX_BATCH_ORDERS = 200;
+const orderIds = z
+  .array(z.string().min(1).max(60), { message: '请先勾选订单' })
+  .min(1, '请先勾选订单')
+  .max(MAX_BATCH_ORDERS, `一次最多处理 ${MAX_BATCH_ORDERS} 个订单，请分批操作`);
+
+export const BatchFlagBody = z.object({
+  ids: orderIds,
+  /** null clears the flag. */
+  color: z.enum(ORDER_FLAG_COLORS, { message: '旗帜颜色应为 red / yellow / green / blue / purple，或 null 清除旗帜' }).nullable(),
+});
+export type BatchFlagInput = z.output<typeof BatchFlagBody>;
+
+export const BatchMemoBody = z.object({
+  ids: orderIds,
+  sellerMemo: text('卖家备注', 1000).min(1, '请填写卖家备注'),
+  /** append: add a line under the existing memo (the default, so nobody's memo is lost); replace: overwrite it. */
+  mode: z.enum(['append', 'replace'], { message: '备注方式应为 append（追加）或 replace（覆盖）' }).default('append'),
+});
+export type BatchMemoInput = z.output<typeof BatchMemoBody>;
+
+export const BatchUrgentBody = z.object({
+  ids: orderIds,
+  urgent: z.boolean({ message: 'urgent 应为 true（标记催单）或 false（取消催单）' }),
+  note: text('说明', 200).optional(),
+});
+export type BatchUrgentInput = z.output<typeof BatchUrgentBody>;
+
+/** `ids=a,b,c` in a download link; without ids, the ship template holds every order awaiting shipment. */
+export const OrderSelectionQuery = z.object({
+  ids: csv.refine((v) => v === undefined || v.length <= MAX_BATCH_ORDERS, `一次最多选择 ${MAX_BATCH_ORDERS} 个订单，请分批导出`),
+  shopId: z.string().optional(),
+  format: z.enum(['xlsx', 'csv'], { message: '格式应为 xlsx 或 csv' }).default('xlsx'),
+});
+export type OrderSelection = z.output<typeof OrderSelectionQuery>;

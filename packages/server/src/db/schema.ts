@@ -373,6 +373,8 @@ export interface OrdersTable {
   is_presale: number;
   urgent: number;
   logistics_exception: number;
+  /** The seller's flag colour (ORDER_FLAG_COLORS), null = none. */
+  flag_color: string | null;
   carrier: string | null;
   tracking_no: string | null;
   ordered_at: number;

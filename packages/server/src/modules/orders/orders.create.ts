@@ -141,6 +141,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     id: orderId,
     visitor_id: null,
     source_code: null,
+    flag_color: null,
     org_id: actor.orgId,
     shop_id: shop.id,
     channel: shop.channel,

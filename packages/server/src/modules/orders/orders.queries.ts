@@ -117,8 +117,17 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
     db,
     rows.map((r) => r.id),
   );
+  const thumbs = await catalog.skuThumbnails(
+    db,
+    actor.orgId,
+    [...titles.values()].flatMap((t) => (t.skuId ? [t.skuId] : [])),
+  );
   const pii = canSeePii(actor);
-  const items = rows.map((r) => orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', titles.get(r.id) ?? ''));
+  const items = rows.map((r) => {
+    const first = titles.get(r.id);
+    const thumb = first?.skuId ? (thumbs.get(first.skuId) ?? null) : null;
+    return orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', first?.title ?? '', thumb);
+  });
   return { ...pageOf(items, Number(total), f), counts };
 }
 

@@ -38,15 +38,16 @@ export async function orderNoTaken(db: Kysely<DB>, orgId: string, orderNo: strin
   return r !== undefined;
 }
 
-export async function firstTitles(db: Kysely<DB>, orderIds: string[]): Promise<Map<string, string>> {
+/** Each order's first line (lowest line number): its title, and its SKU for the list thumbnail. */
+export async function firstTitles(db: Kysely<DB>, orderIds: string[]): Promise<Map<string, { title: string; skuId: string | null }>> {
   if (orderIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('order_lines')
-    .select(['order_id', 'title', 'line_no'])
+    .select(['order_id', 'title', 'sku_id', 'line_no'])
     .where('order_id', 'in', orderIds)
     .orderBy('line_no')
     .execute();
-  const out = new Map<string, string>();
-  for (const r of rows) if (!out.has(r.order_id)) out.set(r.order_id, r.title);
+  const out = new Map<string, { title: string; skuId: string | null }>();
+  for (const r of rows) if (!out.has(r.order_id)) out.set(r.order_id, { title: r.title, skuId: r.sku_id });
   return out;
 }

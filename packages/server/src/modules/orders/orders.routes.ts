@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { uploadedFile } from '../../lib/uploads.js';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
+import { orderBatchRoutes } from './batch.routes.js';
 import { batchShip } from './orders.files.js';
 import { createOrderIdempotent } from './orders.create.js';
 import * as lifecycle from './orders.lifecycle.js';
@@ -138,7 +139,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
         params: IdParams,
         body: OrderFlagsBody,
       },
-      config: { permission: 'orders.write' },
+      config: { permission: 'orders.memo' },
     },
     (req) => tx((trx) => lifecycle.setFlags(trx, req.actor!, req.params.id, req.body)),
   );
@@ -146,7 +147,7 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
     '/orders/:id/memo',
     {
       schema: { tags: ['orders'], summary: '修改卖家备注', params: IdParams, body: OrderMemoBody },
-      config: { permission: 'orders.write' },
+      config: { permission: 'orders.memo' },
     },
     (req) => tx((trx) => lifecycle.setMemo(trx, req.actor!, req.params.id, req.body.sellerMemo)),
   );
@@ -163,6 +164,9 @@ export async function ordersRoutes(app: AppInstance): Promise<void> {
     },
     (req) => tx((trx) => lifecycle.addNote(trx, req.actor!, req.params.id, req.body.note)),
   );
+
+  // Batch actions on selected orders: flag, memo, 催单, ship template, preview, ship, export.
+  await orderBatchRoutes(app);
 
   // Batch ship from a file: multipart, in its own encapsulated context.
   await app.register(async (sub) => {

@@ -6,6 +6,7 @@ import {
   AppError,
   clipText,
   ORDER_STATUS_LABELS,
+  isOrderFlagColor,
   isOrderStatus,
   maskAddress,
   maskName,
@@ -35,7 +36,13 @@ export function statusLabel(s: string): string {
   return isOrderStatus(s) ? ORDER_STATUS_LABELS[s].zh : s;
 }
 
-export function orderRowToSummary(r: OrdersTable, pii: boolean, shopName = '', firstTitle = ''): OrderSummary {
+export function orderRowToSummary(
+  r: OrdersTable,
+  pii: boolean,
+  shopName = '',
+  firstTitle = '',
+  thumbnailUrl: string | null = null,
+): OrderSummary {
   return {
     id: r.id,
     shopId: r.shop_id,
@@ -71,6 +78,8 @@ export function orderRowToSummary(r: OrdersTable, pii: boolean, shopName = '', f
     completedAt: r.completed_at === null ? null : Number(r.completed_at),
     cancelledAt: r.cancelled_at === null ? null : Number(r.cancelled_at),
     firstTitle,
+    flagColor: isOrderFlagColor(r.flag_color) ? r.flag_color : null,
+    thumbnailUrl,
   };
 }
 
