@@ -59,6 +59,11 @@ export const TABLE_OWNERS = {
   traffic_stats: 'traffic-import',
   rollup_daily: 'analytics',
   rollup_dirty: 'analytics',
+  customers: 'customers',
+  customer_orders: 'customers',
+  customer_tags: 'customers',
+  customer_rfm_settings: 'customers',
+  customer_dirty: 'customers',
 } as const;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -590,6 +590,69 @@ export interface RollupDirtyTable {
   /** Start (epoch ms) of the rebuild that claimed this mark; null when unclaimed or changed since. */
   rebuilding_since: number | null;
 }
+export interface CustomersTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  /** nick:<buyer nick> or phone:<phone>: the buyer's identity within the shop. */
+  identity_key: string;
+  channel: string;
+  nick: string;
+  name: string;
+  /** '' when unknown or masked by the platform. */
+  phone: string;
+  email: string;
+  note: string;
+  /** The customer this one was merged into; null when standalone. */
+  merged_into: string | null;
+  order_count: number;
+  paid_orders: number;
+  paid_fen: number;
+  refund_fen: number;
+  first_paid_at: number | null;
+  last_paid_at: number | null;
+  first_paid_day: string | null;
+  last_paid_day: string | null;
+  /** Median days between the customer's paid days; null with fewer than two distinct days. */
+  cycle_days: number | null;
+  created_at: number;
+  updated_at: number;
+}
+/** The customers module's copy of each order's facts (one row per order with a buyer). */
+export interface CustomerOrdersTable {
+  order_id: string;
+  customer_id: string;
+  shop_id: string;
+  order_no: string;
+  channel: string;
+  status: string;
+  /** 1 when paid and not cancelled: counts for F, M and R. */
+  paid: number;
+  paid_day: string | null;
+  paid_at: number | null;
+  paid_fen: number;
+  refund_fen: number;
+  ordered_at: number;
+}
+export interface CustomerTagsTable {
+  customer_id: string;
+  tag: string;
+  created_at: number;
+}
+export interface CustomerRfmSettingsTable {
+  shop_id: string;
+  recency_days: number;
+  frequency: number;
+  monetary_fen: number;
+  updated_at: number;
+}
+export interface CustomerDirtyTable {
+  shop_id: string;
+  /** An order id, or '*' for a rebuild of the whole shop. */
+  order_id: string;
+  mark: string;
+  marked_at: number;
+}
 
 export interface DB {
   orgs: OrgsTable;
@@ -644,6 +707,11 @@ export interface DB {
   traffic_stats: TrafficStatsTable;
   rollup_daily: RollupDailyTable;
   rollup_dirty: RollupDirtyTable;
+  customers: CustomersTable;
+  customer_orders: CustomerOrdersTable;
+  customer_tags: CustomerTagsTable;
+  customer_rfm_settings: CustomerRfmSettingsTable;
+  customer_dirty: CustomerDirtyTable;
 }
 
 /**
@@ -703,6 +771,11 @@ export const TABLE_ORDER = [
   'traffic_stats',
   'rollup_daily',
   'rollup_dirty',
+  'customers',
+  'customer_orders',
+  'customer_tags',
+  'customer_rfm_settings',
+  'customer_dirty',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */
@@ -723,4 +796,8 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   traffic_stats: ['shop_id', 'day', 'product_id', 'source_code'],
   rollup_daily: ['shop_id', 'day', 'product_id', 'source_code'],
   rollup_dirty: ['shop_id', 'day'],
+  customer_orders: ['order_id'],
+  customer_tags: ['customer_id', 'tag'],
+  customer_rfm_settings: ['shop_id'],
+  customer_dirty: ['shop_id', 'order_id'],
 };

@@ -3,6 +3,7 @@ import { aftersalesRoutes } from './aftersales/aftersales.routes.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { customersRoutes } from './customers/customers.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
@@ -38,4 +39,5 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   trafficImportRoutes,
   analyticsRoutes,
   reportsRoutes,
+  customersRoutes,
 ];

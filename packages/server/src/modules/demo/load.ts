@@ -14,6 +14,7 @@ import * as aftersales from '../aftersales/index.js';
 import { recomputeDays } from '../analytics/index.js';
 import * as audit from '../audit/index.js';
 import * as catalog from '../catalog/index.js';
+import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as purchasing from '../purchasing/index.js';
 import * as shops from '../shops/index.js';
@@ -102,6 +103,8 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
 
   const rollupStart = Date.now();
   for (const shop of g.shops) await recomputeDays(db, shop.id, g.dayList);
+  // Customers from the loaded orders, built now so the first customer page opens at once.
+  for (const shop of g.shops) await customers.rebuildShop(db, shop.id);
   const rollupMs = Date.now() - rollupStart;
   // PostgreSQL plans by table statistics; right after a bulk load they still describe nearly
   // empty tables until autovacuum gets round to them, and the planner then picks nested loops

@@ -10,6 +10,7 @@ import * as aftersales from '../aftersales/index.js';
 import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
 import * as catalog from '../catalog/index.js';
+import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as jobs from '../jobs/index.js';
 import * as notifications from '../notifications/index.js';
@@ -37,6 +38,7 @@ export async function deleteDemo(trx: Transaction<DB>, actor: Actor): Promise<De
     summary.events = await traffic.bulk.removeShopTraffic(trx, shopIds);
     await trafficImport.bulk.removeShopTrafficStats(trx, shopIds);
     await analytics.bulk.removeShopRollups(trx, shopIds);
+    await customers.bulk.removeShopCustomers(trx, shopIds);
     await catalog.bulk.removeShopListings(trx, shopIds);
     await users.bulk.removeShopGrants(trx, shopIds);
     await jobs.bulk.removeShopJobs(trx, shopIds);

@@ -24,6 +24,7 @@ import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as catalog from '../catalog/index.js';
 import * as analytics from '../analytics/index.js';
+import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
@@ -180,6 +181,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   };
   await trx.insertInto('orders').values(row).execute();
   await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
+  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
   await trx
     .insertInto('order_lines')
     .values(

@@ -17,6 +17,7 @@ import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as analytics from '../analytics/index.js';
+import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
 import { getOrder } from './orders.queries.js';
@@ -56,6 +57,7 @@ export async function setStatus(trx: Transaction<DB>, actor: Actor, row: OrdersT
   });
   // The order's figures moved: its days' rollups are rebuilt (same transaction, so never lost).
   await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day, patch.paid_day]);
+  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
   await audit.record(trx, actor, `order.${to === 'shipped' ? 'ship' : to === 'cancelled' ? 'cancel' : 'status'}`, {
     entityType: 'order',
     entityId: row.id,

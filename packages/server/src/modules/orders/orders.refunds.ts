@@ -8,6 +8,7 @@ import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as analytics from '../analytics/index.js';
+import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import { setStatus } from './orders.lifecycle.js';
 import { actorName, mustFind, orderLines, recordEvent, statusLabel } from './orders.rows.js';
@@ -57,6 +58,7 @@ export async function applyRefund(
   }
   // Refunds count on the original order's days.
   await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
+  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
   const all = await orderLines(trx, orderId);
   const byId = new Map(all.map((l) => [l.id, l]));
   const errors: FieldError[] = [];

@@ -17,6 +17,7 @@ import type { Transaction } from 'kysely';
 import { inChunks, insertBatched } from '../../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../../db/schema.js';
 import * as analytics from '../../analytics/index.js';
+import * as customers from '../../customers/index.js';
 import { BATCH_ORDERS, type Ctx, type Group } from './import.context.js';
 import { lineRow, linesByOrder, priceLines, skuMatcher, syncLines, type LineValues } from './import.lines.js';
 import { settleStock, type StockWork } from './import.stock.js';
@@ -312,5 +313,6 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
   await insertBatched(trx, 'order_lines', newLines);
   await insertBatched(trx, 'order_events', events);
   await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
+  await customers.markOrdersDirty(trx, c.shop.id, [...newOrders.map((o) => o.id), ...[...existing.values()].map((o) => o.id)]);
   for (const w of stockWork) await settleStock(trx, c, w);
 }

@@ -1,0 +1,94 @@
+import {
+  CustomerExportQuery,
+  CustomerIdParams,
+  CustomerListQuery,
+  MergeCustomersBody,
+  RfmMembersQuery,
+  RfmMigrationQuery,
+  RfmQuery,
+  RfmThresholdsBody,
+  TagCustomersBody,
+  UpdateCustomerBody,
+} from '@yunying/core';
+import type { Transaction } from 'kysely';
+import { z } from 'zod';
+import type { DB } from '../../db/schema.js';
+import type { AppInstance } from '../../http/types.js';
+import { exportFile } from './customers.export.js';
+import { migration, openShop } from './customers.rfm.js';
+import * as customers from './customers.service.js';
+
+const R = {
+  read: { permission: 'customers.read' },
+  write: { permission: 'customers.write' },
+} as const;
+const tags = ['customers'];
+
+export async function customersRoutes(app: AppInstance): Promise<void> {
+  const tx = <T>(fn: (trx: Transaction<DB>) => Promise<T>) => app.db.transaction().execute(fn);
+
+  app.get(
+    '/customers',
+    { schema: { tags, summary: '客户列表（名单、RFM 分群、标签、搜索）', querystring: CustomerListQuery }, config: R.read },
+    (req) => customers.listCustomers(app.db, req.actor!, req.query),
+  );
+  app.get(
+    '/customers/export',
+    { schema: { tags, summary: '导出客户（无个人信息权限时脱敏）', querystring: CustomerExportQuery }, config: R.read },
+    async (req, reply) => {
+      const { format, ...filter } = req.query;
+      const { body } = await exportFile(app.db, req.actor!, filter, format);
+      const name = `customers-${filter.list}${filter.segment ? `-${filter.segment}` : ''}.${format}`;
+      return reply
+        .type(format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .send(body);
+    },
+  );
+  app.post(
+    '/customers/tags',
+    { schema: { tags, summary: '给客户打标签（勾选或按筛选）', body: TagCustomersBody }, config: R.write },
+    (req) => customers.tagCustomers(app.db, req.actor!, req.body),
+  );
+  app.get(
+    '/customers/merge-suggestions',
+    {
+      schema: { tags, summary: '合并建议（同一手机号或邮箱）', querystring: z.object({ shopId: z.string().max(64).optional() }) },
+      config: R.read,
+    },
+    (req) => customers.mergeSuggestions(app.db, req.actor!, req.query.shopId),
+  );
+  app.post('/customers/merge', { schema: { tags, summary: '合并客户', body: MergeCustomersBody }, config: R.write }, (req) =>
+    tx((trx) => customers.mergeCustomers(trx, req.actor!, req.body)),
+  );
+  app.post('/customers/:id/split', { schema: { tags, summary: '拆分已合并的客户', params: CustomerIdParams }, config: R.write }, (req) =>
+    tx((trx) => customers.splitCustomer(trx, req.actor!, req.params.id)),
+  );
+  app.get('/customers/rfm', { schema: { tags, summary: 'RFM 八类客户分群', querystring: RfmQuery }, config: R.read }, (req) =>
+    customers.rfmSummary(app.db, req.actor!, req.query),
+  );
+  app.get('/customers/rfm/members', { schema: { tags, summary: 'RFM 分群成员', querystring: RfmMembersQuery }, config: R.read }, (req) =>
+    customers.listCustomers(app.db, req.actor!, { ...req.query, list: 'all', sort: 'paidFen', order: 'desc' }),
+  );
+  app.get(
+    '/customers/rfm/migration',
+    { schema: { tags, summary: 'RFM 分群迁移（两个日期之间）', querystring: RfmMigrationQuery }, config: R.read },
+    async (req) => {
+      const shop = await openShop(app.db, req.actor!, req.query.shopId);
+      return migration(app.db, shop.id, req.query.from, req.query.to);
+    },
+  );
+  app.post(
+    '/customers/rfm/thresholds',
+    { schema: { tags, summary: '设置店铺的 RFM 门槛（null 恢复为平均值）', body: RfmThresholdsBody }, config: R.write },
+    (req) => tx((trx) => customers.setThresholds(trx, req.actor!, req.body)),
+  );
+  app.get('/customers/:id', { schema: { tags, summary: '客户档案', params: CustomerIdParams }, config: R.read }, (req) =>
+    customers.getCustomer(app.db, req.actor!, req.params.id),
+  );
+  app.patch(
+    '/customers/:id',
+    { schema: { tags, summary: '修改客户备注、邮箱、标签', params: CustomerIdParams, body: UpdateCustomerBody }, config: R.write },
+    (req) => tx((trx) => customers.updateCustomer(trx, req.actor!, req.params.id, req.body)),
+  );
+}

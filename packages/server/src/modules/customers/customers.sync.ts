@@ -1,0 +1,498 @@
+/**
+ * Customers built from orders, kept current like the rollups.
+ *
+ * Freshness: the orders module calls `markOrdersDirty` (through index.ts) in the transaction that
+ * changes an order — creation, payment, cancellation, refund, import — so a mark is never lost;
+ * bulk writers (the demo) call `markShopDirty`, which asks for a rebuild of the whole shop. Every
+ * customer read first runs `refreshShops` for the shops it reads: marked orders are re-read and
+ * their customers' figures recomputed; a whole-shop mark rebuilds the shop set-based.
+ *
+ * A mark carries a random `mark`; re-marking replaces it, and a refresh deletes only the marks
+ * whose value it read, in the transaction that writes the result — a change committed meanwhile
+ * keeps its mark for the next refresh.
+ *
+ * Identity within a shop: the platform buyer nick (`nick:<nick>`); an order without a nick is
+ * matched by the receiver's phone to a customer of the shop with that phone, else becomes
+ * `phone:<phone>`; an order with neither has no customer. Phones masked by the platform
+ * (138****5678) never identify anyone.
+ */
+import { newId, purchaseCycle } from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { inChunks, insertBatched } from '../../db/kit.js';
+import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+const WHOLE_SHOP = '*';
+/** Marked orders handled per refresh round. */
+const ROUND = 5000;
+/** Orders read per page during a whole-shop rebuild. */
+const PAGE = 20_000;
+
+/** Mark orders of a shop for the customers module (call inside the transaction that changes them). */
+export async function markOrdersDirty(db: Db, shopId: string, orderIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(orderIds.filter(Boolean))];
+  if (!ids.length) return;
+  const now = Date.now();
+  const mark = newId('cmk');
+  for (let i = 0; i < ids.length; i += 2000) {
+    await db
+      .insertInto('customer_dirty')
+      .values(ids.slice(i, i + 2000).map((order_id) => ({ shop_id: shopId, order_id, mark, marked_at: now })))
+      .onConflict((oc) => oc.columns(['shop_id', 'order_id']).doUpdateSet({ mark, marked_at: now }))
+      .execute();
+  }
+}
+
+/** Ask for a rebuild of a shop's customers from all its orders (after bulk loads and removals). */
+export async function markShopDirty(db: Db, shopId: string): Promise<void> {
+  await markOrdersDirty(db, shopId, [WHOLE_SHOP]);
+}
+
+/** A phone that may identify a buyer: digits (and + -), no platform mask. */
+export function usablePhone(raw: string | null | undefined): string {
+  const p = (raw ?? '').replace(/[\s-]/g, '');
+  return /^\+?\d{5,20}$/.test(p) ? p : '';
+}
+
+interface OrderFact {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  channel: string;
+  order_no: string;
+  status: string;
+  buyer_nick: string;
+  receiver_name: string;
+  receiver_phone: string;
+  paid_fen: number;
+  refund_fen: number;
+  paid_day: string | null;
+  paid_at: number | null;
+  ordered_at: number;
+}
+
+function selectFacts(db: Db) {
+  return db
+    .selectFrom('orders')
+    .select([
+      'id',
+      'org_id',
+      'shop_id',
+      'channel',
+      'order_no',
+      'status',
+      'buyer_nick',
+      'receiver_name',
+      'receiver_phone',
+      'paid_fen',
+      'refund_fen',
+      'paid_day',
+      'paid_at',
+      'ordered_at',
+    ]);
+}
+
+function factRow(o: OrderFact, customerId: string): CustomerOrdersTable {
+  const paid = o.paid_day !== null && o.status !== 'cancelled' ? 1 : 0;
+  return {
+    order_id: o.id,
+    customer_id: customerId,
+    shop_id: o.shop_id,
+    order_no: o.order_no,
+    channel: o.channel,
+    status: o.status,
+    paid,
+    paid_day: o.paid_day,
+    paid_at: o.paid_at === null ? null : Number(o.paid_at),
+    paid_fen: Number(o.paid_fen),
+    refund_fen: Number(o.refund_fen),
+    ordered_at: Number(o.ordered_at),
+  };
+}
+
+type Figures = Pick<
+  CustomersTable,
+  | 'order_count'
+  | 'paid_orders'
+  | 'paid_fen'
+  | 'refund_fen'
+  | 'first_paid_at'
+  | 'last_paid_at'
+  | 'first_paid_day'
+  | 'last_paid_day'
+  | 'cycle_days'
+>;
+
+/** A customer's figures from their orders (and those of the customers merged into them). */
+export function figuresOf(
+  orders: readonly Pick<CustomerOrdersTable, 'paid' | 'paid_day' | 'paid_at' | 'paid_fen' | 'refund_fen'>[],
+): Figures {
+  const f: Figures = {
+    order_count: orders.length,
+    paid_orders: 0,
+    paid_fen: 0,
+    refund_fen: 0,
+    first_paid_at: null,
+    last_paid_at: null,
+    first_paid_day: null,
+    last_paid_day: null,
+    cycle_days: null,
+  };
+  const days: string[] = [];
+  for (const o of orders) {
+    if (!Number(o.paid) || o.paid_day === null) continue;
+    f.paid_orders++;
+    f.paid_fen += Number(o.paid_fen);
+    f.refund_fen += Number(o.refund_fen);
+    const at = o.paid_at === null ? null : Number(o.paid_at);
+    if (at !== null && (f.first_paid_at === null || at < f.first_paid_at)) f.first_paid_at = at;
+    if (at !== null && (f.last_paid_at === null || at > f.last_paid_at)) f.last_paid_at = at;
+    if (f.first_paid_day === null || o.paid_day < f.first_paid_day) f.first_paid_day = o.paid_day;
+    if (f.last_paid_day === null || o.paid_day > f.last_paid_day) f.last_paid_day = o.paid_day;
+    days.push(o.paid_day);
+  }
+  f.cycle_days = days.length > 1 ? purchaseCycle(days, null) : null;
+  return f;
+}
+
+/** Identity of an order's buyer within its shop, or null (no nick, no usable phone). */
+function identityOf(o: OrderFact, phoneOwner: (phone: string) => string | undefined): { key: string } | { customerId: string } | null {
+  const nick = o.buyer_nick.trim();
+  if (nick) return { key: `nick:${nick}` };
+  const phone = usablePhone(o.receiver_phone);
+  if (!phone) return null;
+  const owner = phoneOwner(phone);
+  return owner ? { customerId: owner } : { key: `phone:${phone}` };
+}
+
+function newCustomer(o: OrderFact, key: string, now: number): CustomersTable {
+  return {
+    id: newId('cus'),
+    org_id: o.org_id,
+    shop_id: o.shop_id,
+    identity_key: key.slice(0, 200),
+    channel: o.channel,
+    nick: o.buyer_nick.trim().slice(0, 100),
+    name: o.receiver_name.slice(0, 100),
+    phone: usablePhone(o.receiver_phone),
+    email: '',
+    note: '',
+    merged_into: null,
+    ...figuresOf([]),
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+/** Latest contact details (name, phone) of a customer from its newest order with them. */
+function contactFrom(c: CustomersTable, orders: readonly OrderFact[]): void {
+  let best: OrderFact | null = null;
+  for (const o of orders) if (!best || Number(o.ordered_at) > Number(best.ordered_at)) best = o;
+  if (!best) return;
+  if (best.receiver_name) c.name = best.receiver_name.slice(0, 100);
+  const phone = usablePhone(best.receiver_phone);
+  if (phone) c.phone = phone;
+}
+
+const inFlight = new Map<string, Promise<void>>();
+
+/** Bring the customers of these shops (all with marks when omitted) up to date with their orders. */
+export async function refreshShops(db: Kysely<DB>, shopIds?: readonly string[] | null): Promise<void> {
+  let q = db.selectFrom('customer_dirty').select('shop_id').distinct();
+  if (shopIds) {
+    if (!shopIds.length) return;
+    q = q.where('shop_id', 'in', [...shopIds]);
+  }
+  const shops = (await q.execute()).map((r) => r.shop_id);
+  for (const shopId of shops) {
+    const running = inFlight.get(shopId);
+    if (running) {
+      await running;
+      continue;
+    }
+    const p = refreshShop(db, shopId).finally(() => inFlight.delete(shopId));
+    inFlight.set(shopId, p);
+    await p;
+  }
+}
+
+async function refreshShop(db: Kysely<DB>, shopId: string): Promise<void> {
+  for (;;) {
+    const whole = await db
+      .selectFrom('customer_dirty')
+      .select(['order_id', 'mark'])
+      .where('shop_id', '=', shopId)
+      .where('order_id', '=', WHOLE_SHOP)
+      .executeTakeFirst();
+    if (whole) {
+      await rebuildShop(db, shopId, whole.mark);
+      continue;
+    }
+    const marks = await db
+      .selectFrom('customer_dirty')
+      .select(['order_id', 'mark'])
+      .where('shop_id', '=', shopId)
+      .orderBy('order_id')
+      .limit(ROUND)
+      .execute();
+    if (!marks.length) return;
+    await refreshOrders(db, shopId, marks);
+  }
+}
+
+/** Delete the marks read (only those not re-marked since). */
+async function clearMarks(trx: Transaction<DB>, shopId: string, marks: readonly { order_id: string; mark: string }[]): Promise<void> {
+  const byMark = new Map<string, string[]>();
+  for (const m of marks) byMark.set(m.mark, [...(byMark.get(m.mark) ?? []), m.order_id]);
+  for (const [mark, ids] of byMark)
+    await inChunks(ids, async (chunk) => {
+      await trx
+        .deleteFrom('customer_dirty')
+        .where('shop_id', '=', shopId)
+        .where('mark', '=', mark)
+        .where('order_id', 'in', chunk)
+        .execute();
+      return [];
+    });
+}
+
+/** Re-read some marked orders of a shop and recompute the customers they touch. */
+async function refreshOrders(db: Kysely<DB>, shopId: string, marks: readonly { order_id: string; mark: string }[]): Promise<void> {
+  const ids = marks.map((m) => m.order_id);
+  const orders = (await inChunks(ids, (chunk) => selectFacts(db).where('id', 'in', chunk).execute())) as OrderFact[];
+  const previous = await inChunks(ids, (chunk) =>
+    db.selectFrom('customer_orders').select(['order_id', 'customer_id']).where('order_id', 'in', chunk).execute(),
+  );
+  const keys = new Set<string>();
+  const phones = new Set<string>();
+  for (const o of orders) {
+    const nick = o.buyer_nick.trim();
+    if (nick) keys.add(`nick:${nick}`);
+    else if (usablePhone(o.receiver_phone)) phones.add(usablePhone(o.receiver_phone));
+  }
+  for (const p of phones) keys.add(`phone:${p}`);
+  const known = await inChunks([...keys], (chunk) =>
+    db.selectFrom('customers').selectAll().where('shop_id', '=', shopId).where('identity_key', 'in', chunk).execute(),
+  );
+  const byPhone = await inChunks([...phones], (chunk) =>
+    db
+      .selectFrom('customers')
+      .select(['id', 'phone'])
+      .where('shop_id', '=', shopId)
+      .where('phone', 'in', chunk)
+      .orderBy('created_at')
+      .execute(),
+  );
+  const byKey = new Map(known.map((c) => [c.identity_key, c]));
+  const phoneOwner = new Map<string, string>();
+  for (const c of byPhone) if (!phoneOwner.has(c.phone)) phoneOwner.set(c.phone, c.id);
+
+  const now = Date.now();
+  const created: CustomersTable[] = [];
+  const facts: CustomerOrdersTable[] = [];
+  const ordersOf = new Map<string, OrderFact[]>();
+  for (const o of orders) {
+    const who = identityOf(o, (p) => phoneOwner.get(p));
+    if (!who) continue;
+    let customerId: string;
+    if ('customerId' in who) customerId = who.customerId;
+    else {
+      let c = byKey.get(who.key);
+      if (!c) {
+        c = newCustomer(o, who.key, now);
+        byKey.set(who.key, c);
+        created.push(c);
+        if (c.phone && !phoneOwner.has(c.phone)) phoneOwner.set(c.phone, c.id);
+      }
+      customerId = c.id;
+    }
+    facts.push(factRow(o, customerId));
+    ordersOf.set(customerId, [...(ordersOf.get(customerId) ?? []), o]);
+  }
+  const touched = new Set<string>([...previous.map((p) => p.customer_id), ...ordersOf.keys()]);
+
+  await db.transaction().execute(async (trx) => {
+    await insertBatched(trx, 'customers', created);
+    await inChunks(ids, async (chunk) => {
+      await trx.deleteFrom('customer_orders').where('order_id', 'in', chunk).execute();
+      return [];
+    });
+    await insertBatched(trx, 'customer_orders', facts);
+    const byId = new Map([...byKey.values()].map((c) => [c.id, c]));
+    for (const [customerId, os] of ordersOf) {
+      const c = byId.get(customerId);
+      if (!c) continue;
+      const before = { name: c.name, phone: c.phone };
+      contactFrom(c, os);
+      if (before.name !== c.name || before.phone !== c.phone)
+        await trx.updateTable('customers').set({ name: c.name, phone: c.phone }).where('id', '=', c.id).execute();
+    }
+    await recomputeFigures(trx, [...touched]);
+    await clearMarks(trx, shopId, marks);
+  });
+}
+
+/**
+ * Recompute the stored figures of these customers and of the customers they are merged into:
+ * a standalone or source customer from its own orders, a merge target from its own and its
+ * members' orders.
+ */
+export async function recomputeFigures(trx: Transaction<DB>, customerIds: readonly string[]): Promise<void> {
+  if (!customerIds.length) return;
+  const rows = await inChunks([...customerIds], (chunk) =>
+    trx.selectFrom('customers').select(['id', 'merged_into']).where('id', 'in', chunk).execute(),
+  );
+  const targets = new Set<string>();
+  const all = new Set<string>();
+  for (const r of rows) {
+    all.add(r.id);
+    targets.add(r.merged_into ?? r.id);
+    if (r.merged_into) all.add(r.merged_into);
+  }
+  const members = await inChunks([...targets], (chunk) =>
+    trx.selectFrom('customers').select(['id', 'merged_into']).where('merged_into', 'in', chunk).execute(),
+  );
+  const groupOf = new Map<string, string[]>(); // target → ids whose orders count for it
+  for (const t of targets) groupOf.set(t, [t]);
+  for (const m of members) {
+    groupOf.get(m.merged_into!)!.push(m.id);
+    all.add(m.id);
+  }
+  const facts = await inChunks([...all], (chunk) =>
+    trx
+      .selectFrom('customer_orders')
+      .select(['customer_id', 'paid', 'paid_day', 'paid_at', 'paid_fen', 'refund_fen'])
+      .where('customer_id', 'in', chunk)
+      .execute(),
+  );
+  const ordersOf = new Map<string, typeof facts>();
+  for (const f of facts) ordersOf.set(f.customer_id, [...(ordersOf.get(f.customer_id) ?? []), f]);
+  const now = Date.now();
+  const done = new Set<string>();
+  for (const id of all) {
+    const ids = groupOf.get(id) ?? [id];
+    const figures = figuresOf(ids.flatMap((x) => ordersOf.get(x) ?? []));
+    if (done.has(id)) continue;
+    done.add(id);
+    await trx
+      .updateTable('customers')
+      .set({ ...figures, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+}
+
+/**
+ * Rebuild a shop's customers from all its orders: orders are read in pages, identities resolved
+ * in memory (existing customers keep their ids, notes, tags and merges), then one transaction
+ * replaces the shop's order facts and customer rows. Customers whose orders are all gone remain
+ * with zero figures when they carry a note, email, tag or merge; others are removed.
+ */
+export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string): Promise<{ customers: number; orders: number }> {
+  const existing = await db.selectFrom('customers').selectAll().where('shop_id', '=', shopId).execute();
+  const byKey = new Map(existing.map((c) => [c.identity_key, { ...c }]));
+  const byId = new Map([...byKey.values()].map((c) => [c.id, c]));
+  const phoneOwner = new Map<string, string>();
+  for (const c of [...existing].sort((a, b) => Number(a.created_at) - Number(b.created_at)))
+    if (c.phone && !phoneOwner.has(c.phone)) phoneOwner.set(c.phone, c.id);
+  const marks = await db.selectFrom('customer_dirty').select(['order_id', 'mark']).where('shop_id', '=', shopId).execute();
+
+  const now = Date.now();
+  const facts: CustomerOrdersTable[] = [];
+  const newest = new Map<string, OrderFact>();
+  let after = '';
+  for (;;) {
+    const page = (await selectFacts(db)
+      .where('shop_id', '=', shopId)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(PAGE)
+      .execute()) as OrderFact[];
+    if (!page.length) break;
+    after = page[page.length - 1]!.id;
+    for (const o of page) {
+      const who = identityOf(o, (p) => phoneOwner.get(p));
+      if (!who) continue;
+      let customerId: string;
+      if ('customerId' in who) customerId = who.customerId;
+      else {
+        let c = byKey.get(who.key);
+        if (!c) {
+          c = newCustomer(o, who.key, now);
+          byKey.set(who.key, c);
+          byId.set(c.id, c);
+          if (c.phone && !phoneOwner.has(c.phone)) phoneOwner.set(c.phone, c.id);
+        }
+        customerId = c.id;
+      }
+      facts.push(factRow(o, customerId));
+      const n = newest.get(customerId);
+      if (!n || Number(o.ordered_at) > Number(n.ordered_at)) newest.set(customerId, o);
+    }
+    if (page.length < PAGE) break;
+  }
+
+  // Figures: own orders per customer; merge targets in this shop also count their members'
+  // orders (members in other shops are read from their stored facts).
+  const ordersOf = new Map<string, CustomerOrdersTable[]>();
+  for (const f of facts) {
+    const list = ordersOf.get(f.customer_id);
+    if (list) list.push(f);
+    else ordersOf.set(f.customer_id, [f]);
+  }
+  const tagged = new Set(
+    (
+      await inChunks(
+        existing.map((c) => c.id),
+        (chunk) => db.selectFrom('customer_tags').select('customer_id').where('customer_id', 'in', chunk).execute(),
+      )
+    ).map((t) => t.customer_id),
+  );
+  const merged = await db
+    .selectFrom('customers')
+    .select(['id', 'merged_into'])
+    .where('merged_into', 'is not', null)
+    .where((eb) =>
+      eb.or([
+        eb('shop_id', '=', shopId),
+        eb('merged_into', 'in', eb.selectFrom('customers as t').select('t.id').where('t.shop_id', '=', shopId)),
+      ]),
+    )
+    .execute();
+  const mergeParties = new Set(merged.flatMap((m) => [m.id, m.merged_into!]));
+  const keep: CustomersTable[] = [];
+  for (const c of byId.values()) {
+    const own = ordersOf.get(c.id);
+    const isMergeParty = mergeParties.has(c.id);
+    if (!own && !c.note && !c.email && !tagged.has(c.id) && !isMergeParty) continue;
+    const latest = newest.get(c.id);
+    if (latest) {
+      if (latest.receiver_name) c.name = latest.receiver_name.slice(0, 100);
+      const phone = usablePhone(latest.receiver_phone);
+      if (phone) c.phone = phone;
+    }
+    Object.assign(c, figuresOf(own ?? []), { updated_at: now });
+    keep.push(c);
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('customer_orders').where('shop_id', '=', shopId).execute();
+    await trx.deleteFrom('customers').where('shop_id', '=', shopId).execute();
+    await insertBatched(trx, 'customers', keep);
+    await insertBatched(trx, 'customer_orders', facts);
+    // Gone customers lose their tags; merge targets (here or elsewhere) recount their members.
+    const kept = new Set(keep.map((c) => c.id));
+    const gone = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
+    await inChunks(gone, async (chunk) => {
+      await trx.deleteFrom('customer_tags').where('customer_id', 'in', chunk).execute();
+      return [];
+    });
+    if (merged.length) await recomputeFigures(trx, [...mergeParties]);
+    if (mark !== undefined || marks.length) await clearMarks(trx, shopId, marks);
+  });
+  return { customers: keep.length, orders: facts.length };
+}
+
+/** The shops with marks waiting (for the timer and tests). */
+export async function dirtyShops(db: Kysely<DB>): Promise<string[]> {
+  return (await db.selectFrom('customer_dirty').select('shop_id').distinct().execute()).map((r) => r.shop_id);
+}

@@ -1,0 +1,6 @@
+/** What other modules (orders, the demo, the CLI) may call. */
+export { markOrdersDirty, markShopDirty, refreshShops, rebuildShop, dirtyShops } from './customers.sync.js';
+export { scoreShop, rfmInputs, migration, openShop } from './customers.rfm.js';
+export { exportFile, exportRows, CUSTOMER_EXPORT_HEADERS } from './customers.export.js';
+export { customersRoutes } from './customers.routes.js';
+export * as bulk from './bulk.js';
