@@ -3,6 +3,7 @@ import { analyticsModule } from '../features/analytics/module';
 import { trafficModule } from '../features/traffic/module';
 import { trafficImportModule } from '../features/traffic-import/module';
 import { catalogModule } from '../features/catalog/module';
+import { customersModule } from '../features/customers/module';
 import { importsModule } from '../features/imports/module';
 import { inventoryModule } from '../features/inventory/module';
 import { ordersModule } from '../features/orders/module';
@@ -19,6 +20,7 @@ export const MODULES: readonly FeatureModule[] = [
   ordersModule,
   importsModule,
   aftersalesModule,
+  customersModule,
   analyticsModule,
   trafficModule,
   trafficImportModule,

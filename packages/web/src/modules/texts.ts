@@ -3,6 +3,7 @@ import { analyticsTexts } from '../features/analytics/i18n';
 import { trafficTexts } from '../features/traffic/i18n';
 import { trafficImportTexts } from '../features/traffic-import/i18n';
 import { catalogTexts } from '../features/catalog/i18n';
+import { customersTexts } from '../features/customers/i18n';
 import { importsTexts } from '../features/imports/i18n';
 import { inventoryTexts } from '../features/inventory/i18n';
 import { ordersTexts } from '../features/orders/i18n';
@@ -18,6 +19,7 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   ordersTexts,
   importsTexts,
   aftersalesTexts,
+  customersTexts,
   analyticsTexts,
   trafficTexts,
   trafficImportTexts,

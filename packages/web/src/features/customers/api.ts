@@ -1,0 +1,172 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  CustomerListRequest,
+  LifecycleType,
+  MergeCustomersRequest,
+  Page,
+  RfmMigrationRequest,
+  RfmRequest,
+  RfmScored,
+  RfmSegment,
+  RfmThresholds,
+  RfmThresholdsRequest,
+  SegmentSummary,
+  TagCustomersRequest,
+  UpdateCustomerRequest,
+} from '@yunying/core';
+import { api, downloadUrl, type QueryValue } from '../../api/client';
+
+/** One customer in the list (phone, email, name masked without customers.pii.read). */
+export interface CustomerSummary {
+  id: string;
+  shopId: string;
+  channel: string;
+  nick: string;
+  name: string;
+  phone: string;
+  email: string;
+  orderCount: number;
+  paidOrders: number;
+  paidFen: number;
+  refundFen: number;
+  netFen: number;
+  aovFen: number;
+  firstPaidAt: number | null;
+  lastPaidAt: number | null;
+  lastPaidDay: string | null;
+  cycleDays: number | null;
+  mergedInto: string | null;
+  tags: string[];
+}
+
+export interface CustomerOrderRow {
+  orderId: string;
+  orderNo: string;
+  shopId: string;
+  shopName: string;
+  channel: string;
+  status: string;
+  paid: boolean;
+  paidDay: string | null;
+  paidFen: number;
+  refundFen: number;
+  orderedAt: number;
+  viaCustomerId: string;
+}
+
+export interface CustomerProfile extends CustomerSummary {
+  shopName: string;
+  note: string;
+  asOf: string;
+  purchaseCycleDays: number | null;
+  ownCycle: boolean;
+  expectedRepurchaseDay: string | null;
+  lifecycle: LifecycleType | null;
+  firstPaidOrder: { orderId: string; orderNo: string; paidDay: string | null } | null;
+  lastPaidOrder: { orderId: string; orderNo: string; paidDay: string | null } | null;
+  rfm: RfmScored | null;
+  products: { skuId: string | null; title: string; specText: string; qty: number; paidFen: number }[];
+  orders: CustomerOrderRow[];
+  members: (CustomerSummary & { shopName: string })[];
+}
+
+export interface RfmSummaryResponse {
+  shopId: string;
+  asOf: string;
+  thresholds: RfmThresholds;
+  thresholdsAreAverages: boolean;
+  customers: number;
+  segments: SegmentSummary[];
+  quintiles: { r: number[]; f: number[]; m: number[] };
+}
+
+export interface RfmMigrationResponse {
+  from: string;
+  to: string;
+  cells: { from: RfmSegment | null; to: RfmSegment; customers: number }[];
+}
+
+export const customersKey = ['customers'] as const;
+
+export function useCustomers(query: CustomerListRequest) {
+  return useQuery({
+    queryKey: [...customersKey, 'list', query],
+    queryFn: ({ signal }) =>
+      api.get<Page<CustomerSummary> & { asOf: string | null }>('/customers', query as Record<string, QueryValue>, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCustomer(id: string) {
+  return useQuery({
+    queryKey: [...customersKey, 'detail', id],
+    queryFn: ({ signal }) => api.get<CustomerProfile>(`/customers/${encodeURIComponent(id)}`, undefined, signal),
+  });
+}
+
+export function useRfm(query: RfmRequest | null) {
+  return useQuery({
+    queryKey: [...customersKey, 'rfm', query],
+    queryFn: ({ signal }) => api.get<RfmSummaryResponse>('/customers/rfm', query as Record<string, QueryValue>, signal),
+    enabled: query !== null,
+  });
+}
+
+export function useRfmMigration(query: RfmMigrationRequest | null) {
+  return useQuery({
+    queryKey: [...customersKey, 'migration', query],
+    queryFn: ({ signal }) => api.get<RfmMigrationResponse>('/customers/rfm/migration', query as Record<string, QueryValue>, signal),
+    enabled: query !== null,
+  });
+}
+
+export function useMergeSuggestions(shopId: string | undefined) {
+  return useQuery({
+    queryKey: [...customersKey, 'suggestions', shopId],
+    queryFn: ({ signal }) =>
+      api.get<{ items: { by: 'phone' | 'email'; customers: CustomerSummary[] }[] }>('/customers/merge-suggestions', { shopId }, signal),
+  });
+}
+
+function useInvalidate() {
+  const qc = useQueryClient();
+  return () => qc.invalidateQueries({ queryKey: customersKey });
+}
+
+export function useUpdateCustomer(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: UpdateCustomerRequest) => api.patch(`/customers/${encodeURIComponent(id)}`, body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useTagCustomers() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: TagCustomersRequest) => api.post<{ tagged: number; tag: string }>('/customers/tags', body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSetThresholds() {
+  const invalidate = useInvalidate();
+  return useMutation({ mutationFn: (body: RfmThresholdsRequest) => api.post('/customers/rfm/thresholds', body), onSuccess: invalidate });
+}
+
+export function useMergeCustomers() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: MergeCustomersRequest) => api.post<{ targetId: string; merged: number }>('/customers/merge', body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSplitCustomer() {
+  const invalidate = useInvalidate();
+  return useMutation({ mutationFn: (id: string) => api.post(`/customers/${encodeURIComponent(id)}/split`, {}), onSuccess: invalidate });
+}
+
+export function exportUrl(query: Record<string, QueryValue>): string {
+  return downloadUrl('/customers/export', query);
+}

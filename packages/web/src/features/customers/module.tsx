@@ -1,0 +1,42 @@
+import { MergeCellsOutlined, PieChartOutlined, TeamOutlined } from '@ant-design/icons';
+import type { FeatureModule } from '../../modules/types';
+import { lazyPage } from '../../modules/lazyPage';
+
+const CustomersPage = lazyPage(() => import('./CustomersPage'), 'CustomersPage');
+const CustomerDetailPage = lazyPage(() => import('./CustomerDetailPage'), 'CustomerDetailPage');
+const RfmPage = lazyPage(() => import('./RfmPage'), 'RfmPage');
+const MergePage = lazyPage(() => import('./MergePage'), 'MergePage');
+
+export const customersModule: FeatureModule = {
+  key: 'customers',
+  groups: [
+    {
+      key: 'customers',
+      labelKey: 'customers.nav.group',
+      order: 380,
+      items: [
+        { key: 'customers', path: '/customers', permission: 'customers.read', icon: <TeamOutlined />, labelKey: 'customers.nav.list' },
+        {
+          key: 'customers-rfm',
+          path: '/customers/rfm',
+          permission: 'customers.read',
+          icon: <PieChartOutlined />,
+          labelKey: 'customers.nav.rfm',
+        },
+        {
+          key: 'customers-merge',
+          path: '/customers/merge',
+          permission: 'customers.write',
+          icon: <MergeCellsOutlined />,
+          labelKey: 'customers.nav.merge',
+        },
+      ],
+    },
+  ],
+  routes: [
+    { path: 'customers', permission: 'customers.read', element: <CustomersPage /> },
+    { path: 'customers/rfm', permission: 'customers.read', element: <RfmPage /> },
+    { path: 'customers/merge', permission: 'customers.write', element: <MergePage /> },
+    { path: 'customers/:id', permission: 'customers.read', element: <CustomerDetailPage /> },
+  ],
+};
