@@ -146,8 +146,22 @@ export function personFor(seed: number, shopKey: string, channel: string, visito
   const [prov, city, districts] = r.pick(CITIES);
   const district = r.pick(districts);
   const address = `${prov}${prov === city ? '' : city}${district}${r.pick(ROADS)}${r.int(1, 999)}号${r.pick(COMMUNITIES)}${r.int(1, 30)}幢${r.int(1, 3)}单元${r.int(1, 32)}0${r.int(1, 4)}室`;
+  // About one visitor number in twelve is one person shopping in every shop: each channel has
+  // its own nick, but the receiver (name, phone, address) is the same — the cross-channel buyers
+  // the customers module suggests merging (drawn from a stream of its own, so no other draw moves).
+  const cross = Rng.of(seed, 'cross-person', visitorNo);
+  if (cross.chance(CROSS_CHANNEL_SHARE)) {
+    const sameName = SURNAMES[cross.int(0, SURNAMES.length - 1)]! + cross.pick(GIVEN);
+    const samePhone = cross.pick(PHONE_PREFIX) + cross.chars(8, '0123456789');
+    const [p, c, ds] = cross.pick(CITIES);
+    const sameAddress = `${p}${p === c ? '' : c}${cross.pick(ds)}${cross.pick(ROADS)}${cross.int(1, 999)}号`;
+    return { nick, name: sameName, phone: samePhone, address: sameAddress };
+  }
   return { nick, name, phone, address };
 }
+
+/** Share of visitor numbers that are one person across all the shops (same receiver phone). */
+export const CROSS_CHANNEL_SHARE = 1 / 12;
 
 export const BUYER_NOTES = [
   '请尽快发货，谢谢',
