@@ -111,8 +111,10 @@ export const METRICS = {
   paidFen: {
     zh: '支付金额',
     en: 'Paid amount',
-    defZh: '买家实际支付的金额，含运费，不扣除退款；预售订单计入尾款支付当天。',
-    defEn: 'What buyers paid, shipping included, refunds not subtracted; presale counts on the balance day.',
+    defZh:
+      '统计期内支付的订单中买家实际支付的金额（按支付时间），全店含运费，不扣除退款；预售订单计入尾款支付当天。按商品统计时为该商品订单行的实付金额，不含运费。',
+    defEn:
+      'What buyers paid for orders paid in the period (by payment time): for the shop shipping included, refunds not subtracted; presale counts on the balance day. Per product: the product’s order lines as paid, without shipping.',
     format: 'money',
   },
   aov: {
@@ -140,27 +142,36 @@ export const METRICS = {
   refundFen: {
     zh: '退款金额',
     en: 'Refunds',
-    defZh: '统计期内支付的订单后来发生的退款金额（按原订单支付日期归属；单独统计，不从支付金额中扣除）。',
+    defZh:
+      '统计期内退款成功的金额（按退款成功时间归属，即生意参谋的“成功退款金额”），无论原订单何时支付，因此已结束的日期不再变化；含取消已付款订单的退款；单独统计，不从支付金额中扣除。按商品统计时为该商品订单行的退款，不含运费退款。',
     defEn:
-      'Refunds of orders paid in the period, counted on the original order’s payment day (a metric of its own, not subtracted from paid amount).',
+      'Refunds that succeeded in the period (by refund time, the marketplaces’ “successful refunds”), whenever the order was paid, so a closed day no longer changes; paid orders cancelled count too; a metric of its own, not subtracted from paid amount. Per product: refunds of the product’s lines, shipping refunds excluded.',
     format: 'money',
   },
   refundOrders: {
     zh: '退款订单数',
     en: 'Refunded orders',
-    defZh: '统计期内支付的订单中发生过退款的订单数（按原订单支付日期归属）。',
-    defEn: 'Orders paid in the period that had a refund (counted on the original order’s payment day).',
+    defZh: '统计期内有退款成功的订单数（按退款成功日期，同一天多次退款的订单只计一次）。',
+    defEn: 'Orders with a refund that succeeded in the period (by refund day; an order refunded twice a day counts once).',
     format: 'count',
   },
   visitorValue: { zh: '访客价值', en: 'Visitor value', defZh: '支付金额 ÷ 访客数。', defEn: 'Paid amount ÷ visitors.', format: 'money' },
   grossProfitFen: {
     zh: '毛利',
     en: 'Gross profit',
-    defZh: '支付金额 − 商品成本 − 运费成本。',
-    defEn: 'Paid amount − cost of goods − shipping cost.',
+    defZh:
+      '支付金额 − 商品成本（售出时的 SKU 成本价 × 件数）。全店的支付金额含买家付的运费；不扣除退款、运费成本和推广费用（系统未记录这些成本）。',
+    defEn:
+      'Paid amount − cost of goods (the SKU’s cost at the time of sale × units). The shop’s paid amount includes shipping the buyer paid; refunds, shipping cost and marketing spend are not subtracted (not recorded).',
     format: 'money',
   },
-  grossMargin: { zh: '毛利率', en: 'Gross margin', defZh: '毛利 ÷ 支付金额。', defEn: 'Gross profit ÷ paid amount.', format: 'percent' },
+  grossMargin: {
+    zh: '毛利率',
+    en: 'Gross margin',
+    defZh: '毛利 ÷ 支付金额（毛利 = 支付金额 − 商品成本）。',
+    defEn: 'Gross profit ÷ paid amount (gross profit = paid − cost of goods).',
+    format: 'percent',
+  },
   itemPayConversion: {
     zh: '支付转化率',
     en: 'Conversion rate',
@@ -343,7 +354,7 @@ export const DEFAULT_SOURCES: readonly DefaultSource[] = [
   pdd('pdd_my_orders', 'own', 'my_orders', '我的订单', 'My orders'),
   pdd('pdd_share', 'offsite', 'social', '微信分享/拼单', 'WeChat sharing / group buys'),
   dy('dy_video', 'free', 'content', '短视频', 'Short video'),
-  dy('dy_live', 'free', 'activity', '直播', 'Live'),
+  dy('dy_live', 'free', 'content', '直播', 'Live'),
   dy('dy_mall', 'free', 'recommend', '商城（猜你喜欢/频道）', 'Mall (feed / channels)'),
   dy('dy_search', 'free', 'search', '抖音搜索', 'Douyin search'),
   dy('dy_qianchuan', 'paid', 'feed_ads', '千川', 'Qianchuan ads'),
@@ -403,15 +414,25 @@ export interface DayPoint extends Totals {
   avgDwellMs: number | null;
 }
 
+/**
+ * A 今日实时 card. Today so far is compared on the same footing (as 生意参谋's real-time view):
+ * with yesterday and with the same weekday last week, each from 00:00 up to the same time of day
+ * as now (`DashboardResponse.asOf`) — never with whole days. Yesterday's whole-day figure is shown
+ * beside it, compared with whole days.
+ */
 export interface DashboardCard {
   metric: 'uv' | 'pv' | 'payingBuyers' | 'paidFen' | 'payConversion' | 'aov' | 'orders' | 'refundFen';
+  /** Today from 00:00 up to now. */
   today: number | null;
+  /** Yesterday from 00:00 up to the same time of day (较昨日同时段). */
+  yesterdaySameTime: number | null;
+  /** The same weekday last week from 00:00 up to the same time of day (较上周同时段). */
+  lastWeekSameTime: number | null;
+  /** Yesterday, the whole day. */
   yesterday: number | null;
-  /** The day before yesterday (compare with yesterday). */
+  /** The day before yesterday, whole day (compare with yesterday). */
   dayBefore: number | null;
-  /** Same weekday last week as today. */
-  todayLastWeek: number | null;
-  /** Same weekday last week as yesterday. */
+  /** Same weekday last week as yesterday, whole day. */
   yesterdayLastWeek: number | null;
 }
 
@@ -487,9 +508,11 @@ export interface DashboardResponse {
   shopIds: string[];
   today: string;
   cards: DashboardCard[];
-  /** The last 30 days, today included. */
+  /** The time of day (HH:mm, shop's zone) today's cards run to; the 同时段 comparisons stop there too. */
+  asOf: string;
+  /** The last 30 whole days, ending yesterday (today is the cards). */
   trend: DayPoint[];
-  /** Funnel of the last 7 days. */
+  /** Funnel of the last 7 whole days, ending yesterday (as the top sources and products). */
   funnel: FunnelStep[];
   topSources: SourceRow[];
   topProducts: ProductRow[];

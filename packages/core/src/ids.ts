@@ -32,6 +32,7 @@ export const ID_PREFIXES = {
   order: 'ord',
   orderLine: 'orl',
   orderEvent: 'oev',
+  refund: 'rfd',
   view: 'view',
   preset: 'ipr',
   aftersale: 'as',

@@ -3,6 +3,9 @@ import type { DayPoint, Totals } from './analytics.js';
 import {
   aov,
   basePeriod,
+  baseDayOf,
+  isMonthEnd,
+  shiftCalendarMonths,
   cartRate,
   daysBetween,
   emptyTotals,
@@ -112,6 +115,32 @@ describe('periods', () => {
     expect(basePeriod('2026-01-10', '2026-01-20', 'mom')).toEqual({ from: '2025-12-10', to: '2025-12-20' });
     expect(basePeriod('2026-03-10', '2026-03-12', 'previous')).toEqual({ from: '2026-03-07', to: '2026-03-09' });
     expect(shiftMonths('2026-05-31', -1)).toBe('2026-04-30');
+  });
+
+  it('compares by calendar month: a whole month with the whole previous month, a running month with the same days', () => {
+    // A 30-day month against a 31-day one, and the reverse.
+    expect(basePeriod('2026-11-01', '2026-11-30', 'mom')).toEqual({ from: '2026-10-01', to: '2026-10-31' });
+    expect(basePeriod('2026-10-01', '2026-10-31', 'mom')).toEqual({ from: '2026-09-01', to: '2026-09-30' });
+    expect(basePeriod('2026-12-01', '2026-12-31', 'mom')).toEqual({ from: '2026-11-01', to: '2026-11-30' });
+    expect(basePeriod('2026-01-01', '2026-01-31', 'mom')).toEqual({ from: '2025-12-01', to: '2025-12-31' });
+    // February: leap and common years, both ways.
+    expect(basePeriod('2024-03-01', '2024-03-31', 'mom')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(basePeriod('2025-02-01', '2025-02-28', 'yoy')).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+    expect(basePeriod('2024-02-01', '2024-02-29', 'yoy')).toEqual({ from: '2023-02-01', to: '2023-02-28' });
+    // Several whole months.
+    expect(basePeriod('2026-10-01', '2026-11-30', 'mom')).toEqual({ from: '2026-09-01', to: '2026-10-31' });
+    // A running month (本月 to yesterday) against the same elapsed days; clamped when the base month is shorter.
+    expect(basePeriod('2026-11-01', '2026-11-20', 'mom')).toEqual({ from: '2026-10-01', to: '2026-10-20' });
+    expect(basePeriod('2026-03-01', '2026-03-30', 'mom')).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    // A running week (本周 Monday…Wednesday) against last Monday…Wednesday.
+    expect(basePeriod('2026-11-16', '2026-11-18', 'wow')).toEqual({ from: '2026-11-09', to: '2026-11-11' });
+    // Trend pairing: each day to its base day, the month's last day to the base month's last day.
+    expect(baseDayOf('2026-11-30', 'mom', '2026-11-01', '2026-11-30')).toBe('2026-10-31');
+    expect(baseDayOf('2026-11-29', 'mom', '2026-11-01', '2026-11-30')).toBe('2026-10-29');
+    expect(shiftCalendarMonths('2026-03-31', -1)).toBe('2026-02-28');
+    expect(shiftCalendarMonths('2026-02-28', -1)).toBe('2026-01-31');
+    expect(isMonthEnd('2024-02-29')).toBe(true);
+    expect(isMonthEnd('2024-02-28')).toBe(false);
   });
 });
 

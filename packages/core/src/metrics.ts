@@ -40,7 +40,7 @@ export function grossProfit(t: Pick<Totals, 'paidFen' | 'costFen'>, shippingCost
 export function grossMargin(t: Pick<Totals, 'paidFen' | 'costFen'>, shippingCostFen = 0): number | null {
   return rate(grossProfit(t, shippingCostFen), t.paidFen);
 }
-/** 退款率 (amount): refunds of the period's orders ÷ their paid amount. */
+/** 退款率 (amount): refunds that succeeded in the period ÷ the period's paid amount. */
 export const refundRate = (t: Pick<Totals, 'refundFen' | 'paidFen'>) => rate(t.refundFen, t.paidFen);
 
 export const TOTAL_KEYS = [
@@ -169,10 +169,32 @@ export function shiftMonths(day: string, months: number): string {
   return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(nd).padStart(2, '0')}`;
 }
 
+/** True when `day` is the last day of its calendar month. */
+export function isMonthEnd(day: string): boolean {
+  return Number(day.slice(8, 10)) === daysInMonth(Number(day.slice(0, 4)), Number(day.slice(5, 7)));
+}
+
+/**
+ * The same day `months` calendar months away, where a month's last day maps to the other month's
+ * last day (11-30 → 10-31, 03-31 → 02-28, 02-28 of 2025 → 02-29 of 2024) and any other day keeps
+ * its day of month, clamped to a shorter month (03-30 → 02-28). This is the month base of every
+ * month-over-month and year-over-year comparison (交易分析, reports, dashboard): a whole calendar
+ * month is compared with the whole previous calendar month (2026-11-01…30 with 2026-10-01…31),
+ * a running month (1st…20th) with the same days of the previous one (1st…20th).
+ */
+export function shiftCalendarMonths(day: string, months: number): string {
+  const d = shiftMonths(day, months);
+  if (!isMonthEnd(day)) return d;
+  return `${d.slice(0, 8)}${String(daysInMonth(Number(d.slice(0, 4)), Number(d.slice(5, 7)))).padStart(2, '0')}`;
+}
+
 /**
  * Map a day of the current period to its base day: previous = the period of equal length just
- * before; wow = 7 days earlier; mom = the same day of the previous month (clamped); yoy = the
- * same day of the previous year (02-29 → 02-28).
+ * before; wow = 7 days earlier; mom / yoy = one calendar month / year earlier by
+ * `shiftCalendarMonths` (a month's last day to the base month's last day, else the same day of
+ * month clamped). In a trend, each current day is paired with its base day; a longer base month
+ * has days no current day pairs with (10-30 when November is compared with October) — they count in
+ * the base period's totals (`basePeriod`) but have no point of their own.
  */
 export function baseDayOf(day: string, mode: CompareMode, from: string, to: string): string {
   switch (mode) {
@@ -181,13 +203,17 @@ export function baseDayOf(day: string, mode: CompareMode, from: string, to: stri
     case 'wow':
       return addDays(day, -7);
     case 'mom':
-      return shiftMonths(day, -1);
+      return shiftCalendarMonths(day, -1);
     case 'yoy':
-      return shiftMonths(day, -12);
+      return shiftCalendarMonths(day, -12);
   }
 }
 
-/** The base period of a comparison. */
+/**
+ * The base period of a comparison: both ends mapped by `baseDayOf`. 本周 (Monday…yesterday) with
+ * wow is the same elapsed span of the previous week; 本月 (1st…yesterday) with mom the same days of
+ * the previous month; a whole month with mom the whole previous month.
+ */
 export function basePeriod(from: string, to: string, mode: CompareMode): { from: string; to: string } {
   return { from: baseDayOf(from, mode, from, to), to: baseDayOf(to, mode, from, to) };
 }

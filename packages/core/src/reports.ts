@@ -8,6 +8,7 @@ import type { MetricFormat, MetricKey, Totals } from './analytics.js';
 import { METRICS } from './analytics.js';
 import {
   aov,
+  basePeriod,
   cartRate,
   favRate,
   grossMargin,
@@ -50,8 +51,9 @@ export const REPORT_EXTRA_METRICS = {
   refundRate: {
     zh: '退款率',
     en: 'Refund rate',
-    defZh: '退款金额 ÷ 支付金额，按原订单的支付日期归属。',
-    defEn: 'Refunds ÷ paid amount, both by the original order’s payment day.',
+    defZh: '统计期内成功退款金额 ÷ 同期支付金额（退款按退款成功日期，支付按支付日期，两者不一定是同一批订单）。',
+    defEn:
+      'Refunds that succeeded in the period ÷ paid amount of the period (refunds by refund day, payments by payment day — not necessarily the same orders).',
     format: 'percent',
   },
 } as const satisfies Record<string, { zh: string; en: string; defZh: string; defEn: string; format: MetricFormat }>;
@@ -314,18 +316,16 @@ export function reportPeriods(kind: ReportKind, date: string, today: string): Re
       const from = monthStart(date);
       const end = monthEnd(date);
       const to = end < today ? end : today;
-      const shifted = (months: number) => {
-        const f = shiftMonths(from, months);
-        return { from: f, to: to === end ? monthEnd(f) : shiftMonths(to, months) };
-      };
+      // The month base of core (basePeriod): a whole month against the whole previous month, a
+      // running one against the same days.
       return {
         from,
         to,
         end,
         complete: end < today,
         comparisons: [
-          { key: 'previousMonth', ...shifted(-1) },
-          { key: 'lastYear', ...shifted(-12) },
+          { key: 'previousMonth', ...basePeriod(from, to, 'mom') },
+          { key: 'lastYear', ...basePeriod(from, to, 'yoy') },
         ],
       };
     }

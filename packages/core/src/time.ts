@@ -105,3 +105,19 @@ function offsetMs(at: number, timeZone: string): number {
   const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
   return asUtc - Math.floor(at / 1000) * 1000;
 }
+
+/**
+ * The instant on `day` at the same time of day as `now` (the elapsed time since the start of
+ * `now`'s business day added to the start of `day`), capped at the end of `day`: the cut-off of a
+ * 同时段 comparison (yesterday 00:00 up to the minute it is now today).
+ */
+export function sameTimeOn(day: string, now: number, timeZone: string = DEFAULT_TIMEZONE): number {
+  const elapsed = now - dayStart(businessDay(now, timeZone), timeZone);
+  const start = dayStart(day, timeZone);
+  return Math.min(start + elapsed, dayStart(addDays(day, 1), timeZone));
+}
+
+/** The time of day HH:mm of an instant in a time zone. */
+export function clockOf(at: number, timeZone: string = DEFAULT_TIMEZONE): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', hour: '2-digit', minute: '2-digit' }).format(new Date(at));
+}

@@ -3,7 +3,19 @@
  * up, and every figure the API returns is recomputed here by brute force straight from the raw
  * rows (plain JS), then compared exactly.
  */
-import { addDays, businessDay, dayStart, funnel, lmdiFen, newId, type DayPoint, type ProductRow, type Totals } from '@yunying/core';
+import {
+  addDays,
+  basePeriod,
+  businessDay,
+  dayStart,
+  funnel,
+  lmdiFen,
+  newId,
+  sameTimeOn,
+  type DayPoint,
+  type ProductRow,
+  type Totals,
+} from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import { markOrderDaysDirty, recomputeDays, recomputeDirty } from '../src/modules/analytics/index.js';
 import * as aftersales from '../src/modules/aftersales/index.js';
@@ -46,6 +58,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       nick: string;
       source: string | null;
       shipping: number;
+      refundDay?: string;
     },
     lines: { skuId: string | null; qty: number; price: number; cost: number; refund?: number }[],
   ): Promise<string> {
@@ -58,6 +71,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       nick: o.nick,
       sourceCode: o.source,
       shippingFen: o.shipping,
+      ...(o.refundDay ? { refundDay: o.refundDay } : {}),
       timezone: TZ,
       lines: lines.map((l) => ({
         skuId: l.skuId,
@@ -166,6 +180,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
         nick: '买家3',
         source: 'search',
         shipping: 600,
+        refundDay: T,
       },
       [
         { skuId: products[0]!.skuId, qty: 2, price: 9900, cost: 3300, refund: 9800 },
@@ -265,12 +280,15 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
         if (fs.uv || fs.orders || fs.paidOrders) check(get(p.id, 'search'), fs);
       }
     }
-    // The refund made later counts on the original order's paid day.
-    expect(brute.day(refundedOrderDay).refundFen).toBeGreaterThanOrEqual(9800);
+    // The refund made today counts today (成功退款金额), not on the original order's paid day.
+    expect(brute.day(T).refundFen).toBeGreaterThanOrEqual(9800);
+    expect(brute.refunds.filter((r) => r.refund_day === refundedOrderDay)).toEqual([]);
   });
 
   it('dashboard: cards, 30-day trend, 7-day funnel, top sources and products, alerts', async () => {
+    const before = Date.now();
     const res = await admin.get(`/api/v1/analytics/dashboard?shopId=${shopA}`);
+    const after = Date.now();
     expect(res.statusCode, res.body).toBe(200);
     const d = res.json();
     expect(d.today).toBe(T);
@@ -285,15 +303,25 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
             ? Math.round(t.paidFen / t.payingBuyers)
             : null
           : t[metric as keyof Totals];
+    // 同时段: yesterday and last week's day up to the time of day of the request (the fixed-clock
+    // case is periods.test.ts); the request ran between `before` and `after`.
+    const sameTime = (offset: number, metric: string) => {
+      const day = addDays(T, offset);
+      const options = [before, after].map((t) => value(metric, totals(brute.day(day, {}, sameTimeOn(day, t, TZ)))));
+      return options;
+    };
     for (const c of d.cards) {
       expect(c, c.metric).toEqual({
         metric: c.metric,
         today: value(c.metric, at(0)),
+        yesterdaySameTime: c.yesterdaySameTime,
+        lastWeekSameTime: c.lastWeekSameTime,
         yesterday: value(c.metric, at(-1)),
         dayBefore: value(c.metric, at(-2)),
-        todayLastWeek: value(c.metric, at(-7)),
         yesterdayLastWeek: value(c.metric, at(-8)),
       });
+      expect(sameTime(-1, c.metric), c.metric).toContainEqual(c.yesterdaySameTime);
+      expect(sameTime(-7, c.metric), c.metric).toContainEqual(c.lastWeekSameTime);
     }
     expect(d.cards.map((c: { metric: string }) => c.metric)).toEqual([
       'uv',
@@ -305,13 +333,13 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       'orders',
       'refundFen',
     ]);
-    expect(d.trend).toEqual(brute.dayPoints(addDays(T, -29), T));
-    const week = brute.period(addDays(T, -6), T);
+    expect(d.trend).toEqual(brute.dayPoints(addDays(T, -30), addDays(T, -1)));
+    const week = brute.period(addDays(T, -7), addDays(T, -1));
     expect(d.funnel).toEqual(funnel(totals(week)));
 
     const srcs = ['search', 'paid_search', 'social', 'direct', 'unknown'].map((code) => ({
       code,
-      f: brute.period(addDays(T, -6), T, { source: code }),
+      f: brute.period(addDays(T, -7), addDays(T, -1), { source: code }),
     }));
     const want = srcs
       .filter((s) => s.f.uv > 0 || s.f.paidFen > 0)
@@ -322,7 +350,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
         share: ratio(s.f.uv, week.uv),
         payingBuyers: s.f.payingBuyers,
         paidFen: s.f.paidFen,
-        payConversion: ratio(s.f.payingBuyers, s.f.uv),
+        payConversion: ratio(s.f.payingBuyers, s.f.uv + s.f.untrackedBuyers),
         visitorValue: s.f.uv ? Math.round(s.f.paidFen / s.f.uv) : null,
       }));
     expect(d.topSources.map(({ group: _g, name: _n, ...x }: Record<string, unknown>) => x)).toEqual(want);
@@ -330,19 +358,21 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     expect(want.reduce((s, x) => s + (x.share ?? 0), 0)).toBeGreaterThan(1);
 
     const top = products
-      .map((p) => brute.productRow(p.id, p.title, addDays(T, -6), T, p.available))
+      .map((p) => brute.productRow(p.id, p.title, addDays(T, -7), addDays(T, -1), p.available))
       .filter(
         (p) =>
           p.uv > 0 ||
           p.paidFen > 0 ||
           p.units > 0 ||
           p.refundFen > 0 ||
-          brute.period(addDays(T, -6), T, { product: p.productId }).orders > 0,
+          brute.period(addDays(T, -7), addDays(T, -1), { product: p.productId }).orders > 0,
       )
       .sort((a, b) => b.paidFen - a.paidFen || a.productId.localeCompare(b.productId));
     expect(d.topProducts).toEqual(top);
     expect(top.length).toBeGreaterThan(2);
-    expect(d.trend.filter((p: DayPoint) => p.refundFen > 0 && p.paidFen > 0).length).toBeGreaterThan(0);
+    // The refund made today shows in today's card, not in the trend's days (which end yesterday).
+    expect(d.cards.find((c: { metric: string }) => c.metric === 'refundFen').today).toBeGreaterThanOrEqual(9800);
+    expect(d.trend.every((p: DayPoint) => p.day < T)).toBe(true);
 
     expect(d.alerts.lowStock).toEqual([
       { skuId: products[0]!.skuId, code: 'CUP', title: '商品 CUP（颜色:黑）', available: 50, threshold: 100 },
@@ -383,12 +413,27 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
           share: ratio(f.uv, all.uv),
           payingBuyers: f.payingBuyers,
           paidFen: f.paidFen,
-          payConversion: ratio(f.payingBuyers, f.uv),
+          payConversion: ratio(f.payingBuyers, f.uv + f.untrackedBuyers),
           visitorValue: f.uv ? Math.round(f.paidFen / f.uv) : null,
         });
       }
+      // A first-level source counts each visitor once a day, however many of its sources they came through.
       const paidGroup = t.tree.find((g: { code: string }) => g.code === 'paid');
-      expect(paidGroup.uv).toBe(brute.period(from, to, { source: 'paid_search' }).uv);
+      const distinctPaid = days(from, to).reduce(
+        (n, day) =>
+          n +
+          new Set(brute.events.filter((e) => e.day === day && ['paid_search', 'display'].includes(e.source_code)).map((e) => e.visitor_id))
+            .size,
+        0,
+      );
+      expect(paidGroup).toMatchObject({ uv: distinctPaid, uvIsSum: false });
+      // The comparison period's figures come along (the period just before, same length).
+      const base = basePeriod(from, to, 'previous');
+      expect([t.compare, t.baseFrom, t.baseTo]).toEqual(['previous', base.from, base.to]);
+      expect(t.baseTotals).toEqual({ ...totals(brute.period(base.from, base.to)), ...brute.rateMeans(base.from, base.to) });
+      expect(children.find((c) => c.code === 'search')).toMatchObject({
+        base: { uv: brute.period(base.from, base.to, { source: 'search' }).uv },
+      });
       expect(t.trend).toEqual(
         days(from, to).map((day) => {
           const bySource: Record<string, number> = {};
@@ -416,7 +461,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
       await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${from}&to=${to}&sort=uv&order=asc&page=2&pageSize=2`)
     ).json();
     expect(p1.total).toBe(rows.length);
-    expect([...p1.items, ...p2.items]).toEqual(byUv);
+    expect([...p1.items, ...p2.items].map(({ base: _b, ...x }: ProductRow) => x)).toEqual(byUv);
     const byConv = (
       await admin.get(`/api/v1/analytics/products?shopId=${shopA}&from=${from}&to=${to}&sort=payConversion&order=desc&pageSize=50`)
     ).json();
@@ -426,7 +471,8 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     // 爆款潜力 over the period, by hand.
     const ds = days(from, to);
     const half = Math.floor(ds.length / 2);
-    const shopConv = ratio(brute.period(from, to).payingBuyers, brute.period(from, to).uv)!;
+    const shopAll = brute.period(from, to);
+    const shopConv = ratio(shopAll.payingBuyers, shopAll.uv + shopAll.untrackedBuyers)!;
     const hot = rows
       .map((row) => {
         const u1 = brute.period(ds[0]!, ds[half - 1]!, { product: row.productId }).uv;

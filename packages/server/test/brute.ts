@@ -6,7 +6,7 @@
  */
 import { addDays, type DayPoint, type ProductRow, type Totals } from '@yunying/core';
 import type { Kysely } from 'kysely';
-import type { DB, EventsTable, OrderLinesTable, OrdersTable } from '../src/db/schema.js';
+import type { DB, EventsTable, OrderLinesTable, OrderRefundsTable, OrdersTable } from '../src/db/schema.js';
 
 /** A deterministic pseudo-random generator (mulberry32): the same seed gives the same data. */
 export function prng(seed: number) {
@@ -55,6 +55,8 @@ export interface Figures {
   refundFen: number;
   refundOrders: number;
   costFen: number;
+  /** Paying buyers without a visit in the slice that day (manual or imported orders). */
+  untrackedBuyers: number;
 }
 
 const ZERO: Figures = {
@@ -75,6 +77,7 @@ const ZERO: Figures = {
   refundFen: 0,
   refundOrders: 0,
   costFen: 0,
+  untrackedBuyers: 0,
 };
 const plus = (a: Figures, b: Figures): Figures =>
   Object.fromEntries(Object.keys(ZERO).map((k) => [k, a[k as keyof Figures] + b[k as keyof Figures]])) as unknown as Figures;
@@ -111,10 +114,13 @@ export class Brute {
     readonly events: EventsTable[],
     readonly orders: OrdersTable[],
     readonly lines: (OrderLinesTable & { productId: string | null })[],
+    /** The refunds ledger, each row with its line's product (null for shipping parts). */
+    readonly refunds: (OrderRefundsTable & { productId: string | null })[] = [],
   ) {}
 
-  day(day: string, f: Scope = {}): Figures {
-    const all = this.events.filter((e) => e.day === day);
+  /** A day's figures; with `cutoff`, only what happened before that instant (a 同时段 partial day). */
+  day(day: string, f: Scope = {}, cutoff = Infinity): Figures {
+    const all = this.events.filter((e) => e.day === day && Number(e.at) < cutoff);
     const views = new Map<string, number>();
     // The tracker sends a page_view on every page load (product pages too) and a product_view on
     // product pages: PV and bounce count page views; a product's PV is its product views. A bounce
@@ -143,21 +149,36 @@ export class Brute {
       this.lines.filter((l) => l.order_id === o.id && (f.product === undefined || l.productId === f.product));
     const inScope = (o: OrdersTable) =>
       (f.source === undefined || (o.source_code ?? 'unknown') === f.source) && (f.product === undefined || linesOf(o).length > 0);
-    const created = this.orders.filter((o) => o.order_day === day && inScope(o));
+    const created = this.orders.filter((o) => o.order_day === day && Number(o.ordered_at) < cutoff && inScope(o));
     out.orderUv = new Set(created.map(who)).size;
     out.orders = created.length;
-    const paid = this.orders.filter((o) => o.paid_day === day && o.status !== 'pending_payment' && inScope(o));
+    const paid = this.orders.filter(
+      (o) =>
+        o.paid_day === day &&
+        o.status !== 'pending_payment' &&
+        (cutoff === Infinity || (o.paid_at !== null && Number(o.paid_at) < cutoff)) &&
+        inScope(o),
+    );
     out.payingBuyers = new Set(paid.map(who)).size;
+    out.untrackedBuyers = [...new Set(paid.map(who))].filter((b) => !uvSet.has(b)).length;
     out.paidOrders = paid.length;
     for (const o of paid) {
       const ls = linesOf(o);
       out.paidFen += f.product === undefined ? Number(o.paid_fen) : ls.reduce((s, l) => s + Number(l.paid_fen), 0);
       out.units += ls.reduce((s, l) => s + l.qty, 0);
       out.costFen += ls.reduce((s, l) => s + l.qty * Number(l.unit_cost_fen), 0);
-      const refund = f.product === undefined ? Number(o.refund_fen) : ls.reduce((s, l) => s + Number(l.refund_fen), 0);
-      out.refundFen += refund;
-      if (refund > 0) out.refundOrders += 1;
     }
+    // 退款金额: what was successfully refunded that day (the ledger), whatever day the order was paid.
+    const orderOf = new Map(this.orders.map((o) => [o.id, o]));
+    const refunded = this.refunds.filter(
+      (r) =>
+        r.refund_day === day &&
+        Number(r.refunded_at) < cutoff &&
+        (f.product === undefined || r.productId === f.product) &&
+        (f.source === undefined || (orderOf.get(r.order_id)?.source_code ?? 'unknown') === f.source),
+    );
+    out.refundFen = refunded.reduce((s, r) => s + Number(r.amount_fen), 0);
+    out.refundOrders = new Set(refunded.filter((r) => Number(r.amount_fen) > 0).map((r) => r.order_id)).size;
     return out;
   }
 
@@ -219,9 +240,11 @@ export class Brute {
       pv: p.pv,
       cartUv: p.cartUv,
       payingBuyers: p.payingBuyers,
+      untrackedBuyers: p.untrackedBuyers,
       units: p.units,
       paidFen: p.paidFen,
-      payConversion: ratio(p.payingBuyers, p.uv),
+      // Buyers without a tracked visit count as visitors too (METRICS.itemPayConversion): never over 100 %.
+      payConversion: ratio(p.payingBuyers, p.uv + p.untrackedBuyers),
       refundFen: p.refundFen,
       grossProfitFen: p.paidFen - p.costFen,
       available,
@@ -241,5 +264,13 @@ export async function readBack(db: Kysely<DB>, shopId: string): Promise<Brute> {
     .select('skus.product_id as productId')
     .where('orders.shop_id', '=', shopId)
     .execute();
-  return new Brute(events, orders, lines);
+  const refunds = await db
+    .selectFrom('order_refunds')
+    .leftJoin('order_lines', 'order_lines.id', 'order_refunds.order_line_id')
+    .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
+    .selectAll('order_refunds')
+    .select('skus.product_id as productId')
+    .where('order_refunds.shop_id', '=', shopId)
+    .execute();
+  return new Brute(events, orders, lines, refunds);
 }

@@ -142,6 +142,12 @@ export interface BackdatedOrder {
   channel?: string;
   /** Lines: paidFen defaults to qty × unitPriceFen (the rest is the line's discount); a refund marks one unit refunded. */
   lines: { skuId: string | null; qty: number; unitPriceFen: number; unitCostFen: number; paidFen?: number; refundFen?: number }[];
+  /** The day the line refunds succeeded (at 20:00; default the paid day, else the order day). */
+  refundDay?: string;
+  /** Exact instants instead of 01:00 / 02:00 / 20:00 of the days (they must fall on those days). */
+  orderedAt?: number;
+  paidAt?: number;
+  refundAt?: number;
 }
 
 /**
@@ -154,7 +160,10 @@ export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): P
   const id = newId('order');
   const linePaid = o.lines.map((l) => l.paidFen ?? l.qty * l.unitPriceFen);
   const goods = linePaid.reduce((s, x) => s + x, 0);
-  const at = dayStart(o.day, tz) + 3_600_000;
+  const at = o.orderedAt ?? dayStart(o.day, tz) + 3_600_000;
+  const lineIds = o.lines.map(() => newId('orderLine'));
+  const refundDay = o.refundDay ?? o.paidDay ?? o.day;
+  const refundAt = o.refundAt ?? dayStart(refundDay, tz) + 20 * 3_600_000;
   await orders.bulk.insertOrders(ctx.tdb.database.db, {
     orgId: ctx.orgId,
     source: 'manual',
@@ -186,7 +195,7 @@ export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): P
         carrier: null,
         trackingNo: null,
         orderedAt: at,
-        paidAt: o.paidDay ? dayStart(o.paidDay, tz) + 7_200_000 : null,
+        paidAt: o.paidDay ? (o.paidAt ?? dayStart(o.paidDay, tz) + 7_200_000) : null,
         shippedAt: null,
         deliveredAt: null,
         completedAt: null,
@@ -197,7 +206,7 @@ export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): P
         sourceCode: o.sourceCode,
         updatedAt: at,
         lines: o.lines.map((l, i) => ({
-          id: newId('orderLine'),
+          id: lineIds[i]!,
           lineNo: i + 1,
           skuId: l.skuId,
           title: 'x',
@@ -213,6 +222,21 @@ export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): P
           unitCostFen: l.unitCostFen,
         })),
         events: [],
+        refunds: o.lines.flatMap((l, i) =>
+          l.refundFen
+            ? [
+                {
+                  id: newId('refund'),
+                  orderLineId: lineIds[i]!,
+                  qty: 1,
+                  amountFen: l.refundFen,
+                  at: refundAt,
+                  day: refundDay,
+                  note: '退款',
+                },
+              ]
+            : [],
+        ),
       },
     ],
   });

@@ -232,11 +232,16 @@ export class Aftersales {
   private refundOrder(o: SimOrder, x: Refund): number {
     const { at } = x;
     let total = x.shippingFen ?? 0;
+    const day = dayOf(at, this.w.timezone);
     for (const p of x.parts) {
       p.line.refundFen += p.amount;
       p.line.refundedQty += p.qty;
       total += p.amount;
+      if (p.amount > 0)
+        o.refunds.push({ id: this.ids.make('rfd', at), orderLineId: p.line.id, qty: p.qty, amountFen: p.amount, at, day, note: x.note });
     }
+    if (x.shippingFen)
+      o.refunds.push({ id: this.ids.make('rfd', at), orderLineId: null, qty: 0, amountFen: x.shippingFen, at, day, note: x.note });
     o.refundFen += total;
     o.updatedAt = Math.max(o.updatedAt, at);
     const full = o.refundFen >= o.paidFen || o.lines.every((l) => l.refundedQty >= l.qty && l.refundFen >= l.paidFen);

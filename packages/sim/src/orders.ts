@@ -136,6 +136,7 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
     updatedAt: it.at,
     lines,
     events: ev,
+    refunds: [],
   };
   const release = (at: number, note: string) => {
     for (const l of lines) {

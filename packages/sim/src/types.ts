@@ -186,6 +186,18 @@ export interface SimOrderEvent {
   at: number;
 }
 
+/** A refund that succeeded: one part of it (a line, or shipping when orderLineId is null). */
+export interface SimRefund {
+  id: string;
+  orderLineId: string | null;
+  qty: number;
+  amountFen: number;
+  at: number;
+  /** The business day the refund succeeded (退款金额 counts here). */
+  day: string;
+  note: string;
+}
+
 export type SimOrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunded';
 
 export interface SimOrder extends OrderRecordFields {
@@ -204,6 +216,8 @@ export interface SimOrder extends OrderRecordFields {
   updatedAt: number;
   lines: SimOrderLine[];
   events: SimOrderEvent[];
+  /** The refunds ledger of the order. */
+  refunds: SimRefund[];
 }
 
 export type SimAftersaleType = 'refund_only' | 'return_refund' | 'complaint';

@@ -43,6 +43,7 @@ export const TABLE_OWNERS = {
   orders: 'orders',
   order_lines: 'orders',
   order_events: 'orders',
+  order_refunds: 'orders',
   saved_views: 'orders',
   idempotency_keys: 'orders',
   order_no_counters: 'orders',

@@ -37,6 +37,8 @@ export interface UsersTable {
   password_changed_at: number;
   created_at: number;
   updated_at: number;
+  /** The colour of a rise in changes: red (Chinese convention, default) or green. */
+  rise_color: string;
 }
 
 export interface RolesTable {
@@ -417,6 +419,20 @@ export interface OrderEventsTable {
   actor_name: string;
   at: number;
 }
+/** The refunds ledger: one row per refunded part (a line, or shipping/order-level when order_line_id is null). */
+export interface OrderRefundsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  order_id: string;
+  order_line_id: string | null;
+  qty: number;
+  amount_fen: number;
+  refunded_at: number;
+  /** The business day (shop's zone) the refund succeeded: 退款金额 counts here. */
+  refund_day: string;
+  note: string;
+}
 export interface SavedViewsTable {
   id: string;
   org_id: string;
@@ -509,6 +525,8 @@ export interface TrafficSourcesTable {
   name: string;
   builtin: number;
   sort: number;
+  /** The channel tree: taobao | jd | pdd | douyin | web, or all (其他). */
+  family: string;
 }
 export interface SourceRulesTable {
   id: string;
@@ -580,6 +598,8 @@ export interface RollupDailyTable {
   refund_fen: number;
   refund_orders: number;
   cost_fen: number;
+  /** Paying buyers without a tracked visit in the row that day (manual or imported orders). */
+  untracked_buyers: number;
   updated_at: number;
 }
 export interface RollupDirtyTable {
@@ -691,6 +711,7 @@ export interface DB {
   orders: OrdersTable;
   order_lines: OrderLinesTable;
   order_events: OrderEventsTable;
+  order_refunds: OrderRefundsTable;
   saved_views: SavedViewsTable;
   idempotency_keys: IdempotencyKeysTable;
   order_no_counters: OrderNoCountersTable;
@@ -755,6 +776,7 @@ export const TABLE_ORDER = [
   'orders',
   'order_lines',
   'order_events',
+  'order_refunds',
   'saved_views',
   'idempotency_keys',
   'order_no_counters',

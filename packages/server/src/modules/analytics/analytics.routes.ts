@@ -4,6 +4,7 @@ import {
   AnalyticsProductsQuery,
   AnalyticsShopQuery,
   AnalyticsTradeQuery,
+  AnalyticsTrafficQuery,
   type AnalyticsPeriodRequest,
 } from '@yunying/core';
 import type { Actor } from '../../http/actor.js';
@@ -17,7 +18,7 @@ const tags = ['analytics'];
 const config = { permission: 'analytics.read' };
 
 export async function analyticsRoutes(app: AppInstance): Promise<void> {
-  /** from/to default to the last 7 days in the zone of the shop asked for (or the first visible shop). */
+  /** from/to default to 近7天 (7 whole days ending yesterday) in the zone of the shop asked for (or the first visible shop). */
   async function period(req: { actor: Actor | null }, q: AnalyticsPeriodRequest) {
     if (q.from && q.to) return { from: q.from, to: q.to };
     let tz: string | undefined;
@@ -30,7 +31,7 @@ export async function analyticsRoutes(app: AppInstance): Promise<void> {
   app.get('/analytics/dashboard', { schema: { tags, summary: '工作台', querystring: AnalyticsShopQuery }, config }, (req) =>
     dashboard(app.db, req.actor!, req.query.shopId),
   );
-  app.get('/analytics/traffic', { schema: { tags, summary: '流量分析', querystring: AnalyticsPeriodQuery }, config }, async (req) =>
+  app.get('/analytics/traffic', { schema: { tags, summary: '流量分析', querystring: AnalyticsTrafficQuery }, config }, async (req) =>
     svc.trafficReport(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get('/analytics/products', { schema: { tags, summary: '商品分析', querystring: AnalyticsProductsQuery }, config }, async (req) =>

@@ -1,15 +1,39 @@
 /**
- * 工作台: today's cards against yesterday and last week, the 30-day trend, the week's funnel, top
+ * 工作台: today's cards against yesterday and last week up to the same time of day (同时段: the
+ * partial days are built in memory from the raw rows, `buildPartialDays`), the 30-day trend, the week's funnel, top
  * sources and products, and the alerts (low stock, overdue after-sales cases).
  */
-import { addDays, businessDay, funnel, payConversion, sumTotals, aov, type DashboardCard, type DashboardResponse } from '@yunying/core';
+import {
+  addDays,
+  aov,
+  businessDay,
+  clockOf,
+  funnel,
+  payConversion,
+  sameTimeOn,
+  sumTotals,
+  type DashboardCard,
+  type DashboardResponse,
+} from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
 import { bySourceRank, sourceRows } from './analytics.service.js';
 import { compareRows, productRows } from './products.service.js';
-import { dailySeries, dayPoint, emptySums, resolveScope, roundFen, sumsToTotals, type Scope, type Sums } from './rollup-read.js';
+import { buildPartialDays } from './rollup-build.js';
+import {
+  addSums,
+  dailySeries,
+  dayPoint,
+  emptySums,
+  resolveScope,
+  rowSums,
+  roundFen,
+  sumsToTotals,
+  type Scope,
+  type Sums,
+} from './rollup-read.js';
 
 const CARD_METRICS: DashboardCard['metric'][] = ['uv', 'pv', 'payingBuyers', 'paidFen', 'payConversion', 'aov', 'orders', 'refundFen'];
 
@@ -25,31 +49,59 @@ function cardValue(metric: DashboardCard['metric'], s: Sums | undefined): number
   }
 }
 
+/**
+ * The whole-shop figures of the shops in scope `daysBack` days ago (for each of `daysBack`), from
+ * 00:00 up to the same time of day as `now` in each shop's zone (built in memory, not stored).
+ */
+async function sameTimeSums(db: Kysely<DB>, scope: Scope, daysBack: readonly number[], now: number): Promise<Sums[]> {
+  const sums = daysBack.map(() => emptySums());
+  for (const shop of scope.shops) {
+    const today = businessDay(now, shop.timezone);
+    const parts = daysBack.map((n) => {
+      const day = addDays(today, -n);
+      return { day, cutoff: sameTimeOn(day, now, shop.timezone) };
+    });
+    const built = await buildPartialDays(db, shop.id, parts);
+    parts.forEach((p, i) => {
+      const whole = built.get(p.day)?.find((r) => r.product_id === '' && r.source_code === '');
+      if (whole) sums[i] = addSums(sums[i]!, rowSums(whole));
+    });
+  }
+  return sums;
+}
+
 export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, now = Date.now()): Promise<DashboardResponse> {
   const scope = await resolveScope(db, actor, shopId, now);
   const today = businessDay(now, scope.timezone);
-  const from30 = addDays(today, -29);
+  // 近30天 / 近7天 end yesterday (whole days); today is its own real-time cards.
+  const yesterday = addDays(today, -1);
+  const from30 = addDays(yesterday, -29);
   const series = await dailySeries(db, scope.shopIds, from30, today);
+  const [yesterdaySameTime, lastWeekSameTime] = await sameTimeSums(db, scope, [1, 7], now);
   const cards: DashboardCard[] = CARD_METRICS.map((metric) => ({
     metric,
     today: cardValue(metric, series.get(today)),
+    yesterdaySameTime: cardValue(metric, yesterdaySameTime),
+    lastWeekSameTime: cardValue(metric, lastWeekSameTime),
     yesterday: cardValue(metric, series.get(addDays(today, -1))),
     dayBefore: cardValue(metric, series.get(addDays(today, -2))),
-    todayLastWeek: cardValue(metric, series.get(addDays(today, -7))),
     yesterdayLastWeek: cardValue(metric, series.get(addDays(today, -8))),
   }));
-  const trend = [...series].map(([day, s]) => dayPoint(day, s));
-  const from7 = addDays(today, -6);
+  const trend = [...series].filter(([day]) => day <= yesterday).map(([day, s]) => dayPoint(day, s));
+  const from7 = addDays(yesterday, -6);
   const week = sumTotals(trend.filter((d) => d.day >= from7));
-  const topSources = (await sourceRows(db, actor.orgId, scope, from7, today, week.uv))
+  const topSources = (await sourceRows(db, actor.orgId, scope, from7, yesterday, week.uv))
     .filter((r) => r.uv > 0 || r.paidFen > 0)
     .sort(bySourceRank)
     .slice(0, 10);
-  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, today)).sort(compareRows('paidFen', 'desc')).slice(0, 10);
+  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, yesterday))
+    .sort(compareRows('paidFen', 'desc'))
+    .slice(0, 10);
   return {
     shopIds: scope.shopIds,
     today,
     cards,
+    asOf: clockOf(now, scope.timezone),
     trend,
     funnel: funnel(week),
     topSources,

@@ -15,20 +15,28 @@
  *   (paid_day = day, status not pending_payment); paid_fen is what the buyer paid, shipping
  *   included, refunds not subtracted (per product: the lines' paid_fen, so no shipping);
  *   cost_fen = Σ unit_cost_fen × qty.
- * - refund_fen / refund_orders: refunds of the orders paid that day, whenever they happened
- *   (退款率 by the period of the original order). A refund therefore changes the original paid
- *   day: callers mark that day dirty (`markOrderDaysDirty`).
+ * - refund_fen / refund_orders: what was successfully refunded that day (生意参谋's 成功退款金额)
+ *   and the distinct orders refunded that day, from the refunds ledger (order_refunds.refund_day),
+ *   whatever day the order was paid: a closed day no longer changes when an old order is refunded.
+ *   Per product: the ledger rows of the product's lines (shipping parts count for the shop only);
+ *   per source: the order's source.
  * - Per-source order figures use orders.source_code; orders without one count under 'unknown'.
  * - Imported marketplace statistics (traffic_stats rows for the shop and day) replace the
  *   event-based uv, pv, cart_uv and fav_uv of the matching (product, source) rows: marketplaces
  *   give no tracker access, their own counts are the truth there.
  *
  * Reads: each day's events with one indexed query, the orders (and lines) of all the days with one
- * query each, the imported statistics with one. Writing the rows, the dirty marks and the
+ * query each, the refunds and the imported statistics with one each.
+ *
+ * A partial day (`buildPartialDay`, for 今日实时's 同时段 comparisons) applies a cut-off instant:
+ * events before it, orders created before it (order figures), orders paid before it (paid
+ * figures) and refunds that succeeded before it. Imported statistics are whole-day figures and are
+ * left out of a partial day. Writing the rows, the dirty marks and the
  * freshness rules are rollup.service.ts.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
+import { groupRows, sourceGroupsOf, statOverride, statsAttributePayments, untrackedBuyers } from './rollup-groups.js';
 
 type Acc = {
   uv: Set<string>;
@@ -48,7 +56,7 @@ type Acc = {
   refundFen: number;
   refundOrders: Set<string>;
   costFen: number;
-  override?: { uv: number; pv: number; cart: number; fav: number };
+  override?: { uv: number; pv: number; cart: number; fav: number; buyers?: number; paidFen?: number };
 };
 
 function newAcc(): Acc {
@@ -91,19 +99,30 @@ type OrderRow = {
   source_code: string | null;
   status: string;
   paid_fen: number;
-  refund_fen: number;
   order_day: string;
   paid_day: string | null;
+  ordered_at: number;
+  paid_at: number | null;
 };
+type RefundRow = { day: string; orderId: string; productId: string | null; sourceCode: string | null; amountFen: number; at: number };
 type LineRow = {
   orderId: string;
   productId: string | null;
   qty: number;
   paidFen: number;
-  refundFen: number;
   unitCostFen: number;
 };
-type StatRow = { day: string; product_id: string; source_code: string; uv: number; pv: number; cart_uv: number; fav_uv: number };
+type StatRow = {
+  day: string;
+  product_id: string;
+  source_code: string;
+  uv: number;
+  pv: number;
+  cart_uv: number;
+  fav_uv: number;
+  paying_buyers: number;
+  paid_fen: number;
+};
 
 /**
  * A day's events as rows of (visitor, product, source, type, n = 1, dwell): only the columns the
@@ -111,13 +130,36 @@ type StatRow = { day: string; product_id: string; source_code: string; uv: numbe
  * than a GROUP BY here — visitors rarely repeat the same (product, source, type) in a day, so
  * grouping barely shrinks the rows and costs a temporary B-tree.
  */
-function readEvents(db: Kysely<DB>, shopId: string, day: string): Promise<EventGroup[]> {
-  return db
+function readEvents(db: Kysely<DB>, shopId: string, day: string, cutoff: number | null = null): Promise<EventGroup[]> {
+  let q = db
     .selectFrom('events')
     .select(['visitor_id', 'product_id', 'source_code', 'type', sql<number>`1`.as('n'), 'dwell_ms as dwell'])
     .where('shop_id', '=', shopId)
-    .where('day', '=', day)
+    .where('day', '=', day);
+  // (shop_id, day, at) is the index's order, so the cut-off narrows the same index range.
+  if (cutoff !== null) q = q.where('at', '<', cutoff);
+  return q.execute();
+}
+
+/** The refunds (ledger rows) that succeeded on any of the days, with each line's product and the order's source. */
+async function readRefunds(db: Kysely<DB>, shopId: string, days: readonly string[]): Promise<RefundRow[]> {
+  const rows = await db
+    .selectFrom('order_refunds')
+    .innerJoin('orders', 'orders.id', 'order_refunds.order_id')
+    .leftJoin('order_lines', 'order_lines.id', 'order_refunds.order_line_id')
+    .leftJoin('skus', 'skus.id', 'order_lines.sku_id')
+    .select([
+      'order_refunds.refund_day as day',
+      'order_refunds.order_id as orderId',
+      'skus.product_id as productId',
+      'orders.source_code as sourceCode',
+      'order_refunds.amount_fen as amountFen',
+      'order_refunds.refunded_at as at',
+    ])
+    .where('order_refunds.shop_id', '=', shopId)
+    .where((eb) => (days.length === 1 ? eb('order_refunds.refund_day', '=', days[0]!) : eb('order_refunds.refund_day', 'in', [...days])))
     .execute();
+  return rows.map((r) => ({ ...r, amountFen: Number(r.amountFen), at: Number(r.at) }));
 }
 
 /** The orders created or paid on any of the days, and their lines (grouped by order). */
@@ -129,7 +171,7 @@ async function readOrders(
   const one = days.length === 1 ? days[0]! : null;
   const orders = (await db
     .selectFrom('orders')
-    .select(['id', 'visitor_id', 'buyer_nick', 'source_code', 'status', 'paid_fen', 'refund_fen', 'order_day', 'paid_day'])
+    .select(['id', 'visitor_id', 'buyer_nick', 'source_code', 'status', 'paid_fen', 'order_day', 'paid_day', 'ordered_at', 'paid_at'])
     .where('shop_id', '=', shopId)
     .where((eb) =>
       one !== null
@@ -146,7 +188,6 @@ async function readOrders(
       'skus.product_id as productId',
       'order_lines.qty as qty',
       'order_lines.paid_fen as paidFen',
-      'order_lines.refund_fen as refundFen',
       'order_lines.unit_cost_fen as unitCostFen',
     ])
     .where('orders.shop_id', '=', shopId)
@@ -168,7 +209,7 @@ async function readOrders(
 function readStats(db: Kysely<DB>, shopId: string, days: readonly string[]): Promise<StatRow[]> {
   return db
     .selectFrom('traffic_stats')
-    .select(['day', 'product_id', 'source_code', 'uv', 'pv', 'cart_uv', 'fav_uv'])
+    .select(['day', 'product_id', 'source_code', 'uv', 'pv', 'cart_uv', 'fav_uv', 'paying_buyers', 'paid_fen'])
     .where('shop_id', '=', shopId)
     .where((eb) => (days.length === 1 ? eb('day', '=', days[0]!) : eb('day', 'in', [...days])))
     .execute();
@@ -182,7 +223,9 @@ function aggregateDay(
   orders: readonly OrderRow[],
   linesByOrder: ReadonlyMap<string, readonly LineRow[]>,
   stats: readonly StatRow[],
+  refunds: readonly RefundRow[],
   now: number,
+  cutoff: number | null = null,
 ): RollupDailyTable[] {
   const accs = new Map<string, Acc>();
   const acc = (product: string, source: string): Acc => {
@@ -231,13 +274,16 @@ function aggregateDay(
 
   // Orders.
   const none: readonly LineRow[] = [];
+  // Where imported statistics attribute payments to sources, orders without a source are already in them.
+  const statsPay = statsAttributePayments(stats);
   for (const o of orders) {
-    const isOrderDay = o.order_day === day;
-    const isPaidDay = o.paid_day === day && o.status !== 'pending_payment';
+    const isOrderDay = o.order_day === day && (cutoff === null || Number(o.ordered_at) < cutoff);
+    const isPaidDay =
+      o.paid_day === day && o.status !== 'pending_payment' && (cutoff === null || (o.paid_at !== null && Number(o.paid_at) < cutoff));
     const who = o.visitor_id ? o.visitor_id : `nick:${o.buyer_nick}`;
     const src = o.source_code || 'unknown';
     const ls = linesByOrder.get(o.id) ?? none;
-    const shopAccs = [shopAcc, acc('', src)];
+    const shopAccs = o.source_code || !statsPay ? [shopAcc, acc('', src)] : [shopAcc];
     if (isOrderDay) {
       for (const a of shopAccs) {
         a.orderUv.add(who);
@@ -264,8 +310,6 @@ function aggregateDay(
         a.paidFen += Number(o.paid_fen);
         a.units += units;
         a.costFen += cost;
-        a.refundFen += Number(o.refund_fen);
-        if (Number(o.refund_fen) > 0) a.refundOrders.add(o.id);
       }
       for (const l of ls) {
         if (!l.productId) continue;
@@ -275,17 +319,28 @@ function aggregateDay(
           a.paidFen += Number(l.paidFen);
           a.units += Number(l.qty);
           a.costFen += Number(l.unitCostFen) * Number(l.qty);
-          a.refundFen += Number(l.refundFen);
-          if (Number(l.refundFen) > 0) a.refundOrders.add(o.id);
         }
       }
     }
   }
 
-  // Imported marketplace statistics win for the traffic counts they carry.
-  for (const s of stats) {
-    acc(s.product_id, s.source_code).override = { uv: Number(s.uv), pv: Number(s.pv), cart: Number(s.cart_uv), fav: Number(s.fav_uv) };
+  // Refunds on the day they succeeded (the ledger).
+  for (const r of refunds) {
+    if (cutoff !== null && r.at >= cutoff) continue;
+    const src = r.sourceCode || 'unknown';
+    const targets = [shopAcc, acc('', src)];
+    if (r.productId) targets.push(acc(r.productId, ''), acc(r.productId, src));
+    for (const a of targets) {
+      a.refundFen += r.amountFen;
+      if (r.amountFen > 0) a.refundOrders.add(r.orderId);
+    }
   }
+
+  // Imported marketplace statistics win for the traffic counts they carry (whole days only).
+  if (cutoff === null)
+    for (const s of stats) {
+      acc(s.product_id, s.source_code).override = statOverride(s);
+    }
 
   const rows: RollupDailyTable[] = [];
   for (const [k, a] of accs) {
@@ -309,14 +364,15 @@ function aggregateDay(
       cart_uv: a.override?.cart ?? a.cart.size,
       checkout_uv: a.checkout.size,
       order_uv: a.orderUv.size,
-      paying_buyers: a.paying.size,
-      paid_fen: a.paidFen,
+      paying_buyers: a.override?.buyers ?? a.paying.size,
+      paid_fen: a.override?.paidFen ?? a.paidFen,
       orders: a.orders.size,
       paid_orders: a.paidOrders.size,
       units: a.units,
       refund_fen: a.refundFen,
       refund_orders: a.refundOrders.size,
       cost_fen: a.costFen,
+      untracked_buyers: untrackedBuyers(a.paying, a.uv, a.override?.uv, a.override?.buyers),
       updated_at: now,
     });
   }
@@ -336,6 +392,8 @@ export async function buildDay(db: Kysely<DB>, shopId: string, day: string, now 
 export async function buildDays(db: Kysely<DB>, shopId: string, days: readonly string[], now: number): Promise<RollupDailyTable[]> {
   const { orders, linesByOrder } = await readOrders(db, shopId, days);
   const stats = await readStats(db, shopId, days);
+  const groupOf = await sourceGroupsOf(db, shopId);
+  const refunds = await readRefunds(db, shopId, days);
   const ordersByDay = new Map<string, OrderRow[]>();
   const statsByDay = new Map<string, StatRow[]>();
   const push = <T>(m: Map<string, T[]>, k: string, v: T) => {
@@ -349,10 +407,47 @@ export async function buildDays(db: Kysely<DB>, shopId: string, days: readonly s
     if (o.paid_day !== null && o.paid_day !== o.order_day && wanted.has(o.paid_day)) push(ordersByDay, o.paid_day, o);
   }
   for (const s of stats) push(statsByDay, s.day, s);
+  const refundsByDay = new Map<string, RefundRow[]>();
+  for (const r of refunds) push(refundsByDay, r.day, r);
   const rows: RollupDailyTable[] = [];
   for (const day of days) {
     const evs = await readEvents(db, shopId, day);
-    for (const r of aggregateDay(shopId, day, evs, ordersByDay.get(day) ?? [], linesByOrder, statsByDay.get(day) ?? [], now)) rows.push(r);
+    for (const r of groupRows(shopId, day, evs, statsByDay.get(day) ?? [], groupOf, now)) rows.push(r);
+    for (const r of aggregateDay(
+      shopId,
+      day,
+      evs,
+      ordersByDay.get(day) ?? [],
+      linesByOrder,
+      statsByDay.get(day) ?? [],
+      refundsByDay.get(day) ?? [],
+      now,
+    ))
+      rows.push(r);
   }
   return rows;
+}
+
+/**
+ * The rollup rows of days each up to (not including) its own cut-off instant, built in memory and
+ * never stored: yesterday and last week's day up to the same time of day as now, for 今日实时's
+ * 同时段 comparisons. Same figures as whole days, restricted to what had happened before the
+ * cut-off. Orders, lines and refunds of all the days are read with one query each.
+ */
+export async function buildPartialDays(
+  db: Kysely<DB>,
+  shopId: string,
+  parts: readonly { day: string; cutoff: number }[],
+): Promise<Map<string, RollupDailyTable[]>> {
+  const days = parts.map((p) => p.day);
+  const { orders, linesByOrder } = await readOrders(db, shopId, days);
+  const refunds = await readRefunds(db, shopId, days);
+  const out = new Map<string, RollupDailyTable[]>();
+  for (const { day, cutoff } of parts) {
+    const evs = await readEvents(db, shopId, day, cutoff);
+    const dayOrders = orders.filter((o) => o.order_day === day || o.paid_day === day);
+    const dayRefunds = refunds.filter((r) => r.day === day);
+    out.set(day, aggregateDay(shopId, day, evs, dayOrders, linesByOrder, [], dayRefunds, cutoff, cutoff));
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  * share Asia/Shanghai). Product titles and available stock for the ranked products come with
  * them (`productInfo`).
  */
-import { AppError, daysBetween, DEFAULT_TIMEZONE, rate, type DayPoint, type Totals } from '@yunying/core';
+import { AppError, daysBetween, DEFAULT_TIMEZONE, GROUP_ROLLUP_CODES, rate, type DayPoint, type Totals } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -31,9 +31,15 @@ const SUM_COLS = [
   'refund_fen',
   'refund_orders',
   'cost_fen',
+  'untracked_buyers',
 ] as const;
 type SumCol = (typeof SUM_COLS)[number];
 export type Sums = Record<SumCol, number>;
+
+/** The summed columns of one rollup row. */
+export function rowSums(row: Record<SumCol, number | string>): Sums {
+  return Object.fromEntries(SUM_COLS.map((c) => [c, Number(row[c])])) as Sums;
+}
 
 export function emptySums(): Sums {
   return Object.fromEntries(SUM_COLS.map((c) => [c, 0])) as Sums;
@@ -84,16 +90,24 @@ export interface Scope {
   timezone: string;
   isDemo: boolean;
   shops: { id: string; timezone: string }[];
+  /** The channels of the shops in scope (each channel has its own source tree). */
+  channels: string[];
 }
 
 /** The shops a request reads: the one asked for (404 when not visible) or every visible shop. Refreshes their rollups. */
 export async function resolveScope(db: Kysely<DB>, actor: Actor, shopId?: string, now = Date.now()): Promise<Scope> {
-  let shops: { id: string; name: string; timezone: string; isDemo: boolean }[];
+  let shops: { id: string; name: string; timezone: string; isDemo: boolean; channel: string }[];
   if (shopId) {
     const row = await shopsSvc.getVisible(db, actor, shopId);
-    shops = [{ id: row.id, name: row.name, timezone: row.timezone, isDemo: row.is_demo === 1 }];
+    shops = [{ id: row.id, name: row.name, timezone: row.timezone, isDemo: row.is_demo === 1, channel: row.channel }];
   } else {
-    shops = (await shopsSvc.listVisible(db, actor)).map((s) => ({ id: s.id, name: s.name, timezone: s.timezone, isDemo: s.isDemo }));
+    shops = (await shopsSvc.listVisible(db, actor)).map((s) => ({
+      id: s.id,
+      name: s.name,
+      timezone: s.timezone,
+      isDemo: s.isDemo,
+      channel: s.channel,
+    }));
   }
   await refreshForRead(db, shops, now);
   return {
@@ -102,6 +116,7 @@ export async function resolveScope(db: Kysely<DB>, actor: Actor, shopId?: string
     timezone: shops[0]?.timezone ?? DEFAULT_TIMEZONE,
     isDemo: shops.some((s) => s.isDemo),
     shops: shops.map((s) => ({ id: s.id, timezone: s.timezone })),
+    channels: [...new Set(shops.map((s) => s.channel))],
   };
 }
 
@@ -119,6 +134,7 @@ interface SumQuery {
   to: string;
   /** undefined = the whole-shop rows (''), '*' = every product row, else one product. */
   product?: string;
+  /** undefined = all sources (''), '*' = every second-level source, 'groups' = the first-level rows ('@free' …), else one source. */
   source?: string;
   by: readonly Dim[];
 }
@@ -141,8 +157,10 @@ export async function sumRollups(db: Kysely<DB>, shopIds: readonly string[], q: 
     q.source === undefined
       ? b.where('source_code', '=', '')
       : q.source === '*'
-        ? b.where('source_code', '<>', '')
-        : b.where('source_code', '=', q.source);
+        ? b.where('source_code', '<>', '').where('source_code', 'not in', [...GROUP_ROLLUP_CODES])
+        : q.source === 'groups'
+          ? b.where('source_code', 'in', [...GROUP_ROLLUP_CODES])
+          : b.where('source_code', '=', q.source);
   const rows = await b
     .select((eb) => [...q.by, ...SUM_COLS.map((c) => eb.fn.sum<number>(c).as(c))] as never)
     .groupBy(q.by as Dim[])

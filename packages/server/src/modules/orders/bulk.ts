@@ -34,6 +34,17 @@ export interface BulkOrderEvent {
   at: number;
 }
 
+/** A refunds-ledger row: a refunded line part (or shipping, orderLineId null) with its instant and business day. */
+export interface BulkRefund {
+  id: string;
+  orderLineId: string | null;
+  qty: number;
+  amountFen: number;
+  at: number;
+  day: string;
+  note: string;
+}
+
 export interface BulkOrder extends OrderRecordFields {
   id: string;
   shopId: string;
@@ -49,6 +60,8 @@ export interface BulkOrder extends OrderRecordFields {
   updatedAt: number;
   lines: readonly BulkOrderLine[];
   events: readonly BulkOrderEvent[];
+  /** The refunds that succeeded (the ledger; Σ amountFen = refundFen). */
+  refunds: readonly BulkRefund[];
 }
 
 /** Insert orders of one source with their lines and events; `eventActor` names who did each event. */
@@ -140,6 +153,24 @@ export async function insertOrders(
       })),
     ),
   );
+  await insertBatched(
+    trx,
+    'order_refunds',
+    orders.flatMap((o) =>
+      o.refunds.map((r) => ({
+        id: r.id,
+        org_id: opts.orgId,
+        shop_id: o.shopId,
+        order_id: o.id,
+        order_line_id: r.orderLineId,
+        qty: r.qty,
+        amount_fen: r.amountFen,
+        refunded_at: r.at,
+        refund_day: r.day,
+        note: r.note.slice(0, 200),
+      })),
+    ),
+  );
 }
 
 /** Whether the installation has any order at all (first start). */
@@ -167,6 +198,7 @@ export async function removeShopOrders(trx: Kysely<DB>, shopIds: readonly string
   for (const c of chunk(shopIds, IN_CHUNK)) {
     const ids = trx.selectFrom('orders').select('id').where('shop_id', 'in', c);
     await trx.deleteFrom('order_events').where('order_id', 'in', ids).execute();
+    await trx.deleteFrom('order_refunds').where('order_id', 'in', ids).execute();
     await trx.deleteFrom('order_lines').where('order_id', 'in', ids).execute();
     n += Number((await trx.deleteFrom('orders').where('shop_id', 'in', c).executeTakeFirst()).numDeletedRows);
   }

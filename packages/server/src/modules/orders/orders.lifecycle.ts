@@ -6,6 +6,7 @@
 import {
   AppError,
   businessDay,
+  formatFen,
   keepHiddenPhones,
   type OrderDetail,
   type OrderFlagsInput,
@@ -21,6 +22,7 @@ import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
 import { getOrder } from './orders.queries.js';
+import { refundRemainder } from './orders.refunds.js';
 import { actorName, canSeePii, mustFind, orderLines, recordEvent } from './orders.rows.js';
 import { assertTransition } from './orders.transitions.js';
 
@@ -113,10 +115,12 @@ export async function cancelOrder(trx: Transaction<DB>, actor: Actor, id: string
     }
     patch.stock_mode = 'released';
   }
+  // A paid order cancelled is refunded in full: it shows in the refunds (ledger) and the timeline.
+  const refunded = row.paid_at !== null ? await refundRemainder(trx, actor, row, `取消已付款订单${reason ? `（${reason}）` : ''}`) : 0;
   await setStatus(trx, actor, row, {
     to: 'cancelled',
     patch,
-    note: `取消订单${reason ? `：${reason}` : ''}${patch.stock_mode === 'released' ? '，已释放预占库存' : ''}`,
+    note: `取消订单${reason ? `：${reason}` : ''}${patch.stock_mode === 'released' ? '，已释放预占库存' : ''}${refunded > 0 ? `，已全额退款 ${formatFen(refunded)}` : ''}`,
   });
   return getOrder(trx, actor, id);
 }

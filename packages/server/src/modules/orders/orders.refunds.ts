@@ -1,8 +1,20 @@
 /**
  * Refunds flow into the order from after-sales: 退款中 while a case is open, then line and order
  * refund amounts, released reservations and the status (已退款 when everything is refunded).
+ * Every refund also writes the refunds ledger (`order_refunds`): one row per refunded part with the
+ * instant it succeeded and its business day, which is the day 退款金额 counts on (成功退款金额).
  */
-import { AppError, add, formatFen, isOrderStatus, type FieldError, type OrderStatus, type RefundInput } from '@yunying/core';
+import {
+  AppError,
+  add,
+  businessDay,
+  formatFen,
+  isOrderStatus,
+  newId,
+  type FieldError,
+  type OrderStatus,
+  type RefundInput,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -10,8 +22,102 @@ import * as audit from '../audit/index.js';
 import * as analytics from '../analytics/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
+import * as shops from '../shops/index.js';
 import { setStatus } from './orders.lifecycle.js';
 import { actorName, mustFind, orderLines, recordEvent, statusLabel } from './orders.rows.js';
+
+/** A refunded part: an order line (qty, amount) or the shipping/order-level part (`orderLineId` null). */
+export interface RefundPart {
+  orderLineId: string | null;
+  qty: number;
+  amountFen: number;
+}
+
+/**
+ * Write the ledger rows of one refund that succeeded at `at` and mark its business day dirty (the
+ * day 退款金额 counts on). Parts of 0 fen are skipped. Returns the refund day.
+ */
+export async function recordRefundParts(
+  trx: Kysely<DB>,
+  actor: Actor,
+  order: Pick<OrdersTable, 'id' | 'org_id' | 'shop_id'>,
+  parts: readonly RefundPart[],
+  at: number,
+  note: string,
+): Promise<string> {
+  const shop = await shops.getVisible(trx, actor, order.shop_id);
+  const day = businessDay(at, shop.timezone);
+  const rows = parts
+    .filter((p) => p.amountFen > 0)
+    .map((p) => ({
+      id: newId('refund'),
+      org_id: order.org_id,
+      shop_id: order.shop_id,
+      order_id: order.id,
+      order_line_id: p.orderLineId,
+      qty: p.qty,
+      amount_fen: p.amountFen,
+      refunded_at: at,
+      refund_day: day,
+      note: note.slice(0, 200),
+    }));
+  if (rows.length) await trx.insertInto('order_refunds').values(rows).execute();
+  await analytics.markOrderDaysDirty(trx, order.shop_id, [day]);
+  await customers.markOrdersDirty(trx, order.shop_id, [order.id]);
+  return day;
+}
+
+/**
+ * Refund everything still unrefunded of an order (a paid order cancelled before shipping): its
+ * lines and the shipping/order-level remainder, in the ledger, the lines and the order total.
+ * Returns the amount refunded (0 when nothing was left).
+ */
+export async function refundRemainder(trx: Transaction<DB>, actor: Actor, row: OrdersTable, note: string): Promise<number> {
+  const lines = await orderLines(trx, row.id);
+  const parts: RefundPart[] = [];
+  for (const l of lines) {
+    const amount = Number(l.paid_fen) - Number(l.refund_fen);
+    const qty = l.qty - l.refunded_qty;
+    if (amount <= 0 && qty <= 0) continue;
+    parts.push({ orderLineId: l.id, qty, amountFen: Math.max(0, amount) });
+    await trx
+      .updateTable('order_lines')
+      .set({ refund_fen: Number(l.refund_fen) + Math.max(0, amount), refunded_qty: l.qty })
+      .where('id', '=', l.id)
+      .execute();
+  }
+  const lineTotal = add(0, ...parts.map((p) => p.amountFen));
+  const left = Number(row.paid_fen) - Number(row.refund_fen);
+  const rest = left - lineTotal;
+  if (rest > 0) parts.push({ orderLineId: null, qty: 0, amountFen: rest });
+  const total = Math.max(0, left);
+  if (total <= 0) return 0;
+  const now = Date.now();
+  await trx
+    .updateTable('orders')
+    .set({ refund_fen: Number(row.paid_fen), updated_at: now })
+    .where('id', '=', row.id)
+    .execute();
+  await recordRefundParts(trx, actor, row, parts, now, note);
+  await recordEvent(trx, row.id, {
+    type: 'refund',
+    note: `${note}：退款 ${formatFen(total)}，累计已退 ${formatFen(Number(row.paid_fen))}`,
+    actorName: actorName(actor),
+  });
+  await audit.record(trx, actor, 'order.refund', {
+    entityType: 'order',
+    entityId: row.id,
+    shopId: row.shop_id,
+    before: { refundFen: Number(row.refund_fen), status: row.status },
+    after: {
+      refundFen: Number(row.paid_fen),
+      amountFen: total,
+      reason: note,
+      lines: parts.map((p) => ({ orderLineId: p.orderLineId, qty: p.qty, amountFen: p.amountFen })),
+    },
+  });
+  return total;
+}
 
 /** The status an order had before it went into 退款中 (from its timeline). */
 async function statusBeforeRefunding(trx: Kysely<DB>, orderId: string): Promise<OrderStatus | null> {
@@ -56,9 +162,6 @@ export async function applyRefund(
   if (!['paid', 'shipped', 'delivered', 'completed', 'refunding'].includes(row.status)) {
     throw new AppError('invalid_state', `订单状态为「${statusLabel(row.status)}」，不能退款`, { orderId });
   }
-  // Refunds count on the original order's days.
-  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
-  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
   const all = await orderLines(trx, orderId);
   const byId = new Map(all.map((l) => [l.id, l]));
   const errors: FieldError[] = [];
@@ -94,7 +197,20 @@ export async function applyRefund(
       .execute();
   }
   const refundFen = already + total;
-  const patch: Partial<OrdersTable> = { refund_fen: refundFen, updated_at: Date.now() };
+  const now = Date.now();
+  const patch: Partial<OrdersTable> = { refund_fen: refundFen, updated_at: now };
+  // The ledger: the refund counts on the day it succeeded (now).
+  await recordRefundParts(
+    trx,
+    actor,
+    row,
+    [
+      ...changes.map((c) => ({ orderLineId: c.line.id, qty: c.qty, amountFen: c.amount })),
+      { orderLineId: null, qty: 0, amountFen: shippingFen },
+    ],
+    now,
+    input.reason ? `退款（${input.reason}）` : '退款',
+  );
 
   // Units refunded before shipping are no longer reserved for this order.
   if (row.stock_mode === 'reserved' && row.warehouse_id) {

@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { Alert, Card, Col, Divider, Empty, List, Row, Select, Space, Table, Tag, Typography, type TableProps } from 'antd';
+import { Alert, Card, Col, Divider, Empty, List, Row, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { AlertOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
@@ -62,7 +62,7 @@ export function DashboardPage() {
         >
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
             {d.isDemo ? <DemoBanner /> : null}
-            <KpiCards cards={d.cards} />
+            <KpiCards cards={d.cards} asOf={d.asOf} />
             <TrendAndFunnel
               trend={<TrendCard trend={d.trend} />}
               funnelTitle={t('analytics.dashboard.funnel')}
@@ -116,7 +116,7 @@ function DemoBanner() {
   );
 }
 
-function KpiCards({ cards }: { cards: DashboardCard[] }) {
+function KpiCards({ cards, asOf }: { cards: DashboardCard[]; asOf: string }) {
   const { t } = useTranslation();
   if (cards.length === 0) {
     return (
@@ -132,16 +132,34 @@ function KpiCards({ cards }: { cards: DashboardCard[] }) {
           <Card size="small" data-testid={`card-${c.metric}`} style={{ height: '100%' }}>
             <Space style={{ width: '100%', justifyContent: 'space-between' }}>
               <MetricLabel metric={c.metric} style={{ color: 'rgba(0,0,0,0.65)' }} />
-              <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {t('analytics.dashboard.todaySoFar')}
+              <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid={`card-${c.metric}-asof`}>
+                {t('analytics.dashboard.todaySoFarAt', { time: asOf })}
               </Typography.Text>
             </Space>
             <div style={{ fontSize: 24, fontWeight: 600, margin: '4px 0' }} data-testid={`card-${c.metric}-today`}>
               {formatMetric(c.metric, c.today)}
             </div>
             <Space size={12} wrap>
-              <Delta metric={c.metric} current={c.today} base={c.yesterday} label={t('analytics.dashboard.vsYesterday')} />
-              <Delta metric={c.metric} current={c.today} base={c.todayLastWeek} label={t('analytics.dashboard.vsLastWeek')} />
+              <Delta
+                metric={c.metric}
+                current={c.today}
+                base={c.yesterdaySameTime}
+                label={
+                  <Tooltip title={t('analytics.dashboard.sameTimeHint', { time: asOf })}>
+                    <span data-testid={`card-${c.metric}-vs-yesterday`}>{t('analytics.dashboard.vsYesterdaySameTime')}</span>
+                  </Tooltip>
+                }
+              />
+              <Delta
+                metric={c.metric}
+                current={c.today}
+                base={c.lastWeekSameTime}
+                label={
+                  <Tooltip title={t('analytics.dashboard.sameTimeHintWeek', { time: asOf })}>
+                    <span>{t('analytics.dashboard.vsLastWeekSameTime')}</span>
+                  </Tooltip>
+                }
+              />
             </Space>
             <Divider style={{ margin: '8px 0' }} />
             <Space size={8} wrap>

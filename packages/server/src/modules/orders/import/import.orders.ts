@@ -185,6 +185,11 @@ function buildPatch(c: Ctx, spec: FileSpec, g: Group, existing: OrdersTable | un
   return { patch, lines };
 }
 
+/** When a refund carried by a new imported order counts: its latest known instant. */
+function refundAt(o: OrdersTable): number {
+  return Math.max(o.ordered_at, o.paid_at ?? 0, o.shipped_at ?? 0, o.completed_at ?? 0, o.cancelled_at ?? 0);
+}
+
 function changedKeys(existing: OrdersTable, patch: OrderPatch): (keyof OrderPatch)[] {
   const out: (keyof OrderPatch)[] = [];
   for (const k of PATCH_KEYS) {
@@ -224,6 +229,25 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
   const newOrders: OrdersTable[] = [];
   const newLines: OrderLinesTable[] = [];
   const events: DB['order_events'][] = [];
+  /** The refunds ledger: an export carries an order's refund total but no refund instant (see refundAt). */
+  const refunds: DB['order_refunds'][] = [];
+  const refund = (o: OrdersTable, amount: number, at: number, note: string) => {
+    if (amount <= 0) return;
+    const day = dayOf(at, c.shop.timezone);
+    refunds.push({
+      id: newId('refund'),
+      org_id: o.org_id,
+      shop_id: o.shop_id,
+      order_id: o.id,
+      order_line_id: null,
+      qty: 0,
+      amount_fen: amount,
+      refunded_at: at,
+      refund_day: day,
+      note,
+    });
+    dirtyDays.add(day);
+  };
   const stockWork: StockWork[] = [];
   /** Business days whose rollups this batch changes. */
   const dirtyDays = new Set<string | null | undefined>();
@@ -255,6 +279,9 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
       };
       newOrders.push(row);
       dirtyDays.add(row.order_day).add(row.paid_day);
+      // A new order already refunded: the file says how much, not when; the latest instant it
+      // carries (completion, shipping, payment) is the closest bound, so the refund counts there.
+      refund(row, Number(row.refund_fen), refundAt(row), '导入：订单文件中的退款金额');
       const rows = lines.map((l, i) => lineRow({ orderId: row.id, lineNo: i + 1, values: l, parsed: g.lines[i]!, match }));
       newLines.push(...rows);
       c.counts.ordersCreated++;
@@ -294,6 +321,9 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
     for (const k of keys) (set as Record<string, unknown>)[k] = patch[k];
     if (keys.includes('status') && to === 'cancelled') set.cancelled_at = now;
     if (keys.length) await trx.updateTable('orders').set(set).where('id', '=', ex.id).execute();
+    // A later export showing more refunded: the difference succeeded between the two exports; it
+    // counts on the day of this import (the only instant known).
+    if (keys.includes('refund_fen')) refund(ex, patch.refund_fen - Number(ex.refund_fen), now, '导入更新：退款金额增加');
     events.push({
       id: newId('orderEvent'),
       order_id: ex.id,
@@ -312,6 +342,7 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
   await insertBatched(trx, 'orders', newOrders);
   await insertBatched(trx, 'order_lines', newLines);
   await insertBatched(trx, 'order_events', events);
+  await insertBatched(trx, 'order_refunds', refunds);
   await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
   await customers.markOrdersDirty(trx, c.shop.id, [...newOrders.map((o) => o.id), ...[...existing.values()].map((o) => o.id)]);
   for (const w of stockWork) await settleStock(trx, c, w);
