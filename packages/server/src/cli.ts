@@ -25,6 +25,7 @@ import { systemActor, type Actor } from './http/actor.js';
 import { randomPassword } from './modules/auth/passwords.js';
 import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
 import { exportStockFile } from './modules/inventory/index.js';
+import * as customers from './modules/customers/index.js';
 import { deleteDemo, loadDemo } from './modules/demo/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
 import { buildReport, exportEventsFile, formatReportText } from './modules/reports/index.js';
@@ -51,6 +52,8 @@ const HELP = `运营台 Yunying 命令行
   export stock [--warehouse <仓库id>] <文件.csv|.xlsx>
   export events --shop <店铺> --from YYYY-MM-DD --to YYYY-MM-DD <文件.csv|.xlsx>   导出流量事件原始数据（按店铺时区）
   report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]   运营日报/周报/月报（含对比期；不给 --shop 为全部店铺）
+  customers rfm --shop <店铺> [--date YYYY-MM-DD] [--json]   RFM 门槛与八类客户分群人数（默认今天，按店铺时区）
+  customers export --shop <店铺> [--segment <分群>] <文件.csv|.xlsx>   导出客户（分群可写 important_retain 或 重要挽留）
   demo [--profile small|large] [--seed N]   加载演示数据（small：3 家店 90 天；large：4 家店 365 天，需数分钟）
   demo --delete                          删除全部演示数据（演示店铺及其订单、流量、商品、库存）
   backup <文件>                          SQLite：在线备份为 .db 文件；以 .jsonl 结尾或 PostgreSQL：逻辑导出（一致快照，
@@ -127,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(sub, rest);
     case 'report':
       return reportCommand(sub, rest);
+    case 'customers':
+      return customersCommand(sub, rest);
     case 'demo':
       return demoCommand([sub ?? '', ...rest].filter(Boolean));
     case 'backup': {
@@ -345,6 +350,31 @@ async function reportCommand(sub: string | undefined, args: string[]): Promise<n
     const shop = values.shop ? await shops.findByIdOrName(database.db, orgId, values.shop) : null;
     const r = await buildReport(database.db, cliActor(orgId), { kind: sub, shopId: shop?.id, date: values.date });
     process.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatReportText(r));
+    return 0;
+  });
+}
+
+/** `customers rfm|export`: a shop's RFM segments as of a day, or its customers (one segment) to a file. */
+async function customersCommand(sub: string | undefined, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { shop: { type: 'string' }, date: { type: 'string' }, json: { type: 'boolean' }, segment: { type: 'string' } },
+  });
+  if (values.date !== undefined && !isBusinessDay(values.date)) throw new UsageError(`--date 应为日期 YYYY-MM-DD，收到「${values.date}」`);
+  if (sub !== 'rfm' && sub !== 'export') throw new UsageError('用法：yunying customers rfm|export --shop <店铺> …');
+  const file = sub === 'export' ? need(positionals[0], '<文件.csv|.xlsx>') : '';
+  if (sub === 'export' && !/\.(csv|xlsx)$/i.test(file)) throw new UsageError('导出文件名须以 .csv 或 .xlsx 结尾');
+  return withDb(async (database, orgId) => {
+    const shop = await shops.findByIdOrName(database.db, orgId, need(values.shop, '--shop'));
+    if (sub === 'rfm') {
+      const r = await customers.rfmReport(database.db, cliActor(orgId), shop.id, values.date);
+      process.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : customers.formatRfmText(r));
+      return 0;
+    }
+    const segment = values.segment ? customers.segmentByName(values.segment) : undefined;
+    const { rows } = await customers.exportCustomersFile(database.db, cliActor(orgId), file, { shopId: shop.id, segment });
+    process.stdout.write(`已导出 ${rows} 位客户到 ${file}\n`);
     return 0;
   });
 }

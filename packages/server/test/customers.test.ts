@@ -5,6 +5,9 @@
  * both profiles; personal data masked without `customers.pii.read`, in the list and the export.
  */
 import { addDays, businessDay, dayDiff } from '@yunying/core';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import * as customers from '../src/modules/customers/index.js';
 import { prng } from './brute.js';
@@ -140,6 +143,32 @@ describeEachDialect('customers: built from orders, RFM against brute force, list
     }
     // Every segment has members on the last day in this history.
     expect(Object.values(bruteSegments(raw, T).counts).filter((n) => n > 0).length).toBeGreaterThanOrEqual(6);
+  });
+
+  it('the CLI report and export: thresholds and per-segment counts, one segment to a file', async () => {
+    const system = {
+      userId: '',
+      orgId: ctx.orgId,
+      username: 'cli',
+      displayName: 'cli',
+      permissions: new Set<string>(),
+      shopIds: null,
+      via: 'system',
+      ip: null,
+      requestId: null,
+    } as const;
+    const asOf = addDays(T, -21);
+    const r = await customers.rfmReport(db(), system, shopA, asOf);
+    const brute = bruteSegments(raw, asOf);
+    expect(Object.fromEntries(r.segments.map((s) => [s.segment, s.customers]))).toEqual(brute.counts);
+    expect(customers.formatRfmText(r)).toContain('重要挽留客户');
+    const file = path.join(os.tmpdir(), `yy-cus-${process.pid}-${dialect}.csv`);
+    const seg = customers.segmentByName('重要挽留');
+    const { rows } = await customers.exportCustomersFile(db(), system, file, { shopId: shopA, segment: seg });
+    expect(rows).toBe(bruteSegments(raw, T).counts.important_retain);
+    expect(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length).toBe(rows + 1);
+    fs.rmSync(file);
+    expect(() => customers.segmentByName('乱写')).toThrow('未知的 RFM 分群');
   });
 
   it('a shop’s own thresholds replace the averages, and null restores them', async () => {

@@ -4,3 +4,4 @@ export { scoreShop, rfmInputs, migration, openShop } from './customers.rfm.js';
 export { exportFile, exportRows, CUSTOMER_EXPORT_HEADERS } from './customers.export.js';
 export { customersRoutes } from './customers.routes.js';
 export * as bulk from './bulk.js';
+export { rfmReport, formatRfmText, exportCustomersFile, segmentByName } from './customers.cli.js';
