@@ -152,6 +152,8 @@ export interface Me {
   roles: RoleRef[];
   permissions: string[];
   allShops: boolean;
+  /** The colour of a rise in changes (a personal preference; red by default, the Chinese convention). */
+  riseColor: 'red' | 'green';
 }
 
 export interface Shop {

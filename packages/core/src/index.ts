@@ -17,6 +17,7 @@ export * from './schemas/imports.js';
 export * from './schemas/analytics.js';
 export * from './schemas/reports.js';
 export * from './schemas/traffic.js';
+export * from './schemas/preferences.js';
 export * from './schemas/customers.js';
 export * from './inventory.js';
 export * from './catalog.js';

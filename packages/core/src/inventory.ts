@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { intSchema, MAX_QTY } from './ints.js';
 import { defineMachine, type Machine } from './state-machine.js';
+import { CursorField } from './api.js';
 
 /** The kinds of stock movement (ledger row `type`). */
 export const MOVEMENT_TYPES = [
@@ -154,6 +155,7 @@ export const DefectiveBody = z.object({
 
 export const MovementsQuery = z.object({
   ...PageFields,
+  cursor: CursorField,
   skuId: z.string().optional(),
   q: z.string().trim().optional(),
   warehouseId: z.string().optional(),

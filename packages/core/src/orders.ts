@@ -221,7 +221,11 @@ export interface OrderListResponse {
   total: number;
   page: number;
   pageSize: number;
-  /** Counts per status under the same filters, status filter left out (for the tabs). */
+  /** More than COUNT_CAP orders match: `total` is COUNT_CAP + 1 (shown as 10,000+). */
+  totalCapped?: boolean;
+  /** Pass as `cursor` (with page + 1) for the next page; null on the last page. */
+  nextCursor?: string | null;
+  /** Counts per status under the same filters, status filter left out (for the tabs); each stops at COUNT_CAP + 1. */
   counts: Partial<Record<OrderStatus | 'all', number>>;
 }
 

@@ -3,7 +3,7 @@
  * types and the console's request types all come from these schemas.
  */
 import { z } from 'zod';
-import { PageQuery } from '../api.js';
+import { CursorField, PageQuery } from '../api.js';
 import { fenSchema } from '../money.js';
 import { AFTERSALE_STATUSES, AFTERSALE_TYPES, RESPONSIBILITIES } from '../orders.js';
 
@@ -18,6 +18,7 @@ const qty = (what: string) =>
     .max(9999, `${what}过大`);
 
 export const AftersaleListQuery = PageQuery.extend({
+  cursor: CursorField,
   status: z
     .union([z.string(), z.array(z.string())])
     .optional()

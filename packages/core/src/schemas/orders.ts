@@ -4,7 +4,7 @@
  * input types. Messages are Chinese and say how to fix the value.
  */
 import { z } from 'zod';
-import { PageQuery } from '../api.js';
+import { CursorField, PageQuery } from '../api.js';
 import { fenSchema } from '../money.js';
 import { CARRIERS, ORDER_FLAG_COLORS } from '../orders.js';
 
@@ -22,6 +22,7 @@ export const ORDER_LIST_FLAGS = ['urgent', 'logistics_exception', 'presale', 'ex
 export const ORDER_LIST_SORTS = ['orderedAt', '-orderedAt', 'paidAt', '-paidAt', 'shippedAt', '-shippedAt', 'paidFen', '-paidFen'] as const;
 
 export const OrderListQuery = PageQuery.extend({
+  cursor: CursorField,
   timeField: z.enum(['created', 'paid', 'shipped'], { message: '时间类型应为 created / paid / shipped' }).optional(),
   from: z.string().optional(),
   to: z.string().optional(),

@@ -8,13 +8,14 @@
  * `withQueryCount` — the app opens one per request when enabled (buildApp `queryCount`, or
  * YUNYING_QUERY_COUNT=1) and reports it in the `x-query-count` response header.
  *
- * What is counted: every query Kysely builds, on the request's `db` or any transaction opened
- * from it (transactions inherit the plugin), raw `sql` templates included. A query is counted
- * when it is compiled, so statements compiled here and run by the SQLite writer thread
- * (db/sqlite-worker.ts) or through `executeQuery(compiled)` count once, like the others.
- * Not counted: the BEGIN/COMMIT/ROLLBACK that Kysely's driver sends for a transaction (two more
- * round trips per transaction on PostgreSQL), and work that a request starts but that runs
- * outside its async context.
+ * What is counted: every statement Kysely runs that answers, on the request's `db` or any
+ * transaction opened from it (transactions inherit the plugin), raw `sql` templates included. A
+ * statement is counted when its result comes back, once however many subqueries it nests (a
+ * nested builder is transformed by the plugin too, so counting at transform time counted each
+ * subquery of one statement as a query of its own). Not counted: the BEGIN/COMMIT/ROLLBACK that
+ * Kysely's driver sends for a transaction (two more round trips per transaction on PostgreSQL),
+ * a statement that fails, statements compiled here but run by the SQLite writer thread
+ * (db/sqlite-worker.ts), and work that a request starts but that runs outside its async context.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
@@ -27,12 +28,12 @@ const storage = new AsyncLocalStorage<QueryCountStore>();
 
 export class QueryCountPlugin implements KyselyPlugin {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    const store = storage.getStore();
-    if (store) store.count++;
     return args.node;
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const store = storage.getStore();
+    if (store) store.count++;
     return Promise.resolve(args.result);
   }
 }

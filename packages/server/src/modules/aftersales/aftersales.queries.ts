@@ -19,7 +19,7 @@ import {
   type Responsibility,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
-import { anyTextMatch, canSeeShop, pageOf, scopeToShops, searchTerm, withPage } from '../../db/kit.js';
+import { anyTextMatch, canSeeShop, cappedCount, cursorPageOf, keysetPage, scopeToShops, searchTerm } from '../../db/kit.js';
 import type { AftersalesTable, DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as notifications from '../notifications/index.js';
@@ -124,20 +124,29 @@ export async function listCases(db: Kysely<DB>, actor: Actor, f: AftersaleFilter
   if (term) q = q.where(anyTextMatch(['aftersales.code', 'orders.order_no'], term, 'prefix'));
   const now = Date.now();
   if (f.overdue) q = q.where('aftersales.status', 'not in', [...TERMINAL]).where('aftersales.sla_due_at', '<', now);
-  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const rows = await withPage(
+  const total = await cappedCount(db, q);
+  // Newest first (overdue: soonest due first), keyset after the cursor for deep pages.
+  const [col, dir] = f.overdue ? (['aftersales.sla_due_at', 'asc'] as const) : (['aftersales.created_at', 'desc'] as const);
+  const { rows, nextCursor } = await keysetPage(
     q
       .selectAll('aftersales')
       .select(['orders.order_no', 'aftersale_reasons.name as reason_name'])
-      .orderBy(f.overdue ? 'aftersales.sla_due_at' : 'aftersales.created_at', f.overdue ? 'asc' : 'desc')
-      .orderBy('aftersales.id', 'desc'),
+      .orderBy(col, dir)
+      .orderBy('aftersales.id', dir),
+    {
+      columns: [col, 'aftersales.id'],
+      desc: dir === 'desc',
+      kinds: ['number', 'string'],
+      of: (r) => [Number(f.overdue ? r.sla_due_at : r.created_at), r.id],
+    },
     f,
-  ).execute();
+  );
   const text = freeText(actor);
-  return pageOf(
+  return cursorPageOf(
     rows.map((r) => caseDto(r, r.order_no, r.reason_name ?? null, text, now)),
-    Number(total),
+    total,
     f,
+    nextCursor,
   );
 }
 

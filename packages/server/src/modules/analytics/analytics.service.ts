@@ -48,78 +48,8 @@ import {
   type Sums,
 } from './rollup-read.js';
 
-// ---------------------------------------------------------------- sources helpers
-
-export async function sourceRows(
-  db: Kysely<DB>,
-  orgId: string,
-  scope: Scope,
-  from: string,
-  to: string,
-  shopUv: number,
-): Promise<SourceRow[]> {
-  const [sums, sources] = await Promise.all([
-    sumRollups(db, scope.shopIds, { from, to, source: '*', by: ['source_code'] }),
-    traffic.listSources(db, orgId),
-  ]);
-  const byCode = new Map(sums.map((s) => [s.source_code, s]));
-  const rows: SourceRow[] = [];
-  const row = (code: string, group: SourceGroupCode, name: string, s: Sums): SourceRow => {
-    const t = sumsToTotals(s);
-    return {
-      code,
-      group,
-      name,
-      uv: t.uv,
-      share: rate(t.uv, shopUv),
-      payingBuyers: t.payingBuyers,
-      paidFen: t.paidFen,
-      payConversion: payConversion(t),
-      visitorValue: roundFen(visitorValue(t)),
-    };
-  };
-  for (const src of sources) rows.push(row(src.code, src.groupCode, src.name, byCode.get(src.code) ?? emptySums()));
-  // Codes in the data that are no longer configured (a source deleted later) show under 其他.
-  for (const s of sums) if (!sources.some((x) => x.code === s.source_code)) rows.push(row(s.source_code, 'other', s.source_code, s));
-  return rows;
-}
-
-export function bySourceRank(a: SourceRow, b: SourceRow): number {
-  return b.uv - a.uv || b.paidFen - a.paidFen || a.code.localeCompare(b.code);
-}
-
-// ---------------------------------------------------------------- traffic
-
-export async function trafficReport(db: Kysely<DB>, actor: Actor, q: AnalyticsPeriodInput, now = Date.now()): Promise<TrafficResponse> {
-  checkPeriod(q.from, q.to);
-  const scope = await resolveScope(db, actor, q.shopId, now);
-  const series = await dailySeries(db, scope.shopIds, q.from, q.to);
-  const days = [...series].map(([day, s]) => dayPoint(day, s));
-  const totals = sumTotals(days);
-  const rows = await sourceRows(db, actor.orgId, scope, q.from, q.to, totals.uv);
-  const tree: SourceGroupRow[] = SOURCE_GROUPS.map((g) => {
-    const children = rows.filter((r) => r.group === g.code).sort(bySourceRank);
-    const t = sumTotals(children.map((c) => ({ ...emptyTotals(), uv: c.uv, payingBuyers: c.payingBuyers, paidFen: c.paidFen })));
-    return {
-      code: g.code,
-      name: g.zh,
-      uv: t.uv,
-      share: rate(t.uv, totals.uv),
-      payingBuyers: t.payingBuyers,
-      paidFen: t.paidFen,
-      payConversion: payConversion(t),
-      visitorValue: roundFen(visitorValue(t)),
-      children,
-    };
-  });
-  const bySourceDay = await sumRollups(db, scope.shopIds, { from: q.from, to: q.to, source: '*', by: ['day', 'source_code'] });
-  const trend = daysBetween(q.from, q.to).map((day) => {
-    const bySource: Record<string, number> = {};
-    for (const r of bySourceDay) if (r.day === day && r.uv > 0) bySource[r.source_code] = r.uv;
-    return { day, bySource };
-  });
-  return { from: q.from, to: q.to, totals: { ...totals, ...dailyMeans(days) }, tree, trend, funnel: funnel(totals) };
-}
+// 流量分析 (and the source rows the dashboard ranks): traffic-report.ts.
+export { bySourceRank, sourceRows, trafficReport } from './traffic-report.js';
 
 // ---------------------------------------------------------------- trade
 

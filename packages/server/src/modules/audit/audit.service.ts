@@ -1,8 +1,8 @@
-import { maskPhonesInText, newId, type AuditEntry, type AuditFilter, type Page } from '@yunying/core';
+import { COUNT_CAP, maskPhonesInText, newId, type AuditEntry, type AuditFilter, type Page } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import { scopeToShops, searchTerm, textMatch } from '../../db/kit.js';
+import { cappedCount, keysetPage, scopeToShops, searchTerm, textMatch } from '../../db/kit.js';
 
 export interface AuditInput {
   entityType: string;
@@ -48,14 +48,12 @@ export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Prom
   if (f.shopId) q = q.where('shop_id', '=', f.shopId);
   if (f.from !== undefined) q = q.where('at', '>=', f.from);
   if (f.to !== undefined) q = q.where('at', '<', f.to);
-  const [{ total }] = (await q.select((eb) => eb.fn.countAll<number>().as('total')).execute()) as [{ total: number }];
-  const rows = await q
-    .selectAll()
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
-    .execute();
+  const total = await cappedCount(db, q);
+  const { rows, nextCursor } = await keysetPage(
+    q.selectAll().orderBy('at', 'desc').orderBy('id', 'desc'),
+    { columns: ['at', 'id'], desc: true, kinds: ['number', 'string'], of: (r) => [Number(r.at), r.id] },
+    f,
+  );
   const json = (text: string | null): unknown => {
     if (text === null) return null;
     const value: unknown = JSON.parse(text);
@@ -76,9 +74,11 @@ export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Prom
       ip: r.ip,
       requestId: r.request_id,
     })),
-    total: Number(total),
+    total,
     page: f.page,
     pageSize: f.pageSize,
+    totalCapped: total > COUNT_CAP,
+    nextCursor,
   };
 }
 

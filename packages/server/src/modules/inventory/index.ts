@@ -1,9 +1,11 @@
 export {
   move,
   moveQty,
+  moveQtyMany,
   levels,
   ledgerTotals,
   checkThresholds,
+  checkThresholdsMany,
   defaultWarehouseId,
   stockRowToLevel,
   MOVEMENT_TYPES,

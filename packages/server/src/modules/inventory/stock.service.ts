@@ -111,23 +111,7 @@ export async function move(trx: Transaction<DB>, actor: Actor, m: MovementInput)
     .where(sql<boolean>`available + ${d.available} >= 0`)
     .where(sql<boolean>`defective + ${d.defective} >= 0`)
     .executeTakeFirst();
-  if (res.numUpdatedRows !== 1n) {
-    const sku = (await catalog.skuSummaries(trx, actor.orgId, [m.skuId])).get(m.skuId);
-    const cur = await trx
-      .selectFrom('stock')
-      .selectAll()
-      .where('sku_id', '=', m.skuId)
-      .where('warehouse_id', '=', m.warehouseId)
-      .executeTakeFirst();
-    const need = d.available < 0 ? -d.available : d.reserved < 0 ? -d.reserved : -d.onHand || -d.defective;
-    throw new AppError('conflict', `库存不足：${sku?.code ?? m.skuId} 可用 ${cur?.available ?? 0} 件，需要 ${need} 件`, {
-      skuId: m.skuId,
-      warehouseId: m.warehouseId,
-      available: cur?.available ?? 0,
-      reserved: cur?.reserved ?? 0,
-      requested: need,
-    });
-  }
+  if (res.numUpdatedRows !== 1n) throw await stockConflict(trx, actor, m.skuId, m.warehouseId, d);
   await trx
     .insertInto('stock_movements')
     .values({
@@ -151,6 +135,26 @@ export async function move(trx: Transaction<DB>, actor: Actor, m: MovementInput)
   await checkThresholds(trx, actor.orgId, m.skuId);
 }
 
+/** The Chinese 库存不足 conflict for a movement the guarded UPDATE refused. */
+async function stockConflict(trx: Kysely<DB>, actor: Actor, skuId: string, warehouseId: string, delta: Delta): Promise<AppError> {
+  const d = { onHand: delta.onHand ?? 0, reserved: delta.reserved ?? 0, available: delta.available ?? 0, defective: delta.defective ?? 0 };
+  const sku = (await catalog.skuSummaries(trx, actor.orgId, [skuId])).get(skuId);
+  const cur = await trx
+    .selectFrom('stock')
+    .selectAll()
+    .where('sku_id', '=', skuId)
+    .where('warehouse_id', '=', warehouseId)
+    .executeTakeFirst();
+  const need = d.available < 0 ? -d.available : d.reserved < 0 ? -d.reserved : -d.onHand || -d.defective;
+  return new AppError('conflict', `库存不足：${sku?.code ?? skuId} 可用 ${cur?.available ?? 0} 件，需要 ${need} 件`, {
+    skuId,
+    warehouseId,
+    available: cur?.available ?? 0,
+    reserved: cur?.reserved ?? 0,
+    requested: need,
+  });
+}
+
 /** Shorthand for the fixed-effect movements. */
 export function moveQty(
   trx: Transaction<DB>,
@@ -166,19 +170,131 @@ export function moveQty(
 }
 
 /**
+ * One fixed-effect movement for many SKUs of one warehouse, set-based (issue 10 item 3): one
+ * guarded UPDATE for all the rows (each row's change picked by a CASE on its SKU) whose row count
+ * decides — any SKU short of stock, or without a stock row, fails the whole call with the same
+ * Chinese conflict as `move` — then one multi-row ledger insert and one threshold check. A
+ * 20-line order costs the statements of a 1-line one. Quantities of a repeated SKU are added up.
+ * PostgreSQL locks the rows in the index order of the SKU list, the same for every caller.
+ */
+export async function moveQtyMany(
+  trx: Transaction<DB>,
+  actor: Actor,
+  type: keyof typeof MOVEMENT_EFFECT,
+  warehouseId: string,
+  items: readonly { skuId: string; qty: number }[],
+  ref: { refType?: string; refId?: string; note?: string } = {},
+): Promise<void> {
+  const bySku = new Map<string, number>();
+  for (const it of items) {
+    if (!Number.isSafeInteger(it.qty) || it.qty <= 0) throw new AppError('validation_failed', `数量必须是正整数（收到 ${it.qty}）`);
+    bySku.set(it.skuId, (bySku.get(it.skuId) ?? 0) + it.qty);
+  }
+  const skuIds = [...bySku.keys()].sort();
+  if (skuIds.length === 0) return;
+  const deltas = new Map(skuIds.map((id) => [id, MOVEMENT_EFFECT[type](bySku.get(id)!)]));
+  const FIELDS = [
+    ['on_hand', 'onHand'],
+    ['reserved', 'reserved'],
+    ['available', 'available'],
+    ['defective', 'defective'],
+  ] as const;
+  const used = FIELDS.filter(([, k]) => skuIds.some((id) => (deltas.get(id)![k] ?? 0) !== 0));
+  const change = (k: keyof Delta) =>
+    sql<number>`case sku_id ${sql.join(
+      skuIds.map((id) => sql`when ${id} then cast(${deltas.get(id)![k] ?? 0} as integer)`),
+      sql` `,
+    )} else 0 end`;
+  let q = trx
+    .updateTable('stock')
+    .set(Object.fromEntries([...used.map(([col, k]) => [col, sql`${sql.ref(col)} + ${change(k)}`]), ['updated_at', Date.now()]]))
+    .where('warehouse_id', '=', warehouseId)
+    .where('sku_id', 'in', skuIds);
+  for (const [col, k] of used) q = q.where(sql<boolean>`${sql.ref(col)} + ${change(k)} >= 0`);
+  const res = await q.executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== skuIds.length) {
+    // Some SKU is short (or has no stock row): name the first one short now. Always a conflict —
+    // the rows this UPDATE did change are rolled back with the caller's transaction.
+    const rows = await trx.selectFrom('stock').selectAll().where('warehouse_id', '=', warehouseId).where('sku_id', 'in', skuIds).execute();
+    const byId = new Map(rows.map((r) => [r.sku_id, r]));
+    const short =
+      skuIds.find((id) => {
+        const r = byId.get(id);
+        const d = deltas.get(id)!;
+        return !r || r.on_hand + (d.onHand ?? 0) < 0 || r.reserved + (d.reserved ?? 0) < 0 || r.available + (d.available ?? 0) < 0;
+      }) ?? skuIds[0]!;
+    throw await stockConflict(trx, actor, short, warehouseId, deltas.get(short)!);
+  }
+  const at = Date.now();
+  await trx
+    .insertInto('stock_movements')
+    .values(
+      skuIds.map((skuId) => {
+        const d = deltas.get(skuId)!;
+        return {
+          id: newId('movement'),
+          org_id: actor.orgId,
+          sku_id: skuId,
+          warehouse_id: warehouseId,
+          type,
+          d_on_hand: d.onHand ?? 0,
+          d_reserved: d.reserved ?? 0,
+          d_available: d.available ?? 0,
+          d_defective: d.defective ?? 0,
+          ref_type: ref.refType ?? null,
+          ref_id: ref.refId ?? null,
+          note: ref.note ?? '',
+          actor_id: actor.userId || null,
+          actor_name: actor.via === 'system' ? actor.username : actor.displayName,
+          at,
+        };
+      }),
+    )
+    .execute();
+  await checkThresholdsMany(trx, actor.orgId, skuIds);
+}
+
+/**
  * Raise or resolve the low/over-stock alert of a SKU. Thresholds are on the SKU and compare with
  * the total across warehouses: available below `low_stock`, on hand above `over_stock`.
  */
-export async function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: string): Promise<void> {
-  const sku = (await catalog.skuSummaries(trx, orgId, [skuId])).get(skuId);
-  if (!sku || (sku.lowStock === null && sku.overStock === null)) return;
-  const t = await trx
+export function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: string): Promise<void> {
+  return checkThresholdsMany(trx, orgId, [skuId]);
+}
+
+/**
+ * `checkThresholds` for many SKUs: one catalogue look-up and one stock sum for all of them; the
+ * alert is raised or resolved only for the SKUs that have a threshold set.
+ */
+export async function checkThresholdsMany(trx: Kysely<DB>, orgId: string, skuIds: readonly string[]): Promise<void> {
+  const skus = await catalog.skuSummaries(trx, orgId, skuIds);
+  const watched = [...skus.values()].filter((s) => s.lowStock !== null || s.overStock !== null);
+  if (watched.length === 0) return;
+  const totals = await trx
     .selectFrom('stock')
-    .select((eb) => [eb.fn.sum<number>('available').as('available'), eb.fn.sum<number>('on_hand').as('on_hand')])
-    .where('sku_id', '=', skuId)
-    .executeTakeFirst();
-  const available = Number(t?.available ?? 0);
-  const onHand = Number(t?.on_hand ?? 0);
+    .select((eb) => ['sku_id', eb.fn.sum<number>('available').as('available'), eb.fn.sum<number>('on_hand').as('on_hand')])
+    .where(
+      'sku_id',
+      'in',
+      watched.map((s) => s.id),
+    )
+    .groupBy('sku_id')
+    .execute();
+  const bySku = new Map(totals.map((t) => [t.sku_id, t]));
+  for (const sku of watched) {
+    const t = bySku.get(sku.id);
+    await alertOnThresholds(trx, orgId, sku, Number(t?.available ?? 0), Number(t?.on_hand ?? 0));
+  }
+}
+
+async function alertOnThresholds(
+  trx: Kysely<DB>,
+  orgId: string,
+  sku: catalog.SkuSummary,
+  available: number,
+  onHand: number,
+): Promise<void> {
+  const skuId = sku.id;
   const lowKey = `low_stock:${skuId}`;
   const overKey = `over_stock:${skuId}`;
   if (sku.lowStock !== null && available < sku.lowStock) {

@@ -16,7 +16,7 @@ import {
 import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import { anyTextMatch, pageOf, searchTerm, shopScope, textMatch, withPage } from '../../db/kit.js';
+import { anyTextMatch, cappedCount, cursorPageOf, keysetPage, pageOf, searchTerm, shopScope, textMatch, withPage } from '../../db/kit.js';
 import { skuInfo } from './common.js';
 import { ledgerTotals } from './stock.service.js';
 
@@ -185,15 +185,19 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
       eb.or([textMatch('skus.code', term), textMatch('products.title', term), hidden ? eb.and([note, eb.not(hidden)]) : note]),
     );
   }
-  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const total = await cappedCount(db, q);
   const page = q
     .selectAll('m')
     .select(['skus.code', 'skus.spec_text', 'products.title', 'warehouses.name as warehouse_name'])
     .select((eb) => (hidden ? eb.case().when(hidden).then(1).else(0).end() : eb.val(0)).as('ref_hidden'))
     .orderBy('m.at', 'desc')
     .orderBy('m.id', 'desc');
-  const rows = await withPage(page, f).execute();
-  return pageOf(
+  const { rows, nextCursor } = await keysetPage(
+    page,
+    { columns: ['m.at', 'm.id'], desc: true, kinds: ['number', 'string'], of: (r) => [Number(r.at), r.id] },
+    f,
+  );
+  return cursorPageOf(
     rows.map((r): StockMovement => {
       const hide = Number(r.ref_hidden) === 1;
       return {
@@ -216,8 +220,9 @@ export async function listMovements(db: Kysely<DB>, actor: Actor, f: MovementFil
         at: Number(r.at),
       };
     }),
-    Number(total),
+    total,
     f,
+    nextCursor,
   );
 }
 

@@ -127,16 +127,15 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   const warehouseId = await inventory.defaultWarehouseId(trx, actor.orgId);
   const orderNo = await nextManualOrderNo(trx, actor.orgId, businessDay(now, shop.timezone));
 
-  // Reserve first, in SKU order (two orders with the same SKUs lock stock rows in the same order).
-  const bySku = new Map<string, number>();
-  for (const p of priced) bySku.set(p.skuId, (bySku.get(p.skuId) ?? 0) + p.qty);
-  for (const skuId of [...bySku.keys()].sort()) {
-    await inventory.moveQty(trx, actor, 'reserve', skuId, warehouseId, bySku.get(skuId)!, {
-      refType: 'order',
-      refId: orderId,
-      note: `订单 ${orderNo} 预占`,
-    });
-  }
+  // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
+  await inventory.moveQtyMany(
+    trx,
+    actor,
+    'reserve',
+    warehouseId,
+    priced.map((p) => ({ skuId: p.skuId, qty: p.qty })),
+    { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` },
+  );
 
   const row: OrdersTable = {
     id: orderId,

@@ -17,23 +17,22 @@ import {
   type OrderEvent,
   type OrderFilter,
   type OrderListResponse,
-  type OrderStatus,
   type SkuOption,
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
-import { pageOf, searchTerm, shopScope, textMatch, withPage } from '../../db/kit.js';
+import { cursorPageOf, searchTerm, shopScope, textMatch } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
 import * as catalog from '../catalog/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
+import { orderPage } from './orders.paging.js';
 import * as repo from './orders.repo.js';
 import { canSeePii, lineRowToLine, mustFind, orderRowToSummary } from './orders.rows.js';
 import { nextStatuses } from './orders.transitions.js';
 
 const TIME_COLUMNS = { created: 'ordered_at', paid: 'paid_at', shipped: 'shipped_at' } as const;
-const SORT_COLUMNS = { orderedAt: 'ordered_at', paidAt: 'paid_at', shippedAt: 'shipped_at', paidFen: 'paid_fen' } as const;
 
 /** Validate the filter values that zod cannot (days, yuan amounts, PII search) with field errors. */
 function checkFilter(actor: Actor, f: OrderFilter): { minFen: number | null; maxFen: number | null } {
@@ -95,23 +94,7 @@ function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderF
 }
 
 export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): Promise<OrderListResponse> {
-  const base = db.selectFrom('orders').where((eb) => filterExpr(eb, actor, f, true));
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
-  const sortKey = (f.sort ?? '-orderedAt').replace(/^-/, '') as keyof typeof SORT_COLUMNS;
-  const sortCol = SORT_COLUMNS[sortKey] ?? 'ordered_at';
-  const dir = (f.sort ?? '-orderedAt').startsWith('-') ? 'desc' : 'asc';
-  const rows = await withPage(base.selectAll().orderBy(`orders.${sortCol}`, dir).orderBy('orders.id', dir), f).execute();
-  const countRows = await db
-    .selectFrom('orders')
-    .where((eb) => filterExpr(eb, actor, f, false))
-    .select((eb) => ['orders.status', eb.fn.countAll<number>().as('n')])
-    .groupBy('orders.status')
-    .execute();
-  const counts: OrderListResponse['counts'] = { all: 0 };
-  for (const r of countRows) {
-    counts[r.status as OrderStatus] = Number(r.n);
-    counts.all = (counts.all ?? 0) + Number(r.n);
-  }
+  const { rows, total, nextCursor, counts } = await orderPage(db, f, (withStatus) => (eb) => filterExpr(eb, actor, f, withStatus));
   const names = await shopNames(db, actor);
   const titles = await repo.firstTitles(
     db,
@@ -128,7 +111,7 @@ export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): 
     const thumb = first?.skuId ? (thumbs.get(first.skuId) ?? null) : null;
     return orderRowToSummary(r, pii, names.get(r.shop_id) ?? '', first?.title ?? '', thumb);
   });
-  return { ...pageOf(items, Number(total), f), counts };
+  return { ...cursorPageOf(items, total, f, nextCursor), counts };
 }
 
 const SKU_OPTIONS = 20;
