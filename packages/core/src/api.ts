@@ -99,7 +99,23 @@ export const PageQuery = z.object({
   pageSize: z.coerce.number<number | string>().int().min(1).max(200, '每页最多 200 条').default(20),
 });
 
+/**
+ * Lists at a million rows (issue 10): counts stop at COUNT_CAP — a count of COUNT_CAP + 1 means
+ * "more than COUNT_CAP" (shown as 10,000+) — and a page after the first may be asked for by the
+ * previous page's `nextCursor` (keyset pagination: as fast on page 5,000 as on page 2).
+ */
+export const COUNT_CAP = 10_000;
+
+/** Whether a list count stopped at the cap (the true figure is larger). */
+export function isCappedCount(n: number): boolean {
+  return n > COUNT_CAP;
+}
+
+/** The opaque position after the previous page's last row (its `nextCursor`). */
+export const CursorField = z.string().max(600, '翻页位置（cursor）过长，请回到第一页重新翻页').optional();
+
 export const AuditQuery = PageQuery.extend({
+  cursor: CursorField,
   action: z.string().optional(),
   actor: z.string().optional(),
   entityType: z.string().optional(),
@@ -225,7 +241,12 @@ export interface AuditEntry {
 
 export interface Page<T> {
   items: T[];
+  /** Exact up to COUNT_CAP on the lists that cap their counts; COUNT_CAP + 1 means more (see `totalCapped`). */
   total: number;
   page: number;
   pageSize: number;
+  /** The count stopped at COUNT_CAP: there are more than COUNT_CAP rows (lists at a million rows). */
+  totalCapped?: boolean;
+  /** Pass as `cursor` (with page + 1) for the next page; null on the last page. Keyset-paged lists only. */
+  nextCursor?: string | null;
 }
