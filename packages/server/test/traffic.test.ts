@@ -37,9 +37,10 @@ describeEachDialect('traffic: sources, rules, collect keys, collector and tracke
 
   it('seeds the source tree and the starter rules once; creates keys for a shop', async () => {
     admin = await ctx.admin();
-    shopId = await makeShop(ctx, admin, '独立站', { channel: 'own', timezone: 'America/New_York' });
+    // A Tmall shop: the Taobao tree's rules classify its visits (the own site's tree: see below).
+    shopId = await makeShop(ctx, admin, '天猫店', { channel: 'tmall', timezone: 'America/New_York' });
 
-    const tree = (await admin.get('/api/v1/traffic/sources')).json();
+    const tree = (await admin.get('/api/v1/traffic/sources?family=taobao')).json();
     expect(tree.groups.map((g: { code: string }) => g.code)).toEqual(['free', 'paid', 'own', 'offsite', 'other']);
     expect(tree.groups[1].children.map((c: { code: string }) => c.code)).toEqual(['paid_search', 'display', 'affiliate', 'feed_ads']);
     expect(tree.groups[0].children[0]).toMatchObject({ code: 'search', name: '手淘搜索', builtin: true });
@@ -246,6 +247,50 @@ describeEachDialect('traffic: sources, rules, collect keys, collector and tracke
     const after = (await admin.get('/api/v1/traffic/rules')).json().items;
     expect(after.find((r: { id: string }) => r.id === rule.id)).toBeUndefined();
     expect(after.filter((r: { pattern: string }) => r.pattern === 'taobaoke')).toHaveLength(1);
+  });
+
+  it("each channel has its own tree: the own site's visits land in web sources, a JD tree lists JD's", async () => {
+    const own = await makeShop(ctx, admin, '官网商城', { channel: 'own' });
+    const k = (await admin.post('/api/v1/traffic/keys', { shopId: own, allowedOrigins: [] })).json().key as string;
+    const cases: [Record<string, unknown>, string][] = [
+      [{ url: '/', referrer: 'https://www.baidu.com/s?wd=cup' }, 'web_search'],
+      [{ url: '/', utm: { source: 'baidu', medium: 'cpc' } }, 'web_sem'],
+      [{ url: '/', utm: { source: 'weixin' } }, 'web_wechat'],
+      [{ url: '/', referrer: 'https://www.xiaohongshu.com/explore/1' }, 'web_social'],
+      [{ url: '/', utm: { medium: 'sms' } }, 'web_email_sms'],
+      [{ url: '/', referrer: 'https://blog.example.org/post' }, 'web_referral'],
+      [{ url: '/' }, 'web_direct'],
+      // A Taobao referrer is just another site linking to the own site, never 手淘搜索.
+      [{ url: '/', referrer: 'https://s.taobao.com/search?q=1' }, 'web_referral'],
+    ];
+    const res = await collect({ key: k, events: cases.map(([e], i) => ev({ ...e, visitorId: `web${i}` })) });
+    expect(res.json().accepted, res.body).toBe(cases.length);
+    for (const [i, [, want]] of cases.entries()) {
+      const row = await db()
+        .selectFrom('events')
+        .select('source_code')
+        .where('shop_id', '=', own)
+        .where('visitor_id', '=', `web${i}`)
+        .executeTakeFirst();
+      expect(row?.source_code, JSON.stringify(cases[i])).toBe(want);
+    }
+
+    const jd = (await admin.get('/api/v1/traffic/sources?family=jd')).json();
+    expect(jd.groups[0].name).toBe('京东站内免费');
+    const names = jd.groups.flatMap((g: { children: { name: string }[] }) => g.children.map((c) => c.name));
+    expect(names).toEqual(expect.arrayContaining(['京东搜索', '京东推荐', '京东快车', '京挑客', '其他']));
+    expect(names).not.toContain('手淘搜索');
+    expect(names).not.toContain('直通车');
+    const pdd = (await admin.get('/api/v1/traffic/sources?family=pdd')).json();
+    expect(pdd.groups.flatMap((g: { children: { name: string }[] }) => g.children.map((c) => c.name))).toEqual(
+      expect.arrayContaining(['多多搜索', '多多场景（首页/推荐）', '多多进宝']),
+    );
+    const dy = (await admin.get('/api/v1/traffic/sources?family=douyin')).json();
+    expect(dy.groups.flatMap((g: { children: { name: string }[] }) => g.children.map((c) => c.name))).toEqual(
+      expect.arrayContaining(['千川', '直播', '短视频', '商城（猜你喜欢/频道）']),
+    );
+    const bad = await admin.get('/api/v1/traffic/sources?family=amazon');
+    expect(bad.statusCode).toBe(400);
   });
 
   it('marks the business days it touched for re-rollup', async () => {

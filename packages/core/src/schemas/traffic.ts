@@ -4,18 +4,23 @@
  * types all come from these schemas.
  */
 import { z } from 'zod';
-import { EVENT_TYPES, SOURCE_GROUPS, type SourceGroupCode } from '../analytics.js';
+import { EVENT_TYPES, SOURCE_FAMILIES, SOURCE_GROUPS, type SourceGroupCode } from '../analytics.js';
 import { PageQuery } from '../api.js';
 
 // ---- sources ----
 
 const SOURCE_GROUP_CODES = SOURCE_GROUPS.map((g) => g.code) as [SourceGroupCode, ...SourceGroupCode[]];
 const SourceGroupSchema = z.enum(SOURCE_GROUP_CODES);
+/** The channel tree a source belongs to (all = every channel's tree). */
+const SourceFamilySchema = z.enum([...SOURCE_FAMILIES, 'all'], {
+  message: `来源所属渠道应为 ${[...SOURCE_FAMILIES, 'all'].join(' / ')} 之一（all 表示所有渠道）`,
+});
 
 export const TrafficSourceBody = z.object({
   code: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, '来源代码须为 2–40 位小写字母、数字或下划线，并以字母开头'),
   groupCode: SourceGroupSchema,
   name: z.string().trim().min(1).max(60),
+  family: SourceFamilySchema.default('all'),
 });
 export type TrafficSourceRequest = z.input<typeof TrafficSourceBody>;
 export type TrafficSourceInput = z.output<typeof TrafficSourceBody>;
@@ -24,7 +29,11 @@ export const UpdateTrafficSourceBody = z.object({
   name: z.string().trim().min(1).max(60).optional(),
   groupCode: SourceGroupSchema.optional(),
   sort: z.number().int().min(0).max(1_000_000).optional(),
+  family: SourceFamilySchema.optional(),
 });
+
+/** One channel's tree (taobao | jd | pdd | douyin | web), or every source when absent. */
+export const SourceTreeQuery = z.object({ family: z.enum(SOURCE_FAMILIES).optional() });
 export type UpdateTrafficSourceRequest = z.input<typeof UpdateTrafficSourceBody>;
 export type UpdateTrafficSourceInput = z.output<typeof UpdateTrafficSourceBody>;
 
@@ -52,7 +61,12 @@ export type UpdateSourceRuleRequest = z.input<typeof UpdateSourceRuleBody>;
 export type UpdateSourceRuleInput = z.output<typeof UpdateSourceRuleBody>;
 
 /** Try the rule table on a url and referrer. */
-export const RuleTestBody = z.object({ url: z.string().max(2000), referrer: z.string().max(2000).default('') });
+export const RuleTestBody = z.object({
+  url: z.string().max(2000),
+  referrer: z.string().max(2000).default(''),
+  /** The channel tree whose rules run (a shop only runs its own tree's); Taobao's when absent. */
+  family: z.enum(SOURCE_FAMILIES).default('taobao'),
+});
 export type RuleTestRequest = z.input<typeof RuleTestBody>;
 
 // ---- collect keys ----

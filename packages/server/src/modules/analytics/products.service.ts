@@ -5,15 +5,18 @@
  */
 import {
   AppError,
+  basePeriod,
   daysBetween,
   funnel,
   grossProfit,
   payConversion,
-  sumTotals,
+  PRODUCT_FIGURES,
   type AnalyticsPeriodInput,
   type AnalyticsProductsInput,
   type ProductDetailResponse,
+  type ProductFigure,
   type ProductRow,
+  type ProductSortBy,
   type ProductsResponse,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
@@ -31,6 +34,7 @@ import {
   sumsToTotals,
   type Sums,
 } from './rollup-read.js';
+import { slicePayConversion } from './traffic-report.js';
 
 function productRow(productId: string, s: Sums, info: { titles: Map<string, string>; available: Map<string, number> }): ProductRow {
   const t = sumsToTotals(s);
@@ -41,9 +45,10 @@ function productRow(productId: string, s: Sums, info: { titles: Map<string, stri
     pv: t.pv,
     cartUv: t.cartUv,
     payingBuyers: t.payingBuyers,
+    untrackedBuyers: s.untracked_buyers,
     units: t.units,
     paidFen: t.paidFen,
-    payConversion: payConversion(t),
+    payConversion: slicePayConversion(s),
     refundFen: t.refundFen,
     grossProfitFen: grossProfit(t),
     available: info.available.get(productId) ?? null,
@@ -66,10 +71,21 @@ export async function productRows(
   return sums.map((s) => productRow(s.product_id, s, info));
 }
 
-export function compareRows(key: keyof ProductRow, order: 'asc' | 'desc') {
+/** A product row's sort value: the figure, its change against the base period, or the relative change (null without a base). */
+export function sortValue(r: ProductRow, key: keyof ProductRow, by: ProductSortBy): string | number | null {
+  const v = r[key];
+  if (by === 'value' || !(PRODUCT_FIGURES as readonly string[]).includes(key)) return v as string | number | null;
+  const cur = v as number | null;
+  const base = r.base ? r.base[key as ProductFigure] : 0;
+  if (cur === null || base === null) return null;
+  if (by === 'delta') return cur - base;
+  return base === 0 ? null : (cur - base) / Math.abs(base);
+}
+
+export function compareRows(key: keyof ProductRow, order: 'asc' | 'desc', by: ProductSortBy = 'value') {
   return (a: ProductRow, b: ProductRow): number => {
-    const x = a[key];
-    const y = b[key];
+    const x = sortValue(a, key, by);
+    const y = sortValue(b, key, by);
     if (x === y) return a.productId.localeCompare(b.productId);
     if (x === null) return 1; // nulls last either way
     if (y === null) return -1;
@@ -85,13 +101,39 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
   checkPeriod(q.from, q.to);
   const scope = await resolveScope(db, actor, q.shopId, now);
   const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to);
-  const sorted = [...rows].sort(compareRows(q.sort, q.order));
+  // Each figure beside the same figure in the comparison period (a product sold only then shows 0 now).
+  const basePer = basePeriod(q.from, q.to, q.compare);
+  const baseRows = new Map(
+    (await productRows(db, actor.orgId, scope.shopIds, basePer.from, basePer.to)).map((r) => [r.productId, r] as const),
+  );
+  const zero = (r: ProductRow): ProductRow => ({
+    ...r,
+    uv: 0,
+    pv: 0,
+    cartUv: 0,
+    payingBuyers: 0,
+    untrackedBuyers: 0,
+    units: 0,
+    paidFen: 0,
+    payConversion: null,
+    refundFen: 0,
+    grossProfitFen: 0,
+  });
+  for (const [id, b] of baseRows) if (!rows.some((r) => r.productId === id)) rows.push(zero(b));
+  for (const r of rows) {
+    const b = baseRows.get(r.productId);
+    r.base = Object.fromEntries(PRODUCT_FIGURES.map((f) => [f, b ? b[f] : f === 'payConversion' ? null : 0])) as Pick<
+      ProductRow,
+      ProductFigure
+    >;
+  }
+  const sorted = [...rows].sort(compareRows(q.sort, q.order, q.sortBy));
   const items = sorted.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
 
   // 爆款潜力: UV of the second half ≥ 1.2 × the first half (a middle day of an odd period is in
   // neither half) and the period's conversion above the shop's.
-  const shop = sumTotals([...(await dailySeries(db, scope.shopIds, q.from, q.to)).values()].map(sumsToTotals));
-  const shopConv = payConversion(shop);
+  // The shop's conversion on the products' footing (buyers without a tracked visit count as visitors).
+  const shopConv = slicePayConversion([...(await dailySeries(db, scope.shopIds, q.from, q.to)).values()].reduce(addSums, emptySums()));
   const days = daysBetween(q.from, q.to);
   const half = Math.floor(days.length / 2);
   const hotCandidates: ProductsResponse['hotCandidates'] = [];
@@ -105,7 +147,10 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
       const u2 = second.get(r.productId) ?? 0;
       if (u1 <= 0 || r.payConversion === null) continue;
       const growth = (u2 - u1) / u1;
-      if (growth >= HOT_MIN_GROWTH && r.payConversion > shopConv) hotCandidates.push({ ...r, uvGrowth: growth });
+      if (growth >= HOT_MIN_GROWTH && r.payConversion > shopConv) {
+        const { base: _base, ...plain } = r;
+        hotCandidates.push({ ...plain, uvGrowth: growth });
+      }
     }
     hotCandidates.sort((a, b) => b.uvGrowth - a.uvGrowth || a.productId.localeCompare(b.productId));
   }
@@ -146,6 +191,9 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
   return {
     from: q.from,
     to: q.to,
+    compare: q.compare,
+    baseFrom: basePer.from,
+    baseTo: basePer.to,
     items,
     total: rows.length,
     page: q.page,

@@ -1,4 +1,4 @@
-import { ChangePasswordBody, LoginBody } from '@yunying/core';
+import { ChangePasswordBody, LoginBody, PreferencesBody } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
 import { SESSION_COOKIE } from '../../http/security.js';
 import * as auth from './auth.service.js';
@@ -34,6 +34,15 @@ export async function authRoutes(app: AppInstance): Promise<void> {
 
   app.get('/auth/me', { schema: { tags: ['auth'], summary: '当前用户' }, config: { permission: 'authenticated' } }, (req) =>
     auth.me(app.db, req.actor!, req.csrfToken ?? ''),
+  );
+
+  app.put(
+    '/auth/preferences',
+    {
+      schema: { tags: ['auth'], summary: '修改自己的显示偏好（涨跌颜色）', body: PreferencesBody },
+      config: { permission: 'authenticated' },
+    },
+    (req) => auth.setPreferences(app.db, req.actor!, req.body),
   );
 
   app.post(

@@ -1,4 +1,12 @@
-import { AppError, type ChangePasswordInput, type LoginInput, type Me, type MeResponse, type Shop } from '@yunying/core';
+import {
+  AppError,
+  type ChangePasswordInput,
+  type LoginInput,
+  type Me,
+  type MeResponse,
+  type PreferencesInput,
+  type Shop,
+} from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/schema.js';
@@ -157,6 +165,7 @@ export async function me(db: Kysely<DB>, actor: Actor, csrfToken: string): Promi
     roles: (await roles.rolesOfUsers(db, [actor.userId])).get(actor.userId) ?? [],
     permissions: [...actor.permissions].sort(),
     allShops: hasAllShops(actor),
+    riseColor: (await users.preferencesOf(db, actor.userId)).riseColor,
   };
   const visible: Shop[] = await shops.listVisible(db, actor);
   return { user, shops: visible, csrfToken };
@@ -181,6 +190,15 @@ export async function changePassword(db: Kysely<DB>, actor: Actor, input: Change
     await tokens.revokeAllOf(trx, actor.userId);
     await audit.record(trx, actor, 'user.password_change', { entityType: 'user', entityId: actor.userId });
   });
+}
+
+/** The signed-in user's own display preferences (stored with the account, audited as their own change). */
+export async function setPreferences(db: Kysely<DB>, actor: Actor, input: PreferencesInput): Promise<PreferencesInput> {
+  await db.transaction().execute(async (trx) => {
+    await users.setPreferences(trx, actor.userId, input);
+    await audit.record(trx, actor, 'user.preferences', { entityType: 'user', entityId: actor.userId, after: input });
+  });
+  return input;
 }
 
 /** Sign a user out everywhere (account disabled, password reset), or everywhere but `keepSessionId`. */

@@ -9,6 +9,7 @@ import {
   COLLECT_MAX_BATCH,
   EVENT_TYPES,
   newId,
+  sourceFamilyOf,
   type CollectEvent,
   type CollectInput,
   type CollectRequest,
@@ -65,6 +66,8 @@ export interface IngestShop {
   id: string;
   orgId: string;
   timezone: string;
+  /** The shop's channel: its tree's rules classify the visits (absent: every rule of the organisation). */
+  channel?: string;
 }
 
 const CLOCK_SKEW_MS = 24 * 3600_000;
@@ -105,7 +108,7 @@ export async function ingestEvents(
 ): Promise<{ accepted: number; dropped: number }> {
   if (isBot(opts.userAgent)) return { accepted: 0, dropped: events.length };
   const now = opts.now ?? Date.now();
-  const rules = await loadRules(db, shop.orgId);
+  const rules = await loadRules(db, shop.orgId, { family: shop.channel === undefined ? undefined : sourceFamilyOf(shop.channel) });
   const products = await resolveProducts(
     db,
     shop.id,
@@ -163,16 +166,16 @@ async function lookupKey(db: Kysely<DB>, key: string): Promise<KeyInfo | null> {
     .selectFrom('collect_keys')
     .innerJoin('shops', 'shops.id', 'collect_keys.shop_id')
     .selectAll('collect_keys')
-    .select(['shops.timezone as timezone'])
+    .select(['shops.timezone as timezone', 'shops.channel as channel'])
     .where('collect_keys.key', '=', key)
     .executeTakeFirst();
   let info: KeyInfo | null = null;
   if (row) {
-    const { timezone, ...keyRow } = row;
+    const { timezone, channel, ...keyRow } = row;
     info = {
       row: keyRow,
       origins: JSON.parse(keyRow.allowed_origins) as string[],
-      shop: { id: keyRow.shop_id, orgId: keyRow.org_id, timezone },
+      shop: { id: keyRow.shop_id, orgId: keyRow.org_id, timezone, channel },
     };
     await ensureSeeded(db, keyRow.org_id);
   }

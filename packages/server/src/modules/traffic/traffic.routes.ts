@@ -6,6 +6,7 @@ import {
   IdParams,
   RuleTestBody,
   SourceRuleBody,
+  SourceTreeQuery,
   TrafficSourceBody,
   UpdateSourceRuleBody,
   UpdateTrafficSourceBody,
@@ -21,8 +22,10 @@ const tags = ['traffic'];
 
 /** Traffic sources, source rules, collect keys and the collector (mounted under /api/v1). */
 export async function trafficRoutes(app: AppInstance): Promise<void> {
-  app.get('/traffic/sources', { schema: { tags, summary: '流量来源树' }, config: { permission: 'analytics.read' } }, (req) =>
-    svc.sourceTree(app.db, req.actor!.orgId),
+  app.get(
+    '/traffic/sources',
+    { schema: { tags, summary: '流量来源树（可按渠道）', querystring: SourceTreeQuery }, config: { permission: 'analytics.read' } },
+    (req) => svc.sourceTree(app.db, req.actor!.orgId, req.query.family),
   );
   app.post(
     '/traffic/sources',
@@ -81,7 +84,7 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
   app.post(
     '/traffic/rules/test',
     { schema: { tags, summary: '测试来源规则', body: RuleTestBody }, config: { permission: 'analytics.read' } },
-    async (req) => classifySource(await svc.loadRules(app.db, req.actor!.orgId, { fresh: true }), req.body),
+    async (req) => classifySource(await svc.loadRules(app.db, req.actor!.orgId, { fresh: true, family: req.body.family }), req.body),
   );
 
   app.get(

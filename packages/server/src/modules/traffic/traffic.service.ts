@@ -7,7 +7,11 @@ import {
   AppError,
   DEFAULT_SOURCES,
   newId,
+  SOURCE_GROUP_NAMES,
   SOURCE_GROUPS,
+  sourceInFamily,
+  type SourceFamily,
+  type SourceFamilyOrAll,
   type CollectKeyInput,
   type RuleField,
   type RuleOp,
@@ -30,50 +34,66 @@ import { compileRegex, orderRules, STARTER_RULES, type SourceRule } from './clas
 type Db = Kysely<DB> | Transaction<DB>;
 
 const seededKey = (orgId: string) => `traffic.seeded.${orgId}`;
+/** The per-channel trees (JD, PDD, Douyin, web) came later: organisations seeded before get them once. */
+const treesKey = (orgId: string) => `traffic.seeded.trees.${orgId}`;
 const seededOrgs = new Set<string>();
+const TAOBAO_CODES = new Set(DEFAULT_SOURCES.filter((s) => s.family === 'taobao' || s.family === 'all').map((s) => s.code));
+
+async function seedSources(trx: Transaction<DB>, orgId: string, now: number, which: (code: string) => boolean): Promise<void> {
+  const sources = DEFAULT_SOURCES.map((s, i) => ({ s, sort: (i + 1) * 10 })).filter((x) => which(x.s.code));
+  const rules = STARTER_RULES.filter((r) => which(r.sourceCode));
+  if (sources.length)
+    await trx
+      .insertInto('traffic_sources')
+      .values(
+        sources.map(({ s, sort }) => ({
+          id: newId('src'),
+          org_id: orgId,
+          code: s.code,
+          group_code: s.group,
+          name: s.zh,
+          builtin: 1,
+          sort,
+          family: s.family,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['org_id', 'code']).doNothing())
+      .execute();
+  if (rules.length)
+    await trx
+      .insertInto('source_rules')
+      .values(
+        rules.map((r) => ({
+          id: newId('srl'),
+          org_id: orgId,
+          priority: r.priority,
+          field: r.field,
+          op: r.op,
+          pattern: r.pattern,
+          source_code: r.sourceCode,
+          enabled: 1,
+          created_at: now,
+        })),
+      )
+      .execute();
+}
 
 /**
- * Seed the built-in sources and the starter rule table once per organisation. A meta flag
- * remembers it, so rules an operator deleted do not come back; concurrent callers seed once (the
- * flag row is inserted first and only the caller that inserted it seeds).
+ * Seed the built-in sources of every channel's tree and the starter rule table once per
+ * organisation. Meta flags remember it, so rules an operator deleted do not come back; concurrent
+ * callers seed once (the flag row is inserted first and only the caller that inserted it seeds).
+ * An organisation seeded before the per-channel trees existed gets the other trees' sources and
+ * rules once (its Taobao sources and rules stay as the operator left them).
  */
 export async function ensureSeeded(db: Kysely<DB>, orgId: string): Promise<void> {
   if (seededOrgs.has(orgId)) return;
-  if ((await getMeta(db, seededKey(orgId))) === undefined) {
+  const first = (await getMeta(db, seededKey(orgId))) === undefined;
+  if (first || (await getMeta(db, treesKey(orgId))) === undefined) {
     await db.transaction().execute(async (trx) => {
       const now = Date.now();
-      if (!(await claimMeta(trx, seededKey(orgId), String(now)))) return;
-      await trx
-        .insertInto('traffic_sources')
-        .values(
-          DEFAULT_SOURCES.map((s, i) => ({
-            id: newId('src'),
-            org_id: orgId,
-            code: s.code,
-            group_code: s.group,
-            name: s.zh,
-            builtin: 1,
-            sort: (i + 1) * 10,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['org_id', 'code']).doNothing())
-        .execute();
-      await trx
-        .insertInto('source_rules')
-        .values(
-          STARTER_RULES.map((r) => ({
-            id: newId('srl'),
-            org_id: orgId,
-            priority: r.priority,
-            field: r.field,
-            op: r.op,
-            pattern: r.pattern,
-            source_code: r.sourceCode,
-            enabled: 1,
-            created_at: now,
-          })),
-        )
-        .execute();
+      const fresh = await claimMeta(trx, seededKey(orgId), String(now));
+      if (!(await claimMeta(trx, treesKey(orgId), String(now)))) return;
+      await seedSources(trx, orgId, now, fresh ? () => true : (code) => !TAOBAO_CODES.has(code));
     });
   }
   seededOrgs.add(orgId);
@@ -88,10 +108,20 @@ export interface SourceDto {
   name: string;
   builtin: boolean;
   sort: number;
+  /** The channel tree it belongs to, or all. */
+  family: SourceFamilyOrAll;
 }
 
 export function sourceRowToDto(r: TrafficSourcesTable): SourceDto {
-  return { id: r.id, code: r.code, groupCode: r.group_code as SourceGroupCode, name: r.name, builtin: r.builtin === 1, sort: r.sort };
+  return {
+    id: r.id,
+    code: r.code,
+    groupCode: r.group_code as SourceGroupCode,
+    name: r.name,
+    builtin: r.builtin === 1,
+    sort: r.sort,
+    family: r.family as SourceFamilyOrAll,
+  };
 }
 
 export async function listSources(db: Kysely<DB>, orgId: string): Promise<SourceDto[]> {
@@ -100,15 +130,18 @@ export async function listSources(db: Kysely<DB>, orgId: string): Promise<Source
   return rows.map(sourceRowToDto);
 }
 
-export async function sourceTree(db: Kysely<DB>, orgId: string) {
-  const sources = await listSources(db, orgId);
+/** The source tree of one channel (its first-level names in the platform's words), or of every channel. */
+export async function sourceTree(db: Kysely<DB>, orgId: string, family?: SourceFamily) {
+  const sources = (await listSources(db, orgId)).filter((s) => family === undefined || sourceInFamily(s.family, family));
+  const names = SOURCE_GROUP_NAMES[family ?? 'mixed'];
   return {
+    family: family ?? null,
     groups: SOURCE_GROUPS.map((g) => ({
       code: g.code,
-      name: g.zh,
+      name: names[g.code].zh,
       children: sources
         .filter((s) => s.groupCode === g.code)
-        .map((s) => ({ id: s.id, code: s.code, name: s.name, builtin: s.builtin, sort: s.sort })),
+        .map((s) => ({ id: s.id, code: s.code, name: s.name, builtin: s.builtin, sort: s.sort, family: s.family })),
     })),
   };
 }
@@ -133,6 +166,7 @@ export async function createSource(trx: Transaction<DB>, actor: Actor, input: Tr
     name: input.name,
     builtin: 0,
     sort: Number(max?.m ?? 0) + 10,
+    family: input.family,
   };
   try {
     await trx.insertInto('traffic_sources').values(row).execute();
@@ -154,7 +188,9 @@ export async function updateSource(trx: Transaction<DB>, actor: Actor, id: strin
   if (input.name !== undefined) patch.name = input.name;
   if (input.groupCode !== undefined) patch.group_code = input.groupCode;
   if (input.sort !== undefined) patch.sort = input.sort;
+  if (input.family !== undefined) patch.family = input.family;
   if (Object.keys(patch).length) await trx.updateTable('traffic_sources').set(patch).where('id', '=', id).execute();
+  forgetRules(actor.orgId);
   const after = sourceRowToDto({ ...before, ...patch });
   await audit.record(trx, actor, 'traffic_source.update', {
     entityType: 'traffic_source',
@@ -199,18 +235,41 @@ export function ruleDto(r: SourceRule) {
   return { id: r.id, priority: r.priority, field: r.field, op: r.op, pattern: r.pattern, sourceCode: r.sourceCode, enabled: r.enabled };
 }
 
-/** Rules of an organisation in evaluation order; cached per process for the collector (30 s, cleared on edits here). */
+/**
+ * Rules of an organisation in evaluation order; cached per process for the collector (30 s,
+ * cleared on edits here). With a channel tree, only the rules that lead to that tree's sources
+ * (or to one shown on every tree): a visit to the own site is never filed under 手淘搜索.
+ */
 const rulesCache = new Map<string, { at: number; rules: SourceRule[] }>();
 const RULES_TTL_MS = 30_000;
 
-export async function loadRules(db: Kysely<DB>, orgId: string, opts: { fresh?: boolean } = {}): Promise<SourceRule[]> {
-  const hit = rulesCache.get(orgId);
+export async function loadRules(
+  db: Kysely<DB>,
+  orgId: string,
+  opts: { fresh?: boolean; family?: SourceFamily | undefined } = {},
+): Promise<SourceRule[]> {
+  const cacheKey = `${orgId}\u0000${opts.family ?? ''}`;
+  const hit = rulesCache.get(cacheKey);
   if (!opts.fresh && hit && Date.now() - hit.at < RULES_TTL_MS) return hit.rules;
   await ensureSeeded(db, orgId);
   const rows = await db.selectFrom('source_rules').selectAll().where('org_id', '=', orgId).execute();
-  const rules = orderRules(rows.map(ruleRowToRule));
-  rulesCache.set(orgId, { at: Date.now(), rules });
+  let rules = orderRules(rows.map(ruleRowToRule));
+  if (opts.family) {
+    const fam = opts.family;
+    const families = new Map(
+      (await db.selectFrom('traffic_sources').select(['code', 'family']).where('org_id', '=', orgId).execute()).map((r) => [
+        r.code,
+        r.family,
+      ]),
+    );
+    rules = rules.filter((r) => sourceInFamily(families.get(r.sourceCode) ?? 'all', fam));
+  }
+  rulesCache.set(cacheKey, { at: Date.now(), rules });
   return rules;
+}
+
+function forgetRules(orgId: string): void {
+  for (const k of [...rulesCache.keys()]) if (k.startsWith(`${orgId}\u0000`)) rulesCache.delete(k);
 }
 
 export async function listRules(db: Kysely<DB>, orgId: string) {
@@ -251,7 +310,7 @@ export async function createRule(trx: Transaction<DB>, actor: Actor, input: Sour
     created_at: Date.now(),
   };
   await trx.insertInto('source_rules').values(row).execute();
-  rulesCache.delete(actor.orgId);
+  forgetRules(actor.orgId);
   const dto = ruleDto(ruleRowToRule(row));
   await audit.record(trx, actor, 'source_rule.create', { entityType: 'source_rule', entityId: row.id, after: dto });
   return dto;
@@ -274,7 +333,7 @@ export async function updateRule(trx: Transaction<DB>, actor: Actor, id: string,
   if (input.sourceCode !== undefined) patch.source_code = input.sourceCode;
   if (input.enabled !== undefined) patch.enabled = input.enabled ? 1 : 0;
   if (Object.keys(patch).length) await trx.updateTable('source_rules').set(patch).where('id', '=', id).execute();
-  rulesCache.delete(actor.orgId);
+  forgetRules(actor.orgId);
   const after = ruleDto(ruleRowToRule({ ...before, ...patch }));
   await audit.record(trx, actor, 'source_rule.update', {
     entityType: 'source_rule',
@@ -288,7 +347,7 @@ export async function updateRule(trx: Transaction<DB>, actor: Actor, id: string,
 export async function deleteRule(trx: Transaction<DB>, actor: Actor, id: string): Promise<void> {
   const row = await getRule(trx, actor, id);
   await trx.deleteFrom('source_rules').where('id', '=', id).execute();
-  rulesCache.delete(actor.orgId);
+  forgetRules(actor.orgId);
   await audit.record(trx, actor, 'source_rule.delete', { entityType: 'source_rule', entityId: id, before: ruleDto(ruleRowToRule(row)) });
 }
 

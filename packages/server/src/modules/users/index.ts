@@ -14,6 +14,8 @@ export {
   grantShop,
   recordLogin,
   setPasswordHash,
+  preferencesOf,
+  setPreferences,
   countByRole,
   holdersOf,
 } from './users.service.js';

@@ -1,9 +1,11 @@
 import {
   AppError,
+  DEFAULT_RISE_COLOR,
   maskEmail,
   maskPhone,
   newId,
   type CreateUserInput,
+  type PreferencesInput,
   type Page,
   type RoleRef,
   type UpdateUserInput,
@@ -213,6 +215,7 @@ export async function insertAccount(
     password_changed_at: now,
     created_at: now,
     updated_at: now,
+    rise_color: DEFAULT_RISE_COLOR,
   };
   try {
     await trx.insertInto('users').values(row).execute();
@@ -480,6 +483,16 @@ export async function recordLogin(trx: Kysely<DB>, userId: string, at: number): 
 }
 
 /** Store a new password hash. Ending sessions and tokens is the caller's part (it differs: reset vs. change). */
+/** A user's own display preferences (no permission needed beyond being signed in: they are theirs). */
+export async function preferencesOf(db: Kysely<DB>, userId: string): Promise<PreferencesInput> {
+  const row = await db.selectFrom('users').select('rise_color').where('id', '=', userId).executeTakeFirst();
+  return { riseColor: row?.rise_color === 'green' ? 'green' : DEFAULT_RISE_COLOR };
+}
+
+export async function setPreferences(trx: Kysely<DB>, userId: string, input: PreferencesInput, now = Date.now()): Promise<void> {
+  await trx.updateTable('users').set({ rise_color: input.riseColor, updated_at: now }).where('id', '=', userId).execute();
+}
+
 export async function setPasswordHash(trx: Kysely<DB>, userId: string, passwordHash: string, now = Date.now()): Promise<void> {
   await trx
     .updateTable('users')
