@@ -14,6 +14,8 @@ export interface Config {
   login: { maxUserFailures: number; maxIpFailures: number; lockMs: number };
   bodyLimit: number;
   logLevel: string;
+  /** `pretty` (one readable line per entry) or `json` lines; by default pretty on a terminal. */
+  logFormat: 'pretty' | 'json';
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -30,5 +32,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     login: { maxUserFailures: 5, maxIpFailures: 20, lockMs: 15 * 60 * 1000 },
     bodyLimit: 1024 * 1024,
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFormat: logFormat(env.LOG_FORMAT),
   };
+}
+
+function logFormat(raw: string | undefined): 'pretty' | 'json' {
+  if (raw === 'pretty' || raw === 'json') return raw;
+  if (raw) throw new Error(`LOG_FORMAT 无效：${raw}（可选 pretty 或 json，不设时终端里为 pretty、否则为 json）`);
+  return process.stdout.isTTY ? 'pretty' : 'json';
 }

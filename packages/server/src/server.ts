@@ -1,3 +1,5 @@
+import type { FastifyServerOptions } from 'fastify';
+import pinoPretty from 'pino-pretty';
 import type { Config } from './config.js';
 import { openDatabase } from './db/dialect.js';
 import { bootstrap } from './bootstrap.js';
@@ -7,21 +9,58 @@ import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
 
+/**
+ * Logs as JSON lines for log collectors, or one readable line per entry when a person watches the
+ * terminal (`LOG_FORMAT=pretty|json` overrides the guess). The pretty stream writes synchronously
+ * in this thread, so everything logged before the password banner is on the screen before it.
+ */
+function loggerOptions(cfg: Config): FastifyServerOptions['logger'] {
+  if (cfg.logFormat === 'json') return { level: cfg.logLevel };
+  return {
+    level: cfg.logLevel,
+    stream: pinoPretty({
+      sync: true,
+      colorize: Boolean(process.stdout.isTTY),
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,req,res,responseTime',
+      singleLine: true,
+      // One short line per request instead of the request and response objects.
+      messageFormat: (log, messageKey) => {
+        const req = log.req as { method?: string; url?: string } | undefined;
+        const res = log.res as { statusCode?: number } | undefined;
+        const ms = typeof log.responseTime === 'number' ? ` ${Math.round(log.responseTime)} ms` : '';
+        const what = req ? ` ${req.method} ${req.url}` : res ? ` ${res.statusCode}${ms}` : '';
+        return `${String(log[messageKey] ?? '')}${what}`;
+      },
+    }),
+  };
+}
+
+/** The owner account created on this start: where to log in, with which name and password. */
+export function adminBanner(admin: { username: string; password: string; generated: boolean }, url: string): string {
+  const line = '='.repeat(64);
+  const lines = admin.generated
+    ? [
+        '  已创建店长账号 / Owner account created',
+        `  登录地址 open:    ${url}`,
+        `  用户名 username:  ${admin.username}`,
+        `  密码 password:    ${admin.password}`,
+        '  此密码只显示这一次，请登录后在“个人设置”中修改。',
+        '  Shown only once: change it after logging in.',
+      ]
+    : [
+        '  已创建店长账号 / Owner account created',
+        `  登录地址 open:    ${url}`,
+        `  用户名 username:  ${admin.username}`,
+        '  密码取自环境变量 YUNYING_ADMIN_PASSWORD / password from YUNYING_ADMIN_PASSWORD',
+      ];
+  return `\n${line}\n${lines.join('\n')}\n${line}\n\n`;
+}
+
 /** Start the console: migrate, seed, listen. Returns a function that stops it cleanly. */
 export async function startServer(cfg: Config): Promise<{ url: string; close: () => Promise<void> }> {
   const database = openDatabase(cfg.databaseUrl);
   const boot = await bootstrap(database, { adminPassword: cfg.adminPassword });
-  if (boot.createdAdmin) {
-    const { username, password, generated } = boot.createdAdmin;
-    const line = '='.repeat(64);
-    if (generated) {
-      process.stdout.write(
-        `\n${line}\n  已创建店长账号 / Owner account created\n  用户名 username: ${username}\n  密码 password:   ${password}\n  此密码只显示这一次，请登录后在“个人设置”中修改。\n  Shown only once: change it after logging in.\n${line}\n\n`,
-      );
-    } else {
-      process.stdout.write(`已创建店长账号 ${username}，密码取自 YUNYING_ADMIN_PASSWORD。\n`);
-    }
-  }
   // A brand-new installation gets a clearly labelled demo business (YUNYING_DEMO=0 skips it).
   await firstStartDemo(database).catch((err: unknown) => {
     process.stderr.write(`演示数据加载失败（不影响使用）：${err instanceof Error ? err.message : String(err)}\n`);
@@ -29,12 +68,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   const app = await buildApp({
     database,
     config: cfg,
-    logger: {
-      level: cfg.logLevel,
-      ...(process.stdout.isTTY
-        ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
-        : {}),
-    },
+    logger: loggerOptions(cfg),
   });
   await app.listen({ port: cfg.port, host: cfg.host });
   startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
@@ -44,6 +78,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
   process.stdout.write(`运营台已启动 / Yunying is running: ${url}  (数据库 ${database.dialect})\n`);
+  // Last, after the start-up logs, so the one-time password is not scrolled away by them.
+  if (boot.createdAdmin) process.stdout.write(adminBanner(boot.createdAdmin, url));
   return {
     url,
     close: async () => {

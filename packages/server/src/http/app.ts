@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -98,6 +100,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
     },
     hsts: opts.config.secureCookies,
   });
+  // API answers (JSON lists, CSV exports, problem+json) are compressed on the fly, brotli at a
+  // fast level; the console's files were compressed once at build time (`*.br`/`*.gz` beside each
+  // asset, see packages/web/vite.config.ts) and are served as they are (`preCompressed` below).
+  await app.register(fastifyCompress, {
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+  });
   await app.register(fastifyCookie);
   installSecurity(app, routeTable);
   installControlCharGuard(app);
@@ -145,7 +155,16 @@ export async function buildApp(opts: BuildAppOptions): Promise<App> {
   const webDist = opts.config.webDist ?? DEFAULT_WEB_DIST;
   const hasWeb = fs.existsSync(path.join(webDist, 'index.html'));
   if (hasWeb) {
-    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, index: false, maxAge: '1h' });
+    await app.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      wildcard: false,
+      index: false,
+      maxAge: '1h',
+      preCompressed: true,
+      // The body depends on Accept-Encoding: a shared cache must not hand brotli to a client without it.
+      setHeaders: (res) => res.setHeader('vary', 'accept-encoding'),
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     // API paths, non-GETs and missing build assets get a real 404, never the HTML page.
