@@ -7,6 +7,16 @@ export const en: Resources = {
     tagline: 'The workbench of an e-commerce operations team',
   },
   common: {
+    range: {
+      today: 'Today',
+      yesterday: 'Yesterday',
+      last7: 'Last 7 days',
+      last30: 'Last 30 days',
+      thisWeek: 'This week',
+      thisMonth: 'This month',
+      lastMonth: 'Last month',
+      custom: 'Custom',
+    },
     ok: 'OK',
     cancel: 'Cancel',
     save: 'Save',

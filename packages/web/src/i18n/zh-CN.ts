@@ -5,6 +5,16 @@ export const zhCN = {
     tagline: '电商运营团队的工作台',
   },
   common: {
+    range: {
+      today: '今天',
+      yesterday: '昨天',
+      last7: '近7天',
+      last30: '近30天',
+      thisWeek: '本周',
+      thisMonth: '本月',
+      lastMonth: '上月',
+      custom: '自定义',
+    },
     ok: '确定',
     cancel: '取消',
     save: '保存',

@@ -9,3 +9,4 @@ export type { CreateOrderInput, OrderFilter, RefundInput } from '@yunying/core';
 export { assertTransition, nextStatuses } from './orders.transitions.js';
 export { exportOrdersFile, batchShip, readSheet, EXPORT_HEADERS } from './orders.files.js';
 export * as bulk from './bulk.js';
+export { rezoneOrderDays } from './orders.zone.js';

@@ -4,7 +4,10 @@ import { isUniqueViolation } from '../../db/dialect.js';
 import { assertShopVisible, scopeToShops, seesAllShops } from '../../db/kit.js';
 import type { DB, ShopsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
+import * as orders from '../orders/index.js';
+import * as traffic from '../traffic/index.js';
 import * as users from '../users/index.js';
 
 export function shopRowToShop(r: ShopsTable): Shop {
@@ -102,6 +105,7 @@ export async function updateShop(trx: Transaction<DB>, actor: Actor, id: string,
     throw err;
   }
   const after = await trx.selectFrom('shops').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  if (after.timezone !== before.timezone) await rezone(trx, id, after.timezone);
   await audit.record(trx, actor, 'shop.update', {
     entityType: 'shop',
     entityId: id,
@@ -110,6 +114,16 @@ export async function updateShop(trx: Transaction<DB>, actor: Actor, id: string,
     after: shopRowToShop(after),
   });
   return shopRowToShop(after);
+}
+
+/**
+ * The shop's business days follow its zone: a new zone recomputes the stored days of its orders,
+ * refunds and events (each by its owner) in the same transaction, and marks every day touched
+ * (before and after) for a rollup rebuild, so the analytics show the days of the new zone.
+ */
+async function rezone(trx: Transaction<DB>, shopId: string, timeZone: string): Promise<void> {
+  const days = new Set([...(await orders.rezoneOrderDays(trx, shopId, timeZone)), ...(await traffic.rezoneEvents(trx, shopId, timeZone))]);
+  await analytics.markOrderDaysDirty(trx, shopId, [...days]);
 }
 
 /** The ids among `shopIds` that are shops of this organisation. */

@@ -15,3 +15,4 @@ export { classifySource, orderRules, STARTER_RULES, FALLBACK_SOURCE, type Source
 export { TRACKER_JS } from './tracker.js';
 export { trafficRoutes, trackerRoutes } from './traffic.routes.js';
 export * as bulk from './bulk.js';
+export { rezoneEvents } from './zone.js';

@@ -38,8 +38,11 @@ export function TradePage() {
   const period = usePeriod();
   const url = useUrlState();
   const raw = url.get('compare');
-  const compare: CompareMode = (COMPARE_MODES as readonly string[]).includes(raw ?? '') ? (raw as CompareMode) : 'previous';
-  const setCompare = (m: CompareMode) => url.patch({ compare: m === 'previous' ? undefined : m });
+  // A running week / month (本周 / 本月) compares by default with the same elapsed span of the
+  // previous week / month; any other range with the period just before.
+  const fallback: CompareMode = period.preset === 'thisWeek' ? 'wow' : period.preset === 'thisMonth' ? 'mom' : 'previous';
+  const compare: CompareMode = (COMPARE_MODES as readonly string[]).includes(raw ?? '') ? (raw as CompareMode) : fallback;
+  const setCompare = (m: CompareMode) => url.patch({ compare: m === fallback ? undefined : m });
   const q = useTrade({ shopId, from: period.from, to: period.to, compare });
   const title = t('analytics.trade.title');
   const extra = (

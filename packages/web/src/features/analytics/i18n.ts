@@ -10,15 +10,6 @@ export const analyticsTexts: FeatureTexts = {
     analytics: {
       more: '查看更多',
       listSeparator: '、',
-      period: {
-        today: '今天',
-        yesterday: '昨天',
-        last7: '近7天',
-        last30: '近30天',
-        thisMonth: '本月',
-        lastMonth: '上月',
-        custom: '自定义',
-      },
       col: { source: '来源', product: '商品' },
       funnel: {
         visit: '访问',
@@ -131,15 +122,6 @@ export const analyticsTexts: FeatureTexts = {
     analytics: {
       more: 'More',
       listSeparator: ', ',
-      period: {
-        today: 'Today',
-        yesterday: 'Yesterday',
-        last7: 'Last 7 days',
-        last30: 'Last 30 days',
-        thisMonth: 'This month',
-        lastMonth: 'Last month',
-        custom: 'Custom',
-      },
       col: { source: 'Source', product: 'Product' },
       funnel: {
         visit: 'Visit',

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { Alert, Button, DatePicker, Form, Input, Select, Space, Tooltip, Typography, type TableProps } from 'antd';
+import { Alert, Button, Form, Input, Select, Space, Tooltip, Typography, type TableProps } from 'antd';
+import { FilterRangePicker } from '../../components/DateRangePicker';
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -158,7 +159,7 @@ export function AuditPage() {
           <Input name="entityId" allowClear placeholder={t('audit.entityId')} style={{ width: 200 }} />
         </Form.Item>
         <Form.Item name="range">
-          <DatePicker.RangePicker allowEmpty={[true, true]} data-testid="audit-filter-range" />
+          <FilterRangePicker allowEmpty={[true, true]} data-testid="audit-filter-range" />
         </Form.Item>
         <Form.Item>
           <Space>

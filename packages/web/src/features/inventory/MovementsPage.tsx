@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
-import { DatePicker, Form, Input, Select, Tag, Typography, type TableProps } from 'antd';
+import { Form, Input, Select, Tag, Typography, type TableProps } from 'antd';
+import { FilterRangePicker } from '../../components/DateRangePicker';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { StockMovement } from '@yunying/core';
@@ -122,7 +123,7 @@ export function MovementsPage() {
           <Input name="refId" allowClear placeholder={t('inventory.ref')} style={{ width: 160 }} />
         </Form.Item>
         <Form.Item name="range">
-          <DatePicker.RangePicker allowEmpty={[true, true]} />
+          <FilterRangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Form.Item>
           <FilterButtons form={form} url={url} searchTestId="movements-search" />
