@@ -189,6 +189,12 @@ describeEachDialect('periods: refunds by success day, cancel after paid, month b
     expect(await db().selectFrom('order_refunds').select('id').where('order_id', '=', unpaid.id).execute()).toEqual([]);
   });
 
+  it('近7天 by default ends yesterday: today is the real-time cards, not part of a range', async () => {
+    const r = await admin.get(`/api/v1/analytics/trade?shopId=${shopId}`);
+    expect(r.statusCode, r.body).toBe(200);
+    expect([r.json().from, r.json().to]).toEqual([addDays(T, -7), addDays(T, -1)]);
+  });
+
   it('month over month by calendar month: November 1–30 against October 1–31', async () => {
     await backdated('2026-10-31', 1); // only the whole-month base has the 31st
     await backdated('2026-10-05', 2);

@@ -78,8 +78,8 @@ export async function trade(db: Kysely<DB>, actor: Actor, q: AnalyticsTradeInput
   };
 }
 
-/** Default period when a request names none: the last 7 days, today included. */
+/** Default period when a request names none: 近7天, the last 7 whole days ending yesterday (today is the dashboard's real-time cards). */
 export function defaultPeriod(timezone: string, now = Date.now()): { from: string; to: string } {
-  const to = businessDay(now, timezone);
+  const to = addDays(businessDay(now, timezone), -1);
   return { from: addDays(to, -6), to };
 }
