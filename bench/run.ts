@@ -4,6 +4,8 @@
  * and a fresh PostgreSQL database, each in its own process; print order lines per second and
  * peak RSS as a markdown table and write bench/results/import.json.
  * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
+ * `npm run bench -- orders [--orders 1000000] [--reuse]`: see bench/orders.ts.
+ * `npm run bench -- login [--runs 7]`: the login page's time to interactive and bytes, see bench/login.ts.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,9 +16,19 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import pg from 'pg';
 
+// `npm run bench -- login`: the login page's time to interactive and bytes (bench/login.ts).
+if (process.argv[2] === 'login') {
+  await import('./login.js');
+  process.exit(0);
+}
 // `npm run bench -- analytics …`: demo load, analytics latency and collect throughput (bench/analytics.ts).
 if (process.argv[2] === 'analytics') {
   await import('./analytics.js');
+  process.exit(0);
+}
+// `npm run bench -- orders …`: order creation and the order list at N orders (bench/orders.ts).
+if (process.argv[2] === 'orders') {
+  await import('./orders.js');
   process.exit(0);
 }
 
@@ -29,7 +41,7 @@ const { positionals, values } = parseArgs({
 });
 const which = positionals[0] ?? 'import';
 if (which !== 'import') {
-  console.error(`未知的基准测试「${which}」：可用 import、analytics`);
+  console.error(`未知的基准测试「${which}」：可用 import、analytics、orders`);
   process.exit(2);
 }
 const totalLines = Number(values.lines);
