@@ -400,7 +400,7 @@ export interface ShopTemplate {
   baseUv: { small: number; large: number };
   /** Order propensity per product view. */
   conv: number;
-  /** Traffic mix by source code (DEFAULT_SOURCES). */
+  /** Traffic mix by source code: the sources of the channel's own tree (DEFAULT_SOURCES, `family`). */
   mix: Record<string, number>;
   warehouse: number;
   carriers: readonly string[];
@@ -442,16 +442,17 @@ export const SHOPS: readonly ShopTemplate[] = [
     baseUv: { small: 260, large: 7800 },
     conv: 0.031,
     mix: {
-      search: 40,
-      recommend: 15,
-      activity: 5,
-      paid_search: 14,
-      display: 4,
-      affiliate: 3,
-      shop: 6,
-      cart_fav: 8,
-      my_orders: 3,
-      content: 2,
+      jd_search: 40,
+      jd_recommend: 15,
+      jd_activity: 5,
+      jd_kuaiche: 14,
+      jd_display: 4,
+      jd_jtk: 3,
+      jd_shop: 6,
+      jd_cart_fav: 8,
+      jd_my_orders: 3,
+      jd_content: 2,
+      jd_offsite: 1,
     },
     warehouse: 1,
     carriers: ['京东物流'],
@@ -464,7 +465,17 @@ export const SHOPS: readonly ShopTemplate[] = [
     channel: 'own',
     baseUv: { small: 120, large: 2700 },
     conv: 0.02,
-    mix: { direct: 22, social: 26, email_sms: 8, search: 12, feed_ads: 10, content: 8, shop: 4, cart_fav: 5, my_orders: 3, external: 2 },
+    mix: {
+      web_direct: 23,
+      web_wechat: 26,
+      web_email_sms: 8,
+      web_search: 12,
+      web_sem: 3,
+      web_feed_ads: 10,
+      web_social: 8,
+      web_member: 8,
+      web_referral: 2,
+    },
     warehouse: 0,
     carriers: ['顺丰速运', '中通快递'],
     freeShippingFen: 9900,
@@ -476,7 +487,17 @@ export const SHOPS: readonly ShopTemplate[] = [
     channel: 'douyin',
     baseUv: { small: 0, large: 7200 },
     conv: 0.026,
-    mix: { content: 48, feed_ads: 22, recommend: 10, search: 8, shop: 5, cart_fav: 4, my_orders: 3 },
+    mix: {
+      dy_video: 30,
+      dy_live: 18,
+      dy_qianchuan: 22,
+      dy_alliance: 4,
+      dy_mall: 10,
+      dy_search: 8,
+      dy_shop: 5,
+      dy_cart_fav: 4,
+      dy_my_orders: 3,
+    },
     warehouse: 0,
     carriers: ['中通快递', '极兔速递', '圆通速递'],
     freeShippingFen: 0,

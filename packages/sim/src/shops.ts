@@ -2,6 +2,7 @@
  * The shops as the simulation runs them: per-shop state (visitor pools, order numbers, product
  * weights, page URLs) and what differs by channel (URLs, referrers, order-number formats).
  */
+import { DEFAULT_SOURCES } from '@yunying/core';
 import type { ShopTemplate } from './catalog.js';
 import { compact } from './calendar.js';
 import { type Rng, Weighted, hash32 } from './prng.js';
@@ -156,7 +157,13 @@ export function referrerOf(channel: string, src: string): string {
     case 'email_sms':
       return '';
     case 'content':
-      return channel === 'own' ? 'https://www.xiaohongshu.com/' : 'https://live.taobao.com/';
+      return channel === 'own'
+        ? 'https://www.xiaohongshu.com/'
+        : channel === 'douyin'
+          ? 'https://www.douyin.com/'
+          : channel === 'jd'
+            ? 'https://h5.m.jd.com/'
+            : 'https://live.taobao.com/';
     case 'external':
       return 'https://www.zhihu.com/';
     default:
@@ -182,6 +189,9 @@ const SOURCE_LABELS: Record<string, string> = {
   external: '站外',
 };
 
+const TREE_NAMES = new Map(DEFAULT_SOURCES.map((s) => [s.code, s.zh]));
+
+/** How an order's timeline names its source: Taobao's short words, other channels' own source names. */
 export function sourceLabel(code: string): string {
-  return SOURCE_LABELS[code] ?? code;
+  return SOURCE_LABELS[code] ?? TREE_NAMES.get(code) ?? code;
 }

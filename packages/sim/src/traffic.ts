@@ -3,7 +3,7 @@
  * planted traffic problem), and each session produces tracker events (or statistics counts) and
  * perhaps an order intent.
  */
-import { addDays } from '@yunying/core';
+import { addDays, DEFAULT_SOURCES } from '@yunying/core';
 import { HOUR, dayConv, presaleWindow, promoOn } from './calendar.js';
 import type { SimContext } from './context.js';
 import { Rng, Weighted, hash32 } from './prng.js';
@@ -66,6 +66,12 @@ const PROMO_TRAFFIC: Record<string, number> = {
   feed_ads: 2,
 };
 const PRODUCT_LANDING = new Set(['search', 'paid_search', 'affiliate', 'recommend', 'content', 'feed_ads', 'display', 'cart_fav']);
+/**
+ * Each channel has its own sources (京东快车, 千川, 搜索引擎 …); the tables above are by the Taobao
+ * source each corresponds to (its `kind`), so a JD shop's 京东快车 behaves like Tmall's 直通车.
+ */
+const KIND = new Map(DEFAULT_SOURCES.map((s) => [s.code, s.kind]));
+export const kindOf = (src: string): string => KIND.get(src) ?? src;
 
 /** A visitor about to order: what (product, SKU index, quantity), when, from where. */
 export interface Intent {
@@ -136,12 +142,12 @@ export function visitors(ctx: SimContext, sd: ShopDay): void {
   for (const src of s.sources) {
     let mean = (base * s.t.mix[src]!) / total;
     mean *= WEEKDAY[dow]! * growth * dayNoise * before * Math.exp(0.05 * rng.normal());
-    if (promo) mean *= PROMO_TRAFFIC[src] ?? 1.4;
+    if (promo) mean *= PROMO_TRAFFIC[kindOf(src)] ?? 1.4;
     if (s.id === problems.trafficDrop.shopId && src === problems.trafficDrop.sourceCode && day >= problems.trafficDrop.fromDay) {
       mean *= problems.trafficDrop.factor;
     }
     const count = rng.poisson(mean);
-    const pRet = OWN_SOURCES.has(src) ? 0.75 : 0.12;
+    const pRet = OWN_SOURCES.has(kindOf(src)) ? 0.75 : 0.12;
     for (let v = 0; v < count; v++) {
       // Who: a returning visitor (sometimes a previous buyer) or a new one.
       let no: number;
@@ -169,11 +175,12 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
   const { si, day, cutoff, events, st, intents } = sd;
   const { s, promo, conv, convDrop, presaleFor } = mood;
   const { rng, start, src, no, returning, buyer } = v;
+  const kind = kindOf(src);
   const visitorId = visitorIdOf(w.seed, s.t.key, no);
   const sessionId = `s_${(hash32(w.seed, s.t.key, no, start) >>> 0).toString(36)}${(start % 1_000_000).toString(36)}`;
-  const referrer = referrerOf(s.t.channel, src);
+  const referrer = referrerOf(s.t.channel, kind);
   const utm =
-    OWN_SOURCES.has(src) || src === 'search' || src === 'recommend' ? '' : `${s.t.channel === 'own' ? '?' : '&'}utm_source=${src}`;
+    OWN_SOURCES.has(kind) || kind === 'search' || kind === 'recommend' ? '' : `${s.t.channel === 'own' ? '?' : '&'}utm_source=${src}`;
   let t = start;
   let prevUrl = referrer;
   const emit = (type: SimEventType, p: number | null, url: string, dwell = 0) => {
@@ -198,12 +205,12 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
     if (type === 'page_view') prevUrl = url;
     return true;
   };
-  const bounce = rng.chance((BOUNCE[src] ?? 0.4) * (promo ? 0.85 : 1));
-  const productLanding = PRODUCT_LANDING.has(src) ? rng.chance(0.75) : rng.chance(0.3);
+  const bounce = rng.chance((BOUNCE[kind] ?? 0.4) * (promo ? 0.85 : 1));
+  const productLanding = PRODUCT_LANDING.has(kind) ? rng.chance(0.75) : rng.chance(0.3);
   const viewed: number[] = [];
   let carted: number[] = [];
   if (!productLanding) {
-    const url = src === 'activity' ? s.urls.activity : src === 'my_orders' ? s.urls.orders : rng.chance(0.6) ? s.urls.home : s.urls.list;
+    const url = kind === 'activity' ? s.urls.activity : kind === 'my_orders' ? s.urls.orders : rng.chance(0.6) ? s.urls.home : s.urls.list;
     emit('page_view', null, url + utm);
     t += Math.floor(rng.logNormal(12_000, 0.6));
     if (bounce) return;
@@ -215,7 +222,7 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
     const url = s.urls.item(p) + (i === 0 ? utm : '');
     emit('page_view', p, url);
     const m = models[p]!;
-    let pOrder = s.t.conv * m.convFactor * (SOURCE_CONV[src] ?? 1) * conv * (returning ? 1.25 : 1) * (buyer ? 1.5 : 1);
+    let pOrder = s.t.conv * m.convFactor * (SOURCE_CONV[kind] ?? 1) * conv * (returning ? 1.25 : 1) * (buyer ? 1.5 : 1);
     if (p === convDrop && day >= w.problems.conversionDrop.fromDay) pOrder *= w.problems.conversionDrop.factor;
     if (bounce) pOrder = 0;
     const willOrder = intent === null && rng.chance(pOrder);
