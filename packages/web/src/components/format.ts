@@ -5,7 +5,7 @@
  * `features/analytics/metricFormat.ts`, which calls these.
  */
 import dayjs from 'dayjs';
-import { formatFen } from '@yunying/core';
+import { COUNT_CAP, formatFen, isCappedCount } from '@yunying/core';
 import i18n from '../i18n';
 
 /** Shown where a figure has no value (no data, or a rate without a base). */
@@ -32,6 +32,14 @@ function numberLocale(): string {
 /** A whole number with thousands separators: 12345 → 12,345 (fractions are rounded). */
 export function formatCount(n: number): string {
   return new Intl.NumberFormat(numberLocale(), { maximumFractionDigits: 0 }).format(Math.round(n));
+}
+
+/**
+ * A list count as the server answers it: counts stop at COUNT_CAP (lists at a million rows), so a
+ * count above it reads 10,000+ instead of a made-up exact figure.
+ */
+export function formatListCount(n: number): string {
+  return isCappedCount(n) ? `${formatCount(COUNT_CAP)}+` : formatCount(n);
 }
 
 /** A number with a fixed count of decimals: 1.5 → 1.50 */

@@ -1,5 +1,6 @@
 import type { TablePaginationConfig } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { formatListCount } from './format';
 import type { UrlState } from './useUrlState';
 
 /** Page sizes a server-paged list offers. */
@@ -21,7 +22,8 @@ export function useUrlPagination(
     pageSize: url.pageSize,
     total: total ?? 0,
     ...(sizeChanger ? { showSizeChanger: true, pageSizeOptions: PAGE_SIZE_OPTIONS } : {}),
-    showTotal: (n) => t('common.total', { count: n }),
+    // A capped count (lists at a million rows) reads 共 10,000+ 条; its pages stay reachable page by page.
+    showTotal: (n) => t('common.total', { count: formatListCount(n) as unknown as number }),
     onChange: url.setPage,
   };
 }

@@ -200,6 +200,27 @@ export async function moveQtyMany(
     ['defective', 'defective'],
   ] as const;
   const used = FIELDS.filter(([, k]) => skuIds.some((id) => (deltas.get(id)![k] ?? 0) !== 0));
+  // A movement that only adds may meet a SKU with no stock row yet: create those rows at zero
+  // (one insert). One that takes away fails on a missing row, as it would on a zero one.
+  if (used.every(([, k]) => skuIds.every((id) => (deltas.get(id)![k] ?? 0) >= 0))) {
+    const now = Date.now();
+    await trx
+      .insertInto('stock')
+      .values(
+        skuIds.map((sku_id) => ({
+          sku_id,
+          warehouse_id: warehouseId,
+          org_id: actor.orgId,
+          on_hand: 0,
+          reserved: 0,
+          available: 0,
+          defective: 0,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['sku_id', 'warehouse_id']).doNothing())
+      .execute();
+  }
   const change = (k: keyof Delta) =>
     sql<number>`case sku_id ${sql.join(
       skuIds.map((id) => sql`when ${id} then cast(${deltas.get(id)![k] ?? 0} as integer)`),

@@ -1,0 +1,247 @@
+/**
+ * `npm run bench -- orders [--orders 1000000] [--reuse] [--no-pg] [--no-sqlite] [--requests 400]
+ *  [--seconds 8]`: for SQLite and PostgreSQL in turn, a child process (bench/orders-child.ts)
+ * loads N orders into one shop (kept between runs with --reuse: the SQLite file and the
+ * PostgreSQL database are named by N and only the missing orders are loaded) and serves them;
+ * this process is the client, logged in as the owner:
+ *
+ * - order creation: `--requests` POST /api/v1/orders of 1 line and of 20 lines, at 10 and at 50
+ *   concurrent clients → orders/s, p50 / p95 / p99;
+ * - order list at 10 concurrent clients for `--seconds` each: the first page (newest first), a
+ *   filtered page (status 待发货 + amount ≥ ¥50), a deep page (the cursor half-way down the list)
+ *   → req/s, p50 / p95.
+ *
+ * Prints a markdown table and writes bench/results/orders.json (orders-<N>.json for other N).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const { values } = parseArgs({
+  args: process.argv.slice(3),
+  options: {
+    orders: { type: 'string', default: '1000000' },
+    reuse: { type: 'boolean', default: false },
+    'no-pg': { type: 'boolean', default: false },
+    'no-sqlite': { type: 'boolean', default: false },
+    requests: { type: 'string', default: '400' },
+    seconds: { type: 'string', default: '8' },
+  },
+});
+const N = Number(values.orders);
+const REQUESTS = Number(values.requests);
+const SECONDS = Number(values.seconds);
+if (!Number.isInteger(N) || N < 1) throw new Error('--orders 必须是正整数');
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function request(port: number, method: string, url: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: url, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+interface Ready {
+  port: number;
+  adminPassword: string;
+  shopId: string;
+  skus: string[];
+  deepCursor: string | null;
+  loaded: number;
+  kept: number;
+  loadSeconds: number;
+}
+
+function startChild(url: string): Promise<{ ready: Ready; stop: () => Promise<void> }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'orders-child.ts'), url, String(N)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, YUNYING_RATE_LIMIT: '0' },
+  });
+  const lines = readline.createInterface({ input: proc.stdout });
+  return new Promise((resolve, reject) => {
+    proc.on('exit', (code) => reject(new Error(`服务进程退出（${code}）`)));
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { type: string } & Ready;
+      if (msg.type === 'ready') {
+        resolve({
+          ready: msg,
+          stop: () =>
+            new Promise<void>((done) => {
+              proc.removeAllListeners('exit');
+              proc.on('exit', () => done());
+              proc.stdin.write('stop\n');
+            }),
+        });
+      }
+    });
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  n: number;
+}
+
+/** Run `total` calls (or for `seconds`) with `concurrency` loops; latencies in ms. */
+async function load(concurrency: number, call: () => Promise<boolean>, opts: { total?: number; seconds?: number }): Promise<Figures> {
+  const lat: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const t0 = performance.now();
+  const until = opts.seconds ? t0 + opts.seconds * 1000 : Infinity;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while ((opts.total === undefined || issued < opts.total) && performance.now() < until) {
+        issued++;
+        const s = performance.now();
+        const ok = await call();
+        lat.push(performance.now() - s);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { perSecond: r(lat.length / secs), p50: r(pct(lat, 50)), p95: r(pct(lat, 95)), p99: r(pct(lat, 99)), errors, n: lat.length };
+}
+
+async function measure(dialect: string, url: string) {
+  console.log(`${dialect}：准备 ${N} 个订单 …`);
+  const { ready, stop } = await startChild(url);
+  console.log(`  载入 ${ready.loaded} 个（保留 ${ready.kept} 个），用时 ${ready.loadSeconds.toFixed(1)} s`);
+  const port = ready.port;
+  try {
+    const login = await request(
+      port,
+      'POST',
+      '/api/v1/auth/login',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ username: 'admin', password: ready.adminPassword }),
+    );
+    if (login.status !== 200) throw new Error(`登录失败 ${login.status}: ${login.body}`);
+    const cookie = ([] as string[])
+      .concat(login.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('yy_session='))!
+      .split(';')[0]!;
+    const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+    const get = async (u: string) => (await request(port, 'GET', u, { cookie })).status === 200;
+    let failure = '';
+    const create = (lines: number) => async () => {
+      const body = JSON.stringify({
+        shopId: ready.shopId,
+        lines: ready.skus.slice(0, lines).map((skuId) => ({ skuId, qty: 1 })),
+        buyerNick: 'tb_压测',
+        receiverName: '压测',
+        receiverPhone: '13812345678',
+        receiverAddress: '浙江省杭州市西湖区文三路 100 号',
+        paid: true,
+      });
+      const res = await request(port, 'POST', '/api/v1/orders', { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body);
+      if (res.status !== 201 && !failure) failure = `${res.status} ${res.body.slice(0, 200)}`;
+      return res.status === 201;
+    };
+    const rows: { figure: string; concurrency: number; r: Figures }[] = [];
+    // Warm-up (statement caches, JIT).
+    await load(5, create(1), { total: 50 });
+    for (const lines of [1, 20]) {
+      for (const concurrency of [10, 50]) {
+        const r = await load(concurrency, create(lines), { total: REQUESTS });
+        rows.push({ figure: `创建订单 ${lines} 行`, concurrency, r });
+        console.log(
+          `  创建订单 ${lines} 行 并发 ${concurrency}: ${r.perSecond} 单/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
+        );
+      }
+    }
+    const lists: [string, string][] = [
+      ['订单列表 首页', '/api/v1/orders?page=1&pageSize=20'],
+      ['订单列表 筛选页', `/api/v1/orders?page=1&pageSize=20&status=paid&minPaid=50&shopId=${ready.shopId}`],
+      ['订单列表 深页（游标）', `/api/v1/orders?page=2500&pageSize=20&cursor=${encodeURIComponent(ready.deepCursor ?? '')}`],
+    ];
+    for (const [figure, u] of lists) {
+      await load(2, () => get(u), { total: 10 });
+      const r = await load(10, () => get(u), { seconds: SECONDS });
+      rows.push({ figure, concurrency: 10, r });
+      console.log(`  ${figure} 并发 10: ${r.perSecond} 次/秒 p50 ${r.p50} p95 ${r.p95} ms${r.errors ? ` 失败 ${r.errors}` : ''}`);
+    }
+    return { dialect, loadSeconds: ready.loadSeconds, loaded: ready.loaded, rows };
+  } finally {
+    await stop();
+  }
+}
+
+const results = [];
+const dataDir = path.join(os.tmpdir(), 'yy-bench-orders');
+fs.mkdirSync(dataDir, { recursive: true });
+if (!values['no-sqlite']) {
+  const file = path.join(dataDir, `orders-${N}.db`);
+  if (!values.reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  results.push(await measure('sqlite', `sqlite:${file}`));
+}
+if (!values['no-pg']) {
+  const name = `yy_bench_orders_${N}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount;
+    if (exists && !values.reuse) await admin.query(`drop database ${name} with (force)`);
+    if (!exists || !values.reuse) await admin.query(`create database ${name}`);
+    const u = new URL(PG_ADMIN_URL);
+    u.pathname = `/${name}`;
+    results.push(await measure('postgres', u.toString()));
+  } catch (err) {
+    console.warn(`PostgreSQL 跳过：${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    await admin.end().catch(() => {});
+  }
+}
+agent.destroy();
+
+const report = {
+  benchmark: 'orders',
+  orders: N,
+  reuse: values.reuse,
+  requests: REQUESTS,
+  seconds: SECONDS,
+  node: process.version,
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model ?? '',
+  memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+  at: new Date().toISOString(),
+  results,
+};
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+const outFile = path.join(here, 'results', N === 1_000_000 ? 'orders.json' : `orders-${N}.json`);
+fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
+
+console.log(`\n${N} 个订单，${os.cpus().length} 核 ${report.cpu}\n`);
+console.log('| 数据库 | 项目 | 并发 | 每秒 | p50 (ms) | p95 (ms) | p99 (ms) | 失败 |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const res of results) {
+  for (const { figure, concurrency, r } of res.rows) {
+    console.log(`| ${res.dialect} | ${figure} | ${concurrency} | ${r.perSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);
+  }
+}
+console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);
+process.exit(0);
