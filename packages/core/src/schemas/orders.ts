@@ -157,6 +157,7 @@ export const BatchMemoBody = z.object({
   mode: z.enum(['append', 'replace'], { message: '备注方式应为 append（追加）或 replace（覆盖）' }).default('append'),
 });
 export type BatchMemoInput = z.output<typeof BatchMemoBody>;
+export type BatchMemoRequest = z.input<typeof BatchMemoBody>;
 
 export const BatchUrgentBody = z.object({
   ids: orderIds,

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Layout, Menu, Space, Typography, theme, type MenuProps } from 'antd';
 import { AppstoreOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -78,6 +78,15 @@ function SideMenu() {
   return <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 0 }} />;
 }
 
+/** A new page opens at its top (the browser keeps the old scroll position on client-side navigation). */
+function ScrollToTop() {
+  const { pathname } = useLocation();
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [pathname]);
+  return null;
+}
+
 function AppLayout() {
   const { t } = useTranslation();
   const [collapsed, setCollapsed] = useState(false);
@@ -91,7 +100,16 @@ function AppLayout() {
         collapsed={collapsed}
         onCollapse={setCollapsed}
         breakpoint="lg"
-        style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}
+        // Fixed beside the page (Ant Design Pro's habit): the menu scrolls on its own, the page on its own.
+        style={{
+          borderInlineEnd: `1px solid ${token.colorBorderSecondary}`,
+          position: 'sticky',
+          top: 0,
+          height: '100vh',
+          overflowY: 'auto',
+          overflowX: 'hidden',
+        }}
+        data-testid="app-sider"
       >
         <Link
           to="/"
@@ -129,7 +147,7 @@ function AppLayout() {
         </Link>
         <SideMenu />
       </Sider>
-      <Layout>
+      <Layout style={{ minWidth: 0 }}>
         <Header
           style={{
             background: token.colorBgContainer,
@@ -139,6 +157,9 @@ function AppLayout() {
             alignItems: 'center',
             justifyContent: 'flex-end',
             height: 56,
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
           }}
         >
           <Space size="middle">
@@ -149,6 +170,7 @@ function AppLayout() {
           </Space>
         </Header>
         <Content style={{ padding: 24, minWidth: 0 }}>
+          <ScrollToTop />
           <Outlet />
         </Content>
       </Layout>

@@ -117,7 +117,7 @@ export function OrderDetailPage() {
           {t('orders.actions.complete')}
         </Button>
       ) : null}
-      {can('orders.write') ? (
+      {can('orders.memo') ? (
         <>
           <Button onClick={() => run('flags', { urgent: !o.urgent })} data-testid="order-flag-urgent">
             {o.urgent ? t('orders.actions.urgentOff') : t('orders.actions.urgentOn')}
@@ -182,7 +182,7 @@ export function OrderDetailPage() {
                 <Descriptions.Item label={t('orders.detail.sellerMemo')} span={2}>
                   <Space>
                     <span data-testid="order-memo">{o.sellerMemo || t('orders.detail.noMemo')}</span>
-                    {can('orders.write') ? (
+                    {can('orders.memo') ? (
                       <Button size="small" type="link" onClick={() => setMemo(o.sellerMemo)} data-testid="order-memo-edit">
                         {t('orders.actions.editMemo')}
                       </Button>

@@ -1,26 +1,19 @@
 import { useEffect, useState } from 'react';
+import { Alert, App, Button, DatePicker, Form, Input, Select, Space, Tabs, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import {
-  Alert,
-  App,
-  Button,
-  DatePicker,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Table,
-  Tabs,
-  Tag,
-  Typography,
-  Upload,
-  type TableProps,
-} from 'antd';
-import { DeleteOutlined, PlusOutlined, ReloadOutlined, SaveOutlined, SearchOutlined, UploadOutlined } from '@ant-design/icons';
+  DeleteOutlined,
+  FileImageOutlined,
+  MessageOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SaveOutlined,
+  SearchOutlined,
+  SendOutlined,
+} from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { CHANNELS, ORDER_STATUSES, type BatchShipResult, type OrderSummary } from '@yunying/core';
+import { CHANNELS, ORDER_STATUSES, type OrderSummary } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { formatCount, formatDateTime, formatMoney } from '../../components/format';
 import { useLabels } from '../../components/labels';
@@ -29,7 +22,9 @@ import { PagedTable } from '../../components/PagedTable';
 import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
-import { useBatchShip, useDeleteView, useOrders, useSaveView, useViews } from './api';
+import { useDeleteView, useOrders, useSaveView, useViews } from './api';
+import { BatchBar, FlagIcon } from './BatchBar';
+import { ShipTemplateModal } from './ShipTemplateModal';
 import { OrderStatusTag } from './StatusTags';
 import { SaveModal } from '../../components/SaveModal';
 
@@ -64,12 +59,12 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
   const [form] = Form.useForm<FilterForm>();
   const [viewForm] = Form.useForm<{ name: string }>();
   const [savingView, setSavingView] = useState(false);
-  const [shipResult, setShipResult] = useState<BatchShipResult | null>(null);
+  const [shipOpen, setShipOpen] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
   const viewsPage = mode === 'exceptions' ? 'orders.exceptions' : 'orders';
   const views = useViews(viewsPage);
   const saveView = useSaveView(viewsPage);
   const deleteView = useDeleteView(viewsPage);
-  const batchShip = useBatchShip();
   const canPii = can('customers.pii.read');
 
   const { page, pageSize } = url;
@@ -125,92 +120,138 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
     );
   };
 
-  const upload = (file: File) => {
-    batchShip.mutate(file, {
-      onSuccess: (r) => {
-        setShipResult(r);
-        if (r.failed === 0) void message.success(t('orders.batchShipDone', { shipped: r.shipped, failed: r.failed }));
-      },
-      onError: (e) => onError(e),
-    });
-    return false;
-  };
-
   const counts = orders.data?.counts ?? {};
   const tabs = [
     { key: 'all', label: `${t('orders.all')} ${formatCount(counts.all ?? 0)}` },
     ...ORDER_STATUSES.map((s) => ({ key: s, label: `${labels.orderStatus(s)} ${formatCount(counts[s] ?? 0)}` })),
   ];
 
+  // Fits 1440×900 without scrolling (issue 9 item 5): goods with thumbnail, order, time, amount,
+  // parties, status; narrower windows scroll inside the table, never the page.
   const columns: TableProps<OrderSummary>['columns'] = [
-    {
-      title: t('orders.col.orderNo'),
-      dataIndex: 'orderNo',
-      key: 'orderNo',
-      width: 190,
-      render: (no: string, o) => (
-        <Link to={`/orders/${o.id}`} data-testid={`order-link-${o.orderNo}`}>
-          {no}
-        </Link>
-      ),
-    },
-    {
-      title: t('orders.col.shop'),
-      key: 'shop',
-      width: 140,
-      render: (_, o) => (
-        <Space size={4} direction="vertical">
-          <span>{o.shopName}</span>
-          <Tag>{labels.channel(o.channel)}</Tag>
-        </Space>
-      ),
-    },
     {
       title: t('orders.col.goods'),
       key: 'goods',
-      ellipsis: true,
+      render: (_, o) => (
+        <Space size={10} align="start" style={{ minWidth: 0 }}>
+          {o.thumbnailUrl ? (
+            <img
+              src={o.thumbnailUrl}
+              alt=""
+              width={48}
+              height={48}
+              loading="lazy"
+              style={{ borderRadius: 4, objectFit: 'cover', display: 'block', flex: 'none' }}
+              data-testid="order-thumb"
+            />
+          ) : (
+            <span
+              style={{
+                width: 48,
+                height: 48,
+                borderRadius: 4,
+                background: '#f5f5f5',
+                display: 'inline-flex',
+                alignItems: 'center',
+                justifyContent: 'center',
+                flex: 'none',
+              }}
+              aria-hidden
+            >
+              <FileImageOutlined style={{ color: '#bfbfbf', fontSize: 20 }} />
+            </span>
+          )}
+          <Space size={0} direction="vertical" style={{ minWidth: 0 }}>
+            <Typography.Paragraph ellipsis={{ rows: 2, tooltip: o.firstTitle }} style={{ marginBottom: 0 }}>
+              {o.firstTitle}
+            </Typography.Paragraph>
+            <Typography.Text type="secondary">{t('orders.itemCount', { count: o.itemCount })}</Typography.Text>
+          </Space>
+        </Space>
+      ),
+    },
+    {
+      title: t('orders.col.orderNo'),
+      key: 'orderNo',
+      width: 196,
       render: (_, o) => (
         <Space size={0} direction="vertical">
-          <Typography.Text ellipsis style={{ maxWidth: 260 }}>
-            {o.firstTitle}
+          <Space size={4}>
+            <FlagIcon color={o.flagColor} />
+            <Link to={`/orders/${o.id}`} data-testid={`order-link-${o.orderNo}`}>
+              {o.orderNo}
+            </Link>
+          </Space>
+          <Typography.Text type="secondary" ellipsis style={{ maxWidth: 180 }}>
+            {labels.channel(o.channel)} · {o.shopName}
           </Typography.Text>
-          <Typography.Text type="secondary">{t('orders.itemCount', { count: o.itemCount })}</Typography.Text>
         </Space>
       ),
     },
-    { title: t('orders.col.buyer'), dataIndex: 'buyerNick', key: 'buyer', width: 130 },
+    { title: t('orders.col.orderedAt'), dataIndex: 'orderedAt', key: 'orderedAt', width: 150, render: (v: number) => formatDateTime(v) },
     {
-      title: t('orders.col.receiver'),
-      key: 'receiver',
-      width: 140,
+      title: t('orders.col.paid'),
+      key: 'paid',
+      width: 116,
+      align: 'right',
       render: (_, o) => (
-        <Space size={0} direction="vertical">
-          <span>{o.receiverName}</span>
-          <Typography.Text type="secondary">{o.receiverPhone}</Typography.Text>
-        </Space>
-      ),
-    },
-    { title: t('orders.col.paid'), dataIndex: 'paidFen', key: 'paid', width: 110, align: 'right', render: (v: number) => formatMoney(v) },
-    { title: t('orders.col.status'), dataIndex: 'status', key: 'status', width: 100, render: (s: string) => <OrderStatusTag status={s} /> },
-    {
-      title: t('orders.col.flags'),
-      key: 'flags',
-      width: 130,
-      render: (_, o) => (
-        <Space size={2} wrap>
-          {o.urgent ? <Tag color="volcano">{t('orders.flags.urgent')}</Tag> : null}
-          {o.logisticsException ? <Tag color="red">{t('orders.flags.logistics_exception')}</Tag> : null}
-          {o.isPresale ? <Tag color="purple">{t('orders.flags.presale')}</Tag> : null}
+        <Space size={0} direction="vertical" style={{ alignItems: 'flex-end' }}>
+          <Typography.Text strong>{formatMoney(o.paidFen)}</Typography.Text>
+          {o.shippingFen ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('orders.col.shippingIncl', { amount: formatMoney(o.shippingFen) })}
+            </Typography.Text>
+          ) : null}
+          {o.refundFen ? (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('orders.col.refunded', { amount: formatMoney(o.refundFen) })}
+            </Typography.Text>
+          ) : null}
         </Space>
       ),
     },
     {
-      title: t('orders.col.tracking'),
-      key: 'tracking',
+      title: t('orders.col.buyer'),
+      key: 'buyer',
       width: 150,
-      render: (_, o) => (o.trackingNo ? `${o.carrier ?? ''} ${o.trackingNo}` : '—'),
+      render: (_, o) => (
+        <Space size={0} direction="vertical" style={{ minWidth: 0 }}>
+          <Typography.Text ellipsis style={{ maxWidth: 134 }}>
+            {o.buyerNick}
+          </Typography.Text>
+          <Typography.Text type="secondary" ellipsis style={{ maxWidth: 134 }}>
+            {o.receiverName} {o.receiverPhone}
+          </Typography.Text>
+          {o.sellerMemo ? (
+            <Tooltip title={o.sellerMemo}>
+              <Typography.Text type="warning" ellipsis style={{ maxWidth: 134, fontSize: 12 }} data-testid="order-memo-cell">
+                <MessageOutlined /> {o.sellerMemo}
+              </Typography.Text>
+            </Tooltip>
+          ) : null}
+        </Space>
+      ),
     },
-    { title: t('orders.col.orderedAt'), dataIndex: 'orderedAt', key: 'orderedAt', width: 170, render: (v: number) => formatDateTime(v) },
+    {
+      title: t('orders.col.status'),
+      key: 'status',
+      width: 150,
+      render: (_, o) => (
+        <Space size={2} direction="vertical">
+          <Space size={2} wrap>
+            <OrderStatusTag status={o.status} />
+            {o.urgent ? <Tag color="volcano">{t('orders.flags.urgent')}</Tag> : null}
+            {o.logisticsException ? <Tag color="red">{t('orders.flags.logistics_exception')}</Tag> : null}
+            {o.isPresale ? <Tag color="purple">{t('orders.flags.presale')}</Tag> : null}
+          </Space>
+          {o.trackingNo ? (
+            <Typography.Text type="secondary" ellipsis style={{ maxWidth: 140, fontSize: 12 }}>
+              {o.carrier ?? ''} {o.trackingNo}
+            </Typography.Text>
+          ) : null}
+        </Space>
+      ),
+    },
   ];
 
   return (
@@ -249,11 +290,9 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
           </Button>
           <Button icon={<ReloadOutlined />} onClick={() => void orders.refetch()} aria-label={t('common.refresh')} />
           {can('orders.ship') ? (
-            <Upload accept=".csv,.xlsx" showUploadList={false} beforeUpload={upload}>
-              <Button icon={<UploadOutlined />} loading={batchShip.isPending} data-testid="orders-batch-ship">
-                {t('orders.batchShip')}
-              </Button>
-            </Upload>
+            <Button icon={<SendOutlined />} onClick={() => setShipOpen(true)} data-testid="orders-batch-ship">
+              {t('orders.batchShip')}
+            </Button>
           ) : null}
           {can('orders.write') ? (
             <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/orders/new')} data-testid="order-create">
@@ -357,13 +396,21 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
         </Form.Item>
       </Form>
       <Tabs activeKey={status || 'all'} onChange={setStatus} items={tabs} data-testid="orders-status-tabs" />
+      {selected.length ? <BatchBar ids={selected} onClear={() => setSelected([])} /> : null}
       <PagedTable<OrderSummary>
         query={orders}
         url={url}
         emptyText={t('orders.empty')}
         rowKey="id"
         columns={columns}
-        scroll={{ x: 1300 }}
+        tableLayout="fixed"
+        rowSelection={{
+          selectedRowKeys: selected,
+          preserveSelectedRowKeys: true,
+          onChange: (keys) => setSelected(keys.map(String)),
+          columnWidth: 40,
+        }}
+        scroll={{ x: 1060 }}
         data-testid="orders-table"
       />
       <SaveModal
@@ -383,41 +430,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
           </Form.Item>
         </Form>
       </SaveModal>
-      <Modal
-        open={shipResult !== null}
-        title={t('orders.batchShip')}
-        onCancel={() => setShipResult(null)}
-        footer={<Button onClick={() => setShipResult(null)}>{t('common.close')}</Button>}
-        width={640}
-      >
-        {shipResult ? (
-          <>
-            <Alert
-              type={shipResult.failed ? 'warning' : 'success'}
-              showIcon
-              message={t('orders.batchShipDone', { shipped: shipResult.shipped, failed: shipResult.failed })}
-              style={{ marginBottom: 12 }}
-              data-testid="batch-ship-result"
-            />
-            {shipResult.errors.length ? (
-              <Table
-                size="small"
-                rowKey={(e) => `${e.row}`}
-                pagination={false}
-                dataSource={shipResult.errors}
-                columns={[
-                  { title: t('orders.row'), dataIndex: 'row', width: 70 },
-                  { title: t('orders.col.orderNo'), dataIndex: 'orderNo', width: 180 },
-                  { title: t('orders.reason'), dataIndex: 'message' },
-                ]}
-              />
-            ) : null}
-          </>
-        ) : null}
-        <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
-          {t('orders.batchShipHint')}
-        </Typography.Paragraph>
-      </Modal>
+      <ShipTemplateModal open={shipOpen} onClose={() => setShipOpen(false)} ids={selected} shopId={shop?.id} />
     </PageContainer>
   );
 }

@@ -1,5 +1,18 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { BatchShipResult, CreateOrderRequest, OrderDetail, OrderListResponse, SavedView, SkuOption, ViewRequest } from '@yunying/core';
+import type {
+  BatchActionResult,
+  BatchFlagInput,
+  BatchMemoRequest,
+  BatchUrgentInput,
+  ShipPreview,
+  BatchShipResult,
+  CreateOrderRequest,
+  OrderDetail,
+  OrderListResponse,
+  SavedView,
+  SkuOption,
+  ViewRequest,
+} from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
 
 export const ordersKey = ['orders'] as const;
@@ -97,5 +110,37 @@ export function useDeleteView(page: string) {
   return useMutation({
     mutationFn: (id: string) => api.delete(`/orders/views/${encodeURIComponent(id)}`),
     onSuccess: () => qc.invalidateQueries({ queryKey: viewsKey(page) }),
+  });
+}
+
+/** Flag, memo or 催单 on the selected orders (orders/batch.routes.ts). */
+export type BatchAction =
+  { action: 'flag'; body: BatchFlagInput } | { action: 'memo'; body: BatchMemoRequest } | { action: 'urgent'; body: BatchUrgentInput };
+
+export function useBatchAction() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ action, body }: BatchAction) => api.post<BatchActionResult>(`/orders/batch/${action}`, body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: ordersKey }),
+  });
+}
+
+function fileForm(file: File): FormData {
+  const form = new FormData();
+  form.append('file', file);
+  return form;
+}
+
+/** Check a filled-in ship template row by row; nothing is shipped. */
+export function useShipPreview() {
+  return useMutation({ mutationFn: (file: File) => api.upload<ShipPreview>('/orders/batch/ship-preview', fileForm(file)) });
+}
+
+/** Ship the ready rows of a filled-in ship template. */
+export function useShipFromTemplate() {
+  const invalidate = useInvalidateOrders();
+  return useMutation({
+    mutationFn: (file: File) => api.upload<BatchShipResult>('/orders/batch/ship', fileForm(file)),
+    onSuccess: invalidate,
   });
 }
