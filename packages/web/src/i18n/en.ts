@@ -108,6 +108,12 @@ export const en: Resources = {
     },
   },
   account: {
+    display: 'Display',
+    riseColor: 'Rise / fall colours',
+    riseRed: 'Red up, green down (Chinese convention)',
+    riseGreen: 'Green up, red down',
+    riseHint: 'Every change in cards, tables and charts is coloured this way',
+    saved: 'Saved',
     profile: 'Profile',
     username: 'Username',
     displayName: 'Name',

@@ -106,6 +106,12 @@ export const zhCN = {
     },
   },
   account: {
+    display: '显示偏好',
+    riseColor: '涨跌颜色',
+    riseRed: '红涨绿跌（国内习惯）',
+    riseGreen: '绿涨红跌',
+    riseHint: '所有卡片、表格和图表里的涨跌都按此着色',
+    saved: '已保存',
     profile: '个人资料',
     username: '用户名',
     displayName: '姓名',

@@ -36,7 +36,7 @@ export async function authRoutes(app: AppInstance): Promise<void> {
     auth.me(app.db, req.actor!, req.csrfToken ?? ''),
   );
 
-  app.put(
+  app.patch(
     '/auth/preferences',
     {
       schema: { tags: ['auth'], summary: '修改自己的显示偏好（涨跌颜色）', body: PreferencesBody },

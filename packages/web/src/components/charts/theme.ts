@@ -17,10 +17,13 @@ export const CHART_PALETTE = [
   '#8c8c8c', // grey
 ];
 
-/** Good / bad colours of business metrics (see `features/analytics/metricFormat.ts`). */
+/** Good / bad colours of statuses (not of changes: those use the rise / fall colours below). */
 export const CHART_GOOD = '#52c41a';
 export const CHART_BAD = '#ff4d4f';
 export const CHART_NEUTRAL = '#8c8c8c';
+/** A rise and a fall (components/Change.tsx: red up, green down by default; a personal setting swaps them). */
+export const CHART_RISE_RED = '#f5222d';
+export const CHART_FALL_GREEN = '#389e0d';
 
 export const CHART_FONT =
   '-apple-system, BlinkMacSystemFont, "Segoe UI", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "Helvetica Neue", Arial, sans-serif';

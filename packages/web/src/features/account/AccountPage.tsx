@@ -1,11 +1,11 @@
-import { App, Button, Card, Col, Descriptions, Form, Input, Row, Tag } from 'antd';
+import { App, Button, Card, Col, Descriptions, Form, Input, Radio, Row, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { useApiError } from '../../components/useApiError';
-import { useChangePassword } from '../auth/api';
+import { useChangePassword, useSetPreferences } from '../auth/api';
 
 interface PasswordForm {
   currentPassword: string;
@@ -20,6 +20,7 @@ export function AccountPage() {
   const { message } = App.useApp();
   const onError = useApiError();
   const change = useChangePassword();
+  const prefs = useSetPreferences();
   const [form] = Form.useForm<PasswordForm>();
   const { user, shops } = me;
 
@@ -61,6 +62,29 @@ export function AccountPage() {
                     : shops.map((s) => <Tag key={s.id}>{s.name}</Tag>)}
               </Descriptions.Item>
             </Descriptions>
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card title={t('account.display')} data-testid="account-display">
+            <Typography.Paragraph>{t('account.riseColor')}</Typography.Paragraph>
+            <Radio.Group
+              value={user.riseColor}
+              disabled={prefs.isPending}
+              onChange={(e) =>
+                prefs.mutate(
+                  { riseColor: e.target.value as 'red' | 'green' },
+                  { onSuccess: () => void message.success(t('account.saved')), onError: (err) => onError(err) },
+                )
+              }
+              options={[
+                { value: 'red', label: t('account.riseRed') },
+                { value: 'green', label: t('account.riseGreen') },
+              ]}
+              data-testid="rise-color"
+            />
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+              {t('account.riseHint')}
+            </Typography.Paragraph>
           </Card>
         </Col>
         <Col xs={24} lg={12}>

@@ -1,11 +1,10 @@
 import { useMemo, type CSSProperties, type ReactNode } from 'react';
-import { Space, Tooltip, Typography, type TableProps } from 'antd';
-import { ArrowDownOutlined, ArrowUpOutlined, QuestionCircleOutlined } from '@ant-design/icons';
+import { Tooltip, type TableProps } from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { METRICS, type MetricKey } from '@yunying/core';
-import { formatPercent, NO_VALUE } from '../../components/format';
-import { CHART_BAD, CHART_GOOD, CHART_NEUTRAL } from '../../components/charts/theme';
-import { change, formatMetric, higherIsBetter } from './metricFormat';
+import { ChangeValue } from '../../components/Change';
+import { formatMetric } from './metricFormat';
 
 /** Figures shown in analytics tables that the core glossary does not name (texts in i18n). */
 export const EXTRA_METRICS = ['cartUv', 'available', 'uvGrowth', 'onHand', 'lastSoldDay'] as const;
@@ -48,34 +47,22 @@ export function MetricLabel({ metric, suffix, style }: { metric: AnyMetric; suff
 }
 
 /**
- * A change against a comparison value as ↑12.34% / ↓5.00%. Colours follow the business reading
- * (see `higherIsBetter`): green is good, red is bad — so more refunds show red even though they rose.
+ * A change against a comparison value as ↑12.34% / ↓5.00%: the console's one change display
+ * (components/Change.tsx) — a rise red, a fall green (or the user's own setting), whatever the metric.
  */
 export function Delta({
-  metric,
   current,
   base,
   label,
   testId,
 }: {
-  metric: string;
+  metric?: string;
   current: number | null | undefined;
   base: number | null | undefined;
   label?: ReactNode;
   testId?: string;
 }) {
-  const c = change(current, base);
-  const good = c.direction === 'up' ? higherIsBetter(metric) : c.direction === 'down' ? !higherIsBetter(metric) : null;
-  const color = good === null ? CHART_NEUTRAL : good ? CHART_GOOD : CHART_BAD;
-  return (
-    <Space size={4} data-testid={testId} data-direction={c.direction}>
-      {label ? <Typography.Text type="secondary">{label}</Typography.Text> : null}
-      <span style={{ color, whiteSpace: 'nowrap' }}>
-        {c.direction === 'up' ? <ArrowUpOutlined /> : c.direction === 'down' ? <ArrowDownOutlined /> : null}
-        {c.rel === null ? NO_VALUE : formatPercent(Math.abs(c.rel))}
-      </span>
-    </Space>
-  );
+  return <ChangeValue current={current} base={base} label={label} testId={testId} />;
 }
 
 /** A right-aligned table column of one core metric: its label (with the definition) and its values in its format. */

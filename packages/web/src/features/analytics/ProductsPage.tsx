@@ -1,8 +1,18 @@
-import { Card, Col, Empty, Row, Space, Table, Typography, type TableProps } from 'antd';
+import { Card, Col, Empty, Row, Segmented, Space, Table, Typography, type TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { PRODUCT_SORTS, type ProductRow, type ProductSort, type ProductsResponse } from '@yunying/core';
+import {
+  PRODUCT_FIGURES,
+  PRODUCT_SORT_BY,
+  PRODUCT_SORTS,
+  type ProductFigure,
+  type ProductRow,
+  type ProductSort,
+  type ProductSortBy,
+  type ProductsResponse,
+} from '@yunying/core';
+import { ChangeValue } from '../../components/Change';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
@@ -42,9 +52,11 @@ export function ProductsPage() {
   const rawSort = url.get('sort');
   const sort: SortKey = (SORTABLE as readonly string[]).includes(rawSort ?? '') ? (rawSort as SortKey) : DEFAULT_SORT;
   const order: 'asc' | 'desc' = url.get('order') === 'asc' ? 'asc' : 'desc';
+  const rawBy = url.get('sortBy');
+  const sortBy: ProductSortBy = (PRODUCT_SORT_BY as readonly string[]).includes(rawBy ?? '') ? (rawBy as ProductSortBy) : 'value';
   const page = url.page;
   const pageSize = Math.min(url.pageSize, 200);
-  const q = useProductsAnalytics({ shopId, from: period.from, to: period.to, sort, order, page, pageSize });
+  const q = useProductsAnalytics({ shopId, from: period.from, to: period.to, sort, order, sortBy, page, pageSize });
 
   const onChange: TableProps<ProductRow>['onChange'] = (pagination, _filters, sorter) => {
     const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<ProductRow> | undefined;
@@ -70,7 +82,17 @@ export function ProductsPage() {
     sorter: true,
     sortDirections: ['descend', 'ascend', 'descend'],
     sortOrder: sort === metric ? (order === 'asc' ? 'ascend' : 'descend') : null,
-    render: (v: number | null) => cell(metric, v),
+    render: (v: number | null, r: ProductRow) => {
+      const compared = (PRODUCT_FIGURES as readonly string[]).includes(metric) && r.base;
+      return (
+        <Space orientation="vertical" size={0} style={{ alignItems: 'flex-end' }}>
+          <span>{cell(metric, v)}</span>
+          {compared ? (
+            <ChangeValue current={v} base={r.base![metric as ProductFigure]} size="small" testId={`change-${metric}-${r.productId}`} />
+          ) : null}
+        </Space>
+      );
+    },
   });
 
   const columns: TableProps<ProductRow>['columns'] = [
@@ -103,7 +125,23 @@ export function ProductsPage() {
   return (
     <PageContainer title={title} extra={extra} bare>
       <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-        <Card title={t('analytics.products.ranking')}>
+        <Card
+          title={t('analytics.products.ranking')}
+          extra={
+            <Space wrap>
+              {d ? (
+                <Typography.Text type="secondary">{t('analytics.products.vsBase', { from: d.baseFrom, to: d.baseTo })}</Typography.Text>
+              ) : null}
+              <Segmented<ProductSortBy>
+                value={sortBy}
+                options={PRODUCT_SORT_BY.map((b) => ({ value: b, label: t(`analytics.products.sortBy.${b}`) }))}
+                onChange={(b) => url.patch({ sortBy: b === 'value' ? undefined : b, page: undefined })}
+                data-testid="products-sort-by"
+                title={t('analytics.products.sortByHint')}
+              />
+            </Space>
+          }
+        >
           <Table<ProductRow>
             rowKey="productId"
             size="middle"

@@ -5,7 +5,8 @@ import { COMPARE_MODES, type CompareMode, type TradeResponse, type Totals } from
 import { fenToYuan, formatMoney, formatYuanShort } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
-import { CHART_BAD, CHART_GOOD, CHART_PALETTE } from '../../components/charts/theme';
+import { CHART_PALETTE } from '../../components/charts/theme';
+import { signedColor, useChangeColors } from '../../components/Change';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
@@ -149,6 +150,7 @@ function Waterfall({ d }: { d: TradeResponse }) {
   const { t } = useTranslation();
   const { uvEffect, conversionEffect, aovEffect } = d.decomposition;
   const empty = d.base.paidFen === 0 && d.current.paidFen === 0;
+  const colors = useChangeColors();
   const option = useMemo<EChartsCoreOption>(() => {
     const start = d.base.paidFen;
     const steps = [uvEffect, conversionEffect, aovEffect];
@@ -167,7 +169,7 @@ function Waterfall({ d }: { d: TradeResponse }) {
     for (const s of steps) {
       const next = level + s;
       helper.push(fenToYuan(Math.min(level, next)));
-      bars.push({ value: fenToYuan(Math.abs(s)), itemStyle: { color: s >= 0 ? CHART_GOOD : CHART_BAD }, signed: s });
+      bars.push({ value: fenToYuan(Math.abs(s)), itemStyle: { color: signedColor(colors, s) }, signed: s });
       level = next;
     }
     helper.push(0);
@@ -207,7 +209,7 @@ function Waterfall({ d }: { d: TradeResponse }) {
         },
       ],
     };
-  }, [d, uvEffect, conversionEffect, aovEffect, t]);
+  }, [d, uvEffect, conversionEffect, aovEffect, t, colors]);
   return (
     <Card title={t('analytics.trade.waterfall')} style={{ height: '100%' }}>
       <EChart option={option} height={340} empty={empty} emptyText={t('analytics.empty.trade')} data-testid="trade-waterfall" />

@@ -1,8 +1,16 @@
 import { useMemo } from 'react';
-import { Card, Col, Empty, Row, Select, Space, Table, Tag, type TableProps } from 'antd';
+import { Card, Col, Empty, Row, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import type { SourceGroupRow, SourceRow, TrafficResponse } from '@yunying/core';
+import {
+  SOURCE_GROUP_NAMES,
+  type MetricKey,
+  type SourceFigures,
+  type SourceGroupRow,
+  type SourceRow,
+  type TrafficResponse,
+} from '@yunying/core';
+import { ChangeValue } from '../../components/Change';
 import { formatCount } from '../../components/format';
 import { EChart } from '../../components/charts/EChart';
 import type { EChartsCoreOption } from '../../components/charts/echarts';
@@ -10,7 +18,7 @@ import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useTraffic } from './api';
-import { MetricLabel, useMetricText, metricValueColumn } from './MetricLabel';
+import { MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { Figure, shortDay, TrendAndFunnel } from './shared';
@@ -31,8 +39,8 @@ export function TrafficPage() {
       {(d) => (
         <PageContainer title={title} extra={extra} bare>
           <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-            <Behaviour totals={d.totals} />
-            <SourceTree tree={d.tree} loading={q.isFetching} />
+            <Behaviour data={d} />
+            <SourceTree data={d} loading={q.isFetching} />
             <TrendAndFunnel
               trend={<SourceTrend data={d} />}
               funnelTitle={t('analytics.traffic.funnel')}
@@ -47,21 +55,24 @@ export function TrafficPage() {
   );
 }
 
-function Behaviour({ totals }: { totals: TrafficResponse['totals'] }) {
+function Behaviour({ data }: { data: TrafficResponse }) {
   const { t } = useTranslation();
-  const items = [
-    { metric: 'uv' as const, value: totals.uv },
-    { metric: 'pv' as const, value: totals.pv },
-    { metric: 'bounceRate' as const, value: totals.bounceRate },
-    { metric: 'pvPerVisitor' as const, value: totals.pvPerVisitor },
-    { metric: 'avgDwellMs' as const, value: totals.avgDwellMs },
-  ];
+  const { totals, baseTotals } = data;
+  const metrics = ['uv', 'pv', 'bounceRate', 'pvPerVisitor', 'avgDwellMs', 'payingBuyers', 'paidFen'] as const;
   return (
-    <Card title={t('analytics.traffic.behaviour')} data-testid="traffic-behaviour">
+    <Card
+      title={t('analytics.traffic.behaviour')}
+      extra={<Typography.Text type="secondary">{t('analytics.traffic.vsBase', { from: data.baseFrom, to: data.baseTo })}</Typography.Text>}
+      data-testid="traffic-behaviour"
+    >
       <Row gutter={[16, 16]}>
-        {items.map((i) => (
-          <Col key={i.metric} xs={12} md={8} lg={4} data-testid={`behaviour-${i.metric}`}>
-            <Figure label={<MetricLabel metric={i.metric} />} value={formatMetric(i.metric, i.value)} />
+        {metrics.map((m) => (
+          <Col key={m} xs={12} md={6} lg={3} data-testid={`behaviour-${m}`}>
+            <Figure
+              label={<MetricLabel metric={m} />}
+              value={formatMetric(m, totals[m])}
+              extra={<ChangeValue current={totals[m]} base={baseTotals[m]} testId={`behaviour-change-${m}`} />}
+            />
           </Col>
         ))}
       </Row>
@@ -69,10 +80,30 @@ function Behaviour({ totals }: { totals: TrafficResponse['totals'] }) {
   );
 }
 
-function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolean }) {
-  const { t } = useTranslation();
+/** A figure of the tree with its change against the comparison period below it. */
+function compareColumn(metric: MetricKey & keyof SourceFigures): NonNullable<TableProps<TreeRow>['columns']>[number] {
+  return {
+    title: <MetricLabel metric={metric === 'payConversion' ? 'itemPayConversion' : metric} />,
+    key: metric,
+    align: 'right',
+    render: (_, r) => (
+      <Space orientation="vertical" size={0} style={{ alignItems: 'flex-end' }}>
+        <span>{formatMetric(metric, r[metric])}</span>
+        {r.base ? <ChangeValue current={r[metric]} base={r.base[metric]} size="small" testId={`tree-change-${metric}-${r.code}`} /> : null}
+      </Space>
+    ),
+  };
+}
+
+function SourceTree({ data, loading }: { data: TrafficResponse; loading: boolean }) {
+  const { t, i18n } = useTranslation();
   const labels = useLabels();
-  const rows: TreeRow[] = tree.map((g) => ({ ...g, isGroup: true as const }));
+  const rows: TreeRow[] = data.tree.map((g) => ({ ...g, isGroup: true as const }));
+  // First-level names in the channel's own words (the server's zh; en from the same table).
+  const groupName = (g: SourceGroupRow) =>
+    i18n.language === 'en'
+      ? (SOURCE_GROUP_NAMES[data.family][g.code as keyof (typeof SOURCE_GROUP_NAMES)['taobao']]?.en ?? g.name)
+      : g.name;
   const columns: TableProps<TreeRow>['columns'] = [
     {
       title: t('analytics.col.source'),
@@ -80,19 +111,26 @@ function SourceTree({ tree, loading }: { tree: SourceGroupRow[]; loading: boolea
       render: (_, r) =>
         r.isGroup ? (
           <Space size={6}>
-            <strong>{labels.sourceGroup(r.code, r.name)}</strong>
+            <strong data-testid={`tree-group-${r.code}`}>{groupName(r)}</strong>
             <Tag bordered={false}>{t('analytics.traffic.sourceCount', { count: r.children.length })}</Tag>
+            {r.uvIsSum ? (
+              <Tooltip title={t('analytics.traffic.uvIsSumHint')}>
+                <Tag color="gold" bordered={false} data-testid={`uv-is-sum-${r.code}`}>
+                  {t('analytics.traffic.uvIsSum')}
+                </Tag>
+              </Tooltip>
+            ) : null}
           </Space>
         ) : (
-          labels.source(r.code, r.name)
+          <span data-testid={`tree-source-${r.code}`}>{i18n.language === 'en' ? labels.source(r.code, r.name) : r.name}</span>
         ),
     },
-    metricValueColumn('uv'),
-    metricValueColumn('share'),
-    metricValueColumn('payingBuyers'),
-    metricValueColumn('paidFen'),
-    metricValueColumn('payConversion'),
-    metricValueColumn('visitorValue'),
+    { ...compareColumn('uv'), title: <MetricLabel metric="groupUv" /> },
+    compareColumn('share'),
+    compareColumn('payingBuyers'),
+    compareColumn('paidFen'),
+    compareColumn('payConversion'),
+    compareColumn('visitorValue'),
   ];
   return (
     <Card

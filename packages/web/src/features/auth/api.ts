@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { ChangePasswordRequest, LoginRequest, MeResponse } from '@yunying/core';
+import type { ChangePasswordRequest, LoginRequest, MeResponse, PreferencesRequest } from '@yunying/core';
 import { api, setCsrfToken } from '../../api/client';
 
 export const meKey = ['auth', 'me'] as const;
@@ -34,6 +34,15 @@ export function useLogout() {
       setCsrfToken(null);
       qc.clear();
     },
+  });
+}
+
+/** The user's own display preferences (the colour of a rise); the console re-reads /auth/me after. */
+export function useSetPreferences() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PreferencesRequest) => api.patch<PreferencesRequest>('/auth/preferences', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: meKey }),
   });
 }
 

@@ -60,7 +60,7 @@ function fmt(key: ReportMetricKey, v: number | null | undefined): string {
 
 const value = (f: object, k: ReportMetricKey): number | null => (f as Record<string, number | null>)[k] ?? null;
 
-/** The Delta colour follows the business reading; a rising refund rate is as bad as rising refunds. */
+/** The change of each figure: a rise red, a fall green (components/Change.tsx). */
 const deltaMetric = (k: ReportMetricKey): string => (k === 'refundRate' ? 'refundFen' : k);
 
 /** A figure's name with its definition as a tooltip (glossary metrics through the analytics label). */
