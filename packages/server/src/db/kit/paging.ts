@@ -62,7 +62,11 @@ export function keysetAfter(columns: readonly string[], cursor: readonly unknown
     const eqs = columns.slice(0, i).map((p, j) => sql`${sql.ref(p)} = ${cursor[j]}`);
     return sql`(${sql.join([...eqs, sql`${sql.ref(c)} ${op} ${cursor[i]}`], sql` and `)})`;
   });
-  return sql<SqlBool>`(${sql.join(ors, sql` or `)})`;
+  // The leading `first <= v` (`>=` ascending) is implied by the ORs; it gives both planners an
+  // index range to start from, so a deep page reads its own rows only (without it SQLite walked
+  // the index from the first row to the cursor).
+  const bound = desc ? sql.raw('<=') : sql.raw('>=');
+  return sql<SqlBool>`(${sql.ref(columns[0]!)} ${bound} ${cursor[0]} and (${sql.join(ors, sql` or `)}))`;
 }
 
 /** Opaque cursor text for an API (base64url JSON of the key values). */
