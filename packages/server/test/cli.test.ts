@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/dialect.js';
 import { TABLE_ORDER } from '../src/db/schema.js';
@@ -144,6 +145,32 @@ describeEachDialect('yunying CLI', (dialect) => {
     const eo = await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '2026-11-01', '--to', '2026-11-30', ordersOut]);
     expect(eo.code, eo.stderr).toBe(0);
     expect(eo.stdout).toContain('已导出 2 行'); // the JD order and the good row of the mixed file
+    // Money as numbers: numeric XLSX cells with the ¥ format, plain two-decimal numbers in CSV.
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(ordersOut);
+    const ws = wb.getWorksheet('订单')!;
+    const heads = (ws.getRow(1).values as unknown[]).slice(1);
+    const col = (h: string) => heads.indexOf(h) + 1;
+    const jdRow = [2, 3].map((r) => ws.getRow(r)).find((r) => r.getCell(1).value === '300000000000123')!;
+    for (const [h, v] of [
+      ['订单实付', 118],
+      ['单价', 59],
+      ['实付', 118],
+      ['运费', 0],
+    ] as const) {
+      expect(jdRow.getCell(col(h)).value, h).toBe(v);
+      expect(jdRow.getCell(col(h)).numFmt, h).toBe('¥#,##0.00');
+    }
+    const ordersCsv = path.join(tmp, 'orders.csv');
+    expect((await yunying(url, ['export', 'orders', '--shop', '抖音小店', ordersCsv])).code).toBe(0);
+    const csvLines = fs
+      .readFileSync(ordersCsv, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split('\r\n');
+    const csvHeads = csvLines[0]!.split(',');
+    const csvJd = csvLines.find((l) => l.startsWith('300000000000123,'))!.split(',');
+    expect(csvJd[csvHeads.indexOf('订单实付')]).toBe('118.00');
+    expect(csvJd[csvHeads.indexOf('单价')]).toBe('59.00');
     expect((await yunying(url, ['export', 'orders', '--shop', '抖音小店', '--from', '11/01', ordersOut + '.csv'])).code).toBe(2);
     const stock = path.join(tmp, 'stock.csv');
     expect((await yunying(url, ['export', 'stock', stock])).code).toBe(0);

@@ -5,6 +5,7 @@
  * both profiles; personal data masked without `customers.pii.read`, in the list and the export.
  */
 import { addDays, businessDay, dayDiff } from '@yunying/core';
+import ExcelJS from 'exceljs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -319,6 +320,29 @@ describeEachDialect('customers: built from orders, RFM against brute force, list
     expect(csv.body).not.toContain('13900001111');
     const full = await admin.get(`/api/v1/customers/export?shopId=${shopB}`);
     expect(full.body).toContain('13900001111');
+    // Money as numbers: two-decimal plain numbers in CSV, numeric ¥-formatted cells in XLSX.
+    const paid = new Map<string, number>(
+      (await admin.get(`/api/v1/customers?shopId=${shopB}&pageSize=200`))
+        .json()
+        .items.map((c: { id: string; paidFen: number }) => [c.id, c.paidFen]),
+    );
+    const csvRows = full.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+      .map((l: string) => l.split(','));
+    const paidCol = csvRows[0]!.indexOf('付款金额(元)');
+    expect(csvRows.length).toBeGreaterThan(1);
+    for (const r of csvRows.slice(1)) expect(r[paidCol]).toBe((paid.get(r[0]!)! / 100).toFixed(2));
+    const xlsx = await admin.request('GET', `/api/v1/customers/export?shopId=${shopB}&format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const cell = ws.getRow(r).getCell(paidCol + 1);
+      expect(cell.value).toBe(paid.get(String(ws.getRow(r).getCell(1).value))! / 100);
+      expect(cell.numFmt).toBe('¥#,##0.00');
+    }
     // Searching by phone needs the permission too.
     expect((await viewer.get(`/api/v1/customers?shopId=${shopB}&q=13900001111`)).json().total).toBe(0);
     expect((await viewer.post('/api/v1/customers/tags', { tag: 'x', customerIds: [list.items[0].id] })).statusCode).toBe(403);

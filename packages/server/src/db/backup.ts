@@ -69,7 +69,8 @@ export async function backup(database: Database, file: string, opts: BackupOptio
   const format = opts.format ?? (database.dialect === 'sqlite' && !file.endsWith('.jsonl') ? 'sqlite' : 'jsonl');
   const target = path.resolve(file);
   if (fs.existsSync(target)) throw new AppError('conflict', `备份文件已存在：${file}（请换一个文件名，不会覆盖已有文件）`, { file });
-  if (!fs.existsSync(path.dirname(target))) throw new AppError('not_found', `备份目录不存在：${path.dirname(target)}（请先创建该目录）`);
+  // Like the exports, a missing directory is created (`yunying backup backups/2026-11-22.db` works as the README writes it).
+  fs.mkdirSync(path.dirname(target), { recursive: true });
   if (format === 'sqlite') {
     if (database.dialect !== 'sqlite' || !database.file || database.file === ':memory:')
       throw new AppError('validation_failed', 'PostgreSQL 数据库请使用 .jsonl 逻辑备份，或 pg_dump（见 docs/operations.md）');

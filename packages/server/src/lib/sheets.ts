@@ -38,8 +38,26 @@ export function csvLine(cells: readonly Cell[]): string {
   return cells.map((c) => csvField(formulaSafe(c))).join(',') + '\r\n';
 }
 
-export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): Buffer {
-  return Buffer.from('\uFEFF' + [header, ...rows].map(csvLine).join(''), 'utf8');
+/** The spreadsheet format of money cells: yuan with the ¥ sign, thousands separators and fen. */
+export const MONEY_FMT = '¥#,##0.00';
+
+/** Fen as the number a spreadsheet sums: yuan (1990 → 19.9, shown ¥19.90 by MONEY_FMT). */
+export function fenToYuan(fen: number | bigint): number {
+  return Number(fen) / 100;
+}
+
+/**
+ * `moneyColumns` (0-based) hold yuan as numbers: written as plain decimals with two places
+ * (19.90, no symbol, no separators: every spreadsheet and script reads it as a number).
+ */
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly Cell[])[],
+  opts: { moneyColumns?: readonly number[] } = {},
+): Buffer {
+  const money = new Set(opts.moneyColumns ?? []);
+  const body = money.size ? rows.map((r) => r.map((v, i) => (money.has(i) && typeof v === 'number' ? v.toFixed(2) : v))) : rows;
+  return Buffer.from('\uFEFF' + [header, ...body].map(csvLine).join(''), 'utf8');
 }
 
 export interface XlsxOptions {
@@ -50,6 +68,8 @@ export interface XlsxOptions {
   allText?: boolean;
   /** Number format of a data cell (0-based data row and column), e.g. '¥#,##0.00', '0.00%', '#,##0'; undefined = General. */
   numFmt?: (row: number, col: number) => string | undefined;
+  /** Columns (0-based) of yuan numbers: numeric cells with MONEY_FMT in XLSX, two decimals in CSV. */
+  moneyColumns?: readonly number[];
 }
 
 /** One worksheet of a workbook written by `toXlsxBook`. */
@@ -75,6 +95,11 @@ export async function toXlsxBook(sheets: readonly XlsxSheet[]): Promise<Buffer> 
       c.width = opts.widths?.[i] ?? 16;
       if (opts.allText) c.numFmt = '@';
     });
+    for (const col of opts.moneyColumns ?? []) {
+      opts.rows.forEach((r, ri) => {
+        if (typeof r[col] === 'number') ws.getCell(ri + 2, col + 1).numFmt = MONEY_FMT;
+      });
+    }
     if (opts.numFmt) {
       const fmt = opts.numFmt;
       opts.rows.forEach((r, ri) =>
@@ -101,7 +126,7 @@ export async function writeSheetFile(
     throw new AppError('validation_failed', `不支持的导出格式「${ext || '无扩展名'}」：文件名请以 .csv 或 .xlsx 结尾`);
   }
   await fs.mkdir(path.dirname(path.resolve(filePath)), { recursive: true });
-  await fs.writeFile(filePath, ext === '.csv' ? toCsv(header, rows) : await toXlsx(header, rows, opts));
+  await fs.writeFile(filePath, ext === '.csv' ? toCsv(header, rows, opts) : await toXlsx(header, rows, opts));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { writeSheetFile } from '../../lib/sheets.js';
-import { CUSTOMER_EXPORT_HEADERS, exportRows } from './customers.export.js';
+import { CUSTOMER_EXPORT_HEADERS, CUSTOMER_SHEET, exportRows } from './customers.export.js';
 import { openShop, scoreShop } from './customers.rfm.js';
 
 /** A segment by its code (important_retain) or Chinese name (重要挽留 / 重要挽留客户). */
@@ -58,6 +58,6 @@ export async function exportCustomersFile(
   opts: { shopId: string; segment?: RfmSegment | undefined },
 ): Promise<{ rows: number }> {
   const rows = await exportRows(db, actor, { shopId: opts.shopId, list: 'all', segment: opts.segment });
-  await writeSheetFile(file, CUSTOMER_EXPORT_HEADERS, rows, { sheetName: '客户', widths: { 0: 32, 3: 20, 5: 16, 6: 24, 15: 30 } });
+  await writeSheetFile(file, CUSTOMER_EXPORT_HEADERS, rows, CUSTOMER_SHEET);
   return { rows: rows.length };
 }

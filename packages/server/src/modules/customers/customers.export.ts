@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import { inChunks } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import { toCsv, toXlsx, type Cell } from '../../lib/sheets.js';
+import { fenToYuan, toCsv, toXlsx, type Cell, type XlsxOptions } from '../../lib/sheets.js';
 import * as shops from '../shops/index.js';
 import { canSeePii, customerRowToSummary, selectIds } from './customers.service.js';
 
@@ -30,8 +30,14 @@ export const CUSTOMER_EXPORT_HEADERS = [
   '标签',
 ] as const;
 
-/** Yuan with two decimals: a number a spreadsheet sums. */
-const yuan = (fen: number): string => (fen / 100).toFixed(2);
+const yuan = fenToYuan;
+
+/** The export's sheet: money (付款/退款/客单价) as ¥ numbers in XLSX, two-decimal numbers in CSV. */
+export const CUSTOMER_SHEET: XlsxOptions = {
+  sheetName: '客户',
+  widths: { 0: 32, 3: 20, 5: 16, 6: 24, 15: 30 },
+  moneyColumns: [9, 10, 11],
+};
 
 export async function exportRows(db: Kysely<DB>, actor: Actor, f: CustomerFilter): Promise<Cell[][]> {
   const ids = await selectIds(db, actor, f, 200_000);
@@ -76,8 +82,6 @@ export async function exportFile(
 ): Promise<{ body: Buffer; rows: number }> {
   const rows = await exportRows(db, actor, f);
   const body =
-    format === 'csv'
-      ? toCsv(CUSTOMER_EXPORT_HEADERS, rows)
-      : await toXlsx(CUSTOMER_EXPORT_HEADERS, rows, { sheetName: '客户', widths: { 0: 32, 3: 20, 5: 16, 6: 24, 15: 30 } });
+    format === 'csv' ? toCsv(CUSTOMER_EXPORT_HEADERS, rows, CUSTOMER_SHEET) : await toXlsx(CUSTOMER_EXPORT_HEADERS, rows, CUSTOMER_SHEET);
   return { body, rows: rows.length };
 }

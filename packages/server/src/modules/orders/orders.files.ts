@@ -116,11 +116,7 @@ export async function batchShip(db: Kysely<DB>, actor: Actor, filename: string, 
 
 // ---------------------------------------------------------------- export
 
-function yuan(fen: number): string {
-  const neg = fen < 0;
-  const a = Math.abs(fen);
-  return `${neg ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
-}
+const yuan = sheets.fenToYuan;
 
 /** Shop-local wall time, YYYY-MM-DD HH:mm:ss. */
 function time(ms: number | null, timeZone: string): string {
@@ -246,6 +242,12 @@ export async function exportOrdersFile(
     pii ? r.buyer_note : maskPhonesInText(r.buyer_note),
     pii ? r.seller_memo : maskPhonesInText(r.seller_memo),
   ]);
-  await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, { sheetName: '订单', widths: { 0: 22, 12: 36, 10: 36 } });
+  await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, {
+    sheetName: '订单',
+    widths: { 0: 22, 12: 36, 10: 36 },
+    moneyColumns: ['单价', '优惠分摊', '实付', '退款金额', '订单商品金额', '订单优惠', '运费', '订单实付', '订单退款'].map((h) =>
+      EXPORT_HEADERS.indexOf(h as (typeof EXPORT_HEADERS)[number]),
+    ),
+  });
   return { rows: table.length };
 }
