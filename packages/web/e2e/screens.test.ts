@@ -202,4 +202,17 @@ describe.skipIf(chromiumMissing)('everyday screens at 1440×900', () => {
     await poll(() => overflowX(page)).toBeLessThanOrEqual(0);
     await e.shot('s04-flag-memo');
   });
+
+  it('the purchase-order SKU picker shows the full title, the merchant code and the spec', async () => {
+    const { page, baseUrl } = e;
+    await page.goto(`${baseUrl}/purchasing/orders`);
+    await page.getByTestId('po-create').click();
+    await page.getByTestId('po-sku-0').click();
+    await page.keyboard.type('TEE01');
+    const option = page.getByTestId('sku-option-TEE01-1');
+    await poll(() => option.textContent()).toContain('纯棉圆领短袖T恤 男女同款 宽松百搭 夏季新款');
+    expect(await option.textContent()).toContain('TEE01-1 · 颜色:白');
+    expect(await option.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await e.shot('s05-po-sku-picker');
+  });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Select, type SelectProps } from 'antd';
+import { Select, Typography, type SelectProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { InventorySkuOption, Warehouse } from '@yunying/core';
 import { useSkuOptions, useWarehouses } from './api';
@@ -8,7 +8,16 @@ export function skuLabel(s: { code: string; productTitle: string; specText: stri
   return `${s.code} · ${s.productTitle}${s.specText ? `（${s.specText}）` : ''}`;
 }
 
-/** SKU search-and-pick (server search over code, title, spec, barcode). */
+/** The chosen SKU in a narrow field: code and spec first, so the title's tail is what an ellipsis hides. */
+function pickedLabel(s: { code: string; productTitle: string; specText: string }): string {
+  return [s.code, s.specText, s.productTitle].filter(Boolean).join(' · ');
+}
+
+/**
+ * SKU search-and-pick (server search over code, title, spec, barcode). The list shows each SKU in
+ * full — the product title on its own line, then the merchant code and the spec text — so SKUs of
+ * one product are told apart by their spec (issue 9 item 5).
+ */
 export function SkuPicker({
   value,
   onChange,
@@ -49,7 +58,21 @@ export function SkuPicker({
       }}
       options={[...merged.values()]
         .filter((s) => list.some((x) => x.id === s.id) || (Array.isArray(value) ? value.includes(s.id) : value === s.id))
-        .map((s) => ({ value: s.id, label: skuLabel(s) }))}
+        .map((s) => ({ value: s.id, label: pickedLabel(s), title: skuLabel(s), sku: s }))}
+      optionRender={(o) => {
+        const s = (o.data as { sku: InventorySkuOption }).sku;
+        return (
+          <div style={{ whiteSpace: 'normal', lineHeight: 1.4 }} data-testid={`sku-option-${s.code}`}>
+            <div>{s.productTitle}</div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {s.code}
+              {s.specText ? ` · ${s.specText}` : ''}
+            </Typography.Text>
+          </div>
+        );
+      }}
+      popupMatchSelectWidth={false}
+      styles={{ popup: { root: { minWidth: 420, maxWidth: 640 } } }}
       style={{ width: '100%' }}
       {...rest}
     />
