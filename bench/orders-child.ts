@@ -190,7 +190,17 @@ const app = await buildApp({ database, config });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
-send({ type: 'ready', port, adminPassword: ADMIN_PASSWORD, shopId, skus, deepCursor, loaded: N - have, kept: have, loadSeconds });
+send({
+  type: 'ready',
+  port,
+  adminPassword: ADMIN_PASSWORD,
+  shopId,
+  skus,
+  deepCursor,
+  loaded: Math.max(0, N - have),
+  kept: have,
+  loadSeconds,
+});
 
 const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
