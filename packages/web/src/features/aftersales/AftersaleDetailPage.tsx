@@ -34,7 +34,12 @@ export function AftersaleDetailPage() {
   const canWrite = can('aftersales.write');
   const done = () => void message.success(t('aftersales.actions.done'));
 
-  const move = (to: AftersaleStatus) =>
+  const move = (to: AftersaleStatus) => {
+    // 拒绝 needs the reason the buyer will read (as on the platforms).
+    if (to === 'rejected' && !note.trim()) {
+      void message.error(t('aftersales.verbs.rejectReason'));
+      return;
+    }
     action.mutate(
       { id: a.id, action: 'transition', body: { to, note: note.trim() } },
       {
@@ -45,6 +50,7 @@ export function AftersaleDetailPage() {
         onError: (e) => onError(e),
       },
     );
+  };
 
   const submitInspect = () => {
     const lines = Object.entries(inspecting ?? {})
@@ -200,7 +206,7 @@ export function AftersaleDetailPage() {
                   onClick={() => move(s)}
                   data-testid={`aftersale-to-${s}`}
                 >
-                  {t('aftersales.actions.to', { status: labels.aftersaleStatus(s) })}
+                  {t(`aftersales.verbs.${s}`, { defaultValue: t('aftersales.actions.to', { status: labels.aftersaleStatus(s) }) })}
                 </Button>
               ))}
             </Space>

@@ -41,9 +41,18 @@ export const aftersalesTexts: FeatureTexts = {
       actions: {
         to: '改为「{{status}}」',
         inspect: '验收退货',
-        refund: '退款',
+        refund: '同意退款',
         done: '操作成功',
         notePlaceholder: '处理说明（可选）',
+      },
+      verbs: {
+        processing: '受理',
+        awaiting_return: '同意退货',
+        received: '确认收货',
+        rejected: '拒绝',
+        completed: '完成',
+        closed: '关闭',
+        rejectReason: '拒绝时请在左侧填写拒绝理由，买家会看到',
       },
       inspect: { title: '验收退回的商品', hint: '良品回到可售库存，次品计入次品库存（不计入在库）。', submit: '确认验收' },
       refund: {
@@ -103,9 +112,18 @@ export const aftersalesTexts: FeatureTexts = {
       actions: {
         to: 'Move to "{{status}}"',
         inspect: 'Inspect returns',
-        refund: 'Refund',
+        refund: 'Approve refund',
         done: 'Done',
         notePlaceholder: 'Note (optional)',
+      },
+      verbs: {
+        processing: 'Accept',
+        awaiting_return: 'Approve return',
+        received: 'Confirm receipt',
+        rejected: 'Reject',
+        completed: 'Complete',
+        closed: 'Close',
+        rejectReason: 'To reject, write the reason in the note field first; the buyer will see it',
       },
       inspect: {
         title: 'Inspect returned goods',
