@@ -12,7 +12,7 @@ import {
   type ProductSortBy,
   type ProductsResponse,
 } from '@yunying/core';
-import { ChangeValue } from '../../components/Change';
+import { ChangeValue, signedColor, useChangeColors } from '../../components/Change';
 import { formatCount, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
@@ -178,6 +178,7 @@ export function ProductsPage() {
 function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotCandidates']; loading: boolean; params: URLSearchParams }) {
   const { t } = useTranslation();
   type Row = ProductsResponse['hotCandidates'][number];
+  const colors = useChangeColors();
   const columns: TableProps<Row>['columns'] = [
     {
       title: t('analytics.col.product'),
@@ -195,9 +196,7 @@ function HotCandidates({ rows, loading, params }: { rows: ProductsResponse['hotC
       title: <MetricLabel metric="uvGrowth" />,
       dataIndex: 'uvGrowth',
       align: 'right',
-      render: (v: number) => (
-        <Typography.Text type={v > 0 ? 'success' : undefined}>{`${v > 0 ? '+' : ''}${formatPercent(v)}`}</Typography.Text>
-      ),
+      render: (v: number) => <span style={{ color: signedColor(colors, v) }}>{`${v > 0 ? '+' : ''}${formatPercent(v)}`}</span>,
     },
     metricValueColumn('payConversion'),
   ];
