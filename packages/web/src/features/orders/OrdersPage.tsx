@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Alert, App, Button, DatePicker, Form, Input, Select, Space, Tabs, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Tabs, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { FilterRangePicker } from '../../components/DateRangePicker';
 import {
   DeleteOutlined,
   FileImageOutlined,
@@ -15,7 +16,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { CHANNELS, ORDER_STATUSES, type OrderSummary } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
-import { formatCount, formatDateTime, formatMoney } from '../../components/format';
+import { formatDateTime, formatListCount, formatMoney } from '../../components/format';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
 import { PagedTable } from '../../components/PagedTable';
@@ -122,8 +123,8 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
 
   const counts = orders.data?.counts ?? {};
   const tabs = [
-    { key: 'all', label: `${t('orders.all')} ${formatCount(counts.all ?? 0)}` },
-    ...ORDER_STATUSES.map((s) => ({ key: s, label: `${labels.orderStatus(s)} ${formatCount(counts[s] ?? 0)}` })),
+    { key: 'all', label: `${t('orders.all')} ${formatListCount(counts.all ?? 0)}` },
+    ...ORDER_STATUSES.map((s) => ({ key: s, label: `${labels.orderStatus(s)} ${formatListCount(counts[s] ?? 0)}` })),
   ];
 
   // Fits 1440×900 without scrolling (issue 9 item 5): goods with thumbnail, order, time, amount,
@@ -322,7 +323,7 @@ export function OrdersPage({ mode = 'all' }: { mode?: 'all' | 'exceptions' }) {
           />
         </Form.Item>
         <Form.Item name="range">
-          <DatePicker.RangePicker allowEmpty={[true, true]} />
+          <FilterRangePicker allowEmpty={[true, true]} />
         </Form.Item>
         <Form.Item name="channel">
           <Select
