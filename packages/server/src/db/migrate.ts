@@ -10,12 +10,11 @@ import * as m20261206_0001 from './migrations/20261206_0001_accounts.js';
 import * as m20261206_0002 from './migrations/20261206_0002_orders_guards.js';
 import * as m20261206_0003 from './migrations/20261206_0003_job_crashes.js';
 import * as m20261206_0004 from './migrations/20261206_0004_rollup_claims.js';
-import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
-import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.js';
-import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
 import * as m20261206_0030 from './migrations/20261206_0030_order_flags_memo.js';
 import * as m20261206_0040 from './migrations/20261206_0040_order_refunds.js';
+import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.js';
 import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
+import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -29,12 +28,11 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0002_orders_guards': m20261206_0002,
   '20261206_0003_job_crashes': m20261206_0003,
   '20261206_0004_rollup_claims': m20261206_0004,
-  '20261206_0060_source_trees_rise_colour': m20261206_0060,
-  '20261206_0050_scale_list_indexes': m20261206_0050,
-  '20261206_0101_customers': m20261206_0101,
   '20261206_0030_order_flags_memo': m20261206_0030,
   '20261206_0040_order_refunds': m20261206_0040,
+  '20261206_0050_scale_list_indexes': m20261206_0050,
   '20261206_0060_source_trees_rise_colour': m20261206_0060,
+  '20261206_0101_customers': m20261206_0101,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -7,46 +7,11 @@
  * fractions (0.025 = 2.5%). Multi-day bounce rate, views per visitor and dwell are means of the
  * daily values (days without visitors skipped).
  */
-import {
-  addDays,
-  basePeriod,
-  baseDayOf,
-  businessDay,
-  dailyMeans,
-  daysBetween,
-  emptyTotals,
-  funnel,
-  lmdiFen,
-  payConversion,
-  rate,
-  SOURCE_GROUPS,
-  sumTotals,
-  visitorValue,
-  type AnalyticsPeriodInput,
-  type AnalyticsTradeInput,
-  type SourceGroupCode,
-  type SourceGroupRow,
-  type SourceRow,
-  type TrafficResponse,
-  type TradeResponse,
-} from '@yunying/core';
+import { addDays, basePeriod, baseDayOf, businessDay, lmdiFen, type AnalyticsTradeInput, type TradeResponse } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import * as traffic from '../traffic/index.js';
-import {
-  addSums,
-  checkPeriod,
-  dailySeries,
-  dayPoint,
-  emptySums,
-  resolveScope,
-  roundFen,
-  sumRollups,
-  sumsToTotals,
-  type Scope,
-  type Sums,
-} from './rollup-read.js';
+import { addSums, checkPeriod, dailySeries, emptySums, resolveScope, sumsToTotals } from './rollup-read.js';
 
 // 流量分析 (and the source rows the dashboard ranks): traffic-report.ts.
 export { bySourceRank, sourceRows, trafficReport } from './traffic-report.js';
