@@ -108,6 +108,8 @@ function AppLayout() {
           height: '100vh',
           overflowY: 'auto',
           overflowX: 'hidden',
+          // The collapse trigger is pinned to the sider's bottom: keep the last menu item clear of it.
+          paddingBottom: 48,
         }}
         data-testid="app-sider"
       >

@@ -68,7 +68,11 @@ export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportInput, 
   for (const c of p.comparisons)
     comparisons.push({ key: c.key, from: c.from, to: c.to, figures: await figuresOf(db, scope.shopIds, c.from, c.to) });
   const products: ReportProductRow[] = (await productSums(db, actor.orgId, scope.shopIds, p.from, p.to))
-    .map((x) => reportProductRow(x.productId, x.title, analytics.sumsToTotals(x.sums)))
+    // A product's conversion on 商品分析's footing: buyers without a tracked visit count as visitors.
+    .map((x) => ({
+      ...reportProductRow(x.productId, x.title, analytics.sumsToTotals(x.sums)),
+      payConversion: analytics.slicePayConversion(x.sums),
+    }))
     .sort((a, b) => b.paidFen - a.paidFen || b.uv - a.uv || a.productId.localeCompare(b.productId));
   return {
     kind: q.kind,
