@@ -108,8 +108,6 @@ function AppLayout() {
           height: '100vh',
           overflowY: 'auto',
           overflowX: 'hidden',
-          // The collapse trigger is pinned to the sider's bottom: keep the last menu item clear of it.
-          paddingBottom: 48,
         }}
         data-testid="app-sider"
       >
@@ -148,6 +146,8 @@ function AppLayout() {
           )}
         </Link>
         <SideMenu />
+        {/* The collapse trigger is pinned to the window's bottom: room so the last menu item can scroll clear of it. */}
+        <div style={{ height: 56 }} aria-hidden />
       </Sider>
       <Layout style={{ minWidth: 0 }}>
         <Header
