@@ -134,6 +134,24 @@ describeEachDialect('after-sales', (dialect) => {
     expect((await admin.get(`/api/v1/orders/${order.id}`)).json().status).toBe('shipped');
   });
 
+  it('refuses 拒绝 without a reason the buyer will read, and rejects with one', async () => {
+    const { order } = await shippedOrder('RJ-1', 1);
+    const c = (
+      await admin.post('/api/v1/aftersales', {
+        orderId: order.id,
+        type: 'refund_only',
+        lines: [{ orderLineId: order.lines[0].id, qty: 1 }],
+      })
+    ).json();
+    const bare = await admin.post(`/api/v1/aftersales/${c.id}/transition`, { to: 'rejected', note: '  ' });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().detail).toContain('拒绝理由');
+    expect((await admin.get(`/api/v1/aftersales/${c.id}`)).json().status).toBe('pending');
+    const ok = await admin.post(`/api/v1/aftersales/${c.id}/transition`, { to: 'rejected', note: '商品已签收超过 7 天' });
+    expect(ok.json().status).toBe('rejected');
+    expect((await admin.get(`/api/v1/orders/${order.id}`)).json().status).toBe('shipped');
+  });
+
   it('lists cases past their SLA in the overdue queue and raises an alert once', async () => {
     const { order } = await shippedOrder('OD-1', 1);
     const c = (

@@ -175,6 +175,11 @@ export async function transitionCase(
   to: AftersaleStatus,
   note: string,
 ): Promise<AftersaleDetail> {
+  // 拒绝 as the platforms do it: the buyer reads why, so a rejection without a reason is refused.
+  if (to === 'rejected' && note.trim() === '')
+    throw new AppError('validation_failed', '拒绝售后需要填写拒绝理由（买家会看到），请在“说明”中写明原因', { to }, [
+      { path: 'note', message: '请填写拒绝理由' },
+    ]);
   const r = await mustCase(trx, actor, id, true);
   const type = r.type as AftersaleType;
   if (!manualNext(type, r.status as AftersaleStatus).includes(to)) {
