@@ -15,7 +15,9 @@ import { jobHandlers } from './modules/jobs/registry.js';
  * in this thread, so everything logged before the password banner is on the screen before it.
  */
 function loggerOptions(cfg: Config): FastifyServerOptions['logger'] {
-  if (cfg.logFormat === 'json') return { level: cfg.logLevel };
+  // JSON lines through process.stdout, like the banner, so they keep their order with it (pino's own
+  // destination writes asynchronously and printed "Server listening" after the banner).
+  if (cfg.logFormat === 'json') return { level: cfg.logLevel, stream: { write: (line: string) => void process.stdout.write(line) } };
   return {
     level: cfg.logLevel,
     stream: pinoPretty({

@@ -50,12 +50,16 @@ describeEachDialect('first start', (dialect) => {
     drop = f.drop;
     server = await startServerProcess(f.url, { YUNYING_ADMIN_PASSWORD: '', LOG_LEVEL: 'info' });
     await waitFor(() => server!.stderr(), 'Shown only once');
+    await waitFor(() => server!.stderr(), 'Server listening');
     const out = server.stderr();
     const b = banner(out);
     expect(b.url).toBe(server.base);
     // Every start-up log line (the listening one included) comes before the banner.
     const logLines = b.before.split('\n').filter((l) => l.startsWith('{'));
-    expect(logLines.some((l) => (JSON.parse(l) as { msg: string }).msg.startsWith('Server listening'))).toBe(true);
+    expect(
+      logLines.some((l) => (JSON.parse(l) as { msg: string }).msg.startsWith('Server listening')),
+      out,
+    ).toBe(true);
     expect(b.after).not.toContain('Server listening');
     // Never pretty-printed when nobody watches a terminal.
     expect(out).not.toMatch(/\bINFO\b.*Server listening/);

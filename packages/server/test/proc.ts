@@ -49,10 +49,10 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
   let err = '';
   // The log (stdout, LOG_LEVEL warn) and stderr together, for failure messages.
   child.stdout!.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-8000);
+    err = (err + d.toString()).slice(-200_000);
   });
   child.stderr!.on('data', (d: Buffer) => {
-    err = (err + d.toString()).slice(-8000);
+    err = (err + d.toString()).slice(-200_000);
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const base = `http://127.0.0.1:${port}`;
