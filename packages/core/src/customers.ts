@@ -271,3 +271,26 @@ export function lifecycleOf(opts: {
   const due = expectedRepurchase(last, purchaseCycle(days, opts.shopMedianCycle));
   return due !== null && due >= opts.asOf ? 'loyal' : 'repeat';
 }
+
+/** One customer in the customers list and the base of its profile (phone, email, name masked without customers.pii.read). */
+export interface CustomerSummary {
+  id: string;
+  shopId: string;
+  channel: string;
+  nick: string;
+  name: string;
+  phone: string;
+  email: string;
+  orderCount: number;
+  paidOrders: number;
+  paidFen: number;
+  refundFen: number;
+  netFen: number;
+  aovFen: number;
+  firstPaidAt: number | null;
+  lastPaidAt: number | null;
+  lastPaidDay: string | null;
+  cycleDays: number | null;
+  mergedInto: string | null;
+  tags: string[];
+}

@@ -16,6 +16,7 @@ import {
   summariseSegments,
   type CustomerFilter,
   type CustomerListInput,
+  type CustomerSummary,
   type MergeCustomersInput,
   type RfmThresholdsInput,
   type TagCustomersInput,
@@ -32,28 +33,6 @@ import { recomputeFigures, refreshShops } from './customers.sync.js';
 
 export function canSeePii(actor: Actor): boolean {
   return actor.via === 'system' || actor.permissions.has('customers.pii.read');
-}
-
-export interface CustomerSummary {
-  id: string;
-  shopId: string;
-  channel: string;
-  nick: string;
-  name: string;
-  phone: string;
-  email: string;
-  orderCount: number;
-  paidOrders: number;
-  paidFen: number;
-  refundFen: number;
-  netFen: number;
-  aovFen: number;
-  firstPaidAt: number | null;
-  lastPaidAt: number | null;
-  lastPaidDay: string | null;
-  cycleDays: number | null;
-  mergedInto: string | null;
-  tags: string[];
 }
 
 export function customerRowToSummary(r: CustomersTable, pii: boolean, tags: string[] = []): CustomerSummary {

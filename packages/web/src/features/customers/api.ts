@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
   CustomerListRequest,
+  CustomerSummary,
   LifecycleType,
   MergeCustomersRequest,
   Page,
@@ -16,28 +17,7 @@ import type {
 } from '@yunying/core';
 import { api, downloadUrl, type QueryValue } from '../../api/client';
 
-/** One customer in the list (phone, email, name masked without customers.pii.read). */
-export interface CustomerSummary {
-  id: string;
-  shopId: string;
-  channel: string;
-  nick: string;
-  name: string;
-  phone: string;
-  email: string;
-  orderCount: number;
-  paidOrders: number;
-  paidFen: number;
-  refundFen: number;
-  netFen: number;
-  aovFen: number;
-  firstPaidAt: number | null;
-  lastPaidAt: number | null;
-  lastPaidDay: string | null;
-  cycleDays: number | null;
-  mergedInto: string | null;
-  tags: string[];
-}
+export type { CustomerSummary } from '@yunying/core';
 
 export interface CustomerOrderRow {
   orderId: string;
