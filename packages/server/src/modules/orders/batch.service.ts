@@ -39,7 +39,7 @@ import type { Actor } from '../../http/actor.js';
 import * as sheets from '../../lib/sheets.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
-import { EXPORT_HEADERS, readSheet } from './orders.files.js';
+import { EXPORT_HEADERS, EXPORT_MONEY_COLUMNS, readSheet } from './orders.files.js';
 import { shipOrder } from './orders.lifecycle.js';
 import { actorName, canSeePii, recordEvent } from './orders.rows.js';
 
@@ -375,9 +375,6 @@ export async function shipFromSheet(db: Kysely<DB>, actor: Actor, filename: stri
 
 // ---------------------------------------------------------------- export of the selection
 
-/** Money columns of EXPORT_HEADERS (written as numbers with a ¥ format in XLSX, plain decimals in CSV). */
-const MONEY_COLUMNS = new Set(['单价', '优惠分摊', '实付', '退款金额', '订单商品金额', '订单优惠', '运费', '订单实付', '订单退款']);
-
 /** The selected orders, one row per order line, with the columns of the order export. */
 export async function exportSelection(db: Kysely<DB>, actor: Actor, sel: OrderSelection): Promise<{ buffer: Buffer; rows: number }> {
   if (!sel.ids?.length) throw new AppError('validation_failed', '请先勾选要导出的订单', {}, [{ path: 'ids', message: '请先勾选订单' }]);
@@ -430,7 +427,7 @@ export async function exportSelection(db: Kysely<DB>, actor: Actor, sel: OrderSe
       ]);
     }
   }
-  const money = new Set(EXPORT_HEADERS.flatMap((h, i) => (MONEY_COLUMNS.has(h) ? [i] : [])));
+  const money = new Set(EXPORT_MONEY_COLUMNS);
   const buffer =
     sel.format === 'csv'
       ? sheets.toCsv(

@@ -166,6 +166,11 @@ export const EXPORT_HEADERS = [
   '卖家备注',
 ] as const;
 
+/** Indices of EXPORT_HEADERS' money columns (numbers with a ¥ format in XLSX, plain decimals in CSV). */
+export const EXPORT_MONEY_COLUMNS: readonly number[] = (
+  ['单价', '优惠分摊', '实付', '退款金额', '订单商品金额', '订单优惠', '运费', '订单实付', '订单退款'] as const
+).map((h) => EXPORT_HEADERS.indexOf(h));
+
 /**
  * Export a shop's orders, one row per order line, to .csv (UTF-8 with BOM, opens in Excel) or
  * .xlsx. `from`/`to` are business days (YYYY-MM-DD, inclusive) of the order time.
@@ -245,9 +250,7 @@ export async function exportOrdersFile(
   await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, {
     sheetName: '订单',
     widths: { 0: 22, 12: 36, 10: 36 },
-    moneyColumns: ['单价', '优惠分摊', '实付', '退款金额', '订单商品金额', '订单优惠', '运费', '订单实付', '订单退款'].map((h) =>
-      EXPORT_HEADERS.indexOf(h as (typeof EXPORT_HEADERS)[number]),
-    ),
+    moneyColumns: EXPORT_MONEY_COLUMNS,
   });
   return { rows: table.length };
 }
