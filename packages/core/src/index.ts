@@ -28,3 +28,4 @@ export * from './metrics.js';
 export * from './reports.js';
 export * from './text.js';
 export * from './customers.js';
+export * from './staffing.js';
