@@ -38,6 +38,10 @@ export const ID_PREFIXES = {
   aftersale: 'as',
   aftersaleReason: 'asr',
   aftersaleEvent: 'ase',
+  task: 'tsk',
+  checkItem: 'chk',
+  target: 'tgt',
+  plan: 'pln',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

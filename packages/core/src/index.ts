@@ -19,6 +19,7 @@ export * from './schemas/reports.js';
 export * from './schemas/traffic.js';
 export * from './schemas/preferences.js';
 export * from './schemas/customers.js';
+export * from './schemas/tasks.js';
 export * from './schemas/marketing.js';
 export * from './schemas/tasks.js';
 export * from './schemas/segments.js';

@@ -117,6 +117,16 @@ export const PERMISSION_GROUPS = [
       { code: 'finance.read', zh: '查看毛利与财务数据', en: 'View margin and finance data' },
     ],
   },
+  {
+    module: 'team',
+    zh: '团队协作',
+    en: 'Teamwork',
+    permissions: [
+      { code: 'tasks.read', zh: '查看任务、自查清单与活动计划', en: 'View tasks, self-checks and activity plans' },
+      { code: 'tasks.write', zh: '创建与处理任务、勾选自查', en: 'Create and handle tasks, tick self-checks' },
+      { code: 'targets.write', zh: '制定销售目标、编辑自查清单与活动计划', en: 'Set sales targets, edit self-check lists and activity plans' },
+    ],
+  },
 ] as const satisfies readonly PermissionGroup[];
 
 export type Permission = (typeof PERMISSION_GROUPS)[number]['permissions'][number]['code'];
@@ -172,6 +182,9 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'service.read',
       'analytics.read',
       'analytics.export',
+      'tasks.read',
+      'tasks.write',
+      'targets.write',
     ],
   },
   {
@@ -179,14 +192,24 @@ export const SEED_ROLES: readonly SeedRole[] = [
     zh: '推广',
     en: 'Promotion',
     description: '负责付费推广、流量与活动报名',
-    permissions: ['shops.read', 'products.read', 'marketing.read', 'marketing.write', 'ads.read', 'ads.write', 'analytics.read'],
+    permissions: [
+      'shops.read',
+      'products.read',
+      'marketing.read',
+      'marketing.write',
+      'ads.read',
+      'ads.write',
+      'analytics.read',
+      'tasks.read',
+      'tasks.write',
+    ],
   },
   {
     code: 'designer',
     zh: '美工',
     en: 'Designer',
     description: '负责商品图片、详情页与店铺装修',
-    permissions: ['shops.read', 'products.read', 'products.write', 'analytics.read'],
+    permissions: ['shops.read', 'products.read', 'products.write', 'analytics.read', 'tasks.read', 'tasks.write'],
   },
   {
     code: 'service',
@@ -205,6 +228,8 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'reviews.write',
       'service.read',
       'service.write',
+      'tasks.read',
+      'tasks.write',
     ],
   },
   {
@@ -222,6 +247,8 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'aftersales.read',
       'aftersales.write',
       'customers.pii.read',
+      'tasks.read',
+      'tasks.write',
     ],
   },
   {
@@ -241,6 +268,8 @@ export const SEED_ROLES: readonly SeedRole[] = [
       'analytics.export',
       'finance.read',
       'audit.read',
+      'tasks.read',
+      'tasks.write',
     ],
   },
 ];

@@ -15,6 +15,7 @@ import * as m20261206_0040 from './migrations/20261206_0040_order_refunds.js';
 import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.js';
 import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
 import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
+import * as m20261206_0150 from './migrations/20261206_0150_team_routine.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0050_scale_list_indexes': m20261206_0050,
   '20261206_0060_source_trees_rise_colour': m20261206_0060,
   '20261206_0101_customers': m20261206_0101,
+  '20261206_0150_team_routine': m20261206_0150,
 };
 
 class StaticProvider implements MigrationProvider {

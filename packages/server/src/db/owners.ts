@@ -65,6 +65,11 @@ export const TABLE_OWNERS = {
   customer_tags: 'customers',
   customer_rfm_settings: 'customers',
   customer_dirty: 'customers',
+  tasks: 'tasks',
+  activity_plans: 'tasks',
+  checklist_items: 'tasks',
+  checklist_ticks: 'tasks',
+  sales_targets: 'targets',
 } as const;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

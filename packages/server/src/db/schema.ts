@@ -674,6 +674,78 @@ export interface CustomerDirtyTable {
   marked_at: number;
 }
 
+/** Team routine (issue 15): tasks (optionally steps of an activity plan), self-checks, targets. */
+export interface TasksTable {
+  id: string;
+  org_id: string;
+  shop_id: string | null;
+  title: string;
+  note: string;
+  status: string;
+  assignee_id: string | null;
+  due_on: string | null;
+  link_kind: string | null;
+  link_id: string | null;
+  link_label: string | null;
+  plan_id: string | null;
+  duration_days: number | null;
+  depends_json: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+}
+export interface ActivityPlansTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  name: string;
+  start_on: string;
+  activity_on: string | null;
+  activity_id: string | null;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface ChecklistItemsTable {
+  id: string;
+  org_id: string;
+  role_code: string;
+  title: string;
+  hint: string;
+  link: string;
+  position: number;
+  archived: number;
+  created_at: number;
+  updated_at: number;
+}
+export interface ChecklistTicksTable {
+  item_id: string;
+  user_id: string;
+  day: string;
+  org_id: string;
+  note: string;
+  ticked_at: number;
+}
+export interface SalesTargetsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  kind: string;
+  name: string;
+  start_on: string;
+  end_on: string;
+  sales_fen: number;
+  visitors: number;
+  conversion_ppm: number;
+  aov_fen: number;
+  basis: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface DB {
   orgs: OrgsTable;
   shops: ShopsTable;
@@ -733,6 +805,11 @@ export interface DB {
   customer_tags: CustomerTagsTable;
   customer_rfm_settings: CustomerRfmSettingsTable;
   customer_dirty: CustomerDirtyTable;
+  tasks: TasksTable;
+  activity_plans: ActivityPlansTable;
+  checklist_items: ChecklistItemsTable;
+  checklist_ticks: ChecklistTicksTable;
+  sales_targets: SalesTargetsTable;
 }
 
 /**
@@ -798,6 +875,11 @@ export const TABLE_ORDER = [
   'customer_tags',
   'customer_rfm_settings',
   'customer_dirty',
+  'tasks',
+  'activity_plans',
+  'checklist_items',
+  'checklist_ticks',
+  'sales_targets',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */
@@ -822,4 +904,5 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   customer_tags: ['customer_id', 'tag'],
   customer_rfm_settings: ['shop_id'],
   customer_dirty: ['shop_id', 'order_id'],
+  checklist_ticks: ['item_id', 'user_id', 'day'],
 };

@@ -4,6 +4,7 @@ import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { customersRoutes } from './customers/customers.routes.js';
+import { tasksRoutes } from './tasks/tasks.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
@@ -40,4 +41,5 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   analyticsRoutes,
   reportsRoutes,
   customersRoutes,
+  tasksRoutes,
 ];

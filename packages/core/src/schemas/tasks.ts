@@ -1,0 +1,93 @@
+/**
+ * Team routine (issue 15, domain §10): tasks linked to any object, the per-role daily self-check
+ * lists, monthly sales targets and activity plans. Request shapes are stated once here; the
+ * server validates with them and the console types its requests from them.
+ */
+import { z } from 'zod';
+import { PageQuery } from '../api.js';
+
+export const TASK_STATUSES = ['open', 'doing', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** What a task may point at; the console turns kind + id into a link to the page where it is done. */
+export const TASK_LINK_KINDS = ['finding', 'order', 'product', 'activity', 'aftersale', 'customer', 'plan', 'url'] as const;
+export type TaskLinkKind = (typeof TASK_LINK_KINDS)[number];
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+const title = z.string().trim().min(1, '请填写任务标题').max(200, '任务标题最多 200 字');
+
+export const TaskLink = z.object({
+  kind: z.enum(TASK_LINK_KINDS),
+  id: z.string().trim().min(1).max(200),
+  label: z.string().trim().max(200).default(''),
+});
+export type TaskLinkInput = z.input<typeof TaskLink>;
+
+export const CreateTaskBody = z.object({
+  shopId: z.string().max(64).nullish(),
+  title,
+  note: z.string().max(2000).default(''),
+  assigneeId: z.string().max(64).nullish(),
+  dueOn: day.nullish(),
+  link: TaskLink.nullish(),
+});
+export type CreateTaskInput = z.output<typeof CreateTaskBody>;
+
+export const UpdateTaskBody = z.object({
+  title: title.optional(),
+  note: z.string().max(2000).optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+  assigneeId: z.string().max(64).nullable().optional(),
+  dueOn: day.nullable().optional(),
+});
+
+export const TASK_DUE_FILTERS = ['overdue', 'today', 'week', 'none'] as const;
+
+export const TaskListQuery = PageQuery.extend({
+  /** mine: assigned to me; team: everyone's (the default). */
+  scope: z.enum(['mine', 'team', 'created']).default('team'),
+  status: z.enum([...TASK_STATUSES, 'active'] as const).optional(),
+  assigneeId: z.string().max(64).optional(),
+  shopId: z.string().max(64).optional(),
+  linkKind: z.enum(TASK_LINK_KINDS).optional(),
+  linkId: z.string().max(200).optional(),
+  due: z.enum(TASK_DUE_FILTERS).optional(),
+  planId: z.string().max(64).optional(),
+  q: z.string().max(100).optional(),
+});
+
+export const TaskBatchBody = z
+  .object({
+    ids: z.array(z.string().max(64)).min(1, '请先勾选任务').max(500, '一次最多处理 500 个任务'),
+    action: z.enum(['status', 'assign', 'due']),
+    status: z.enum(TASK_STATUSES).optional(),
+    assigneeId: z.string().max(64).nullable().optional(),
+    dueOn: day.nullable().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.action === 'status' && !b.status) ctx.addIssue({ code: 'custom', path: ['status'], message: '请选择要改成的状态' });
+    if (b.action === 'assign' && b.assigneeId === undefined)
+      ctx.addIssue({ code: 'custom', path: ['assigneeId'], message: '请选择负责人（或选择“不指派”）' });
+    if (b.action === 'due' && b.dueOn === undefined) ctx.addIssue({ code: 'custom', path: ['dueOn'], message: '请选择截止日期' });
+  });
+
+export interface TaskDto {
+  id: string;
+  shopId: string | null;
+  title: string;
+  note: string;
+  status: TaskStatus;
+  assigneeId: string | null;
+  assigneeName: string | null;
+  dueOn: string | null;
+  overdue: boolean;
+  link: { kind: TaskLinkKind; id: string; label: string } | null;
+  planId: string | null;
+  durationDays: number | null;
+  dependsOn: string[];
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: number;
+  updatedAt: number;
+  doneAt: number | null;
+}
