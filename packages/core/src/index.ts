@@ -33,6 +33,7 @@ export * from './schemas/diagnosis.js';
 export * from './reports.js';
 export * from './text.js';
 export * from './customers.js';
+export * from './planning.js';
 export * from './staffing.js';
 export * from './pricing/index.js';
 export * from './ads.js';
