@@ -248,9 +248,9 @@ export function allocateWithin(total: number, weights: readonly number[], rooms:
 }
 
 const yuan = (fen: number) => formatFen(fen);
-const pct = (bp: number) => `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : 2).replace(/0$/, '')}%`;
+const pct = (bp: number) => `${bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, '')}%`;
 /** 8 折 / 8.5 折 from a percent-off in bp. */
-const zhe = (offBp: number) => `${String((10000 - offBp) / 1000).replace(/\.?0+$/, '') || '0'} 折`;
+const zhe = (offBp: number) => `${String((10000 - offBp) / 1000)} 折`;
 const kindLabel = (k: PromotionKind | 'coupon') => (k === 'coupon' ? '优惠券' : PROMOTION_KIND_LABELS[k].zh);
 const title = (c: Compiled) => `${kindLabel(c.kind)}「${c.name}」`;
 
