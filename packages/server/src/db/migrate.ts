@@ -12,9 +12,15 @@ import * as m20261206_0003 from './migrations/20261206_0003_job_crashes.js';
 import * as m20261206_0004 from './migrations/20261206_0004_rollup_claims.js';
 import * as m20261206_0030 from './migrations/20261206_0030_order_flags_memo.js';
 import * as m20261206_0040 from './migrations/20261206_0040_order_refunds.js';
+import * as m20261206_0042 from './migrations/20261206_0042_aftersale_requested_replacement.js';
 import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.js';
 import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
 import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
+import * as m20261206_0102 from './migrations/20261206_0102_customer_segments.js';
+import * as m20261206_0110 from './migrations/20261206_0110_marketing.js';
+import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
+import * as m20261206_0130 from './migrations/20261206_0130_reviews_service.js';
+import * as m20261206_0140 from './migrations/20261206_0140_diagnosis.js';
 import * as m20261206_0150 from './migrations/20261206_0150_team_routine.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
@@ -31,9 +37,15 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0004_rollup_claims': m20261206_0004,
   '20261206_0030_order_flags_memo': m20261206_0030,
   '20261206_0040_order_refunds': m20261206_0040,
+  '20261206_0042_aftersale_requested_replacement': m20261206_0042,
   '20261206_0050_scale_list_indexes': m20261206_0050,
   '20261206_0060_source_trees_rise_colour': m20261206_0060,
   '20261206_0101_customers': m20261206_0101,
+  '20261206_0102_customer_segments': m20261206_0102,
+  '20261206_0110_marketing': m20261206_0110,
+  '20261206_0120_ads': m20261206_0120,
+  '20261206_0130_reviews_service': m20261206_0130,
+  '20261206_0140_diagnosis': m20261206_0140,
   '20261206_0150_team_routine': m20261206_0150,
 };
 

@@ -491,7 +491,11 @@ export interface AftersalesTable {
   status: string;
   reason_id: string | null;
   responsibility: string;
+  /** 申请金额: what the buyer asked for (fen). */
+  requested_fen: number;
   refund_fen: number;
+  /** 补发: the zero-price replacement order. */
+  replacement_order_id: string | null;
   note: string;
   sla_due_at: number;
   resolved_at: number | null;
@@ -673,6 +677,163 @@ export interface CustomerDirtyTable {
   mark: string;
   marked_at: number;
 }
+/** A saved customer segment: the filter builder's rules (JSON of core's SegmentRules) per shop. */
+export interface CustomerSegmentsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  name: string;
+  description: string;
+  rules: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PromotionsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  name: string;
+  type: string;
+  status: string;
+  starts_at: number;
+  ends_at: number;
+  rule_json: string;
+  scope_json: string;
+  exclusive_group: string | null;
+  weekdays: string;
+  priority: number;
+  version: number;
+  created_by: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface MarketingSettingsTable {
+  shop_id: string;
+  min_margin_bp: number;
+  updated_at: number;
+}
+export interface CouponTemplatesTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  name: string;
+  kind: string;
+  threshold_fen: number;
+  amount_fen: number;
+  off_bp: number;
+  cap_fen: number | null;
+  scope_json: string;
+  channel: string | null;
+  valid_from: number | null;
+  valid_to: number | null;
+  valid_days: number | null;
+  total_limit: number;
+  per_customer_limit: number;
+  code: string | null;
+  return_on_refund: number;
+  status: string;
+  issued: number;
+  created_at: number;
+  updated_at: number;
+}
+export interface CouponClaimsTable {
+  template_id: string;
+  buyer_key: string;
+  claimed: number;
+}
+export interface CouponsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  template_id: string;
+  buyer_key: string;
+  customer_id: string | null;
+  status: string;
+  source: string;
+  valid_from: number;
+  valid_to: number;
+  order_id: string | null;
+  claimed_at: number;
+  used_at: number | null;
+}
+export interface CouponRedemptionsTable {
+  id: string;
+  coupon_id: string;
+  template_id: string;
+  shop_id: string;
+  order_id: string;
+  buyer_key: string;
+  discount_fen: number;
+  goods_fen: number;
+  redeemed_at: number;
+  released_at: number | null;
+}
+export interface ActivitiesTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  name: string;
+  kind: string;
+  platform_event: string | null;
+  start_day: string;
+  end_day: string;
+  baseline_from: string;
+  baseline_to: string;
+  promotion_ids: string;
+  sku_ids: string;
+  status: string;
+  note: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface ActivityTasksTable {
+  id: string;
+  activity_id: string;
+  title: string;
+  role_name: string;
+  due_day: string;
+  done: number;
+  done_by: string | null;
+  done_at: number | null;
+  seq: number;
+}
+
+/** Shop diagnosis (issue 15): findings (one open per cause) and the shop-days diagnosed. */
+export interface DiagnosisFindingsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  subject_name: string;
+  severity: string;
+  status: string;
+  started_on: string;
+  ended_on: string | null;
+  first_seen_on: string;
+  last_seen_on: string;
+  money_fen: number;
+  summary: string;
+  evidence_json: string;
+  causes_json: string;
+  action_label: string;
+  action_path: string;
+  assignee_id: string | null;
+  note: string;
+  created_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+export interface DiagnosisRunsTable {
+  shop_id: string;
+  day: string;
+  org_id: string;
+  findings: number;
+  ran_at: number;
+}
 
 /** Team routine (issue 15): tasks (optionally steps of an activity plan), self-checks, targets. */
 export interface TasksTable {
@@ -746,6 +907,164 @@ export interface SalesTargetsTable {
   updated_at: number;
 }
 
+export interface ReviewsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  platform: string;
+  review_key: string;
+  order_no: string;
+  product_title: string;
+  sku_text: string;
+  buyer_nick: string;
+  rating: number;
+  content: string;
+  image_count: number;
+  append_content: string;
+  dsr_desc: number | null;
+  dsr_service: number | null;
+  dsr_logistics: number | null;
+  tags: string;
+  reviewed_at: number;
+  review_day: string;
+  status: string;
+  sla_due_at: number | null;
+  outcome: string | null;
+  reply: string;
+  aftersale_id: string | null;
+  closed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface ReviewFollowupsTable {
+  id: string;
+  review_id: string;
+  action: string;
+  note: string;
+  user_id: string | null;
+  user_name: string;
+  at: number;
+}
+export interface ReviewKeywordsTable {
+  id: string;
+  org_id: string;
+  tag: string;
+  keywords: string;
+  position: number;
+}
+export interface ReviewDsrBenchmarksTable {
+  shop_id: string;
+  month: string;
+  org_id: string;
+  dsr_desc: number;
+  dsr_service: number;
+  dsr_logistics: number;
+}
+export interface ServiceChatsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  chat_key: string;
+  agent: string;
+  customer: string;
+  started_at: number;
+  start_day: string;
+  start_hour: number;
+  first_response_s: number | null;
+  messages: number;
+  ended_at: number | null;
+  order_no: string;
+  created_at: number;
+}
+export interface ServiceQaTable {
+  id: string;
+  chat_id: string;
+  org_id: string;
+  shop_id: string;
+  agent: string;
+  score: number | null;
+  note: string;
+  reviewer: string;
+  sampled_at: number;
+  scored_at: number | null;
+}
+export interface ServiceSettingsTable {
+  shop_id: string;
+  org_id: string;
+  conversion_days: number;
+  aht_seconds: number;
+  target: number;
+  within_seconds: number;
+  shrinkage: number;
+  updated_at: number;
+}
+
+/** Paid promotion (ads module): plans, promoted products, daily report rows, 淘宝客 orders, advice. */
+export interface AdPlansTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  tool: string;
+  name: string;
+  daily_budget_fen: number | null;
+  bid_fen: number | null;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface AdPlanProductsTable {
+  plan_id: string;
+  product_id: string;
+}
+export interface AdDailyTable {
+  id: string;
+  shop_id: string;
+  plan_id: string;
+  tool: string;
+  day: string;
+  /** The dimension columns of the file: '' plan, or some of u(nit) k(eyword) c(reative). */
+  level: string;
+  unit: string;
+  keyword: string;
+  creative: string;
+  impressions: number;
+  clicks: number;
+  spend_fen: number;
+  orders: number;
+  sales_fen: number;
+  favs: number;
+  carts: number;
+  imported_at: number;
+}
+export interface AdTaokeOrdersTable {
+  id: string;
+  shop_id: string;
+  order_no: string;
+  day: string;
+  product: string;
+  item_id: string;
+  rate_ppm: number | null;
+  commission_fen: number;
+  paid_fen: number;
+  imported_at: number;
+}
+export interface AdAdviceTable {
+  id: string;
+  shop_id: string;
+  plan_id: string;
+  day: string;
+  kind: string;
+  target: string;
+  message: string;
+  /** JSON */
+  evidence: string;
+  status: string;
+  decided_by: string | null;
+  decided_at: number | null;
+  note: string;
+  created_at: number;
+}
+
 export interface DB {
   orgs: OrgsTable;
   shops: ShopsTable;
@@ -805,11 +1124,34 @@ export interface DB {
   customer_tags: CustomerTagsTable;
   customer_rfm_settings: CustomerRfmSettingsTable;
   customer_dirty: CustomerDirtyTable;
+  customer_segments: CustomerSegmentsTable;
+  promotions: PromotionsTable;
+  marketing_settings: MarketingSettingsTable;
+  coupon_templates: CouponTemplatesTable;
+  coupon_claims: CouponClaimsTable;
+  coupons: CouponsTable;
+  coupon_redemptions: CouponRedemptionsTable;
+  activities: ActivitiesTable;
+  activity_tasks: ActivityTasksTable;
   tasks: TasksTable;
   activity_plans: ActivityPlansTable;
   checklist_items: ChecklistItemsTable;
   checklist_ticks: ChecklistTicksTable;
   sales_targets: SalesTargetsTable;
+  reviews: ReviewsTable;
+  review_followups: ReviewFollowupsTable;
+  review_keywords: ReviewKeywordsTable;
+  review_dsr_benchmarks: ReviewDsrBenchmarksTable;
+  service_chats: ServiceChatsTable;
+  service_qa: ServiceQaTable;
+  service_settings: ServiceSettingsTable;
+  diagnosis_findings: DiagnosisFindingsTable;
+  diagnosis_runs: DiagnosisRunsTable;
+  ad_plans: AdPlansTable;
+  ad_plan_products: AdPlanProductsTable;
+  ad_daily: AdDailyTable;
+  ad_taoke_orders: AdTaokeOrdersTable;
+  ad_advice: AdAdviceTable;
 }
 
 /**
@@ -875,11 +1217,33 @@ export const TABLE_ORDER = [
   'customer_tags',
   'customer_rfm_settings',
   'customer_dirty',
+  'promotions',
+  'marketing_settings',
+  'coupon_templates',
+  'coupon_claims',
+  'coupons',
+  'coupon_redemptions',
+  'activities',
+  'activity_tasks',
   'tasks',
   'activity_plans',
   'checklist_items',
   'checklist_ticks',
   'sales_targets',
+  'reviews',
+  'review_followups',
+  'review_keywords',
+  'review_dsr_benchmarks',
+  'service_chats',
+  'service_qa',
+  'service_settings',
+  'diagnosis_findings',
+  'diagnosis_runs',
+  'ad_plans',
+  'ad_plan_products',
+  'ad_daily',
+  'ad_taoke_orders',
+  'ad_advice',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */
@@ -904,5 +1268,11 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   customer_tags: ['customer_id', 'tag'],
   customer_rfm_settings: ['shop_id'],
   customer_dirty: ['shop_id', 'order_id'],
+  coupon_claims: ['template_id', 'buyer_key'],
+  marketing_settings: ['shop_id'],
   checklist_ticks: ['item_id', 'user_id', 'day'],
+  review_dsr_benchmarks: ['shop_id', 'month'],
+  service_settings: ['shop_id'],
+  diagnosis_runs: ['shop_id', 'day'],
+  ad_plan_products: ['plan_id', 'product_id'],
 };

@@ -1,9 +1,12 @@
 import type { AppInstance } from '../http/types.js';
+import { adsRoutes } from './ads/ads.routes.js';
 import { aftersalesRoutes } from './aftersales/aftersales.routes.js';
 import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { customersRoutes } from './customers/customers.routes.js';
+import { marketingRoutes } from './marketing/marketing.routes.js';
+import { diagnosisRoutes } from './diagnosis/diagnosis.routes.js';
 import { tasksRoutes } from './tasks/tasks.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -12,6 +15,8 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { importRoutes } from './orders/import/import.routes.js';
 import { ordersRoutes } from './orders/orders.routes.js';
 import { purchasingRoutes } from './purchasing/purchasing.routes.js';
+import { reviewsRoutes } from './reviews/reviews.routes.js';
+import { serviceRoutes } from './service/service.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
 import { rolesRoutes } from './roles/roles.routes.js';
 import { shopsRoutes } from './shops/shops.routes.js';
@@ -41,5 +46,10 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   analyticsRoutes,
   reportsRoutes,
   customersRoutes,
+  marketingRoutes,
+  diagnosisRoutes,
   tasksRoutes,
+  adsRoutes,
+  reviewsRoutes,
+  serviceRoutes,
 ];
