@@ -7,6 +7,12 @@ import {
   RfmMigrationQuery,
   RfmQuery,
   RfmThresholdsBody,
+  SaveSegmentBody,
+  SegmentExportQuery,
+  SegmentIdParams,
+  SegmentListQuery,
+  SegmentMembersQuery,
+  SegmentPreviewBody,
   TagCustomersBody,
   UpdateCustomerBody,
 } from '@yunying/core';
@@ -14,8 +20,9 @@ import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
-import { exportFile } from './customers.export.js';
+import { exportFile, rowsOfIds, sheetOf } from './customers.export.js';
 import { migration, openShop } from './customers.rfm.js';
+import * as segments from './customers.segments.js';
 import * as customers from './customers.service.js';
 
 const R = {
@@ -82,6 +89,52 @@ export async function customersRoutes(app: AppInstance): Promise<void> {
     '/customers/rfm/thresholds',
     { schema: { tags, summary: '设置店铺的 RFM 门槛（null 恢复为平均值）', body: RfmThresholdsBody }, config: R.write },
     (req) => tx((trx) => customers.setThresholds(trx, req.actor!, req.body)),
+  );
+  app.post(
+    '/customers/segments/preview',
+    { schema: { tags, summary: '客户分群预览（人数与前几页客户）', body: SegmentPreviewBody }, config: R.read },
+    (req) => segments.previewSegment(app.db, req.actor!, req.body),
+  );
+  app.get(
+    '/customers/segments',
+    { schema: { tags, summary: '已保存的客户分群（含实时人数）', querystring: SegmentListQuery }, config: R.read },
+    (req) => segments.listSegments(app.db, req.actor!, req.query.shopId),
+  );
+  app.post('/customers/segments', { schema: { tags, summary: '保存客户分群', body: SaveSegmentBody }, config: R.write }, (req) =>
+    tx((trx) => segments.createSegment(trx, req.actor!, req.body)),
+  );
+  app.patch(
+    '/customers/segments/:id',
+    { schema: { tags, summary: '修改客户分群', params: SegmentIdParams, body: SaveSegmentBody }, config: R.write },
+    (req) => tx((trx) => segments.updateSegment(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.delete('/customers/segments/:id', { schema: { tags, summary: '删除客户分群', params: SegmentIdParams }, config: R.write }, (req) =>
+    tx((trx) => segments.deleteSegment(trx, req.actor!, req.params.id)),
+  );
+  app.get(
+    '/customers/segments/:id',
+    { schema: { tags, summary: '客户分群及其成员（分页）', params: SegmentIdParams, querystring: SegmentMembersQuery }, config: R.read },
+    (req) => segments.segmentPage(app.db, req.actor!, req.params.id, req.query),
+  );
+  app.get(
+    '/customers/segments/:id/export',
+    {
+      schema: { tags, summary: '导出客户分群（无个人信息权限时脱敏）', params: SegmentIdParams, querystring: SegmentExportQuery },
+      config: R.read,
+    },
+    async (req, reply) => {
+      const seg = await segments.getSegment(app.db, req.actor!, req.params.id);
+      const ids = await segments.matchIds(app.db, req.actor!, seg.rules);
+      const format = req.query.format;
+      const { body } = await sheetOf(await rowsOfIds(app.db, req.actor!, ids), format);
+      return reply
+        .type(format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="segment-${seg.id}.${format}"; filename*=UTF-8''${encodeURIComponent(seg.name)}.${format}`,
+        )
+        .send(body);
+    },
   );
   app.get('/customers/:id', { schema: { tags, summary: '客户档案', params: CustomerIdParams }, config: R.read }, (req) =>
     customers.getCustomer(app.db, req.actor!, req.params.id),

@@ -62,7 +62,7 @@ export function customerRowToSummary(r: CustomersTable, pii: boolean, tags: stri
   };
 }
 
-async function tagsOf(db: Kysely<DB> | Transaction<DB>, ids: readonly string[]): Promise<Map<string, string[]>> {
+export async function tagsOf(db: Kysely<DB> | Transaction<DB>, ids: readonly string[]): Promise<Map<string, string[]>> {
   const rows = await inChunks([...ids], (chunk) =>
     db.selectFrom('customer_tags').select(['customer_id', 'tag']).where('customer_id', 'in', chunk).orderBy('created_at').execute(),
   );

@@ -16,7 +16,7 @@
  * `phone:<phone>`; an order with neither has no customer. Phones masked by the platform
  * (138****5678) never identify anyone.
  */
-import { newId, purchaseCycle } from '@yunying/core';
+import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { inChunks, insertBatched } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
@@ -89,7 +89,8 @@ function selectFacts(db: Db) {
       'paid_day',
       'paid_at',
       'ordered_at',
-    ]);
+    ])
+    .where('source', '!=', REPLACEMENT_SOURCE);
 }
 
 function factRow(o: OrderFact, customerId: string): CustomerOrdersTable {
