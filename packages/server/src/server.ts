@@ -7,6 +7,7 @@ import { buildApp } from './http/app.js';
 import { firstStartDemo } from './modules/demo/index.js';
 import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
+import { startDiagnosisTimer } from './modules/diagnosis/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
 
 /**
@@ -76,6 +77,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   startJobWorker(database.db, jobHandlers(database.db), { onError: (err) => app.log.error({ err }, 'job worker') });
   // Days marked stale by late events, imports or refunds are rebuilt in the background too.
   const rollups = startRollupTimer(database.db, { onError: (err) => app.log.error({ err }, 'rollup timer') });
+  // Each shop's diagnosis for its yesterday runs once a day (checked every 30 minutes), as a job.
+  const diagnosis = startDiagnosisTimer(database.db, { onError: (err) => app.log.error({ err }, 'diagnosis timer') });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
@@ -86,6 +89,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     url,
     close: async () => {
       rollups.stop();
+      diagnosis.stop();
       // The app's close hook stops the job worker first: a running import finishes the batch at
       // hand, records where it stands in that batch's transaction and goes back to the queue, so the
       // next start goes on from there (its uploaded files are kept).

@@ -91,3 +91,71 @@ export interface TaskDto {
   updatedAt: number;
   doneAt: number | null;
 }
+
+// ───────────────────────────── daily self-checks (自查) ─────────────────────────────
+
+/** The roles that have a self-check list (the seeded role codes). */
+export const CHECKLIST_ROLES = ['operator', 'promotion', 'service', 'designer', 'warehouse', 'finance', 'owner'] as const;
+export type ChecklistRole = (typeof CHECKLIST_ROLES)[number];
+
+export const ChecklistDayQuery = z.object({ day: day.optional() });
+export const ChecklistTickBody = z.object({
+  itemId: z.string().max(64),
+  day,
+  done: z.boolean(),
+  note: z.string().max(400).default(''),
+});
+export const ChecklistHistoryQuery = z.object({
+  from: day,
+  to: day,
+  /** Someone else's history (needs targets.write); default: mine. */
+  userId: z.string().max(64).optional(),
+});
+export const ChecklistItemsQuery = z.object({ role: z.enum(CHECKLIST_ROLES).optional() });
+const itemLink = z
+  .string()
+  .trim()
+  .max(200)
+  .regex(/^(\/[\w\-/?=&.%]*)?$/, '链接应为本系统的页面路径，以 / 开头，如 /aftersales');
+export const CreateChecklistItemBody = z.object({
+  roleCode: z.enum(CHECKLIST_ROLES),
+  title: z.string().trim().min(1, '请填写检查项').max(200, '检查项最多 200 字'),
+  hint: z.string().trim().max(400).default(''),
+  link: itemLink.default(''),
+});
+export const UpdateChecklistItemBody = z.object({
+  title: z.string().trim().min(1, '请填写检查项').max(200, '检查项最多 200 字').optional(),
+  hint: z.string().trim().max(400).optional(),
+  link: itemLink.optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+  archived: z.boolean().optional(),
+});
+
+export interface ChecklistItemDto {
+  id: string;
+  roleCode: ChecklistRole;
+  title: string;
+  hint: string;
+  link: string;
+  position: number;
+  archived: boolean;
+}
+export interface ChecklistDayItem extends ChecklistItemDto {
+  done: boolean;
+  doneAt: number | null;
+  note: string;
+}
+export interface ChecklistDay {
+  day: string;
+  /** The user's roles that have a list (a user holding none sees the operator's list). */
+  roles: ChecklistRole[];
+  items: ChecklistDayItem[];
+  done: number;
+  total: number;
+}
+export interface ChecklistHistoryDay {
+  day: string;
+  done: number;
+  total: number;
+  items: { itemId: string; title: string; doneAt: number; note: string }[];
+}

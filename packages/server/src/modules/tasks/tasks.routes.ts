@@ -1,10 +1,23 @@
-import { CreateTaskBody, IdParams, TaskBatchBody, TaskListQuery, UpdateTaskBody } from '@yunying/core';
+import {
+  ChecklistDayQuery,
+  ChecklistHistoryQuery,
+  ChecklistItemsQuery,
+  ChecklistTickBody,
+  CreateChecklistItemBody,
+  CreateTaskBody,
+  IdParams,
+  TaskBatchBody,
+  TaskListQuery,
+  UpdateChecklistItemBody,
+  UpdateTaskBody,
+} from '@yunying/core';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
+import * as checklists from './checklists.service.js';
 import * as tasks from './tasks.service.js';
 
-const R = { read: { permission: 'tasks.read' }, write: { permission: 'tasks.write' } } as const;
+const R = { read: { permission: 'tasks.read' }, write: { permission: 'tasks.write' }, manage: { permission: 'targets.write' } } as const;
 const tags = ['tasks'];
 
 export async function tasksRoutes(app: AppInstance): Promise<void> {
@@ -35,4 +48,37 @@ export async function tasksRoutes(app: AppInstance): Promise<void> {
     await tx((trx) => tasks.deleteTask(trx, req.actor!, req.params.id));
     return reply.code(204).send();
   });
+
+  // Daily self-checks (自查).
+  const ctags = ['checklists'];
+  app.get(
+    '/checklists/today',
+    { schema: { tags: ctags, summary: '我的今日自查清单（按角色）', querystring: ChecklistDayQuery }, config: R.read },
+    (req) => checklists.checklistDay(app.db, req.actor!, req.query.day),
+  );
+  app.post(
+    '/checklists/ticks',
+    { schema: { tags: ctags, summary: '勾选或取消一项自查', body: ChecklistTickBody }, config: R.write },
+    (req) => tx((trx) => checklists.tick(trx, req.actor!, req.body)),
+  );
+  app.get(
+    '/checklists/history',
+    { schema: { tags: ctags, summary: '自查记录（每天完成几项）', querystring: ChecklistHistoryQuery }, config: R.read },
+    (req) => checklists.history(app.db, req.actor!, req.query),
+  );
+  app.get(
+    '/checklists/items',
+    { schema: { tags: ctags, summary: '各角色的自查清单', querystring: ChecklistItemsQuery }, config: R.read },
+    (req) => checklists.listItems(app.db, req.actor!, req.query.role),
+  );
+  app.post(
+    '/checklists/items',
+    { schema: { tags: ctags, summary: '新增自查项', body: CreateChecklistItemBody }, config: R.manage },
+    async (req, reply) => reply.code(201).send(await tx((trx) => checklists.createItem(trx, req.actor!, req.body))),
+  );
+  app.patch(
+    '/checklists/items/:id',
+    { schema: { tags: ctags, summary: '修改、排序或停用自查项', params: IdParams, body: UpdateChecklistItemBody }, config: R.manage },
+    (req) => tx((trx) => checklists.updateItem(trx, req.actor!, req.params.id, req.body)),
+  );
 }
