@@ -62,7 +62,11 @@ describeEachDialect('daily self-checks', (dialect) => {
     expect(refused.statusCode).toBe(403);
 
     expect((await designer.post('/api/v1/checklists/items', { roleCode: 'designer', title: '检查主图' })).statusCode).toBe(403);
-    const added = await admin.post('/api/v1/checklists/items', { roleCode: 'designer', title: '检查主图是否符合平台规范', link: '/products' });
+    const added = await admin.post('/api/v1/checklists/items', {
+      roleCode: 'designer',
+      title: '检查主图是否符合平台规范',
+      link: '/products',
+    });
     expect(added.statusCode, added.body).toBe(201);
     const dup = await admin.post('/api/v1/checklists/items', { roleCode: 'designer', title: '检查主图是否符合平台规范' });
     expect(dup.statusCode).toBe(409);

@@ -64,7 +64,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('checklist_items_org_role_idx').on('checklist_items').columns(['org_id', 'role_code', 'position']).execute();
-  await db.schema.createIndex('checklist_items_title_uq').on('checklist_items').columns(['org_id', 'role_code', 'title']).unique().execute();
+  await db.schema
+    .createIndex('checklist_items_title_uq')
+    .on('checklist_items')
+    .columns(['org_id', 'role_code', 'title'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('checklist_ticks')
