@@ -277,6 +277,12 @@ export interface BatchShipResult {
   errors: { row: number; orderNo: string; message: string }[];
 }
 
+/**
+ * `orders.source` of a 补发 replacement order: sent at price 0 for an after-sales case, shipped
+ * like any order, but not a sale — the analytics and the customers' figures leave it out.
+ */
+export const REPLACEMENT_SOURCE = 'replacement';
+
 // ---- after-sales (售后) ----
 
 export const AFTERSALE_TYPES = ['refund_only', 'return_refund', 'exchange', 'resend', 'repair', 'complaint'] as const;
@@ -333,6 +339,23 @@ export const REFUND_TYPES: readonly AftersaleType[] = ['refund_only', 'return_re
 /** Types where the buyer sends goods back and the warehouse inspects them. */
 export const RETURN_TYPES: readonly AftersaleType[] = ['return_refund', 'exchange', 'repair'];
 
+/**
+ * What a case on `caseQty` units of a line may refund: the line's paid amount pro rata to the
+ * units (rounded to the fen), never more than the line has left after earlier refunds. Summed over
+ * the chosen lines it is the amount proposed when a case is opened (申请金额) and the ceiling of
+ * the case's refund.
+ */
+export function lineRefundShareFen(line: { paidFen: number; refundFen: number; qty: number }, caseQty: number): number {
+  const left = line.paidFen - line.refundFen;
+  const share = Math.round((line.paidFen * caseQty) / Math.max(1, line.qty));
+  return Math.max(0, Math.min(left, share));
+}
+
+/** The amount proposed for a refund case on these lines and quantities (see lineRefundShareFen). */
+export function proposedRefundFen(lines: readonly { paidFen: number; refundFen: number; qty: number; caseQty: number }[]): number {
+  return lines.reduce((s, l) => s + lineRefundShareFen(l, l.caseQty), 0);
+}
+
 export interface AftersaleReason {
   id: string;
   name: string;
@@ -352,7 +375,11 @@ export interface AftersaleSummary {
   reasonId: string | null;
   reasonName: string | null;
   responsibility: Responsibility;
+  /** What the buyer asked for (申请金额): proposed from the chosen lines, editable when opening. */
+  requestedFen: number;
   refundFen: number;
+  /** 补发: the zero-price replacement order sent for this case. */
+  replacementOrderId: string | null;
   note: string;
   slaDueAt: number;
   overdue: boolean;
@@ -392,5 +419,7 @@ export interface AftersaleDetail extends AftersaleSummary {
   refundableFen: number;
   canInspect: boolean;
   canRefund: boolean;
+  /** 补发 may create its replacement order now. */
+  canReship: boolean;
   order: { id: string; orderNo: string; status: OrderStatus; paidFen: number; refundFen: number; buyerNick: string };
 }

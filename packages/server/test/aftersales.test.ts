@@ -204,4 +204,92 @@ describeEachDialect('after-sales', (dialect) => {
     const wh = (await ctx.userWithRoles('wh_as', ['warehouse'])).client;
     expect((await wh.post(`/api/v1/aftersales/${c.id}/refund`, { amountFen: 100 })).statusCode).toBe(403);
   });
+
+  it('proposes 申请金额 from the chosen lines and refuses more than they paid', async () => {
+    const sku = await makeSku(ctx, { code: 'REQ-1', priceFen: 3333, stock: 10 });
+    const o = await makeOrder(admin, shopId, [{ skuId: sku, qty: 3 }], { discountFen: 1000, shippingFen: 800 });
+    const line = o.lines[0];
+    // Paid for the goods 9,999 − 1,000 = 8,999; two of three units: round(8,999 × 2 / 3) = 5,999.
+    const proposed = await admin.post('/api/v1/aftersales', {
+      orderId: o.id,
+      type: 'refund_only',
+      lines: [{ orderLineId: line.id, qty: 2 }],
+    });
+    expect(proposed.statusCode, proposed.body).toBe(201);
+    expect(proposed.json()).toMatchObject({ requestedFen: 5_999, refundableFen: 5_999 });
+    expect(proposed.json().events[0].note).toContain('申请 ¥59.99');
+    await admin.post(`/api/v1/aftersales/${proposed.json().id}/transition`, { to: 'closed', note: '买家撤销' });
+
+    const tooMuch = await admin.post('/api/v1/aftersales', {
+      orderId: o.id,
+      type: 'refund_only',
+      lines: [{ orderLineId: line.id, qty: 1 }],
+      requestedFen: 3_001,
+    });
+    expect(tooMuch.statusCode).toBe(400);
+    expect(tooMuch.json().detail).toContain('超过所选商品可退金额 ¥30.00');
+    const asked = await admin.post('/api/v1/aftersales', {
+      orderId: o.id,
+      type: 'refund_only',
+      lines: [{ orderLineId: line.id, qty: 1 }],
+      requestedFen: 2_000,
+    });
+    expect(asked.json()).toMatchObject({ requestedFen: 2_000 });
+    const listed = (await admin.get(`/api/v1/aftersales?orderId=${o.id}`)).json().items;
+    expect(listed.map((c: { requestedFen: number }) => c.requestedFen).sort()).toEqual([2_000, 5_999]);
+    // A complaint asks for no money.
+    const complaint = await admin.post('/api/v1/aftersales', {
+      orderId: o.id,
+      type: 'complaint',
+      lines: [{ orderLineId: line.id, qty: 1 }],
+      requestedFen: 100,
+    });
+    expect(complaint.statusCode).toBe(400);
+    expect(complaint.json().detail).toContain('不涉及退款');
+  });
+
+  it('补发 creates one zero-price replacement order that reserves stock and is not a sale', async () => {
+    const { sku, order } = await shippedOrder('RESEND-1', 2, 4000);
+    const card = async (metric: string) =>
+      (await admin.get(`/api/v1/analytics/dashboard?shopId=${shopId}`)).json().cards.find((c: { metric: string }) => c.metric === metric)
+        .today as number;
+    const ordersBefore = await card('orders');
+    const paidBefore = await card('paidFen');
+    const c = (
+      await admin.post('/api/v1/aftersales', { orderId: order.id, type: 'resend', lines: [{ orderLineId: order.lines[0].id, qty: 1 }] })
+    ).json();
+    expect(c).toMatchObject({ requestedFen: 0, canReship: true, replacementOrderId: null });
+    // 完成 comes only with the replacement order.
+    expect((await admin.post(`/api/v1/aftersales/${c.id}/transition`, { to: 'processing' })).statusCode).toBe(200);
+    expect((await admin.post(`/api/v1/aftersales/${c.id}/transition`, { to: 'completed' })).statusCode).toBe(409);
+    const tooMany = await admin.post(`/api/v1/aftersales/${c.id}/reship`, { lines: [{ orderLineId: order.lines[0].id, qty: 2 }] });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().detail).toContain('最多补发 1 件');
+
+    const done = await admin.post(`/api/v1/aftersales/${c.id}/reship`, { note: '外包装破损' });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ status: 'completed', canReship: false });
+    const replacement = (await admin.get(`/api/v1/orders/${done.json().replacementOrderId}`)).json();
+    expect(replacement).toMatchObject({ status: 'paid', paidFen: 0, goodsFen: 0, source: 'replacement', buyerNick: order.buyerNick });
+    expect(replacement.orderNo).toMatch(/^B\d{14}$/);
+    expect(replacement.lines).toMatchObject([{ skuId: sku, qty: 1, paidFen: 0, unitPriceFen: 0 }]);
+    expect(replacement.sellerMemo).toContain(order.orderNo);
+    expect(
+      (await admin.get(`/api/v1/orders/${order.id}`))
+        .json()
+        .events.map((e: { note: string }) => e.note)
+        .join('\n'),
+    ).toContain(replacement.orderNo);
+    // Stock: 10 − 2 shipped − 1 reserved for the replacement; the ledger agrees.
+    expect(await stockOf(ctx, sku)).toEqual({ onHand: 8, reserved: 1, available: 7, defective: 0 });
+    expect(await ledgerOf(ctx, sku)).toEqual(await stockOf(ctx, sku));
+    // Not a sale: today's orders and payments are unchanged.
+    expect(await card('orders')).toBe(ordersBefore);
+    expect(await card('paidFen')).toBe(paidBefore);
+    // Once per case.
+    expect((await admin.post(`/api/v1/aftersales/${c.id}/reship`, {})).statusCode).toBe(409);
+    const ship = await admin.post(`/api/v1/orders/${replacement.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SF-RESEND-1' });
+    expect(ship.statusCode, ship.body).toBe(200);
+    expect(await stockOf(ctx, sku)).toEqual({ onHand: 7, reserved: 0, available: 7, defective: 0 });
+  });
 });

@@ -201,6 +201,7 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
           status: 'pending',
           reason: '',
           responsibility: 'product',
+          requestedFen: 0,
           refundFen: 0,
           note: '',
           slaDueAt: now - 3_600_000,

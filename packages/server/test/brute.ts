@@ -255,7 +255,8 @@ export class Brute {
 /** The raw events, orders and order lines (with each line's product) of one shop. */
 export async function readBack(db: Kysely<DB>, shopId: string): Promise<Brute> {
   const events = await db.selectFrom('events').selectAll().where('shop_id', '=', shopId).execute();
-  const orders = await db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).execute();
+  // 补发 replacement orders are not sales.
+  const orders = await db.selectFrom('orders').selectAll().where('shop_id', '=', shopId).where('source', '!=', 'replacement').execute();
   const lines = await db
     .selectFrom('order_lines')
     .innerJoin('orders', 'orders.id', 'order_lines.order_id')
@@ -263,6 +264,7 @@ export async function readBack(db: Kysely<DB>, shopId: string): Promise<Brute> {
     .selectAll('order_lines')
     .select('skus.product_id as productId')
     .where('orders.shop_id', '=', shopId)
+    .where('orders.source', '!=', 'replacement')
     .execute();
   const refunds = await db
     .selectFrom('order_refunds')

@@ -3,7 +3,7 @@
  * complaints. Each case moves through the console's statuses by its age, with SLA due times;
  * some recent ones get stuck (overdue). Refunds flow into the order lines and the order.
  */
-import { allocate } from '@yunying/core';
+import { allocate, proposedRefundFen } from '@yunying/core';
 import { DAY_MS, HOUR, compact, dayOf } from './calendar.js';
 import type { Ledger, SkuTable } from './ledger.js';
 import type { IdMaker, Rng } from './prng.js';
@@ -195,6 +195,15 @@ export class Aftersales {
       status: 'pending',
       reason: x.reason,
       responsibility: x.responsibility,
+      requestedFen:
+        type === 'complaint'
+          ? 0
+          : proposedRefundFen(
+              x.lines.map((cl) => {
+                const l = o.lines.find((ol) => ol.id === cl.orderLineId);
+                return { paidFen: l?.paidFen ?? 0, refundFen: l?.refundFen ?? 0, qty: l?.qty ?? 1, caseQty: cl.qty };
+              }),
+            ),
       refundFen: 0,
       note: x.note,
       slaDueAt: createdAt + (SLA_HOURS[type].pending ?? 48) * HOUR,

@@ -233,6 +233,8 @@ export interface SimAftersale {
   /** Name of one of core's DEFAULT_AFTERSALE_REASONS. */
   reason: string;
   responsibility: 'product' | 'logistics' | 'service' | 'buyer' | 'other';
+  /** 申请金额: the refund the buyer asked for, from the chosen lines (0 for complaints). */
+  requestedFen: number;
   refundFen: number;
   note: string;
   slaDueAt: number;

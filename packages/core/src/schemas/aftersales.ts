@@ -44,6 +44,8 @@ export const CreateAftersaleBody = z.object({
     .array(z.object({ orderLineId: z.string().min(1, '请选择商品'), qty: qty('数量').min(1, '数量至少为 1') }))
     .min(1, '请至少选择一件商品'),
   note: z.string().trim().max(1000, '说明最长 1000 个字符').default(''),
+  /** 申请金额 in fen; omitted = proposed from the chosen lines (refund types only). */
+  requestedFen: fenSchema('申请金额').optional(),
 });
 export type CreateAftersaleRequest = z.input<typeof CreateAftersaleBody>;
 export type CreateAftersaleInput = z.output<typeof CreateAftersaleBody>;
@@ -86,3 +88,11 @@ export const AftersaleRefundBody = z.object({
 });
 export type AftersaleRefundInput = z.output<typeof AftersaleRefundBody>;
 export type AftersaleRefundRequest = z.input<typeof AftersaleRefundBody>;
+
+/** 补发: the replacement order's lines (default: the case's lines and quantities). */
+export const AftersaleReshipBody = z.object({
+  lines: z.array(z.object({ orderLineId: z.string().min(1), qty: qty('补发数量').min(1, '补发数量至少为 1') })).optional(),
+  note: z.string().trim().max(400).optional(),
+});
+export type AftersaleReshipInput = z.output<typeof AftersaleReshipBody>;
+export type AftersaleReshipRequest = z.input<typeof AftersaleReshipBody>;

@@ -3,6 +3,7 @@
  * and the overdue sweep. A case's order and order lines come from the orders module.
  */
 import {
+  lineRefundShareFen,
   AFTERSALE_STATUS_LABELS,
   AFTERSALE_TYPE_LABELS,
   AppError,
@@ -59,7 +60,9 @@ function caseDto(
     reasonId: r.reason_id,
     reasonName,
     responsibility: r.responsibility as Responsibility,
+    requestedFen: Number(r.requested_fen),
     refundFen: Number(r.refund_fen),
+    replacementOrderId: r.replacement_order_id,
     note: text(r.note),
     slaDueAt: Number(r.sla_due_at),
     overdue: isOpen(r.status) && Number(r.sla_due_at) < now,
@@ -197,16 +200,18 @@ export type CaseLineRow = Awaited<ReturnType<typeof caseLines>>[number];
 
 /** What may still be refunded per case line: its share of the line's paid amount, less refunds so far. */
 export function refundWeights(lines: CaseLineRow[]): number[] {
-  return lines.map((l) => {
-    const left = Number(l.line_paid_fen) - Number(l.line_refund_fen);
-    const share = Math.round((Number(l.line_paid_fen) * l.qty) / Math.max(1, l.line_qty));
-    return Math.max(0, Math.min(left, share));
-  });
+  return lines.map((l) =>
+    lineRefundShareFen({ paidFen: Number(l.line_paid_fen), refundFen: Number(l.line_refund_fen), qty: l.line_qty }, l.qty),
+  );
 }
 
 export function canRefundIn(type: AftersaleType, status: AftersaleStatus): boolean {
   if (!REFUND_TYPES.includes(type)) return false;
   return type === 'refund_only' ? status === 'pending' || status === 'processing' : status === 'received';
+}
+
+export function canReshipIn(type: AftersaleType, status: AftersaleStatus, replacementOrderId: string | null): boolean {
+  return type === 'resend' && replacementOrderId === null && (status === 'pending' || status === 'processing');
 }
 
 export function canInspectIn(type: AftersaleType, status: AftersaleStatus): boolean {
@@ -254,6 +259,7 @@ export async function getCase(db: Kysely<DB>, actor: Actor, id: string): Promise
     ),
     canInspect: canInspectIn(type, status),
     canRefund: canRefundIn(type, status),
+    canReship: canReshipIn(type, status, r.replacement_order_id),
     order: {
       id: order.id,
       orderNo: order.orderNo,

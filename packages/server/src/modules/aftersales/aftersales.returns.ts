@@ -12,6 +12,7 @@ import {
   type AftersaleDetail,
   type AftersaleInspectInput,
   type AftersaleRefundInput,
+  type AftersaleReshipInput,
   type AftersaleStatus,
   type AftersaleType,
   type FieldError,
@@ -25,6 +26,7 @@ import * as orders from '../orders/index.js';
 import {
   canInspectIn,
   canRefundIn,
+  canReshipIn,
   caseLines,
   caseOrder,
   getCase,
@@ -163,5 +165,54 @@ export async function refund(trx: Transaction<DB>, actor: Actor, id: string, inp
     'completed',
     `退款 ${formatFen(input.amountFen)}，订单累计退款 ${formatFen(result.refundFen)}`,
   );
+  return getCase(trx, actor, id);
+}
+
+/**
+ * 补发: create the zero-price replacement order (orders module) for the case's lines — or the
+ * lines given — link it to the case and complete the case. Once per case.
+ */
+export async function reship(trx: Transaction<DB>, actor: Actor, id: string, input: AftersaleReshipInput): Promise<AftersaleDetail> {
+  const r = await mustCase(trx, actor, id, true);
+  const type = r.type as AftersaleType;
+  if (!canReshipIn(type, r.status as AftersaleStatus, r.replacement_order_id)) {
+    throw new AppError(
+      'invalid_state',
+      type !== 'resend'
+        ? `${typeZh(type)}售后不创建补发单；如需补发请新建「补发」售后单`
+        : r.replacement_order_id
+          ? `售后单 ${r.code} 已创建过补发单，不能重复补发`
+          : `售后单状态为「${statusZh(r.status)}」，不能补发`,
+      { aftersaleId: id },
+    );
+  }
+  const lines = await caseLines(trx, id, await caseOrder(trx, actor, r));
+  const chosen = input.lines ?? lines.map((l) => ({ orderLineId: l.order_line_id, qty: l.qty }));
+  const inCase = new Map(lines.map((l) => [l.order_line_id, l]));
+  const errors: FieldError[] = [];
+  chosen.forEach((x, i) => {
+    const l = inCase.get(x.orderLineId);
+    if (!l) errors.push({ path: `lines.${i}.orderLineId`, message: `第 ${i + 1} 项不在本售后单中` });
+    else if (x.qty > l.qty) errors.push({ path: `lines.${i}.qty`, message: `「${l.title}」最多补发 ${l.qty} 件（售后数量）` });
+  });
+  if (errors.length) throw new AppError('validation_failed', `补发有误：${errors.map((e) => e.message).join('；')}`, {}, errors);
+  const replacement = await orders.createReplacementOrder(trx, actor, {
+    originalOrderId: r.order_id,
+    lines: chosen,
+    reason: `售后单 ${r.code}${input.note ? `：${input.note}` : ''}`,
+  });
+  await trx.updateTable('aftersales').set({ replacement_order_id: replacement.id }).where('id', '=', id).execute();
+  await audit.record(trx, actor, 'aftersale.reship', {
+    entityType: 'aftersale',
+    entityId: id,
+    shopId: r.shop_id,
+    after: { replacementOrderNo: replacement.orderNo, lines: chosen },
+  });
+  let current = { ...r, replacement_order_id: replacement.id };
+  if (current.status === 'pending') {
+    await moveCase(trx, actor, current, 'processing', '同意补发');
+    current = { ...current, status: 'processing' };
+  }
+  await moveCase(trx, actor, current, 'completed', `已创建补发单 ${replacement.orderNo}（0 元），待仓库发货`);
   return getCase(trx, actor, id);
 }

@@ -4,6 +4,7 @@ import {
   AftersaleListQuery as CaseListQuery,
   AftersaleReasonBody as ReasonBody,
   AftersaleRefundBody,
+  AftersaleReshipBody,
   AftersaleTransitionBody,
   CreateAftersaleBody as CreateCaseBody,
   UpdateAftersaleBody,
@@ -116,5 +117,18 @@ export async function aftersalesRoutes(app: AppInstance): Promise<void> {
       config: { permission: 'orders.refund' },
     },
     (req) => tx((trx) => returns.refund(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.post(
+    '/aftersales/:id/reship',
+    {
+      schema: {
+        tags: ['aftersales'],
+        summary: '补发：创建 0 元补发单并完成售后',
+        params: IdParams,
+        body: AftersaleReshipBody,
+      },
+      config: { permission: 'aftersales.write' },
+    },
+    (req) => tx((trx) => returns.reship(trx, req.actor!, req.params.id, req.body)),
   );
 }

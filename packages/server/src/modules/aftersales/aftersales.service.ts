@@ -9,6 +9,8 @@ import {
   businessDay,
   clipText,
   keepHiddenPhones,
+  formatFen,
+  proposedRefundFen,
   newId,
   type AftersaleDetail,
   type AftersaleStatus,
@@ -99,6 +101,16 @@ export async function createCase(trx: Transaction<DB>, actor: Actor, input: Crea
     if (x.qty > max) errors.push({ path: `lines.${i}.qty`, message: `「${l.title}」最多可申请 ${max} 件` });
   });
   if (errors.length) throw new AppError('validation_failed', `售后商品有误：${errors.map((e) => e.message).join('；')}`, {}, errors);
+  // 申请金额: proposed from the chosen lines; a refund case may ask for less, never for more.
+  const refundCase = REFUND_TYPES.includes(input.type);
+  const proposed = refundCase ? proposedRefundFen(input.lines.map((x) => ({ ...byId.get(x.orderLineId)!, caseQty: x.qty }))) : 0;
+  if (input.requestedFen !== undefined && input.requestedFen > proposed) {
+    const msg = refundCase
+      ? `申请金额 ${formatFen(input.requestedFen)} 超过所选商品可退金额 ${formatFen(proposed)}，请调低金额或增加商品`
+      : `${typeZh(input.type)}售后不涉及退款，申请金额应为 0`;
+    throw new AppError('validation_failed', msg, { proposedFen: proposed }, [{ path: 'requestedFen', message: msg }]);
+  }
+  const requestedFen = input.requestedFen ?? proposed;
 
   const now = Date.now();
   const id = newId('aftersale');
@@ -113,7 +125,9 @@ export async function createCase(trx: Transaction<DB>, actor: Actor, input: Crea
     status: 'pending',
     reason_id: input.reasonId ?? null,
     responsibility,
+    requested_fen: requestedFen,
     refund_fen: 0,
+    replacement_order_id: null,
     note: input.note,
     sla_due_at: slaDueAt(input.type, 'pending', now),
     resolved_at: null,
@@ -126,7 +140,14 @@ export async function createCase(trx: Transaction<DB>, actor: Actor, input: Crea
     .insertInto('aftersale_lines')
     .values(input.lines.map((l) => ({ aftersale_id: id, order_line_id: l.orderLineId, qty: l.qty, good_qty: 0, defective_qty: 0 })))
     .execute();
-  await caseEvent(trx, actor, id, null, 'pending', `发起${typeZh(input.type)}${input.note ? `：${input.note}` : ''}`);
+  await caseEvent(
+    trx,
+    actor,
+    id,
+    null,
+    'pending',
+    `发起${typeZh(input.type)}${refundCase ? `，申请 ${formatFen(requestedFen)}` : ''}${input.note ? `：${input.note}` : ''}`,
+  );
   await orders.recordEvent(trx, order.id, {
     type: 'aftersale',
     note: `发起${typeZh(input.type)}售后 ${code}`,
@@ -139,7 +160,7 @@ export async function createCase(trx: Transaction<DB>, actor: Actor, input: Crea
     entityType: 'aftersale',
     entityId: id,
     shopId: order.shopId,
-    after: { code, orderNo: order.orderNo, type: input.type, responsibility, lines: input.lines },
+    after: { code, orderNo: order.orderNo, type: input.type, responsibility, requestedFen, lines: input.lines },
   });
   return getCase(trx, actor, id);
 }

@@ -62,6 +62,8 @@ export const ACTION_ONLY: Partial<Record<AftersaleType, readonly AftersaleStatus
   return_refund: ['received', 'completed'],
   exchange: ['received'],
   repair: ['received'],
+  // 补发 completes when its replacement order is created (returns.reship).
+  resend: ['completed'],
 };
 
 /**

@@ -25,6 +25,7 @@ export interface BulkCase {
   /** The name of one of the organisation's reasons (no reason if none has that name). */
   reason: string;
   responsibility: string;
+  requestedFen: number;
   refundFen: number;
   note: string;
   slaDueAt: number;
@@ -61,7 +62,9 @@ export async function insertCases(
       status: c.status,
       reason_id: reasons.get(c.reason) ?? null,
       responsibility: c.responsibility,
+      requested_fen: c.requestedFen,
       refund_fen: c.refundFen,
+      replacement_order_id: null,
       note: c.note,
       sla_due_at: c.slaDueAt,
       resolved_at: c.resolvedAt,

@@ -34,11 +34,12 @@
  * left out of a partial day. Writing the rows, the dirty marks and the
  * freshness rules are rollup.service.ts.
  */
+import { REPLACEMENT_SOURCE } from '@yunying/core';
 import { sql, type Kysely } from 'kysely';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
 import { groupRows, sourceGroupsOf, statOverride, statsAttributePayments, untrackedBuyers } from './rollup-groups.js';
 
-type Acc = {
+export type Acc = {
   uv: Set<string>;
   pv: number;
   detail: Set<string>;
@@ -84,7 +85,7 @@ function newAcc(): Acc {
 /** Separates the parts of a map key (product, source). */
 export const SEP = '\u0000';
 
-type EventGroup = {
+export type EventGroup = {
   visitor_id: string;
   product_id: string | null;
   source_code: string;
@@ -92,7 +93,7 @@ type EventGroup = {
   n: number | string;
   dwell: number | string | null;
 };
-type OrderRow = {
+export type OrderRow = {
   id: string;
   visitor_id: string | null;
   buyer_nick: string;
@@ -104,8 +105,15 @@ type OrderRow = {
   ordered_at: number;
   paid_at: number | null;
 };
-type RefundRow = { day: string; orderId: string; productId: string | null; sourceCode: string | null; amountFen: number; at: number };
-type LineRow = {
+export type RefundRow = {
+  day: string;
+  orderId: string;
+  productId: string | null;
+  sourceCode: string | null;
+  amountFen: number;
+  at: number;
+};
+export type LineRow = {
   orderId: string;
   productId: string | null;
   qty: number;
@@ -130,19 +138,26 @@ type StatRow = {
  * than a GROUP BY here — visitors rarely repeat the same (product, source, type) in a day, so
  * grouping barely shrinks the rows and costs a temporary B-tree.
  */
-function readEvents(db: Kysely<DB>, shopId: string, day: string, cutoff: number | null = null): Promise<EventGroup[]> {
+export function readEvents(
+  db: Kysely<DB>,
+  shopId: string,
+  day: string,
+  cutoff: number | null = null,
+  since: number | null = null,
+): Promise<EventGroup[]> {
   let q = db
     .selectFrom('events')
     .select(['visitor_id', 'product_id', 'source_code', 'type', sql<number>`1`.as('n'), 'dwell_ms as dwell'])
     .where('shop_id', '=', shopId)
     .where('day', '=', day);
-  // (shop_id, day, at) is the index's order, so the cut-off narrows the same index range.
+  // (shop_id, day, at) is the index's order, so the cut-off (and the window's start) narrow the same index range.
+  if (since !== null) q = q.where('at', '>=', since);
   if (cutoff !== null) q = q.where('at', '<', cutoff);
   return q.execute();
 }
 
 /** The refunds (ledger rows) that succeeded on any of the days, with each line's product and the order's source. */
-async function readRefunds(db: Kysely<DB>, shopId: string, days: readonly string[]): Promise<RefundRow[]> {
+export async function readRefunds(db: Kysely<DB>, shopId: string, days: readonly string[]): Promise<RefundRow[]> {
   const rows = await db
     .selectFrom('order_refunds')
     .innerJoin('orders', 'orders.id', 'order_refunds.order_id')
@@ -163,7 +178,7 @@ async function readRefunds(db: Kysely<DB>, shopId: string, days: readonly string
 }
 
 /** The orders created or paid on any of the days, and their lines (grouped by order). */
-async function readOrders(
+export async function readOrders(
   db: Kysely<DB>,
   shopId: string,
   days: readonly string[],
@@ -173,6 +188,7 @@ async function readOrders(
     .selectFrom('orders')
     .select(['id', 'visitor_id', 'buyer_nick', 'source_code', 'status', 'paid_fen', 'order_day', 'paid_day', 'ordered_at', 'paid_at'])
     .where('shop_id', '=', shopId)
+    .where('source', '!=', REPLACEMENT_SOURCE)
     .where((eb) =>
       one !== null
         ? eb.or([eb('order_day', '=', one), eb('paid_day', '=', one)])
@@ -191,6 +207,7 @@ async function readOrders(
       'order_lines.unit_cost_fen as unitCostFen',
     ])
     .where('orders.shop_id', '=', shopId)
+    .where('orders.source', '!=', REPLACEMENT_SOURCE)
     .where((eb) =>
       one !== null
         ? eb.or([eb('orders.order_day', '=', one), eb('orders.paid_day', '=', one)])
@@ -215,30 +232,38 @@ function readStats(db: Kysely<DB>, shopId: string, days: readonly string[]): Pro
     .execute();
 }
 
-/** Aggregate one (shop, day) from its rows, in one pass over each input. */
-function aggregateDay(
-  shopId: string,
-  day: string,
-  evs: readonly EventGroup[],
-  orders: readonly OrderRow[],
-  linesByOrder: ReadonlyMap<string, readonly LineRow[]>,
-  stats: readonly StatRow[],
-  refunds: readonly RefundRow[],
-  now: number,
-  cutoff: number | null = null,
-): RollupDailyTable[] {
-  const accs = new Map<string, Acc>();
-  const acc = (product: string, source: string): Acc => {
-    const k = product + SEP + source;
-    let a = accs.get(k);
-    if (!a) accs.set(k, (a = newAcc()));
-    return a;
-  };
-  const shopAcc = acc('', ''); // the shop row always exists: it also records when the day was last rebuilt
+/**
+ * The event figures of one (shop, day) accumulated so far: one accumulator per (product, source)
+ * key (only the shop row's with `shopOnly`) and each visitor's page views of the day (bounce).
+ * Events can be added in several steps (`addEvents`): the 同时段 cards extend yesterday's state
+ * from the previous cut-off to the new one instead of reading the day again (partial-cache.ts).
+ */
+export interface EventState {
+  accs: Map<string, Acc>;
+  dayPv: Map<string, number>;
+  shopOnly: boolean;
+}
 
-  // Events. Each group counts towards the shop row, its source row and, with a product, the
-  // product's row and the product × source row (a target listed twice counts twice).
-  const dayPv = new Map<string, number>();
+export function newEventState(shopOnly = false): EventState {
+  const accs = new Map<string, Acc>();
+  accs.set('' + SEP, newAcc()); // the shop row always exists: it also records when the day was last rebuilt
+  return { accs, dayPv: new Map(), shopOnly };
+}
+
+function accOf(accs: Map<string, Acc>, product: string, source: string): Acc {
+  const k = product + SEP + source;
+  let a = accs.get(k);
+  if (!a) accs.set(k, (a = newAcc()));
+  return a;
+}
+
+/**
+ * Add events to a state. Each group counts towards the shop row, its source row and, with a
+ * product, the product's row and the product × source row (a target listed twice counts twice).
+ */
+export function addEvents(state: EventState, evs: readonly EventGroup[]): void {
+  const { accs, dayPv, shopOnly } = state;
+  const shopAcc = accs.get('' + SEP)!;
   const touch = (a: Acc, e: EventGroup, n: number) => {
     a.uv.add(e.visitor_id);
     if (e.type === 'product_view') {
@@ -252,17 +277,18 @@ function aggregateDay(
   for (const e of evs) {
     const n = Number(e.n);
     const isPageView = e.type === 'page_view';
-    if (isPageView) dayPv.set(e.visitor_id, (dayPv.get(e.visitor_id) ?? 0) + n);
-    const s1 = acc('', e.source_code);
     if (isPageView) {
+      dayPv.set(e.visitor_id, (dayPv.get(e.visitor_id) ?? 0) + n);
       shopAcc.pv += n;
-      s1.pv += n;
     }
     touch(shopAcc, e, n);
+    if (shopOnly) continue;
+    const s1 = accOf(accs, '', e.source_code);
+    if (isPageView) s1.pv += n;
     touch(s1, e, n);
     if (e.product_id) {
-      const p0 = acc(e.product_id, '');
-      const p1 = acc(e.product_id, e.source_code);
+      const p0 = accOf(accs, e.product_id, '');
+      const p1 = accOf(accs, e.product_id, e.source_code);
       if (e.type === 'product_view') {
         p0.pv += n;
         p1.pv += n;
@@ -271,6 +297,57 @@ function aggregateDay(
       touch(p1, e, n);
     }
   }
+}
+
+/** Aggregate one (shop, day) from its rows, in one pass over each input. */
+function aggregateDay(
+  shopId: string,
+  day: string,
+  evs: readonly EventGroup[],
+  orders: readonly OrderRow[],
+  linesByOrder: ReadonlyMap<string, readonly LineRow[]>,
+  stats: readonly StatRow[],
+  refunds: readonly RefundRow[],
+  now: number,
+  cutoff: number | null = null,
+): RollupDailyTable[] {
+  const state = newEventState();
+  addEvents(state, evs);
+  return finishDay(shopId, day, state, orders, linesByOrder, stats, refunds, now, cutoff);
+}
+
+/**
+ * The rows of one (shop, day): the event figures of `state` (read, never changed: a state can be
+ * finished again after more events) with the orders, refunds and imported statistics added.
+ */
+export function finishDay(
+  shopId: string,
+  day: string,
+  state: EventState,
+  orders: readonly OrderRow[],
+  linesByOrder: ReadonlyMap<string, readonly LineRow[]>,
+  stats: readonly StatRow[],
+  refunds: readonly RefundRow[],
+  now: number,
+  cutoff: number | null = null,
+): RollupDailyTable[] {
+  // Fresh order figures over the state's event figures (the Sets of visitors are shared, read only).
+  const accs = new Map<string, Acc>();
+  for (const [k, a] of state.accs)
+    accs.set(k, {
+      ...newAcc(),
+      uv: a.uv,
+      pv: a.pv,
+      detail: a.detail,
+      detailVisits: a.detailVisits,
+      dwell: a.dwell,
+      fav: a.fav,
+      cart: a.cart,
+      checkout: a.checkout,
+    });
+  const acc = (product: string, source: string): Acc => accOf(accs, product, source);
+  const shopAcc = acc('', '');
+  const dayPv = state.dayPv;
 
   // Orders.
   const none: readonly LineRow[] = [];

@@ -2,6 +2,7 @@
 export { listOrders, getOrder } from './orders.queries.js';
 export { createOrder, manualOrderNo } from './orders.create.js';
 export { cancelOrder, shipOrder } from './orders.lifecycle.js';
+export { createReplacementOrder } from './orders.replacement.js';
 export { applyRefund, markRefunding, leaveRefunding } from './orders.refunds.js';
 export { recordEvent, canSeePii, actorName, orderRowToSummary, lineRowToLine } from './orders.rows.js';
 export type { EventInput } from './orders.rows.js';

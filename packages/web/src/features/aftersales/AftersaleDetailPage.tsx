@@ -18,7 +18,7 @@ export function AftersaleDetailPage() {
   const { t } = useTranslation();
   const labels = useLabels();
   const { can } = useAuth();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const onError = useApiError();
   const navigate = useNavigate();
   const c = useAftersale(id);
@@ -116,8 +116,32 @@ export function AftersaleDetailPage() {
               {t('aftersales.actions.inspect')}
             </Button>
           ) : null}
+          {canWrite && a.canReship ? (
+            <Button
+              type="primary"
+              onClick={() =>
+                modal.confirm({
+                  title: t('aftersales.reship.title'),
+                  content: t('aftersales.reship.confirm', { count: a.lines.reduce((n, l) => n + l.qty, 0) }),
+                  okText: t('aftersales.reship.submit'),
+                  cancelText: t('common.cancel'),
+                  onOk: () =>
+                    action
+                      .mutateAsync({ id: a.id, action: 'reship', body: { note: note.trim() || undefined } })
+                      .then(done, (e) => onError(e)),
+                })
+              }
+              data-testid="aftersale-reship"
+            >
+              {t('aftersales.actions.reship')}
+            </Button>
+          ) : null}
           {can('orders.refund') && a.canRefund ? (
-            <Button type="primary" onClick={() => setRefunding(fenToYuanText(a.refundableFen))} data-testid="aftersale-refund">
+            <Button
+              type="primary"
+              onClick={() => setRefunding(fenToYuanText(refundProposal(a.requestedFen, a.refundFen, a.refundableFen)))}
+              data-testid="aftersale-refund"
+            >
               {t('aftersales.actions.refund')}
             </Button>
           ) : null}
@@ -151,10 +175,20 @@ export function AftersaleDetailPage() {
                 <OrderStatusTag status={a.order.status} />
               </Space>
             </Descriptions.Item>
+            <Descriptions.Item label={t('aftersales.fields.requested')}>
+              <span data-testid="aftersale-requested-amount">{formatMoney(a.requestedFen)}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('aftersales.fields.refund')}>
               <span data-testid="aftersale-refund-amount">{formatMoney(a.refundFen)}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t('aftersales.detail.refundable')}>{formatMoney(a.refundableFen)}</Descriptions.Item>
+            {a.replacementOrderId ? (
+              <Descriptions.Item label={t('aftersales.reship.order')}>
+                <Link to={`/orders/${a.replacementOrderId}`} data-testid="aftersale-replacement">
+                  {t('aftersales.reship.view')}
+                </Link>
+              </Descriptions.Item>
+            ) : null}
             <Descriptions.Item label={t('aftersales.fields.sla')}>
               <Typography.Text type={a.overdue ? 'danger' : undefined}>{a.resolvedAt ? '—' : formatDateTime(a.slaDueAt)}</Typography.Text>
             </Descriptions.Item>
@@ -292,4 +326,10 @@ export function AftersaleDetailPage() {
       </Modal>
     </PageContainer>
   );
+}
+
+/** The refund dialog starts at what the buyer asked for and has not been refunded, within what may still be refunded. */
+function refundProposal(requestedFen: number, refundedFen: number, refundableFen: number): number {
+  const asked = requestedFen - refundedFen;
+  return asked > 0 ? Math.min(asked, refundableFen) : refundableFen;
 }

@@ -58,6 +58,14 @@ export function AftersalesPage({ mode = 'all' }: { mode?: 'all' | 'overdue' }) {
       render: (x: string) => labels.responsibility(x),
     },
     { title: t('common.status'), dataIndex: 'status', key: 'status', width: 100, render: (s: string) => <AftersaleStatusTag status={s} /> },
+    {
+      title: t('aftersales.fields.requested'),
+      dataIndex: 'requestedFen',
+      key: 'requested',
+      width: 110,
+      align: 'right',
+      render: formatMoney,
+    },
     { title: t('aftersales.fields.refund'), dataIndex: 'refundFen', key: 'refund', width: 110, align: 'right', render: formatMoney },
     {
       title: t('aftersales.fields.sla'),

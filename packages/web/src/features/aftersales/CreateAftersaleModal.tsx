@@ -1,7 +1,17 @@
-import { App, Form, Input, InputNumber, Modal, Select, Table } from 'antd';
+import { useEffect, useState } from 'react';
+import { App, Form, Input, InputNumber, Modal, Select, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { AFTERSALE_TYPES, RESPONSIBILITIES, type AftersaleType, type OrderDetail, type Responsibility } from '@yunying/core';
+import {
+  AFTERSALE_TYPES,
+  REFUND_TYPES,
+  RESPONSIBILITIES,
+  formatFen,
+  proposedRefundFen,
+  type AftersaleType,
+  type OrderDetail,
+  type Responsibility,
+} from '@yunying/core';
 import { useLabels } from '../../components/labels';
 import { useApiError } from '../../components/useApiError';
 import { useCreateAftersale, useReasons } from './api';
@@ -12,6 +22,8 @@ interface CaseForm {
   responsibility?: Responsibility;
   note?: string;
   qty: Record<string, number | null>;
+  /** 申请金额 in yuan (refund types). */
+  requested?: number | null;
 }
 
 /** Open an after-sales case on some lines of an order. */
@@ -24,6 +36,15 @@ export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDet
   const [form] = Form.useForm<CaseForm>();
   const reasons = useReasons();
   const create = useCreateAftersale();
+  const type = Form.useWatch('type', form) ?? 'return_refund';
+  const qtys = Form.useWatch('qty', form);
+  const refundCase = REFUND_TYPES.includes(type);
+  // 申请金额 follows the chosen lines until the user types their own amount.
+  const proposed = proposedRefundFen(order.lines.map((l) => ({ ...l, caseQty: Number(qtys?.[l.id] ?? 0) })));
+  const [edited, setEdited] = useState(false);
+  useEffect(() => {
+    if (!edited) form.setFieldValue('requested', proposed / 100);
+  }, [edited, form, proposed]);
 
   const submit = (v: CaseForm) => {
     const lines = order.lines.map((line) => ({ orderLineId: line.id, qty: Number(v.qty?.[line.id] ?? 0) })).filter((x) => x.qty > 0);
@@ -39,6 +60,7 @@ export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDet
         ...(v.responsibility ? { responsibility: v.responsibility } : {}),
         lines,
         note: v.note?.trim() ?? '',
+        ...(refundCase && v.requested != null ? { requestedFen: Math.round(v.requested * 100) } : {}),
       },
       {
         onSuccess: (c) => {
@@ -111,6 +133,24 @@ export function CreateAftersaleModal({ order, open, onClose }: { order: OrderDet
             ]}
           />
         </Form.Item>
+        {refundCase ? (
+          <Form.Item label={t('aftersales.fields.requested')} required>
+            <Form.Item name="requested" noStyle rules={[{ required: true, message: t('common.required') }]}>
+              <InputNumber
+                min={0}
+                max={proposed / 100}
+                precision={2}
+                prefix="¥"
+                style={{ width: 180 }}
+                onChange={() => setEdited(true)}
+                data-testid="aftersale-requested"
+              />
+            </Form.Item>
+            <Typography.Text type="secondary" style={{ marginLeft: 12 }}>
+              {t('aftersales.create.proposed', { amount: formatFen(proposed) })}
+            </Typography.Text>
+          </Form.Item>
+        ) : null}
         <Form.Item name="note" label={t('aftersales.fields.note')}>
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>

@@ -4,6 +4,7 @@ import type {
   AftersaleInspectRequest,
   AftersaleReason,
   AftersaleRefundRequest,
+  AftersaleReshipRequest,
   AftersaleSummary,
   AftersaleTransitionRequest,
   CreateAftersaleRequest,
@@ -57,9 +58,10 @@ export function useCreateAftersale() {
 export type AftersaleAction =
   | { action: 'transition'; body: AftersaleTransitionRequest }
   | { action: 'inspect'; body: AftersaleInspectRequest }
-  | { action: 'refund'; body: AftersaleRefundRequest };
+  | { action: 'refund'; body: AftersaleRefundRequest }
+  | { action: 'reship'; body: AftersaleReshipRequest };
 
-/** transition | inspect | refund on one case; answers with the case. */
+/** transition | inspect | refund | reship on one case; answers with the case. */
 export function useAftersaleAction() {
   const invalidate = useInvalidate();
   return useMutation({
