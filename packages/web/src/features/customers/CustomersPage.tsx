@@ -182,6 +182,11 @@ export function CustomersPage() {
                 })}
               </Tag>
             ) : null}
+            {segment ? (
+              <Link to={`/customers/segments?rfm=${segment}`} data-testid="customers-save-segment">
+                {t('customers.segments.fromRfm')}
+              </Link>
+            ) : null}
             {url.get('tag') ? (
               <Tag color="purple" closable onClose={() => url.patch({ tag: undefined })}>
                 {t('customers.tagFilter', { tag: url.get('tag') })}

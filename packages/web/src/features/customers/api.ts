@@ -11,6 +11,9 @@ import type {
   RfmSegment,
   RfmThresholds,
   RfmThresholdsRequest,
+  SavedSegment,
+  SaveSegmentRequest,
+  SegmentPreviewRequest,
   SegmentSummary,
   TagCustomersRequest,
   UpdateCustomerRequest,
@@ -149,4 +152,56 @@ export function useSplitCustomer() {
 
 export function exportUrl(query: Record<string, QueryValue>): string {
   return downloadUrl('/customers/export', query);
+}
+
+// ------------------------------------------------------------------ saved segments (客户分群)
+
+export interface SegmentPreview extends Page<CustomerSummary> {
+  totalCapped: boolean;
+  asOf: string;
+}
+
+export interface SavedSegmentRow extends SavedSegment {
+  count: number;
+  countCapped: boolean;
+}
+
+export function useSegmentPreview(body: SegmentPreviewRequest | null) {
+  return useQuery({
+    queryKey: [...customersKey, 'segment-preview', body],
+    queryFn: () => api.post<SegmentPreview>('/customers/segments/preview', body),
+    enabled: body !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSegments(shopId: string | undefined) {
+  return useQuery({
+    queryKey: [...customersKey, 'segments', shopId],
+    queryFn: ({ signal }) => api.get<{ items: SavedSegmentRow[] }>('/customers/segments', { shopId }, signal),
+    enabled: !!shopId,
+  });
+}
+
+export function useSaveSegment() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string | undefined; body: SaveSegmentRequest }) =>
+      id
+        ? api.patch<SavedSegment>(`/customers/segments/${encodeURIComponent(id)}`, body)
+        : api.post<SavedSegment>('/customers/segments', body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteSegment() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/customers/segments/${encodeURIComponent(id)}`),
+    onSuccess: invalidate,
+  });
+}
+
+export function segmentExportUrl(id: string, format: 'csv' | 'xlsx'): string {
+  return downloadUrl(`/customers/segments/${encodeURIComponent(id)}/export`, { format });
 }

@@ -1,10 +1,12 @@
 import type { FeatureTexts } from '../../modules/types';
+import { segmentsEn, segmentsZh } from './segments.i18n';
 
 /** UI text of the customers feature (top-level key `customers`). */
 export const customersTexts: FeatureTexts = {
   'zh-CN': {
     customers: {
-      nav: { group: '客户', list: '客户列表', rfm: 'RFM 分析', merge: '合并建议' },
+      segments: segmentsZh,
+      nav: { group: '客户', list: '客户列表', rfm: 'RFM 分析', merge: '合并建议', segments: '客户分群' },
       title: '客户',
       empty: '没有符合条件的客户',
       search: '昵称、姓名、手机或邮箱',
@@ -131,7 +133,8 @@ export const customersTexts: FeatureTexts = {
   },
   en: {
     customers: {
-      nav: { group: 'Customers', list: 'Customers', rfm: 'RFM analysis', merge: 'Merge suggestions' },
+      segments: segmentsEn,
+      nav: { group: 'Customers', list: 'Customers', rfm: 'RFM analysis', merge: 'Merge suggestions', segments: 'Segments' },
       title: 'Customers',
       empty: 'No customers match',
       search: 'Nick, name, phone or email',

@@ -1,4 +1,4 @@
-import { MergeCellsOutlined, PieChartOutlined, TeamOutlined } from '@ant-design/icons';
+import { ClusterOutlined, MergeCellsOutlined, PieChartOutlined, TeamOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
 import { lazyPage } from '../../modules/lazyPage';
 
@@ -6,6 +6,7 @@ const CustomersPage = lazyPage(() => import('./CustomersPage'), 'CustomersPage')
 const CustomerDetailPage = lazyPage(() => import('./CustomerDetailPage'), 'CustomerDetailPage');
 const RfmPage = lazyPage(() => import('./RfmPage'), 'RfmPage');
 const MergePage = lazyPage(() => import('./MergePage'), 'MergePage');
+const SegmentsPage = lazyPage(() => import('./SegmentsPage'), 'SegmentsPage');
 
 export const customersModule: FeatureModule = {
   key: 'customers',
@@ -24,6 +25,13 @@ export const customersModule: FeatureModule = {
           labelKey: 'customers.nav.rfm',
         },
         {
+          key: 'customers-segments',
+          path: '/customers/segments',
+          permission: 'customers.read',
+          icon: <ClusterOutlined />,
+          labelKey: 'customers.nav.segments',
+        },
+        {
           key: 'customers-merge',
           path: '/customers/merge',
           permission: 'customers.write',
@@ -37,6 +45,7 @@ export const customersModule: FeatureModule = {
     { path: 'customers', permission: 'customers.read', element: <CustomersPage /> },
     { path: 'customers/rfm', permission: 'customers.read', element: <RfmPage /> },
     { path: 'customers/merge', permission: 'customers.write', element: <MergePage /> },
+    { path: 'customers/segments', permission: 'customers.read', element: <SegmentsPage /> },
     { path: 'customers/:id', permission: 'customers.read', element: <CustomerDetailPage /> },
   ],
 };
