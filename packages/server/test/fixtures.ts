@@ -148,6 +148,9 @@ export interface BackdatedOrder {
   orderedAt?: number;
   paidAt?: number;
   refundAt?: number;
+  /** The warehouse it ships from and when it shipped (default none). */
+  warehouseId?: string | null;
+  shippedAt?: number | null;
 }
 
 /**
@@ -156,6 +159,21 @@ export interface BackdatedOrder {
  * the caller marks the days dirty. Paid amount = Σ line paid + shipping; returns the order id.
  */
 export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): Promise<string> {
+  return (await makeBackdatedOrders(ctx, [o]))[0]!;
+}
+
+/** Many backdated orders (see makeBackdatedOrder) in batches of 500; returns their ids in order. */
+export async function makeBackdatedOrders(ctx: TestContext, list: readonly BackdatedOrder[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let b = 0; b < list.length; b += 500) {
+    const batch = list.slice(b, b + 500).map((o) => backdatedRow(o));
+    await orders.bulk.insertOrders(ctx.tdb.database.db, { orgId: ctx.orgId, source: 'manual', eventActor: () => '', orders: batch });
+    ids.push(...batch.map((r) => r.id));
+  }
+  return ids;
+}
+
+function backdatedRow(o: BackdatedOrder): Parameters<typeof orders.bulk.insertOrders>[1]['orders'][number] {
   const tz = o.timezone ?? 'Asia/Shanghai';
   const id = newId('order');
   const linePaid = o.lines.map((l) => l.paidFen ?? l.qty * l.unitPriceFen);
@@ -164,83 +182,75 @@ export async function makeBackdatedOrder(ctx: TestContext, o: BackdatedOrder): P
   const lineIds = o.lines.map(() => newId('orderLine'));
   const refundDay = o.refundDay ?? o.paidDay ?? o.day;
   const refundAt = o.refundAt ?? dayStart(refundDay, tz) + 20 * 3_600_000;
-  await orders.bulk.insertOrders(ctx.tdb.database.db, {
-    orgId: ctx.orgId,
-    source: 'manual',
-    eventActor: () => '',
-    orders: [
-      {
-        id,
-        shopId: o.shopId,
-        channel: o.channel ?? 'tmall',
-        orderNo: id,
-        status: o.status,
-        stockMode: 'none',
-        warehouseId: null,
-        buyerNick: o.nick,
-        receiverName: '张三',
-        receiverPhone: '13800000000',
-        receiverAddress: '杭州',
-        buyerNote: '',
-        sellerMemo: '',
-        goodsFen: goods,
-        discountFen: 0,
-        shippingFen: o.shippingFen,
-        paidFen: goods + o.shippingFen,
-        refundFen: o.lines.reduce((s, l) => s + (l.refundFen ?? 0), 0),
-        itemCount: o.lines.reduce((s, l) => s + l.qty, 0),
-        isPresale: false,
-        urgent: false,
-        logisticsException: false,
-        carrier: null,
-        trackingNo: null,
-        orderedAt: at,
-        paidAt: o.paidDay ? (o.paidAt ?? dayStart(o.paidDay, tz) + 7_200_000) : null,
-        shippedAt: null,
-        deliveredAt: null,
-        completedAt: null,
-        cancelledAt: null,
-        orderDay: o.day,
-        paidDay: o.paidDay,
-        visitorId: o.visitorId,
-        sourceCode: o.sourceCode,
-        updatedAt: at,
-        lines: o.lines.map((l, i) => ({
-          id: lineIds[i]!,
-          lineNo: i + 1,
-          skuId: l.skuId,
-          title: 'x',
-          specText: '',
-          merchantCode: '',
-          channelItemId: '',
-          qty: l.qty,
-          unitPriceFen: l.unitPriceFen,
-          discountFen: l.qty * l.unitPriceFen - linePaid[i]!,
-          paidFen: linePaid[i]!,
-          refundFen: l.refundFen ?? 0,
-          refundedQty: l.refundFen ? 1 : 0,
-          unitCostFen: l.unitCostFen,
-        })),
-        events: [],
-        refunds: o.lines.flatMap((l, i) =>
-          l.refundFen
-            ? [
-                {
-                  id: newId('refund'),
-                  orderLineId: lineIds[i]!,
-                  qty: 1,
-                  amountFen: l.refundFen,
-                  at: refundAt,
-                  day: refundDay,
-                  note: '退款',
-                },
-              ]
-            : [],
-        ),
-      },
-    ],
-  });
-  return id;
+  return {
+    id,
+    shopId: o.shopId,
+    channel: o.channel ?? 'tmall',
+    orderNo: id,
+    status: o.status,
+    stockMode: 'none',
+    warehouseId: o.warehouseId ?? null,
+    buyerNick: o.nick,
+    receiverName: '张三',
+    receiverPhone: '13800000000',
+    receiverAddress: '杭州',
+    buyerNote: '',
+    sellerMemo: '',
+    goodsFen: goods,
+    discountFen: 0,
+    shippingFen: o.shippingFen,
+    paidFen: goods + o.shippingFen,
+    refundFen: o.lines.reduce((s, l) => s + (l.refundFen ?? 0), 0),
+    itemCount: o.lines.reduce((s, l) => s + l.qty, 0),
+    isPresale: false,
+    urgent: false,
+    logisticsException: false,
+    carrier: null,
+    trackingNo: null,
+    orderedAt: at,
+    paidAt: o.paidDay ? (o.paidAt ?? dayStart(o.paidDay, tz) + 7_200_000) : null,
+    shippedAt: o.shippedAt ?? null,
+    deliveredAt: null,
+    completedAt: null,
+    cancelledAt: null,
+    orderDay: o.day,
+    paidDay: o.paidDay,
+    visitorId: o.visitorId,
+    sourceCode: o.sourceCode,
+    updatedAt: at,
+    lines: o.lines.map((l, i) => ({
+      id: lineIds[i]!,
+      lineNo: i + 1,
+      skuId: l.skuId,
+      title: 'x',
+      specText: '',
+      merchantCode: '',
+      channelItemId: '',
+      qty: l.qty,
+      unitPriceFen: l.unitPriceFen,
+      discountFen: l.qty * l.unitPriceFen - linePaid[i]!,
+      paidFen: linePaid[i]!,
+      refundFen: l.refundFen ?? 0,
+      refundedQty: l.refundFen ? 1 : 0,
+      unitCostFen: l.unitCostFen,
+    })),
+    events: [],
+    refunds: o.lines.flatMap((l, i) =>
+      l.refundFen
+        ? [
+            {
+              id: newId('refund'),
+              orderLineId: lineIds[i]!,
+              qty: 1,
+              amountFen: l.refundFen,
+              at: refundAt,
+              day: refundDay,
+              note: '退款',
+            },
+          ]
+        : [],
+    ),
+  };
 }
 
 /** A multipart/form-data body: text fields, then files (field name → file name and bytes). */
