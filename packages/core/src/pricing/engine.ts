@@ -462,7 +462,7 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
       tiers.push({ qty: n, unitFen: o.priceFen, avail: n });
       const amount = (unit - o.priceFen) * n;
       const c = o.cand.c;
-      adjust(ctx, ls, c, amount, `${title(c)} ${n} 件 × 减 ${yuan(unit - o.priceFen)}（${yuan(unit)} → ${yuan(o.priceFen)}）`, n);
+      adjust(ctx, ls, c, amount, `${title(c)}${n} 件 × 减 ${yuan(unit - o.priceFen)}（${yuan(unit)} → ${yuan(o.priceFen)}）`, n);
       const t = totals.get(o.cand) ?? { amount: 0, units: 0 };
       t.amount += amount;
       t.units += n;
@@ -558,7 +558,7 @@ function planBundle(ctx: Ctx, c: Compiled, lines: LineState[]): LinePlan | null 
   const notes = new Map<LineState, string>();
   ls.forEach((l, i) => {
     m.set(l, shares[i]!);
-    notes.set(l, `${title(c)} ${sets} 套 × ${yuan(rule.priceFen)}，按单买金额分摊 ${yuan(shares[i]!)}`);
+    notes.set(l, `${title(c)}${sets} 套 × ${yuan(rule.priceFen)}，按单买金额分摊 ${yuan(shares[i]!)}`);
   });
   return {
     c,
@@ -624,7 +624,7 @@ function planBuyXGetY(ctx: Ctx, c: Compiled, lines: LineState[], commitRefusals:
     }
     saving += amount;
     freeUnits += units.get(ls)!;
-    notes.set(ls, `${title(c)} 买 ${rule.buyQty} 件第 ${rule.buyQty + 1} 件起 ${rule.getQty} 件${what}：${units.get(ls)} 件`);
+    notes.set(ls, `${title(c)}每 ${g} 件中 ${rule.getQty} 件${what}：本行 ${units.get(ls)} 件`);
   }
   if (saving === 0) return null;
   return {
@@ -766,7 +766,7 @@ function commitOrder(ctx: Ctx, p: OrderPlan): void {
     );
     return;
   }
-  p.lines.forEach((l, i) => adjust(ctx, l, p.c, shares[i]!, `${title(p.c)} 按金额分摊 ${yuan(shares[i]!)}`));
+  p.lines.forEach((l, i) => adjust(ctx, l, p.c, shares[i]!, `${title(p.c)}按金额分摊 ${yuan(shares[i]!)}`));
   pushApplied(ctx, p.c, p.saving, p.explanation);
 }
 
