@@ -27,6 +27,7 @@ import { randomPassword } from './modules/auth/passwords.js';
 import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
 import { exportStockFile } from './modules/inventory/index.js';
 import * as customers from './modules/customers/index.js';
+import { diagnoseCli } from './modules/diagnosis/index.js';
 import { deleteDemo, loadDemo } from './modules/demo/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
 import { buildReport, exportEventsFile, formatReportText } from './modules/reports/index.js';
@@ -55,6 +56,7 @@ const HELP = `运营台 Yunying 命令行
   report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]   运营日报/周报/月报（含对比期；不给 --shop 为全部店铺）
   customers rfm --shop <店铺> [--date YYYY-MM-DD] [--json]   RFM 门槛与八类客户分群人数（默认今天，按店铺时区）
   customers export --shop <店铺> [--segment <分群>] <文件.csv|.xlsx>   导出客户（分群可写 important_retain 或 重要挽留）
+  diagnose --shop <店铺> [--date YYYY-MM-DD] [--json]   店铺诊断：运行规则并列出未处理的问题（默认诊断到昨天）
   price --promotions <促销.json> --cart <购物车.json> [--at <ISO 时间>] [--json]   按促销与优惠券计算购物车每行实付与说明（不连数据库）
   demo [--profile small|large] [--seed N]   加载演示数据（small：3 家店 90 天；large：4 家店 365 天，需数分钟）
   demo --delete                          删除全部演示数据（演示店铺及其订单、流量、商品、库存）
@@ -134,6 +136,11 @@ async function main(argv: string[]): Promise<number> {
       return reportCommand(sub, rest);
     case 'customers':
       return customersCommand(sub, rest);
+    case 'diagnose':
+      return withDb(async (database, orgId) => {
+        await diagnoseCli(database.db, cliActor(orgId), [sub ?? '', ...rest].filter(Boolean), (t) => process.stdout.write(t));
+        return 0;
+      });
     case 'price':
       return priceCli([sub ?? '', ...rest].filter(Boolean), (t) => process.stdout.write(t));
     case 'demo':
