@@ -3,7 +3,16 @@
  * Pure: header tables, cell parsers, keyword tagging, the follow-up state machine and DSR maths.
  */
 import { z } from 'zod';
-import { cleanCell, isEmptyCell, normalizeHeader, parseIntCell, parseLongId, parseTimeCell, toHalfWidth, type CellError } from './import.js';
+import {
+  cleanCell,
+  isEmptyCell,
+  normalizeHeader,
+  parseIntCell,
+  parseLongId,
+  parseTimeCell,
+  toHalfWidth,
+  type CellError,
+} from './import.js';
 import { DEFAULT_TIMEZONE } from './time.js';
 
 // ---------------------------------------------------------------- column matching (reviews + chats)
@@ -264,9 +273,14 @@ export interface DsrScores {
 export function dsrAverage(rows: readonly DsrInput[]): DsrScores {
   const acc = { desc: [0, 0], service: [0, 0], logistics: [0, 0] } as Record<'desc' | 'service' | 'logistics', [number, number]>;
   for (const r of rows) {
-    if (r.dsrDesc !== null) (acc.desc[0] += r.dsrDesc), acc.desc[1]++;
-    if (r.dsrService !== null) (acc.service[0] += r.dsrService), acc.service[1]++;
-    if (r.dsrLogistics !== null) (acc.logistics[0] += r.dsrLogistics), acc.logistics[1]++;
+    const add = (a: [number, number], v: number | null) => {
+      if (v === null) return;
+      a[0] += v;
+      a[1]++;
+    };
+    add(acc.desc, r.dsrDesc);
+    add(acc.service, r.dsrService);
+    add(acc.logistics, r.dsrLogistics);
   }
   const avg = ([s, n]: [number, number]) => (n ? s / n : null);
   return {
@@ -409,7 +423,9 @@ export const BatchFollowupBody = FollowupBody.extend({ ids: z.array(z.string().m
 
 export const ReviewKeywordsBody = z.object({
   items: z
-    .array(z.object({ tag: z.string().trim().min(1, '标签名不能为空').max(40), keywords: z.array(z.string().trim().min(1).max(40)).max(50) }))
+    .array(
+      z.object({ tag: z.string().trim().min(1, '标签名不能为空').max(40), keywords: z.array(z.string().trim().min(1).max(40)).max(50) }),
+    )
     .max(50),
 });
 

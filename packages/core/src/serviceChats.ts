@@ -19,7 +19,12 @@ export const CHAT_FORMAT_LABELS: Record<ChatFormat, string> = {
 
 export type ChatField = 'chatKey' | 'agent' | 'customer' | 'startedAt' | 'firstResponse' | 'messages' | 'endedAt' | 'orderNo';
 
-const col = (field: ChatField, label: string, aliases: string[], required = false): ColumnSpec<ChatField> => ({ field, label, aliases, required });
+const col = (field: ChatField, label: string, aliases: string[], required = false): ColumnSpec<ChatField> => ({
+  field,
+  label,
+  aliases,
+  required,
+});
 
 /** One table for every tool: the tools' own words (千牛's 接待客服/买家, 京东's 咨询客户, 飞鸽's 用户昵称 …) and the generic template's. */
 export const CHAT_COLUMNS: readonly ColumnSpec<ChatField>[] = [
@@ -27,7 +32,15 @@ export const CHAT_COLUMNS: readonly ColumnSpec<ChatField>[] = [
   col('agent', '客服', ['接待客服', '客服昵称', '客服账号', '子账号', '客服', 'agent'], true),
   col('customer', '买家', ['买家昵称', '买家', '咨询客户', '顾客', '用户昵称', '客户', 'customer'], true),
   col('startedAt', '开始时间', ['会话开始时间', '开始时间', '咨询时间', '接入时间', '进线时间', 'started_at'], true),
-  col('firstResponse', '首次响应时长', ['首次响应时长(秒)', '首次响应时长', '首响时长', '首次响应时间', '首响时间', '首响(秒)', 'first_response_s']),
+  col('firstResponse', '首次响应时长', [
+    '首次响应时长(秒)',
+    '首次响应时长',
+    '首响时长',
+    '首次响应时间',
+    '首响时间',
+    '首响(秒)',
+    'first_response_s',
+  ]),
   col('messages', '消息数', ['消息数', '消息条数', '聊天条数', '总消息数', '客服消息数', 'messages']),
   col('endedAt', '结束时间', ['会话结束时间', '结束时间', 'ended_at']),
   col('orderNo', '关联订单', ['关联订单', '关联订单号', '订单编号', '订单号', 'order_no']),

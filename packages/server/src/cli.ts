@@ -26,7 +26,10 @@ import { systemActor, type Actor } from './http/actor.js';
 import { randomPassword } from './modules/auth/passwords.js';
 import { exportProductsFile, importProductsFile } from './modules/catalog/index.js';
 import { exportStockFile } from './modules/inventory/index.js';
+import * as ads from './modules/ads/index.js';
 import * as customers from './modules/customers/index.js';
+import * as reviews from './modules/reviews/index.js';
+import * as service from './modules/service/index.js';
 import { diagnoseCli } from './modules/diagnosis/index.js';
 import { deleteDemo, loadDemo } from './modules/demo/index.js';
 import { exportOrdersFile } from './modules/orders/index.js';
@@ -49,11 +52,15 @@ const HELP = `运营台 Yunying 命令行
   shop list
   import orders --shop <店铺> --format taobao|jd|pdd|douyin|generic <文件> [--items <宝贝报表>] [--mapping <方案名>] [--move-stock]
   import products <文件.xlsx|.csv>
+  import reviews|chats --shop <店铺> --format <格式> <文件> [--json]   导入评价（taobao|jd|pdd|douyin|generic）或客服接待记录（qianniu|jd|pdd|douyin|generic）
+  staffing --per-hour <λ> --aht <秒> --target <0..1> --within <秒> [--shrinkage <0..1>] [--json]   客服排班测算（Erlang C）
+  import ads --shop <店铺> --format ztc|ylmf|kuaiche|pdd|qianchuan|generic|taoke [--tool <工具>] <文件>   导入推广报表（taoke：淘宝客订单）
   export orders --shop <店铺> [--from YYYY-MM-DD] [--to YYYY-MM-DD] <文件.csv|.xlsx>
   export products <文件.csv|.xlsx>
   export stock [--warehouse <仓库id>] <文件.csv|.xlsx>
   export events --shop <店铺> --from YYYY-MM-DD --to YYYY-MM-DD <文件.csv|.xlsx>   导出流量事件原始数据（按店铺时区）
   report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]   运营日报/周报/月报（含对比期；不给 --shop 为全部店铺）
+  report ads --shop <店铺> --from YYYY-MM-DD --to YYYY-MM-DD [--json]   推广计划数据（点击率、平均点击花费、转化率、ROI、保本ROI）
   customers rfm --shop <店铺> [--date YYYY-MM-DD] [--json]   RFM 门槛与八类客户分群人数（默认今天，按店铺时区）
   customers export --shop <店铺> [--segment <分群>] <文件.csv|.xlsx>   导出客户（分群可写 important_retain 或 重要挽留）
   diagnose --shop <店铺> [--date YYYY-MM-DD] [--json]   店铺诊断：运行规则并列出未处理的问题（默认诊断到昨天）
@@ -134,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(sub, rest);
     case 'report':
       return reportCommand(sub, rest);
+    case 'staffing':
+      return staffingCommand([sub ?? '', ...rest].filter(Boolean));
     case 'customers':
       return customersCommand(sub, rest);
     case 'diagnose':
@@ -255,11 +264,13 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
       mapping: { type: 'string' },
       'move-stock': { type: 'boolean' },
       json: { type: 'boolean' },
+      tool: { type: 'string' },
     },
   });
   const file = need(positionals[0], '<文件>');
   if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`);
   if (values.items && !fs.existsSync(values.items)) throw new UsageError(`找不到文件：${values.items}`);
+  if (sub === 'ads') return ads.importAdsCommand({ ...values, shop: need(values.shop, '--shop'), format: need(values.format, '--format') }, file, withDb, cliActor);
   if (sub === 'orders') {
     const format = need(values.format, '--format');
     if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format 必须是 ${IMPORT_FORMATS.join('|')} 之一`);
@@ -294,6 +305,18 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
       return summary.errors > 0 ? 2 : 0;
     });
   }
+  if (sub === 'reviews' || sub === 'chats') {
+    const shop = need(values.shop, '--shop');
+    const format = need(values.format, '--format');
+    return withDb(async (database, orgId) => {
+      const shopId = (await shops.findByIdOrName(database.db, orgId, shop)).id;
+      const opts = { shopId, format, file, fileName: file };
+      const s = sub === 'reviews' ? await reviews.importReviewsFile(database.db, cliActor(orgId), opts) : await service.importChatsFile(database.db, cliActor(orgId), opts);
+      if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+      else process.stdout.write(sub === 'reviews' ? reviews.formatReviewImportText(s as reviews.ReviewImportSummary) : service.formatChatImportText(s as service.ChatImportSummary));
+      return s.errors > 0 ? 2 : 0;
+    });
+  }
   if (sub === 'products') {
     return withDb(async (database, orgId) => {
       const r = await importProductsFile(database.db, cliActor(orgId), file);
@@ -303,7 +326,7 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
       return r.errors.length ? 2 : 0;
     });
   }
-  throw new UsageError('用法：yunying import orders|products …');
+  throw new UsageError('用法：yunying import orders|products|ads|reviews|chats …');
 }
 
 async function exportCommand(sub: string | undefined, args: string[]): Promise<number> {
@@ -353,6 +376,7 @@ async function exportCommand(sub: string | undefined, args: string[]): Promise<n
 
 /** `report daily|weekly|monthly`: the operations report as Chinese tables, or JSON with the glossary's keys. */
 async function reportCommand(sub: string | undefined, args: string[]): Promise<number> {
+  if (sub === 'ads') return ads.reportAdsCommand(args, withDb, cliActor);
   if (sub !== 'daily' && sub !== 'weekly' && sub !== 'monthly')
     throw new UsageError('用法：yunying report daily|weekly|monthly [--shop <店铺>] [--date YYYY-MM-DD] [--json]');
   const { values } = parseArgs({ args, options: { shop: { type: 'string' }, date: { type: 'string' }, json: { type: 'boolean' } } });
@@ -363,6 +387,18 @@ async function reportCommand(sub: string | undefined, args: string[]): Promise<n
     process.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatReportText(r));
     return 0;
   });
+}
+
+/** `staffing`: Erlang C for one hour's figures, no database needed. */
+function staffingCommand(args: string[]): number {
+  const { values } = parseArgs({
+    args,
+    options: { 'per-hour': { type: 'string' }, aht: { type: 'string' }, target: { type: 'string' }, within: { type: 'string' }, shrinkage: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const r = service.staffingFromArgs(values);
+  if (!r.ok) throw new UsageError(r.message);
+  process.stdout.write(values.json ? `${JSON.stringify(r.result, null, 2)}\n` : service.formatStaffingText(r.result, Number(values.shrinkage ?? 0)));
+  return 0;
 }
 
 /** `customers rfm|export`: a shop's RFM segments as of a day, or its customers (one segment) to a file. */

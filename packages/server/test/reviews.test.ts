@@ -7,7 +7,9 @@ import { makeShop, makeUserWithPermissions, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 type Cells = readonly (string | number)[];
-const csv = (rows: readonly Cells[]) => rows.map((r) => r.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\r\n') + '\r\n';
+const csv = (rows: readonly Cells[]) =>
+  rows.map((r) => r.map((c) => (/[",\n]/.test(String(c)) ? `"${String(c).replace(/"/g, '""')}"` : String(c))).join(',')).join('\r\n') +
+  '\r\n';
 const gbk = (rows: readonly Cells[]) => iconv.encode(csv(rows), 'gbk');
 async function xlsx(rows: readonly Cells[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -23,7 +25,21 @@ const D = (n: number, hh = '10:00:00') => `${addDays(TODAY, -n)} ${hh}`;
 /** 淘宝/天猫 评价管理 export: a title line, then the headers (评价等级 好评/中评/差评, DSR columns). */
 const TAOBAO = (): Cells[] => [
   ['评价管理 导出（近30天）'],
-  ['评价ID', '订单编号', '宝贝标题', '宝贝属性', '买家昵称', '评价等级', '评价内容', '晒图数量', '追评内容', '描述相符', '服务态度', '物流服务', '评价时间'],
+  [
+    '评价ID',
+    '订单编号',
+    '宝贝标题',
+    '宝贝属性',
+    '买家昵称',
+    '评价等级',
+    '评价内容',
+    '晒图数量',
+    '追评内容',
+    '描述相符',
+    '服务态度',
+    '物流服务',
+    '评价时间',
+  ],
   ['R9001', '4012345678901', '纯棉T恤', '颜色:白;尺码:L', 'tb_小王', '差评', '物流太慢了，颜色和图片不一样', 2, '', 2, 3, 1, D(3)],
   ['R9002', '4012345678902', '纯棉T恤', '颜色:黑;尺码:M', 'tb_小李', '中评', '尺码偏大一号', 0, '', 3, 4, 4, D(2)],
   ['R9003', '4012345678903', '保温杯', '', 'tb_小张', '好评', '很好用，保温效果不错', 3, '用了一个月还是很好', 5, 5, 5, D(1)],
@@ -46,7 +62,12 @@ describeEachDialect('reviews', (dialect) => {
     return admin.request('POST', '/api/v1/reviews/import', mp.body, { 'content-type': mp.type });
   }
   const alerts = () =>
-    db().selectFrom('notifications').select(['id', 'entity_id', 'resolved_at', 'level']).where('type', '=', 'review_negative').where('shop_id', '=', shopId).execute();
+    db()
+      .selectFrom('notifications')
+      .select(['id', 'entity_id', 'resolved_at', 'level'])
+      .where('type', '=', 'review_negative')
+      .where('shop_id', '=', shopId)
+      .execute();
 
   it('imports a Taobao GBK export: 差评/中评 open a follow-up and raise one alert each, a bad row is named with its fix', async () => {
     const res = await upload({ name: '评价.csv', data: gbk(TAOBAO()) }, 'taobao');
@@ -60,7 +81,15 @@ describeEachDialect('reviews', (dialect) => {
     const list = (await admin.get(`/api/v1/reviews?shopId=${shopId}&level=negative`)).json();
     expect(list.items.map((r: { reviewKey: string }) => r.reviewKey).sort()).toEqual(['R9001', 'R9002']);
     const bad = list.items.find((r: { reviewKey: string }) => r.reviewKey === 'R9001');
-    expect(bad).toMatchObject({ rating: 1, level: 'bad', status: 'open', imageCount: 2, dsrDesc: 2, dsrLogistics: 1, orderNo: '4012345678901' });
+    expect(bad).toMatchObject({
+      rating: 1,
+      level: 'bad',
+      status: 'open',
+      imageCount: 2,
+      dsrDesc: 2,
+      dsrLogistics: 1,
+      orderNo: '4012345678901',
+    });
     expect(bad.tags).toEqual(['物流慢', '色差']);
     expect(a.find((x) => x.entity_id === bad.id)!.level).toBe('error');
     const good = (await admin.get(`/api/v1/reviews?shopId=${shopId}&level=good`)).json().items[0];
@@ -71,7 +100,11 @@ describeEachDialect('reviews', (dialect) => {
     const res = await upload({ name: '评价.csv', data: gbk(TAOBAO()) }, 'taobao');
     expect(res.json()).toMatchObject({ created: 0, updated: 0, unchanged: 3, alerts: 0 });
     expect(await alerts()).toHaveLength(2);
-    const n = await db().selectFrom('reviews').select((eb) => eb.fn.countAll<number>().as('n')).where('shop_id', '=', shopId).executeTakeFirstOrThrow();
+    const n = await db()
+      .selectFrom('reviews')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('shop_id', '=', shopId)
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(3);
   });
 
@@ -83,7 +116,18 @@ describeEachDialect('reviews', (dialect) => {
     ];
     const res = await upload({ name: 'jd.xlsx', data: await xlsx(rows) }, 'jd');
     expect(res.json()).toMatchObject({ created: 2, alerts: 1, errors: 0 });
-    const missing = await upload({ name: 'x.csv', data: Buffer.from(csv([['评价ID', '评价内容'], ['1', 'x']])) }, 'generic');
+    const missing = await upload(
+      {
+        name: 'x.csv',
+        data: Buffer.from(
+          csv([
+            ['评价ID', '评价内容'],
+            ['1', 'x'],
+          ]),
+        ),
+      },
+      'generic',
+    );
     expect(missing.statusCode).toBe(400);
     expect(missing.json().detail ?? missing.body).toMatch(/评分/);
     const fmt = await upload({ name: 'x.csv', data: Buffer.from('a\r\n') }, 'amazon');
@@ -91,7 +135,9 @@ describeEachDialect('reviews', (dialect) => {
   });
 
   it('runs a 差评 follow-up to the end: contact, compensation, public reply from a template, close with an outcome', async () => {
-    const bad = (await admin.get(`/api/v1/reviews?shopId=${shopId}&level=bad`)).json().items.find((r: { reviewKey: string }) => r.reviewKey === 'R9001');
+    const bad = (await admin.get(`/api/v1/reviews?shopId=${shopId}&level=bad`))
+      .json()
+      .items.find((r: { reviewKey: string }) => r.reviewKey === 'R9001');
     const step = (body: object) => admin.post(`/api/v1/reviews/${bad.id}/followup`, body);
     expect((await step({ action: 'contact', note: '旺旺联系买家，已道歉' })).statusCode).toBe(200);
     const noComp = await step({ action: 'compensate' });
@@ -125,7 +171,13 @@ describeEachDialect('reviews', (dialect) => {
   });
 
   it('hand entry of a 2-star review raises its alert; repeated complaints surface per product; the dictionary is editable', async () => {
-    const made = await admin.post('/api/v1/reviews', { shopId, rating: 2, content: '颜色和图片不一样，色差严重', productTitle: '纯棉T恤', dsrDesc: 2 });
+    const made = await admin.post('/api/v1/reviews', {
+      shopId,
+      rating: 2,
+      content: '颜色和图片不一样，色差严重',
+      productTitle: '纯棉T恤',
+      dsrDesc: 2,
+    });
     expect(made.statusCode, made.body).toBe(200);
     expect(made.json()).toMatchObject({ status: 'open', tags: ['色差'] });
     expect((await alerts()).filter((x) => x.entity_id === made.json().id)).toHaveLength(1);
@@ -139,12 +191,22 @@ describeEachDialect('reviews', (dialect) => {
   });
 
   it('DSR: the rolling mean of each sub-score, and the comparison with an entered category average', async () => {
-    const rows = await db().selectFrom('reviews').select(['dsr_desc', 'dsr_service', 'dsr_logistics']).where('shop_id', '=', shopId).execute();
+    const rows = await db()
+      .selectFrom('reviews')
+      .select(['dsr_desc', 'dsr_service', 'dsr_logistics'])
+      .where('shop_id', '=', shopId)
+      .execute();
     const mean = (xs: (number | null)[]) => {
       const v = xs.filter((x): x is number => x !== null);
       return Math.round((v.reduce((a, b) => a + b, 0) / v.length) * 100) / 100;
     };
-    const put = await admin.request('PUT', '/api/v1/reviews/dsr/benchmark', { shopId, month: TODAY.slice(0, 7), dsrDesc: 4.8, dsrService: 4.8, dsrLogistics: 4.7 });
+    const put = await admin.request('PUT', '/api/v1/reviews/dsr/benchmark', {
+      shopId,
+      month: TODAY.slice(0, 7),
+      dsrDesc: 4.8,
+      dsrService: 4.8,
+      dsrLogistics: 4.7,
+    });
     expect(put.statusCode, put.body).toBe(200);
     const d = (await admin.get(`/api/v1/reviews/dsr?shopId=${shopId}&days=30`)).json();
     expect(d.current.desc).toBe(mean(rows.map((r) => r.dsr_desc)));
@@ -155,15 +217,18 @@ describeEachDialect('reviews', (dialect) => {
     expect(d.points[0].reviews).toBe(0); // 30 days ago nothing was reviewed yet
   });
 
-  it('a reader without reviews.write sees reviews but cannot follow up; another shop\'s user cannot see them', async () => {
+  it("a reader without reviews.write sees reviews but cannot follow up; another shop's user cannot see them", async () => {
     const reader = await makeUserWithPermissions(ctx, admin, { username: 'rv_reader', permissions: ['reviews.read'] });
     const items = (await reader.get(`/api/v1/reviews?shopId=${shopId}`)).json().items;
     expect(items.length).toBeGreaterThan(0);
     expect((await reader.post(`/api/v1/reviews/${items[0].id}/followup`, { action: 'contact' })).statusCode).toBe(403);
     const other = await makeShop(ctx, admin, '别的店');
-    const outsider = await makeUserWithPermissions(ctx, admin, { username: 'rv_out', permissions: ['reviews.read', 'reviews.write'], shopIds: [other] });
+    const outsider = await makeUserWithPermissions(ctx, admin, {
+      username: 'rv_out',
+      permissions: ['reviews.read', 'reviews.write'],
+      shopIds: [other],
+    });
     expect((await outsider.get(`/api/v1/reviews`)).json().items).toHaveLength(0);
     expect((await outsider.get(`/api/v1/reviews/${items[0].id}`)).statusCode).toBe(404);
   });
 });
-

@@ -131,6 +131,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['service_settings', 'service_qa', 'service_chats', 'review_dsr_benchmarks', 'review_keywords', 'review_followups', 'reviews'])
+  for (const t of [
+    'service_settings',
+    'service_qa',
+    'service_chats',
+    'review_dsr_benchmarks',
+    'review_keywords',
+    'review_followups',
+    'reviews',
+  ])
     await db.schema.dropTable(t).ifExists().execute();
 }

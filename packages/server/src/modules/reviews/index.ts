@@ -4,3 +4,4 @@ export type { ReviewImportSummary, ReviewDto } from './reviews.service.js';
 export { openTable, MAX_TABLE_ROWS } from './reviews.file.js';
 export { receiveUpload, removeUpload } from './reviews.routes.js';
 
+export { formatReviewImportText } from './reviews.cli.js';

@@ -26,7 +26,7 @@ export async function openTable<F extends string>(
   const src = openRows(file, undefined, { name: fileName, limits: { ...SHEET_LIMITS, maxRows: MAX_TABLE_ROWS } });
   const it = src.rows[Symbol.asyncIterator]();
   let first: string[] | null = null;
-  for (let seen = 0; seen < HEADER_SCAN_ROWS; ) {
+  for (let seen = 0; seen < HEADER_SCAN_ROWS;) {
     const r = await it.next();
     if (r.done) break;
     if (isBlankRow(r.value.cells)) continue;

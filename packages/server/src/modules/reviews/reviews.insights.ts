@@ -3,7 +3,16 @@
  * shop with the category average when one was entered, and repeated complaints per product (the
  * keyword tags of 中差评 counted per product).
  */
-import { addDays, businessDay, dayDiff, DEFAULT_TIMEZONE, DSR_WINDOW_DAYS, type DsrBenchmarkBody, type DsrQuery, type RepeatedComplaintsQuery } from '@yunying/core';
+import {
+  addDays,
+  businessDay,
+  dayDiff,
+  DEFAULT_TIMEZONE,
+  DSR_WINDOW_DAYS,
+  type DsrBenchmarkBody,
+  type DsrQuery,
+  type RepeatedComplaintsQuery,
+} from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import { scopeToShops } from '../../db/kit.js';
@@ -36,9 +45,11 @@ export async function dsrTrend(db: Kysely<DB>, actor: Actor, q: z.output<typeof 
   const perDay = new Map<string, number[]>(); // [sD, nD, sS, nS, sL, nL, reviews]
   for (const r of rows) {
     const a = perDay.get(r.review_day) ?? [0, 0, 0, 0, 0, 0, 0];
-    if (r.dsr_desc !== null) (a[0]! += r.dsr_desc), (a[1]! += 1);
-    if (r.dsr_service !== null) (a[2]! += r.dsr_service), (a[3]! += 1);
-    if (r.dsr_logistics !== null) (a[4]! += r.dsr_logistics), (a[5]! += 1);
+    [r.dsr_desc, r.dsr_service, r.dsr_logistics].forEach((v, k) => {
+      if (v === null) return;
+      a[2 * k]! += v;
+      a[2 * k + 1]! += 1;
+    });
     a[6]! += 1;
     perDay.set(r.review_day, a);
   }
@@ -86,7 +97,12 @@ export async function dsrTrend(db: Kysely<DB>, actor: Actor, q: z.output<typeof 
           logistics: diff(current.logistics, Number(bench.dsr_logistics)),
         }
       : null,
-    benchmarks: benchmarks.map((b) => ({ month: b.month, desc: Number(b.dsr_desc), service: Number(b.dsr_service), logistics: Number(b.dsr_logistics) })),
+    benchmarks: benchmarks.map((b) => ({
+      month: b.month,
+      desc: Number(b.dsr_desc),
+      service: Number(b.dsr_service),
+      logistics: Number(b.dsr_logistics),
+    })),
   };
 }
 
@@ -96,7 +112,14 @@ export async function setBenchmark(trx: Transaction<DB>, actor: Actor, b: z.outp
   await trx.deleteFrom('review_dsr_benchmarks').where('shop_id', '=', shop.id).where('month', '=', b.month).execute();
   await trx
     .insertInto('review_dsr_benchmarks')
-    .values({ shop_id: shop.id, month: b.month, org_id: actor.orgId, dsr_desc: b.dsrDesc, dsr_service: b.dsrService, dsr_logistics: b.dsrLogistics })
+    .values({
+      shop_id: shop.id,
+      month: b.month,
+      org_id: actor.orgId,
+      dsr_desc: b.dsrDesc,
+      dsr_service: b.dsrService,
+      dsr_logistics: b.dsrLogistics,
+    })
     .execute();
   await audit.record(trx, actor, 'review.dsr_benchmark', { shopId: shop.id, entityType: 'shop', entityId: shop.id, after: b });
   return { ok: true };
@@ -135,6 +158,9 @@ export async function repeatedComplaints(db: Kysely<DB>, actor: Actor, q: z.outp
   }
   return {
     since,
-    items: [...acc.values()].filter((a) => a.reviews >= q.min).sort((a, b) => b.reviews - a.reviews || b.lastDay.localeCompare(a.lastDay)).slice(0, 200),
+    items: [...acc.values()]
+      .filter((a) => a.reviews >= q.min)
+      .sort((a, b) => b.reviews - a.reviews || b.lastDay.localeCompare(a.lastDay))
+      .slice(0, 200),
   };
 }

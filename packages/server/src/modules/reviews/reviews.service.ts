@@ -32,7 +32,17 @@ import {
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import { assertShopVisible, cappedCount, cursorPageOf, inChunks, keysetPage, scopeToShops, searchTerm, anyTextMatch, textMatch } from '../../db/kit.js';
+import {
+  assertShopVisible,
+  cappedCount,
+  cursorPageOf,
+  inChunks,
+  keysetPage,
+  scopeToShops,
+  searchTerm,
+  anyTextMatch,
+  textMatch,
+} from '../../db/kit.js';
 import type { DB, ReviewsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
@@ -128,17 +138,27 @@ export async function setDictionary(trx: Transaction<DB>, actor: Actor, body: z.
   const seen = new Set<string>();
   for (const [i, it] of body.items.entries()) {
     if (seen.has(it.tag))
-      throw new AppError('validation_failed', `标签「${it.tag}」重复：每个标签只写一行`, {}, [{ path: `items.${i}.tag`, message: '标签重复' }]);
+      throw new AppError('validation_failed', `标签「${it.tag}」重复：每个标签只写一行`, {}, [
+        { path: `items.${i}.tag`, message: '标签重复' },
+      ]);
     seen.add(it.tag);
     if (it.keywords.some((k) => k.includes('|')))
-      throw new AppError('validation_failed', `标签「${it.tag}」的关键词不能含有竖线 |`, {}, [{ path: `items.${i}.keywords`, message: '关键词含 |' }]);
+      throw new AppError('validation_failed', `标签「${it.tag}」的关键词不能含有竖线 |`, {}, [
+        { path: `items.${i}.keywords`, message: '关键词含 |' },
+      ]);
   }
   await trx.deleteFrom('review_keywords').where('org_id', '=', actor.orgId).execute();
   if (body.items.length)
     await trx
       .insertInto('review_keywords')
       .values(
-        body.items.map((it, i) => ({ id: newId('rkw'), org_id: actor.orgId, tag: it.tag, keywords: [...new Set(it.keywords)].join('|'), position: i })),
+        body.items.map((it, i) => ({
+          id: newId('rkw'),
+          org_id: actor.orgId,
+          tag: it.tag,
+          keywords: [...new Set(it.keywords)].join('|'),
+          position: i,
+        })),
       )
       .execute();
   const dict = body.items.map((d) => ({ tag: d.tag, keywords: d.keywords }));
@@ -160,7 +180,11 @@ export async function setDictionary(trx: Transaction<DB>, actor: Actor, body: z.
     }
     after = page[page.length - 1]!.id;
   }
-  await audit.record(trx, actor, 'review.keywords', { entityType: 'review_keywords', entityId: actor.orgId, after: { tags: dict.map((d) => d.tag) } });
+  await audit.record(trx, actor, 'review.keywords', {
+    entityType: 'review_keywords',
+    entityId: actor.orgId,
+    after: { tags: dict.map((d) => d.tag) },
+  });
   return dict;
 }
 
@@ -212,8 +236,16 @@ async function storeReviews(
   const byPlatform = new Map<string, NewReview[]>();
   for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
   for (const [platform, list] of byPlatform) {
-    const existing = await inChunks(list.map((r) => r.key), (keys) =>
-      trx.selectFrom('reviews').selectAll().where('shop_id', '=', shop.id).where('platform', '=', platform).where('review_key', 'in', keys).execute(),
+    const existing = await inChunks(
+      list.map((r) => r.key),
+      (keys) =>
+        trx
+          .selectFrom('reviews')
+          .selectAll()
+          .where('shop_id', '=', shop.id)
+          .where('platform', '=', platform)
+          .where('review_key', 'in', keys)
+          .execute(),
     );
     const known = new Map(existing.map((e) => [e.review_key, e]));
     for (const r of list) {
@@ -315,9 +347,12 @@ export async function importReviewsFile(
   opts: { shopId: string; format: string; file: string; fileName: string; now?: number },
 ): Promise<ReviewImportSummary> {
   if (!(REVIEW_FORMATS as readonly string[]).includes(opts.format))
-    throw new AppError('validation_failed', `评价导入格式应为 ${REVIEW_FORMATS.map((f) => `${f}（${REVIEW_FORMAT_LABELS[f]}）`).join('、')} 之一`, {}, [
-      { path: 'format', message: '格式不正确' },
-    ]);
+    throw new AppError(
+      'validation_failed',
+      `评价导入格式应为 ${REVIEW_FORMATS.map((f) => `${f}（${REVIEW_FORMAT_LABELS[f]}）`).join('、')} 之一`,
+      {},
+      [{ path: 'format', message: '格式不正确' }],
+    );
   const format = opts.format as ReviewFormat;
   const shop = await shops.getVisible(db, actor, opts.shopId);
   const now = opts.now ?? Date.now();
@@ -349,7 +384,12 @@ export async function importReviewsFile(
     if (res.row.reviewedAt > now + 5 * 60_000) {
       summary.errors++;
       if (summary.errorRows.length < MAX_REPORTED)
-        summary.errorRows.push({ rowNo, column: table.match.headers.reviewedAt ?? '评价时间', value: String(cells[table.match.columns.reviewedAt!] ?? ''), reason: '评价时间在未来：请检查日期' });
+        summary.errorRows.push({
+          rowNo,
+          column: table.match.headers.reviewedAt ?? '评价时间',
+          value: String(cells[table.match.columns.reviewedAt!] ?? ''),
+          reason: '评价时间在未来：请检查日期',
+        });
       continue;
     }
     const key = res.row.reviewKey ?? contentKey(res.row);
@@ -362,15 +402,29 @@ export async function importReviewsFile(
     shopId: shop.id,
     entityType: 'shop',
     entityId: shop.id,
-    after: { file: opts.fileName, format, rows: summary.rows, created: summary.created, updated: summary.updated, errors: summary.errors, alerts: summary.alerts },
+    after: {
+      file: opts.fileName,
+      format,
+      rows: summary.rows,
+      created: summary.created,
+      updated: summary.updated,
+      errors: summary.errors,
+      alerts: summary.alerts,
+    },
   });
   return summary;
 }
 
-export async function createReview(trx: Transaction<DB>, actor: Actor, body: z.output<typeof CreateReviewBody>, now = Date.now()): Promise<ReviewDto> {
+export async function createReview(
+  trx: Transaction<DB>,
+  actor: Actor,
+  body: z.output<typeof CreateReviewBody>,
+  now = Date.now(),
+): Promise<ReviewDto> {
   const shop = await shops.getVisible(trx, actor, body.shopId);
   const reviewedAt = body.reviewedAt ?? now;
-  if (reviewedAt > now + 5 * 60_000) throw new AppError('validation_failed', '评价时间在未来', {}, [{ path: 'reviewedAt', message: '时间在未来' }]);
+  if (reviewedAt > now + 5 * 60_000)
+    throw new AppError('validation_failed', '评价时间在未来', {}, [{ path: 'reviewedAt', message: '时间在未来' }]);
   const key = newId('mrv');
   const row: NewReview = {
     reviewKey: key,
@@ -390,7 +444,13 @@ export async function createReview(trx: Transaction<DB>, actor: Actor, body: z.o
     reviewedAt,
   };
   await storeReviews(trx, actor.orgId, shop, [row], await dictionary(trx, actor.orgId), now);
-  const r = await trx.selectFrom('reviews').selectAll().where('shop_id', '=', shop.id).where('platform', '=', 'manual').where('review_key', '=', key).executeTakeFirstOrThrow();
+  const r = await trx
+    .selectFrom('reviews')
+    .selectAll()
+    .where('shop_id', '=', shop.id)
+    .where('platform', '=', 'manual')
+    .where('review_key', '=', key)
+    .executeTakeFirstOrThrow();
   await audit.record(trx, actor, 'review.create', { shopId: shop.id, entityType: 'review', entityId: r.id, after: { rating: r.rating } });
   return reviewRowToDto(r, now);
 }
@@ -412,14 +472,26 @@ export async function listReviews(db: Kysely<DB>, actor: Actor, f: z.output<type
   if (f.to) q = q.where('reviews.review_day', '<=', f.to);
   if (f.productTitle) q = q.where('reviews.product_title', '=', f.productTitle);
   const term = searchTerm(f.q);
-  if (term) q = q.where(anyTextMatch(['reviews.content', 'reviews.append_content', 'reviews.order_no', 'reviews.buyer_nick', 'reviews.product_title'], term, 'contains'));
+  if (term)
+    q = q.where(
+      anyTextMatch(
+        ['reviews.content', 'reviews.append_content', 'reviews.order_no', 'reviews.buyer_nick', 'reviews.product_title'],
+        term,
+        'contains',
+      ),
+    );
   const total = await cappedCount(db, q);
   const { rows, nextCursor } = await keysetPage(
     q.selectAll('reviews').orderBy('reviews.reviewed_at', 'desc').orderBy('reviews.id', 'desc'),
     { columns: ['reviews.reviewed_at', 'reviews.id'], desc: true, kinds: ['number', 'string'], of: (r) => [Number(r.reviewed_at), r.id] },
     f,
   );
-  return cursorPageOf(rows.map((r) => reviewRowToDto(r, now)), total, f, nextCursor);
+  return cursorPageOf(
+    rows.map((r) => reviewRowToDto(r, now)),
+    total,
+    f,
+    nextCursor,
+  );
 }
 
 async function mustReview(db: Kysely<DB> | Transaction<DB>, actor: Actor, id: string): Promise<ReviewsTable> {
@@ -447,12 +519,19 @@ export async function followup(trx: Transaction<DB>, actor: Actor, id: string, b
     throw new AppError('invalid_state', '这是好评，无需跟进；可以直接公开回复', { id, status: from });
   const next = from === 'none' ? 'none' : followupNext(from, body.action);
   if (next === null)
-    throw new AppError('invalid_state', `评价当前「${REVIEW_STATUS_LABELS[from]}」，不能「${FOLLOWUP_ACTION_LABELS[body.action]}」`, { id, status: from, action: body.action });
+    throw new AppError('invalid_state', `评价当前「${REVIEW_STATUS_LABELS[from]}」，不能「${FOLLOWUP_ACTION_LABELS[body.action]}」`, {
+      id,
+      status: from,
+      action: body.action,
+    });
   const patch: Partial<ReviewsTable> = { status: next, updated_at: now };
   let note = body.note.trim();
   if (body.action === 'reply') {
     const reply = (body.reply ?? '').trim();
-    if (!reply) throw new AppError('validation_failed', '请填写公开回复的内容（可从模板选择后修改）', {}, [{ path: 'reply', message: '回复不能为空' }]);
+    if (!reply)
+      throw new AppError('validation_failed', '请填写公开回复的内容（可从模板选择后修改）', {}, [
+        { path: 'reply', message: '回复不能为空' },
+      ]);
     patch.reply = reply;
     note = note || reply;
   }
@@ -460,11 +539,15 @@ export async function followup(trx: Transaction<DB>, actor: Actor, id: string, b
     if (body.aftersaleId) {
       const c = await aftersales.getCase(trx, actor, body.aftersaleId);
       if (c.shopId !== r.shop_id)
-        throw new AppError('validation_failed', `售后单 ${c.code} 不属于这条评价的店铺`, {}, [{ path: 'aftersaleId', message: '店铺不一致' }]);
+        throw new AppError('validation_failed', `售后单 ${c.code} 不属于这条评价的店铺`, {}, [
+          { path: 'aftersaleId', message: '店铺不一致' },
+        ]);
       patch.aftersale_id = c.id;
       note = `${note ? `${note}；` : ''}售后单 ${c.code}`;
     } else if (!note) {
-      throw new AppError('validation_failed', '请关联补偿的售后单，或写明补偿方式（如 小额打款 10 元）', {}, [{ path: 'aftersaleId', message: '请关联售后单或写明补偿' }]);
+      throw new AppError('validation_failed', '请关联补偿的售后单，或写明补偿方式（如 小额打款 10 元）', {}, [
+        { path: 'aftersaleId', message: '请关联售后单或写明补偿' },
+      ]);
     }
   }
   if (body.action === 'close') {
@@ -481,10 +564,24 @@ export async function followup(trx: Transaction<DB>, actor: Actor, id: string, b
   if (res.numUpdatedRows !== 1n) throw new AppError('conflict', '这条评价刚被别人处理过，请刷新后再试', { id });
   await trx
     .insertInto('review_followups')
-    .values({ id: newId('rfu'), review_id: id, action: body.action, note, user_id: actor.userId || null, user_name: actor.displayName || actor.username, at: now })
+    .values({
+      id: newId('rfu'),
+      review_id: id,
+      action: body.action,
+      note,
+      user_id: actor.userId || null,
+      user_name: actor.displayName || actor.username,
+      at: now,
+    })
     .execute();
   if (body.action === 'close') await notifications.resolve(trx, actor.orgId, `review:${id}`);
-  await audit.record(trx, actor, `review.${body.action}`, { shopId: r.shop_id, entityType: 'review', entityId: id, before: { status: from }, after: { status: next } });
+  await audit.record(trx, actor, `review.${body.action}`, {
+    shopId: r.shop_id,
+    entityType: 'review',
+    entityId: id,
+    before: { status: from },
+    after: { status: next },
+  });
   return reviewRowToDto({ ...r, ...patch } as ReviewsTable, now);
 }
 

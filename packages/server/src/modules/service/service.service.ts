@@ -123,14 +123,25 @@ export async function importChatsFile(
   opts: { shopId: string; format: string; file: string; fileName: string; now?: number },
 ): Promise<ChatImportSummary> {
   if (!(CHAT_FORMATS as readonly string[]).includes(opts.format))
-    throw new AppError('validation_failed', `聊天记录格式应为 ${CHAT_FORMATS.map((f) => `${f}（${CHAT_FORMAT_LABELS[f]}）`).join('、')} 之一`, {}, [
-      { path: 'format', message: '格式不正确' },
-    ]);
+    throw new AppError(
+      'validation_failed',
+      `聊天记录格式应为 ${CHAT_FORMATS.map((f) => `${f}（${CHAT_FORMAT_LABELS[f]}）`).join('、')} 之一`,
+      {},
+      [{ path: 'format', message: '格式不正确' }],
+    );
   const shop = await shops.getVisible(db, actor, opts.shopId);
   const tz = shop.timezone || DEFAULT_TIMEZONE;
   const now = opts.now ?? Date.now();
   const table = await openTable(opts.file, opts.fileName, CHAT_COLUMNS, '聊天记录');
-  const s: ChatImportSummary = { format: opts.format as ChatFormat, rows: 0, created: 0, updated: 0, unchanged: 0, errors: 0, errorRows: [] };
+  const s: ChatImportSummary = {
+    format: opts.format as ChatFormat,
+    rows: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: 0,
+    errorRows: [],
+  };
   let pending = new Map<string, ParsedChat>();
   const flush = async () => {
     if (!pending.size) return;
@@ -159,7 +170,9 @@ export async function importChatsFile(
           fresh.push({ id: newId('cht'), org_id: actor.orgId, shop_id: shop.id, chat_key: key, created_at: now, ...row });
           continue;
         }
-        const same = (Object.keys(row) as (keyof typeof row)[]).every((k) => (e[k] === null ? null : typeof row[k] === 'number' ? Number(e[k]) : e[k]) === row[k]);
+        const same = (Object.keys(row) as (keyof typeof row)[]).every(
+          (k) => (e[k] === null ? null : typeof row[k] === 'number' ? Number(e[k]) : e[k]) === row[k],
+        );
         if (same) s.unchanged++;
         else {
           await trx.updateTable('service_chats').set(row).where('id', '=', e.id).execute();
@@ -177,7 +190,13 @@ export async function importChatsFile(
     const res = parseChatRow(cells, table.match, tz);
     let errs: CellError[] = res.ok ? [] : res.errors;
     if (res.ok && res.row.startedAt > now + 5 * 60_000)
-      errs = [{ column: table.match.headers.startedAt ?? '开始时间', value: cells[table.match.columns.startedAt!] ?? '', reason: '开始时间在未来：请检查日期' }];
+      errs = [
+        {
+          column: table.match.headers.startedAt ?? '开始时间',
+          value: cells[table.match.columns.startedAt!] ?? '',
+          reason: '开始时间在未来：请检查日期',
+        },
+      ];
     if (errs.length || !res.ok) {
       s.errors++;
       for (const e of errs) if (s.errorRows.length < 500) s.errorRows.push({ rowNo, ...e });
@@ -222,8 +241,10 @@ async function paidOrders(db: Kysely<DB>, shopId: string, buyers: string[], from
 }
 
 export async function figures(db: Kysely<DB>, actor: Actor, q: z.output<typeof ServiceFiguresQuery>) {
-  if (q.from > q.to) throw new AppError('validation_failed', '开始日期晚于结束日期', {}, [{ path: 'from', message: '开始日期晚于结束日期' }]);
-  if (dayDiff(q.from, q.to) > 366) throw new AppError('validation_failed', '一次最多统计 366 天', {}, [{ path: 'to', message: '区间过长' }]);
+  if (q.from > q.to)
+    throw new AppError('validation_failed', '开始日期晚于结束日期', {}, [{ path: 'from', message: '开始日期晚于结束日期' }]);
+  if (dayDiff(q.from, q.to) > 366)
+    throw new AppError('validation_failed', '一次最多统计 366 天', {}, [{ path: 'to', message: '区间过长' }]);
   const settings = await getSettings(db, actor, q.shopId);
   const rows = await db
     .selectFrom('service_chats')
@@ -240,7 +261,13 @@ export async function figures(db: Kysely<DB>, actor: Actor, q: z.output<typeof S
     firstResponseS: r.first_response_s === null ? null : Number(r.first_response_s),
     endedAt: r.ended_at === null ? null : Number(r.ended_at),
   }));
-  const paid = await paidOrders(db, settings.shopId, [...new Set(chats.map((c) => c.customer))], q.from, addDays(q.to, settings.conversionDays));
+  const paid = await paidOrders(
+    db,
+    settings.shopId,
+    [...new Set(chats.map((c) => c.customer))],
+    q.from,
+    addDays(q.to, settings.conversionDays),
+  );
   const byAgent = new Map<string, ChatFact[]>();
   for (const c of chats) byAgent.set(c.agent, [...(byAgent.get(c.agent) ?? []), c]);
   const qa = await db
@@ -257,7 +284,11 @@ export async function figures(db: Kysely<DB>, actor: Actor, q: z.output<typeof S
     conversionDays: settings.conversionDays,
     shop: serviceFigures(null, chats, paid, settings.conversionDays),
     agents: [...byAgent.entries()]
-      .map(([agent, list]) => ({ ...serviceFigures(agent, list, paid, settings.conversionDays), qaAvg: qaOf.get(agent)?.avg ?? null, qaScored: qaOf.get(agent)?.n ?? 0 }))
+      .map(([agent, list]) => ({
+        ...serviceFigures(agent, list, paid, settings.conversionDays),
+        qaAvg: qaOf.get(agent)?.avg ?? null,
+        qaScored: qaOf.get(agent)?.n ?? 0,
+      }))
       .sort((a, b) => b.enquiries - a.enquiries || a.agent!.localeCompare(b.agent!)),
   };
 }
@@ -313,16 +344,47 @@ export async function sampleQa(trx: Transaction<DB>, actor: Actor, b: z.output<t
   const byAgent = new Map<string, string[]>();
   for (const r of rows) byAgent.set(r.agent, [...(byAgent.get(r.agent) ?? []), r.id]);
   const now = Date.now();
-  const picks: { id: string; chat_id: string; org_id: string; shop_id: string; agent: string; score: null; note: string; reviewer: string; sampled_at: number; scored_at: null }[] = [];
+  const picks: {
+    id: string;
+    chat_id: string;
+    org_id: string;
+    shop_id: string;
+    agent: string;
+    score: null;
+    note: string;
+    reviewer: string;
+    sampled_at: number;
+    scored_at: null;
+  }[] = [];
   for (const [agent, ids] of byAgent) {
     const n = Math.min(b.perAgent, ids.length);
     for (let i = 0; i < n; i++) {
       const chatId = ids[Math.floor(((i + 0.5) * ids.length) / n)]!;
-      picks.push({ id: newId('qa'), chat_id: chatId, org_id: actor.orgId, shop_id: shop.id, agent, score: null, note: '', reviewer: '', sampled_at: now, scored_at: null });
+      picks.push({
+        id: newId('qa'),
+        chat_id: chatId,
+        org_id: actor.orgId,
+        shop_id: shop.id,
+        agent,
+        score: null,
+        note: '',
+        reviewer: '',
+        sampled_at: now,
+        scored_at: null,
+      });
     }
   }
-  for (let i = 0; i < picks.length; i += CHUNK) await trx.insertInto('service_qa').values(picks.slice(i, i + CHUNK)).execute();
-  await audit.record(trx, actor, 'service.qa_sample', { shopId: shop.id, entityType: 'shop', entityId: shop.id, after: { from: b.from, to: b.to, sampled: picks.length } });
+  for (let i = 0; i < picks.length; i += CHUNK)
+    await trx
+      .insertInto('service_qa')
+      .values(picks.slice(i, i + CHUNK))
+      .execute();
+  await audit.record(trx, actor, 'service.qa_sample', {
+    shopId: shop.id,
+    entityType: 'shop',
+    entityId: shop.id,
+    after: { from: b.from, to: b.to, sampled: picks.length },
+  });
   return { sampled: picks.length, agents: byAgent.size };
 }
 
@@ -332,7 +394,14 @@ export async function listQa(db: Kysely<DB>, actor: Actor, q: z.output<typeof Qa
     .selectFrom('service_qa')
     .innerJoin('service_chats', 'service_chats.id', 'service_qa.chat_id')
     .selectAll('service_chats')
-    .select(['service_qa.id as qa_id', 'service_qa.score', 'service_qa.note', 'service_qa.reviewer', 'service_qa.scored_at', 'service_qa.sampled_at'])
+    .select([
+      'service_qa.id as qa_id',
+      'service_qa.score',
+      'service_qa.note',
+      'service_qa.reviewer',
+      'service_qa.scored_at',
+      'service_qa.sampled_at',
+    ])
     .where('service_qa.shop_id', '=', shop.id);
   if (q.agent) s = s.where('service_qa.agent', '=', q.agent);
   if (q.pending) s = s.where('service_qa.score', 'is', null);
@@ -355,8 +424,18 @@ export async function scoreQa(trx: Transaction<DB>, actor: Actor, id: string, b:
   const r = await q.executeTakeFirst();
   if (!r) throw new AppError('not_found', `质检记录 ${id} 不存在或无权访问`, { id });
   const reviewer = actor.displayName || actor.username;
-  await trx.updateTable('service_qa').set({ score: b.score, note: b.note.trim(), reviewer, scored_at: Date.now() }).where('id', '=', id).execute();
-  await audit.record(trx, actor, 'service.qa_score', { shopId: r.shop_id, entityType: 'service_qa', entityId: id, before: { score: r.score }, after: { score: b.score } });
+  await trx
+    .updateTable('service_qa')
+    .set({ score: b.score, note: b.note.trim(), reviewer, scored_at: Date.now() })
+    .where('id', '=', id)
+    .execute();
+  await audit.record(trx, actor, 'service.qa_score', {
+    shopId: r.shop_id,
+    entityType: 'service_qa',
+    entityId: id,
+    before: { score: r.score },
+    after: { score: b.score },
+  });
   return { id, score: b.score, note: b.note.trim(), reviewer };
 }
 
@@ -417,7 +496,11 @@ export async function staffingPlan(db: Kysely<DB>, actor: Actor, q: z.output<typ
 // ---------------------------------------------------------------- for the customers module
 
 /** Enquiries per buyer nick of a shop (all time or since a day): the 咨询 lifecycle's input. */
-export async function enquiriesByCustomer(db: Kysely<DB>, shopId: string, sinceDay?: string): Promise<Map<string, { enquiries: number; lastDay: string }>> {
+export async function enquiriesByCustomer(
+  db: Kysely<DB>,
+  shopId: string,
+  sinceDay?: string,
+): Promise<Map<string, { enquiries: number; lastDay: string }>> {
   let q = db
     .selectFrom('service_chats')
     .select(['customer', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.max('start_day').as('last')])
