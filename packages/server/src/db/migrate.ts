@@ -17,6 +17,7 @@ import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.j
 import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
 import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
 import * as m20261206_0102 from './migrations/20261206_0102_customer_segments.js';
+import * as m20261206_0103 from './migrations/20261206_0103_membership.js';
 import * as m20261206_0110 from './migrations/20261206_0110_marketing.js';
 import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
 import * as m20261206_0130 from './migrations/20261206_0130_reviews_service.js';
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0060_source_trees_rise_colour': m20261206_0060,
   '20261206_0101_customers': m20261206_0101,
   '20261206_0102_customer_segments': m20261206_0102,
+  '20261206_0103_membership': m20261206_0103,
   '20261206_0110_marketing': m20261206_0110,
   '20261206_0120_ads': m20261206_0120,
   '20261206_0130_reviews_service': m20261206_0130,

@@ -689,6 +689,69 @@ export interface CustomerSegmentsTable {
   created_at: number;
   updated_at: number;
 }
+/** Membership settings per organisation (points per yuan, weekly member day). */
+export interface MemberSettingsTable {
+  org_id: string;
+  enabled: number;
+  points_per_yuan: number;
+  /** ISO weekday 1 (Mon) … 7 (Sun); null = no member day. */
+  member_day: number | null;
+  /** Percent: 200 = double points on the member day. */
+  member_day_multiplier: number;
+  updated_at: number;
+}
+/** A member level: reached at a net paid amount or a count of paid orders; its benefits. */
+export interface MemberLevelsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  min_net_fen: number | null;
+  min_orders: number | null;
+  /** Percent: 150 = 1.5× points. */
+  points_multiplier: number;
+  /** Member price: 95 = 95% of the price. */
+  discount_pct: number;
+  free_shipping: number;
+  created_at: number;
+  updated_at: number;
+}
+/** One points account per customer: balance ≥ 0, always the sum of its member_points rows. */
+export interface MemberAccountsTable {
+  customer_id: string;
+  org_id: string;
+  shop_id: string;
+  balance: number;
+  level_id: string | null;
+  level_since: number | null;
+  updated_at: number;
+}
+/** The points ledger (signed points, the balance after). */
+export interface MemberPointsTable {
+  id: string;
+  org_id: string;
+  customer_id: string;
+  kind: string;
+  points: number;
+  balance_after: number;
+  order_id: string | null;
+  reason: string;
+  actor_id: string | null;
+  created_at: number;
+}
+/** The points an order has earned so far (its ledger rows' sum). */
+export interface MemberOrderPointsTable {
+  order_id: string;
+  customer_id: string;
+  points: number;
+}
+export interface MemberLevelChangesTable {
+  id: string;
+  customer_id: string;
+  from_level: string | null;
+  to_level: string | null;
+  reason: string;
+  created_at: number;
+}
 
 export interface PromotionsTable {
   id: string;
@@ -899,7 +962,7 @@ export interface SalesTargetsTable {
   end_on: string;
   sales_fen: number;
   visitors: number;
-  conversion_ppm: number;
+  buyers: number;
   aov_fen: number;
   basis: string;
   created_by: string | null;
@@ -1125,6 +1188,12 @@ export interface DB {
   customer_rfm_settings: CustomerRfmSettingsTable;
   customer_dirty: CustomerDirtyTable;
   customer_segments: CustomerSegmentsTable;
+  member_settings: MemberSettingsTable;
+  member_levels: MemberLevelsTable;
+  member_accounts: MemberAccountsTable;
+  member_points: MemberPointsTable;
+  member_order_points: MemberOrderPointsTable;
+  member_level_changes: MemberLevelChangesTable;
   promotions: PromotionsTable;
   marketing_settings: MarketingSettingsTable;
   coupon_templates: CouponTemplatesTable;
@@ -1217,6 +1286,13 @@ export const TABLE_ORDER = [
   'customer_tags',
   'customer_rfm_settings',
   'customer_dirty',
+  'customer_segments',
+  'member_settings',
+  'member_levels',
+  'member_accounts',
+  'member_points',
+  'member_order_points',
+  'member_level_changes',
   'promotions',
   'marketing_settings',
   'coupon_templates',
@@ -1268,6 +1344,9 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   customer_tags: ['customer_id', 'tag'],
   customer_rfm_settings: ['shop_id'],
   customer_dirty: ['shop_id', 'order_id'],
+  member_settings: ['org_id'],
+  member_accounts: ['customer_id'],
+  member_order_points: ['order_id'],
   coupon_claims: ['template_id', 'buyer_key'],
   marketing_settings: ['shop_id'],
   checklist_ticks: ['item_id', 'user_id', 'day'],
