@@ -270,7 +270,13 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
   const file = need(positionals[0], '<文件>');
   if (!fs.existsSync(file)) throw new UsageError(`找不到文件：${file}`);
   if (values.items && !fs.existsSync(values.items)) throw new UsageError(`找不到文件：${values.items}`);
-  if (sub === 'ads') return ads.importAdsCommand({ ...values, shop: need(values.shop, '--shop'), format: need(values.format, '--format') }, file, withDb, cliActor);
+  if (sub === 'ads')
+    return ads.importAdsCommand(
+      { ...values, shop: need(values.shop, '--shop'), format: need(values.format, '--format') },
+      file,
+      withDb,
+      cliActor,
+    );
   if (sub === 'orders') {
     const format = need(values.format, '--format');
     if (!(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format 必须是 ${IMPORT_FORMATS.join('|')} 之一`);
