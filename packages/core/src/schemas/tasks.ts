@@ -159,3 +159,115 @@ export interface ChecklistHistoryDay {
   total: number;
   items: { itemId: string; title: string; doneAt: number; note: string }[];
 }
+
+// ───────────────────────────── sales targets and KPIs ─────────────────────────────
+
+export const TARGET_BASES = ['last_month', 'last_year', 'manual'] as const;
+export type TargetBasis = (typeof TARGET_BASES)[number];
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
+
+export const TargetBoardQuery = z.object({ shopId: z.string().max(64), month: month.optional() });
+export const SetTargetBody = z
+  .object({
+    shopId: z.string().max(64),
+    kind: z.enum(['month', 'activity']).default('month'),
+    /** kind month: the month. */
+    month: month.optional(),
+    /** kind activity: its name and days. */
+    name: z.string().trim().max(100).optional(),
+    startOn: day.optional(),
+    endOn: day.optional(),
+    salesFen: z.number().int().min(100, '目标销售额至少 ¥1').max(10_000_000_000_000, '目标销售额过大'),
+    basis: z.enum(TARGET_BASES).default('last_month'),
+    /** basis manual: the conversion (0–1) and AOV (fen) to split by. */
+    conversion: z.number().gt(0, '转化率应大于 0').max(1, '转化率不能超过 100%').optional(),
+    aovFen: z.number().int().min(1, '客单价应大于 0').optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'month' && !b.month) ctx.addIssue({ code: 'custom', path: ['month'], message: '请选择目标月份' });
+    if (b.kind === 'activity') {
+      if (!b.name) ctx.addIssue({ code: 'custom', path: ['name'], message: '请填写活动名称' });
+      if (!b.startOn || !b.endOn) ctx.addIssue({ code: 'custom', path: ['startOn'], message: '请选择活动的开始和结束日期' });
+      else if (b.startOn > b.endOn) ctx.addIssue({ code: 'custom', path: ['endOn'], message: '结束日期不能早于开始日期' });
+    }
+    if (b.basis === 'manual' && (b.conversion === undefined || b.aovFen === undefined))
+      ctx.addIssue({ code: 'custom', path: ['conversion'], message: '手动拆分时请填写转化率和客单价' });
+  });
+export type SetTargetInput = z.output<typeof SetTargetBody>;
+
+export const KpiQuery = z.object({ shopId: z.string().max(64), from: day, to: day });
+
+export interface TargetSplitDto {
+  salesFen: number;
+  visitors: number;
+  buyers: number;
+  conversion: number;
+  aovFen: number;
+}
+export interface TargetBasisDto {
+  basis: Exclude<TargetBasis, 'manual'>;
+  from: string;
+  to: string;
+  salesFen: number;
+  visitors: number;
+  buyers: number;
+  /** null when the period had no visitors or no buyers (the split cannot use it). */
+  conversion: number | null;
+  aovFen: number | null;
+}
+export interface TargetDto extends TargetSplitDto {
+  id: string;
+  shopId: string;
+  kind: 'month' | 'activity';
+  name: string;
+  startOn: string;
+  endOn: string;
+  basis: TargetBasis;
+  updatedAt: number;
+}
+export interface TargetBoard {
+  shopId: string;
+  shopName: string;
+  month: string;
+  startOn: string;
+  endOn: string;
+  today: string;
+  target: TargetDto | null;
+  bases: TargetBasisDto[];
+  pace: {
+    /** Past months that shaped the curve (0: a straight line). */
+    months: number;
+    shaped: boolean;
+    days: { day: string; expectedCumFen: number | null; actualFen: number | null; actualCumFen: number | null }[];
+  };
+  status: {
+    elapsed: number;
+    actualFen: number;
+    expectedFen: number | null;
+    gapFen: number | null;
+    ratio: number | null;
+    forecastFen: number | null;
+    /** Visitors, conversion and AOV so far against what the target needs. */
+    visitors: number;
+    buyers: number;
+    conversion: number | null;
+    aovFen: number | null;
+  };
+}
+export type KpiKey = 'newCustomerCost' | 'fullRoi' | 'repeatRate' | 'grossMargin' | 'inventoryDays';
+export interface KpiDto {
+  key: KpiKey;
+  /** null with `missing` saying why (e.g. 无推广数据). */
+  value: number | null;
+  missing: string | null;
+  /** The figures it is computed from (fen, counts). */
+  parts: Record<string, number>;
+  /** The same KPI over the previous period of equal length. */
+  previous: number | null;
+}
+export interface KpiBoard {
+  shopId: string;
+  from: string;
+  to: string;
+  kpis: KpiDto[];
+}

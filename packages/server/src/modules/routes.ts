@@ -9,6 +9,7 @@ import { marketingRoutes } from './marketing/marketing.routes.js';
 import { diagnosisRoutes } from './diagnosis/diagnosis.routes.js';
 import { tasksRoutes } from './tasks/tasks.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
+import { targetsRoutes } from './targets/targets.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { inventoryRoutes } from './inventory/inventory.routes.js';
@@ -50,6 +51,7 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   marketingRoutes,
   diagnosisRoutes,
   tasksRoutes,
+  targetsRoutes,
   targetsRoutes,
   adsRoutes,
   reviewsRoutes,

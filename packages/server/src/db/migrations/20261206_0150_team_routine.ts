@@ -94,7 +94,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('end_on', 'varchar(10)', (c) => c.notNull())
     .addColumn('sales_fen', 'bigint', (c) => c.notNull())
     .addColumn('visitors', 'bigint', (c) => c.notNull())
-    .addColumn('conversion_ppm', 'integer', (c) => c.notNull()) // paying buyers per million visitors
+    .addColumn('buyers', 'bigint', (c) => c.notNull()) // paying buyers needed (conversion = buyers ÷ visitors)
     .addColumn('aov_fen', 'bigint', (c) => c.notNull())
     .addColumn('basis', 'varchar(20)', (c) => c.notNull()) // last_month | last_year | manual
     .addColumn('created_by', 'varchar(40)')

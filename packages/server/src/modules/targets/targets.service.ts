@@ -1,0 +1,283 @@
+/**
+ * Sales targets (issue 15, domain §1): a month's (or an activity's) sales target per shop, split
+ * into the visitors, conversion and AOV it needs with last month's or last year's ratios (or the
+ * user's own), and the month's progress against a pace curve shaped by the past six months' daily
+ * shares (core/planning.ts). Figures come from the analytics rollups (analytics' index.ts).
+ */
+import {
+  AppError,
+  addDays,
+  businessDay,
+  decomposeTarget,
+  daysBetween,
+  newId,
+  paceCurve,
+  paceStatus,
+  shiftCalendarMonths,
+  type SetTargetInput,
+  type TargetBasisDto,
+  type TargetBoard,
+  type TargetDto,
+} from '@yunying/core';
+import type { Kysely, Transaction } from 'kysely';
+import { insertOrConflict } from '../../db/kit.js';
+import type { DB, SalesTargetsTable } from '../../db/schema.js';
+import type { Actor } from '../../http/actor.js';
+import * as analytics from '../analytics/index.js';
+import * as audit from '../audit/index.js';
+
+/** First and last day of a 'YYYY-MM' month. */
+export function monthRange(month: string): { from: string; to: string } {
+  const from = `${month}-01`;
+  const next = shiftCalendarMonths(from, 1);
+  return { from, to: addDays(next, -1) };
+}
+
+function targetRowToDto(r: SalesTargetsTable): TargetDto {
+  const salesFen = Number(r.sales_fen);
+  const visitors = Number(r.visitors);
+  const buyers = Number(r.buyers);
+  return {
+    id: r.id,
+    shopId: r.shop_id,
+    kind: r.kind as 'month' | 'activity',
+    name: r.name,
+    startOn: r.start_on,
+    endOn: r.end_on,
+    salesFen,
+    visitors,
+    buyers,
+    conversion: buyers / visitors,
+    aovFen: salesFen / buyers,
+    basis: r.basis as TargetDto['basis'],
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+type Daily = Map<string, analytics.Sums>;
+
+function sumDays(series: Daily, from: string, to: string) {
+  let salesFen = 0;
+  let visitors = 0;
+  let buyers = 0;
+  for (const [d, s] of series) {
+    if (d < from || d > to) continue;
+    salesFen += s.paid_fen;
+    visitors += s.uv;
+    buyers += s.paying_buyers;
+  }
+  return { salesFen, visitors, buyers };
+}
+
+function basisOf(basis: TargetBasisDto['basis'], series: Daily, from: string, to: string): TargetBasisDto {
+  const t = sumDays(series, from, to);
+  return {
+    basis,
+    from,
+    to,
+    ...t,
+    conversion: t.visitors > 0 && t.buyers > 0 ? t.buyers / t.visitors : null,
+    aovFen: t.buyers > 0 ? t.salesFen / t.buyers : null,
+  };
+}
+
+/** The basis periods of a target period: the same length right before it (a month: last month) and a year earlier. */
+function basisPeriods(kind: 'month' | 'activity', from: string, to: string) {
+  if (kind === 'month') {
+    const lm = monthRange(shiftCalendarMonths(from, -1).slice(0, 7));
+    const ly = monthRange(shiftCalendarMonths(from, -12).slice(0, 7));
+    return { last_month: lm, last_year: ly };
+  }
+  const n = daysBetween(from, to).length;
+  return {
+    last_month: { from: addDays(from, -n), to: addDays(from, -1) },
+    last_year: { from: shiftCalendarMonths(from, -12), to: shiftCalendarMonths(to, -12) },
+  };
+}
+
+async function readBases(
+  db: Kysely<DB>,
+  shopIds: string[],
+  kind: 'month' | 'activity',
+  from: string,
+  to: string,
+): Promise<TargetBasisDto[]> {
+  const p = basisPeriods(kind, from, to);
+  const a = await analytics.dailySeries(db, shopIds, p.last_month.from, p.last_month.to);
+  const b = await analytics.dailySeries(db, shopIds, p.last_year.from, p.last_year.to);
+  return [basisOf('last_month', a, p.last_month.from, p.last_month.to), basisOf('last_year', b, p.last_year.from, p.last_year.to)];
+}
+
+export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTargetInput): Promise<TargetDto> {
+  const scope = await analytics.resolveScope(trx, actor, input.shopId);
+  const { from, to } = input.kind === 'month' ? monthRange(input.month!) : { from: input.startOn!, to: input.endOn! };
+  if (daysBetween(from, to).length > 92)
+    throw new AppError('validation_failed', '活动目标最长 92 天；更长的周期请按月设目标', {}, [{ path: 'endOn', message: '超过 92 天' }]);
+  const name = input.kind === 'month' ? input.month! : input.name!;
+  let split: { conversion: number; aovFen: number };
+  if (input.basis === 'manual') split = { conversion: input.conversion!, aovFen: input.aovFen! };
+  else {
+    const b = (await readBases(trx, scope.shopIds, input.kind, from, to)).find((x) => x.basis === input.basis)!;
+    if (b.conversion === null || b.aovFen === null) {
+      const what = input.basis === 'last_month' ? (input.kind === 'month' ? '上月' : '活动前同等天数') : '去年同期';
+      throw new AppError(
+        'validation_failed',
+        `${what}（${b.from} 至 ${b.to}）没有访客或成交数据，无法按它的比例拆分；请改用另一个基准，或选择“手动”并填写转化率和客单价`,
+        { basis: input.basis },
+        [{ path: 'basis', message: `${what}没有数据` }],
+      );
+    }
+    split = { conversion: b.conversion, aovFen: b.aovFen };
+  }
+  const s = decomposeTarget(input.salesFen, split);
+  const now = Date.now();
+  const before = await trx
+    .selectFrom('sales_targets')
+    .selectAll()
+    .where('shop_id', '=', input.shopId)
+    .where('kind', '=', input.kind)
+    .where('start_on', '=', from)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  const values = {
+    end_on: to,
+    sales_fen: s.salesFen,
+    visitors: s.visitors,
+    buyers: s.buyers,
+    aov_fen: Math.round(s.aovFen),
+    basis: input.basis,
+    updated_at: now,
+  };
+  let row: SalesTargetsTable;
+  if (before) {
+    await trx.updateTable('sales_targets').set(values).where('id', '=', before.id).execute();
+    row = { ...before, ...values };
+  } else {
+    row = {
+      id: newId('target'),
+      org_id: actor.orgId,
+      shop_id: input.shopId,
+      kind: input.kind,
+      name,
+      start_on: from,
+      created_by: actor.userId || null,
+      created_at: now,
+      ...values,
+    };
+    await insertOrConflict(trx.insertInto('sales_targets').values(row).execute(), '这个目标刚被别人设置过，请刷新后再改');
+  }
+  await audit.record(trx, actor, 'target.set', {
+    shopId: input.shopId,
+    entityType: 'sales_target',
+    entityId: row.id,
+    before: before ? { salesFen: Number(before.sales_fen), basis: before.basis } : undefined,
+    after: { kind: input.kind, name, salesFen: s.salesFen, visitors: s.visitors, buyers: s.buyers, basis: input.basis },
+  });
+  return targetRowToDto(row);
+}
+
+export async function listTargets(db: Kysely<DB>, actor: Actor, shopId: string, from: string, to: string): Promise<TargetDto[]> {
+  await analytics.resolveScope(db, actor, shopId);
+  const rows = await db
+    .selectFrom('sales_targets')
+    .selectAll()
+    .where('org_id', '=', actor.orgId)
+    .where('shop_id', '=', shopId)
+    .where('start_on', '<=', to)
+    .where('end_on', '>=', from)
+    .orderBy('start_on')
+    .orderBy('id')
+    .execute();
+  return rows.map(targetRowToDto);
+}
+
+export async function deleteTarget(trx: Transaction<DB>, actor: Actor, id: string): Promise<void> {
+  const row = await trx.selectFrom('sales_targets').selectAll().where('org_id', '=', actor.orgId).where('id', '=', id).executeTakeFirst();
+  if (!row) throw new AppError('not_found', `目标 ${id} 不存在`, { targetId: id });
+  await analytics.resolveScope(trx, actor, row.shop_id);
+  await trx.deleteFrom('sales_targets').where('id', '=', id).execute();
+  await audit.record(trx, actor, 'target.delete', {
+    shopId: row.shop_id,
+    entityType: 'sales_target',
+    entityId: id,
+    before: { name: row.name, salesFen: Number(row.sales_fen) },
+  });
+}
+
+const PACE_MONTHS = 6;
+
+/** The month's board: the target and its split, the bases, the pace curve and where the month stands. */
+export async function board(
+  db: Kysely<DB>,
+  actor: Actor,
+  q: { shopId: string; month?: string | undefined },
+  now = Date.now(),
+): Promise<TargetBoard> {
+  const scope = await analytics.resolveScope(db, actor, q.shopId, now);
+  const today = businessDay(now, scope.timezone);
+  const month = q.month ?? today.slice(0, 7);
+  const { from, to } = monthRange(month);
+  const target =
+    (await db
+      .selectFrom('sales_targets')
+      .selectAll()
+      .where('shop_id', '=', q.shopId)
+      .where('kind', '=', 'month')
+      .where('start_on', '=', from)
+      .where('name', '=', month)
+      .executeTakeFirst()) ?? null;
+  const bases = await readBases(db, scope.shopIds, 'month', from, to);
+  // Past months' daily sales shape the curve (only months that are over).
+  const histFrom = `${shiftCalendarMonths(from, -PACE_MONTHS).slice(0, 7)}-01`;
+  const histTo = addDays(from, -1);
+  const history = await analytics.dailySeries(db, scope.shopIds, histFrom, histTo);
+  const months: number[][] = [];
+  for (let k = PACE_MONTHS; k >= 1; k--) {
+    const r = monthRange(shiftCalendarMonths(from, -k).slice(0, 7));
+    months.push(daysBetween(r.from, r.to).map((d) => history.get(d)?.paid_fen ?? 0));
+  }
+  const days = daysBetween(from, to);
+  const curve = paceCurve(months, days.length);
+  const lastActual = today > to ? to : addDays(today, 0);
+  const current = from <= lastActual ? await analytics.dailySeries(db, scope.shopIds, from, lastActual) : new Map<string, analytics.Sums>();
+  const targetDto = target ? targetRowToDto(target) : null;
+  let cum = 0;
+  const paceDays = days.map((d, i) => {
+    const s = current.get(d);
+    const actualFen = d <= lastActual && s ? s.paid_fen : d <= lastActual ? 0 : null;
+    if (actualFen !== null) cum += actualFen;
+    return {
+      day: d,
+      expectedCumFen: targetDto ? Math.round(targetDto.salesFen * curve.cumulative[i]!) : null,
+      actualFen,
+      actualCumFen: actualFen === null ? null : cum,
+    };
+  });
+  // Whole days only: today is still running.
+  const elapsed = days.filter((d) => d < today).length;
+  const done = sumDays(current, from, elapsed > 0 ? days[elapsed - 1]! : addDays(from, -1));
+  const st = targetDto ? paceStatus(targetDto.salesFen, curve.cumulative, done.salesFen, elapsed) : null;
+  return {
+    shopId: q.shopId,
+    shopName: scope.shopName ?? '',
+    month,
+    startOn: from,
+    endOn: to,
+    today,
+    target: targetDto,
+    bases,
+    pace: { months: curve.months, shaped: curve.shaped, days: paceDays },
+    status: {
+      elapsed,
+      actualFen: done.salesFen,
+      expectedFen: st?.expectedFen ?? null,
+      gapFen: st?.gapFen ?? null,
+      ratio: st?.ratio ?? null,
+      forecastFen: st?.forecastFen ?? null,
+      visitors: done.visitors,
+      buyers: done.buyers,
+      conversion: done.visitors > 0 ? done.buyers / done.visitors : null,
+      aovFen: done.buyers > 0 ? done.salesFen / done.buyers : null,
+    },
+  };
+}
