@@ -271,3 +271,56 @@ export interface KpiBoard {
   to: string;
   kpis: KpiDto[];
 }
+
+// ───────────────────────────── activity plans (critical path) ─────────────────────────────
+
+export const PlanListQuery = z.object({ shopId: z.string().max(64).optional() });
+export const CreatePlanBody = z.object({
+  shopId: z.string().max(64),
+  name: z.string().trim().min(1, '请填写计划名称').max(100, '计划名称最多 100 字'),
+  startOn: day,
+  /** The activity's day: the plan should finish before it. */
+  activityOn: day.nullish(),
+  note: z.string().max(2000).default(''),
+});
+export const UpdatePlanBody = CreatePlanBody.omit({ shopId: true }).partial();
+export const PlanStepBody = z.object({
+  title,
+  durationDays: z.number().int().min(0, '工期不能为负').max(365, '工期最长 365 天'),
+  dependsOn: z.array(z.string().max(64)).max(50).default([]),
+  assigneeId: z.string().max(64).nullish(),
+});
+export const UpdatePlanStepBody = PlanStepBody.partial();
+export const PlanStepParams = z.object({ id: z.string(), stepId: z.string() });
+
+export interface PlanSummary {
+  id: string;
+  shopId: string;
+  name: string;
+  startOn: string;
+  activityOn: string | null;
+  note: string;
+  steps: number;
+  doneSteps: number;
+  createdAt: number;
+}
+export interface PlanStep extends TaskDto {
+  /** Days from the plan start (finish exclusive), latest start/finish, slack; dates are inclusive days. */
+  es: number;
+  ef: number;
+  ls: number;
+  lf: number;
+  slack: number;
+  critical: boolean;
+  startOn: string;
+  endOn: string;
+}
+export interface PlanDetail extends PlanSummary {
+  durationDays: number;
+  /** Last day of work (inclusive); null for a plan without steps. */
+  endOn: string | null;
+  /** The plan finishes after the activity's day. */
+  late: boolean;
+  criticalPath: string[];
+  schedule: PlanStep[];
+}

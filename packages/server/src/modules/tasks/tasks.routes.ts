@@ -3,6 +3,12 @@ import {
   ChecklistHistoryQuery,
   ChecklistItemsQuery,
   ChecklistTickBody,
+  CreatePlanBody,
+  PlanListQuery,
+  PlanStepBody,
+  PlanStepParams,
+  UpdatePlanBody,
+  UpdatePlanStepBody,
   CreateChecklistItemBody,
   CreateTaskBody,
   IdParams,
@@ -15,6 +21,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import * as checklists from './checklists.service.js';
+import * as plans from './plans.service.js';
 import * as tasks from './tasks.service.js';
 
 const R = { read: { permission: 'tasks.read' }, write: { permission: 'tasks.write' }, manage: { permission: 'targets.write' } } as const;
@@ -80,5 +87,35 @@ export async function tasksRoutes(app: AppInstance): Promise<void> {
     '/checklists/items/:id',
     { schema: { tags: ctags, summary: '修改、排序或停用自查项', params: IdParams, body: UpdateChecklistItemBody }, config: R.manage },
     (req) => tx((trx) => checklists.updateItem(trx, req.actor!, req.params.id, req.body)),
+  );
+
+  // Activity plans: steps with durations and dependencies, the critical path, a Gantt view.
+  const ptags = ['plans'];
+  app.get('/plans', { schema: { tags: ptags, summary: '活动计划列表', querystring: PlanListQuery }, config: R.read }, (req) =>
+    plans.listPlans(app.db, req.actor!, req.query.shopId),
+  );
+  app.post('/plans', { schema: { tags: ptags, summary: '新建活动计划', body: CreatePlanBody }, config: R.manage }, async (req, reply) =>
+    reply.code(201).send(await tx((trx) => plans.createPlan(trx, req.actor!, req.body))),
+  );
+  app.get('/plans/:id', { schema: { tags: ptags, summary: '活动计划（排期、关键路径）', params: IdParams }, config: R.read }, (req) =>
+    plans.planDetail(app.db, req.actor!, req.params.id),
+  );
+  app.patch(
+    '/plans/:id',
+    { schema: { tags: ptags, summary: '修改活动计划', params: IdParams, body: UpdatePlanBody }, config: R.manage },
+    (req) => tx((trx) => plans.updatePlan(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.post(
+    '/plans/:id/steps',
+    { schema: { tags: ptags, summary: '给计划添加任务（工期、前置任务）', params: IdParams, body: PlanStepBody }, config: R.manage },
+    (req) => tx((trx) => plans.addStep(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.patch(
+    '/plans/:id/steps/:stepId',
+    {
+      schema: { tags: ptags, summary: '修改计划里的任务（工期、前置任务）', params: PlanStepParams, body: UpdatePlanStepBody },
+      config: R.manage,
+    },
+    (req) => tx((trx) => plans.updateStep(trx, req.actor!, req.params.id, req.params.stepId, req.body)),
   );
 }
