@@ -442,3 +442,11 @@ export const RepeatedComplaintsQuery = z.object({
   days: z.coerce.number().int().min(1).max(365).default(90),
   min: z.coerce.number().int().min(2).max(100).default(2),
 });
+
+// What the console sends (z.input) for each request shape above.
+export type ReviewListRequest = z.input<typeof ReviewListQuery>;
+export type CreateReviewRequest = z.input<typeof CreateReviewBody>;
+export type FollowupRequest = z.input<typeof FollowupBody>;
+export type BatchFollowupRequest = z.input<typeof BatchFollowupBody>;
+export type ReviewKeywordsRequest = z.input<typeof ReviewKeywordsBody>;
+export type DsrBenchmarkRequest = z.input<typeof DsrBenchmarkBody>;

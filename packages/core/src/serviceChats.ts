@@ -262,3 +262,11 @@ export const StaffingPlanQuery = z.object({
   withinSeconds: z.coerce.number().int().min(0).max(3600).optional(),
   shrinkage: z.coerce.number().min(0).lt(1).optional(),
 });
+
+// What the console sends (z.input) for each request shape above.
+export type ServiceFiguresRequest = z.input<typeof ServiceFiguresQuery>;
+export type ChatListRequest = z.input<typeof ChatListQuery>;
+export type QaSampleRequest = z.input<typeof QaSampleBody>;
+export type QaScoreRequest = z.input<typeof QaScoreBody>;
+export type ServiceSettingsRequest = z.input<typeof ServiceSettingsBody>;
+export type StaffingPlanRequest = z.input<typeof StaffingPlanQuery>;

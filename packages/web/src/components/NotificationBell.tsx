@@ -8,9 +8,10 @@ import { formatDateTime } from './format';
 
 const LEVEL_COLOR: Record<string, string> = { info: 'blue', warning: 'orange', error: 'red' };
 
-/** Where a notification leads: stock alerts open the SKU's stock rows. */
+/** Where a notification leads: stock alerts open the SKU's stock rows, a 中差评 alert its review's follow-up. */
 function linkOf(n: NotificationItem): string | null {
   if ((n.type === 'low_stock' || n.type === 'over_stock') && n.entityId) return `/inventory?skuId=${encodeURIComponent(n.entityId)}`;
+  if (n.type === 'review_negative' && n.entityId) return `/reviews/${encodeURIComponent(n.entityId)}`;
   return null;
 }
 

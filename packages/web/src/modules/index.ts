@@ -1,3 +1,4 @@
+import { adsModule } from '../features/ads/module';
 import { aftersalesModule } from '../features/aftersales/module';
 import { analyticsModule } from '../features/analytics/module';
 import { trafficModule } from '../features/traffic/module';
@@ -9,6 +10,8 @@ import { inventoryModule } from '../features/inventory/module';
 import { ordersModule } from '../features/orders/module';
 import { purchasingModule } from '../features/purchasing/module';
 import { reportsModule } from '../features/reports/module';
+import { reviewsModule } from '../features/reviews/module';
+import { serviceModule } from '../features/service/module';
 import { settingsModule } from './settings';
 import type { FeatureModule, NavGroup } from './types';
 
@@ -21,10 +24,13 @@ export const MODULES: readonly FeatureModule[] = [
   importsModule,
   aftersalesModule,
   customersModule,
+  adsModule,
   analyticsModule,
   trafficModule,
   trafficImportModule,
   reportsModule,
+  reviewsModule,
+  serviceModule,
   settingsModule,
 ];
 

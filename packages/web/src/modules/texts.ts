@@ -1,3 +1,4 @@
+import { adsTexts } from '../features/ads/i18n';
 import { aftersalesTexts } from '../features/aftersales/i18n';
 import { analyticsTexts } from '../features/analytics/i18n';
 import { trafficTexts } from '../features/traffic/i18n';
@@ -9,6 +10,8 @@ import { inventoryTexts } from '../features/inventory/i18n';
 import { ordersTexts } from '../features/orders/i18n';
 import { purchasingTexts } from '../features/purchasing/i18n';
 import { reportsTexts } from '../features/reports/i18n';
+import { reviewsTexts } from '../features/reviews/i18n';
+import { serviceTexts } from '../features/service/i18n';
 import type { FeatureTexts } from './types';
 
 /** The UI text of every feature module (each feature's `i18n.ts`). Add one import and one entry per feature. */
@@ -20,8 +23,11 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   importsTexts,
   aftersalesTexts,
   customersTexts,
+  adsTexts,
   analyticsTexts,
   trafficTexts,
   trafficImportTexts,
   reportsTexts,
+  reviewsTexts,
+  serviceTexts,
 ];
