@@ -813,3 +813,11 @@ export const AdAbQuery = z.object({
   to: DayField('结束日期'),
 });
 export type AdAbInput = z.output<typeof AdAbQuery>;
+
+/** The console's request types (what it sends; the server parses with the schemas above). */
+export type AdPeriodRequest = z.input<typeof AdPeriodQuery>;
+export type AdPlanListRequest = z.input<typeof AdPlanListQuery>;
+export type CreateAdPlanRequest = z.input<typeof CreateAdPlanBody>;
+export type UpdateAdPlanRequest = z.input<typeof UpdateAdPlanBody>;
+export type AdAdviceRequest = z.input<typeof AdAdviceQuery>;
+export type AdAbRequest = z.input<typeof AdAbQuery>;
