@@ -166,6 +166,40 @@ describeEachDialect('demo data', (dialect) => {
     expect(unviewed).toHaveLength(0);
   });
 
+  it('looks real: pictures, shipments in warehouse hours, 退款中 = open refund cases, requested amounts', async () => {
+    const admin = await ctx.admin();
+    // Every demo product has its generated picture, served as a PNG.
+    const products = await db().selectFrom('products').select('id').execute();
+    const pictures = await db().selectFrom('product_images').select(['product_id', 'id', 'mime']).execute();
+    // All but the real shop's product (made by the fixture without a picture).
+    expect(new Set(pictures.map((p) => p.product_id)).size).toBe(products.length - 1);
+    const pic = await admin.get(`/api/v1/products/${pictures[0]!.product_id}/images/${pictures[0]!.id}`);
+    expect(pic.statusCode).toBe(200);
+    expect(pic.headers['content-type']).toContain('image/png');
+    // Parcels leave between 09:00 and 18:00 Shanghai time (09:00 + up to 3 h for the night's backlog).
+    const shipped = await db().selectFrom('orders').select('shipped_at').where('shipped_at', 'is not', null).execute();
+    expect(shipped.length).toBeGreaterThan(100);
+    const hours = shipped.map((o) => new Date(Number(o.shipped_at) + 8 * 3_600_000).getUTCHours());
+    expect(hours.filter((h) => h < 9 || h >= 18)).toEqual([]);
+    // 退款中 lists exactly the orders with an open refund case.
+    const refunding = await db().selectFrom('orders').select('id').where('status', '=', 'refunding').execute();
+    const open = await db()
+      .selectFrom('aftersales')
+      .select('order_id')
+      .distinct()
+      .where('type', 'in', ['refund_only', 'return_refund'])
+      .where('status', 'not in', ['completed', 'rejected', 'closed'])
+      .execute();
+    expect(open.length).toBeGreaterThan(0);
+    expect(refunding.map((o) => o.id).sort()).toEqual(open.map((o) => o.order_id).sort());
+    // Refund cases carry what the buyer asked for; complaints ask for nothing.
+    const cases = await db().selectFrom('aftersales').select(['type', 'requested_fen', 'refund_fen']).execute();
+    for (const c of cases) {
+      if (c.type === 'complaint') expect(Number(c.requested_fen)).toBe(0);
+      else expect(Number(c.requested_fen)).toBeGreaterThan(0);
+    }
+  });
+
   it('loads on first start only into an empty database, and never with YUNYING_DEMO=0', async () => {
     expect(await firstStartDemo(ctx.tdb.database, { env: {}, log: () => {} })).toBeNull();
     expect(await firstStartDemo(ctx.tdb.database, { env: { YUNYING_DEMO: '0' }, log: () => {} })).toBeNull();

@@ -61,10 +61,33 @@ export class Aftersales {
     private readonly ledger: Ledger,
   ) {}
 
-  /** The cases opened since the last call. */
+  /** The order of each case opened since the last call. */
+  private orderOf = new Map<string, SimOrder>();
+
+  /**
+   * The cases opened since the last call (their orders are complete by then). An order with a
+   * refund case still open today is 退款中, as the console puts it: the 退款中 tab lists exactly the
+   * orders with open refund cases.
+   */
   takeCases(): SimAftersale[] {
     const out = this.cases;
     this.cases = [];
+    for (const c of out) {
+      const o = this.orderOf.get(c.id);
+      if (!o || c.type === 'complaint' || c.resolvedAt !== null || o.status === 'refunding' || o.status === 'refunded') continue;
+      const at = Math.max(c.createdAt, o.updatedAt);
+      o.events.push({
+        id: this.ids.make('oev', at),
+        type: 'status',
+        fromStatus: o.status,
+        toStatus: 'refunding',
+        note: `售后单 ${c.code}`,
+        at,
+      });
+      o.status = 'refunding';
+      o.updatedAt = at;
+    }
+    this.orderOf.clear();
     return out;
   }
 
@@ -214,6 +237,7 @@ export class Aftersales {
       events: [{ id: this.ids.make('ase', createdAt), fromStatus: null, toStatus: 'pending', note: '买家申请售后', at: createdAt }],
     };
     this.cases.push(c);
+    this.orderOf.set(c.id, o);
     o.events.push({
       id: this.ids.make('oev', createdAt),
       type: 'aftersale',

@@ -32,6 +32,30 @@ export function dayOf(at: number, tz: string): string {
   return f.format(new Date(at));
 }
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+/** Milliseconds since local midnight of an instant in a zone. */
+export function msOfDay(at: number, tz: string): number {
+  let f = offsetFormatters.get(tz);
+  if (!f)
+    offsetFormatters.set(
+      tz,
+      (f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, hourCycle: 'h23', hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+    );
+  const [h, m, sec] = f.format(new Date(at)).split(':').map(Number) as [number, number, number];
+  return ((h * 60 + m) * 60 + sec) * 1000 + (at % 1000);
+}
+
+/**
+ * The first instant at or after `at` inside the warehouse's working hours (09:00–18:00 local):
+ * parcels leave during the shift; what is due at night waits for the morning.
+ */
+export function inWarehouseHours(at: number, tz: string, jitterMs: number): number {
+  const t = msOfDay(at, tz);
+  if (t >= 9 * HOUR && t < 18 * HOUR) return at;
+  const untilNine = t < 9 * HOUR ? 9 * HOUR - t : DAY_MS - t + 9 * HOUR;
+  return at + untilNine + jitterMs;
+}
+
 /** 2026-11-20 → 20261120 (for document numbers). */
 export function compact(day: string): string {
   return day.replace(/-/g, '');

@@ -3,7 +3,7 @@
  * week at the planted warehouse; 催单 on long waits), delivery, completion, and after-sales after
  * delivery. Everything dated after now is left for later: recent orders are still moving.
  */
-import { DAY_MS, HOUR } from './calendar.js';
+import { DAY_MS, HOUR, inWarehouseHours } from './calendar.js';
 import type { SimContext } from './context.js';
 import type { OrderEventFn } from './orders.js';
 import type { Rng } from './prng.js';
@@ -31,7 +31,8 @@ export function fulfil(ctx: SimContext, x: PaidOrder): void {
   const median = { tmall: 20, jd: 9, own: 26, douyin: 30 }[s.t.channel as 'tmall'] ?? 20;
   let delay = Math.min(72, Math.max(1.5, rng.logNormal(o.isPresale ? 40 : median, 0.45))) * HOUR;
   if (o.warehouseId === pr.warehouseId && o.paidDay! >= pr.fromDay && o.paidDay! <= pr.toDay) delay *= pr.factor;
-  const shipAt = paidAt + Math.floor(delay);
+  // Parcels leave in the warehouse's working hours (a jitter spreads the morning's backlog).
+  const shipAt = inWarehouseHours(paidAt + Math.floor(delay), w.timezone, Math.floor(rng.next() * 3 * HOUR));
 
   // Refund requested before shipping (more of them when shipping is slow).
   const slow = delay > 60 * HOUR;

@@ -198,7 +198,7 @@ export interface SimRefund {
   note: string;
 }
 
-export type SimOrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunded';
+export type SimOrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'delivered' | 'completed' | 'cancelled' | 'refunding' | 'refunded';
 
 export interface SimOrder extends OrderRecordFields {
   id: string;

@@ -3,8 +3,13 @@
  * given (ids included) by the demo loader, the reads it needs, and removing them again. Writes run
  * in the caller's transaction; nothing here audits (the caller records one entry for the batch).
  */
-import type { SpecDim } from '@yunying/core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { newId, type SpecDim } from '@yunying/core';
 import type { Kysely } from 'kysely';
+import type { Database } from '../../db/dialect.js';
+import { dataDir } from '../../lib/files.js';
+import { hueOf, productPicture } from '../../lib/picture.js';
 import { IN_CHUNK, chunk, inChunks, insertBatched } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 
@@ -225,4 +230,33 @@ export async function removeUnusedBrands(trx: Kysely<DB>, brandIds: readonly str
     const used = await trx.selectFrom('products').select('id').where('brand_id', '=', id).limit(1).executeTakeFirst();
     if (!used) await trx.deleteFrom('brands').where('id', '=', id).execute();
   }
+}
+
+/**
+ * One generated picture per product (lib/picture.ts: the product's colour and merchant code), as
+ * the main image the lists show as thumbnails. Files go where uploaded images go.
+ */
+export async function insertProductPictures(
+  trx: Kysely<DB>,
+  database: Pick<Database, 'dialect' | 'file'>,
+  opts: { orgId: string; products: readonly { id: string; code: string; createdAt: number }[] },
+): Promise<void> {
+  const dir = path.join(dataDir(database), 'images', opts.orgId);
+  fs.mkdirSync(dir, { recursive: true });
+  const rows = opts.products.map((p) => {
+    const id = newId('image');
+    const png = productPicture(p.code, hueOf(p.code));
+    fs.writeFileSync(path.join(dir, `${id}.png`), png);
+    return {
+      id,
+      org_id: opts.orgId,
+      product_id: p.id,
+      file: path.posix.join('images', opts.orgId, `${id}.png`),
+      mime: 'image/png',
+      size: png.length,
+      sort: 1,
+      created_at: p.createdAt,
+    };
+  });
+  await insertBatched(trx, 'product_images', rows);
 }

@@ -4,12 +4,13 @@
  * `is_demo`, the daily rollups rebuilt, and a manifest remembers what the demo created.
  */
 import { AppError, DEFAULT_TIMEZONE, businessDay } from '@yunying/core';
-import { IdMaker, Rng, generate, type Generated, type Profile, type SimDay } from '@yunying/sim';
+import { AdBook, IdMaker, Rng, generate, type Generated, type Profile, type SimDay } from '@yunying/sim';
 import { sql, type Kysely } from 'kysely';
 import { getOrgId } from '../../bootstrap.js';
 import type { Database } from '../../db/dialect.js';
 import type { DB } from '../../db/schema.js';
 import { systemActor } from '../../http/actor.js';
+import * as ads from '../ads/index.js';
 import * as aftersales from '../aftersales/index.js';
 import { recomputeDays } from '../analytics/index.js';
 import * as audit from '../audit/index.js';
@@ -69,6 +70,7 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   await db.transaction().execute(async (trx) => {
     if (!(await claimManifest(trx, orgId, manifest))) throw new Error('demo manifest already present');
     await writeStatic(trx, { orgId, g, brandId: existingBrand ?? null, now });
+    await catalog.bulk.insertProductPictures(trx, database, { orgId, products: g.products });
   });
 
   // The days, a few at a time per transaction; then the stock rows are set to the ledger sums.
@@ -84,13 +86,21 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
     await db.transaction().execute((trx) => writeDays(trx, { orgId, days, ids, counts, now }));
   };
   let done = 0;
+  const adBook = new AdBook(g);
   for (const day of g.days()) {
+    adBook.add(day);
     buffer.push(day);
     buffered += day.events.length + day.orders.length * 6 + day.movements.length;
     if (buffered > ROWS_PER_TRANSACTION) await flush();
     opts.onProgress?.(++done, g.dayList.length);
   }
   await flush();
+  // Paid promotion: the ad reports the simulated paid-search traffic implies (sim/src/ads.ts).
+  const adData = adBook.finish();
+  await db.transaction().execute(async (trx) => {
+    await ads.bulk.insertPlans(trx, { orgId, now, plans: adData.plans });
+    await ads.bulk.insertRows(trx, { importedAt: now, rows: adData.rows });
+  });
   await db.transaction().execute(async (trx) => {
     await inventory.bulk.stockFromLedger(trx, { orgId, now, skuIds: manifest.skuIds });
     await audit.record(trx, systemActor(orgId, ACTOR_NAME), 'demo.load', {
