@@ -79,7 +79,7 @@ export function NotificationBell() {
                         }}
                         style={{ fontSize: 12 }}
                       >
-                        {t('notifications.viewStock')}
+                        {n.type === 'review_negative' ? t('reviews.followUp') : t('notifications.viewStock')}
                       </Link>
                     ) : null}
                   </Space>
