@@ -42,7 +42,8 @@ const loadPeakRssMb = vmHwmMb();
 
 const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }), logLevel: 'silent' };
 const app = await buildApp({ database, config });
-await app.listen({ port: 0, host: '127.0.0.1' });
+// YUNYING_BENCH_PORT: a fixed port (a shared machine hands out port ranges), else a free one.
+await app.listen({ port: Number(process.env.YUNYING_BENCH_PORT ?? 0), host: '127.0.0.1' });
 const rollups = startRollupTimer(database.db);
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

@@ -1,6 +1,6 @@
 /**
  * 工作台: today's cards against yesterday and last week up to the same time of day (同时段: the
- * partial days are built in memory from the raw rows, `buildPartialDays`), the 30-day trend, the week's funnel, top
+ * partial days are built in memory from the raw rows and grow with the clock, partial-cache.ts), the 30-day trend, the week's funnel, top
  * sources and products, and the alerts (low stock, overdue after-sales cases).
  */
 import {
@@ -21,7 +21,8 @@ import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
 import { bySourceRank, sourceRows } from './analytics.service.js';
 import { compareRows, productRows } from './products.service.js';
-import { buildPartialDays } from './rollup-build.js';
+import { partialShopRows } from './partial-cache.js';
+import { readStamps, stampOf, type Stamps } from './read-cache.js';
 import {
   addSums,
   dailySeries,
@@ -51,9 +52,10 @@ function cardValue(metric: DashboardCard['metric'], s: Sums | undefined): number
 
 /**
  * The whole-shop figures of the shops in scope `daysBack` days ago (for each of `daysBack`), from
- * 00:00 up to the same time of day as `now` in each shop's zone (built in memory, not stored).
+ * 00:00 up to the same time of day as `now` in each shop's zone (built in memory, not stored; the
+ * events part grows from the previous view's cut-off: partial-cache.ts).
  */
-async function sameTimeSums(db: Kysely<DB>, scope: Scope, daysBack: readonly number[], now: number): Promise<Sums[]> {
+async function sameTimeSums(db: Kysely<DB>, scope: Scope, daysBack: readonly number[], now: number, stamps: Stamps): Promise<Sums[]> {
   const sums = daysBack.map(() => emptySums());
   for (const shop of scope.shops) {
     const today = businessDay(now, shop.timezone);
@@ -61,9 +63,9 @@ async function sameTimeSums(db: Kysely<DB>, scope: Scope, daysBack: readonly num
       const day = addDays(today, -n);
       return { day, cutoff: sameTimeOn(day, now, shop.timezone) };
     });
-    const built = await buildPartialDays(db, shop.id, parts);
+    const built = await partialShopRows(db, shop.id, parts, (day) => stampOf(stamps, shop.id, day));
     parts.forEach((p, i) => {
-      const whole = built.get(p.day)?.find((r) => r.product_id === '' && r.source_code === '');
+      const whole = built.get(p.day);
       if (whole) sums[i] = addSums(sums[i]!, rowSums(whole));
     });
   }
@@ -76,8 +78,11 @@ export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, n
   // 近30天 / 近7天 end yesterday (whole days); today is its own real-time cards.
   const yesterday = addDays(today, -1);
   const from30 = addDays(yesterday, -29);
-  const series = await dailySeries(db, scope.shopIds, from30, today);
-  const [yesterdaySameTime, lastWeekSameTime] = await sameTimeSums(db, scope, [1, 7], now);
+  // The rebuild stamps of the 30 days, read once: they key the cached sums and the 同时段 states.
+  // (Shops in other zones may be a day behind: their days are read a day wider.)
+  const stamps = await readStamps(db, scope.shopIds, addDays(from30, -1), addDays(today, 1));
+  const series = await dailySeries(db, scope.shopIds, from30, today, undefined, stamps);
+  const [yesterdaySameTime, lastWeekSameTime] = await sameTimeSums(db, scope, [1, 7], now, stamps);
   const cards: DashboardCard[] = CARD_METRICS.map((metric) => ({
     metric,
     today: cardValue(metric, series.get(today)),
@@ -90,11 +95,11 @@ export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, n
   const trend = [...series].filter(([day]) => day <= yesterday).map(([day, s]) => dayPoint(day, s));
   const from7 = addDays(yesterday, -6);
   const week = sumTotals(trend.filter((d) => d.day >= from7));
-  const topSources = (await sourceRows(db, actor.orgId, scope, from7, yesterday, week.uv))
+  const topSources = (await sourceRows(db, actor.orgId, scope, from7, yesterday, week.uv, stamps))
     .filter((r) => r.uv > 0 || r.paidFen > 0)
     .sort(bySourceRank)
     .slice(0, 10);
-  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, yesterday))
+  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, yesterday, stamps))
     .sort(compareRows('paidFen', 'desc'))
     .slice(0, 10);
   return {

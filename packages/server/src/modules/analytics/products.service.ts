@@ -34,6 +34,7 @@ import {
   sumsToTotals,
   type Sums,
 } from './rollup-read.js';
+import { readStamps, type Stamps } from './read-cache.js';
 import { slicePayConversion } from './traffic-report.js';
 
 function productRow(productId: string, s: Sums, info: { titles: Map<string, string>; available: Map<string, number> }): ProductRow {
@@ -61,8 +62,9 @@ export async function productRows(
   shopIds: readonly string[],
   from: string,
   to: string,
+  stamps?: Stamps,
 ): Promise<ProductRow[]> {
-  const sums = await sumRollups(db, shopIds, { from, to, product: '*', by: ['product_id'] });
+  const sums = await sumRollups(db, shopIds, { from, to, product: '*', by: ['product_id'] }, stamps);
   const info = await productInfo(
     db,
     orgId,
@@ -100,11 +102,13 @@ export const HOT_MIN_GROWTH = 0.2;
 export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProductsInput, now = Date.now()): Promise<ProductsResponse> {
   checkPeriod(q.from, q.to);
   const scope = await resolveScope(db, actor, q.shopId, now);
-  const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to);
   // Each figure beside the same figure in the comparison period (a product sold only then shows 0 now).
   const basePer = basePeriod(q.from, q.to, q.compare);
+  // The rebuild stamps of both periods, read once: they key the cached sums (read-cache.ts).
+  const stamps = await readStamps(db, scope.shopIds, basePer.from < q.from ? basePer.from : q.from, basePer.to > q.to ? basePer.to : q.to);
+  const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to, stamps);
   const baseRows = new Map(
-    (await productRows(db, actor.orgId, scope.shopIds, basePer.from, basePer.to)).map((r) => [r.productId, r] as const),
+    (await productRows(db, actor.orgId, scope.shopIds, basePer.from, basePer.to, stamps)).map((r) => [r.productId, r] as const),
   );
   const zero = (r: ProductRow): ProductRow => ({
     ...r,
@@ -119,7 +123,8 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
     refundFen: 0,
     grossProfitFen: 0,
   });
-  for (const [id, b] of baseRows) if (!rows.some((r) => r.productId === id)) rows.push(zero(b));
+  const inPeriod = new Set(rows.map((r) => r.productId));
+  for (const [id, b] of baseRows) if (!inPeriod.has(id)) rows.push(zero(b));
   for (const r of rows) {
     const b = baseRows.get(r.productId);
     r.base = Object.fromEntries(PRODUCT_FIGURES.map((f) => [f, b ? b[f] : f === 'payConversion' ? null : 0])) as Pick<
@@ -133,13 +138,17 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
   // 爆款潜力: UV of the second half ≥ 1.2 × the first half (a middle day of an odd period is in
   // neither half) and the period's conversion above the shop's.
   // The shop's conversion on the products' footing (buyers without a tracked visit count as visitors).
-  const shopConv = slicePayConversion([...(await dailySeries(db, scope.shopIds, q.from, q.to)).values()].reduce(addSums, emptySums()));
+  const shopConv = slicePayConversion(
+    [...(await dailySeries(db, scope.shopIds, q.from, q.to, undefined, stamps)).values()].reduce(addSums, emptySums()),
+  );
   const days = daysBetween(q.from, q.to);
   const half = Math.floor(days.length / 2);
   const hotCandidates: ProductsResponse['hotCandidates'] = [];
   if (half >= 1 && shopConv !== null) {
     const uvIn = async (from: string, to: string) =>
-      new Map((await sumRollups(db, scope.shopIds, { from, to, product: '*', by: ['product_id'] })).map((r) => [r.product_id, r.uv]));
+      new Map(
+        (await sumRollups(db, scope.shopIds, { from, to, product: '*', by: ['product_id'] }, stamps)).map((r) => [r.product_id, r.uv]),
+      );
     const first = await uvIn(days[0]!, days[half - 1]!);
     const second = await uvIn(days[days.length - half]!, days[days.length - 1]!);
     for (const r of rows) {

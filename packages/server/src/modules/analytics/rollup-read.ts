@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as shopsSvc from '../shops/index.js';
+import { cachedRows, covers, readStamps, splitDays, type Stamps } from './read-cache.js';
 import { refreshForRead } from './rollup.service.js';
 
 const SUM_COLS = [
@@ -139,14 +140,49 @@ interface SumQuery {
   by: readonly Dim[];
 }
 
-/** Σ of rollup columns over the scope's shops, grouped by the given dimensions. */
-export async function sumRollups(db: Kysely<DB>, shopIds: readonly string[], q: SumQuery): Promise<(Sums & Record<Dim, string>)[]> {
+type SumRow = Sums & Record<Dim, string>;
+
+/**
+ * Σ of rollup columns over the scope's shops, grouped by the given dimensions. The days rebuilt
+ * in the last ten minutes are summed on every call; the others come from the read cache
+ * (read-cache.ts) when the same query over the same rebuild stamps was summed before. Pass the
+ * request's `stamps` when they were read already for these shops over a range containing [from, to].
+ */
+export async function sumRollups(db: Kysely<DB>, shopIds: readonly string[], q: SumQuery, stamps?: Stamps): Promise<SumRow[]> {
   if (!shopIds.length) return [];
+  const st = covers(stamps, shopIds, q.from, q.to) ? stamps : await readStamps(db, shopIds, q.from, q.to);
+  const { recent, stableKey, hasStable } = splitDays(st, q.from, q.to);
+  const shape = JSON.stringify([shopIds, q.from, q.to, q.product ?? null, q.source ?? null, q.by]);
+  const stable = hasStable ? await cachedRows(db, shape, stableKey, () => sumRollupsQuery(db, shopIds, q, { not: recent })) : [];
+  if (!recent.length) return stable;
+  const fresh = await sumRollupsQuery(db, shopIds, q, { only: recent });
+  // Add the recent days' groups to the cached ones (grouped by day, they are new groups).
+  const byKey = new Map<string, SumRow>();
+  const keyOf = (r: SumRow) => q.by.map((d) => r[d]).join('\u0000');
+  for (const r of stable) byKey.set(keyOf(r), r);
+  for (const r of fresh) {
+    const k = keyOf(r);
+    const have = byKey.get(k);
+    if (have) for (const c of SUM_COLS) have[c] += r[c];
+    else byKey.set(k, r);
+  }
+  return [...byKey.values()];
+}
+
+/** The SUM … GROUP BY statement of `sumRollups`, optionally only over some days or leaving some out. */
+async function sumRollupsQuery(
+  db: Kysely<DB>,
+  shopIds: readonly string[],
+  q: SumQuery,
+  days: { only?: readonly string[]; not?: readonly string[] },
+): Promise<SumRow[]> {
   let b = db
     .selectFrom('rollup_daily')
     .where('shop_id', 'in', [...shopIds])
     .where('day', '>=', q.from)
     .where('day', '<=', q.to);
+  if (days.only) b = b.where('day', 'in', [...days.only]);
+  if (days.not?.length) b = b.where('day', 'not in', [...days.not]);
   b =
     q.product === undefined
       ? b.where('product_id', '=', '')
@@ -166,7 +202,7 @@ export async function sumRollups(db: Kysely<DB>, shopIds: readonly string[], q: 
     .groupBy(q.by as Dim[])
     .execute();
   return (rows as Record<string, unknown>[]).map((r) => {
-    const out = { day: '', product_id: '', source_code: '', ...emptySums() } as Sums & Record<Dim, string>;
+    const out = { day: '', product_id: '', source_code: '', ...emptySums() } as SumRow;
     for (const d of q.by) out[d] = String(r[d]);
     for (const c of SUM_COLS) out[c] = Number(r[c] ?? 0);
     return out;
@@ -180,8 +216,9 @@ export async function dailySeries(
   from: string,
   to: string,
   product?: string,
+  stamps?: Stamps,
 ): Promise<Map<string, Sums>> {
-  const rows = await sumRollups(db, shopIds, { from, to, ...(product ? { product } : {}), by: ['day'] });
+  const rows = await sumRollups(db, shopIds, { from, to, ...(product ? { product } : {}), by: ['day'] }, stamps);
   const m = new Map<string, Sums>();
   for (const d of daysBetween(from, to)) m.set(d, emptySums());
   for (const r of rows) m.set(r.day, r);

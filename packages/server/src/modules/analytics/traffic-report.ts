@@ -38,6 +38,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as traffic from '../traffic/index.js';
+import type { Stamps } from './read-cache.js';
 import {
   checkPeriod,
   dailySeries,
@@ -81,9 +82,10 @@ export async function sourceRows(
   from: string,
   to: string,
   shopUv: number,
+  stamps?: Stamps,
 ): Promise<SourceRow[]> {
   const [sums, sources] = await Promise.all([
-    sumRollups(db, scope.shopIds, { from, to, source: '*', by: ['source_code'] }),
+    sumRollups(db, scope.shopIds, { from, to, source: '*', by: ['source_code'] }, stamps),
     traffic.listSources(db, orgId),
   ]);
   const families = new Set(scope.channels.map(sourceFamilyOf));
