@@ -293,4 +293,6 @@ export interface CustomerSummary {
   cycleDays: number | null;
   mergedInto: string | null;
   tags: string[];
+  /** The member level's name (会员等级), when membership is on and the customer reached one. */
+  memberLevel?: string | null;
 }

@@ -22,6 +22,7 @@ export * from './schemas/customers.js';
 export * from './schemas/marketing.js';
 export * from './schemas/tasks.js';
 export * from './schemas/segments.js';
+export * from './schemas/membership.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './import.js';

@@ -43,6 +43,8 @@ export const SegmentRules = z
     rfmSegments: z.array(z.enum(RFM_SEGMENTS, { message: `RFM 分群应为 ${RFM_SEGMENTS.join(' / ')} 之一` })).optional(),
     lifecycles: z.array(z.enum(LIFECYCLE_TYPES, { message: `生命周期应为 ${LIFECYCLE_TYPES.join(' / ')} 之一` })).optional(),
     list: z.enum(SEGMENT_LISTS, { message: `名单应为 ${SEGMENT_LISTS.join(' / ')} 之一` }).optional(),
+    /** Member levels (会员等级 ids). */
+    levels: z.array(z.string().min(1).max(64)).max(20).optional(),
     lastPaidFrom: BusinessDay.optional(),
     lastPaidTo: BusinessDay.optional(),
     firstPaidFrom: BusinessDay.optional(),

@@ -80,6 +80,7 @@ export const TABLE_OWNERS = {
   coupon_redemptions: 'marketing',
   activities: 'marketing',
   activity_tasks: 'marketing',
+  order_pricings: 'marketing',
   diagnosis_findings: 'diagnosis',
   diagnosis_runs: 'diagnosis',
   tasks: 'tasks',

@@ -851,6 +851,13 @@ export interface ActivitiesTable {
   created_at: number;
   updated_at: number;
 }
+export interface OrderPricingsTable {
+  order_id: string;
+  shop_id: string;
+  result_json: string;
+  discount_fen: number;
+  created_at: number;
+}
 export interface ActivityTasksTable {
   id: string;
   activity_id: string;
@@ -1202,6 +1209,7 @@ export interface DB {
   coupon_redemptions: CouponRedemptionsTable;
   activities: ActivitiesTable;
   activity_tasks: ActivityTasksTable;
+  order_pricings: OrderPricingsTable;
   tasks: TasksTable;
   activity_plans: ActivityPlansTable;
   checklist_items: ChecklistItemsTable;
@@ -1301,6 +1309,7 @@ export const TABLE_ORDER = [
   'coupon_redemptions',
   'activities',
   'activity_tasks',
+  'order_pricings',
   'tasks',
   'activity_plans',
   'checklist_items',
@@ -1349,6 +1358,7 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   member_order_points: ['order_id'],
   coupon_claims: ['template_id', 'buyer_key'],
   marketing_settings: ['shop_id'],
+  order_pricings: ['order_id'],
   checklist_ticks: ['item_id', 'user_id', 'day'],
   review_dsr_benchmarks: ['shop_id', 'month'],
   service_settings: ['shop_id'],

@@ -2,7 +2,12 @@ import {
   CustomerExportQuery,
   CustomerIdParams,
   CustomerListQuery,
+  MemberLevelBody,
+  MemberLevelIdParams,
+  MemberSettingsBody,
   MergeCustomersBody,
+  PointsBody,
+  PointsLedgerQuery,
   RfmMembersQuery,
   RfmMigrationQuery,
   RfmQuery,
@@ -22,6 +27,7 @@ import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import { exportFile, rowsOfIds, sheetOf } from './customers.export.js';
 import { migration, openShop } from './customers.rfm.js';
+import * as members from './customers.members.js';
 import * as segments from './customers.segments.js';
 import * as customers from './customers.service.js';
 
@@ -135,6 +141,37 @@ export async function customersRoutes(app: AppInstance): Promise<void> {
         )
         .send(body);
     },
+  );
+  app.get('/customers/membership', { schema: { tags, summary: '会员设置与等级' }, config: R.read }, (req) =>
+    members.membershipOf(app.db, req.actor!),
+  );
+  app.post(
+    '/customers/membership/settings',
+    { schema: { tags, summary: '会员积分设置（每元积分、会员日）', body: MemberSettingsBody }, config: R.write },
+    (req) => tx((trx) => members.saveSettings(trx, req.actor!, req.body)),
+  );
+  app.post('/customers/membership/levels', { schema: { tags, summary: '新增会员等级', body: MemberLevelBody }, config: R.write }, (req) =>
+    tx((trx) => members.saveLevel(trx, req.actor!, null, req.body)),
+  );
+  app.patch(
+    '/customers/membership/levels/:id',
+    { schema: { tags, summary: '修改会员等级', params: MemberLevelIdParams, body: MemberLevelBody }, config: R.write },
+    (req) => tx((trx) => members.saveLevel(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.delete(
+    '/customers/membership/levels/:id',
+    { schema: { tags, summary: '删除会员等级', params: MemberLevelIdParams }, config: R.write },
+    (req) => tx((trx) => members.deleteLevel(trx, req.actor!, req.params.id)),
+  );
+  app.get(
+    '/customers/:id/points',
+    { schema: { tags, summary: '客户积分明细与等级变化', params: CustomerIdParams, querystring: PointsLedgerQuery }, config: R.read },
+    (req) => customers.customerPoints(app.db, req.actor!, req.params.id, req.query),
+  );
+  app.post(
+    '/customers/:id/points',
+    { schema: { tags, summary: '兑换或调整客户积分', params: CustomerIdParams, body: PointsBody }, config: R.write },
+    (req) => tx((trx) => customers.changeCustomerPoints(trx, req.actor!, req.params.id, req.body)),
   );
   app.get('/customers/:id', { schema: { tags, summary: '客户档案', params: CustomerIdParams }, config: R.read }, (req) =>
     customers.getCustomer(app.db, req.actor!, req.params.id),

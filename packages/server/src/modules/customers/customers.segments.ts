@@ -32,6 +32,7 @@ import {
 import type { CustomerSegmentsTable, CustomersTable, DB } from '../../db/schema.js';
 import { systemActor, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import { levelIdsOf } from './customers.members.js';
 import { idsOf, openShop, paidDaysOf, scoreShop, shopMedianCycle } from './customers.rfm.js';
 import { canSeePii, customerRowToSummary, tagsOf } from './customers.service.js';
 
@@ -97,6 +98,7 @@ async function asOfIds(db: Kysely<DB>, r: SegmentRulesInput, asOf: string): Prom
     }
     narrow(keep);
   }
+  if (r.levels?.length) narrow(await levelIdsOf(db, r.shopId, r.levels));
   return ids;
 }
 

@@ -18,6 +18,7 @@ import {
   type CustomerListInput,
   type CustomerSummary,
   type MergeCustomersInput,
+  type PointsInput,
   type RfmThresholdsInput,
   type TagCustomersInput,
   type UpdateCustomerInput,
@@ -30,6 +31,7 @@ import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
 import { idsOf, openShop, paidDaysOf, scoreShop, shopMedianCycle, shopThresholds } from './customers.rfm.js';
 import { recomputeFigures, refreshShops } from './customers.sync.js';
+import { changePoints, levelNamesOf, pointsOf } from './customers.members.js';
 
 export function canSeePii(actor: Actor): boolean {
   return actor.via === 'system' || actor.permissions.has('customers.pii.read');
@@ -159,9 +161,14 @@ export async function listCustomers(db: Kysely<DB>, actor: Actor, f: CustomerLis
     db,
     rows.map((r) => r.id),
   );
+  const levels = await levelNamesOf(
+    db,
+    actor.orgId,
+    rows.map((r) => r.id),
+  );
   return {
     ...pageOf(
-      rows.map((r) => customerRowToSummary(r, pii, tags.get(r.id) ?? [])),
+      rows.map((r) => ({ ...customerRowToSummary(r, pii, tags.get(r.id) ?? []), memberLevel: levels.get(r.id) ?? null })),
       total,
       f,
     ),
@@ -169,7 +176,7 @@ export async function listCustomers(db: Kysely<DB>, actor: Actor, f: CustomerLis
   };
 }
 
-async function mustFind(db: Kysely<DB> | Transaction<DB>, actor: Actor, id: string): Promise<CustomersTable> {
+export async function mustFind(db: Kysely<DB> | Transaction<DB>, actor: Actor, id: string): Promise<CustomersTable> {
   const row = await db.selectFrom('customers').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).executeTakeFirst();
   const missing = `客户 ${id} 不存在或无权访问`;
   if (!row) throw new AppError('not_found', missing, { customerId: id });
@@ -221,9 +228,12 @@ export async function getCustomer(db: Kysely<DB>, actor: Actor, id: string) {
     ? null
     : ((await scoreShop(db, row.shop_id, shop.today)).customers.find((c) => c.customerId === row.id) ?? null);
   const tags = await tagsOf(db, [row.id]);
+  const membership = await pointsOf(db, actor.orgId, group, { page: 1, pageSize: 20 });
   const shopNames = new Map((await shops.listVisible(db, actor)).map((s) => [s.id, s.name]));
   return {
     ...customerRowToSummary(row, pii, tags.get(row.id) ?? []),
+    memberLevel: membership.level?.name ?? null,
+    membership,
     shopName: shop.name,
     note: row.note,
     asOf: shop.today,
@@ -450,4 +460,17 @@ export async function splitCustomer(trx: Transaction<DB>, actor: Actor, id: stri
 /** Today's business day in a shop's zone (for the CLI). */
 export function todayIn(tz: string | null | undefined): string {
   return businessDay(Date.now(), tz || DEFAULT_TIMEZONE);
+}
+
+/** Redeem or adjust a customer's points (the customer must be visible and standalone). */
+export async function changeCustomerPoints(trx: Transaction<DB>, actor: Actor, id: string, input: PointsInput) {
+  return changePoints(trx, actor, await mustFind(trx, actor, id), input);
+}
+
+/** A customer's points ledger page (with its merged members'). */
+export async function customerPoints(db: Kysely<DB>, actor: Actor, id: string, p: { page: number; pageSize: number }) {
+  await refreshShops(db, [(await mustFind(db, actor, id)).shop_id]);
+  const row = await mustFind(db, actor, id);
+  const members = await db.selectFrom('customers').select('id').where('merged_into', '=', row.id).execute();
+  return pointsOf(db, actor.orgId, [row.id, ...members.map((m) => m.id)], p);
 }

@@ -20,6 +20,7 @@ import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { inChunks, insertBatched } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
+import { settleOrders, settleShop } from './customers.members.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 const WHOLE_SHOP = '*';
@@ -329,6 +330,7 @@ async function refreshOrders(db: Kysely<DB>, shopId: string, marks: readonly { o
         await trx.updateTable('customers').set({ name: c.name, phone: c.phone }).where('id', '=', c.id).execute();
     }
     await recomputeFigures(trx, [...touched]);
+    await settleOrders(trx, ids);
     await clearMarks(trx, shopId, marks);
   });
 }
@@ -488,6 +490,7 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
       return [];
     });
     if (merged.length) await recomputeFigures(trx, [...mergeParties]);
+    await settleShop(trx, shopId);
     if (mark !== undefined || marks.length) await clearMarks(trx, shopId, marks);
   });
   return { customers: keep.length, orders: facts.length };
