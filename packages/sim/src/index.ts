@@ -11,6 +11,8 @@ import { buildWorld } from './world.js';
 export * from './types.js';
 export { Rng, Weighted, IdMaker, Hasher, hash32 } from './prng.js';
 export { visitorIdOf } from './shops.js';
+export { AdBook, type SimAdPlan, type SimAdRow } from './ads.js';
+export { ServiceBook, type SimReview, type SimChat } from './reviews.js';
 
 export interface Generated extends SimWorld {
   /** A fresh run of the simulation, one day at a time (call again to replay it identically). */

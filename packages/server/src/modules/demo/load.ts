@@ -4,7 +4,7 @@
  * `is_demo`, the daily rollups rebuilt, and a manifest remembers what the demo created.
  */
 import { AppError, DEFAULT_TIMEZONE, businessDay } from '@yunying/core';
-import { AdBook, IdMaker, Rng, generate, type Generated, type Profile, type SimDay } from '@yunying/sim';
+import { AdBook, IdMaker, Rng, ServiceBook, generate, type Generated, type Profile, type SimDay } from '@yunying/sim';
 import { sql, type Kysely } from 'kysely';
 import { getOrgId } from '../../bootstrap.js';
 import type { Database } from '../../db/dialect.js';
@@ -18,6 +18,8 @@ import * as catalog from '../catalog/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as purchasing from '../purchasing/index.js';
+import * as reviews from '../reviews/index.js';
+import * as service from '../service/index.js';
 import * as shops from '../shops/index.js';
 import { ensureSeeded } from '../traffic/index.js';
 import { writeDays, type DayCounts } from './days.js';
@@ -87,8 +89,10 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   };
   let done = 0;
   const adBook = new AdBook(g);
+  const serviceBook = new ServiceBook(g);
   for (const day of g.days()) {
     adBook.add(day);
+    serviceBook.add(day);
     buffer.push(day);
     buffered += day.events.length + day.orders.length * 6 + day.movements.length;
     if (buffered > ROWS_PER_TRANSACTION) await flush();
@@ -100,6 +104,12 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   await db.transaction().execute(async (trx) => {
     await ads.bulk.insertPlans(trx, { orgId, now, plans: adData.plans });
     await ads.bulk.insertRows(trx, { importedAt: now, rows: adData.rows });
+  });
+  // Reviews and service conversations derived from the orders (sim/src/reviews.ts).
+  const serviceData = serviceBook.finish();
+  await db.transaction().execute(async (trx) => {
+    await reviews.bulk.insertReviews(trx, { orgId, timezone: g.timezone, now, actorName: ACTOR_NAME, reviews: serviceData.reviews });
+    await service.bulk.insertChats(trx, { orgId, timezone: g.timezone, now, chats: serviceData.chats });
   });
   await db.transaction().execute(async (trx) => {
     await inventory.bulk.stockFromLedger(trx, { orgId, now, skuIds: manifest.skuIds });

@@ -6,6 +6,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as ads from '../ads/index.js';
 import * as aftersales from '../aftersales/index.js';
 import * as analytics from '../analytics/index.js';
 import * as audit from '../audit/index.js';
@@ -21,6 +22,8 @@ import * as traffic from '../traffic/index.js';
 import * as trafficImport from '../traffic-import/index.js';
 import * as users from '../users/index.js';
 import { deleteManifest, readManifest, type DeleteSummary, type DemoManifest } from './manifest.js';
+import * as reviews from '../reviews/index.js';
+import * as service from '../service/index.js';
 
 /**
  * Remove every demo shop and all its rows, plus the catalogue, stock, ledger, suppliers and
@@ -37,6 +40,9 @@ export async function deleteDemo(trx: Transaction<DB>, actor: Actor): Promise<De
     summary.orders = await orders.bulk.removeShopOrders(trx, shopIds);
     summary.events = await traffic.bulk.removeShopTraffic(trx, shopIds);
     await trafficImport.bulk.removeShopTrafficStats(trx, shopIds);
+    await reviews.bulk.removeShopReviews(trx, shopIds);
+    await service.bulk.removeShopChats(trx, shopIds);
+    await ads.bulk.removeShopAds(trx, shopIds);
     await analytics.bulk.removeShopRollups(trx, shopIds);
     await customers.bulk.removeShopCustomers(trx, shopIds);
     await catalog.bulk.removeShopListings(trx, shopIds);
