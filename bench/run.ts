@@ -5,6 +5,7 @@
  * peak RSS as a markdown table and write bench/results/import.json.
  * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
  * `npm run bench -- orders [--orders 1000000] [--reuse]`: see bench/orders.ts.
+ * `npm run bench -- pricing [--runs 20000]`: pricing engine p50/p99, see bench/pricing.ts.
  * `npm run bench -- login [--runs 7]`: the login page's time to interactive and bytes, see bench/login.ts.
  */
 import { execFileSync } from 'node:child_process';
@@ -24,6 +25,11 @@ if (process.argv[2] === 'login') {
 // `npm run bench -- analytics …`: demo load, analytics latency and collect throughput (bench/analytics.ts).
 if (process.argv[2] === 'analytics') {
   await import('./analytics.js');
+  process.exit(0);
+}
+// `npm run bench -- pricing …`: the pricing engine on 20- and 200-line carts (bench/pricing.ts).
+if (process.argv[2] === 'pricing') {
+  await import('./pricing.js');
   process.exit(0);
 }
 // `npm run bench -- orders …`: order creation and the order list at N orders (bench/orders.ts).

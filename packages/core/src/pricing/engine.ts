@@ -69,6 +69,14 @@ interface Compiled {
   categories: Set<string> | undefined;
   exclude: Set<string> | undefined;
   skuCuts: Map<string, PriceCut> | undefined;
+  /** Scratch for one priceCart call (set when the promotion holds the cart): the lines in its scope. */
+  /** 「类型「名称」」 as explanations start. */
+  title: string;
+  /** Order-level tiers, ascending (sorted once here, not per cart). */
+  tiers: readonly unknown[] | undefined;
+  mark: number;
+  lines: LineState[];
+  active: number;
 }
 
 /** A price list prepared once (scopes indexed) and reused for many carts. */
@@ -118,6 +126,11 @@ function compileOne(
     exclude: setOf(s.excludeSkuIds),
     allItems: false,
     skuCuts: undefined,
+    title: '',
+    tiers: undefined,
+    mark: 0,
+    lines: [],
+    active: 0,
   };
   const rule = extra.promo?.rule;
   if (rule?.kind === 'bundle') {
@@ -129,7 +142,11 @@ function compileOne(
   if ((rule?.kind === 'item_discount' || rule?.kind === 'flash_sale') && rule.skuCuts?.length) {
     c.skuCuts = new Map(rule.skuCuts.map((x) => [x.skuId, x.cut]));
   }
+  if (rule?.kind === 'full_reduction') c.tiers = [...rule.tiers].sort((a, b) => a.thresholdFen - b.thresholdFen);
+  if (rule?.kind === 'full_discount') c.tiers = [...rule.tiers].sort((a, b) => a.thresholdFen - b.thresholdFen);
+  if (rule?.kind === 'qty_discount') c.tiers = [...rule.tiers].sort((a, b) => a.minQty - b.minQty);
   c.allItems = !c.skus && !c.products && !c.categories;
+  c.title = `${extra.kind === 'coupon' ? '优惠券' : PROMOTION_KIND_LABELS[extra.kind].zh}「${c.name}」`;
   return c;
 }
 
@@ -217,20 +234,56 @@ export function floorUnitPrice(costFen: number, minMarginBp: number): number {
  * Split `total` over lines in proportion to `weights` (largest remainder), without any line
  * getting more than its `room`. Returns null when the rooms together are too small.
  */
+let fracScratch = new Float64Array(64);
+function byFracDesc(a: number, b: number): number {
+  return fracScratch[b]! - fracScratch[a]! || a - b;
+}
+
+/**
+ * money.allocate's largest-remainder split (same results: exact share (total × w) ÷ Σw, floors,
+ * the remaining fen to the largest fractions, ties to the earlier index) without allocating a
+ * record per weight — this runs for every order discount of every cart.
+ */
+function split(total: number, weights: readonly number[]): number[] {
+  const n = weights.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += weights[i]!;
+  if (sum === 0 || total < 0) return allocate(total, weights);
+  if (fracScratch.length < n) fracScratch = new Float64Array(n * 2);
+  const out = new Array<number>(n);
+  const idx: number[] = new Array<number>(n);
+  let rest = total;
+  for (let i = 0; i < n; i++) {
+    const x = (total * weights[i]!) / sum;
+    const f = Math.floor(x);
+    out[i] = f;
+    fracScratch[i] = x - f;
+    idx[i] = i;
+    rest -= f;
+  }
+  if (rest > 0) {
+    idx.sort(byFracDesc);
+    for (let k = 0; k < n && rest > 0; k++, rest--) out[idx[k]!]! += 1;
+  }
+  return out;
+}
+
 export function allocateWithin(total: number, weights: readonly number[], rooms: readonly number[]): number[] | null {
   const n = weights.length;
   let roomSum = 0;
   for (const r of rooms) roomSum += r;
   if (roomSum < total) return null;
-  const first = allocate(total, weights);
-  if (first.every((s, i) => s <= rooms[i]!)) return first;
+  const first = split(total, weights);
+  let fits = true;
+  for (let i = 0; i < n && fits; i++) fits = first[i]! <= rooms[i]!;
+  if (fits) return first;
   const res = new Array<number>(n).fill(0);
   let rest = total;
   let active = rooms.map((_, i) => i).filter((i) => rooms[i]! > 0);
   while (rest > 0 && active.length > 0) {
     const w = active.map((i) => weights[i]!);
     const ws = w.some((x) => x > 0) ? w : active.map((i) => rooms[i]!);
-    const s = allocate(rest, ws);
+    const s = split(rest, ws);
     const over = active.filter((i, k) => s[k]! > rooms[i]! - res[i]!);
     if (over.length === 0) {
       active.forEach((i, k) => (res[i]! += s[k]!));
@@ -247,12 +300,25 @@ export function allocateWithin(total: number, weights: readonly number[], rooms:
   return res;
 }
 
-const yuan = (fen: number) => formatFen(fen);
+/** ¥1,234.50 without a regular expression (the engine formats a few strings per line). */
+function yuan(fen: number): string {
+  if (!Number.isSafeInteger(fen)) return formatFen(fen);
+  const neg = fen < 0;
+  const abs = neg ? -fen : fen;
+  let y = Math.floor(abs / 100);
+  const c = abs % 100;
+  let head = '';
+  while (y >= 1000) {
+    const g = y % 1000;
+    head = `,${g < 10 ? '00' : g < 100 ? '0' : ''}${g}${head}`;
+    y = Math.floor(y / 1000);
+  }
+  return `${neg ? '-' : ''}¥${y}${head}.${c < 10 ? '0' : ''}${c}`;
+}
 const pct = (bp: number) => `${bp % 100 === 0 ? String(bp / 100) : (bp / 100).toFixed(2).replace(/0$/, '')}%`;
 /** 8 折 / 8.5 折 from a percent-off in bp. */
 const zhe = (offBp: number) => `${String((10000 - offBp) / 1000)} 折`;
-const kindLabel = (k: PromotionKind | 'coupon') => (k === 'coupon' ? '优惠券' : PROMOTION_KIND_LABELS[k].zh);
-const title = (c: Compiled) => `${kindLabel(c.kind)}「${c.name}」`;
+const title = (c: Compiled) => c.title;
 
 // ───────────────────────────── per-cart state ─────────────────────────────
 
@@ -273,8 +339,6 @@ interface LineState {
   floorUnit: number | undefined;
   tiers: Tier[];
   adjustments: LineAdjustment[];
-  /** Compiled promotions whose item scope holds this line, in compiled order. */
-  promos: Compiled[];
 }
 
 interface Ctx {
@@ -333,6 +397,9 @@ function floorReason(ls: LineState, ctx: Ctx): string {
 
 /** Keep, per exclusive group, the candidate with the largest saving; refuse the others and members of groups used earlier. */
 function resolveGroups<T extends { c: Compiled; saving: number }>(ctx: Ctx, cands: T[]): T[] {
+  let grouped = false;
+  for (let i = 0; i < cands.length && !grouped; i++) grouped = cands[i]!.c.group !== undefined;
+  if (!grouped) return cands;
   const best = new Map<string, T>();
   const out: T[] = [];
   for (const x of cands) {
@@ -373,8 +440,8 @@ function pushApplied(ctx: Ctx, c: Compiled, amountFen: number, explanation: stri
 }
 
 /** Lines of a promotion (those whose item scope holds them), in lineId order. */
-function linesOf(ctx: Ctx, c: Compiled): LineState[] {
-  return ctx.lines.filter((ls) => ls.promos.includes(c));
+function linesOf(_ctx: Ctx, c: Compiled): LineState[] {
+  return c.lines;
 }
 
 // ───────────────────────────── stage 1a: unit prices ─────────────────────────────
@@ -398,6 +465,13 @@ function unitCut(c: Compiled, ls: LineState, ctx: Ctx): PriceCut | undefined {
   }
   if (rule.kind === 'item_discount' || rule.kind === 'flash_sale') return c.skuCuts?.get(ls.line.skuId) ?? rule.cut;
   return undefined;
+}
+
+function byOfferPrice(a: { cand: UnitCand; priceFen: number }, b: { cand: UnitCand; priceFen: number }): number {
+  return a.priceFen - b.priceFen || a.cand.c.ord - b.cand.c.ord;
+}
+function byUnitDesc(a: Tier, b: Tier): number {
+  return b.unitFen - a.unitFen;
 }
 
 function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
@@ -444,12 +518,13 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
       if (xs) xs.push({ cand, priceFen: o.priceFen });
       else perLine.set(o.ls, [{ cand, priceFen: o.priceFen }]);
     }
-  const left = new Map<UnitCand, number>(kept.map((k) => [k, k.limit]));
+  const left = new Map<UnitCand, number>();
+  for (const k of kept) left.set(k, k.limit);
   const totals = new Map<UnitCand, { amount: number; units: number }>();
   for (const ls of ctx.lines) {
     const offers = perLine.get(ls);
     if (!offers) continue;
-    offers.sort((a, b) => a.priceFen - b.priceFen || a.cand.c.ord - b.cand.c.ord);
+    if (offers.length > 1) offers.sort(byOfferPrice);
     const unit = ls.line.unitPriceFen;
     let rest = ls.line.qty;
     const tiers: Tier[] = [];
@@ -469,7 +544,7 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
       totals.set(o.cand, t);
     }
     if (rest > 0) tiers.push({ qty: rest, unitFen: unit, avail: rest });
-    tiers.sort((a, b) => b.unitFen - a.unitFen);
+    if (tiers.length > 1) tiers.sort(byUnitDesc);
     ls.tiers = tiers;
   }
   for (const cand of kept) {
@@ -504,11 +579,15 @@ interface LinePlan {
   notes: Map<LineState, string>;
 }
 
+function byRunDesc(a: { ls: LineState; tier: Tier }, b: { ls: LineState; tier: Tier }): number {
+  return b.tier.unitFen - a.tier.unitFen || (a.ls.lineId < b.ls.lineId ? -1 : a.ls.lineId > b.ls.lineId ? 1 : 0);
+}
+
 /** Units of the given lines, most expensive first (ties: lineId), as (line, tier) runs. */
 function unitRuns(lines: LineState[]): { ls: LineState; tier: Tier }[] {
   const runs: { ls: LineState; tier: Tier }[] = [];
   for (const ls of lines) for (const tier of ls.tiers) if (tier.avail > 0) runs.push({ ls, tier });
-  runs.sort((a, b) => b.tier.unitFen - a.tier.unitFen || (a.ls.lineId < b.ls.lineId ? -1 : a.ls.lineId > b.ls.lineId ? 1 : 0));
+  if (runs.length > 1) runs.sort(byRunDesc);
   return runs;
 }
 
@@ -683,14 +762,24 @@ function sumFinal(lines: LineState[]): number {
 }
 
 /** What an order-level promotion or coupon takes off, on the current amounts; null with a hint when not reached. */
+function hint(ctx: Ctx, c: Compiled, withHint: boolean, message: string): null {
+  if (withHint) ctx.hints.push({ sourceId: c.id, source: c.source, name: c.name, message });
+  return null;
+}
+
+/** The highest tier whose threshold `value` reaches (tiers ascending), or undefined. */
+function reachedTier<T>(tiers: readonly T[], value: number, of: (t: T) => number): T | undefined {
+  let r: T | undefined;
+  for (const t of tiers) if (of(t) <= value) r = t;
+  return r;
+}
+const thresholdOf = (t: { thresholdFen: number }) => t.thresholdFen;
+const minQtyOf = (t: { minQty: number }) => t.minQty;
+
 function planOrder(ctx: Ctx, c: Compiled, lines: LineState[], base: number, withHint: boolean): OrderPlan | null {
   const cur = sumFinal(lines);
   let qty = 0;
   for (const ls of lines) qty += ls.line.qty;
-  const hint = (message: string) => {
-    if (withHint) ctx.hints.push({ sourceId: c.id, source: c.source, name: c.name, message });
-    return null;
-  };
   let off = 0;
   let explanation = '';
   if (c.coupon) {
@@ -712,31 +801,43 @@ function planOrder(ctx: Ctx, c: Compiled, lines: LineState[], base: number, with
   } else {
     const rule = c.promo!.rule;
     if (rule.kind === 'full_reduction') {
-      const tiers = [...rule.tiers].sort((a, b) => a.thresholdFen - b.thresholdFen);
+      const tiers = c.tiers as typeof rule.tiers;
       if (rule.repeat) {
         const t = tiers[0]!;
         const times = t.thresholdFen > 0 ? Math.floor(base / t.thresholdFen) : 1;
-        if (times === 0) return hint(`还差 ${yuan(t.thresholdFen - base)} 可享满 ${yuan(t.thresholdFen)} 减 ${yuan(t.offFen)}`);
+        if (times === 0)
+          return hint(ctx, c, withHint, `还差 ${yuan(t.thresholdFen - base)} 可享满 ${yuan(t.thresholdFen)} 减 ${yuan(t.offFen)}`);
         off = times * t.offFen;
         explanation = `${title(c)}：每满 ${yuan(t.thresholdFen)} 减 ${yuan(t.offFen)}，${yuan(base)} 满 ${times} 次，减 ${yuan(off)}`;
       } else {
-        const reached = tiers.filter((t) => t.thresholdFen <= base).pop();
+        const reached = reachedTier(tiers, base, thresholdOf);
         if (!reached)
-          return hint(`还差 ${yuan(tiers[0]!.thresholdFen - base)} 可享满 ${yuan(tiers[0]!.thresholdFen)} 减 ${yuan(tiers[0]!.offFen)}`);
+          return hint(
+            ctx,
+            c,
+            withHint,
+            `还差 ${yuan(tiers[0]!.thresholdFen - base)} 可享满 ${yuan(tiers[0]!.thresholdFen)} 减 ${yuan(tiers[0]!.offFen)}`,
+          );
         off = reached.offFen;
         explanation = `${title(c)}：${yuan(base)} 满 ${yuan(reached.thresholdFen)} 减 ${yuan(reached.offFen)}`;
       }
     } else if (rule.kind === 'full_discount') {
-      const tiers = [...rule.tiers].sort((a, b) => a.thresholdFen - b.thresholdFen);
-      const reached = tiers.filter((t) => t.thresholdFen <= base).pop();
+      const tiers = c.tiers as typeof rule.tiers;
+      const reached = reachedTier(tiers, base, thresholdOf);
       if (!reached)
-        return hint(`还差 ${yuan(tiers[0]!.thresholdFen - base)} 可享满 ${yuan(tiers[0]!.thresholdFen)} 打 ${zhe(tiers[0]!.offBp)}`);
+        return hint(
+          ctx,
+          c,
+          withHint,
+          `还差 ${yuan(tiers[0]!.thresholdFen - base)} 可享满 ${yuan(tiers[0]!.thresholdFen)} 打 ${zhe(tiers[0]!.offBp)}`,
+        );
       off = percentOf(cur, reached.offBp);
       explanation = `${title(c)}：满 ${yuan(reached.thresholdFen)} 打 ${zhe(reached.offBp)}，${yuan(cur)} 减 ${yuan(off)}`;
     } else if (rule.kind === 'qty_discount') {
-      const tiers = [...rule.tiers].sort((a, b) => a.minQty - b.minQty);
-      const reached = tiers.filter((t) => t.minQty <= qty).pop();
-      if (!reached) return hint(`再买 ${tiers[0]!.minQty - qty} 件可享满 ${tiers[0]!.minQty} 件打 ${zhe(tiers[0]!.offBp)}`);
+      const tiers = c.tiers as typeof rule.tiers;
+      const reached = reachedTier(tiers, qty, minQtyOf);
+      if (!reached)
+        return hint(ctx, c, withHint, `再买 ${tiers[0]!.minQty - qty} 件可享满 ${tiers[0]!.minQty} 件打 ${zhe(tiers[0]!.offBp)}`);
       off = percentOf(cur, reached.offBp);
       explanation = `${title(c)}：${qty} 件满 ${reached.minQty} 件打 ${zhe(reached.offBp)}，${yuan(cur)} 减 ${yuan(off)}`;
     } else return null;
@@ -751,11 +852,14 @@ function planOrder(ctx: Ctx, c: Compiled, lines: LineState[], base: number, with
 }
 
 function commitOrder(ctx: Ctx, p: OrderPlan): void {
-  const shares = allocateWithin(
-    p.saving,
-    p.lines.map((l) => l.finalFen),
-    p.lines.map((l) => room(l)),
-  );
+  const n = p.lines.length;
+  const weights = new Array<number>(n);
+  const rooms = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    weights[i] = p.lines[i]!.finalFen;
+    rooms[i] = room(p.lines[i]!);
+  }
+  const shares = allocateWithin(p.saving, weights, rooms);
   if (!shares) {
     let r = 0;
     for (const l of p.lines) r += room(l);
@@ -766,22 +870,28 @@ function commitOrder(ctx: Ctx, p: OrderPlan): void {
     );
     return;
   }
-  p.lines.forEach((l, i) => adjust(ctx, l, p.c, shares[i]!, `${title(p.c)}按金额分摊 ${yuan(shares[i]!)}`));
+  for (let i = 0; i < n; i++) adjust(ctx, p.lines[i]!, p.c, shares[i]!, `${title(p.c)}按金额分摊 ${yuan(shares[i]!)}`);
   pushApplied(ctx, p.c, p.saving, p.explanation);
 }
 
 function stageOrder(ctx: Ctx, cs: Compiled[]): void {
   if (cs.length === 0) return;
-  const entries = cs.map((c) => {
-    const lines = c.source === 'coupon' ? ctx.lines.filter((ls) => itemInScope(c, ls.line)) : linesOf(ctx, c);
-    return { c, lines, base: sumFinal(lines) };
-  });
-  const cands = entries
-    .filter((e) => {
-      if (e.lines.length === 0 && e.c.source === 'coupon') refuse(ctx, e.c, '购物车中没有该券适用的商品');
-      return e.lines.length > 0;
-    })
-    .map((e) => ({ ...e, saving: e.c.group !== undefined ? (planOrder(ctx, e.c, e.lines, e.base, false)?.saving ?? 0) : 0 }));
+  const cands: { c: Compiled; lines: LineState[]; base: number; saving: number }[] = [];
+  for (const c of cs) {
+    let lines: LineState[];
+    if (c.source === 'coupon') {
+      lines = [];
+      for (const ls of ctx.lines) if (itemInScope(c, ls.line)) lines.push(ls);
+      if (lines.length === 0) {
+        refuse(ctx, c, '购物车中没有该券适用的商品');
+        continue;
+      }
+    } else lines = linesOf(ctx, c);
+    if (lines.length === 0) continue;
+    const base = sumFinal(lines);
+    const saving = c.group !== undefined ? (planOrder(ctx, c, lines, base, false)?.saving ?? 0) : 0;
+    cands.push({ c, lines, base, saving });
+  }
   for (const e of resolveGroups(ctx, cands)) {
     const p = planOrder(ctx, e.c, e.lines, e.base, true);
     if (p) commitOrder(ctx, p);
@@ -880,6 +990,28 @@ export function chinaWeekday(at: number): number {
  * `at` (epoch ms or ISO) overrides cart.at; without both, the current time is used.
  * Throws AppError('validation_failed') for a cart that cannot be priced (duplicate line ids).
  */
+let callEpoch = 0;
+const byOrd = (a: Compiled, b: Compiled) => a.ord - b.ord;
+const byLineId = (a: LineState, b: LineState) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0);
+
+/** Add the active promotions of `xs` whose item scope holds the line (once per line). */
+function collect(ctx: Ctx, epoch: number, ls: LineState, xs: readonly Compiled[] | undefined, touched: Compiled[]): void {
+  if (!xs) return;
+  for (let i = 0; i < xs.length; i++) {
+    const c = xs[i]!;
+    if (c.mark !== epoch) {
+      c.mark = epoch;
+      c.lines = [];
+      c.active = cartLevelReason(c, ctx) === null ? 1 : 2;
+    }
+    if (c.active !== 1) continue;
+    const last = c.lines[c.lines.length - 1];
+    if (last === ls || !itemInScope(c, ls.line)) continue;
+    if (c.lines.length === 0) touched.push(c);
+    c.lines.push(ls);
+  }
+}
+
 export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts: { at?: number | string } = {}): PriceResult {
   const compiled = 'bySku' in list ? list : compilePriceList(list);
   const atOpt = opts.at ?? cart.at;
@@ -910,10 +1042,9 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
       floorFen: floorUnit === undefined ? undefined : floorUnit * line.qty,
       tiers: [{ qty: line.qty, unitFen: line.unitPriceFen, avail: line.qty }],
       adjustments: [],
-      promos: [],
     };
   });
-  const lines = [...states].sort((a, b) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0));
+  const lines = [...states].sort(byLineId);
   const ctx: Ctx = {
     cart,
     at,
@@ -926,37 +1057,27 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
     usedGroups: new Map(),
   };
 
-  // Promotions that hold the cart (time, shop, channel, level, region) and the lines in their scope.
-  const active = new Map<Compiled, boolean>();
-  const isActive = (c: Compiled) => {
-    let a = active.get(c);
-    if (a === undefined) {
-      a = cartLevelReason(c, ctx) === null;
-      active.set(c, a);
-    }
-    return a;
-  };
-  const touched = new Set<Compiled>();
+  // Promotions that hold the cart (time, shop, channel, level, region) and the lines in their
+  // scope. The compiled promotions carry per-call scratch (mark/lines/active), so this is a few
+  // map lookups per line; priceCart is synchronous, nothing else runs in between.
+  const epoch = ++callEpoch;
+  const touched: Compiled[] = [];
   for (const ls of lines) {
     const l = ls.line;
-    const found = new Set<Compiled>();
-    const take = (xs: readonly Compiled[] | undefined) => {
-      if (xs) for (const c of xs) if (!found.has(c) && isActive(c) && itemInScope(c, l)) found.add(c);
-    };
-    take(compiled.allItems);
-    take(compiled.bySku.get(l.skuId));
-    if (l.productId !== undefined) take(compiled.byProduct.get(l.productId));
-    if (l.categoryId !== undefined) take(compiled.byCategory.get(l.categoryId));
-    ls.promos = [...found].sort((a, b) => a.ord - b.ord);
-    for (const c of found) touched.add(c);
+    collect(ctx, epoch, ls, compiled.allItems, touched);
+    collect(ctx, epoch, ls, compiled.bySku.get(l.skuId), touched);
+    if (l.productId !== undefined) collect(ctx, epoch, ls, compiled.byProduct.get(l.productId), touched);
+    if (l.categoryId !== undefined) collect(ctx, epoch, ls, compiled.byCategory.get(l.categoryId), touched);
   }
-  const byStage = (s: PricingStage) => [...touched].filter((c) => c.stage === s).sort((a, b) => a.ord - b.ord);
+  touched.sort(byOrd);
+  const stages: Record<PricingStage, Compiled[]> = { item: [], order: [], coupon: [], gift: [], shipping: [] };
+  for (const c of touched) stages[c.stage].push(c);
 
-  const items = byStage('item');
+  const items = stages.item;
   stageUnitPrices(ctx, items);
   stageMultiUnit(ctx, items, 1);
   stageMultiUnit(ctx, items, 2);
-  stageOrder(ctx, byStage('order'));
+  stageOrder(ctx, stages.order);
 
   // Coupons the buyer applies, in id order.
   const couponIds = [...new Set(cart.couponIds)].sort();
@@ -974,8 +1095,8 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
   stageOrder(ctx, coupons);
 
   const gifts: PricedLine[] = [];
-  stageGifts(ctx, byStage('gift'), gifts);
-  const shippingDiscountFen = stageShipping(ctx, byStage('shipping'));
+  stageGifts(ctx, stages.gift, gifts);
+  const shippingDiscountFen = stageShipping(ctx, stages.shipping);
 
   const priced: PricedLine[] = states.map((ls) => {
     const p: PricedLine = {
