@@ -213,9 +213,11 @@ export class AdBook {
         const n = planClicks[pi]!;
         const po = planOrders[pi]!;
         const pSales = po.reduce((a, o) => a + o.paidFen, 0);
-        // What a click is worth to this plan today decides its CPC for the target ROI; the
-        // below-break-even plan pays for its own clicks' value, so it stays below every day.
-        const worth = p.spec.key === 'new' && pSales > 0 && n > 0 ? pSales / n : vpc;
+        // What the plan's clicks earned today sets its CPC for the target ROI (the tool's bidding
+        // follows the conversions it sees), so the winner stays above and the new-product plan
+        // below break-even; a day without orders bids from the source's running value per click
+        // (the winner half as much).
+        const worth = pSales > 0 && n > 0 ? pSales / n : p.spec.key === 'hot' ? vpc / 2 : vpc;
         const cpc = Math.max(10, Math.round((worth / (p.spec.roiOfBreakEven * p.breakEven)) * Math.exp(0.08 * rng.normal())));
         if (p.plan.bidFen === null) p.plan.bidFen = Math.round(cpc * 1.3);
         const weights = p.keywords.flatMap(([, kf]) => CREATIVES.map(([, cf]) => kf * cf));
