@@ -68,6 +68,13 @@ export const CreateOrderBody = z.object({
   sellerMemo: text('卖家备注', 1000).default(''),
   paid: z.boolean().default(true),
   isPresale: z.boolean().optional(),
+  /** Coupons the buyer holds (marketing), redeemed with the order. */
+  couponIds: z.array(z.string().min(1).max(64)).max(5, '一个订单最多使用 5 张优惠券').optional(),
+  /** A coupon claim code: claimed for the buyer and redeemed with the order. */
+  couponCode: z.string().trim().max(40).optional(),
+  /** The buyer's member level (会员价) and shipping province (包邮 by region), for the promotions. */
+  memberLevel: z.string().trim().max(40).optional(),
+  region: z.string().trim().max(40).optional(),
   /** For clients that cannot set the Idempotency-Key header (the header wins when both are sent). */
   idempotencyKey: z.string().max(100).optional(),
 });

@@ -18,6 +18,7 @@ import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_co
 import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
 import * as m20261206_0102 from './migrations/20261206_0102_customer_segments.js';
 import * as m20261206_0103 from './migrations/20261206_0103_membership.js';
+import * as m20261206_0104 from './migrations/20261206_0104_outreach.js';
 import * as m20261206_0110 from './migrations/20261206_0110_marketing.js';
 import * as m20261206_0111 from './migrations/20261206_0111_order_pricings.js';
 import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
@@ -45,6 +46,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0101_customers': m20261206_0101,
   '20261206_0102_customer_segments': m20261206_0102,
   '20261206_0103_membership': m20261206_0103,
+  '20261206_0104_outreach': m20261206_0104,
   '20261206_0110_marketing': m20261206_0110,
   '20261206_0111_order_pricings': m20261206_0111,
   '20261206_0120_ads': m20261206_0120,

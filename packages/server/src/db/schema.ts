@@ -744,6 +744,63 @@ export interface MemberOrderPointsTable {
   customer_id: string;
   points: number;
 }
+/** Outreach sending settings per organisation (SMTP, SMS gateway, hourly limit). */
+export interface OutreachSettingsTable {
+  org_id: string;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_secure: number;
+  smtp_user: string;
+  smtp_pass: string;
+  mail_from: string;
+  sms_provider: string;
+  sms_url: string;
+  sms_token: string;
+  hourly_limit: number;
+  public_url: string;
+  updated_at: number;
+}
+/** A message campaign to a saved segment through one channel. */
+export interface OutreachCampaignsTable {
+  id: string;
+  org_id: string;
+  shop_id: string;
+  segment_id: string;
+  segment_name: string;
+  channel: string;
+  subject: string;
+  body: string;
+  coupon: string;
+  status: string;
+  job_id: string | null;
+  resume_at: number | null;
+  note: string;
+  created_by: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+/** One recipient of a campaign and its delivery status. */
+export interface OutreachMessagesTable {
+  id: string;
+  campaign_id: string;
+  org_id: string;
+  customer_id: string;
+  nick: string;
+  address: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  error: string;
+  unsub_token: string;
+  sent_at: number | null;
+  created_at: number;
+}
+export interface OutreachUnsubscribesTable {
+  org_id: string;
+  address: string;
+  reason: string;
+  created_at: number;
+}
 export interface MemberLevelChangesTable {
   id: string;
   customer_id: string;
@@ -1201,6 +1258,10 @@ export interface DB {
   member_points: MemberPointsTable;
   member_order_points: MemberOrderPointsTable;
   member_level_changes: MemberLevelChangesTable;
+  outreach_settings: OutreachSettingsTable;
+  outreach_campaigns: OutreachCampaignsTable;
+  outreach_messages: OutreachMessagesTable;
+  outreach_unsubscribes: OutreachUnsubscribesTable;
   promotions: PromotionsTable;
   marketing_settings: MarketingSettingsTable;
   coupon_templates: CouponTemplatesTable;
@@ -1301,6 +1362,10 @@ export const TABLE_ORDER = [
   'member_points',
   'member_order_points',
   'member_level_changes',
+  'outreach_settings',
+  'outreach_campaigns',
+  'outreach_messages',
+  'outreach_unsubscribes',
   'promotions',
   'marketing_settings',
   'coupon_templates',
@@ -1356,6 +1421,8 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   member_settings: ['org_id'],
   member_accounts: ['customer_id'],
   member_order_points: ['order_id'],
+  outreach_settings: ['org_id'],
+  outreach_unsubscribes: ['org_id', 'address'],
   coupon_claims: ['template_id', 'buyer_key'],
   marketing_settings: ['shop_id'],
   order_pricings: ['order_id'],

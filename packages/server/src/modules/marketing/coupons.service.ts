@@ -289,6 +289,7 @@ export async function claimByCode(
   code: string,
   buyerKey: string,
   source = 'code',
+  now = Date.now(),
 ): Promise<CouponsTable> {
   const shop = await shops.getVisible(trx, actor, shopId);
   const t = await trx
@@ -301,7 +302,7 @@ export async function claimByCode(
     throw new AppError('not_found', `本店没有领券码为「${code}」的优惠券，请核对领券码`, {}, [
       { path: 'couponCode', message: '领券码不存在' },
     ]);
-  const out = await claimOne(trx, t, buyerKey, source);
+  const out = await claimOne(trx, t, buyerKey, source, now);
   if (!out.ok) throw new AppError('conflict', out.reason, { templateId: t.id }, [{ path: 'couponCode', message: out.reason }]);
   return out.coupon;
 }
@@ -419,7 +420,7 @@ export async function couponsForCart(db: Db, shopId: string, buyerKey: string | 
  */
 export async function redeemCoupons(
   trx: Transaction<DB>,
-  o: { orderId: string; orderNo: string; shopId: string; buyerKey: string; result: PriceResult },
+  o: { orderId: string; shopId: string; buyerKey: string; result: PriceResult },
 ): Promise<void> {
   const now = Date.now();
   for (const a of o.result.applied.filter((x) => x.source === 'coupon')) {

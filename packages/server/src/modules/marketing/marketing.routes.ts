@@ -106,6 +106,10 @@ export async function marketingRoutes(app: AppInstance): Promise<void> {
     (req) => pricing.preview(app.db, req.actor!, req.body),
   );
 
+  app.get('/marketing/orders/:id/pricing', { schema: { tags, summary: '订单的逐行优惠说明', params: IdParams }, config: R.read }, (req) =>
+    pricing.orderPricing(app.db, req.actor!, req.params.id),
+  );
+
   // ------------------------------------------------------------ coupons
   app.get(
     '/marketing/coupon-templates',

@@ -11,14 +11,15 @@ import {
   type PricePreview,
   type PricePreviewInput,
   type PriceResult,
+  type PricingScope,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { inChunks } from '../../db/kit.js';
+import { assertShopVisible, inChunks } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as catalog from '../catalog/index.js';
 import * as shops from '../shops/index.js';
-import { claimByCode, couponRow, couponsForCart, toEngineCoupon, usableCoupons } from './coupons.service.js';
+import { claimByCode, couponRow, couponsForCart, redeemCoupons, toEngineCoupon, usableCoupons } from './coupons.service.js';
 import { minMarginBp, runningPromotions } from './promotions.service.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -59,14 +60,24 @@ async function categoriesOf(db: Db, productIds: string[]): Promise<Map<string, s
  */
 export async function priceCart(db: Db, input: PriceCartInput): Promise<PriceResult> {
   const at = input.at ?? Date.now();
-  const [promotions, floor, categories, held] = await Promise.all([
+  // One query when the shop runs nothing and no coupon is named (every manual order pays it).
+  const [promotions, held] = await Promise.all([
     runningPromotions(db, input.shopId, at),
-    minMarginBp(db, input.shopId),
-    categoriesOf(
-      db,
-      input.lines.map((l) => l.productId).filter((x): x is string => !!x),
-    ),
     couponsForCart(db, input.shopId, input.buyerKey, input.couponIds ?? []),
+  ]);
+  const priced = promotions.length > 0 || held.length > 0 || (input.extraCoupons?.length ?? 0) > 0;
+  const byCategory =
+    [...promotions.map((p) => p.scope), ...held.map((h) => JSON.parse(h.template.scope_json) as PricingScope)].some(
+      (sc) => (sc.categoryIds?.length ?? 0) > 0,
+    ) || (input.extraCoupons ?? []).some((c) => (c.scope.categoryIds?.length ?? 0) > 0);
+  const [floor, categories] = await Promise.all([
+    priced ? minMarginBp(db, input.shopId) : 0,
+    byCategory
+      ? categoriesOf(
+          db,
+          input.lines.map((l) => l.productId).filter((x): x is string => !!x),
+        )
+      : new Map<string, string>(),
   ]);
   const coupons = [...held.map((h) => toEngineCoupon(h.coupon, h.template)), ...(input.extraCoupons ?? [])];
   const cart: Cart = {
@@ -178,7 +189,7 @@ export interface OrderPricingInput {
  */
 export async function priceOrder(trx: Transaction<DB>, actor: Actor, o: OrderPricingInput): Promise<PriceResult> {
   const couponIds = [...(o.couponIds ?? [])];
-  if (o.couponCode) couponIds.push((await claimByCode(trx, actor, o.shopId, o.couponCode, o.buyerKey, 'order')).id);
+  if (o.couponCode) couponIds.push((await claimByCode(trx, actor, o.shopId, o.couponCode, o.buyerKey, 'order', o.at)).id);
   const result = await priceCart(trx, {
     shopId: o.shopId,
     channel: o.channel,
@@ -199,4 +210,34 @@ export async function priceOrder(trx: Transaction<DB>, actor: Actor, o: OrderPri
     ]);
   }
   return result;
+}
+
+/**
+ * After a manual order is written: keep how it was priced (for its page and the reports) and
+ * redeem the coupons the engine applied — in the order's transaction, so a coupon lost to a
+ * concurrent order rolls the whole order back.
+ */
+export async function recordOrderPricing(
+  trx: Transaction<DB>,
+  o: { orderId: string; shopId: string; buyerKey: string; result: PriceResult },
+): Promise<void> {
+  await trx
+    .insertInto('order_pricings')
+    .values({
+      order_id: o.orderId,
+      shop_id: o.shopId,
+      result_json: JSON.stringify({ lines: o.result.lines, applied: o.result.applied, totals: o.result.totals, at: o.result.at }),
+      discount_fen: o.result.totals.discountFen,
+      created_at: Date.now(),
+    })
+    .execute();
+  await redeemCoupons(trx, o);
+}
+
+/** How an order was priced (null: no promotion or coupon touched it). */
+export async function orderPricing(db: Kysely<DB>, actor: Actor, orderId: string) {
+  const r = await db.selectFrom('order_pricings').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  if (!r) return { orderId, pricing: null };
+  assertShopVisible(actor, r.shop_id, `订单 ${orderId} 不存在或无权访问`);
+  return { orderId, pricing: JSON.parse(r.result_json) as Pick<PriceResult, 'lines' | 'applied' | 'totals' | 'at'> };
 }

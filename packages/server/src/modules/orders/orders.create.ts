@@ -26,6 +26,7 @@ import * as catalog from '../catalog/index.js';
 import * as analytics from '../analytics/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
+import * as marketing from '../marketing/index.js';
 import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
 import { getOrder } from './orders.queries.js';
@@ -108,21 +109,49 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     return { ...l, sku: s, unit, goods: unit * l.qty };
   });
   assertTotalsInRange(priced, input);
+  const now = Date.now();
+  // The shop's running promotions and the buyer's coupons, priced by the engine (marketing); the
+  // manual discount comes on top, over what the lines still cost.
+  const pricing = await marketing.priceOrder(trx, actor, {
+    shopId: shop.id,
+    channel: shop.channel,
+    buyerKey: input.buyerNick,
+    lines: priced.map((p) => ({
+      skuId: p.skuId,
+      qty: p.qty,
+      unitPriceFen: p.unit,
+      costFen: p.sku.costFen,
+      productId: p.sku.productId,
+      name: p.sku.productTitle,
+    })),
+    couponIds: input.couponIds,
+    couponCode: input.couponCode,
+    memberLevel: input.memberLevel,
+    region: input.region,
+    shippingFen: input.shippingFen,
+    at: now,
+  });
+  const byLine = new Map(pricing.lines.map((l) => [l.lineId, l]));
+  const promoOff = priced.map((p, i) => p.goods - byLine.get(`L${i + 1}`)!.finalFen);
+  const gifts = pricing.lines.filter((l) => l.isGift);
   const goodsFen = add(...priced.map((p) => p.goods));
-  if (input.discountFen > goodsFen) {
+  const netFen = pricing.totals.goodsFen;
+  if (input.discountFen > netFen) {
     throw new AppError(
       'validation_failed',
-      `优惠金额 ${formatFen(input.discountFen)} 不能超过商品金额 ${formatFen(goodsFen)}，请调低优惠`,
-      { goodsFen, discountFen: input.discountFen },
-      [{ path: 'discountFen', message: `不能超过商品金额 ${formatFen(goodsFen)}` }],
+      `优惠金额 ${formatFen(input.discountFen)} 不能超过${netFen < goodsFen ? '活动后的' : ''}商品金额 ${formatFen(netFen)}，请调低优惠`,
+      { goodsFen: netFen, discountFen: input.discountFen },
+      [{ path: 'discountFen', message: `不能超过商品金额 ${formatFen(netFen)}` }],
     );
   }
-  const discounts = allocate(
+  const manual = allocate(
     input.discountFen,
-    priced.map((p) => p.goods),
+    priced.map((p, i) => p.goods - promoOff[i]!),
   );
-  const paidFen = add(goodsFen, -input.discountFen, input.shippingFen);
-  const now = Date.now();
+  const discounts = priced.map((_, i) => promoOff[i]! + manual[i]!);
+  const discountFen = add(input.discountFen, ...promoOff);
+  const shippingFen = input.shippingFen - pricing.totals.shippingDiscountFen;
+  const paidFen = add(goodsFen, -discountFen, shippingFen);
   const orderId = newId('order');
   const warehouseId = await inventory.defaultWarehouseId(trx, actor.orgId);
   const orderNo = await nextManualOrderNo(trx, actor.orgId, businessDay(now, shop.timezone));
@@ -133,7 +162,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     actor,
     'reserve',
     warehouseId,
-    priced.map((p) => ({ skuId: p.skuId, qty: p.qty })),
+    [...priced.map((p) => ({ skuId: p.skuId, qty: p.qty })), ...gifts.map((g) => ({ skuId: g.skuId, qty: g.qty }))],
     { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` },
   );
 
@@ -157,11 +186,11 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     buyer_note: input.buyerNote,
     seller_memo: input.sellerMemo,
     goods_fen: goodsFen,
-    discount_fen: input.discountFen,
-    shipping_fen: input.shippingFen,
+    discount_fen: discountFen,
+    shipping_fen: shippingFen,
     paid_fen: paidFen,
     refund_fen: 0,
-    item_count: priced.reduce((s, p) => s + p.qty, 0),
+    item_count: priced.reduce((s, p) => s + p.qty, 0) + gifts.reduce((s, g) => s + g.qty, 0),
     is_presale: input.isPresale ? 1 : 0,
     urgent: 0,
     logistics_exception: 0,
@@ -203,18 +232,52 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
       })),
     )
     .execute();
+  if (gifts.length) {
+    const giftSkus = await catalog.skuSummaries(
+      trx,
+      actor.orgId,
+      gifts.map((g) => g.skuId),
+    );
+    await trx
+      .insertInto('order_lines')
+      .values(
+        gifts.map((g, i) => {
+          const s = giftSkus.get(g.skuId);
+          return {
+            id: newId('orderLine'),
+            order_id: orderId,
+            line_no: priced.length + i + 1,
+            sku_id: g.skuId,
+            title: `【赠品】${s?.productTitle ?? g.name ?? ''}`,
+            spec_text: s?.specText ?? '',
+            merchant_code: s?.code ?? '',
+            channel_item_id: '',
+            qty: g.qty,
+            unit_price_fen: 0,
+            discount_fen: 0,
+            paid_fen: 0,
+            refund_fen: 0,
+            refunded_qty: 0,
+            unit_cost_fen: s?.costFen ?? 0,
+          };
+        }),
+      )
+      .execute();
+  }
+  if (pricing.applied.length)
+    await marketing.recordOrderPricing(trx, { orderId, shopId: shop.id, buyerKey: input.buyerNick, result: pricing });
   await recordEvent(trx, orderId, {
     type: 'status',
     from: null,
     to: row.status,
-    note: `手工创建订单，实付 ${formatFen(paidFen)}，已在默认仓预占库存`,
+    note: `手工创建订单，实付 ${formatFen(paidFen)}，已在默认仓预占库存${pricing.applied.length ? `；优惠：${pricing.applied.map((x) => x.explanation).join('；')}` : ''}`,
     actorName: actorName(actor),
   });
   await audit.record(trx, actor, 'order.create', {
     entityType: 'order',
     entityId: orderId,
     shopId: shop.id,
-    after: { orderNo, status: row.status, goodsFen, discountFen: input.discountFen, shippingFen: input.shippingFen, paidFen },
+    after: { orderNo, status: row.status, goodsFen, discountFen, shippingFen, paidFen },
   });
   return getOrder(trx, actor, orderId, { shopName: shop.name, created: true });
 }

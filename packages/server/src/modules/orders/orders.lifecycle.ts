@@ -20,6 +20,7 @@ import * as audit from '../audit/index.js';
 import * as analytics from '../analytics/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
+import * as marketing from '../marketing/index.js';
 import * as shops from '../shops/index.js';
 import { getOrder } from './orders.queries.js';
 import { refundRemainder } from './orders.refunds.js';
@@ -117,10 +118,12 @@ export async function cancelOrder(trx: Transaction<DB>, actor: Actor, id: string
   }
   // A paid order cancelled is refunded in full: it shows in the refunds (ledger) and the timeline.
   const refunded = row.paid_at !== null ? await refundRemainder(trx, actor, row, `取消已付款订单${reason ? `（${reason}）` : ''}`) : 0;
+  // Coupons used by the order go back to the buyer when their template says so (marketing).
+  const returned = await marketing.releaseCoupons(trx, id);
   await setStatus(trx, actor, row, {
     to: 'cancelled',
     patch,
-    note: `取消订单${reason ? `：${reason}` : ''}${patch.stock_mode === 'released' ? '，已释放预占库存' : ''}${refunded > 0 ? `，已全额退款 ${formatFen(refunded)}` : ''}`,
+    note: `取消订单${reason ? `：${reason}` : ''}${patch.stock_mode === 'released' ? '，已释放预占库存' : ''}${refunded > 0 ? `，已全额退款 ${formatFen(refunded)}` : ''}${returned.length ? `，已退回优惠券 ${returned.length} 张` : ''}`,
   });
   return getOrder(trx, actor, id);
 }

@@ -23,6 +23,7 @@ import * as analytics from '../analytics/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
+import * as marketing from '../marketing/index.js';
 import { setStatus } from './orders.lifecycle.js';
 import { actorName, mustFind, orderLines, recordEvent, statusLabel } from './orders.rows.js';
 
@@ -248,7 +249,12 @@ export async function applyRefund(
   const fresh = await mustFind(trx, actor, orderId);
   let status = fresh.status as OrderStatus;
   if (fully) {
-    await setStatus(trx, actor, fresh, { to: 'refunded', note: `已全额退款 ${formatFen(refundFen)}` });
+    // Coupons used by the order go back to the buyer when their template says so (marketing).
+    const returned = await marketing.releaseCoupons(trx, orderId);
+    await setStatus(trx, actor, fresh, {
+      to: 'refunded',
+      note: `已全额退款 ${formatFen(refundFen)}${returned.length ? `，已退回优惠券 ${returned.length} 张` : ''}`,
+    });
     status = 'refunded';
   } else if (fresh.status === 'refunding') {
     const prev = (await statusBeforeRefunding(trx, orderId)) ?? (fresh.shipped_at ? 'shipped' : 'paid');
