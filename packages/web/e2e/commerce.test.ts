@@ -265,6 +265,8 @@ describe.skipIf(chromiumMissing)('commerce flow in a real browser', () => {
     await pick(page, page.getByTestId('aftersale-type'), '退货退款');
     await pick(page, page.getByTestId('aftersale-reason'), '尺码不合适');
     await modal.getByTestId('aftersale-qty-1').fill('1');
+    // 申请金额 is proposed from the chosen line: one of two units paid ¥198.00.
+    await poll(() => modal.getByTestId('aftersale-requested').inputValue()).toBe('99.00');
     await settled(page.locator('.ant-modal:visible'));
     await e.shot('c13-aftersale-form');
     await page.getByTestId('aftersale-submit').click();
@@ -287,7 +289,8 @@ describe.skipIf(chromiumMissing)('commerce flow in a real browser', () => {
     await overlaysGone(page);
 
     await page.getByTestId('aftersale-refund').click();
-    await page.getByTestId('refund-amount').fill('99.00');
+    // The refund starts from what the buyer asked for.
+    await poll(() => page.getByTestId('refund-amount').inputValue()).toBe('99.00');
     await page.getByTestId('refund-submit').click();
     await poll(() => status.textContent()).toBe('已完成');
     expect(await page.getByTestId('aftersale-refund-amount').textContent()).toContain('99.00');
@@ -334,5 +337,45 @@ describe.skipIf(chromiumMissing)('commerce flow in a real browser', () => {
 
     await menu(page, 'stock').click();
     await poll(() => stockOf(page, SKU_WHITE_S)).toEqual({ onHand: RECEIVED - 1, reserved: 0, available: RECEIVED - 1 });
+  });
+
+  step('uses the platform verbs: 拒绝 needs a reason; 补发 sends a zero-price replacement order', async () => {
+    const { page } = e;
+    const openCase = async (type: string) => {
+      await menu(page, 'orders').click();
+      await page.getByTestId(`order-link-${orderNo}`).click();
+      await page.getByTestId('aftersale-create').click();
+      const modal = page.locator('.ant-modal:visible');
+      await pick(page, page.getByTestId('aftersale-type'), type);
+      await modal.getByTestId('aftersale-qty-1').fill('1');
+      await page.getByTestId('aftersale-submit').click();
+      await page.waitForURL(/\/aftersales\/[^/]+$/);
+      await overlaysGone(page);
+    };
+    const status = page.getByTestId('aftersale-status');
+
+    await openCase('仅退款');
+    await poll(() => status.textContent()).toBe('待处理');
+    await page.getByTestId('aftersale-to-rejected').click();
+    await page.getByText('拒绝时请在左侧填写拒绝理由').waitFor();
+    expect(await status.textContent()).toBe('待处理');
+    await page.getByTestId('aftersale-note').fill('商品已签收超过 7 天，且不影响二次销售');
+    await page.getByTestId('aftersale-to-rejected').click();
+    await poll(() => status.textContent()).toBe('已拒绝');
+    await e.shot('c18-aftersale-rejected');
+
+    await openCase('补发');
+    await poll(() => status.textContent()).toBe('待处理');
+    await page.getByTestId('aftersale-reship').click();
+    await page.locator('.ant-modal-confirm:visible').getByRole('button', { name: '创建补发单' }).click();
+    await poll(() => status.textContent()).toBe('已完成');
+    await overlaysGone(page);
+    await e.shot('c19-aftersale-reshipped');
+    await page.getByTestId('aftersale-replacement').click();
+    await poll(() => page.getByTestId('order-status').textContent()).toBe('待发货');
+    expect(await page.getByTestId('order-paid').textContent()).toContain('0.00');
+    // Code, quantity 1, unit price ¥0.00.
+    expect(await page.getByTestId('order-lines').textContent()).toContain(`${SKU_WHITE_S}1¥0.00`);
+    await e.shot('c20-replacement-order');
   });
 });

@@ -3,7 +3,15 @@ import { Alert, App, Button, Card, Descriptions, Input, InputNumber, Modal, Sele
 import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import { RESPONSIBILITIES, formatFen, parseYuan, type AftersaleLine, type AftersaleStatus, type Responsibility } from '@yunying/core';
+import {
+  REFUND_TYPES,
+  RESPONSIBILITIES,
+  formatFen,
+  parseYuan,
+  type AftersaleLine,
+  type AftersaleStatus,
+  type Responsibility,
+} from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { fenToYuanText, formatDateTime, formatMoney } from '../../components/format';
 import { useLabels } from '../../components/labels';
@@ -32,6 +40,8 @@ export function AftersaleDetailPage() {
   if (c.isError || !c.data) return <QueryError error={c.error} onRetry={() => void c.refetch()} />;
   const a = c.data;
   const canWrite = can('aftersales.write');
+  // Money fields mean something only for 仅退款 / 退货退款.
+  const refundCase = REFUND_TYPES.includes(a.type);
   const done = () => void message.success(t('aftersales.actions.done'));
 
   const move = (to: AftersaleStatus) => {
@@ -175,13 +185,19 @@ export function AftersaleDetailPage() {
                 <OrderStatusTag status={a.order.status} />
               </Space>
             </Descriptions.Item>
-            <Descriptions.Item label={t('aftersales.fields.requested')}>
-              <span data-testid="aftersale-requested-amount">{formatMoney(a.requestedFen)}</span>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('aftersales.fields.refund')}>
-              <span data-testid="aftersale-refund-amount">{formatMoney(a.refundFen)}</span>
-            </Descriptions.Item>
-            <Descriptions.Item label={t('aftersales.detail.refundable')}>{formatMoney(a.refundableFen)}</Descriptions.Item>
+            {refundCase ? (
+              <Descriptions.Item label={t('aftersales.fields.requested')}>
+                <span data-testid="aftersale-requested-amount">{formatMoney(a.requestedFen)}</span>
+              </Descriptions.Item>
+            ) : null}
+            {refundCase || a.refundFen > 0 ? (
+              <Descriptions.Item label={t('aftersales.fields.refund')}>
+                <span data-testid="aftersale-refund-amount">{formatMoney(a.refundFen)}</span>
+              </Descriptions.Item>
+            ) : null}
+            {refundCase ? (
+              <Descriptions.Item label={t('aftersales.detail.refundable')}>{formatMoney(a.refundableFen)}</Descriptions.Item>
+            ) : null}
             {a.replacementOrderId ? (
               <Descriptions.Item label={t('aftersales.reship.order')}>
                 <Link to={`/orders/${a.replacementOrderId}`} data-testid="aftersale-replacement">
