@@ -5,3 +5,4 @@ export { openTable, MAX_TABLE_ROWS } from './reviews.file.js';
 export { receiveUpload, removeUpload } from './reviews.routes.js';
 
 export { formatReviewImportText } from './reviews.cli.js';
+export * as bulk from './bulk.js';

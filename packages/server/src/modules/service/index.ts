@@ -2,3 +2,4 @@
 export { importChatsFile, enquiriesByCustomer, figures, staffingPlan } from './service.service.js';
 export type { ChatImportSummary } from './service.service.js';
 export { staffingFromArgs, formatStaffingText, formatChatImportText } from './service.cli.js';
+export * as bulk from './bulk.js';
