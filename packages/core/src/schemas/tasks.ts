@@ -324,3 +324,16 @@ export interface PlanDetail extends PlanSummary {
   criticalPath: string[];
   schedule: PlanStep[];
 }
+
+// What the console sends (typed from the shapes above).
+export type TaskListRequest = Partial<z.input<typeof TaskListQuery>>;
+export type CreateTaskRequest = z.input<typeof CreateTaskBody>;
+export type UpdateTaskRequest = z.input<typeof UpdateTaskBody>;
+export type TaskBatchRequest = z.input<typeof TaskBatchBody>;
+export type ChecklistTickRequest = z.input<typeof ChecklistTickBody>;
+export type CreateChecklistItemRequest = z.input<typeof CreateChecklistItemBody>;
+export type UpdateChecklistItemRequest = z.input<typeof UpdateChecklistItemBody>;
+export type CreatePlanRequest = z.input<typeof CreatePlanBody>;
+export type PlanStepRequest = z.input<typeof PlanStepBody>;
+export type UpdatePlanStepRequest = z.input<typeof UpdatePlanStepBody>;
+export type SetTargetRequest = z.input<typeof SetTargetBody>;

@@ -12,6 +12,8 @@ import { purchasingModule } from '../features/purchasing/module';
 import { reportsModule } from '../features/reports/module';
 import { reviewsModule } from '../features/reviews/module';
 import { serviceModule } from '../features/service/module';
+import { teamModule } from '../features/tasks/module';
+import { targetsModule } from '../features/targets/module';
 import { settingsModule } from './settings';
 import type { FeatureModule, NavGroup } from './types';
 
@@ -31,6 +33,8 @@ export const MODULES: readonly FeatureModule[] = [
   reportsModule,
   reviewsModule,
   serviceModule,
+  teamModule,
+  targetsModule,
   settingsModule,
 ];
 

@@ -12,6 +12,8 @@ import { purchasingTexts } from '../features/purchasing/i18n';
 import { reportsTexts } from '../features/reports/i18n';
 import { reviewsTexts } from '../features/reviews/i18n';
 import { serviceTexts } from '../features/service/i18n';
+import { teamTexts } from '../features/tasks/i18n';
+import { targetsTexts } from '../features/targets/i18n';
 import type { FeatureTexts } from './types';
 
 /** The UI text of every feature module (each feature's `i18n.ts`). Add one import and one entry per feature. */
@@ -30,4 +32,6 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   reportsTexts,
   reviewsTexts,
   serviceTexts,
+  teamTexts,
+  targetsTexts,
 ];

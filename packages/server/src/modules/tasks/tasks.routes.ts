@@ -45,6 +45,9 @@ export async function tasksRoutes(app: AppInstance): Promise<void> {
     { schema: { tags, summary: '批量处理勾选的任务（状态、负责人、截止日）', body: TaskBatchBody }, config: R.write },
     (req) => tx((trx) => tasks.batchTasks(trx, req.actor!, req.body)),
   );
+  app.get('/tasks/assignees', { schema: { tags, summary: '可指派的团队成员' }, config: R.read }, (req) =>
+    tasks.assignees(app.db, req.actor!),
+  );
   app.get('/tasks/:id', { schema: { tags, summary: '任务详情', params: IdParams }, config: R.read }, (req) =>
     tasks.getTask(app.db, req.actor!, req.params.id),
   );

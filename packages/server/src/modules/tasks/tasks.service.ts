@@ -304,3 +304,17 @@ export async function openTasksOf(
     .execute();
   return { total: Number(counts.total), overdue: Number(counts.overdue ?? 0), items: await toDtos(db, actor.orgId, rows) };
 }
+
+/** Who a task can be given to: the organisation's active members (names only, for the picker). */
+export async function assignees(db: Kysely<DB>, actor: Actor): Promise<{ id: string; displayName: string }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name'])
+    .where('org_id', '=', actor.orgId)
+    .where('status', '=', 'active')
+    .orderBy('display_name')
+    .orderBy('id')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name }));
+}

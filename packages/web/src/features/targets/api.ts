@@ -1,0 +1,31 @@
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { KpiBoard, SetTargetRequest, TargetBoard, TargetDto } from '@yunying/core';
+import { api, request } from '../../api/client';
+
+export const targetsKey = ['targets'] as const;
+
+export function useTargetBoard(shopId: string | null, month: string | undefined) {
+  return useQuery({
+    queryKey: [...targetsKey, 'board', shopId, month ?? ''],
+    queryFn: ({ signal }) => api.get<TargetBoard>('/targets/board', { shopId, month }, signal),
+    enabled: shopId !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useKpis(shopId: string | null, from: string, to: string) {
+  return useQuery({
+    queryKey: [...targetsKey, 'kpis', shopId, from, to],
+    queryFn: ({ signal }) => api.get<KpiBoard>('/targets/kpis', { shopId, from, to }, signal),
+    enabled: shopId !== null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useSetTarget() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: SetTargetRequest) => request<TargetDto>('PUT', '/targets', { body }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: targetsKey }),
+  });
+}
