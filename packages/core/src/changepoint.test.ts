@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changePoints, lastShift, noiseSigma, peakSegment, segmentsOf } from './changepoint.js';
+import { changePoints, lastRateShift, lastShift, noiseSigma, peakSegment, rateChangePoints, segmentsOf } from './changepoint.js';
 
 /** A deterministic pseudo-random noise (LCG), so the worked examples are stable. */
 function noise(seed: number) {
@@ -61,5 +61,19 @@ describe('change points (binary segmentation)', () => {
       { start: 0, end: 2, mean: 1 },
       { start: 2, end: 5, mean: 3 },
     ]);
+  });
+
+  it('dates a drop of a low-count rate (3 → 1 buyer a day of 80 visitors) by binomial likelihood', () => {
+    const r = noise(5);
+    const uv = Array.from({ length: 63 }, () => 80);
+    // Deterministic "Poisson-like" counts: the expected number rounded with a jitter.
+    const buyers = uv.map((u, i) => Math.max(0, Math.round((i < 43 ? 0.04 : 0.012) * u + 2 * r())));
+    const s = lastRateShift(buyers, uv)!;
+    expect(Math.abs(s.index - 43)).toBeLessThanOrEqual(2);
+    expect(s.beforeMean).toBeGreaterThan(0.03);
+    expect(s.afterMean).toBeLessThan(0.02);
+    // A steady rate has no change; a single odd day is not one either.
+    const steady = uv.map((u, i) => Math.round(0.04 * u + 2 * r()) + (i === 30 ? 3 : 0));
+    expect(rateChangePoints(steady, uv)).toEqual([]);
   });
 });

@@ -10,6 +10,11 @@
  * little stricter than BIC's 2 because daily shop data is not Gaussian), where σ is estimated
  * robustly from the median absolute first difference (MAD / 0.6745 / √2), so level shifts and a
  * few promotion days barely move it.
+ *
+ * Rates (buyers of visitors, refunds of orders) with few events a day use the same search with the
+ * binomial log-likelihood as the cost (`rateChangePoints`): a day weighs by its visitors, and a split
+ * must gain more than `penaltyFactor · ln n` (default 2, i.e. BIC for the two parameters a change
+ * adds) — no noise estimate needed.
  */
 
 export interface ChangeOptions {
@@ -70,10 +75,34 @@ export function changePoints(xs: readonly number[], opts: ChangeOptions = {}): n
     const s = s1[b]! - s1[a]!;
     return s2[b]! - s2[a]! - (s * s) / m;
   };
+  return binarySegmentation(n, cost, penalty, minSize, maxChanges);
+}
+
+/** The segments between change points, with their means. */
+export function segmentsOf(xs: readonly number[], cps: readonly number[]): Segment[] {
+  const bounds = [0, ...cps, xs.length];
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    const start = bounds[i]!;
+    const end = bounds[i + 1]!;
+    let s = 0;
+    for (let j = start; j < end; j++) s += xs[j]!;
+    out.push({ start, end, mean: end > start ? s / (end - start) : 0 });
+  }
+  return out;
+}
+
+/** Binary segmentation with any additive segment cost (lower is better). */
+function binarySegmentation(
+  n: number,
+  cost: (a: number, b: number) => number,
+  penalty: number,
+  minSize: number,
+  maxChanges: number,
+): number[] {
   const found: number[] = [];
   const queue: [number, number][] = [[0, n]];
   while (queue.length && found.length < maxChanges) {
-    // Split the segment with the largest gain first, so a cap keeps the strongest changes.
     let best: { qi: number; at: number; gain: number } | null = null;
     for (let qi = 0; qi < queue.length; qi++) {
       const [a, b] = queue[qi]!;
@@ -92,18 +121,44 @@ export function changePoints(xs: readonly number[], opts: ChangeOptions = {}): n
   return found.sort((x, y) => x - y);
 }
 
-/** The segments between change points, with their means. */
-export function segmentsOf(xs: readonly number[], cps: readonly number[]): Segment[] {
-  const bounds = [0, ...cps, xs.length];
-  const out: Segment[] = [];
-  for (let i = 0; i + 1 < bounds.length; i++) {
-    const start = bounds[i]!;
-    const end = bounds[i + 1]!;
-    let s = 0;
-    for (let j = start; j < end; j++) s += xs[j]!;
-    out.push({ start, end, mean: end > start ? s / (end - start) : 0 });
+/** Change points of a daily rate k[i] / n[i] (events of trials), by binomial likelihood. */
+export function rateChangePoints(k: readonly number[], n: readonly number[], opts: ChangeOptions = {}): number[] {
+  const len = k.length;
+  const minSize = Math.max(1, opts.minSize ?? 3);
+  if (len < 2 * minSize) return [];
+  const K = [0];
+  const N = [0];
+  for (let i = 0; i < len; i++) {
+    const ki = Math.max(0, k[i]!);
+    K.push(K[i]! + ki);
+    N.push(N[i]! + Math.max(ki, n[i]!)); // a day may refund more than it sold: count them as trials too
   }
-  return out;
+  const negLogLik = (a: number, b: number) => {
+    const kk = K[b]! - K[a]!;
+    const nn = N[b]! - N[a]!;
+    if (nn <= 0 || kk <= 0 || kk >= nn) return 0;
+    const p = kk / nn;
+    return -(kk * Math.log(p) + (nn - kk) * Math.log(1 - p));
+  };
+  return binarySegmentation(len, negLogLik, (opts.penaltyFactor ?? 2) * Math.log(len), minSize, opts.maxChanges ?? 8);
+}
+
+/** Like `lastShift`, for a rate: the pooled rates Σk / Σn before and after the latest change. */
+export function lastRateShift(
+  k: readonly number[],
+  n: readonly number[],
+  opts: ChangeOptions & { minAfter?: number; minBefore?: number } = {},
+): Shift | null {
+  const cps = rateChangePoints(k, n, opts);
+  const rates = k.map((x, i) => (n[i]! > 0 ? x / n[i]! : 0));
+  const s = shiftFrom(rates, cps, opts);
+  if (!s) return null;
+  const pooled = (ix: number[]) => {
+    const kk = ix.reduce((a, j) => a + k[j]!, 0);
+    const nn = ix.reduce((a, j) => a + n[j]!, 0);
+    return nn > 0 ? kk / nn : 0;
+  };
+  return { ...s, beforeMean: pooled(s.before), afterMean: pooled(s.after) };
 }
 
 export interface Shift {
@@ -122,7 +177,10 @@ export interface Shift {
  * with the days before it. Null when the series has no change point.
  */
 export function lastShift(xs: readonly number[], opts: ChangeOptions & { minAfter?: number; minBefore?: number } = {}): Shift | null {
-  const cps = changePoints(xs, opts);
+  return shiftFrom(xs, changePoints(xs, opts), opts);
+}
+
+function shiftFrom(xs: readonly number[], cps: number[], opts: { minAfter?: number; minBefore?: number }): Shift | null {
   if (!cps.length) return null;
   const segs = segmentsOf(xs, cps);
   const last = segs[segs.length - 1]!;

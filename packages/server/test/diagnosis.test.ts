@@ -261,10 +261,14 @@ describeEachDialect('shop diagnosis', (dialect) => {
   it('assigns to a member who sees the shop, resolves, and refuses what makes no sense', async () => {
     const f = (await findings(A.shopId)).find((x) => x.kind === 'conversion_drop')!;
     const me = (await admin.get('/api/v1/auth/me')).json().user.id as string;
-    const assigned = await admin.post(`/api/v1/diagnosis/findings/${f.id}`, { action: 'assign', assigneeId: me });
+    const assigned = await admin.post(`/api/v1/diagnosis/findings/${f.id}`, { action: 'assign', assigneeId: me, dueOn: D });
     expect(assigned.statusCode, assigned.body).toBe(200);
     expect(assigned.json().assigneeId).toBe(me);
     expect(assigned.json().assigneeName).toBeTruthy();
+    // …and a task for the assignee linked to the finding.
+    const task = await admin.get(`/api/v1/tasks/${assigned.json().taskId}`);
+    expect(task.statusCode, task.body).toBe(200);
+    expect(task.json()).toMatchObject({ assigneeId: me, link: { kind: 'finding', id: f.id } });
     const nobody = await admin.post(`/api/v1/diagnosis/findings/${f.id}`, { action: 'assign', assigneeId: 'usr_nobody' });
     expect(nobody.statusCode).toBe(400);
     const done = await admin.post(`/api/v1/diagnosis/findings/${f.id}`, { action: 'resolve', note: '详情页已恢复' });

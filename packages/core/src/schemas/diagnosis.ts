@@ -84,6 +84,8 @@ export interface Finding {
   assigneeName: string | null;
   note: string;
   updatedAt: number;
+  /** Only in the answer to an assignment: the task created for the assignee. */
+  taskId?: string;
 }
 
 export const FindingListQuery = PageQuery.extend({
@@ -106,6 +108,8 @@ export const UpdateFindingBody = z
   .object({
     action: z.enum(['assign', 'resolve', 'dismiss', 'reopen'], { message: '操作应为 assign / resolve / dismiss / reopen 之一' }),
     assigneeId: z.string().max(64).nullable().optional(),
+    /** Assigning to someone also creates a task for them (tasks module), due on this day when given. */
+    dueOn: BusinessDay.optional(),
     note: z.string().trim().max(500, '备注最多 500 字').default(''),
   })
   .refine((b) => b.action !== 'dismiss' || b.note.length > 0, { message: '忽略一条诊断请写明原因（备注）', path: ['note'] });

@@ -5,6 +5,7 @@ import { trafficModule } from '../features/traffic/module';
 import { trafficImportModule } from '../features/traffic-import/module';
 import { catalogModule } from '../features/catalog/module';
 import { customersModule } from '../features/customers/module';
+import { diagnosisModule } from '../features/diagnosis/module';
 import { importsModule } from '../features/imports/module';
 import { inventoryModule } from '../features/inventory/module';
 import { ordersModule } from '../features/orders/module';
@@ -26,6 +27,7 @@ export const MODULES: readonly FeatureModule[] = [
   importsModule,
   aftersalesModule,
   customersModule,
+  diagnosisModule,
   adsModule,
   analyticsModule,
   trafficModule,

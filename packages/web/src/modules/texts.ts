@@ -5,6 +5,7 @@ import { trafficTexts } from '../features/traffic/i18n';
 import { trafficImportTexts } from '../features/traffic-import/i18n';
 import { catalogTexts } from '../features/catalog/i18n';
 import { customersTexts } from '../features/customers/i18n';
+import { diagnosisTexts } from '../features/diagnosis/i18n';
 import { importsTexts } from '../features/imports/i18n';
 import { inventoryTexts } from '../features/inventory/i18n';
 import { ordersTexts } from '../features/orders/i18n';
@@ -25,6 +26,7 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   importsTexts,
   aftersalesTexts,
   customersTexts,
+  diagnosisTexts,
   adsTexts,
   analyticsTexts,
   trafficTexts,

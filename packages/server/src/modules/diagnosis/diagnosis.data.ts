@@ -42,6 +42,8 @@ export type DailyByKey = Map<string, Sums[]>;
 
 export interface RollupData {
   shop: Sums[];
+  /** Products summed over every shop of the organisation (null when it has one shop). */
+  orgProducts: DailyByKey | null;
   products: DailyByKey;
   sources: DailyByKey;
 }
@@ -64,8 +66,14 @@ function byKey(
   return out;
 }
 
-export async function readRollups(db: Kysely<DB>, shop: ShopRef, w: Window, now: number): Promise<RollupData> {
-  await refreshForRead(db, [shop], now);
+export async function readRollups(
+  db: Kysely<DB>,
+  shop: ShopRef,
+  w: Window,
+  now: number,
+  allShops: ShopRef[] = [shop],
+): Promise<RollupData> {
+  await refreshForRead(db, allShops, now);
   const q = { from: w.from, to: w.date };
   const [shopRows, productRows, sourceRows] = await Promise.all([
     sumRollups(db, [shop.id], { ...q, by: ['day'] }),
@@ -79,7 +87,20 @@ export async function readRollups(db: Kysely<DB>, shop: ShopRef, w: Window, now:
     const i = idx.get(r.day);
     if (i !== undefined) shopDaily[i] = r;
   }
-  return { shop: shopDaily, products: byKey(productRows, 'product_id', w, zero), sources: byKey(sourceRows, 'source_code', w, zero) };
+  const orgRows =
+    allShops.length > 1
+      ? await sumRollups(
+          db,
+          allShops.map((s) => s.id),
+          { ...q, product: '*', by: ['day', 'product_id'] },
+        )
+      : null;
+  return {
+    shop: shopDaily,
+    orgProducts: orgRows && byKey(orgRows, 'product_id', w, zero),
+    products: byKey(productRows, 'product_id', w, zero),
+    sources: byKey(sourceRows, 'source_code', w, zero),
+  };
 }
 
 const ZERO: Sums = {

@@ -8,6 +8,7 @@
  */
 import {
   formatFen,
+  lastRateShift,
   lastShift,
   peakSegment,
   type EvidenceFigure,
@@ -22,7 +23,7 @@ import type { SkuStock, WarehouseDay, Window } from './diagnosis.data.js';
 export const RULES = {
   /** Days analysed (9 weeks: a change and enough of the level before it). */
   windowDays: 63,
-  conversion: { minUvPerDay: 15, minBuyersBefore: 15, maxRatio: 0.7, uvSteady: [0.7, 1.4] as const },
+  conversion: { minUvPerDay: 15, minBuyersBefore: 15, maxRatio: 0.7, minLostBuyers: 3, uvSteady: [0.7, 1.4] as const },
   traffic: { minUvPerDay: 20, maxRatio: 0.7 },
   aov: { minBuyersAfter: 30, maxRatio: 0.85 },
   refund: { minRefundsAfter: 5, minRatio: 1.5, minRise: 0.05 },
@@ -76,7 +77,13 @@ const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 // ---------------------------------------------------------------- conversion drop per product
 
-export function conversionDrops(w: Window, products: Map<string, Sums[]>, titles: Map<string, string>): FindingDraft[] {
+export function conversionDrops(
+  w: Window,
+  products: Map<string, Sums[]>,
+  titles: Map<string, string>,
+  /** The products' sums over every shop: a drop seen there is dated on it (more buyers, a sharper date). */
+  orgProducts?: Map<string, Sums[]>,
+): FindingDraft[] {
   const R = RULES.conversion;
   const out: FindingDraft[] = [];
   for (const [productId, days] of products) {
@@ -84,7 +91,15 @@ export function conversionDrops(w: Window, products: Map<string, Sums[]>, titles
     const buyers = days.map((d) => d.paying_buyers);
     if (sum(uv) / w.days.length < R.minUvPerDay) continue;
     const conv = days.map((d) => ratio(d.paying_buyers, d.uv));
-    const s = lastShift(conv);
+    const org = orgProducts?.get(productId);
+    let s = org
+      ? lastRateShift(
+          org.map((d) => d.paying_buyers),
+          org.map((d) => d.uv),
+        )
+      : null;
+    if (s && s.afterMean > R.maxRatio * s.beforeMean) s = null;
+    s ??= lastRateShift(buyers, uv);
     if (!s) continue;
     const uvB = sum(pick(uv, s.before)) / s.before.length;
     const uvA = sum(pick(uv, s.after)) / s.after.length;
@@ -92,6 +107,7 @@ export function conversionDrops(w: Window, products: Map<string, Sums[]>, titles
     const convB = ratio(buyersB, sum(pick(uv, s.before)));
     const convA = ratio(sum(pick(buyers, s.after)), sum(pick(uv, s.after)));
     if (buyersB < R.minBuyersBefore || convA > R.maxRatio * convB) continue;
+    if ((convB - convA) * sum(pick(uv, s.after)) < R.minLostBuyers) continue;
     const uvRatio = ratio(uvA, uvB);
     if (uvRatio < R.uvSteady[0] || uvRatio > R.uvSteady[1]) continue;
     const aovB = ratio(sum(pick(days, s.before).map((d) => d.paid_fen)), buyersB);
@@ -227,7 +243,7 @@ function refundRise(
 ): { s: NonNullable<ReturnType<typeof lastShift>>; rB: number; rA: number; money: number; series: number[] } | null {
   const R = RULES.refund;
   const series = refunds.map((r, i) => ratio(r, base[i]!));
-  const s = lastShift(series);
+  const s = lastRateShift(refunds, base);
   if (!s) return null;
   const refA = sum(pick(refunds, s.after));
   const rB = ratio(sum(pick(refunds, s.before)), sum(pick(base, s.before)));

@@ -10,6 +10,7 @@ import {
   newId,
   type Finding,
   type FindingEvidence,
+  FINDING_KIND_LABELS,
   type FindingKind,
   type FindingListQuery,
   type FindingSeverity,
@@ -22,9 +23,10 @@ import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { DB, DiagnosisFindingsTable } from '../../db/schema.js';
 import { assertShopVisible, pageOf, scopeToShops, withPage } from '../../db/kit.js';
-import type { Actor } from '../../http/actor.js';
+import { systemActor, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shopsSvc from '../shops/index.js';
+import * as tasks from '../tasks/index.js';
 import * as users from '../users/index.js';
 import {
   casesByReason,
@@ -67,7 +69,10 @@ export function defaultDate(shop: ShopRef, now = Date.now()): string {
 /** Every rule over the window ending on `date`; the findings, not yet stored. */
 export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now = Date.now()): Promise<FindingDraft[]> {
   const w = windowOf(date, RULES.windowDays);
-  const roll = await readRollups(db, shop, w, now);
+  const others = (await shopsSvc.listVisible(db, systemActor(shop.orgId, '店铺诊断'))).map((s) =>
+    shopRef({ id: s.id, org_id: shop.orgId, name: s.name, timezone: s.timezone, channel: s.channel }),
+  );
+  const roll = await readRollups(db, shop, w, now, others.some((s) => s.id === shop.id) ? others : [shop]);
   const productIds = [...roll.products.keys()];
 
   // Stock: this shop's SKU sales over the window, their stock, every shop's recent units, lead times.
@@ -107,7 +112,7 @@ export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now 
   ]);
 
   return [
-    ...conversionDrops(w, roll.products, titles),
+    ...conversionDrops(w, roll.products, titles, roll.orgProducts ?? undefined),
     ...trafficDrops(w, roll.sources, names),
     ...aovDrop(w, roll.shop, shop.id, shop.name),
     ...productRefundRises(w, roll.products, titles),
@@ -320,6 +325,7 @@ export async function updateFinding(
 ): Promise<Finding> {
   const row = await loadRow(trx, actor, id);
   const set: Partial<DiagnosisFindingsTable> = { updated_at: now };
+  let taskId: string | undefined;
   if (body.note) set.note = body.note;
   if (body.action === 'assign') {
     if (row.status !== 'open') throw new AppError('invalid_state', '只能指派未处理的诊断；请先重新打开', { status: row.status });
@@ -337,6 +343,21 @@ export async function updateFinding(
         ]);
     }
     set.assignee_id = assignee;
+    if (assignee) {
+      const task = await tasks.createTask(
+        trx,
+        {
+          shopId: row.shop_id,
+          title: `处理诊断：${FINDING_KIND_LABELS[row.kind as FindingKind].zh} · ${row.subject_name}`.slice(0, 200),
+          note: `${row.summary}\n建议：${row.action_label}（${row.action_path}）${body.note ? `\n${body.note}` : ''}`.slice(0, 2000),
+          assigneeId: assignee,
+          dueOn: body.dueOn ?? null,
+          link: { kind: 'finding', id: row.id, label: row.subject_name.slice(0, 200) },
+        },
+        actor,
+      );
+      taskId = task.id;
+    }
   } else if (body.action === 'reopen') {
     if (row.status === 'open') throw new AppError('invalid_state', '这条诊断本来就是未处理状态', { status: row.status });
     const other = await trx
@@ -365,7 +386,9 @@ export async function updateFinding(
       status: set.status ?? row.status,
       assigneeId: set.assignee_id === undefined ? row.assignee_id : set.assignee_id,
       note: set.note ?? row.note,
+      ...(taskId ? { taskId } : {}),
     },
   });
-  return getFinding(trx, actor, id);
+  const finding = await getFinding(trx, actor, id);
+  return taskId ? { ...finding, taskId } : finding;
 }
