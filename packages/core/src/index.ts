@@ -23,6 +23,7 @@ export * from './schemas/marketing.js';
 export * from './schemas/tasks.js';
 export * from './schemas/segments.js';
 export * from './schemas/membership.js';
+export * from './schemas/outreach.js';
 export * from './inventory.js';
 export * from './catalog.js';
 export * from './import.js';

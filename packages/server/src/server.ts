@@ -8,6 +8,7 @@ import { firstStartDemo } from './modules/demo/index.js';
 import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
 import { startDiagnosisTimer } from './modules/diagnosis/index.js';
+import { startOutreachTimer } from './modules/outreach/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
 
 /**
@@ -79,6 +80,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   const rollups = startRollupTimer(database.db, { onError: (err) => app.log.error({ err }, 'rollup timer') });
   // Each shop's diagnosis for its yesterday runs once a day (checked every 30 minutes), as a job.
   const diagnosis = startDiagnosisTimer(database.db, { onError: (err) => app.log.error({ err }, 'diagnosis timer') });
+  // Outreach campaigns waiting for quiet hours or the hourly limit are queued again when due.
+  const outreach = startOutreachTimer(database.db, { onError: (err) => app.log.error({ err }, 'outreach timer') });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
@@ -90,6 +93,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     close: async () => {
       rollups.stop();
       diagnosis.stop();
+      outreach.stop();
       // The app's close hook stops the job worker first: a running import finishes the batch at
       // hand, records where it stands in that batch's transaction and goes back to the queue, so the
       // next start goes on from there (its uploaded files are kept).

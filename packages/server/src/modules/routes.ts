@@ -5,10 +5,10 @@ import { analyticsRoutes } from './analytics/analytics.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { customersRoutes } from './customers/customers.routes.js';
+import { outreachRoutes } from './outreach/outreach.routes.js';
 import { marketingRoutes } from './marketing/marketing.routes.js';
 import { diagnosisRoutes } from './diagnosis/diagnosis.routes.js';
 import { tasksRoutes } from './tasks/tasks.routes.js';
-import { targetsRoutes } from './targets/targets.routes.js';
 import { targetsRoutes } from './targets/targets.routes.js';
 import { demoRoutes } from './demo/demo.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -48,10 +48,10 @@ export const MODULE_ROUTES: readonly ((app: AppInstance) => Promise<void>)[] = [
   analyticsRoutes,
   reportsRoutes,
   customersRoutes,
+  outreachRoutes,
   marketingRoutes,
   diagnosisRoutes,
   tasksRoutes,
-  targetsRoutes,
   targetsRoutes,
   adsRoutes,
   reviewsRoutes,

@@ -5,10 +5,12 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { IMPORT_JOB_TYPE, makeOrdersImportHandler } from '../orders/import/index.js';
+import { makeOutreachHandler, OUTREACH_JOB_TYPE } from '../outreach/index.js';
 import type { JobHandlers } from './jobs.service.js';
 
 export function jobHandlers(db: Kysely<DB>): JobHandlers {
   return {
     [IMPORT_JOB_TYPE]: makeOrdersImportHandler(db),
+    [OUTREACH_JOB_TYPE]: makeOutreachHandler(db),
   };
 }
