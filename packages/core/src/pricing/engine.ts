@@ -234,6 +234,28 @@ export function floorUnitPrice(costFen: number, minMarginBp: number): number {
  * Split `total` over lines in proportion to `weights` (largest remainder), without any line
  * getting more than its `room`. Returns null when the rooms together are too small.
  */
+/**
+ * Stable in-place insertion sort: the engine sorts many tiny arrays (a line's offers and price
+ * tiers, a promotion's candidates), where Array.prototype.sort's set-up allocates more than the
+ * sort costs. Larger arrays go to the built-in sort.
+ */
+function sortSmall<T>(xs: T[], cmp: (a: T, b: T) => number): void {
+  const n = xs.length;
+  if (n > 16) {
+    xs.sort(cmp);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const x = xs[i]!;
+    let j = i - 1;
+    while (j >= 0 && cmp(xs[j]!, x) > 0) {
+      xs[j + 1] = xs[j]!;
+      j--;
+    }
+    xs[j + 1] = x;
+  }
+}
+
 let fracScratch = new Float64Array(64);
 function byFracDesc(a: number, b: number): number {
   return fracScratch[b]! - fracScratch[a]! || a - b;
@@ -262,7 +284,7 @@ function split(total: number, weights: readonly number[]): number[] {
     rest -= f;
   }
   if (rest > 0) {
-    idx.sort(byFracDesc);
+    sortSmall(idx, byFracDesc);
     for (let k = 0; k < n && rest > 0; k++, rest--) out[idx[k]!]! += 1;
   }
   return out;
@@ -339,6 +361,8 @@ interface LineState {
   floorUnit: number | undefined;
   tiers: Tier[];
   adjustments: LineAdjustment[];
+  /** Unit-price offers of the item stage (stageUnitPrices). */
+  offers: LineOffer[];
 }
 
 interface Ctx {
@@ -455,6 +479,13 @@ interface UnitCand {
   saving: number;
   offers: UnitOffer[];
   limit: number; // units left under the per-buyer limit (Infinity = none)
+  left: number;
+  amount: number;
+  units: number;
+}
+interface LineOffer {
+  cand: UnitCand;
+  priceFen: number;
 }
 
 function unitCut(c: Compiled, ls: LineState, ctx: Ctx): PriceCut | undefined {
@@ -467,7 +498,7 @@ function unitCut(c: Compiled, ls: LineState, ctx: Ctx): PriceCut | undefined {
   return undefined;
 }
 
-function byOfferPrice(a: { cand: UnitCand; priceFen: number }, b: { cand: UnitCand; priceFen: number }): number {
+function byOfferPrice(a: LineOffer, b: LineOffer): number {
   return a.priceFen - b.priceFen || a.cand.c.ord - b.cand.c.ord;
 }
 function byUnitDesc(a: Tier, b: Tier): number {
@@ -506,51 +537,39 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
       left -= n;
       saving += (unit - price) * n;
     }
-    if (offers.length > 0) cands.push({ c, saving, offers, limit });
+    if (offers.length > 0) cands.push({ c, saving, offers, limit, left: limit, amount: 0, units: 0 });
   }
   const kept = resolveGroups(ctx, cands);
   if (kept.length === 0) return;
   // Per line: offers sorted by price (then compiled order); units go to the cheapest offer within its limit.
-  const perLine = new Map<LineState, { cand: UnitCand; priceFen: number }[]>();
-  for (const cand of kept)
-    for (const o of cand.offers) {
-      const xs = perLine.get(o.ls);
-      if (xs) xs.push({ cand, priceFen: o.priceFen });
-      else perLine.set(o.ls, [{ cand, priceFen: o.priceFen }]);
-    }
-  const left = new Map<UnitCand, number>();
-  for (const k of kept) left.set(k, k.limit);
-  const totals = new Map<UnitCand, { amount: number; units: number }>();
+  for (const cand of kept) for (const o of cand.offers) o.ls.offers.push({ cand, priceFen: o.priceFen });
   for (const ls of ctx.lines) {
-    const offers = perLine.get(ls);
-    if (!offers) continue;
-    if (offers.length > 1) offers.sort(byOfferPrice);
+    const offers = ls.offers;
+    if (offers.length === 0) continue;
+    sortSmall(offers, byOfferPrice);
     const unit = ls.line.unitPriceFen;
     let rest = ls.line.qty;
     const tiers: Tier[] = [];
     for (const o of offers) {
       if (rest === 0) break;
-      const n = Math.min(rest, left.get(o.cand)!);
+      const n = Math.min(rest, o.cand.left);
       if (n === 0) continue;
-      left.set(o.cand, left.get(o.cand)! - n);
+      o.cand.left -= n;
       rest -= n;
       tiers.push({ qty: n, unitFen: o.priceFen, avail: n });
       const amount = (unit - o.priceFen) * n;
       const c = o.cand.c;
       adjust(ctx, ls, c, amount, `${title(c)}${n} 件 × 减 ${yuan(unit - o.priceFen)}（${yuan(unit)} → ${yuan(o.priceFen)}）`, n);
-      const t = totals.get(o.cand) ?? { amount: 0, units: 0 };
-      t.amount += amount;
-      t.units += n;
-      totals.set(o.cand, t);
+      o.cand.amount += amount;
+      o.cand.units += n;
     }
     if (rest > 0) tiers.push({ qty: rest, unitFen: unit, avail: rest });
-    if (tiers.length > 1) tiers.sort(byUnitDesc);
+    sortSmall(tiers, byUnitDesc);
     ls.tiers = tiers;
   }
-  for (const cand of kept) {
-    const t = totals.get(cand);
-    const c = cand.c;
-    if (!t) continue;
+  for (const t of kept) {
+    const c = t.c;
+    if (t.units === 0) continue;
     const rule = c.promo!.rule;
     const lim =
       (rule.kind === 'item_discount' || rule.kind === 'flash_sale') && rule.perBuyerLimit !== undefined
@@ -587,7 +606,7 @@ function byRunDesc(a: { ls: LineState; tier: Tier }, b: { ls: LineState; tier: T
 function unitRuns(lines: LineState[]): { ls: LineState; tier: Tier }[] {
   const runs: { ls: LineState; tier: Tier }[] = [];
   for (const ls of lines) for (const tier of ls.tiers) if (tier.avail > 0) runs.push({ ls, tier });
-  if (runs.length > 1) runs.sort(byRunDesc);
+  sortSmall(runs, byRunDesc);
   return runs;
 }
 
@@ -1042,9 +1061,11 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
       floorFen: floorUnit === undefined ? undefined : floorUnit * line.qty,
       tiers: [{ qty: line.qty, unitFen: line.unitPriceFen, avail: line.qty }],
       adjustments: [],
+      offers: [],
     };
   });
-  const lines = [...states].sort(byLineId);
+  const lines = [...states];
+  sortSmall(lines, byLineId);
   const ctx: Ctx = {
     cart,
     at,
@@ -1069,7 +1090,7 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
     if (l.productId !== undefined) collect(ctx, epoch, ls, compiled.byProduct.get(l.productId), touched);
     if (l.categoryId !== undefined) collect(ctx, epoch, ls, compiled.byCategory.get(l.categoryId), touched);
   }
-  touched.sort(byOrd);
+  sortSmall(touched, byOrd);
   const stages: Record<PricingStage, Compiled[]> = { item: [], order: [], coupon: [], gift: [], shipping: [] };
   for (const c of touched) stages[c.stage].push(c);
 
