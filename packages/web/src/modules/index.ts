@@ -5,6 +5,8 @@ import { trafficModule } from '../features/traffic/module';
 import { trafficImportModule } from '../features/traffic-import/module';
 import { catalogModule } from '../features/catalog/module';
 import { customersModule } from '../features/customers/module';
+import { outreachModule } from '../features/outreach/module';
+import { marketingModule } from '../features/marketing/module';
 import { diagnosisModule } from '../features/diagnosis/module';
 import { importsModule } from '../features/imports/module';
 import { inventoryModule } from '../features/inventory/module';
@@ -27,6 +29,8 @@ export const MODULES: readonly FeatureModule[] = [
   importsModule,
   aftersalesModule,
   customersModule,
+  outreachModule,
+  marketingModule,
   diagnosisModule,
   adsModule,
   analyticsModule,

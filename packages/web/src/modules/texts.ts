@@ -5,6 +5,8 @@ import { trafficTexts } from '../features/traffic/i18n';
 import { trafficImportTexts } from '../features/traffic-import/i18n';
 import { catalogTexts } from '../features/catalog/i18n';
 import { customersTexts } from '../features/customers/i18n';
+import { outreachTexts } from '../features/outreach/i18n';
+import { marketingTexts } from '../features/marketing/i18n';
 import { diagnosisTexts } from '../features/diagnosis/i18n';
 import { importsTexts } from '../features/imports/i18n';
 import { inventoryTexts } from '../features/inventory/i18n';
@@ -26,6 +28,8 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   importsTexts,
   aftersalesTexts,
   customersTexts,
+  outreachTexts,
+  marketingTexts,
   diagnosisTexts,
   adsTexts,
   analyticsTexts,
