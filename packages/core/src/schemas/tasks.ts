@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../api.js';
+import type { Fit } from '../planning.js';
 
 export const TASK_STATUSES = ['open', 'doing', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -337,3 +338,34 @@ export type CreatePlanRequest = z.input<typeof CreatePlanBody>;
 export type PlanStepRequest = z.input<typeof PlanStepBody>;
 export type UpdatePlanStepRequest = z.input<typeof UpdatePlanStepBody>;
 export type SetTargetRequest = z.input<typeof SetTargetBody>;
+
+// ───────────────────────────── what-if (模拟) ─────────────────────────────
+
+export const WhatIfBaseQuery = z.object({ shopId: z.string().max(64), from: day, to: day });
+
+export interface WhatIfBaseDto {
+  shopId: string;
+  from: string;
+  to: string;
+  /** Inputs of core `whatIf` (visitors split over the first-level source groups in proportion to their visitors). */
+  base: {
+    days: number;
+    visitorsBySource: Record<string, number>;
+    buyers: number;
+    salesFen: number;
+    costFen: number;
+    adSpendFen: number;
+    discount: number;
+  };
+  /** Paid source groups: an ad budget change moves their visitors. */
+  paidGroups: string[];
+  elasticities: {
+    discountOnConversion: Fit | null;
+    /** Days used and the range of daily discount depth seen (an estimate holds only near it). */
+    days: number;
+    discountMin: number | null;
+    discountMax: number | null;
+  };
+  /** Daily sales and units of the history window (for the activity band). */
+  history: { day: string; salesFen: number; units: number; discount: number | null }[];
+}

@@ -1,10 +1,11 @@
-import { IdParams, KpiQuery, SetTargetBody, TargetBoardQuery } from '@yunying/core';
+import { IdParams, KpiQuery, SetTargetBody, TargetBoardQuery, WhatIfBaseQuery } from '@yunying/core';
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import { kpiBoard } from './kpis.service.js';
 import * as targets from './targets.service.js';
+import { whatIfBase } from './whatif.service.js';
 
 const R = { read: { permission: 'analytics.read' }, write: { permission: 'targets.write' } } as const;
 const tags = ['targets'];
@@ -43,5 +44,10 @@ export async function targetsRoutes(app: AppInstance): Promise<void> {
     '/targets/kpis',
     { schema: { tags, summary: '五大指标（新客成本、全程ROI、复购率、毛利率、库存周转）', querystring: KpiQuery }, config: R.read },
     (req) => kpiBoard(app.db, req.actor!, req.query),
+  );
+  app.get(
+    '/whatif/base',
+    { schema: { tags, summary: '经营模拟的基准期与弹性估计', querystring: WhatIfBaseQuery }, config: R.read },
+    (req) => whatIfBase(app.db, req.actor!, req.query),
   );
 }

@@ -180,8 +180,8 @@ export function TargetBoardPage() {
 
   const option = {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('targets.expected'), t('targets.actual')] },
-    grid: { left: 70, right: 20, top: 36, bottom: 30 },
+    legend: { top: 0, data: [t('targets.expected'), t('targets.actual')] },
+    grid: { left: 70, right: 20, top: 40, bottom: 30 },
     xAxis: { type: 'category', data: b.pace.days.map((d) => d.day.slice(5)) },
     yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatYuanShort(v) } },
     series: [
