@@ -1,4 +1,4 @@
-import { Suspense, useEffect, type ReactNode } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { App as AntdApp, ConfigProvider } from 'antd';
 import zhCNLocale from 'antd/locale/zh_CN';
 import enUSLocale from 'antd/locale/en_US';
@@ -6,21 +6,13 @@ import { QueryClient, QueryClientProvider, useQueryClient } from '@tanstack/reac
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Route, Routes, useNavigate } from 'react-router';
 import { isApiError, setUnauthorizedHandler } from './api/client';
-import { NotFoundResult, RequirePermission } from './components/Guards';
-import { Loading } from './components/QueryState';
+import { Lazy } from './components/Loading';
 import { LoginPage } from './features/auth/LoginPage';
-import { MODULES } from './modules';
 import { lazyPage } from './modules/lazyPage';
 
-// Split by route: the login page loads only itself; the shell and each page load on first visit.
-const ProtectedLayout = lazyPage(() => import('./components/AppLayout'), 'ProtectedLayout');
-const HomePage = lazyPage(() => import('./features/home/HomePage'), 'HomePage');
-const AccountPage = lazyPage(() => import('./features/account/AccountPage'), 'AccountPage');
-
-/** A page that may still be loading its code: the spinner shows inside the layout meanwhile. */
-function Lazy({ children }: { children: ReactNode }) {
-  return <Suspense fallback={<Loading />}>{children}</Suspense>;
-}
+// Split by route: the login page loads only itself and antd's form; everything behind the login
+// (the shell, the module registry, each page) loads on first visit (ProtectedApp.tsx).
+const ProtectedApp = lazyPage(() => import('./ProtectedApp'), 'ProtectedApp');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -56,41 +48,13 @@ function AppRoutes() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route
+        path="/*"
         element={
           <Lazy>
-            <ProtectedLayout />
+            <ProtectedApp />
           </Lazy>
         }
-      >
-        <Route
-          index
-          element={
-            <Lazy>
-              <HomePage />
-            </Lazy>
-          }
-        />
-        <Route
-          path="account"
-          element={
-            <Lazy>
-              <AccountPage />
-            </Lazy>
-          }
-        />
-        {MODULES.flatMap((m) => m.routes).map((r) => (
-          <Route
-            key={r.path}
-            path={r.path}
-            element={
-              <RequirePermission permission={r.permission}>
-                <Lazy>{r.element}</Lazy>
-              </RequirePermission>
-            }
-          />
-        ))}
-        <Route path="*" element={<NotFoundResult />} />
-      </Route>
+      />
     </Routes>
   );
 }

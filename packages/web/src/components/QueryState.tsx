@@ -1,16 +1,11 @@
 import type { ReactNode } from 'react';
-import { Button, Result, Spin } from 'antd';
+import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { errorDetail, isApiError } from '../api/client';
+import { Loading } from './Loading';
 import { PageContainer } from './PageContainer';
 
-export function Loading({ tip }: { tip?: string }) {
-  return (
-    <div style={{ display: 'flex', justifyContent: 'center', alignItems: 'center', padding: 64 }} data-testid="loading">
-      <Spin size="large" {...(tip ? { tip } : {})} />
-    </div>
-  );
-}
+export { Loading };
 
 /** The error state of a page or block: the server's detail and a retry button. */
 export function QueryError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { errorDetail } from '../../api/client';
 import { LangSwitch } from '../../components/LangSwitch';
-import { Loading } from '../../components/QueryState';
+import { Loading } from '../../components/Loading';
 import { useLogin, useMe } from './api';
 
 interface LoginForm {
