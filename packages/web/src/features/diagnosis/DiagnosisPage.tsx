@@ -83,15 +83,16 @@ export function DiagnosisPage() {
     {
       title: t('diagnosis.col.problem'),
       key: 'problem',
+      width: 280,
       render: (_, f) => (
-        <Space direction="vertical" size={0}>
+        <div style={{ minWidth: 0 }}>
           <Typography.Link onClick={() => url.patch({ finding: f.id }, { replace: false })} data-testid="finding-open">
             {kindName(f.kind)}
           </Typography.Link>
-          <Typography.Text type="secondary" ellipsis style={{ maxWidth: 320 }}>
+          <Typography.Text type="secondary" ellipsis={{ tooltip: f.subjectName }} style={{ display: 'block' }}>
             {f.subjectName}
           </Typography.Text>
-        </Space>
+        </div>
       ),
     },
     ...(shop ? [] : [{ title: t('diagnosis.col.shop'), dataIndex: 'shopName', width: 180, ellipsis: true }]),
@@ -214,12 +215,16 @@ function FindingBody({ f, canAct }: { f: Finding; canAct: boolean }) {
     const pts = ev.series.points;
     const fmt = (v: number) =>
       ev.series.unit === 'rate' ? formatPercent(v) : ev.series.unit === 'fen' ? formatMoney(v) : formatDecimal(v, 1);
-    const areas: unknown[] = [];
-    if (ev.beforeFrom && ev.beforeTo)
-      areas.push([{ xAxis: ev.beforeFrom, itemStyle: { color: 'rgba(22,119,255,0.06)' } }, { xAxis: ev.beforeTo }]);
-    areas.push([{ xAxis: ev.afterFrom, itemStyle: { color: 'rgba(245,34,45,0.08)' } }, { xAxis: ev.afterTo }]);
+    // The level before and after the change, drawn over their days (the comparison the finding makes).
+    const level = (from: string | null, to: string | null) => {
+      if (!from || !to) return pts.map(() => null);
+      const inside = pts.filter((p) => p.day >= from && p.day <= to);
+      const mean = inside.reduce((acc, p) => acc + p.value, 0) / Math.max(1, inside.length);
+      return pts.map((p) => (p.day >= from && p.day <= to ? mean : null));
+    };
     return {
-      grid: { left: 56, right: 24, top: 24, bottom: 32 },
+      grid: { left: 56, right: 24, top: 36, bottom: 32 },
+      legend: { top: 0 },
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => fmt(v) },
       xAxis: { type: 'category', data: pts.map((p) => p.day), axisLabel: { formatter: (d: string) => d.slice(5) } },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } },
@@ -229,7 +234,6 @@ function FindingBody({ f, canAct }: { f: Finding; canAct: boolean }) {
           type: 'line',
           showSymbol: false,
           data: pts.map((p) => p.value),
-          markArea: { silent: true, data: areas },
           markLine: {
             symbol: 'none',
             silent: true,
@@ -237,6 +241,22 @@ function FindingBody({ f, canAct }: { f: Finding; canAct: boolean }) {
             label: { formatter: `${t('diagnosis.detail.started')} ${f.startedOn}` },
             data: [{ xAxis: f.startedOn }],
           },
+        },
+        {
+          name: t('diagnosis.detail.before'),
+          type: 'line',
+          showSymbol: false,
+          connectNulls: false,
+          lineStyle: { type: 'dashed', width: 2 },
+          data: level(ev.beforeFrom, ev.beforeTo),
+        },
+        {
+          name: t('diagnosis.detail.after'),
+          type: 'line',
+          showSymbol: false,
+          connectNulls: false,
+          lineStyle: { type: 'dashed', width: 2 },
+          data: level(ev.afterFrom, ev.afterTo),
         },
       ],
     };
