@@ -368,6 +368,33 @@ describe('stacking', () => {
   });
 });
 
+describe('exclusive groups at the item stage', () => {
+  it('two item discounts in one group: the one saving more over the whole cart wins', () => {
+    const r = run(
+      [
+        {
+          id: 'p1',
+          name: 'A 9折',
+          exclusiveGroup: 'g',
+          scope: { skuIds: ['A'] },
+          rule: { kind: 'item_discount', cut: { type: 'percent', offBp: 1000 } },
+        },
+        {
+          id: 'p2',
+          name: 'B 8折',
+          exclusiveGroup: 'g',
+          scope: { skuIds: ['B'] },
+          rule: { kind: 'item_discount', cut: { type: 'percent', offBp: 2000 } },
+        },
+      ],
+      { lines: [line('A', 10000), line('B', 5000, 2)] },
+    );
+    // p1 alone saves 1000, p2 alone 2 × 1000 = 2000 → p2; A keeps its price
+    expect(finals(r)).toEqual({ A: 10000, B: 8000 });
+    expect(r.refused.map((x) => x.sourceId)).toEqual(['p1']);
+  });
+});
+
 describe('price floor by minimum margin', () => {
   // cost ¥60, min margin 20 % → floor ⌈6000 ÷ 0.8⌉ = 7500 per unit
   const settings = { settings: { minMarginBp: 2000 } };
@@ -404,6 +431,28 @@ describe('price floor by minimum margin', () => {
     );
     // proportion 3000 / 3000 would put A at 7000 < 7500 → A takes its room 2500, B the other 3500
     expect(finals(r)).toEqual({ A: 7500, B: 6500 });
+  });
+  it('a bundle whose saving exceeds the room above the floors is refused; a smaller one fits', () => {
+    const bundle = (priceFen: number): PromotionInput => ({
+      id: 'tc',
+      name: '套餐',
+      rule: {
+        kind: 'bundle',
+        items: [
+          { skuId: 'A', qty: 1 },
+          { skuId: 'B', qty: 1 },
+        ],
+        priceFen,
+      },
+    });
+    const cart = { lines: [line('A', 10000, 1, { costFen: 8000 }), line('B', 6000, 1, { costFen: 5000 })] };
+    // floors at margin 0 = cost: rooms 2000 + 1000 = 3000 < 16000 − 12000 = 4000 → refused
+    const refused = run([bundle(12000)], cart);
+    expect(finals(refused)).toEqual({ A: 10000, B: 6000 });
+    expect(refused.refused).toHaveLength(1);
+    expect(refused.refused[0]!.reason).toContain('保底价');
+    // saving 2500: 2500 × 10000/16000 = 1562.5, × 6000/16000 = 937.5 → tie on .5 → the first line (A) → 1563 / 937
+    expect(finals(run([bundle(13500)], cart))).toEqual({ A: 8437, B: 5063 });
   });
   it('allocateWithin', () => {
     expect(allocateWithin(100, [1, 1, 1], [100, 100, 100])).toEqual([34, 33, 33]);

@@ -610,7 +610,7 @@ function unitRuns(lines: LineState[]): { ls: LineState; tier: Tier }[] {
   return runs;
 }
 
-function planBundle(ctx: Ctx, c: Compiled, lines: LineState[]): LinePlan | null {
+function planBundle(ctx: Ctx, c: Compiled, lines: LineState[], commitRefusals: boolean): LinePlan | null {
   const rule = c.promo!.rule;
   if (rule.kind !== 'bundle') return null;
   let sets = rule.maxSetsPerOrder ?? Infinity;
@@ -649,7 +649,7 @@ function planBundle(ctx: Ctx, c: Compiled, lines: LineState[]): LinePlan | null 
     ls.map((l) => room(l)),
   );
   if (!shares) {
-    refuse(ctx, c, `套餐价会使商品低于保底价（最低毛利率 ${pct(ctx.minMarginBp)}），未应用`);
+    if (commitRefusals) refuse(ctx, c, `套餐价会使商品低于保底价（最低毛利率 ${pct(ctx.minMarginBp)}），未应用`);
     return null;
   }
   const m = new Map<LineState, number>();
@@ -749,7 +749,7 @@ function stageMultiUnit(ctx: Ctx, active: Compiled[], sub: 1 | 2): void {
   const cs = active.filter((c) => ITEM_SUBSTAGE[c.kind as PromotionKind] === sub);
   if (cs.length === 0) return;
   const plan = (c: Compiled, commit: boolean) =>
-    sub === 1 ? planBundle(ctx, c, linesOf(ctx, c)) : planBuyXGetY(ctx, c, linesOf(ctx, c), commit);
+    sub === 1 ? planBundle(ctx, c, linesOf(ctx, c), commit) : planBuyXGetY(ctx, c, linesOf(ctx, c), commit);
   const grouped = cs.filter((c) => c.group !== undefined);
   let keep: Set<Compiled> | undefined;
   if (grouped.length > 0) {
