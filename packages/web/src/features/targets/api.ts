@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { KpiBoard, SetTargetRequest, TargetBoard, TargetDto } from '@yunying/core';
+import type { KpiBoard, SetTargetRequest, TargetBoard, TargetDto, WhatIfBaseDto } from '@yunying/core';
 import { api, request } from '../../api/client';
 
 export const targetsKey = ['targets'] as const;
@@ -27,5 +27,14 @@ export function useSetTarget() {
   return useMutation({
     mutationFn: (body: SetTargetRequest) => request<TargetDto>('PUT', '/targets', { body }),
     onSuccess: () => qc.invalidateQueries({ queryKey: targetsKey }),
+  });
+}
+
+export function useWhatIfBase(shopId: string | null, from: string, to: string) {
+  return useQuery({
+    queryKey: [...targetsKey, 'whatif', shopId, from, to],
+    queryFn: ({ signal }) => api.get<WhatIfBaseDto>('/whatif/base', { shopId, from, to }, signal),
+    enabled: shopId !== null,
+    placeholderData: keepPreviousData,
   });
 }
