@@ -162,7 +162,6 @@ describeEachDialect('marketing', (dialect) => {
       });
       expect(res.statusCode, res.body).toBe(200);
       const r = res.json();
-      if (process.env.DBG) console.log(JSON.stringify({ applied: r.applied, refused: r.refused, hints: r.hints }));
       // 328.00 − 40 (A 24.27, B 15.73 by largest remainder) − 20 over 288.00 (A 12.13, B 7.87).
       expect(r.lines.map((l: any) => [l.listFen, l.finalFen])).toEqual([
         [19900, 16260],
