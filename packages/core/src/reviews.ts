@@ -239,7 +239,7 @@ export const isNegativeReview = (rating: number): boolean => rating <= 3;
 
 /** The starting dictionary of an organisation (editable on the reviews page). */
 export const DEFAULT_REVIEW_KEYWORDS: readonly { tag: string; keywords: string[] }[] = [
-  { tag: '物流慢', keywords: ['物流慢', '快递慢', '发货慢', '太慢', '等了', '迟迟', '还没到', '好几天'] },
+  { tag: '物流慢', keywords: ['物流慢', '物流有点慢', '快递慢', '发货慢', '太慢', '等了', '迟迟', '还没到', '好几天'] },
   { tag: '质量', keywords: ['质量', '做工', '破损', '坏了', '开线', '起球', '掉色', '劣质', '瑕疵'] },
   { tag: '色差', keywords: ['色差', '颜色不一样', '颜色不对', '和图片不', '与图片不', '跟图片不'] },
   { tag: '尺码', keywords: ['尺码', '偏大', '偏小', '太大', '太小', '不合身', '码数'] },
@@ -247,8 +247,12 @@ export const DEFAULT_REVIEW_KEYWORDS: readonly { tag: string; keywords: string[]
   { tag: '包装', keywords: ['包装', '压坏', '漏了', '盒子'] },
 ];
 
-/** The tags whose keywords occur in the text (the review plus its append), in dictionary order. */
-export function tagReview(text: string, dictionary: readonly { tag: string; keywords: readonly string[] }[]): string[] {
+/**
+ * The complaint tags of a 中差评 (rating ≤ 3): the dictionary's tags whose keywords occur in the
+ * text or the append review, in dictionary order. A 好评 gets none — "质量很好" is no complaint.
+ */
+export function tagReview(rating: number, text: string, dictionary: readonly { tag: string; keywords: readonly string[] }[]): string[] {
+  if (!isNegativeReview(rating)) return [];
   const t = toHalfWidth(text).toLowerCase();
   if (!t) return [];
   return dictionary.filter((d) => d.keywords.some((k) => k && t.includes(toHalfWidth(k).toLowerCase()))).map((d) => d.tag);

@@ -70,7 +70,7 @@ export async function insertReviews(
       dsr_desc: r.dsrDesc,
       dsr_service: r.dsrService,
       dsr_logistics: r.dsrLogistics,
-      tags: tagReview(`${r.content}\n${r.appendContent}`, dict).join('|'),
+      tags: tagReview(r.rating, `${r.content}\n${r.appendContent}`, dict).join('|'),
       reviewed_at: r.reviewedAt,
       review_day: businessDay(r.reviewedAt, opts.timezone),
       status: !negative ? 'none' : stillOpen ? 'open' : 'closed',

@@ -167,7 +167,7 @@ export async function setDictionary(trx: Transaction<DB>, actor: Actor, body: z.
   for (;;) {
     const page = await trx
       .selectFrom('reviews')
-      .select(['id', 'content', 'append_content', 'tags'])
+      .select(['id', 'rating', 'content', 'append_content', 'tags'])
       .where('org_id', '=', actor.orgId)
       .where('id', '>', after)
       .orderBy('id')
@@ -175,7 +175,7 @@ export async function setDictionary(trx: Transaction<DB>, actor: Actor, body: z.
       .execute();
     if (!page.length) break;
     for (const r of page) {
-      const tags = tagReview(`${r.content}\n${r.append_content}`, dict).join('|');
+      const tags = tagReview(r.rating, `${r.content}\n${r.append_content}`, dict).join('|');
       if (tags !== r.tags) await trx.updateTable('reviews').set({ tags }).where('id', '=', r.id).execute();
     }
     after = page[page.length - 1]!.id;
@@ -249,7 +249,7 @@ async function storeReviews(
     );
     const known = new Map(existing.map((e) => [e.review_key, e]));
     for (const r of list) {
-      const tags = tagReview(`${r.content}\n${r.appendContent}`, dict).join('|');
+      const tags = tagReview(r.rating, `${r.content}\n${r.appendContent}`, dict).join('|');
       const e = known.get(r.key);
       if (e) {
         const patch = {

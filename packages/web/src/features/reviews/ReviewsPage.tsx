@@ -256,10 +256,10 @@ export function ReviewsPage() {
     {
       title: t('reviews.col.rating'),
       key: 'rating',
-      width: 150,
+      width: 190,
       render: (_, r) => (
-        <Space size={4}>
-          <Rate disabled value={r.rating} style={{ fontSize: 12 }} />
+        <Space size={4} wrap={false}>
+          <Rate disabled value={r.rating} style={{ fontSize: 12, whiteSpace: 'nowrap' }} />
           <Tag color={LEVEL_COLOR[r.level]}>{t(`reviews.levels.${r.level}`)}</Tag>
         </Space>
       ),

@@ -139,7 +139,7 @@ export function ServiceFiguresPage() {
   const figures = useFigures(shop?.id ?? null, from, to);
   const sec = (x: number | null) => (x === null ? NO_VALUE : t('service.figures.seconds', { n: formatDecimal(x, 1) }));
   const columns: TableProps<AgentFigures>['columns'] = [
-    { title: t('service.figures.agent'), dataIndex: 'agent', fixed: 'left', width: 120 },
+    { title: t('service.figures.agent'), dataIndex: 'agent', fixed: 'left', width: 240 },
     { title: t('service.figures.enquiries'), dataIndex: 'enquiries', align: 'right', render: formatCount },
     { title: t('service.figures.buyers'), dataIndex: 'buyers', align: 'right', render: formatCount },
     { title: t('service.figures.converted'), dataIndex: 'convertedBuyers', align: 'right', render: formatCount },
