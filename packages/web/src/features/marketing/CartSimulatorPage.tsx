@@ -61,7 +61,7 @@ export function PricedLines({ result, testId }: { result: Pick<PriceResult, 'lin
           {
             title: t('marketing.sim.cols.item'),
             key: 'item',
-            width: 260,
+            width: 200,
             render: (_, l) => (
               <Space direction="vertical" size={0}>
                 <Typography.Text>
@@ -213,9 +213,11 @@ export function CartSimulatorPage() {
                         <Button icon={<DeleteOutlined />} onClick={() => remove(f.name)} disabled={fields.length === 1} />
                       </Flex>
                     ))}
-                    <Button icon={<PlusOutlined />} onClick={() => add({ qty: 1 })} style={{ marginBottom: 12 }} data-testid="sim-add-line">
-                      {t('marketing.sim.addLine')}
-                    </Button>
+                    <div style={{ marginBottom: 12 }}>
+                      <Button icon={<PlusOutlined />} onClick={() => add({ qty: 1 })} data-testid="sim-add-line">
+                        {t('marketing.sim.addLine')}
+                      </Button>
+                    </div>
                   </>
                 )}
               </Form.List>
