@@ -6,11 +6,13 @@
  */
 import { addDays, daysBetween, newId, type Finding } from '@yunying/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as ads from '../src/modules/ads/index.js';
 import * as aftersales from '../src/modules/aftersales/index.js';
 import { recomputeDays } from '../src/modules/analytics/index.js';
 import * as catalog from '../src/modules/catalog/index.js';
 import { diagnoseCli, runDiagnosis, runDueDiagnoses, shopRef } from '../src/modules/diagnosis/index.js';
 import * as inventory from '../src/modules/inventory/index.js';
+import * as reviews from '../src/modules/reviews/index.js';
 import * as shopsSvc from '../src/modules/shops/index.js';
 import * as trafficImport from '../src/modules/traffic-import/index.js';
 import { systemActor } from '../src/http/actor.js';
@@ -35,6 +37,8 @@ const AOV_AT = 50; // P2 sold at ¥60 instead of ¥100
 const REFUND_AT = 40; // P2: 3 orders a day refunded, 质量问题 cases
 const LATE = [20, 26]; // paid on these days: shipped after 70 h instead of 20 h
 const PROMO = [28, 30]; // both shops: a 3-day promotion doubles visitors and buyers
+const COMPLAINTS_AT = 52; // A: 中差评 about 拖鞋's quality every other day from here
+const ADS_AT = 58; // the 直通车 plan of P1: ROI 3 → 0.8 (break-even 1/0.7 ≈ 1.43)
 
 const wave = (i: number) => [0, 2, -1, 1, -2, 1, -1][i % 7]!;
 const small = (i: number) => [0, 1, -1, 0, 1, -1, 0][i % 7]!;
@@ -163,6 +167,61 @@ describeEachDialect('shop diagnosis', (dialect) => {
         };
       }),
     });
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        const review = (i: number, n: number) =>
+          reviews.createReview(
+            trx,
+            systemActor(ctx.orgId, 'test'),
+            {
+              shopId,
+              rating: 1,
+              content: '质量太差，穿两天就开线了',
+              imageCount: 0,
+              appendContent: '',
+              dsrDesc: 1,
+              dsrService: null,
+              dsrLogistics: null,
+              productTitle: `${name} 拖鞋`,
+              skuText: '',
+              orderNo: `R-${name}-${i}-${n}`,
+              buyerNick: `${name}-r${i}-${n}`,
+              reviewedAt: Date.parse(`${on(i)}T04:00:00Z`),
+            },
+            NOW,
+          );
+        if (planted) for (let i = COMPLAINTS_AT; i < 63; i += 2) await review(i, 0);
+        else await review(60, 0); // one complaint is no pattern
+      });
+    const planId = newId('adp');
+    await ads.bulk.insertPlans(db(), {
+      orgId: ctx.orgId,
+      now: NOW,
+      plans: [
+        { id: planId, shopId, tool: 'ztc', name: `${name} 睡衣推广`, dailyBudgetFen: 20_000, bidFen: 100, productIds: [x1.productId] },
+      ],
+    });
+    await ads.bulk.insertRows(db(), {
+      importedAt: NOW,
+      rows: DAYS.slice(-20).map((day) => ({
+        shopId,
+        planId,
+        tool: 'ztc',
+        day,
+        level: '',
+        unit: '',
+        keyword: '',
+        creative: '',
+        impressions: 5000,
+        clicks: 100,
+        spendFen: 10_000,
+        orders: 3,
+        salesFen: planted && DAYS.indexOf(day) >= ADS_AT ? 8_000 : 30_000,
+        favs: 0,
+        carts: 0,
+      })),
+    });
     await recomputeDays(db(), shopId, DAYS);
     return { shopId, p1: x1.productId, p2: x2.productId, p3: x3.productId, sku1: x1.skuId, sku2: x2.skuId, sku3: x3.skuId };
   }
@@ -222,6 +281,17 @@ describeEachDialect('shop diagnosis', (dialect) => {
     expect(out.startedOn).toBe(D);
     expect(out.evidence.figures.find((x) => x.key === 'coverDays')!.after).toBeLessThan(7);
     expect(out.action.path).toBe('/purchasing/orders');
+
+    const ad = list.find((x) => x.kind === 'ads_below_break_even')!;
+    expect(ad.startedOn).toBe(on(ADS_AT));
+    expect(ad.evidence.figures.find((x) => x.key === 'breakEvenRoi')!.after).toBeCloseTo(1 / 0.7, 2);
+    expect(ad.moneyAtStakeFen).toBe(10_000 - Math.round(8_000 * 0.7));
+    expect(ad.action.path).toMatch(/^\/ads\/plans\/adp_/);
+
+    const complaint = list.find((x) => x.kind === 'repeated_complaints')!;
+    expect(complaint.subjectName).toBe('诊断A 拖鞋 · 质量');
+    near(complaint.startedOn, COMPLAINTS_AT);
+    expect(complaint.evidence.figures.find((x) => x.key === 'complaints')!.after).toBe(6);
 
     const slow = one('slow_mover', A.p3);
     expect(slow.evidence.figures.find((x) => x.key === 'stockValue')!.after).toBe(50 * 5000);

@@ -15,6 +15,8 @@ export const FINDING_KINDS = [
   'late_shipments',
   'stockout_risk',
   'slow_mover',
+  'ads_below_break_even',
+  'repeated_complaints',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
@@ -27,6 +29,8 @@ export const FINDING_KIND_LABELS: Record<FindingKind, { zh: string; en: string }
   late_shipments: { zh: '仓库发货超时', en: 'Late shipments' },
   stockout_risk: { zh: '补货周期内将断货', en: 'Stock-out within lead time' },
   slow_mover: { zh: '滞销压货', en: 'Slow mover tying up stock' },
+  ads_below_break_even: { zh: '推广低于保本', en: 'Ad plan below break-even' },
+  repeated_complaints: { zh: '同一问题反复差评', en: 'Repeated complaints' },
 };
 
 export const FINDING_SUBJECTS = ['shop', 'product', 'sku', 'source', 'reason', 'warehouse', 'plan'] as const;

@@ -30,6 +30,10 @@ export const RULES = {
   late: { minShare: 0.2, minLate: 10 },
   stock: { velocityDays: 14, minUnitsPerDay: 1, defaultLeadDays: 7 },
   slow: { idleDays: 30, minValueFen: 100_000, carryingCostPerYear: 0.24 },
+  /** An ad plan below its break-even ROI on each of the last N days (with spend), over the last `windowDays`. */
+  ads: { belowDays: 3, windowDays: 14 },
+  /** The same complaint (review tag) in at least `min` 中差评 of one product within the last `recentDays`. */
+  complaints: { min: 3, recentDays: 30 },
   /** Severity by money at stake per day. */
   severity: { high: 50_000, medium: 10_000 },
 } as const;
@@ -492,6 +496,140 @@ export function slowMovers(
         `涉及 SKU：${e.codes.slice(0, 5).join('、')}${e.codes.length > 5 ? ' 等' : ''}`,
       ],
       action: { label: '安排清仓或促销', path: `/analytics/products/${productId}` },
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- ad plan below break-even
+
+export interface AdPlanDays {
+  id: string;
+  name: string;
+  breakEvenRoi: number | null;
+  days: { day: string; spendFen: number; salesFen: number; roi: number | null; profitAfterAdsFen: number | null }[];
+}
+
+export function adsBelowBreakEven(w: Window, plans: AdPlanDays[]): FindingDraft[] {
+  const R = RULES.ads;
+  const out: FindingDraft[] = [];
+  for (const p of plans) {
+    const be = p.breakEvenRoi;
+    if (be === null || !p.days.length || p.days[p.days.length - 1]!.day !== w.date) continue;
+    // The streak of days ending on the analysed day, each with spend and ROI below break-even.
+    let k = p.days.length;
+    while (k > 0 && p.days[k - 1]!.spendFen > 0 && (p.days[k - 1]!.roi ?? 0) < be) k--;
+    const streak = p.days.slice(k);
+    if (streak.length < R.belowDays) continue;
+    const rest = p.days.slice(0, k).filter((d) => d.spendFen > 0);
+    const roiOf = (ds: typeof streak) => ratio(sum(ds.map((d) => d.salesFen)), sum(ds.map((d) => d.spendFen)));
+    const loss = -sum(streak.map((d) => d.profitAfterAdsFen ?? 0)) / streak.length;
+    const money = Math.max(0, Math.round(loss));
+    const startedOn = streak[0]!.day;
+    const series = w.days.slice(-R.windowDays);
+    const byDay = new Map(p.days.map((d) => [d.day, d.roi ?? 0]));
+    const ww: Window = { date: w.date, from: series[0]!, days: series };
+    const afterIdx = series.map((d, i) => (d >= startedOn ? i : -1)).filter((i) => i >= 0);
+    const beforeIdx = series.map((d, i) => (d < startedOn && rest.some((r) => r.day === d) ? i : -1)).filter((i) => i >= 0);
+    out.push({
+      kind: 'ads_below_break_even',
+      subjectType: 'plan',
+      subjectId: p.id,
+      subjectName: p.name,
+      severity: severityOf(money) === 'low' ? 'medium' : severityOf(money),
+      startedOn,
+      endedOn: null,
+      moneyAtStakeFen: money,
+      summary: `推广计划「${p.name}」自 ${startedOn} 起连续 ${streak.length} 天 ROI ${roiOf(streak).toFixed(2)}，低于保本 ROI ${be.toFixed(2)}，每天约亏 ${yuan(money)}`,
+      evidence: evidence(ww, { label: 'ROI', unit: 'count', values: series.map((d) => byDay.get(d) ?? 0) }, beforeIdx, afterIdx, [
+        { key: 'roi', label: 'ROI', unit: 'count', before: rest.length ? round4(roiOf(rest)) : null, after: round4(roiOf(streak)) },
+        { key: 'breakEvenRoi', label: '保本 ROI', unit: 'count', before: null, after: round4(be) },
+        {
+          key: 'spendPerDay',
+          label: '日均花费',
+          unit: 'fen',
+          before: null,
+          after: Math.round(sum(streak.map((d) => d.spendFen)) / streak.length),
+        },
+        { key: 'belowDays', label: '连续低于保本天数', unit: 'days', before: null, after: streak.length },
+      ]),
+      causes: [
+        '关键词出价过高或点击成本上涨',
+        '引流到的访客与商品不匹配（关键词、人群定向）',
+        '落地商品转化率下降或缺货',
+        '活动结束后客单价回落',
+      ],
+      action: { label: '调整推广计划', path: `/ads/plans/${p.id}` },
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- repeated complaints about one product
+
+export interface ComplaintGroup {
+  productTitle: string;
+  tag: string;
+  /** 中差评 with the tag per day of the window. */
+  daily: number[];
+}
+
+export function repeatedComplaints(
+  w: Window,
+  groups: ComplaintGroup[],
+  shop: Sums[],
+  productByTitle: Map<string, string>,
+  products: Map<string, Sums[]>,
+): FindingDraft[] {
+  const R = RULES.complaints;
+  const out: FindingDraft[] = [];
+  const recent = Array.from({ length: R.recentDays }, (_, j) => w.days.length - R.recentDays + j);
+  for (const g of groups) {
+    const n = sum(pick(g.daily, recent));
+    if (n < R.min) continue;
+    // The start: the latest rise of complaints per paid order, else the first complaint of the recent days.
+    const s = lastRateShift(
+      g.daily,
+      shop.map((d) => d.paid_orders),
+    );
+    const startIdx = s && s.afterMean > 1.5 * s.beforeMean ? s.index : recent.find((i) => g.daily[i]! > 0)!;
+    const after = Array.from({ length: w.days.length - startIdx }, (_, j) => startIdx + j);
+    const before = Array.from({ length: startIdx }, (_, j) => j);
+    const productId = productByTitle.get(g.productTitle) ?? null;
+    const days = productId ? products.get(productId) : undefined;
+    // Each complaint taken as one buyer lost (an assumption): complaints a day × the product's AOV.
+    const aov = days ? ratio(sum(days.map((d) => d.paid_fen)), sum(days.map((d) => d.paying_buyers))) : 0;
+    const perDay = sum(pick(g.daily, after)) / after.length;
+    const money = Math.round(perDay * aov);
+    out.push({
+      kind: 'repeated_complaints',
+      subjectType: 'product',
+      subjectId: `${productId ?? g.productTitle}|${g.tag}`.slice(0, 80),
+      subjectName: `${g.productTitle} · ${g.tag}`,
+      severity: n >= 2 * R.min ? 'high' : 'medium',
+      startedOn: w.days[startIdx]!,
+      endedOn: null,
+      moneyAtStakeFen: money,
+      summary: `「${g.productTitle}」近 ${R.recentDays} 天有 ${n} 条中差评提到「${g.tag}」（自 ${w.days[startIdx]} 起）`,
+      evidence: evidence(w, { label: `提到「${g.tag}」的中差评（条）`, unit: 'count', values: g.daily }, before, after, [
+        { key: 'complaints', label: `近 ${R.recentDays} 天「${g.tag}」中差评`, unit: 'count', before: null, after: n },
+        {
+          key: 'perDay',
+          label: '每天条数',
+          unit: 'count',
+          before: before.length ? round4(sum(pick(g.daily, before)) / before.length) : null,
+          after: round4(perDay),
+        },
+      ]),
+      causes: [
+        `逐条阅读提到「${g.tag}」的评价，确认是否同一批次或同一 SKU`,
+        '与供应商核对质量与包装',
+        '详情页描述、尺码表与实物是否一致',
+        '回复评价并联系买家补救',
+      ],
+      action: productId
+        ? { label: '查看评价并修改商品', path: `/reviews?productTitle=${encodeURIComponent(g.productTitle)}&level=negative` }
+        : { label: '查看评价', path: '/reviews?level=negative' },
     });
   }
   return out;

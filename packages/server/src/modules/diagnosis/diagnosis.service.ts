@@ -25,6 +25,8 @@ import type { DB, DiagnosisFindingsTable } from '../../db/schema.js';
 import { assertShopVisible, pageOf, scopeToShops, withPage } from '../../db/kit.js';
 import { systemActor, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as ads from '../ads/index.js';
+import * as reviews from '../reviews/index.js';
 import * as shopsSvc from '../shops/index.js';
 import * as tasks from '../tasks/index.js';
 import * as users from '../users/index.js';
@@ -44,14 +46,17 @@ import {
 } from './diagnosis.data.js';
 import {
   RULES,
+  adsBelowBreakEven,
   aovDrop,
   conversionDrops,
   lateShipments,
+  repeatedComplaints,
   productRefundRises,
   reasonRises,
   slowMovers,
   stockouts,
   trafficDrops,
+  type ComplaintGroup,
   type FindingDraft,
 } from './diagnosis.rules.js';
 
@@ -111,7 +116,12 @@ export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now 
     casesByReason(db, shop, w),
   ]);
 
+  const adPlans = await adPlanDays(db, shop, date);
+  const complaints = await complaintGroups(db, shop, w.days);
+  const productByTitle = new Map([...titles].map(([id, title]) => [title, id]));
+
   return [
+    ...adsBelowBreakEven(w, adPlans),
     ...conversionDrops(w, roll.products, titles, roll.orgProducts ?? undefined),
     ...trafficDrops(w, roll.sources, names),
     ...aovDrop(w, roll.shop, shop.id, shop.name),
@@ -119,8 +129,67 @@ export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now 
     ...reasonRises(w, reasons, roll.shop),
     ...lateShipments(w, shipping.days, shipping.names),
     ...stockouts(w, { skus: sold, titles, daily, orgUnits: recentUnits, leadDays: purchase.leadDays, incoming: purchase.incoming }),
+    ...repeatedComplaints(w, complaints, roll.shop, productByTitle, roll.products),
     ...slowMovers(w, stocked, idleUnits, listed, titles, roll.products, now),
   ];
+}
+
+/** Each ad plan of the shop with spend in the last days: its daily ROI and break-even ROI (ads' index.ts). */
+async function adPlanDays(db: Kysely<DB>, shop: ShopRef, date: string) {
+  const actor = systemActor(shop.orgId, '店铺诊断');
+  const from = addDays(date, -(RULES.ads.windowDays - 1));
+  const plans = (await ads.plansWithFigures(db, actor, shop.id, from, date)).filter((p) => p.spendFen > 0 && p.breakEvenRoi !== null);
+  const out = [];
+  for (const p of plans) {
+    const d = await ads.planDetail(db, actor, p.id, from, date);
+    out.push({
+      id: p.id,
+      name: p.name,
+      breakEvenRoi: p.breakEvenRoi,
+      days: (d.days as { day: string; spendFen: number; salesFen: number; roi: number | null; profitAfterAdsFen: number | null }[]).map(
+        (x) => ({
+          day: x.day,
+          spendFen: x.spendFen,
+          salesFen: x.salesFen,
+          roi: x.roi,
+          profitAfterAdsFen: x.profitAfterAdsFen,
+        }),
+      ),
+    });
+  }
+  return out;
+}
+
+/** 中差评 of the shop over the window grouped by product title and complaint tag (reviews' index.ts, 200 a page). */
+async function complaintGroups(db: Kysely<DB>, shop: ShopRef, days: string[]): Promise<ComplaintGroup[]> {
+  const actor = systemActor(shop.orgId, '店铺诊断');
+  const idx = new Map(days.map((d, i) => [d, i]));
+  const groups = new Map<string, ComplaintGroup>();
+  let cursor: string | undefined;
+  for (let page = 1; page <= 50; page++) {
+    const r = await reviews.listReviews(db, actor, {
+      shopId: shop.id,
+      level: 'negative',
+      from: days[0]!,
+      to: days[days.length - 1]!,
+      page,
+      pageSize: 200,
+      ...(cursor ? { cursor } : {}),
+    });
+    for (const x of r.items) {
+      const i = idx.get(x.reviewDay);
+      if (i === undefined || !x.productTitle) continue;
+      for (const tag of x.tags) {
+        const k = `${x.productTitle}\u0000${tag}`;
+        let g = groups.get(k);
+        if (!g) groups.set(k, (g = { productTitle: x.productTitle, tag, daily: days.map(() => 0) }));
+        g.daily[i]! += 1;
+      }
+    }
+    if (r.items.length < 200 || !r.nextCursor) break;
+    cursor = r.nextCursor;
+  }
+  return [...groups.values()];
 }
 
 export interface RunResult {
