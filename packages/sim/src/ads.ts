@@ -143,7 +143,9 @@ export class AdBook {
     list = PLAN_SPECS.map((spec, i) => {
       const promoted = products.slice(i * 2, i * 2 + (i === 2 ? 1 : 2));
       const main = promoted[0] ?? products[0]!;
-      const base = main.title.replace(/\s+/g, '').slice(0, 6);
+      // The title without the brand word in front: 新疆长绒棉短袖T恤 of 栖木生活 新疆长绒棉短袖T恤 ….
+      const words = main.title.split(/\s+/).filter(Boolean);
+      const base = (words[1] ?? words[0] ?? main.title).slice(0, 8);
       const keywords: [string, number][] = [
         [base, 1.2],
         [`${base}${KEYWORD_WORDS[hash32(shopId, i) % KEYWORD_WORDS.length]}`, 1],

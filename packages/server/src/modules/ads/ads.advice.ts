@@ -10,9 +10,11 @@
 import {
   addDays,
   adviseAds,
+  AD_ADVICE_KINDS,
   AD_ADVICE_LABELS,
   AD_ADVICE_RULES,
   AppError,
+  breakEvenRoi,
   businessDay,
   emptyAdTotals,
   newId,
@@ -28,7 +30,6 @@ import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
-import { breakEvenRoi } from '@yunying/core';
 import { dimensionTotals, planDays, planMargins, withFigures } from './ads.figures.js';
 import { checkPeriod, getPlanRow } from './ads.service.js';
 
@@ -129,6 +130,11 @@ export async function listAdvice(db: Kysely<DB>, actor: Actor, q: AdAdviceInput)
     .orderBy('ad_advice.target')
     .orderBy('ad_advice.id')
     .execute();
+  all.sort(
+    (x, y) =>
+      AD_ADVICE_KINDS.indexOf(x.kind as AdAdviceKind) - AD_ADVICE_KINDS.indexOf(y.kind as AdAdviceKind) ||
+      (x.target < y.target ? -1 : x.target > y.target ? 1 : 0),
+  );
   const counts = { open: 0, accepted: 0, dismissed: 0 };
   for (const a of all) counts[a.status as keyof typeof counts]++;
   const filtered = q.status ? all.filter((a) => a.status === q.status) : all;

@@ -9,6 +9,7 @@ import type { Database } from '../../db/dialect.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as shops from '../shops/index.js';
+import { adviceDay, refreshAdvice } from './ads.advice.js';
 import { importAdFile, importTaokeFile, type AdImportSummary } from './ads.import.js';
 import { checkPeriod, plansWithFigures } from './ads.service.js';
 
@@ -67,6 +68,10 @@ export async function importAdsCommand(
       file,
       fileName,
     });
+    if (s.days.length) {
+      const day = await adviceDay(database.db, shop.id, shop.timezone);
+      if (day) await refreshAdvice(database.db, orgId, shop.id, day);
+    }
     process.stdout.write(values.json ? `${JSON.stringify(s, null, 2)}\n` : importAdsSummaryText(s));
     return s.errorCount ? 2 : 0;
   });
