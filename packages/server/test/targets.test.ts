@@ -145,4 +145,20 @@ describeEachDialect('sales targets and KPIs', (dialect) => {
       expect(r.value).toBeCloseTo(1 / (thisMonthDays.length * 2), 12);
     }
   });
+
+  it('puts the user’s open tasks, today’s checks and the month’s pace in the morning digest', async () => {
+    const me = (await admin.get('/api/v1/auth/me')).json();
+    const myId = me.user?.id ?? me.id;
+    await admin.post('/api/v1/tasks', { title: '逾期任务', assigneeId: myId, dueOn: '2020-01-01' });
+    await admin.post('/api/v1/tasks', { title: '别人的任务' });
+    const d = (await admin.get('/api/v1/digest')).json();
+    expect(d.tasks).toMatchObject({ open: 1, overdue: 1 });
+    expect(d.tasks.top[0].title).toBe('逾期任务');
+    expect(d.checks.total).toBeGreaterThan(0);
+    const mine = d.targets.find((x: { shopId: string }) => x.shopId === shopId);
+    expect(mine).toMatchObject({ shopName: '目标店', salesFen: 20_000_000 });
+    const board = (await admin.get(`/api/v1/targets/board?shopId=${shopId}&month=${month}`)).json();
+    expect(mine.actualFen).toBe(board.status.actualFen);
+    expect(Array.isArray(d.findings)).toBe(true);
+  });
 });

@@ -369,3 +369,23 @@ export interface WhatIfBaseDto {
   /** Daily sales and units of the history window (for the activity band). */
   history: { day: string; salesFen: number; units: number; discount: number | null }[];
 }
+
+// ───────────────────────────── morning digest (早报) ─────────────────────────────
+
+export interface MorningDigest {
+  day: string;
+  tasks: { open: number; overdue: number; dueToday: number; top: TaskDto[] };
+  checks: { done: number; total: number } | null;
+  /** Month targets of the visible shops that have one. */
+  targets: {
+    shopId: string;
+    shopName: string;
+    salesFen: number;
+    actualFen: number;
+    expectedFen: number | null;
+    ratio: number | null;
+    forecastFen: number | null;
+  }[];
+  /** The open findings with the most money at stake (when the user may read them). */
+  findings: { id: string; shopName: string; summary: string; moneyAtStakeFen: number; path: string }[];
+}

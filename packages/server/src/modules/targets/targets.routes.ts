@@ -6,6 +6,7 @@ import type { AppInstance } from '../../http/types.js';
 import { kpiBoard } from './kpis.service.js';
 import * as targets from './targets.service.js';
 import { whatIfBase } from './whatif.service.js';
+import { morningDigest } from './digest.service.js';
 
 const R = { read: { permission: 'analytics.read' }, write: { permission: 'targets.write' } } as const;
 const tags = ['targets'];
@@ -49,5 +50,10 @@ export async function targetsRoutes(app: AppInstance): Promise<void> {
     '/whatif/base',
     { schema: { tags, summary: '经营模拟的基准期与弹性估计', querystring: WhatIfBaseQuery }, config: R.read },
     (req) => whatIfBase(app.db, req.actor!, req.query),
+  );
+  app.get(
+    '/digest',
+    { schema: { tags, summary: '我的早报（待办任务、今日自查、目标进度、诊断发现）' }, config: { permission: 'tasks.read' } },
+    (req) => morningDigest(app.db, req.actor!),
   );
 }

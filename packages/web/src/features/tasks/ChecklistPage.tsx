@@ -27,6 +27,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useAuth } from '../../components/AuthContext';
 import { useApiError } from '../../components/useApiError';
+import { DigestCard } from './DigestCard';
 import { useChecklistDay, useChecklistHistory, useChecklistItems, useCreateChecklistItem, useTick, useUpdateChecklistItem } from './api';
 
 export function ChecklistPage() {
@@ -66,6 +67,7 @@ export function ChecklistPage() {
         </Space>
       }
     >
+      {d.day === dayjs().format('YYYY-MM-DD') || day === undefined ? <DigestCard /> : null}
       <Flex gap={16} align="flex-start" wrap>
         <Card style={{ flex: '2 1 560px', minWidth: 0 }}>
           <Flex justify="space-between" align="center" style={{ marginBottom: 8 }}>

@@ -4,6 +4,7 @@ import type {
   ChecklistHistoryDay,
   ChecklistItemDto,
   ChecklistTickRequest,
+  MorningDigest,
   CreateChecklistItemRequest,
   CreatePlanRequest,
   CreateTaskRequest,
@@ -168,5 +169,13 @@ export function useUpdateStep(planId: string) {
       qc.setQueryData([...plansKey, 'detail', planId], data);
       void qc.invalidateQueries({ queryKey: tasksKey });
     },
+  });
+}
+
+export function useDigest() {
+  return useQuery({
+    queryKey: [...tasksKey, 'digest'],
+    queryFn: ({ signal }) => api.get<MorningDigest>('/digest', undefined, signal),
+    staleTime: 60_000,
   });
 }

@@ -17,7 +17,7 @@ export function linkPath(link: { kind: TaskLinkKind; id: string }): string | nul
     case 'finding':
       return `/diagnosis?finding=${id}`;
     case 'activity':
-      return `/marketing/activities/${id}`;
+      return '/marketing/calendar';
     case 'url':
       return link.id.startsWith('/') ? link.id : null;
   }
