@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- analytics [--profile large|small] [--seed N] [--no-pg] [--requests 200]
- *  [--concurrency 32] [--seconds 20] [--keep] [--reuse kept.db]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
+ *  [--users 10] [--concurrency 32] [--seconds 20] [--keep] [--reuse kept.db]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
  * in turn, a child process loads the demo profile (timed: the demo load figure) and starts the
  * real server on a free port; this process is the client, so it never shares the server's event
  * loop:
@@ -9,6 +9,9 @@
  *   /analytics/dashboard and traffic / products / trade for the last 30 days, logged in as the
  *   owner → p50 / p95 / max. The server rebuilds a shop's *today* on a read when its rollup is
  *   older than 60 s; the table says whether a window could include such a rebuild.
+ * - the same under concurrency: `--users` sessions (10) at once each asking again as soon as
+ *   answered, `--requests` answers in all, for the dashboard and the 30-day product ranking →
+ *   req/s, p50 / p95 / p99 (issue 10's target: p95 < 150 ms on the large profile).
  * - collect throughput: `--concurrency` client loops POST /api/v1/collect with 50 events per
  *   request (one write key, created through the API) for `--seconds` → accepted events per
  *   second, and the server process's CPU time. The collector's limits (per key, per client IP,
@@ -43,6 +46,8 @@ const { values } = parseArgs({
     /** Measure again on a kept database (a SQLite file or a postgres:// URL) instead of loading one (load figures read 0). */
     reuse: { type: 'string' },
     requests: { type: 'string', default: '200' },
+    /** People reading the dashboard and the product ranking at the same time. */
+    users: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
   },
@@ -50,6 +55,7 @@ const { values } = parseArgs({
 const profile = values.profile;
 if (profile !== 'small' && profile !== 'large') throw new Error('--profile 只能是 small 或 large');
 const REQUESTS = Number(values.requests);
+const USERS = Number(values.users);
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 const WARMUP = 20;
@@ -267,6 +273,59 @@ interface Latency {
   windowTo: number;
 }
 
+interface Concurrent {
+  endpoint: string;
+  users: number;
+  requests: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+}
+
+/**
+ * `--users` people (each logged in on its own session) each asking for `url` again as soon as the
+ * previous answer arrived, `--requests` answers in all after one warm-up round → req/s and
+ * p50 / p95 / p99 over every answer.
+ */
+async function concurrentLatency(sessions: Session[], name: string, url: string): Promise<Concurrent> {
+  await Promise.all(sessions.map((s) => s.get(url)));
+  const ms: number[] = [];
+  let left = REQUESTS;
+  let errors = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    sessions.map(async (s) => {
+      while (left > 0) {
+        left--;
+        const t = performance.now();
+        try {
+          await s.get(url);
+        } catch {
+          errors++;
+        }
+        ms.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  ms.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    endpoint: name,
+    users: sessions.length,
+    requests: ms.length,
+    perSecond: r(ms.length / seconds),
+    p50: r(pct(ms, 50)),
+    p95: r(pct(ms, 95)),
+    p99: r(pct(ms, 99)),
+    max: r(ms[ms.length - 1]!),
+    errors,
+  };
+}
+
 async function latency(s: Session, name: string, url: string, readyAt: number): Promise<Latency> {
   for (let i = 0; i < WARMUP; i++) await s.get(url);
   const from = (Date.now() - readyAt) / 1000;
@@ -417,6 +476,7 @@ interface RunResult {
   dialect: string;
   load: LoadFigures;
   latency: Latency[];
+  concurrent: Concurrent[];
   collect: Collect;
   /** Two dashboard reads right after the collect run (the first may rebuild today with the collected events). */
   dashboardAfterCollectMs: number[];
@@ -450,6 +510,23 @@ async function run(dialect: string, url: string): Promise<RunResult> {
       console.log(`  ${name}: p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms（加载后 ${l.windowFrom}–${l.windowTo} s）`);
       lat.push(l);
     }
+    // 10 people at once (--users): the dashboard and the 30-day product ranking.
+    const sessions = await Promise.all(
+      Array.from({ length: USERS }, async () => {
+        const x = new Session(port);
+        await x.login(ready.adminPassword as string);
+        return x;
+      }),
+    );
+    const conc: Concurrent[] = [];
+    for (const [name, u] of [
+      ['dashboard', '/api/v1/analytics/dashboard'],
+      ['products 30d', `/api/v1/analytics/products?${period}`],
+    ] as const) {
+      const c = await concurrentLatency(sessions, name, u);
+      console.log(`  ${name} ×${c.users}: ${c.perSecond} 次/秒, p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms, max ${c.max} ms`);
+      conc.push(c);
+    }
     const products = await s.get<{ items: { productId: string }[] }>(`/api/v1/analytics/products?${period}&pageSize=50`);
     const key = await s.post<{ key: string }>('/api/v1/traffic/keys', { shopId: dash.shopIds[0], allowedOrigins: [] });
     const bodies = collectBodies(
@@ -468,7 +545,7 @@ async function run(dialect: string, url: string): Promise<RunResult> {
       after.push(Math.round(performance.now() - t));
     }
     console.log(`  collect 后工作台：${after.join(' ms, ')} ms`);
-    return { dialect, load, latency: lat, collect, dashboardAfterCollectMs: after };
+    return { dialect, load, latency: lat, concurrent: conc, collect, dashboardAfterCollectMs: after };
   } finally {
     child.send('stop');
     const done = await Promise.race([child.next(), new Promise<null>((r) => setTimeout(() => r(null), 30_000))]);
@@ -550,6 +627,11 @@ console.log('|---|---|---:|---:|---:|---:|---:|');
 for (const r of results)
   for (const l of r.latency)
     console.log(`| ${r.dialect} | ${l.endpoint} | ${l.p50} | ${l.p95} | ${l.p99} | ${l.max} | ${l.windowFrom}–${l.windowTo} |`);
+console.log(`\n| 数据库 | 接口 | 同时在线 | 次/秒 | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | 错误 |`);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of results)
+  for (const c of r.concurrent)
+    console.log(`| ${r.dialect} | ${c.endpoint} | ${c.users} | ${c.perSecond} | ${c.p50} | ${c.p95} | ${c.p99} | ${c.max} | ${c.errors} |`);
 console.log(
   `\n| 数据库 | 并发 | 事件/秒 | 请求 | 错误 | 请求 p50 (ms) | 请求 p95 (ms) | 服务进程 CPU | 客户端 CPU | collect 后工作台 (ms) |`,
 );

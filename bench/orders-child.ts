@@ -187,7 +187,8 @@ const deepCursor = mid ? encodeCursor([Number(mid.ordered_at), mid.id]) : null;
 
 const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }), logLevel: 'silent' };
 const app = await buildApp({ database, config });
-await app.listen({ port: 0, host: '127.0.0.1' });
+// YUNYING_BENCH_PORT: a fixed port (a shared machine hands out port ranges), else a free one.
+await app.listen({ port: Number(process.env.YUNYING_BENCH_PORT ?? 0), host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;
 send({

@@ -5,10 +5,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, sql, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import { QueryCountPlugin } from './query-count.js';
+import { FairSqliteDialect, FifoLock } from './sqlite-fair.js';
 import { startSqliteWorker, type SqliteWorker } from './sqlite-worker.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -61,8 +62,10 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
     // import): without them SQLite may walk the amount index to count one status tab of a
     // million orders instead of the (org, status, …) index. Cheap when nothing changed.
     if (target !== ':memory:') raw.pragma('optimize = 0x10002');
-    const worker = target === ':memory:' ? null : startSqliteWorker(raw, target);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }), plugins: [new QueryCountPlugin()] });
+    // One FIFO of write turns for the request connection and the worker (sqlite-fair.ts).
+    const turns = new FifoLock();
+    const worker = target === ':memory:' ? null : startSqliteWorker(raw, target, turns);
+    const db = new Kysely<DB>({ dialect: new FairSqliteDialect(withStatementCache(raw), turns), plugins: [new QueryCountPlugin()] });
     if (worker) sqliteWorkers.set(db, worker);
     return {
       db,

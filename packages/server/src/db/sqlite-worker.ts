@@ -9,8 +9,9 @@
  *   pages (40 MB) only as a fallback, restored to SQLite's 1,000 if the worker dies.
  * - Bulk appends (collected events): the main thread compiles the statements with Kysely as
  *   usual and hands them over; the worker runs each group in one IMMEDIATE transaction. SQLite
- *   allows one writer at a time, so the two connections take turns (busy_timeout), but the HTTP
- *   thread keeps parsing and validating requests while the worker writes.
+ *   allows one writer at a time: the two connections take turns from one FIFO queue in the
+ *   request thread (sqlite-fair.ts), and the HTTP thread keeps parsing, validating and reading
+ *   while the worker writes.
  *
  * The worker is plain CommonJS evaluated from a string, so it needs no build step or loader.
  */
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type SQLite from 'better-sqlite3';
 import type { CompiledQuery } from 'kysely';
+import type { FifoLock } from './sqlite-fair.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -87,7 +89,12 @@ interface Reply {
   code?: string;
 }
 
-export function startSqliteWorker(raw: SQLite.Database, file: string): SqliteWorker {
+/**
+ * `turns`: the process's FIFO of write turns (sqlite-fair.ts); each `run` takes one before its
+ * groups are posted and gives it back when the worker answers, so the worker never waits for the
+ * request connection's write lock inside SQLite, nor the request connection for the worker's.
+ */
+export function startSqliteWorker(raw: SQLite.Database, file: string, turns: FifoLock): SqliteWorker {
   raw.pragma('wal_autocheckpoint = 10000');
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
@@ -126,18 +133,21 @@ export function startSqliteWorker(raw: SQLite.Database, file: string): SqliteWor
     get alive() {
       return alive;
     },
-    run(groups) {
-      if (!alive) return Promise.reject(new Error('SQLite worker is not running'));
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        if (pending.size === 1) worker.ref();
-        worker.postMessage({
-          type: 'run',
-          id,
-          groups: groups.map((g) => g.map((q) => ({ sql: q.sql, parameters: q.parameters }))),
+    async run(groups) {
+      if (!alive) throw new Error('SQLite worker is not running');
+      const message = { type: 'run', id: 0, groups: groups.map((g) => g.map((q) => ({ sql: q.sql, parameters: q.parameters }))) };
+      await turns.acquire();
+      try {
+        if (!alive) throw new Error('SQLite worker is not running');
+        const id = (message.id = nextId++);
+        await new Promise<void>((resolve, reject) => {
+          pending.set(id, { resolve, reject });
+          if (pending.size === 1) worker.ref();
+          worker.postMessage(message);
         });
-      });
+      } finally {
+        turns.release();
+      }
     },
     async stop() {
       if (!alive) return exited;
