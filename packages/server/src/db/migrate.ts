@@ -64,7 +64,11 @@ class StaticProvider implements MigrationProvider {
 export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
 
 export async function migrateToLatest(database: Database): Promise<string[]> {
-  const migrator = new Migrator({ db: database.db, provider: new StaticProvider() });
+  // Modules' migrations are numbered in ranges and each touches its own tables, so one landed
+  // later may carry a lower number than one a database already ran (a build between the two):
+  // such a database still runs it instead of refusing to start. A fresh database runs them all in
+  // name order. (docs/decisions.md, "Migrations out of order")
+  const migrator = new Migrator({ db: database.db, provider: new StaticProvider(), allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

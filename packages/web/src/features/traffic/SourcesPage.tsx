@@ -21,10 +21,11 @@ import {
   Tooltip,
   Typography,
   type TableProps,
+  Segmented,
 } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, EditOutlined, ExperimentOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { SOURCE_GROUPS, type SourceGroupCode } from '@yunying/core';
+import { SOURCE_FAMILIES, SOURCE_GROUPS, type SourceFamily, type SourceGroupCode } from '@yunying/core';
 import { useAuth } from '../../components/AuthContext';
 import { useLabels } from '../../components/labels';
 import { PageContainer } from '../../components/PageContainer';
@@ -66,7 +67,7 @@ export function SourcesPage() {
             <Alert type="info" showIcon title={t('traffic.sources.intro')} />
             <Row gutter={[16, 16]}>
               <Col xs={24} xl={10}>
-                <SourceTree groups={data} />
+                <SourceTree />
               </Col>
               <Col xs={24} xl={14}>
                 <RuleTester groups={data} />
@@ -90,7 +91,11 @@ function useSourceLabel(groups: SourceGroup[]) {
   }, [groups, labels]);
 }
 
-function SourceTree({ groups }: { groups: SourceGroup[] }) {
+/** The source tree of one channel (each channel has its own sources and group names). */
+function SourceTree() {
+  const [family, setFamily] = useState<SourceFamily>('taobao');
+  const tree = useSources(family);
+  const groups = tree.data ?? [];
   const { t } = useTranslation();
   const { can } = useAuth();
   const manage = can('traffic.manage');
@@ -98,7 +103,7 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
   const { message } = App.useApp();
   const onError = useApiError();
   const del = useDeleteSource();
-  const [editing, setEditing] = useState<{ group: SourceGroupCode; source: TrafficSource | null } | null>(null);
+  const [editing, setEditing] = useState<{ group: SourceGroupCode; source: TrafficSource | null; family: SourceFamily } | null>(null);
 
   const rows: TreeRow[] = groups.map((g) => ({
     kind: 'group',
@@ -148,7 +153,7 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
                     size="small"
                     type="text"
                     icon={<PlusOutlined />}
-                    onClick={() => setEditing({ group: r.group.code, source: null })}
+                    onClick={() => setEditing({ group: r.group.code, source: null, family })}
                     data-testid={`source-add-${r.group.code}`}
                   />
                 </Tooltip>
@@ -159,7 +164,7 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
                       size="small"
                       type="text"
                       icon={<EditOutlined />}
-                      onClick={() => setEditing({ group: r.group.code, source: r.source })}
+                      onClick={() => setEditing({ group: r.group.code, source: r.source, family })}
                       data-testid={`source-edit-${r.source.code}`}
                     />
                   </Tooltip>
@@ -185,7 +190,18 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
 
   return (
     <Card
-      title={t('traffic.sources.tree')}
+      title={
+        <Space size={12} wrap>
+          <span>{t('traffic.sources.tree')}</span>
+          <Segmented<SourceFamily>
+            size="small"
+            value={family}
+            onChange={setFamily}
+            options={SOURCE_FAMILIES.map((f) => ({ value: f, label: t(`traffic.sources.family.${f}`) }))}
+            data-testid="source-family"
+          />
+        </Space>
+      }
       style={{ height: '100%' }}
       extra={
         manage ? (
@@ -193,7 +209,7 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
             type="primary"
             size="small"
             icon={<PlusOutlined />}
-            onClick={() => setEditing({ group: 'offsite', source: null })}
+            onClick={() => setEditing({ group: 'offsite', source: null, family })}
             data-testid="source-add"
           >
             {t('traffic.sources.add')}
@@ -202,10 +218,13 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
       }
     >
       <Table<TreeRow>
+        // Remounted per channel once its tree is in, so every group opens expanded.
+        key={`${family}:${tree.data ? 'ready' : 'loading'}`}
         size="small"
         rowKey="key"
         columns={columns}
         dataSource={rows}
+        loading={tree.isLoading}
         pagination={false}
         scroll={{ x: 'max-content' }}
         expandable={{ defaultExpandAllRows: true }}
@@ -217,7 +236,13 @@ function SourceTree({ groups }: { groups: SourceGroup[] }) {
   );
 }
 
-function SourceModal({ initial, onClose }: { initial: { group: SourceGroupCode; source: TrafficSource | null }; onClose: () => void }) {
+function SourceModal({
+  initial,
+  onClose,
+}: {
+  initial: { group: SourceGroupCode; source: TrafficSource | null; family: SourceFamily };
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const labels = useLabels();
   const { message } = App.useApp();
@@ -235,7 +260,8 @@ function SourceModal({ initial, onClose }: { initial: { group: SourceGroupCode; 
       onError: (e: unknown) => onError(e, form),
     };
     if (initial.source) update.mutate({ id: initial.source.id, name: v.name.trim(), groupCode: v.groupCode }, done);
-    else create.mutate({ code: v.code.trim(), groupCode: v.groupCode, name: v.name.trim() }, done);
+    // A source added from a channel's tree belongs to that channel's tree.
+    else create.mutate({ code: v.code.trim(), groupCode: v.groupCode, name: v.name.trim(), family: initial.family }, done);
   };
   return (
     <Modal

@@ -4,6 +4,7 @@ import type {
   RuleField,
   RuleOp,
   RuleTestRequest,
+  SourceFamily,
   SourceGroupCode,
   SourceRuleRequest,
   TrafficSourceRequest,
@@ -50,10 +51,12 @@ const sourcesKey = [...trafficKey, 'sources'] as const;
 const rulesKey = [...trafficKey, 'rules'] as const;
 const keysKey = [...trafficKey, 'keys'] as const;
 
-export function useSources() {
+/** The source tree: one channel's (`family`), or every source when absent. */
+export function useSources(family?: SourceFamily) {
   return useQuery({
-    queryKey: sourcesKey,
-    queryFn: ({ signal }) => api.get<{ groups: SourceGroup[] }>('/traffic/sources', undefined, signal).then((r) => r.groups),
+    queryKey: [...sourcesKey, family ?? 'all'],
+    queryFn: ({ signal }) =>
+      api.get<{ groups: SourceGroup[] }>('/traffic/sources', family ? { family } : undefined, signal).then((r) => r.groups),
   });
 }
 

@@ -23,6 +23,7 @@ export const trafficTexts: FeatureTexts = {
         confirmDelete: '确定删除这个来源？已有规则指向它时不能删除。',
         deleted: '来源已删除',
         empty: '还没有来源',
+        family: { taobao: '淘宝/天猫', jd: '京东', pdd: '拼多多', douyin: '抖音', web: '自有站点' },
       },
       rules: {
         title: '归类规则',
@@ -115,6 +116,7 @@ export const trafficTexts: FeatureTexts = {
         confirmDelete: 'Delete this source? Sources used by a rule cannot be deleted.',
         deleted: 'Source deleted',
         empty: 'No sources yet',
+        family: { taobao: 'Taobao/Tmall', jd: 'JD', pdd: 'Pinduoduo', douyin: 'Douyin', web: 'Own site' },
       },
       rules: {
         title: 'Mapping rules',
