@@ -72,6 +72,8 @@ interface Compiled {
   /** Scratch for one priceCart call (set when the promotion holds the cart): the lines in its scope. */
   /** 「类型「名称」」 as explanations start. */
   title: string;
+  /** The note of an allocated share (the amount is the adjustment's amountFen): built once, not per line. */
+  shareNote: string;
   /** Order-level tiers, ascending (sorted once here, not per cart). */
   tiers: readonly unknown[] | undefined;
   mark: number;
@@ -127,6 +129,7 @@ function compileOne(
     allItems: false,
     skuCuts: undefined,
     title: '',
+    shareNote: '',
     tiers: undefined,
     mark: 0,
     lines: [],
@@ -147,6 +150,7 @@ function compileOne(
   if (rule?.kind === 'qty_discount') c.tiers = [...rule.tiers].sort((a, b) => a.minQty - b.minQty);
   c.allItems = !c.skus && !c.products && !c.categories;
   c.title = `${extra.kind === 'coupon' ? '优惠券' : PROMOTION_KIND_LABELS[extra.kind].zh}「${c.name}」`;
+  c.shareNote = `${c.title}按金额比例分摊`;
   return c;
 }
 
@@ -258,7 +262,10 @@ function sortSmall<T>(xs: T[], cmp: (a: T, b: T) => number): void {
 
 let fracScratch = new Float64Array(64);
 function byFracDesc(a: number, b: number): number {
-  return fracScratch[b]! - fracScratch[a]! || a - b;
+  // an integer result: a fractional difference would be boxed on every comparison
+  const fa = fracScratch[a]!;
+  const fb = fracScratch[b]!;
+  return fb > fa ? 1 : fb < fa ? -1 : a - b;
 }
 
 /**
@@ -478,7 +485,8 @@ interface UnitCand {
   c: Compiled;
   saving: number;
   offers: UnitOffer[];
-  limit: number; // units left under the per-buyer limit (Infinity = none)
+  /** Units left under the per-buyer limit; NO_LIMIT (−1) = none (an integer, never Infinity: keeps the field a small integer). */
+  limit: number;
   left: number;
   amount: number;
   units: number;
@@ -505,12 +513,14 @@ function byUnitDesc(a: Tier, b: Tier): number {
   return b.unitFen - a.unitFen;
 }
 
+const NO_LIMIT = -1;
+
 function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
   const cands: UnitCand[] = [];
   for (const c of active) {
     if (ITEM_SUBSTAGE[c.kind as PromotionKind] !== 0) continue;
     const rule = c.promo!.rule;
-    let limit = Infinity;
+    let limit = NO_LIMIT;
     if ((rule.kind === 'item_discount' || rule.kind === 'flash_sale') && rule.perBuyerLimit !== undefined) {
       const used = ctx.cart.buyerUsage[c.id] ?? 0;
       limit = Math.max(0, rule.perBuyerLimit - used);
@@ -533,8 +543,8 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
         continue;
       }
       offers.push({ ls, priceFen: price });
-      const n = Math.min(left, ls.line.qty);
-      left -= n;
+      const n = left === NO_LIMIT ? ls.line.qty : Math.min(left, ls.line.qty);
+      if (left !== NO_LIMIT) left -= n;
       saving += (unit - price) * n;
     }
     if (offers.length > 0) cands.push({ c, saving, offers, limit, left: limit, amount: 0, units: 0 });
@@ -552,9 +562,9 @@ function stageUnitPrices(ctx: Ctx, active: Compiled[]): void {
     const tiers: Tier[] = [];
     for (const o of offers) {
       if (rest === 0) break;
-      const n = Math.min(rest, o.cand.left);
+      const n = o.cand.left === NO_LIMIT ? rest : Math.min(rest, o.cand.left);
       if (n === 0) continue;
-      o.cand.left -= n;
+      if (o.cand.left !== NO_LIMIT) o.cand.left -= n;
       rest -= n;
       tiers.push({ qty: n, unitFen: o.priceFen, avail: n });
       const amount = (unit - o.priceFen) * n;
@@ -889,7 +899,7 @@ function commitOrder(ctx: Ctx, p: OrderPlan): void {
     );
     return;
   }
-  for (let i = 0; i < n; i++) adjust(ctx, p.lines[i]!, p.c, shares[i]!, `${title(p.c)}按金额分摊 ${yuan(shares[i]!)}`);
+  for (let i = 0; i < n; i++) adjust(ctx, p.lines[i]!, p.c, shares[i]!, p.c.shareNote);
   pushApplied(ctx, p.c, p.saving, p.explanation);
 }
 
