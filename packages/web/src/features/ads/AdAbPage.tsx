@@ -19,7 +19,9 @@ function TestCard({ title, test, unit }: { title: string; test: ProportionTest; 
         </Descriptions.Item>
         <Descriptions.Item label={t('ads.ab.z')}>{test.z === null ? '—' : test.z.toFixed(3)}</Descriptions.Item>
         <Descriptions.Item label={t('ads.ab.pValue')}>
-          <span data-testid={`ads-ab-${unit}-p`}>{test.pValue === null ? '—' : test.pValue.toFixed(4)}</span>
+          <span data-testid={`ads-ab-${unit}-p`}>
+            {test.pValue === null ? '—' : test.pValue < 0.0001 ? '< 0.0001' : test.pValue.toFixed(4)}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('ads.ab.required')}>
           {test.requiredPerGroup === null ? t('ads.ab.noDiff') : formatCount(test.requiredPerGroup)}

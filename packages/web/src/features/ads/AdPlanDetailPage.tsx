@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Form, InputNumber, Select, Space, Table, Tabs, Tag } from 'antd';
+import { App, Button, Card, Descriptions, Form, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageContainer } from '../../components/PageContainer';
@@ -116,8 +116,10 @@ export function AdPlanDetailPage() {
               </Descriptions.Item>
               <Descriptions.Item label={t('ads.f.breakEven')}>{dec(d.plan.breakEvenRoi)}</Descriptions.Item>
               <Descriptions.Item label={t('ads.f.profit')}>{money(d.plan.profitAfterAdsFen)}</Descriptions.Item>
-              <Descriptions.Item label={t('ads.f.products')}>{d.products.map((p) => p.title).join('、') || '—'}</Descriptions.Item>
             </Descriptions>
+            <Typography.Paragraph type="secondary" style={{ margin: '8px 0 0' }} ellipsis={{ rows: 2 }}>
+              {t('ads.f.products')}：{d.products.map((p) => p.title).join('、') || '—'}
+            </Typography.Paragraph>
           </Card>
           <Card>
             <EditPlan
