@@ -84,6 +84,16 @@ export function openDatabase(url: string = DEFAULT_DATABASE_URL, opts: { poolSiz
   pool.on('error', (err: Error & { code?: string }) => {
     if (err.code !== '57P01') process.emitWarning(`PostgreSQL idle connection error: ${err.message}`);
   });
+  // A connection that dies while checked out between two queries of a transaction (PostgreSQL
+  // restarting under a background rebuild) emits 'error' on the client itself, where the pool's
+  // idle listener is not attached: unhandled, the whole server would crash. The transaction's next
+  // query fails with the connection error (a 503 to the caller) and the pool drops the client
+  // when it is released (it is no longer queryable). faults-pg-restart.test.ts.
+  pool.on('connect', (client) => {
+    client.on('error', (err: Error & { code?: string }) => {
+      if (err.code !== '57P01') process.emitWarning(`PostgreSQL connection error: ${err.message}`);
+    });
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new QueryCountPlugin()] });
   return { db, dialect, url, close: () => db.destroy() };
 }
