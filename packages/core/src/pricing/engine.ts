@@ -72,6 +72,8 @@ interface Compiled {
   /** Scratch for one priceCart call (set when the promotion holds the cart): the lines in its scope. */
   /** 「类型「名称」」 as explanations start. */
   title: string;
+  /** A bundle's items, one entry per SKU. */
+  bundleItems: { skuId: string; qty: number }[];
   /** The note of an allocated share (the amount is the adjustment's amountFen): built once, not per line. */
   shareNote: string;
   /** Order-level tiers, ascending (sorted once here, not per cart). */
@@ -129,6 +131,7 @@ function compileOne(
     allItems: false,
     skuCuts: undefined,
     title: '',
+    bundleItems: [],
     shareNote: '',
     tiers: undefined,
     mark: 0,
@@ -139,6 +142,10 @@ function compileOne(
   if (rule?.kind === 'bundle') {
     // A set is defined by its SKUs: those are its scope.
     c.skus = new Set(rule.items.map((i) => i.skuId));
+    // The same SKU listed twice in a set counts once with the quantities added.
+    const merged = new Map<string, number>();
+    for (const it of rule.items) merged.set(it.skuId, (merged.get(it.skuId) ?? 0) + it.qty);
+    c.bundleItems = [...merged].map(([skuId, qty]) => ({ skuId, qty }));
     c.products = undefined;
     c.categories = undefined;
   }
@@ -630,7 +637,7 @@ function planBundle(ctx: Ctx, c: Compiled, lines: LineState[], commitRefusals: b
     if (xs) xs.push(ls);
     else bySku.set(ls.line.skuId, [ls]);
   }
-  for (const it of rule.items) {
+  for (const it of c.bundleItems) {
     let avail = 0;
     for (const ls of bySku.get(it.skuId) ?? []) for (const t of ls.tiers) avail += t.avail;
     sets = Math.min(sets, Math.floor(avail / it.qty));
@@ -639,7 +646,7 @@ function planBundle(ctx: Ctx, c: Compiled, lines: LineState[], commitRefusals: b
   const takes: Take[] = [];
   const value = new Map<LineState, number>();
   let total = 0;
-  for (const it of rule.items) {
+  for (const it of c.bundleItems) {
     let need = it.qty * sets;
     for (const { ls, tier } of unitRuns(bySku.get(it.skuId) ?? [])) {
       if (need === 0) break;
@@ -1020,6 +1027,8 @@ export function chinaWeekday(at: number): number {
  * Throws AppError('validation_failed') for a cart that cannot be priced (duplicate line ids).
  */
 let callEpoch = 0;
+/** Shared empty scratch (collect gives each promotion a fresh array before pushing). */
+const NO_LINES: LineState[] = [];
 const byOrd = (a: Compiled, b: Compiled) => a.ord - b.ord;
 const byLineId = (a: LineState, b: LineState) => (a.lineId < b.lineId ? -1 : a.lineId > b.lineId ? 1 : 0);
 
@@ -1128,6 +1137,9 @@ export function priceCart(list: PriceList | CompiledPriceList, cart: Cart, opts:
   const gifts: PricedLine[] = [];
   stageGifts(ctx, stages.gift, gifts);
   const shippingDiscountFen = stageShipping(ctx, stages.shipping);
+
+  // Drop the per-call scratch so a cached price list does not keep this cart alive.
+  for (const c of touched) c.lines = NO_LINES;
 
   const priced: PricedLine[] = states.map((ls) => {
     const p: PricedLine = {
