@@ -31,6 +31,7 @@ import { SaveModal } from '../../components/SaveModal';
 import { useApiError } from '../../components/useApiError';
 import { OrderStatusTag } from '../orders/StatusTags';
 import { useCustomer, useSplitCustomer, useUpdateCustomer, type CustomerOrderRow, type CustomerProfile } from './api';
+import { MemberCard } from './MemberCard';
 
 /** A customer's profile: figures, lifecycle, RFM, orders, products bought, tags and note, merged customers. */
 export function CustomerDetailPage() {
@@ -194,6 +195,7 @@ function Profile({ c }: { c: CustomerProfile }) {
             </Descriptions.Item>
           </Descriptions>
         </Card>
+        <MemberCard customerId={c.id} merged={!!c.mergedInto} />
         {c.members.length ? (
           <Card title={t('customers.detail.members')}>
             <Table

@@ -3,7 +3,12 @@ import type {
   CustomerListRequest,
   CustomerSummary,
   LifecycleType,
+  MemberLevel,
+  MemberLevelRequest,
+  MemberSettings,
+  MemberSettingsRequest,
   MergeCustomersRequest,
+  PointsRequest,
   Page,
   RfmMigrationRequest,
   RfmRequest,
@@ -204,4 +209,78 @@ export function useDeleteSegment() {
 
 export function segmentExportUrl(id: string, format: 'csv' | 'xlsx'): string {
   return downloadUrl(`/customers/segments/${encodeURIComponent(id)}/export`, { format });
+}
+
+// ------------------------------------------------------------------ membership (会员)
+
+export interface MembershipResponse {
+  settings: MemberSettings;
+  levels: MemberLevel[];
+}
+
+export interface PointsResponse {
+  balance: number;
+  level: MemberLevel | null;
+  levelSince: number | null;
+  ledger: Page<{
+    id: string;
+    customerId: string;
+    kind: 'earn' | 'reverse' | 'redeem' | 'adjust';
+    points: number;
+    balanceAfter: number;
+    orderId: string | null;
+    reason: string;
+    createdAt: number;
+  }>;
+  levelChanges: { from: string | null; to: string | null; reason: string; at: number }[];
+}
+
+export function useMembership() {
+  return useQuery({
+    queryKey: [...customersKey, 'membership'],
+    queryFn: ({ signal }) => api.get<MembershipResponse>('/customers/membership', undefined, signal),
+  });
+}
+
+export function useSaveMemberSettings() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: MemberSettingsRequest) => api.post<MemberSettings>('/customers/membership/settings', body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useSaveLevel() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: ({ id, body }: { id?: string | undefined; body: MemberLevelRequest }) =>
+      id
+        ? api.patch<MemberLevel>(`/customers/membership/levels/${encodeURIComponent(id)}`, body)
+        : api.post<MemberLevel>('/customers/membership/levels', body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteLevel() {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/customers/membership/levels/${encodeURIComponent(id)}`),
+    onSuccess: invalidate,
+  });
+}
+
+export function usePoints(id: string, page: { page: number; pageSize: number }) {
+  return useQuery({
+    queryKey: [...customersKey, 'points', id, page],
+    queryFn: ({ signal }) => api.get<PointsResponse>(`/customers/${encodeURIComponent(id)}/points`, page, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useChangePoints(id: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: PointsRequest) => api.post<{ balance: number; points: number }>(`/customers/${encodeURIComponent(id)}/points`, body),
+    onSuccess: invalidate,
+  });
 }

@@ -1,12 +1,13 @@
 import type { FeatureTexts } from '../../modules/types';
-import { segmentsEn, segmentsZh } from './segments.i18n';
+import { membershipEn, membershipZh, segmentsEn, segmentsZh } from './segments.i18n';
 
 /** UI text of the customers feature (top-level key `customers`). */
 export const customersTexts: FeatureTexts = {
   'zh-CN': {
     customers: {
       segments: segmentsZh,
-      nav: { group: '客户', list: '客户列表', rfm: 'RFM 分析', merge: '合并建议', segments: '客户分群' },
+      membership: membershipZh,
+      nav: { group: '客户', list: '客户列表', rfm: 'RFM 分析', merge: '合并建议', segments: '客户分群', membership: '会员等级' },
       title: '客户',
       empty: '没有符合条件的客户',
       search: '昵称、姓名、手机或邮箱',
@@ -134,7 +135,15 @@ export const customersTexts: FeatureTexts = {
   en: {
     customers: {
       segments: segmentsEn,
-      nav: { group: 'Customers', list: 'Customers', rfm: 'RFM analysis', merge: 'Merge suggestions', segments: 'Segments' },
+      membership: membershipEn,
+      nav: {
+        group: 'Customers',
+        list: 'Customers',
+        rfm: 'RFM analysis',
+        merge: 'Merge suggestions',
+        segments: 'Segments',
+        membership: 'Membership',
+      },
       title: 'Customers',
       empty: 'No customers match',
       search: 'Nick, name, phone or email',

@@ -1,4 +1,4 @@
-import { ClusterOutlined, MergeCellsOutlined, PieChartOutlined, TeamOutlined } from '@ant-design/icons';
+import { ClusterOutlined, CrownOutlined, MergeCellsOutlined, PieChartOutlined, TeamOutlined } from '@ant-design/icons';
 import type { FeatureModule } from '../../modules/types';
 import { lazyPage } from '../../modules/lazyPage';
 
@@ -7,6 +7,7 @@ const CustomerDetailPage = lazyPage(() => import('./CustomerDetailPage'), 'Custo
 const RfmPage = lazyPage(() => import('./RfmPage'), 'RfmPage');
 const MergePage = lazyPage(() => import('./MergePage'), 'MergePage');
 const SegmentsPage = lazyPage(() => import('./SegmentsPage'), 'SegmentsPage');
+const MembershipPage = lazyPage(() => import('./MembershipPage'), 'MembershipPage');
 
 export const customersModule: FeatureModule = {
   key: 'customers',
@@ -32,6 +33,13 @@ export const customersModule: FeatureModule = {
           labelKey: 'customers.nav.segments',
         },
         {
+          key: 'customers-membership',
+          path: '/customers/membership',
+          permission: 'customers.read',
+          icon: <CrownOutlined />,
+          labelKey: 'customers.nav.membership',
+        },
+        {
           key: 'customers-merge',
           path: '/customers/merge',
           permission: 'customers.write',
@@ -46,6 +54,7 @@ export const customersModule: FeatureModule = {
     { path: 'customers/rfm', permission: 'customers.read', element: <RfmPage /> },
     { path: 'customers/merge', permission: 'customers.write', element: <MergePage /> },
     { path: 'customers/segments', permission: 'customers.read', element: <SegmentsPage /> },
+    { path: 'customers/membership', permission: 'customers.read', element: <MembershipPage /> },
     { path: 'customers/:id', permission: 'customers.read', element: <CustomerDetailPage /> },
   ],
 };
