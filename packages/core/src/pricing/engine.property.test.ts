@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceCart } from './engine.js';
+import { compilePriceList, priceCart } from './engine.js';
 import { CartSchema, PriceListSchema } from './types.js';
 import type { CartInput, PriceCut, CouponInput, PriceListInput, PriceResult, PromotionInput } from './types.js';
 
@@ -193,6 +193,23 @@ describe('pricing properties', () => {
         for (const l of r.lines) if (l.floorFen !== undefined) expect(l.finalFen).toBeGreaterThanOrEqual(Math.min(l.listFen, l.floorFen));
       }),
       RUNS,
+    );
+  });
+
+  it('a compiled price list reused for other carts prices each the same as a fresh one', () => {
+    fc.assert(
+      fc.property(scenario, lines, (s, otherLines) => {
+        const list = PriceListSchema.parse({ promotions: s.promotions, coupons: s.coupons, settings: { minMarginBp: s.minMarginBp } });
+        const compiled = compilePriceList(list);
+        const at = Date.parse('2026-12-07T12:00:00+08:00') + s.day * 86_400_000;
+        const a = CartSchema.parse(s.cart);
+        const b = CartSchema.parse({ ...s.cart, lines: otherLines });
+        const first = priceCart(compiled, a, { at });
+        priceCart(compiled, b, { at });
+        expect(priceCart(compiled, a, { at })).toEqual(first);
+        expect(priceCart(compiled, b, { at })).toEqual(priceCart(list, b, { at }));
+      }),
+      { numRuns: 200 },
     );
   });
 
