@@ -3,7 +3,7 @@
  * aggregated in SQL from the module's order facts (`customer_orders`): paid orders (paid, not
  * cancelled) with a paid day on or before the as-of day, grouped by the customer they count for
  * (a merged customer counts for the customer it was merged into); the scoring itself is core's
- * `scoreRfm`. Refunds are the orders' current successful refunds (orders carry no refund date).
+ * `scoreRfm`. M counts the refunds that succeeded by the as-of day (the orders' refunds ledger).
  */
 import {
   AppError,
@@ -40,6 +40,17 @@ export async function openShop(
 /** The customer id a row counts for: the merge target, else itself. */
 const effectiveId = sql<string>`coalesce(c.merged_into, c.id)`;
 
+/**
+ * An order's refunds as of a day: the refunds ledger's rows (orders' \`order_refunds\`) that
+ * succeeded on or before it; an order without ledger rows (refund amounts imported without dates)
+ * keeps its current refund.
+ */
+function refundsAsOf(asOf: string) {
+  return sql<number>`(case when exists (select 1 from order_refunds r0 where r0.order_id = co.order_id)
+    then coalesce((select sum(r.amount_fen) from order_refunds r where r.order_id = co.order_id and r.refund_day <= ${asOf}), 0)
+    else co.refund_fen end)`;
+}
+
 /** R/F/M inputs of a shop's customers as of a day (customers with ≥ 1 paid order by then). */
 export async function rfmInputs(db: Kysely<DB>, shopId: string, asOf: string): Promise<RfmInput[]> {
   const rows = await db
@@ -49,7 +60,7 @@ export async function rfmInputs(db: Kysely<DB>, shopId: string, asOf: string): P
       effectiveId.as('cid'),
       sql<string>`max(co.paid_day)`.as('last_day'),
       sql<number | string>`count(*)`.as('f'),
-      sql<number | string>`sum(co.paid_fen - co.refund_fen)`.as('m'),
+      sql<number | string>`sum(co.paid_fen - ${refundsAsOf(asOf)})`.as('m'),
     ])
     .where('co.shop_id', '=', shopId)
     .where('co.paid', '=', 1)
