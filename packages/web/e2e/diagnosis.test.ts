@@ -2,17 +2,25 @@
  * Shop diagnosis in a real browser over the demo (small profile): 立即诊断 on the Tmall demo shop
  * lists its findings ranked by money at stake with the planted conversion drop first; its drawer
  * shows the evidence chart and the action, which leads to the product; assigning the finding to
- * oneself creates a task linked to it.
+ * oneself creates a task linked to it. And the demo's three planted problems (packages/sim world.ts)
+ * are found by the rules with their start days within ±2 days — checked here, where the demo is
+ * loaded anyway (a load takes 30–120 s, too long for a server test of its own).
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../server/src/modules/demo/index.js';
+import { addDays, businessDay } from '@yunying/core';
+import { generate } from '../../sim/src/index.js';
+import { DEMO_DEFAULT_SEED, loadDemo } from '../../server/src/modules/demo/index.js';
+import { diagnose, shopRef } from '../../server/src/modules/diagnosis/index.js';
 import { ADMIN_PASSWORD, chromiumMissing, login, startE2E, type E2E } from './harness.js';
 
 function poll<T>(fn: () => Promise<T> | T) {
   return expect.poll(fn, { timeout: 20_000 });
 }
 
+const TZ = 'Asia/Shanghai';
+const NOW = Date.now();
+const days = (a: string, b: string) => Math.round((Date.parse(a) - Date.parse(b)) / 86_400_000);
 const rows = (page: Page) => page.getByTestId('diagnosis-table').locator('tbody tr.ant-table-row');
 
 describe.skipIf(chromiumMissing)('diagnosis: findings, evidence, the product and a task in a real browser (demo data)', () => {
@@ -20,11 +28,41 @@ describe.skipIf(chromiumMissing)('diagnosis: findings, evidence, the product and
   let shopId = '';
   beforeAll(async () => {
     e = await startE2E();
-    await loadDemo(e.database, { profile: 'small' });
+    await loadDemo(e.database, { profile: 'small', seed: DEMO_DEFAULT_SEED, now: NOW });
     const row = await e.database.db.selectFrom('shops').select(['id']).where('channel', '=', 'tmall').executeTakeFirstOrThrow();
     shopId = row.id;
   });
   afterAll(() => e?.close());
+
+  it("the demo's planted problems are found with their start days (±2)", async () => {
+    const world = generate({ profile: 'small', seed: DEMO_DEFAULT_SEED, timezone: TZ, now: NOW, endDay: businessDay(NOW, TZ) });
+    const db = e.database.db;
+    const shops = await db.selectFrom('shops').selectAll().where('is_demo', '=', 1).execute();
+    const found = new Map<string, Awaited<ReturnType<typeof diagnose>>>();
+    for (const row of shops) found.set(row.name, await diagnose(db, shopRef(row), addDays(businessDay(NOW, TZ), -1), NOW));
+    const all = [...found.values()].flat();
+    const conv = world.problems.conversionDrop;
+    const c = all.filter((f) => f.kind === 'conversion_drop' && f.subjectId === conv.productId);
+    expect(c.length).toBeGreaterThan(0);
+    for (const f of c) expect(Math.abs(days(f.startedOn, conv.fromDay)), f.summary).toBeLessThanOrEqual(2);
+    const tr = world.problems.trafficDrop;
+    const t = found.get(tr.shopName)!.find((f) => f.kind === 'traffic_drop' && f.subjectId === tr.sourceCode);
+    expect(
+      t,
+      found
+        .get(tr.shopName)!
+        .map((f) => f.summary)
+        .join('\n'),
+    ).toBeDefined();
+    expect(Math.abs(days(t!.startedOn, tr.fromDay))).toBeLessThanOrEqual(2);
+    const sh = world.problems.shippingDelay;
+    const late = all.filter((f) => f.kind === 'late_shipments' && f.subjectId === sh.warehouseId);
+    expect(late.length).toBeGreaterThan(0);
+    for (const f of late) {
+      expect(Math.abs(days(f.startedOn, sh.fromDay)), f.summary).toBeLessThanOrEqual(2);
+      expect(Math.abs(days(f.endedOn!, sh.toDay)), f.summary).toBeLessThanOrEqual(2);
+    }
+  });
 
   it('diagnose now → the conversion drop → its evidence → its product; assign it as a task', async () => {
     const { page, baseUrl } = e;
