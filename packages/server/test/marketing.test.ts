@@ -234,6 +234,26 @@ describeEachDialect('marketing', (dialect) => {
       expect(stats).toMatchObject({ issued: 1, used: 1, released: 1, discountFen: 2000 });
     });
 
+    it('a flash sale limited to 2 per buyer counts the units of earlier orders of that buyer (cancelled ones not)', async () => {
+      const shop2 = (await admin.post('/api/v1/shops', { name: '秒杀分店', channel: 'tmall', timezone: 'Asia/Shanghai' })).json()
+        .id as string;
+      const flash = await admin.post('/api/v1/marketing/promotions', {
+        ...fullReduction(shop2, '秒杀 ¥99'),
+        rule: { kind: 'flash_sale', cut: { type: 'price', priceFen: 9900 }, perBuyerLimit: 2 },
+        scope: { skuIds: [skuB] },
+      });
+      expect((await admin.post(`/api/v1/marketing/promotions/${flash.json().id}/actions`, { action: 'launch' })).statusCode).toBe(200);
+      const order = (qty: number) => admin.post('/api/v1/orders', orderBody(shop2, [{ skuId: skuB, qty }], { buyerNick: 'flash_buyer' }));
+      const first = await order(1);
+      expect(first.json().paidFen).toBe(9900);
+      // 1 more unit at ¥99, the third at ¥129.
+      expect((await order(2)).json().paidFen).toBe(9900 + 12900);
+      // The limit is used up; cancelling the first order gives its unit back.
+      expect((await order(1)).json().paidFen).toBe(12900);
+      expect((await admin.post(`/api/v1/orders/${first.json().id}/cancel`, {})).statusCode).toBe(200);
+      expect((await order(1)).json().paidFen).toBe(9900);
+    });
+
     it('a coupon whose threshold the cart misses fails the order with the reason', async () => {
       const res = await admin.post(
         '/api/v1/orders',

@@ -21,6 +21,7 @@ import * as m20261206_0103 from './migrations/20261206_0103_membership.js';
 import * as m20261206_0104 from './migrations/20261206_0104_outreach.js';
 import * as m20261206_0110 from './migrations/20261206_0110_marketing.js';
 import * as m20261206_0111 from './migrations/20261206_0111_order_pricings.js';
+import * as m20261206_0112 from './migrations/20261206_0112_order_pricing_buyers.js';
 import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
 import * as m20261206_0130 from './migrations/20261206_0130_reviews_service.js';
 import * as m20261206_0140 from './migrations/20261206_0140_diagnosis.js';
@@ -49,6 +50,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0104_outreach': m20261206_0104,
   '20261206_0110_marketing': m20261206_0110,
   '20261206_0111_order_pricings': m20261206_0111,
+  '20261206_0112_order_pricing_buyers': m20261206_0112,
   '20261206_0120_ads': m20261206_0120,
   '20261206_0130_reviews_service': m20261206_0130,
   '20261206_0140_diagnosis': m20261206_0140,

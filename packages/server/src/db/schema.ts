@@ -914,6 +914,7 @@ export interface OrderPricingsTable {
   result_json: string;
   discount_fen: number;
   created_at: number;
+  buyer_key: string;
 }
 export interface ActivityTasksTable {
   id: string;

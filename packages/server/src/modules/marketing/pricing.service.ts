@@ -12,6 +12,7 @@ import {
   type PricePreviewInput,
   type PriceResult,
   type PricingScope,
+  type Promotion,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { assertShopVisible, inChunks } from '../../db/kit.js';
@@ -45,6 +46,30 @@ export interface PriceCartInput {
   at?: number;
   /** Extra coupons (engine shape) priced along, e.g. a template previewed by its code. */
   extraCoupons?: Coupon[];
+}
+
+/**
+ * Units the buyer already bought at the price of each running promotion with a per-buyer limit,
+ * from the shop's earlier priced orders that were not cancelled (no query when none has a limit).
+ */
+async function buyerUsage(db: Db, shopId: string, buyerKey: string, promotions: Promotion[]): Promise<Record<string, number>> {
+  const limited = new Set(
+    promotions.filter((p) => (p.rule.kind === 'item_discount' || p.rule.kind === 'flash_sale') && p.rule.perBuyerLimit).map((p) => p.id),
+  );
+  if (!limited.size) return {};
+  const rows = await db
+    .selectFrom('order_pricings')
+    .innerJoin('orders', 'orders.id', 'order_pricings.order_id')
+    .select('order_pricings.result_json')
+    .where('order_pricings.shop_id', '=', shopId)
+    .where('order_pricings.buyer_key', '=', buyerKey)
+    .where('orders.status', '!=', 'cancelled')
+    .execute();
+  const usage: Record<string, number> = {};
+  for (const r of rows)
+    for (const a of (JSON.parse(r.result_json) as Pick<PriceResult, 'applied'>).applied)
+      if (limited.has(a.sourceId) && a.units) usage[a.sourceId] = (usage[a.sourceId] ?? 0) + a.units;
+  return usage;
 }
 
 async function categoriesOf(db: Db, productIds: string[]): Promise<Map<string, string>> {
@@ -98,7 +123,7 @@ export async function priceCart(db: Db, input: PriceCartInput): Promise<PriceRes
       ...(l.name ? { name: l.name.slice(0, 120) } : {}),
     })),
     couponIds: coupons.map((c) => c.id),
-    buyerUsage: {},
+    buyerUsage: input.buyerKey ? await buyerUsage(db, input.shopId, input.buyerKey, promotions) : {},
   };
   return enginePriceCart({ promotions, coupons, settings: { minMarginBp: floor } }, cart, { at });
 }
@@ -229,6 +254,7 @@ export async function recordOrderPricing(
       result_json: JSON.stringify({ lines: o.result.lines, applied: o.result.applied, totals: o.result.totals, at: o.result.at }),
       discount_fen: o.result.totals.discountFen,
       created_at: Date.now(),
+      buyer_key: o.buyerKey,
     })
     .execute();
   await redeemCoupons(trx, o);
