@@ -821,3 +821,15 @@ export type CreateAdPlanRequest = z.input<typeof CreateAdPlanBody>;
 export type UpdateAdPlanRequest = z.input<typeof UpdateAdPlanBody>;
 export type AdAdviceRequest = z.input<typeof AdAdviceQuery>;
 export type AdAbRequest = z.input<typeof AdAbQuery>;
+
+/** One plan-day entered by hand (a plan-level row: replaces the plan's own row of that day). */
+export const AdDayBody = z.object({
+  day: DayField('日期'),
+  impressions: z.number({ message: '展现量应为整数' }).int('展现量应为整数').min(0, '展现量不能为负数').max(1e12, '展现量过大'),
+  clicks: z.number({ message: '点击量应为整数' }).int('点击量应为整数').min(0, '点击量不能为负数').max(1e12, '点击量过大'),
+  spendFen: fenSchema('花费'),
+  orders: z.number({ message: '成交笔数应为整数' }).int('成交笔数应为整数').min(0, '成交笔数不能为负数').max(1e9, '成交笔数过大'),
+  salesFen: fenSchema('成交金额'),
+});
+export type AdDayInput = z.output<typeof AdDayBody>;
+export type AdDayRequest = z.input<typeof AdDayBody>;

@@ -287,6 +287,43 @@ describeEachDialect('paid promotion (ads)', (dialect) => {
     expect(p['爆款拉新']!.spendFen).toBe(10000 * 7);
   });
 
+  it('a plan entered by hand with budget and bid takes its days by hand; re-entering a day replaces it', async () => {
+    const res = await admin.post('/api/v1/ads/plans', {
+      shopId,
+      tool: 'ylmf',
+      name: '手工计划',
+      dailyBudgetFen: 20000,
+      bidFen: 80,
+      productIds: [],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const id = res.json().id as string;
+    const dup = await admin.post('/api/v1/ads/plans', { shopId, tool: 'ylmf', name: '手工计划' });
+    expect(dup.statusCode).toBe(409);
+    const day = { day: LAST, impressions: 1000, clicks: 40, spendFen: 5000, orders: 2, salesFen: 12000 };
+    for (const body of [{ ...day, spendFen: 9999 }, day]) {
+      const r = await admin.post(`/api/v1/ads/plans/${id}/days`, body);
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const bad = await admin.post(`/api/v1/ads/plans/${id}/days`, { ...day, clicks: 2000 });
+    expect(bad.statusCode).toBe(400);
+    const p = byName(await plans())['手工计划']!;
+    expect(p).toMatchObject({
+      tool: 'ylmf',
+      dailyBudgetFen: 20000,
+      bidFen: 80,
+      impressions: 1000,
+      clicks: 40,
+      spendFen: 5000,
+      orders: 2,
+      salesFen: 12000,
+      roi: 2.4,
+    });
+    const paused = await admin.post('/api/v1/ads/plans/batch', { ids: [id], status: 'paused' });
+    expect(paused.json()).toEqual({ updated: 1 });
+    expect(byName(await plans())['手工计划']!.status).toBe('paused');
+  });
+
   it('refuses a file without the plan column, naming the columns it accepts', async () => {
     const res = await upload(
       '/api/v1/ads/import',
@@ -325,10 +362,13 @@ describeEachDialect('paid promotion (ads)', (dialect) => {
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.getWorksheet('推广汇总')!;
     const header = (ws.getRow(1).values as unknown[]).slice(1);
-    const total = ws.getRow(3);
+    let totalRow = 2;
+    while (totalRow <= ws.rowCount && ws.getRow(totalRow).getCell(1).value !== '合计') totalRow++;
+    const total = ws.getRow(totalRow);
+    expect(totalRow).toBe(2 + ov.byTool.length);
     expect(total.getCell(1).value).toBe('合计');
     expect(total.getCell(header.indexOf('花费（元）') + 1).value).toBe(ov.totals.spendFen / 100);
     expect(total.getCell(header.indexOf('花费（元）') + 1).numFmt).toBe('¥#,##0.00');
-    expect(wb.getWorksheet('计划明细')!.rowCount).toBe(4);
+    expect(wb.getWorksheet('计划明细')!.rowCount).toBe(1 + ov.plans);
   });
 });

@@ -7,6 +7,7 @@ import {
   AdAbQuery,
   AdAdviceDecisionBody,
   AdAdviceQuery,
+  AdDayBody,
   AdIdParams,
   AdPeriodQuery,
   AdPlanBatchBody,
@@ -172,6 +173,11 @@ export async function adsRoutes(app: AppInstance): Promise<void> {
       config: R.write,
     },
     (req) => tx((trx) => svc.updatePlan(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.post(
+    '/ads/plans/:id/days',
+    { schema: { tags, summary: '手工录入计划某天的数据（替换该天的计划级数据）', params: AdIdParams, body: AdDayBody }, config: R.write },
+    (req) => tx((trx) => svc.enterDay(trx, req.actor!, req.params.id, req.body)),
   );
   app.get(
     '/ads/products',

@@ -9,8 +9,10 @@ import {
   AD_TOOL_LABELS,
   AD_TOOLS,
   AppError,
+  businessDay as businessDayOf,
   emptyAdTotals,
   newId,
+  type AdDayInput,
   type AdPeriodInput,
   type AdPlanListInput,
   type AdTool,
@@ -339,4 +341,42 @@ export async function productOptions(db: Db, actor: Actor, q: string) {
   let qb = db.selectFrom('products').select(['id', 'title', 'code']).where('org_id', '=', actor.orgId);
   if (term) qb = qb.where(anyTextMatch(['title', 'code'], term));
   return qb.orderBy('code').limit(50).execute();
+}
+
+/** A plan's day entered by hand: its plan-level row of that day is replaced (coarsest level, so it is what the figures read). */
+export async function enterDay(trx: Transaction<DB>, actor: Actor, id: string, input: AdDayInput) {
+  const p = await getPlanRow(trx, actor, id);
+  const shop = await shops.getVisible(trx, actor, p.shop_id);
+  const today = businessDayOf(Date.now(), shop.timezone);
+  if (input.day > today)
+    throw new AppError('validation_failed', `日期 ${input.day} 在未来（今天是 ${today}）`, {}, [{ path: 'day', message: '日期在未来' }]);
+  if (input.clicks > input.impressions)
+    throw new AppError('validation_failed', `点击量 ${input.clicks} 大于展现量 ${input.impressions}：请检查`, {}, [
+      { path: 'clicks', message: '点击量大于展现量' },
+    ]);
+  await trx.deleteFrom('ad_daily').where('plan_id', '=', p.id).where('day', '=', input.day).where('level', '=', '').execute();
+  await trx
+    .insertInto('ad_daily')
+    .values({
+      id: newId('adr'),
+      shop_id: p.shop_id,
+      plan_id: p.id,
+      tool: p.tool,
+      day: input.day,
+      level: '',
+      unit: '',
+      keyword: '',
+      creative: '',
+      impressions: input.impressions,
+      clicks: input.clicks,
+      spend_fen: input.spendFen,
+      orders: input.orders,
+      sales_fen: input.salesFen,
+      favs: 0,
+      carts: 0,
+      imported_at: Date.now(),
+    })
+    .execute();
+  await audit.record(trx, actor, 'ads.plan.day', { entityType: 'ad_plan', entityId: p.id, shopId: p.shop_id, after: input });
+  return { id: p.id, day: input.day };
 }

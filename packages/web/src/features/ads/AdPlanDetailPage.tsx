@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { App, Button, Card, Descriptions, Form, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Descriptions, Form, InputNumber, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { usePeriod } from '../analytics/period';
-import { useAdPlan, useProductOptions, useUpdatePlan, type AdFigures, type AdPlan } from './api';
+import { useAdPlan, useEnterDay, useProductOptions, useUpdatePlan, type AdFigures, type AdPlan } from './api';
 import { dec, money, PeriodPicker, Roi, useFigureColumns } from './common';
 
 type Dim = AdFigures & { name: string; unit: string };
@@ -71,11 +72,68 @@ function EditPlan({ plan, products }: { plan: AdPlan; products: { id: string; ti
   );
 }
 
+/** One day of the plan entered by hand (for plans whose tool has no export). */
+function EnterDay({ planId, open, onClose }: { planId: string; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const onError = useApiError();
+  const enter = useEnterDay(planId);
+  const [form] = Form.useForm<{ day: Dayjs; impressions: number; clicks: number; spend: number; orders: number; sales: number }>();
+  const num = (name: string, label: string, money = false) => (
+    <Form.Item name={name} label={label} rules={[{ required: true, message: t('ads.detail.required', { what: label }) }]}>
+      <InputNumber min={0} precision={money ? 2 : 0} style={{ width: 200 }} addonAfter={money ? '¥' : undefined} />
+    </Form.Item>
+  );
+  return (
+    <Modal
+      open={open}
+      title={t('ads.detail.enterDay')}
+      onCancel={onClose}
+      confirmLoading={enter.isPending}
+      destroyOnHidden
+      onOk={() =>
+        void form.validateFields().then((v) =>
+          enter.mutate(
+            {
+              day: v.day.format('YYYY-MM-DD'),
+              impressions: v.impressions,
+              clicks: v.clicks,
+              spendFen: Math.round(v.spend * 100),
+              orders: v.orders,
+              salesFen: Math.round(v.sales * 100),
+            },
+            {
+              onSuccess: () => {
+                void message.success(t('ads.detail.saved'));
+                onClose();
+              },
+              onError: (e) => onError(e, form),
+            },
+          ),
+        )
+      }
+    >
+      <Typography.Paragraph type="secondary">{t('ads.detail.enterDayHint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" initialValues={{ day: dayjs().subtract(1, 'day') }} data-testid="ads-enter-day">
+        <Form.Item name="day" label={t('ads.f.day')} rules={[{ required: true }]}>
+          <DatePicker allowClear={false} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+        </Form.Item>
+        {num('impressions', t('ads.f.impressions'))}
+        {num('clicks', t('ads.f.clicks'))}
+        {num('spend', t('ads.f.spend'), true)}
+        {num('orders', t('ads.f.orders'))}
+        {num('sales', t('ads.f.sales'), true)}
+      </Form>
+    </Modal>
+  );
+}
+
 export function AdPlanDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const period = usePeriod();
   const q = useAdPlan(id, period.from, period.to);
+  const [entering, setEntering] = useState(false);
   const cols = useFigureColumns<AdFigures>();
   const dimCols = useFigureColumns<Dim>();
   const d = q.data;
@@ -96,7 +154,19 @@ export function AdPlanDetailPage() {
     />
   );
   return (
-    <PageContainer title={d ? d.plan.name : t('ads.detail.title')} extra={<PeriodPicker period={period} />} bare>
+    <PageContainer
+      title={d ? d.plan.name : t('ads.detail.title')}
+      extra={
+        <Space wrap>
+          <PeriodPicker period={period} />
+          <Button onClick={() => setEntering(true)} data-testid="ads-enter-day-open">
+            {t('ads.detail.enterDay')}
+          </Button>
+        </Space>
+      }
+      bare
+    >
+      <EnterDay planId={id} open={entering} onClose={() => setEntering(false)} />
       {q.isError ? (
         <QueryError error={q.error} onRetry={() => void q.refetch()} />
       ) : !d ? (

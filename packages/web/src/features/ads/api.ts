@@ -6,6 +6,7 @@ import type {
   ProportionTest,
   AdAbRequest,
   AdAdviceRequest,
+  AdDayRequest,
   AdPlanListRequest,
   CreateAdPlanRequest,
   UpdateAdPlanRequest,
@@ -211,4 +212,12 @@ export function useDecideAdvice() {
 export function useAdImport(path: '/ads/import' | '/ads/taoke/import') {
   const done = useInvalidate();
   return useMutation({ mutationFn: (form: FormData) => api.upload<AdImportSummary>(path, form), onSuccess: done });
+}
+
+export function useEnterDay(id: string) {
+  const done = useInvalidate();
+  return useMutation({
+    mutationFn: (body: AdDayRequest) => api.post<{ id: string; day: string }>(`/ads/plans/${encodeURIComponent(id)}/days`, body),
+    onSuccess: done,
+  });
 }

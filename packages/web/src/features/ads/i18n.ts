@@ -96,6 +96,9 @@ export const adsTexts: FeatureTexts = {
         productSearch: '按标题或货号搜索商品',
         noRows: '这段时间没有这一级别的报表数据',
         ab: '对比创意',
+        enterDay: '录入当天数据',
+        enterDayHint: '没有报表导出的推广（或补录某天）：录入的是计划整体的数据，会替换该计划这一天的计划级数据。',
+        required: '请填写{{what}}',
       },
       advice: {
         title: '推广建议',
@@ -275,6 +278,10 @@ export const adsTexts: FeatureTexts = {
         productSearch: 'Search products by title or code',
         noRows: 'No report rows of this level in the period',
         ab: 'Compare creatives',
+        enterDay: 'Enter a day',
+        enterDayHint:
+          'For ads without a report export (or to fill in a day): the plan-level figures of that day, replacing the plan-level row of the day.',
+        required: 'Enter {{what}}',
       },
       advice: {
         title: 'Ad advice',
