@@ -6,6 +6,8 @@
  * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
  * `npm run bench -- orders [--orders 1000000] [--reuse]`: see bench/orders.ts.
  * `npm run bench -- pricing [--runs 20000]`: pricing engine p50/p99, see bench/pricing.ts.
+ * `npm run bench -- service [--rows 20000]`: review/chat import, service figures, staffing, see bench/service.ts.
+ * `npm run bench -- rfm [--customers 1000000] [--pg]`: RFM recompute at scale, see bench/rfm.ts.
  * `npm run bench -- login [--runs 7]`: the login page's time to interactive and bytes, see bench/login.ts.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,11 @@ import { parseArgs } from 'node:util';
 import iconv from 'iconv-lite';
 import pg from 'pg';
 
+// `npm run bench -- service …`: reviews/chats import, service figures and staffing (bench/service.ts).
+if (process.argv[2] === 'service') {
+  await import('./service.js');
+  process.exit(0);
+}
 // `npm run bench -- login`: the login page's time to interactive and bytes (bench/login.ts).
 if (process.argv[2] === 'login') {
   await import('./login.js');
@@ -30,6 +37,11 @@ if (process.argv[2] === 'analytics') {
 // `npm run bench -- pricing …`: the pricing engine on 20- and 200-line carts (bench/pricing.ts).
 if (process.argv[2] === 'pricing') {
   await import('./pricing.js');
+  process.exit(0);
+}
+// `npm run bench -- rfm …`: RFM recompute over N customers (bench/rfm.ts).
+if (process.argv[2] === 'rfm') {
+  await import('./rfm.js');
   process.exit(0);
 }
 // `npm run bench -- orders …`: order creation and the order list at N orders (bench/orders.ts).

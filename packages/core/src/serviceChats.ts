@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { cleanCell, isEmptyCell, parseIntCell, parseLongId, parseTimeCell, toHalfWidth, type CellError } from './import.js';
 import type { Cell, ColumnMatch, ColumnSpec } from './reviews.js';
-import { addDays, DEFAULT_TIMEZONE } from './time.js';
+import { addDays, businessDay, dayStart, DEFAULT_TIMEZONE } from './time.js';
 
 export const CHAT_FORMATS = ['qianniu', 'jd', 'pdd', 'douyin', 'generic'] as const;
 export type ChatFormat = (typeof CHAT_FORMATS)[number];
@@ -116,6 +116,29 @@ export function parseChatRow(
       endedAt: (end as { value: number | null }).value,
       orderNo: o && !isEmptyCell(o) ? o.slice(0, 80) : '',
     },
+  };
+}
+
+// ---------------------------------------------------------------- local time of many instants
+
+/**
+ * The shop's local day and hour of instants, cached per quarter hour (every zone's offset is a
+ * multiple of 15 minutes), so an import of many rows formats each quarter hour once instead of
+ * building Intl formatters per row.
+ */
+export function localClock(timeZone: string = DEFAULT_TIMEZONE): (at: number) => { day: string; hour: number } {
+  const cache = new Map<number, { day: string; hour: number }>();
+  return (at) => {
+    const key = Math.floor(at / 900_000);
+    let v = cache.get(key);
+    if (!v) {
+      const day = businessDay(at, timeZone);
+      // The elapsed hours since the day's start (a DST day's extra hour counts as 23).
+      v = { day, hour: Math.min(23, Math.floor((key * 900_000 - dayStart(day, timeZone)) / 3_600_000)) };
+      if (cache.size > 50_000) cache.clear();
+      cache.set(key, v);
+    }
+    return v;
   };
 }
 

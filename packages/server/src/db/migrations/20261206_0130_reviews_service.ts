@@ -45,6 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('reviews_shop_key_uq', ['shop_id', 'platform', 'review_key'])
     .execute();
   await db.schema.createIndex('reviews_shop_time_idx').on('reviews').columns(['shop_id', 'reviewed_at', 'id']).execute();
+  await db.schema.createIndex('reviews_org_time_idx').on('reviews').columns(['org_id', 'reviewed_at', 'id']).execute();
   await db.schema.createIndex('reviews_org_status_idx').on('reviews').columns(['org_id', 'status', 'sla_due_at']).execute();
 
   await db.schema

@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import {
   AppError,
-  businessDay,
   DEFAULT_REVIEW_KEYWORDS,
+  localClock,
   followupNext,
   isNegativeReview,
   newId,
@@ -30,7 +30,7 @@ import {
   type ReviewStatus,
   REVIEW_FORMATS,
 } from '@yunying/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import {
   assertShopVisible,
@@ -42,6 +42,7 @@ import {
   searchTerm,
   anyTextMatch,
   textMatch,
+  insertBatched,
 } from '../../db/kit.js';
 import type { DB, ReviewsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -233,6 +234,7 @@ async function storeReviews(
   now: number,
 ): Promise<{ created: number; updated: number; unchanged: number; alerts: number }> {
   const out = { created: 0, updated: 0, unchanged: 0, alerts: 0 };
+  const local = localClock(shop.timezone);
   const byPlatform = new Map<string, NewReview[]>();
   for (const r of rows) byPlatform.set(r.platform, [...(byPlatform.get(r.platform) ?? []), r]);
   for (const [platform, list] of byPlatform) {
@@ -248,6 +250,8 @@ async function storeReviews(
           .execute(),
     );
     const known = new Map(existing.map((e) => [e.review_key, e]));
+    const fresh: Insertable<ReviewsTable>[] = [];
+    const alerts: { id: string; r: NewReview }[] = [];
     for (const r of list) {
       const tags = tagReview(r.rating, `${r.content}\n${r.appendContent}`, dict).join('|');
       const e = known.get(r.key);
@@ -281,45 +285,42 @@ async function storeReviews(
       }
       const id = newId('rev');
       const negative = isNegativeReview(r.rating);
-      await trx
-        .insertInto('reviews')
-        .values({
-          id,
-          org_id: orgId,
-          shop_id: shop.id,
-          platform,
-          review_key: r.key === '' ? id : r.key,
-          order_no: r.orderNo,
-          product_title: r.productTitle,
-          sku_text: r.skuText,
-          buyer_nick: r.buyerNick,
-          rating: r.rating,
-          content: r.content,
-          image_count: r.imageCount,
-          append_content: r.appendContent,
-          dsr_desc: r.dsrDesc,
-          dsr_service: r.dsrService,
-          dsr_logistics: r.dsrLogistics,
-          tags,
-          reviewed_at: r.reviewedAt,
-          review_day: businessDay(r.reviewedAt, shop.timezone),
-          status: negative ? 'open' : 'none',
-          sla_due_at: negative ? now + REVIEW_SLA_HOURS * 3600_000 : null,
-          outcome: null,
-          reply: '',
-          aftersale_id: null,
-          closed_at: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      fresh.push({
+        id,
+        org_id: orgId,
+        shop_id: shop.id,
+        platform,
+        review_key: r.key === '' ? id : r.key,
+        order_no: r.orderNo,
+        product_title: r.productTitle,
+        sku_text: r.skuText,
+        buyer_nick: r.buyerNick,
+        rating: r.rating,
+        content: r.content,
+        image_count: r.imageCount,
+        append_content: r.appendContent,
+        dsr_desc: r.dsrDesc,
+        dsr_service: r.dsrService,
+        dsr_logistics: r.dsrLogistics,
+        tags,
+        reviewed_at: r.reviewedAt,
+        review_day: local(r.reviewedAt).day,
+        status: negative ? 'open' : 'none',
+        sla_due_at: negative ? now + REVIEW_SLA_HOURS * 3600_000 : null,
+        outcome: null,
+        reply: '',
+        aftersale_id: null,
+        closed_at: null,
+        created_at: now,
+        updated_at: now,
+      });
       known.set(r.key, { id } as ReviewsTable);
-      out.created++;
-      if (negative) {
-        await raiseAlert(trx, orgId, shop.id, id, r);
-        out.alerts++;
-      }
+      if (negative) alerts.push({ id, r });
     }
+    await insertBatched(trx, 'reviews', fresh);
+    out.created += fresh.length;
+    for (const a of alerts) await raiseAlert(trx, orgId, shop.id, a.id, a.r);
+    out.alerts += alerts.length;
   }
   return out;
 }

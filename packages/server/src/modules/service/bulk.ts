@@ -2,7 +2,7 @@
  * Service conversations in bulk for the demo loader (written as given, local start day and hour
  * from the shop's zone), and removing a shop's conversations, QA checks and settings again.
  */
-import { businessDay, dayStart, newId } from '@yunying/core';
+import { localClock, newId } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import { IN_CHUNK, chunk, insertBatched } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
@@ -23,16 +23,9 @@ export async function insertChats(
   trx: Kysely<DB>,
   opts: { orgId: string; timezone: string; now: number; chats: readonly BulkChat[] },
 ): Promise<number> {
-  const starts = new Map<string, number>();
-  const startOf = (day: string) => {
-    let s = starts.get(day);
-    if (s === undefined) starts.set(day, (s = dayStart(day, opts.timezone)));
-    return s;
-  };
+  const local = localClock(opts.timezone);
   const rows = opts.chats.map((c) => {
-    const day = businessDay(c.startedAt, opts.timezone);
-    // Within a day the hour is the elapsed time since its start (a DST day's 25th hour counts as 23).
-    const hour = Math.min(23, Math.floor((c.startedAt - startOf(day)) / 3_600_000));
+    const { day, hour } = local(c.startedAt);
     return {
       id: newId('cht'),
       org_id: opts.orgId,

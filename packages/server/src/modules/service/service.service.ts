@@ -8,11 +8,10 @@ import { createHash } from 'node:crypto';
 import {
   addDays,
   AppError,
-  businessDay,
   CHAT_COLUMNS,
   CHAT_FORMAT_LABELS,
   CHAT_FORMATS,
-  clockOf,
+  localClock,
   dayDiff,
   DEFAULT_CONVERSION_DAYS,
   DEFAULT_TIMEZONE,
@@ -115,8 +114,6 @@ function chatKeyOf(c: ParsedChat): string {
   return c.chatKey ?? `h:${createHash('sha256').update([c.agent, c.customer, c.startedAt].join('\u0000')).digest('hex').slice(0, 32)}`;
 }
 
-const hourOf = (at: number, tz: string) => Number(clockOf(at, tz).slice(0, 2));
-
 export async function importChatsFile(
   db: Kysely<DB>,
   actor: Actor,
@@ -133,6 +130,7 @@ export async function importChatsFile(
   const tz = shop.timezone || DEFAULT_TIMEZONE;
   const now = opts.now ?? Date.now();
   const table = await openTable(opts.file, opts.fileName, CHAT_COLUMNS, '聊天记录');
+  const local = localClock(tz);
   const s: ChatImportSummary = {
     format: opts.format as ChatFormat,
     rows: 0,
@@ -158,8 +156,8 @@ export async function importChatsFile(
           agent: c.agent,
           customer: c.customer,
           started_at: c.startedAt,
-          start_day: businessDay(c.startedAt, tz),
-          start_hour: hourOf(c.startedAt, tz),
+          start_day: local(c.startedAt).day,
+          start_hour: local(c.startedAt).hour,
           first_response_s: c.firstResponseS,
           messages: c.messages,
           ended_at: c.endedAt,
