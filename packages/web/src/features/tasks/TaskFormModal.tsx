@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { App, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -37,10 +36,6 @@ export function TaskFormModal({ open, prefill, onClose }: { open: boolean; prefi
   const assignees = useAssignees();
   const { shops, shop } = useShop();
 
-  useEffect(() => {
-    if (open) form.setFieldsValue({ shopId: prefill?.shopId ?? shop?.id, ...prefill });
-  }, [open, prefill, form, shop]);
-
   const submit = (v: TaskForm) =>
     create.mutate(
       {
@@ -72,7 +67,13 @@ export function TaskFormModal({ open, prefill, onClose }: { open: boolean; prefi
       submitTestId="task-save"
       data-testid="task-modal"
     >
-      <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={submit}
+        preserve={false}
+        initialValues={{ shopId: prefill?.shopId ?? shop?.id, ...prefill }}
+      >
         <Form.Item
           name="title"
           label={t('team.tasks.form.title')}
