@@ -11,6 +11,8 @@ import * as aftersales from '../src/modules/aftersales/index.js';
 import { recomputeDays } from '../src/modules/analytics/index.js';
 import * as catalog from '../src/modules/catalog/index.js';
 import { diagnoseCli, runDiagnosis, runDueDiagnoses, shopRef } from '../src/modules/diagnosis/index.js';
+import { windowOf } from '../src/modules/diagnosis/diagnosis.data.js';
+import { stockouts } from '../src/modules/diagnosis/diagnosis.rules.js';
 import * as inventory from '../src/modules/inventory/index.js';
 import * as reviews from '../src/modules/reviews/index.js';
 import * as shopsSvc from '../src/modules/shops/index.js';
@@ -375,6 +377,24 @@ describeEachDialect('shop diagnosis', (dialect) => {
   });
 });
 
-describe('diagnosis test data', () => {
-  it('uses a 63-day window', () => expect(DAYS).toHaveLength(63));
+describe('stock-out rule: a promoted item running out before its activity ends', () => {
+  const w = windowOf(D, 63);
+  const sku = { skuId: 'sku_1', productId: 'prd_1', code: 'X-1', spec: '黑', costFen: 3000, available: 100, onHand: 100, createdAt: 0 };
+  const facts = (promoted?: Map<string, { name: string; endsOn: string; daysLeft: number }>) => ({
+    skus: [sku],
+    titles: new Map([['prd_1', '拖鞋']]),
+    daily: new Map([['sku_1', { qty: w.days.map(() => 10), paidFen: w.days.map(() => 100_000) }]]),
+    orgUnits: new Map([['sku_1', 140]]), // 10 a day: 100 available last 10 days
+    leadDays: new Map([['sku_1', 7]]),
+    incoming: new Map<string, number>(),
+    ...(promoted ? { promoted } : {}),
+  });
+  it('10 days of cover against a 7-day lead time: quiet, unless a promotion runs 15 more days', () => {
+    expect(DAYS).toHaveLength(63);
+    expect(stockouts(w, facts())).toEqual([]);
+    const [f] = stockouts(w, facts(new Map([['sku_1', { name: '双12大促', endsOn: addDays(D, 15), daysLeft: 15 }]])));
+    expect(f!.summary).toContain('双12大促');
+    expect(f!.evidence.figures.find((x) => x.key === 'promoDaysLeft')!.after).toBe(15);
+    expect(f!.moneyAtStakeFen).toBe(100_000);
+  });
 });

@@ -394,6 +394,8 @@ export interface StockFacts {
   orgUnits: Map<string, number>;
   leadDays: Map<string, number>;
   incoming: Map<string, number>;
+  /** SKUs in a running promotion (marketing): its name, last day and the days left until it ends. */
+  promoted?: Map<string, { name: string; endsOn: string; daysLeft: number }>;
 }
 
 export function stockouts(w: Window, f: StockFacts): FindingDraft[] {
@@ -409,7 +411,10 @@ export function stockouts(w: Window, f: StockFacts): FindingDraft[] {
     const incoming = f.incoming.get(sku.skuId) ?? 0;
     const cover = (Math.max(0, sku.available) + incoming) / orgPerDay;
     const lead = f.leadDays.get(sku.skuId) ?? R.defaultLeadDays;
-    if (cover >= lead) continue;
+    const promo = f.promoted?.get(sku.skuId);
+    // Out before the replenishment arrives, or — for a promoted item — before its activity ends.
+    const horizon = Math.max(lead, promo ? promo.daysLeft : 0);
+    if (cover >= horizon) continue;
     const money = Math.round(sum(pick(d.paidFen, recent)) / R.velocityDays);
     const title = f.titles.get(sku.productId) ?? sku.productId;
     const name = `${title} · ${sku.spec || sku.code}`;
@@ -420,17 +425,31 @@ export function stockouts(w: Window, f: StockFacts): FindingDraft[] {
       subjectType: 'sku',
       subjectId: sku.skuId,
       subjectName: name,
-      severity: cover < lead / 2 ? 'high' : 'medium',
+      severity: cover < horizon / 2 ? 'high' : 'medium',
       startedOn,
       endedOn: null,
       moneyAtStakeFen: money,
-      summary: `「${name}」（${sku.code}）可售 ${sku.available} 件${incoming ? `、在途 ${incoming} 件` : ''}，按近 ${R.velocityDays} 天日均 ${orgPerDay.toFixed(1)} 件只够 ${cover.toFixed(1)} 天，短于补货周期 ${lead} 天`,
+      summary:
+        `「${name}」（${sku.code}）可售 ${sku.available} 件${incoming ? `、在途 ${incoming} 件` : ''}，按近 ${R.velocityDays} 天日均 ${orgPerDay.toFixed(1)} 件只够 ${cover.toFixed(1)} 天` +
+        (cover < lead ? `，短于补货周期 ${lead} 天` : '') +
+        (promo && cover < promo.daysLeft ? `；正在参加活动「${promo.name}」，活动 ${promo.endsOn} 结束前就会卖完` : ''),
       evidence: evidence(w, { label: '本店日销量（件）', unit: 'count', values: d.qty }, recent.slice(0, -1), after, [
         { key: 'available', label: '可售库存', unit: 'count', before: null, after: sku.available },
         { key: 'incoming', label: '采购在途', unit: 'count', before: null, after: incoming },
         { key: 'unitsPerDay', label: '日均销量（全部店铺）', unit: 'count', before: null, after: Math.round(orgPerDay * 10) / 10 },
         { key: 'coverDays', label: '可售天数', unit: 'days', before: null, after: Math.round(cover * 10) / 10 },
         { key: 'leadDays', label: '补货周期', unit: 'days', before: null, after: lead },
+        ...(promo
+          ? [
+              {
+                key: 'promoDaysLeft',
+                label: `活动「${promo.name}」剩余天数`,
+                unit: 'days' as const,
+                before: null,
+                after: Math.round(promo.daysLeft * 10) / 10,
+              },
+            ]
+          : []),
       ]),
       causes: ['采购单是否已下、供应商能否提前交货', '是否在做活动或推广（销量会更快）', '其他仓库能否调拨', '是否需要限购或暂停推广'],
       action: { label: '创建采购单补货', path: '/purchasing/orders' },

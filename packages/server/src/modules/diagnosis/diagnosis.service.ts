@@ -7,6 +7,7 @@ import {
   AppError,
   addDays,
   businessDay,
+  dayStart,
   newId,
   type Finding,
   type FindingEvidence,
@@ -26,6 +27,7 @@ import { assertShopVisible, pageOf, scopeToShops, withPage } from '../../db/kit.
 import { systemActor, type Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as ads from '../ads/index.js';
+import * as marketing from '../marketing/index.js';
 import * as reviews from '../reviews/index.js';
 import * as shopsSvc from '../shops/index.js';
 import * as tasks from '../tasks/index.js';
@@ -117,6 +119,7 @@ export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now 
   ]);
 
   const adPlans = await adPlanDays(db, shop, date);
+  const promoted = await promotedSkus(db, shop, date, sold, now);
   const complaints = await complaintGroups(db, shop, w.days);
   const productByTitle = new Map([...titles].map(([id, title]) => [title, id]));
 
@@ -128,10 +131,38 @@ export async function diagnose(db: Kysely<DB>, shop: ShopRef, date: string, now 
     ...productRefundRises(w, roll.products, titles),
     ...reasonRises(w, reasons, roll.shop),
     ...lateShipments(w, shipping.days, shipping.names),
-    ...stockouts(w, { skus: sold, titles, daily, orgUnits: recentUnits, leadDays: purchase.leadDays, incoming: purchase.incoming }),
+    ...stockouts(w, {
+      skus: sold,
+      titles,
+      daily,
+      orgUnits: recentUnits,
+      leadDays: purchase.leadDays,
+      incoming: purchase.incoming,
+      promoted,
+    }),
     ...repeatedComplaints(w, complaints, roll.shop, productByTitle, roll.products),
     ...slowMovers(w, stocked, idleUnits, listed, titles, roll.products, now),
   ];
+}
+
+/** The sold SKUs in a promotion of the shop running at the end of the analysed day (marketing's index.ts). */
+async function promotedSkus(db: Kysely<DB>, shop: ShopRef, date: string, skus: { skuId: string; productId: string }[], now: number) {
+  const at = Math.min(now, dayStart(addDays(date, 1), shop.timezone) - 1);
+  const promos = (await marketing.runningPromotions(db, shop.id, at)).filter((p) => p.endsAt);
+  const out = new Map<string, { name: string; endsOn: string; daysLeft: number }>();
+  for (const p of promos) {
+    const end = Date.parse(p.endsAt!);
+    const sc = p.scope;
+    const whole = !sc.skuIds?.length && !sc.productIds?.length && !sc.categoryIds?.length;
+    for (const s of skus) {
+      if (sc.excludeSkuIds?.includes(s.skuId)) continue;
+      if (!whole && !sc.skuIds?.includes(s.skuId) && !sc.productIds?.includes(s.productId)) continue;
+      const daysLeft = (end - at) / DAY_MS;
+      const cur = out.get(s.skuId);
+      if (!cur || daysLeft > cur.daysLeft) out.set(s.skuId, { name: p.name, endsOn: businessDay(end - 1, shop.timezone), daysLeft });
+    }
+  }
+  return out;
 }
 
 /** Each ad plan of the shop with spend in the last days: its daily ROI and break-even ROI (ads' index.ts). */
