@@ -254,6 +254,48 @@ describeEachDialect('marketing', (dialect) => {
       expect((await order(1)).json().paidFen).toBe(9900);
     });
 
+    it('a full refund through after-sales returns the coupon; a template that keeps coupons keeps it used', async () => {
+      const shop3 = (await admin.post('/api/v1/shops', { name: '退款分店', channel: 'tmall', timezone: 'Asia/Shanghai' })).json()
+        .id as string;
+      const tpl = async (code: string, returnOnRefund: boolean) =>
+        (
+          await admin.post('/api/v1/marketing/coupon-templates', {
+            shopId: shop3,
+            name: `满100减10-${code}`,
+            kind: 'amount',
+            thresholdFen: 10000,
+            amountFen: 1000,
+            validity: { type: 'relative', days: 7 },
+            totalLimit: 10,
+            perCustomerLimit: 1,
+            code,
+            returnOnRefund,
+          })
+        ).json().id as string;
+      for (const [code, back] of [
+        ['BACK10', true],
+        ['KEEP10', false],
+      ] as const) {
+        const id = await tpl(code, back);
+        const o = (
+          await admin.post('/api/v1/orders', orderBody(shop3, [{ skuId: skuA, qty: 1 }], { buyerNick: `refund_${code}`, couponCode: code }))
+        ).json();
+        expect(o.paidFen).toBe(18900);
+        expect((await admin.post(`/api/v1/orders/${o.id}/ship`, { carrier: '圆通速递', trackingNo: `YT${code}` })).statusCode).toBe(200);
+        const c = await admin.post('/api/v1/aftersales', {
+          orderId: o.id,
+          type: 'refund_only',
+          lines: [{ orderLineId: o.lines[0].id, qty: 1 }],
+        });
+        expect(c.statusCode, c.body).toBe(201);
+        const r = await admin.post(`/api/v1/aftersales/${c.json().id}/refund`, { amountFen: 18900 });
+        expect(r.statusCode, r.body).toBe(200);
+        expect((await admin.get(`/api/v1/orders/${o.id}`)).json().status).toBe('refunded');
+        const held = (await admin.get(`/api/v1/marketing/coupons?templateId=${id}`)).json().items[0];
+        expect(held.status).toBe(back ? 'unused' : 'used');
+      }
+    });
+
     it('a coupon whose threshold the cart misses fails the order with the reason', async () => {
       const res = await admin.post(
         '/api/v1/orders',

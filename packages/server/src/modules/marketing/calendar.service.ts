@@ -29,7 +29,7 @@ import * as catalog from '../catalog/index.js';
 import * as inventory from '../inventory/index.js';
 import * as shops from '../shops/index.js';
 import { eventsBetween } from './platform-events.js';
-import { actOnPromotion, effectiveStatus, rowToSummary } from './promotions.service.js';
+import { actOnPromotion, effectiveStatus, resolveScopeSkus, rowToSummary } from './promotions.service.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -237,7 +237,12 @@ export async function stockCheck(
     // The promotions' SKUs when no target products were named.
     const pids = JSON.parse(a.promotion_ids) as string[];
     const promos = pids.length ? await db.selectFrom('promotions').selectAll().where('id', 'in', pids).execute() : [];
-    skuIds = [...new Set(promos.flatMap((p) => rowToSummary(p).scope.skuIds ?? []))];
+    const ids = new Set<string>();
+    for (const p of promos) {
+      const scoped = await resolveScopeSkus(db, actor.orgId, rowToSummary(p).scope);
+      for (const id of scoped.ids) ids.add(id);
+    }
+    skuIds = [...ids].slice(0, 500);
   }
   const days = dayDiff(a.start_day, a.end_day) + 1;
   if (!skuIds.length) return { days, rows: [], short: 0 };

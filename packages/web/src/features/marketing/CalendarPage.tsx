@@ -302,6 +302,7 @@ function ActivityDrawer({ id, onClose }: { id: string | null; onClose: () => voi
               rowKey="skuId"
               pagination={false}
               dataSource={stock.data?.rows ?? []}
+              locale={{ emptyText: t('marketing.cal.stockEmpty') }}
               data-testid="act-stock"
               columns={[
                 { title: t('marketing.cal.stockCols.sku'), key: 'sku', render: (_, r) => `${r.code} · ${r.title}`, ellipsis: true },
