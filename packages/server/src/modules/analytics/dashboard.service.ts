@@ -20,7 +20,7 @@ import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
 import { bySourceRank, sourceRows } from './analytics.service.js';
-import { compareRows, productRows } from './products.service.js';
+import { topProductRows } from './products.service.js';
 import { partialShopRows } from './partial-cache.js';
 import { readStamps, stampOf, type Stamps } from './read-cache.js';
 import {
@@ -99,9 +99,7 @@ export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, n
     .filter((r) => r.uv > 0 || r.paidFen > 0)
     .sort(bySourceRank)
     .slice(0, 10);
-  const topProducts = (await productRows(db, actor.orgId, scope.shopIds, from7, yesterday, stamps))
-    .sort(compareRows('paidFen', 'desc'))
-    .slice(0, 10);
+  const topProducts = await topProductRows(db, actor.orgId, scope.shopIds, from7, yesterday, 10, stamps);
   return {
     shopIds: scope.shopIds,
     today,

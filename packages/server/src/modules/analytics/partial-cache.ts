@@ -10,20 +10,34 @@
  * dirty; the read rebuilds dirty days first (`resolveScope`), which gives the day a new rebuild
  * stamp. A state is kept only with the stamp it was built under: another stamp, or a cut-off
  * earlier than the state's (requests overtaking one another), starts from the day's first event.
- * Orders and refunds of the two days are few and are read whole on every view (a paid order's
- * figures depend on its status now), as `buildPartialDays` does.
+ * The day's orders (with lines) and refunds are read once per stamp too: any change to them marks
+ * the day dirty (paid, cancelled, refunded: `markOrderDaysDirty`), so a changed day has a new stamp
+ * by the time it is read. Their cut-off is applied on every view.
  *
  * Extensions of one (shop, day) run one after another, each finishing its row before the next
  * adds events (the state's Sets are shared with the row being finished).
  */
 import type { Kysely } from 'kysely';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
-import { addEvents, finishDay, newEventState, readEvents, readOrders, readRefunds, type EventState } from './rollup-build.js';
+import {
+  addEvents,
+  finishDay,
+  newEventState,
+  readEvents,
+  readOrders,
+  readRefunds,
+  type EventState,
+  type LineRow,
+  type OrderRow,
+  type RefundRow,
+} from './rollup-build.js';
 
 interface Entry {
   stamp: number | null;
   cutoff: number;
   state: EventState;
+  /** The day's orders (with lines) and refunds, read once under this stamp. */
+  rows?: { orders: OrderRow[]; linesByOrder: Map<string, LineRow[]>; refunds: RefundRow[] };
   /** The last extension queued on this entry. */
   tail: Promise<unknown>;
 }
@@ -41,8 +55,6 @@ export async function partialShopRows(
   stampOf: (day: string) => number | null,
 ): Promise<Map<string, RollupDailyTable>> {
   const days = parts.map((p) => p.day);
-  const { orders, linesByOrder } = await readOrders(db, shopId, days);
-  const refunds = await readRefunds(db, shopId, days);
   let byShop = caches.get(db);
   if (!byShop) caches.set(db, (byShop = new Map()));
   let entries = byShop.get(shopId);
@@ -52,12 +64,6 @@ export async function partialShopRows(
 
   const out = new Map<string, RollupDailyTable>();
   for (const { day, cutoff } of parts) {
-    const dayOrders = orders.filter((o) => o.order_day === day || o.paid_day === day);
-    const dayRefunds = refunds.filter((r) => r.day === day);
-    const finish = (state: EventState) =>
-      finishDay(shopId, day, state, dayOrders, linesByOrder, [], dayRefunds, cutoff, cutoff).find(
-        (r) => r.product_id === '' && r.source_code === '',
-      )!;
     const stamp = stampOf(day);
     let entry = entries.get(day);
     if (!entry || entry.stamp !== stamp) {
@@ -65,6 +71,17 @@ export async function partialShopRows(
       entries.set(day, entry);
     }
     const e = entry;
+    // Any change to the day's orders or refunds marks it dirty, and the read rebuilds it (new stamp) first.
+    if (!e.rows) {
+      const { orders, linesByOrder } = await readOrders(db, shopId, [day]);
+      const refunds = await readRefunds(db, shopId, [day]);
+      e.rows ??= { orders, linesByOrder, refunds };
+    }
+    const { orders, linesByOrder, refunds } = e.rows!;
+    const finish = (state: EventState) =>
+      finishDay(shopId, day, state, orders, linesByOrder, [], refunds, cutoff, cutoff).find(
+        (r) => r.product_id === '' && r.source_code === '',
+      )!;
     const step = e.tail.then(async () => {
       if (cutoff < e.cutoff || e.stamp !== stamp) {
         // Overtaken by a later view (or the day was rebuilt meanwhile): this cut-off from scratch.

@@ -73,6 +73,30 @@ export async function productRows(
   return sums.map((s) => productRow(s.product_id, s, info));
 }
 
+/**
+ * The `n` products with the highest paid amount in [from, to] (ties by id), the way
+ * `productRows(…).sort(compareRows('paidFen', 'desc')).slice(0, n)` ranks them, with titles and
+ * stock looked up for those `n` only (the dashboard's top products).
+ */
+export async function topProductRows(
+  db: Kysely<DB>,
+  orgId: string,
+  shopIds: readonly string[],
+  from: string,
+  to: string,
+  n: number,
+  stamps?: Stamps,
+): Promise<ProductRow[]> {
+  const sums = await sumRollups(db, shopIds, { from, to, product: '*', by: ['product_id'] }, stamps);
+  const top = sums.sort((a, b) => b.paid_fen - a.paid_fen || a.product_id.localeCompare(b.product_id)).slice(0, n);
+  const info = await productInfo(
+    db,
+    orgId,
+    top.map((s) => s.product_id),
+  );
+  return top.map((s) => productRow(s.product_id, s, info));
+}
+
 /** A product row's sort value: the figure, its change against the base period, or the relative change (null without a base). */
 export function sortValue(r: ProductRow, key: keyof ProductRow, by: ProductSortBy): string | number | null {
   const v = r[key];
