@@ -31,7 +31,7 @@ describe.skipIf(chromiumMissing)('diagnosis: findings, evidence, the product and
     await loadDemo(e.database, { profile: 'small', seed: DEMO_DEFAULT_SEED, now: NOW });
     const row = await e.database.db.selectFrom('shops').select(['id']).where('channel', '=', 'tmall').executeTakeFirstOrThrow();
     shopId = row.id;
-  });
+  }, 300_000); // the demo load: ~40 s alone, minutes on a machine busy with other suites
   afterAll(() => e?.close());
 
   it("the demo's planted problems are found with their start days (±2)", async () => {
