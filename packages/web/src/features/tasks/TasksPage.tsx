@@ -114,10 +114,10 @@ export function TasksPage() {
     {
       title: t('team.tasks.cols.due'),
       key: 'due',
-      width: 130,
+      width: 160,
       render: (_, r) => (
         <Space size={4}>
-          <span>{r.dueOn ?? '—'}</span>
+          <span style={{ whiteSpace: 'nowrap' }}>{r.dueOn ?? '—'}</span>
           {r.overdue ? <Tag color="red">{t('team.tasks.overdue')}</Tag> : null}
         </Space>
       ),
