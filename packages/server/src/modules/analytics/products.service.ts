@@ -63,14 +63,28 @@ export async function productRows(
   from: string,
   to: string,
   stamps?: Stamps,
+  opts: { info?: boolean } = {},
 ): Promise<ProductRow[]> {
   const sums = await sumRollups(db, shopIds, { from, to, product: '*', by: ['product_id'] }, stamps);
-  const info = await productInfo(
-    db,
-    orgId,
-    sums.map((s) => s.product_id),
-  );
+  // Without `info`, titles read as the id and stock as null until `withInfo` fills the rows shown.
+  const info =
+    opts.info === false
+      ? { titles: new Map<string, string>(), available: new Map<string, number>() }
+      : await productInfo(
+          db,
+          orgId,
+          sums.map((s) => s.product_id),
+        );
   return sums.map((s) => productRow(s.product_id, s, info));
+}
+
+/** Fill in the titles and available stock of these rows (looked up once per product). */
+async function withInfo(db: Kysely<DB>, orgId: string, rows: readonly ProductRow[]): Promise<void> {
+  const info = await productInfo(db, orgId, [...new Set(rows.map((r) => r.productId))]);
+  for (const r of rows) {
+    r.title = info.titles.get(r.productId) ?? r.productId;
+    r.available = info.available.get(r.productId) ?? null;
+  }
 }
 
 /**
@@ -130,9 +144,14 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
   const basePer = basePeriod(q.from, q.to, q.compare);
   // The rebuild stamps of both periods, read once: they key the cached sums (read-cache.ts).
   const stamps = await readStamps(db, scope.shopIds, basePer.from < q.from ? basePer.from : q.from, basePer.to > q.to ? basePer.to : q.to);
-  const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to, stamps);
+  // Titles and stock are looked up for every product only when the ranking sorts by them; else
+  // for the rows of the page and the 爆款潜力 candidates (a shop has thousands of products).
+  const infoFirst = q.sort === 'title' || q.sort === 'available';
+  const rows = await productRows(db, actor.orgId, scope.shopIds, q.from, q.to, stamps, { info: infoFirst });
   const baseRows = new Map(
-    (await productRows(db, actor.orgId, scope.shopIds, basePer.from, basePer.to, stamps)).map((r) => [r.productId, r] as const),
+    (await productRows(db, actor.orgId, scope.shopIds, basePer.from, basePer.to, stamps, { info: infoFirst })).map(
+      (r) => [r.productId, r] as const,
+    ),
   );
   const zero = (r: ProductRow): ProductRow => ({
     ...r,
@@ -187,6 +206,7 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
     }
     hotCandidates.sort((a, b) => b.uvGrowth - a.uvGrowth || a.productId.localeCompare(b.productId));
   }
+  if (!infoFirst) await withInfo(db, actor.orgId, [...items, ...hotCandidates.slice(0, 20)]);
 
   // 滞销: stock on hand (all warehouses) but no unit sold in the period, with the last day sold.
   const onHand = await db
