@@ -212,8 +212,13 @@ export const IssueCouponsBody = z
     buyers: z.array(z.string().trim().min(1).max(100)).max(5000).optional(),
     /** Or every customer of an RFM segment of the template's shop. */
     segment: z.string().max(40).optional(),
+    /** Or the members (in the template's shop) of a saved customer segment (客户分群). */
+    savedSegmentId: z.string().max(64).optional(),
   })
-  .refine((b) => (b.buyers?.length ?? 0) > 0 || !!b.segment, { message: '请填写买家昵称或选择客户分群', path: ['buyers'] });
+  .refine((b) => (b.buyers?.length ?? 0) > 0 || !!b.segment || !!b.savedSegmentId, {
+    message: '请填写买家昵称或选择客户分群',
+    path: ['buyers'],
+  });
 export type IssueCouponsInput = z.output<typeof IssueCouponsBody>;
 
 export const ClaimCouponBody = z.object({

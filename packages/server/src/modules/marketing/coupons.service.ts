@@ -259,6 +259,11 @@ export async function issue(db: Kysely<DB>, actor: Actor, templateId: string, in
     buyers = [...new Set([...buyers, ...rows.map((r) => r.nick).filter(Boolean)])];
     source = 'segment';
   }
+  if (input.savedSegmentId) {
+    const { members } = await customers.segmentMembers(db, actor.orgId, input.savedSegmentId);
+    buyers = [...new Set([...buyers, ...members.filter((m) => m.shopId === t.shop_id && m.nick).map((m) => m.nick)])];
+    source = 'segment';
+  }
   if (!buyers.length)
     throw new AppError('validation_failed', '所选分群没有客户，请换一个分群或填写买家昵称', {}, [{ path: 'segment', message: '分群为空' }]);
   let issued = 0;

@@ -30,6 +30,7 @@ import { useShop } from '../../components/ShopContext';
 import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
 import { SkuPicker } from '../inventory/pickers';
+import { useSegments } from '../customers/api';
 import { useCouponTemplates, useCreateTemplate, useIssueCoupons, useStopTemplate } from './api';
 
 interface TemplateForm {
@@ -202,8 +203,9 @@ function IssueModal({ template, onClose }: { template: CouponTemplateSummary | n
   const { t } = useTranslation();
   const { message } = App.useApp();
   const onError = useApiError();
-  const [form] = Form.useForm<{ buyers?: string; segment?: string }>();
+  const [form] = Form.useForm<{ buyers?: string; segment?: string; savedSegmentId?: string }>();
   const issue = useIssueCoupons();
+  const saved = useSegments(template?.shopId);
   return (
     <Modal
       open={!!template}
@@ -225,6 +227,7 @@ function IssueModal({ template, onClose }: { template: CouponTemplateSummary | n
                 .map((s) => s.trim())
                 .filter(Boolean),
               ...(v.segment ? { segment: v.segment } : {}),
+              ...(v.savedSegmentId ? { savedSegmentId: v.savedSegmentId } : {}),
             },
             {
               onSuccess: (r) => {
@@ -253,6 +256,9 @@ function IssueModal({ template, onClose }: { template: CouponTemplateSummary | n
         </Form.Item>
         <Form.Item name="segment" label={t('marketing.coupons.segment')}>
           <Select allowClear options={Object.entries(RFM_SEGMENT_LABELS).map(([k, v]) => ({ value: k, label: v.zh }))} />
+        </Form.Item>
+        <Form.Item name="savedSegmentId" label={t('marketing.coupons.savedSegment')}>
+          <Select allowClear options={(saved.data?.items ?? []).map((x) => ({ value: x.id, label: x.name }))} />
         </Form.Item>
       </Form>
     </Modal>

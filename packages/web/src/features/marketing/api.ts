@@ -131,12 +131,13 @@ export function useStopTemplate() {
 export function useIssueCoupons() {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: ({ id, buyers, segment }: { id: string; buyers?: string[]; segment?: string }) =>
+    mutationFn: ({ id, buyers, segment, savedSegmentId }: { id: string; buyers?: string[]; segment?: string; savedSegmentId?: string }) =>
       api.post<{ issued: number; refusedCount: number; refused: { buyer: string; reason: string }[] }>(
         `/marketing/coupon-templates/${id}/issue`,
         {
           ...(buyers?.length ? { buyers } : {}),
           ...(segment ? { segment } : {}),
+          ...(savedSegmentId ? { savedSegmentId } : {}),
         },
       ),
     onSuccess: invalidate,
