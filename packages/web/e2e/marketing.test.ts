@@ -88,6 +88,7 @@ describe.skipIf(chromiumMissing)('marketing: promotion, coupon, cart simulator, 
     await page.getByTestId('promo-off').fill('40');
     await page.getByTestId('promo-check').click();
     await poll(() => page.getByTestId('promo-check-result').textContent()).toContain('没有互斥冲突');
+    await e.shot('m00-promotion-form');
     await page.getByTestId('promo-save-launch').click();
     await overlaysGone(page);
     const table = page.getByTestId('promotions-table');
@@ -107,6 +108,7 @@ describe.skipIf(chromiumMissing)('marketing: promotion, coupon, cart simulator, 
     await page.getByTestId('coupon-save').click();
     await overlaysGone(page);
     await poll(() => page.getByTestId('coupons-table').textContent()).toContain('满 ¥200.00 减 ¥20.00');
+    await e.shot('m01b-coupons');
 
     // 3. The simulator: two SKUs and the code; each line says what each promotion took.
     await page.goto(`${baseUrl}/marketing/simulator`);

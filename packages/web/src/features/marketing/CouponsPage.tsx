@@ -287,7 +287,8 @@ export function CouponsPage() {
         <Space direction="vertical" size={0}>
           <Typography.Text strong>{c.name}</Typography.Text>
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-            {c.channel ? labels.channel(c.channel) : ''} {c.scope.skuIds?.length ? `${c.scope.skuIds.length} 个 SKU` : '全店'}
+            {c.channel ? labels.channel(c.channel) : ''}{' '}
+            {c.scope.skuIds?.length ? t('marketing.coupons.skuCount', { n: c.scope.skuIds.length }) : t('marketing.coupons.wholeShop')}
           </Typography.Text>
         </Space>
       ),
