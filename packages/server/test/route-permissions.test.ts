@@ -49,6 +49,8 @@ describeEachDialect('route permissions', (dialect) => {
       'DELETE /api/v1/imports/presets/:id',
       'DELETE /api/v1/products/:id/images/:imageId',
       'DELETE /api/v1/traffic/keys/:id',
+      'DELETE /api/v1/tasks/:id', // a task of one shop (or of none), checked like its reads
+      'DELETE /api/v1/targets/:id', // one shop's target
     ]);
     const api = ctx.app.routeTable.filter((r) => r.url.startsWith('/api/v1'));
     for (const r of api.filter((x) => x.method === 'DELETE')) {
