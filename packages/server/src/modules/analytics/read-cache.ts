@@ -9,10 +9,12 @@
  * made from. A rebuild in any process (the stamps are in the database) changes the key; nothing has
  * to be invalidated, old entries simply age out of the LRU.
  *
- * Recent days are not cached: a day rebuilt within the last ten minutes (today, every minute while
- * orders and visits arrive; a day that just received late events) is summed fresh on every read
- * and added to the cached sum of the other days of the range. A day becomes cacheable once it has
- * stayed unchanged for ten minutes. The stable part's entry is keyed by those days' stamps.
+ * Live days are not cached: today or yesterday (in any time zone) rebuilt within the last ten
+ * minutes — every minute while orders and visits arrive — is summed fresh on every read and added
+ * to the cached sum of the other days of the range; it becomes cacheable once it has stayed
+ * unchanged for ten minutes. An older day that was just rebuilt (late events, an import) is cached
+ * at once under its new stamp. The cached part's entry is keyed by its days' stamps: which days
+ * count as live only decides what is worth caching, never whether an answer is current.
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -65,8 +67,8 @@ export function covers(stamps: Stamps | undefined, shopIds: readonly string[], f
 }
 
 /**
- * The days of [from, to] (per `stamps`) split into recent ones (some shop rebuilt them less than
- * STABLE_AFTER_MS ago) and a key naming the stamps of all the others. A day never built has no
+ * The days of [from, to] (per `stamps`) split into recent ones (today or yesterday, rebuilt by
+ * some shop less than STABLE_AFTER_MS ago) and a key naming the stamps of all the others. A day never built has no
  * rows (a rebuild always writes the whole-shop row): without stable days there is nothing to read.
  */
 export function splitDays(
@@ -77,10 +79,12 @@ export function splitDays(
 ): { recent: string[]; stableKey: string; hasStable: boolean } {
   const recent: string[] = [];
   const stable: string[] = [];
+  // Today and yesterday in any time zone: the days rebuilt again and again while orders arrive.
+  const live = new Date(now - 2 * 86_400_000).toISOString().slice(0, 10);
   for (const [day, shops] of stamps.byDay) {
     if (day < from || day > to) continue;
     let isRecent = false;
-    for (const t of shops.values()) if (now - t < STABLE_AFTER_MS) isRecent = true;
+    if (day >= live) for (const t of shops.values()) if (now - t < STABLE_AFTER_MS) isRecent = true;
     if (isRecent) recent.push(day);
     else for (const [shop, t] of shops) stable.push(`${shop}@${day}@${t}`);
   }
