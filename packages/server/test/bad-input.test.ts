@@ -72,7 +72,8 @@ describeEachDialect('bad input at every route', (dialect) => {
     expect(res.statusCode).toBe(413);
     expectClientError(res, 'oversized body');
     expect((await admin.get('/api/v1/auth/me')).statusCode).toBe(200);
-  });
+    // Every route of every module, a few hundred of them: minutes on a busy machine.
+  }, 300_000);
 
   it('random JSON bodies, query strings and path ids never give a 5xx', async () => {
     const all = routes().filter((r) => r.permission !== 'public');
@@ -131,5 +132,6 @@ describeEachDialect('bad input at every route', (dialect) => {
       // A route that ended the session (none should) would make every later answer a 401.
       expect((await admin.get('/api/v1/auth/me')).statusCode, `after ${r.method} ${r.url}`).toBe(200);
     }
-  });
+    // Every route of every module, a few hundred of them: minutes on a busy machine.
+  }, 300_000);
 });
