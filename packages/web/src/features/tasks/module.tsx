@@ -13,7 +13,7 @@ export const teamModule: FeatureModule = {
     {
       key: 'team',
       labelKey: 'team.nav.group',
-      order: 45,
+      order: 57,
       items: [
         { key: 'checks', path: '/checks', permission: 'tasks.read', icon: <CheckSquareOutlined />, labelKey: 'team.nav.checks' },
         { key: 'tasks', path: '/tasks', permission: 'tasks.read', icon: <UnorderedListOutlined />, labelKey: 'team.nav.tasks' },
