@@ -124,7 +124,11 @@ export const PERMISSION_GROUPS = [
     permissions: [
       { code: 'tasks.read', zh: '查看任务、自查清单与活动计划', en: 'View tasks, self-checks and activity plans' },
       { code: 'tasks.write', zh: '创建与处理任务、勾选自查', en: 'Create and handle tasks, tick self-checks' },
-      { code: 'targets.write', zh: '制定销售目标、编辑自查清单与活动计划', en: 'Set sales targets, edit self-check lists and activity plans' },
+      {
+        code: 'targets.write',
+        zh: '制定销售目标、编辑自查清单与活动计划',
+        en: 'Set sales targets, edit self-check lists and activity plans',
+      },
     ],
   },
 ] as const satisfies readonly PermissionGroup[];
