@@ -51,6 +51,7 @@ describeEachDialect('route permissions', (dialect) => {
       'DELETE /api/v1/traffic/keys/:id',
       'DELETE /api/v1/tasks/:id', // a task of one shop (or of none), checked like its reads
       'DELETE /api/v1/targets/:id', // one shop's target
+      'DELETE /api/v1/customers/segments/:id', // one shop's saved segment (scopeToShops, like its reads)
     ]);
     const api = ctx.app.routeTable.filter((r) => r.url.startsWith('/api/v1'));
     for (const r of api.filter((x) => x.method === 'DELETE')) {

@@ -4,6 +4,9 @@ import { useTestApp } from './harness.js';
 
 const PUBLIC = new Set([
   'POST /api/v1/auth/login',
+  // The unsubscribe link of a marketing email: the recipient has no account; the link carries a
+  // random 144-bit token of one message and only ever adds that address to the do-not-contact list.
+  'GET /api/v1/outreach/unsubscribe',
   'POST /api/v1/collect',
   'OPTIONS /api/v1/collect',
   'GET /healthz',
@@ -40,7 +43,12 @@ describeEachDialect('route guard', (dialect) => {
     const publicRoutes = ctx.app.routeTable
       .filter((r) => r.permission === 'public' && r.url.startsWith('/api/v1'))
       .map((r) => `${r.method} ${r.url}`);
-    expect(publicRoutes.sort()).toEqual(['OPTIONS /api/v1/collect', 'POST /api/v1/auth/login', 'POST /api/v1/collect']);
+    expect(publicRoutes.sort()).toEqual([
+      'GET /api/v1/outreach/unsubscribe',
+      'OPTIONS /api/v1/collect',
+      'POST /api/v1/auth/login',
+      'POST /api/v1/collect',
+    ]);
   });
 
   it('a customer-service user gets 403 on user management and has no settings permissions', async () => {

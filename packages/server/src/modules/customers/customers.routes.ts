@@ -34,6 +34,8 @@ import * as customers from './customers.service.js';
 const R = {
   read: { permission: 'customers.read' },
   write: { permission: 'customers.write' },
+  /** The organisation's membership rules (levels, points) apply to every shop: not for a one-shop user. */
+  orgWide: { permission: 'customers.write', orgWide: true },
 } as const;
 const tags = ['customers'];
 
@@ -147,20 +149,20 @@ export async function customersRoutes(app: AppInstance): Promise<void> {
   );
   app.post(
     '/customers/membership/settings',
-    { schema: { tags, summary: '会员积分设置（每元积分、会员日）', body: MemberSettingsBody }, config: R.write },
+    { schema: { tags, summary: '会员积分设置（每元积分、会员日）', body: MemberSettingsBody }, config: R.orgWide },
     (req) => tx((trx) => members.saveSettings(trx, req.actor!, req.body)),
   );
-  app.post('/customers/membership/levels', { schema: { tags, summary: '新增会员等级', body: MemberLevelBody }, config: R.write }, (req) =>
+  app.post('/customers/membership/levels', { schema: { tags, summary: '新增会员等级', body: MemberLevelBody }, config: R.orgWide }, (req) =>
     tx((trx) => members.saveLevel(trx, req.actor!, null, req.body)),
   );
   app.patch(
     '/customers/membership/levels/:id',
-    { schema: { tags, summary: '修改会员等级', params: MemberLevelIdParams, body: MemberLevelBody }, config: R.write },
+    { schema: { tags, summary: '修改会员等级', params: MemberLevelIdParams, body: MemberLevelBody }, config: R.orgWide },
     (req) => tx((trx) => members.saveLevel(trx, req.actor!, req.params.id, req.body)),
   );
   app.delete(
     '/customers/membership/levels/:id',
-    { schema: { tags, summary: '删除会员等级', params: MemberLevelIdParams }, config: R.write },
+    { schema: { tags, summary: '删除会员等级', params: MemberLevelIdParams }, config: R.orgWide },
     (req) => tx((trx) => members.deleteLevel(trx, req.actor!, req.params.id)),
   );
   app.get(
