@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { addDays, summariseSegments } from '@yunying/core';
 import pg from 'pg';
 import { openDatabase } from '../packages/server/src/db/dialect.js';
+import type { CustomerOrdersTable, CustomersTable } from '../packages/server/src/db/schema.js';
 import { insertBatched } from '../packages/server/src/db/kit.js';
 import { migrateToLatest } from '../packages/server/src/db/migrate.js';
 import { scoreShop } from '../packages/server/src/modules/customers/index.js';
@@ -59,8 +60,8 @@ const t0 = Date.now();
 let orders = 0;
 const BATCH = 20_000;
 for (let start = 0; start < N; start += BATCH) {
-  const cs = [];
-  const os_ = [];
+  const cs: CustomersTable[] = [];
+  const os_: CustomerOrdersTable[] = [];
   for (let i = start; i < Math.min(N, start + BATCH); i++) {
     const id = `cus_${String(i).padStart(8, '0')}`;
     const n = 1 + Math.floor(rnd() * rnd() * 4);

@@ -317,9 +317,17 @@ async function importCommand(sub: string | undefined, args: string[]): Promise<n
     return withDb(async (database, orgId) => {
       const shopId = (await shops.findByIdOrName(database.db, orgId, shop)).id;
       const opts = { shopId, format, file, fileName: file };
-      const s = sub === 'reviews' ? await reviews.importReviewsFile(database.db, cliActor(orgId), opts) : await service.importChatsFile(database.db, cliActor(orgId), opts);
+      const s =
+        sub === 'reviews'
+          ? await reviews.importReviewsFile(database.db, cliActor(orgId), opts)
+          : await service.importChatsFile(database.db, cliActor(orgId), opts);
       if (values.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
-      else process.stdout.write(sub === 'reviews' ? reviews.formatReviewImportText(s as reviews.ReviewImportSummary) : service.formatChatImportText(s as service.ChatImportSummary));
+      else
+        process.stdout.write(
+          sub === 'reviews'
+            ? reviews.formatReviewImportText(s as reviews.ReviewImportSummary)
+            : service.formatChatImportText(s as service.ChatImportSummary),
+        );
       return s.errors > 0 ? 2 : 0;
     });
   }
@@ -399,11 +407,20 @@ async function reportCommand(sub: string | undefined, args: string[]): Promise<n
 function staffingCommand(args: string[]): number {
   const { values } = parseArgs({
     args,
-    options: { 'per-hour': { type: 'string' }, aht: { type: 'string' }, target: { type: 'string' }, within: { type: 'string' }, shrinkage: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      'per-hour': { type: 'string' },
+      aht: { type: 'string' },
+      target: { type: 'string' },
+      within: { type: 'string' },
+      shrinkage: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const r = service.staffingFromArgs(values);
   if (!r.ok) throw new UsageError(r.message);
-  process.stdout.write(values.json ? `${JSON.stringify(r.result, null, 2)}\n` : service.formatStaffingText(r.result, Number(values.shrinkage ?? 0)));
+  process.stdout.write(
+    values.json ? `${JSON.stringify(r.result, null, 2)}\n` : service.formatStaffingText(r.result, Number(values.shrinkage ?? 0)),
+  );
   return 0;
 }
 
