@@ -15,6 +15,7 @@ import * as m20261206_0040 from './migrations/20261206_0040_order_refunds.js';
 import * as m20261206_0042 from './migrations/20261206_0042_aftersale_requested_replacement.js';
 import * as m20261206_0050 from './migrations/20261206_0050_scale_list_indexes.js';
 import * as m20261206_0060 from './migrations/20261206_0060_source_trees_rise_colour.js';
+import * as m20261206_0061 from './migrations/20261206_0061_rebuild_grouped_source_days.js';
 import * as m20261206_0101 from './migrations/20261206_0101_customers.js';
 import * as m20261206_0102 from './migrations/20261206_0102_customer_segments.js';
 import * as m20261206_0103 from './migrations/20261206_0103_membership.js';
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0042_aftersale_requested_replacement': m20261206_0042,
   '20261206_0050_scale_list_indexes': m20261206_0050,
   '20261206_0060_source_trees_rise_colour': m20261206_0060,
+  '20261206_0061_rebuild_grouped_source_days': m20261206_0061,
   '20261206_0101_customers': m20261206_0101,
   '20261206_0102_customer_segments': m20261206_0102,
   '20261206_0103_membership': m20261206_0103,
