@@ -33,14 +33,21 @@ describeEachDialect('customers: membership levels and points', (dialect) => {
       levelChanges: { from: string | null; to: string | null; reason: string }[];
     };
   };
-  /** The balance equals the ledger sum, and each row's balance-after is the running sum. */
+  /**
+   * The balance equals the ledger sum, and the rows chain: in the order the updates took the
+   * account's row lock, each row's balance-after is the previous one plus its points, never below
+   * zero. Rows written in the same millisecond by concurrent requests may be listed in either
+   * order, so the chain is rebuilt from the values rather than from the listing.
+   */
   const checkLedger = (p: Awaited<ReturnType<typeof points>>) => {
-    const rows = [...p.ledger.items].reverse();
+    const left = [...p.ledger.items].reverse();
     let run = 0;
-    for (const r of rows) {
-      run += r.points;
-      expect(r.balanceAfter).toBe(run);
-      expect(r.balanceAfter).toBeGreaterThanOrEqual(0);
+    while (left.length) {
+      const i = left.findIndex((r) => r.balanceAfter === run + r.points);
+      expect(i, `no ledger row continues the balance ${run}`).toBeGreaterThanOrEqual(0);
+      const [r] = left.splice(i, 1);
+      run = r!.balanceAfter;
+      expect(run).toBeGreaterThanOrEqual(0);
     }
     expect(p.balance).toBe(run);
   };
