@@ -454,3 +454,41 @@ export type FollowupRequest = z.input<typeof FollowupBody>;
 export type BatchFollowupRequest = z.input<typeof BatchFollowupBody>;
 export type ReviewKeywordsRequest = z.input<typeof ReviewKeywordsBody>;
 export type DsrBenchmarkRequest = z.input<typeof DsrBenchmarkBody>;
+
+/** A review as the API answers it (server) and the console shows it (web). */
+export interface ReviewDto {
+  id: string;
+  shopId: string;
+  platform: string;
+  reviewKey: string;
+  orderNo: string;
+  productTitle: string;
+  skuText: string;
+  buyerNick: string;
+  rating: number;
+  level: 'good' | 'neutral' | 'bad';
+  content: string;
+  imageCount: number;
+  appendContent: string;
+  dsrDesc: number | null;
+  dsrService: number | null;
+  dsrLogistics: number | null;
+  tags: string[];
+  reviewedAt: number;
+  reviewDay: string;
+  status: ReviewStatus;
+  slaDueAt: number | null;
+  overdue: boolean;
+  outcome: string | null;
+  reply: string;
+  aftersaleId: string | null;
+  closedAt: number | null;
+}
+
+export interface FollowupDto {
+  id: string;
+  action: string;
+  note: string;
+  userName: string;
+  at: number;
+}

@@ -27,6 +27,8 @@ import {
   type ReviewFormat,
   type ReviewKeywordsBody,
   type ReviewListQuery,
+  type FollowupDto,
+  type ReviewDto,
   type ReviewStatus,
   REVIEW_FORMATS,
 } from '@yunying/core';
@@ -51,43 +53,6 @@ import * as audit from '../audit/index.js';
 import * as notifications from '../notifications/index.js';
 import * as shops from '../shops/index.js';
 import { openTable } from './reviews.file.js';
-
-export interface ReviewDto {
-  id: string;
-  shopId: string;
-  platform: string;
-  reviewKey: string;
-  orderNo: string;
-  productTitle: string;
-  skuText: string;
-  buyerNick: string;
-  rating: number;
-  level: 'good' | 'neutral' | 'bad';
-  content: string;
-  imageCount: number;
-  appendContent: string;
-  dsrDesc: number | null;
-  dsrService: number | null;
-  dsrLogistics: number | null;
-  tags: string[];
-  reviewedAt: number;
-  reviewDay: string;
-  status: ReviewStatus;
-  slaDueAt: number | null;
-  overdue: boolean;
-  outcome: string | null;
-  reply: string;
-  aftersaleId: string | null;
-  closedAt: number | null;
-}
-
-export interface FollowupDto {
-  id: string;
-  action: string;
-  note: string;
-  userName: string;
-  at: number;
-}
 
 const OPEN_STATUSES: ReviewStatus[] = ['open', 'contacted', 'compensating', 'revision_requested', 'replied'];
 

@@ -3,43 +3,19 @@ import type {
   BatchFollowupRequest,
   CreateReviewRequest,
   DsrBenchmarkRequest,
+  FollowupDto,
   FollowupRequest,
   Page,
   ReviewKeywordsRequest,
+  ReviewDto,
   ReviewListRequest,
 } from '@yunying/core';
 import { api, request } from '../../api/client';
 
-export interface Review {
-  id: string;
-  shopId: string;
-  platform: string;
-  reviewKey: string;
-  orderNo: string;
-  productTitle: string;
-  skuText: string;
-  buyerNick: string;
-  rating: number;
-  level: 'good' | 'neutral' | 'bad';
-  content: string;
-  imageCount: number;
-  appendContent: string;
-  dsrDesc: number | null;
-  dsrService: number | null;
-  dsrLogistics: number | null;
-  tags: string[];
-  reviewedAt: number;
-  reviewDay: string;
-  status: string;
-  slaDueAt: number | null;
-  overdue: boolean;
-  outcome: string | null;
-  reply: string;
-  aftersaleId: string | null;
-  closedAt: number | null;
-}
+/** A review as the API answers it (one definition, in core). */
+export type Review = ReviewDto;
 export interface ReviewDetail extends Review {
-  followups: { id: string; action: string; note: string; userName: string; at: number }[];
+  followups: FollowupDto[];
 }
 export interface ReviewImportSummary {
   rows: number;
