@@ -31,11 +31,13 @@ export interface E2E {
 }
 
 export async function startE2E(): Promise<E2E> {
-  if (!fs.existsSync(path.join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('console not built: run `npm run build` first');
+  // YUNYING_WEB_DIST lets a developer test a console built elsewhere (e.g. while packages/web/dist is being rebuilt).
+  const webDist = process.env.YUNYING_WEB_DIST ?? DEFAULT_WEB_DIST;
+  if (!fs.existsSync(path.join(webDist, 'index.html'))) throw new Error('console not built: run `npm run build` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-e2e-'));
   const database = openDatabase(`sqlite:${path.join(dir, 'e2e.db')}`);
   await bootstrap(database, { adminPassword: ADMIN_PASSWORD });
-  const app = await buildApp({ database, config: { ...loadConfig({}), port: 0 } });
+  const app = await buildApp({ database, config: { ...loadConfig({}), port: 0, webDist } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
