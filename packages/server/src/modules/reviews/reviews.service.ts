@@ -326,16 +326,14 @@ export async function importReviewsFile(
   const dict = await dictionary(db, actor.orgId);
   const summary: ReviewImportSummary = { format, rows: 0, created: 0, updated: 0, unchanged: 0, alerts: 0, errors: 0, errorRows: [] };
   const platform = format === 'generic' ? 'generic' : format;
+  // The whole file is read before anything is stored, then stored in one transaction: a file that
+  // breaks after some good rows (a cell too long, a broken encoding) stores none of them.
+  const chunks: NewReview[][] = [];
   let pending = new Map<string, NewReview>();
-  const flush = async () => {
+  const cut = () => {
     if (!pending.size) return;
-    const rows = [...pending.values()];
+    chunks.push([...pending.values()]);
     pending = new Map();
-    const r = await db.transaction().execute((trx) => storeReviews(trx, actor.orgId, shop, rows, dict, now));
-    summary.created += r.created;
-    summary.updated += r.updated;
-    summary.unchanged += r.unchanged;
-    summary.alerts += r.alerts;
   };
   for (let it = await table.rows.next(); !it.done; it = await table.rows.next()) {
     const { rowNo, cells } = it.value;
@@ -361,9 +359,19 @@ export async function importReviewsFile(
     const key = res.row.reviewKey ?? contentKey(res.row);
     // The same review twice in one file: the later row is the newer state.
     pending.set(key, { ...res.row, platform, key });
-    if (pending.size >= IMPORT_CHUNK) await flush();
+    if (pending.size >= IMPORT_CHUNK) cut();
   }
-  await flush();
+  cut();
+  if (chunks.length)
+    await db.transaction().execute(async (trx) => {
+      for (const rows of chunks) {
+        const r = await storeReviews(trx, actor.orgId, shop, rows, dict, now);
+        summary.created += r.created;
+        summary.updated += r.updated;
+        summary.unchanged += r.unchanged;
+        summary.alerts += r.alerts;
+      }
+    });
   await audit.record(db, actor, 'review.import', {
     shopId: shop.id,
     entityType: 'shop',

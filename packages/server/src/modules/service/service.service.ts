@@ -40,6 +40,7 @@ import { cappedCount, cursorPageOf, inChunks, keysetPage, scopeToShops } from '.
 import type { DB, ServiceSettingsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
+import * as customers from '../customers/index.js';
 import { openTable } from '../reviews/index.js';
 import * as shops from '../shops/index.js';
 
@@ -140,46 +141,49 @@ export async function importChatsFile(
     errors: 0,
     errorRows: [],
   };
+  // The whole file is read before anything is stored, then stored in one transaction: a file that
+  // breaks after some good rows (a cell too long, a broken encoding) stores none of them.
+  const chunks: Map<string, ParsedChat>[] = [];
   let pending = new Map<string, ParsedChat>();
-  const flush = async () => {
+  const cut = () => {
     if (!pending.size) return;
-    const batch = pending;
+    chunks.push(pending);
     pending = new Map();
-    await db.transaction().execute(async (trx) => {
-      const existing = await inChunks([...batch.keys()], (keys) =>
-        trx.selectFrom('service_chats').selectAll().where('shop_id', '=', shop.id).where('chat_key', 'in', keys).execute(),
-      );
-      const known = new Map(existing.map((e) => [e.chat_key, e]));
-      const fresh = [];
-      for (const [key, c] of batch) {
-        const row = {
-          agent: c.agent,
-          customer: c.customer,
-          started_at: c.startedAt,
-          start_day: local(c.startedAt).day,
-          start_hour: local(c.startedAt).hour,
-          first_response_s: c.firstResponseS,
-          messages: c.messages,
-          ended_at: c.endedAt,
-          order_no: c.orderNo,
-        };
-        const e = known.get(key);
-        if (!e) {
-          fresh.push({ id: newId('cht'), org_id: actor.orgId, shop_id: shop.id, chat_key: key, created_at: now, ...row });
-          continue;
-        }
-        const same = (Object.keys(row) as (keyof typeof row)[]).every(
-          (k) => (e[k] === null ? null : typeof row[k] === 'number' ? Number(e[k]) : e[k]) === row[k],
-        );
-        if (same) s.unchanged++;
-        else {
-          await trx.updateTable('service_chats').set(row).where('id', '=', e.id).execute();
-          s.updated++;
-        }
+  };
+  const store = async (trx: Transaction<DB>, batch: Map<string, ParsedChat>) => {
+    const existing = await inChunks([...batch.keys()], (keys) =>
+      trx.selectFrom('service_chats').selectAll().where('shop_id', '=', shop.id).where('chat_key', 'in', keys).execute(),
+    );
+    const known = new Map(existing.map((e) => [e.chat_key, e]));
+    const fresh = [];
+    for (const [key, c] of batch) {
+      const row = {
+        agent: c.agent,
+        customer: c.customer,
+        started_at: c.startedAt,
+        start_day: local(c.startedAt).day,
+        start_hour: local(c.startedAt).hour,
+        first_response_s: c.firstResponseS,
+        messages: c.messages,
+        ended_at: c.endedAt,
+        order_no: c.orderNo,
+      };
+      const e = known.get(key);
+      if (!e) {
+        fresh.push({ id: newId('cht'), org_id: actor.orgId, shop_id: shop.id, chat_key: key, created_at: now, ...row });
+        continue;
       }
-      if (fresh.length) await trx.insertInto('service_chats').values(fresh).execute();
-      s.created += fresh.length;
-    });
+      const same = (Object.keys(row) as (keyof typeof row)[]).every(
+        (k) => (e[k] === null ? null : typeof row[k] === 'number' ? Number(e[k]) : e[k]) === row[k],
+      );
+      if (same) s.unchanged++;
+      else {
+        await trx.updateTable('service_chats').set(row).where('id', '=', e.id).execute();
+        s.updated++;
+      }
+    }
+    if (fresh.length) await trx.insertInto('service_chats').values(fresh).execute();
+    s.created += fresh.length;
   };
   for (let it = await table.rows.next(); !it.done; it = await table.rows.next()) {
     const { rowNo, cells } = it.value;
@@ -201,9 +205,15 @@ export async function importChatsFile(
       continue;
     }
     pending.set(chatKeyOf(res.row), res.row);
-    if (pending.size >= CHUNK) await flush();
+    if (pending.size >= CHUNK) cut();
   }
-  await flush();
+  cut();
+  if (chunks.length)
+    await db.transaction().execute(async (trx) => {
+      for (const batch of chunks) await store(trx, batch);
+    });
+  // The enquirers become customers of the shop (咨询 lifecycle), through the customers module.
+  if (s.created || s.updated) await customers.syncEnquiries(db, actor.orgId, shop.id);
   await audit.record(db, actor, 'service.import', {
     shopId: shop.id,
     entityType: 'shop',
