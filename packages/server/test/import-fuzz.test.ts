@@ -3,16 +3,23 @@
  * headers and random, huge, formula-like, quote-breaking or control-character cells, in UTF-8,
  * UTF-8 with BOM, GBK and UTF-16. Every answer is a success or a client error with a Chinese
  * explanation — never a 5xx — and a refused product file stores nothing.
- * Runs per importer: YUNYING_FUZZ_RUNS (default 12); the seed is fixed so a failure reproduces.
+ * The importers of ad reports, 淘宝客 orders, reviews and service chats write at once (no preview):
+ * their files get rows built from each format's own headers, good cells mixed with bad ones, and
+ * a refused file must leave their tables exactly as they were, an accepted one must have written
+ * what its summary says; a file that breaks after hundreds of good rows stores none of them.
+ * Runs per importer: YUNYING_FUZZ_RUNS (default 12; 60 under YUNYING_LONG_TESTS); the seed is
+ * fixed so a failure reproduces.
  */
+import { AD_PRESETS, CHAT_COLUMNS, reviewColumns, TAOKE_HEADERS, type AdFormat, type ReviewFormat } from '@yunying/core';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import { makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
+import { xlsxOf } from './xlsx-craft.js';
 
-const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? (process.env.YUNYING_LONG_TESTS === '1' ? 60 : 12));
 const CJK = /[\u4e00-\u9fff]/;
 
 /** Real column names of the platforms' exports and of our own templates, to get past header checks. */
@@ -79,6 +86,86 @@ const fileBody = fc.oneof(
 );
 const fileName = fc.constantFrom('orders.csv', 'orders.xlsx', '商品.csv', 'x.xls', '../../etc/passwd.csv', 'noext');
 
+// ------------------------------------------------------------ the importers that write at once
+
+/** A good value for a column of the new importers, by field name. */
+const money = fc.integer({ min: 0, max: 9_999_999 }).map((n) => (n / 100).toFixed(2));
+const count = fc.nat({ max: 100_000 }).map(String);
+const word = fc.oneof(
+  fc.constantFrom('夏季连衣裙', '防晒衣', '计划A', 'T恤 白', '客服小美', '买家甲', '很好', '质量差'),
+  fc.string({ maxLength: 12 }),
+);
+const day = fc.integer({ min: 1, max: 28 }).map((d) => `2026-11-${String(d).padStart(2, '0')}`);
+const instant = fc
+  .tuple(day, fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+  .map(([d, h, m]) => `${d} ${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00`);
+const GOOD: Record<string, fc.Arbitrary<string>> = {
+  day,
+  reviewedAt: instant,
+  startedAt: instant,
+  endedAt: instant,
+  spend: money,
+  sales: money,
+  commission: money,
+  paid: money,
+  impressions: count,
+  clicks: count,
+  orders: count,
+  favs: count,
+  carts: count,
+  messages: count,
+  imageCount: fc.nat({ max: 9 }).map(String),
+  rate: fc.integer({ min: 0, max: 9000 }).map((n) => `${n / 100}%`),
+  rating: fc.constantFrom('1', '2', '3', '4', '5', '好评', '中评', '差评', '5星'),
+  dsrDesc: fc.constantFrom('4.8', '5', '3'),
+  dsrService: fc.constantFrom('4.8', '5', '3'),
+  dsrLogistics: fc.constantFrom('4.8', '5', '3'),
+  firstResponse: fc.constantFrom('12', '12秒', '1分5秒', '00:01:05'),
+};
+
+interface Col {
+  field: string;
+  names: readonly string[];
+  required: boolean;
+}
+
+/** A file of this importer's columns: required ones always, some optional ones, good cells mixed with bad ones. */
+function tableFile(cols: readonly Col[]): fc.Arbitrary<{ name: string; data: Buffer }> {
+  const required = cols.filter((c) => c.required);
+  const optional = cols.filter((c) => !c.required);
+  const rows = fc.subarray(optional).chain((opt) => {
+    const chosen = [...required, ...opt];
+    const header = fc.tuple(...chosen.map((c) => fc.constantFrom(...c.names)));
+    const row = fc.tuple(...chosen.map((c) => fc.oneof({ weight: 5, arbitrary: GOOD[c.field] ?? word }, { weight: 1, arbitrary: cell })));
+    return fc.tuple(header, fc.array(row, { maxLength: 15 }));
+  });
+  return fc.tuple(rows, fc.constantFrom('utf8', 'bom', 'gbk', 'utf16le', 'xlsx')).map(([[header, body], enc]) => {
+    const table: string[][] = [header as string[], ...(body as string[][])];
+    if (enc === 'xlsx') return { name: '报表.xlsx', data: xlsxOf(table) };
+    const text = table.map((r) => r.join(',')).join('\r\n');
+    const data =
+      enc === 'bom'
+        ? Buffer.from(`\uFEFF${text}`)
+        : enc === 'gbk'
+          ? iconv.encode(text, 'gbk')
+          : enc === 'utf16le'
+            ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+            : Buffer.from(text);
+    return { name: '报表.csv', data };
+  });
+}
+
+const adCols = (format: AdFormat): Col[] =>
+  Object.entries(AD_PRESETS[format].headers).map(([field, names]) => ({
+    field,
+    names: names!,
+    required: field === 'day' || field === 'plan' || field === 'spend',
+  }));
+const taokeCols: Col[] = Object.entries(TAOKE_HEADERS).map(([field, h]) => ({ field, names: h.names, required: h.required }));
+const reviewCols = (format: ReviewFormat): Col[] =>
+  reviewColumns(format).map((c) => ({ field: c.field, names: c.aliases, required: !!c.required }));
+const chatCols: Col[] = CHAT_COLUMNS.map((c) => ({ field: c.field, names: c.aliases, required: !!c.required }));
+
 describeEachDialect('bad files at every importer', (dialect) => {
   const ctx = useTestApp(dialect);
   let admin: Client;
@@ -142,4 +229,109 @@ describeEachDialect('bad files at every importer', (dialect) => {
       { numRuns: RUNS, seed: 16_2026 },
     );
   }, 300_000);
+
+  // ---------------------------------------------------------- ads, 淘宝客, reviews, chats
+
+  type Db = typeof ctx.tdb.database.db;
+  const rowsOf = async (table: 'ad_plans' | 'ad_daily' | 'ad_taoke_orders' | 'reviews' | 'service_chats' | 'audit_log') =>
+    Number(
+      (
+        await (ctx.tdb.database.db as Db)
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const TABLES = ['ad_plans', 'ad_daily', 'ad_taoke_orders', 'reviews', 'service_chats'] as const;
+  const snapshot = async () => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await rowsOf(t)] as const)));
+
+  interface Writer {
+    what: string;
+    url: string;
+    fields: () => Record<string, string>;
+    cols: Col[];
+    /** What an accepted file's summary says it added, against the tables' counts before and after. */
+    check: (summary: any, before: Record<string, number>, after: Record<string, number>) => void;
+  }
+  const writers: Writer[] = [
+    ...(['ztc', 'ylmf', 'qianchuan', 'generic'] as const).map((format): Writer => ({
+      what: `ad report import (${format})`,
+      url: '/api/v1/ads/import',
+      fields: () => ({ shopId, format }),
+      cols: adCols(format),
+      check: (s, b, a) => {
+        expect(a.ad_plans - b.ad_plans, 'plans created').toBe(s.plansCreated);
+        if (s.imported === 0) expect(a.ad_daily, 'no good row, nothing replaced').toBe(b.ad_daily);
+      },
+    })),
+    {
+      what: '淘宝客 order import',
+      url: '/api/v1/ads/taoke/import',
+      fields: () => ({ shopId }),
+      cols: taokeCols,
+      check: (s, b, a) => {
+        expect(a.ad_taoke_orders - b.ad_taoke_orders).toBeGreaterThanOrEqual(0);
+        expect(a.ad_taoke_orders - b.ad_taoke_orders).toBeLessThanOrEqual(s.imported);
+      },
+    },
+    ...(['taobao', 'pdd', 'generic'] as const).map((format): Writer => ({
+      what: `review import (${format})`,
+      url: '/api/v1/reviews/import',
+      fields: () => ({ shopId, format }),
+      cols: reviewCols(format),
+      check: (s, b, a) => expect(a.reviews - b.reviews, 'reviews created').toBe(s.created),
+    })),
+    ...(['qianniu', 'generic'] as const).map((format): Writer => ({
+      what: `service chat import (${format})`,
+      url: '/api/v1/service/chats/import',
+      fields: () => ({ shopId, format }),
+      cols: chatCols,
+      check: (s, b, a) => expect(a.service_chats - b.service_chats, 'chats created').toBe(s.created),
+    })),
+  ];
+
+  it('ad reports, 淘宝客 orders, reviews and chats: a Chinese 4xx that stores nothing, or a summary that matches what was stored', async () => {
+    for (const w of writers) {
+      const file = fc.oneof(
+        { weight: 3, arbitrary: tableFile(w.cols) },
+        { weight: 1, arbitrary: fc.tuple(fileName, fileBody).map(([name, data]) => ({ name, data })) },
+      );
+      await fc.assert(
+        fc.asyncProperty(file, async ({ name, data }) => {
+          const before = await snapshot();
+          const res = await send(w.url, w.fields(), name, data);
+          const what = `${w.what} ${name} (${data.length} bytes)`;
+          expectAnswered(res, what);
+          const after = await snapshot();
+          if (res.statusCode >= 400) expect(after, `${what}: a refused file changed the tables`).toEqual(before);
+          else w.check(JSON.parse(res.body), before, after);
+        }),
+        { numRuns: RUNS, seed: 16_2026 },
+      );
+    }
+  }, 600_000);
+
+  it('a review or chat file that breaks after 600 good rows is refused in Chinese and stores none of them', async () => {
+    const long = 'x'.repeat(40_000); // over the 32,767 characters a spreadsheet cell can hold
+    const reviewsCsv = [
+      '评价ID,宝贝标题,买家昵称,评分,评价内容,评价时间',
+      ...Array.from({ length: 600 }, (_, i) => `half-r-${i},防晒衣,买家${i},5,很好,2026-11-03 10:00:00`),
+      `half-r-600,防晒衣,买家600,5,${long},2026-11-03 10:00:00`,
+    ].join('\n');
+    const chatsCsv = [
+      '会话ID,接待客服,买家昵称,开始时间',
+      ...Array.from({ length: 600 }, (_, i) => `half-c-${i},小美,买家${i},2026-11-03 10:00:00`),
+      `half-c-600,小美,${long},2026-11-03 10:00:00`,
+    ].join('\n');
+    for (const [url, csv] of [
+      ['/api/v1/reviews/import', reviewsCsv],
+      ['/api/v1/service/chats/import', chatsCsv],
+    ] as const) {
+      const before = await snapshot();
+      const res = await send(url, { shopId, format: 'generic' }, 'half.csv', Buffer.from(csv));
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
+      expectAnswered(res, url);
+      expect(await snapshot(), `${url}: the 600 rows before the bad one were stored`).toEqual(before);
+    }
+  }, 120_000);
 });
