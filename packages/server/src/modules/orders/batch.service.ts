@@ -10,10 +10,8 @@
 import {
   AppError,
   CARRIERS,
-  CHANNEL_LABELS,
   DEFAULT_TIMEZONE,
   ORDER_FLAG_COLOR_LABELS,
-  ORDER_STATUS_LABELS,
   ShipBody,
   isOrderStatus,
   maskAddress,
@@ -26,7 +24,6 @@ import {
   type BatchMemoInput,
   type BatchShipResult,
   type BatchUrgentInput,
-  type Channel,
   type OrderSelection,
   type ShipPreview,
   type ShipPreviewRow,
@@ -39,7 +36,7 @@ import type { Actor } from '../../http/actor.js';
 import * as sheets from '../../lib/sheets.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
-import { EXPORT_HEADERS, EXPORT_MONEY_COLUMNS, readSheet } from './orders.files.js';
+import { EXPORT_HEADERS, EXPORT_MONEY_COLUMNS, exportRow, readSheet } from './orders.files.js';
 import { shipOrder } from './orders.lifecycle.js';
 import { actorName, canSeePii, recordEvent } from './orders.rows.js';
 
@@ -386,46 +383,11 @@ export async function exportSelection(db: Kysely<DB>, actor: Actor, sel: OrderSe
   );
   const shopsById = await shopInfo(db, actor);
   const pii = canSeePii(actor);
-  const yuan = (fen: number | bigint) => Number(fen) / 100;
   const table: (string | number)[][] = [];
   for (const r of rows) {
     const shop = shopsById.get(r.shop_id);
-    const tz = shop?.timezone || DEFAULT_TIMEZONE;
-    const channel = (CHANNEL_LABELS as Record<string, { zh: string } | undefined>)[r.channel as Channel]?.zh ?? r.channel;
-    for (const l of lines.get(r.id) ?? []) {
-      table.push([
-        r.order_no,
-        shop?.name ?? '',
-        channel,
-        isOrderStatus(r.status) ? ORDER_STATUS_LABELS[r.status].zh : r.status,
-        localTime(r.ordered_at, tz),
-        localTime(r.paid_at, tz),
-        localTime(r.shipped_at, tz),
-        r.buyer_nick,
-        pii ? r.receiver_name : (maskName(r.receiver_name) ?? ''),
-        pii ? r.receiver_phone : (maskPhone(r.receiver_phone) ?? ''),
-        pii ? r.receiver_address : (maskAddress(r.receiver_address) ?? ''),
-        l.line_no,
-        l.title,
-        l.spec_text,
-        l.merchant_code,
-        l.qty,
-        yuan(l.unit_price_fen),
-        yuan(l.discount_fen),
-        yuan(l.paid_fen),
-        yuan(l.refund_fen),
-        l.refunded_qty,
-        yuan(r.goods_fen),
-        yuan(r.discount_fen),
-        yuan(r.shipping_fen),
-        yuan(r.paid_fen),
-        yuan(r.refund_fen),
-        r.carrier ?? '',
-        r.tracking_no ?? '',
-        pii ? r.buyer_note : maskPhonesInText(r.buyer_note),
-        pii ? r.seller_memo : maskPhonesInText(r.seller_memo),
-      ]);
-    }
+    const ctx = { shopName: shop?.name ?? '', channel: r.channel, tz: shop?.timezone || DEFAULT_TIMEZONE, pii };
+    for (const l of lines.get(r.id) ?? []) table.push(exportRow(ctx, r, l));
   }
   const money = new Set(EXPORT_MONEY_COLUMNS);
   const buffer =

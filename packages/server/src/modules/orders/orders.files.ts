@@ -171,6 +171,88 @@ export const EXPORT_MONEY_COLUMNS: readonly number[] = (
   ['单价', '优惠分摊', '实付', '退款金额', '订单商品金额', '订单优惠', '运费', '订单实付', '订单退款'] as const
 ).map((h) => EXPORT_HEADERS.indexOf(h));
 
+type Fen = number | bigint;
+/** The order fields one export row shows. */
+export interface ExportOrder {
+  order_no: string;
+  status: string;
+  ordered_at: number;
+  paid_at: number | null;
+  shipped_at: number | null;
+  buyer_nick: string;
+  receiver_name: string | null;
+  receiver_phone: string | null;
+  receiver_address: string | null;
+  goods_fen: Fen;
+  discount_fen: Fen;
+  shipping_fen: Fen;
+  paid_fen: Fen;
+  refund_fen: Fen;
+  carrier: string | null;
+  tracking_no: string | null;
+  buyer_note: string | null;
+  seller_memo: string | null;
+}
+/** The line fields one export row shows. */
+export interface ExportLine {
+  line_no: number;
+  title: string;
+  spec_text: string;
+  merchant_code: string;
+  qty: number;
+  unit_price_fen: Fen;
+  discount_fen: Fen;
+  paid_fen: Fen;
+  refund_fen: Fen;
+  refunded_qty: number;
+}
+
+/**
+ * One row of the order export (EXPORT_HEADERS' order): the order's fields beside one of its lines.
+ * The full export and the export of a selection both build their rows here, so the two files agree.
+ * Without PII permission the receiver is masked and phone numbers in the notes are hidden.
+ */
+export function exportRow(
+  ctx: { shopName: string; channel: string; tz: string; pii: boolean },
+  r: ExportOrder,
+  l: ExportLine,
+): (string | number)[] {
+  const channel = (CHANNEL_LABELS as Record<string, { zh: string } | undefined>)[ctx.channel as Channel]?.zh ?? ctx.channel;
+  const pii = ctx.pii;
+  return [
+    r.order_no,
+    ctx.shopName,
+    channel,
+    isOrderStatus(r.status) ? ORDER_STATUS_LABELS[r.status].zh : r.status,
+    time(r.ordered_at, ctx.tz),
+    time(r.paid_at, ctx.tz),
+    time(r.shipped_at, ctx.tz),
+    r.buyer_nick,
+    pii ? (r.receiver_name ?? '') : (maskName(r.receiver_name) ?? ''),
+    pii ? (r.receiver_phone ?? '') : (maskPhone(r.receiver_phone) ?? ''),
+    pii ? (r.receiver_address ?? '') : (maskAddress(r.receiver_address) ?? ''),
+    l.line_no,
+    l.title,
+    l.spec_text,
+    l.merchant_code,
+    l.qty,
+    yuan(l.unit_price_fen),
+    yuan(l.discount_fen),
+    yuan(l.paid_fen),
+    yuan(l.refund_fen),
+    l.refunded_qty,
+    yuan(r.goods_fen),
+    yuan(r.discount_fen),
+    yuan(r.shipping_fen),
+    yuan(r.paid_fen),
+    yuan(r.refund_fen),
+    r.carrier ?? '',
+    r.tracking_no ?? '',
+    pii ? (r.buyer_note ?? '') : (maskPhonesInText(r.buyer_note) ?? ''),
+    pii ? (r.seller_memo ?? '') : (maskPhonesInText(r.seller_memo) ?? ''),
+  ];
+}
+
 /**
  * Export a shop's orders, one row per order line, to .csv (UTF-8 with BOM, opens in Excel) or
  * .xlsx. `from`/`to` are business days (YYYY-MM-DD, inclusive) of the order time.
@@ -213,40 +295,21 @@ export async function exportOrdersFile(
   if (opts.from) q = q.where('orders.ordered_at', '>=', dayStart(opts.from, tz));
   if (opts.to) q = q.where('orders.ordered_at', '<', dayStart(addDays(opts.to, 1), tz));
   const rows = await q.orderBy('orders.ordered_at').orderBy('orders.id').orderBy('order_lines.line_no').execute();
-  const pii = canSeePii(actor);
-  const channel = (CHANNEL_LABELS as Record<string, { zh: string } | undefined>)[shop.channel as Channel]?.zh ?? shop.channel;
-  const table: (string | number)[][] = rows.map((r) => [
-    r.order_no,
-    shop.name,
-    channel,
-    isOrderStatus(r.status) ? ORDER_STATUS_LABELS[r.status].zh : r.status,
-    time(r.ordered_at, tz),
-    time(r.paid_at, tz),
-    time(r.shipped_at, tz),
-    r.buyer_nick,
-    pii ? r.receiver_name : (maskName(r.receiver_name) ?? ''),
-    pii ? r.receiver_phone : (maskPhone(r.receiver_phone) ?? ''),
-    pii ? r.receiver_address : (maskAddress(r.receiver_address) ?? ''),
-    r.line_no,
-    r.title,
-    r.spec_text,
-    r.merchant_code,
-    r.qty,
-    yuan(Number(r.unit_price_fen)),
-    yuan(Number(r.line_discount_fen)),
-    yuan(Number(r.line_paid_fen)),
-    yuan(Number(r.line_refund_fen)),
-    r.refunded_qty,
-    yuan(Number(r.goods_fen)),
-    yuan(Number(r.discount_fen)),
-    yuan(Number(r.shipping_fen)),
-    yuan(Number(r.paid_fen)),
-    yuan(Number(r.refund_fen)),
-    r.carrier ?? '',
-    r.tracking_no ?? '',
-    pii ? r.buyer_note : maskPhonesInText(r.buyer_note),
-    pii ? r.seller_memo : maskPhonesInText(r.seller_memo),
-  ]);
+  const ctx = { shopName: shop.name, channel: shop.channel, tz, pii: canSeePii(actor) };
+  const table = rows.map((r) =>
+    exportRow(ctx, r, {
+      line_no: r.line_no,
+      title: r.title,
+      spec_text: r.spec_text,
+      merchant_code: r.merchant_code,
+      qty: r.qty,
+      unit_price_fen: r.unit_price_fen,
+      discount_fen: r.line_discount_fen,
+      paid_fen: r.line_paid_fen,
+      refund_fen: r.line_refund_fen,
+      refunded_qty: r.refunded_qty,
+    }),
+  );
   await sheets.writeSheetFile(filePath, EXPORT_HEADERS, table, {
     sheetName: '订单',
     widths: { 0: 22, 12: 36, 10: 36 },
