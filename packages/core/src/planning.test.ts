@@ -10,6 +10,7 @@ import {
   quantileSorted,
   seededRandom,
   semiLogElasticity,
+  withinLogLogElasticity,
   whatIf,
 } from './planning.js';
 
@@ -220,5 +221,72 @@ describe('Monte Carlo', () => {
     const wide = activityBand({ history, days: 3, uplift: 2, upliftSd: 0.6, seed: 5 })!;
     expect(wide.salesFen.p90 - wide.salesFen.p10).toBeGreaterThan(band.salesFen.p90 - band.salesFen.p10);
     expect(activityBand({ history: [], days: 3, uplift: 1, upliftSd: 0 })).toBeNull();
+  });
+});
+
+describe('ad sales response (within-plan log-log)', () => {
+  // Two plans of very different size, each selling adSales = k · spend^0.6 with ±5% noise.
+  const rand = seededRandom(3);
+  const points = ['big', 'small'].flatMap((group, gi) =>
+    Array.from({ length: 40 }, (_, i) => {
+      const spend = (gi === 0 ? 50_000 : 2_000) * (0.5 + (i % 10) / 6);
+      const k = gi === 0 ? 30 : 8;
+      return { group, x: spend, y: k * Math.pow(spend, 0.6) * (1 + 0.05 * (rand() * 2 - 1)) };
+    }),
+  );
+  it('recovers the planted elasticity with an interval that covers it', () => {
+    const fit = withinLogLogElasticity(points)!;
+    expect(fit.n).toBe(80);
+    expect(fit.slope).toBeCloseTo(0.6, 1);
+    expect(fit.low).toBeLessThan(0.6);
+    expect(fit.high).toBeGreaterThan(0.6);
+    expect(fit.high - fit.low).toBeLessThan(0.1);
+  });
+  it('does not read plan size as a response (pooled log-log would)', () => {
+    // Within each plan sales do not move with spend at all; the big plan just sells more.
+    const flat = ['a', 'b'].flatMap((group, gi) =>
+      Array.from({ length: 10 }, (_, i) => ({
+        group,
+        x: (gi ? 100_000 : 1_000) * (1 + i / 10),
+        y: (gi ? 500_000 : 5_000) * (1 + (i % 2) / 100),
+      })),
+    );
+    expect(logLogElasticity(flat)!.slope).toBeGreaterThan(0.9);
+    expect(Math.abs(withinLogLogElasticity(flat)!.slope)).toBeLessThan(0.05);
+  });
+  it('is null without enough days or spread, and leaves out days without spend or sales', () => {
+    expect(withinLogLogElasticity([])).toBeNull();
+    expect(
+      withinLogLogElasticity([
+        { group: 'a', x: 1, y: 1 },
+        { group: 'a', x: 2, y: 2 },
+      ]),
+    ).toBeNull();
+    expect(withinLogLogElasticity(Array.from({ length: 5 }, () => ({ group: 'a', x: 100, y: 300 })))).toBeNull();
+    const withZeros = [...points, { group: 'big', x: 0, y: 10 }, { group: 'big', x: 10, y: 0 }];
+    expect(withinLogLogElasticity(withZeros)!.n).toBe(80);
+  });
+  it('in whatIf, moves only the ad share of sales by (1 + budget)^β, with the interval from β', () => {
+    const base = {
+      days: 30,
+      visitorsBySource: { search: 60_000, paid: 40_000 },
+      buyers: 2_000,
+      salesFen: 30_000_000,
+      costFen: 15_000_000,
+      adSpendFen: 2_000_000,
+      adSalesFen: 6_000_000,
+      discount: 0.1,
+    };
+    const fit = { slope: 0.6, intercept: 0, se: 0.05, low: 0.5, high: 0.7, n: 80, r2: 0.9 };
+    const r = whatIf(base, { adBudget: 1 }, { discountOnConversion: null, adOnVisitors: null, adOnAdSales: fit });
+    expect(r.scenario.salesFen).toBe(Math.round(30_000_000 + 6_000_000 * (Math.pow(2, 0.6) - 1)));
+    expect(r.low.salesFen).toBe(Math.round(30_000_000 + 6_000_000 * (Math.pow(2, 0.5) - 1)));
+    expect(r.high.salesFen).toBe(Math.round(30_000_000 + 6_000_000 * (Math.pow(2, 0.7) - 1)));
+    expect(r.scenario.adSpendFen).toBe(4_000_000);
+    // Diminishing returns: doubling the budget less than doubles the ad sales.
+    expect(r.scenario.salesFen - 30_000_000).toBeLessThan(6_000_000);
+    // Without a fit (null) the old visitor elasticity applies.
+    const old = whatIf(base, { adBudget: 1 }, { discountOnConversion: null, adOnVisitors: null, adOnAdSales: null });
+    expect(old.scenario.salesFen).toBe(30_000_000);
   });
 });

@@ -229,6 +229,50 @@ export function semiLogElasticity(points: readonly { x: number; y: number }[]): 
   return ols(points.filter((p) => p.y > 0).map((p) => ({ x: p.x, y: Math.log(p.y) })));
 }
 
+/**
+ * Elasticity of y with respect to x pooled over groups with a level of their own (fixed effects):
+ * ln y and ln x are centred within each group, and the slope is fitted through the origin on the
+ * centred values, so a group that is simply bigger (a plan with a larger budget and more sales)
+ * does not pass for a response to spend; only each group's own day-to-day changes count. Points
+ * with x or y ≤ 0 are left out, and groups with fewer than 2 points. The SE uses n − groups − 1
+ * degrees of freedom; null when fewer than 3 points remain, no degree of freedom is left, or x
+ * does not vary within any group. `intercept` is 0 (the levels are the groups' own); `r2` is the
+ * within-group R².
+ */
+export function withinLogLogElasticity(points: readonly { group: string; x: number; y: number }[]): Fit | null {
+  const groups = new Map<string, { x: number; y: number }[]>();
+  for (const p of points) {
+    if (!(p.x > 0 && p.y > 0 && Number.isFinite(p.x) && Number.isFinite(p.y))) continue;
+    let g = groups.get(p.group);
+    if (!g) groups.set(p.group, (g = []));
+    g.push({ x: Math.log(p.x), y: Math.log(p.y) });
+  }
+  const centred: { x: number; y: number }[] = [];
+  let k = 0;
+  for (const g of groups.values()) {
+    if (g.length < 2) continue;
+    k++;
+    const mx = g.reduce((a, p) => a + p.x, 0) / g.length;
+    const my = g.reduce((a, p) => a + p.y, 0) / g.length;
+    for (const p of g) centred.push({ x: p.x - mx, y: p.y - my });
+  }
+  const n = centred.length;
+  if (n < 3 || n - k - 1 < 1) return null;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (const p of centred) {
+    sxx += p.x * p.x;
+    sxy += p.x * p.y;
+    syy += p.y * p.y;
+  }
+  if (sxx < 1e-12) return null;
+  const slope = sxy / sxx;
+  const sse = centred.reduce((a, p) => a + (p.y - slope * p.x) ** 2, 0);
+  const se = Math.sqrt(sse / (n - k - 1) / sxx);
+  return { slope, intercept: 0, se, low: slope - 1.96 * se, high: slope + 1.96 * se, n, r2: syy === 0 ? 1 : 1 - sse / syy };
+}
+
 // ───────────────────────────── what-if ─────────────────────────────
 
 export interface WhatIfBase {
@@ -241,6 +285,8 @@ export interface WhatIfBase {
   costFen: number;
   /** Ad spend of the period (fen); 0 when no ads data. */
   adSpendFen: number;
+  /** Sales the ad tools attribute to their plans in the period (fen); with `adOnAdSales` an ad budget change moves this share of the sales. */
+  adSalesFen?: number;
   /** Average discount depth of the period (0 … 1: share of list price given away). */
   discount: number;
 }
@@ -265,6 +311,12 @@ export interface WhatIfElasticities {
   discountOnConversion: Fit | null;
   /** % change of visitors per % change of ad spend (log-log), null without ads data. */
   adOnVisitors: Fit | null;
+  /**
+   * % change of the ad-attributed sales per % change of ad spend (log-log; below 1: diminishing
+   * returns). Given with `base.adSalesFen` > 0, it replaces `adOnVisitors`: the ad share of the
+   * visitors (ad sales ÷ sales, at the base conversion and AOV) grows by (1 + budget)^slope.
+   */
+  adOnAdSales?: Fit | null;
 }
 
 export interface WhatIfOutcome {
@@ -299,7 +351,9 @@ function outcome(visitors: number, buyers: number, salesFen: number, costFen: nu
 
 /**
  * The period's outcome after the changes, from the base period and the elasticities:
- * visitors V' = Σ_s V_s·(1+t_s)·(1+t) · (1+b)^e_ad (ad budget b, elasticity e_ad; 1 without ads);
+ * visitors V' = Σ_s V_s·(1+t_s)·(1+t) · (1+b)^e_ad (ad budget b, elasticity e_ad; 1 without ads) — or, with
+ * the ad sales' own elasticity β (`adOnAdSales`) and their share s of the sales, · (1 + s·((1+b)^β − 1)),
+ * so the sales grow by exactly the ad sales' response adSales·((1+b)^β − 1) at the base conversion and AOV;
  * conversion CR' = CR·(1+c)·exp(β·(d'−d)) (β: the discount semi-elasticity, 0 when unknown);
  * AOV' = AOV·(1+a)·(1−d')/(1−d) (a deeper discount lowers what each buyer pays);
  * cost of goods follows the units bought, not the price paid: cost' = cost/buyers · buyers' · (1+a) · (1+k)
@@ -318,12 +372,17 @@ export function whatIf(
   const costPerBuyer = base.buyers > 0 ? base.costFen / base.buyers : 0;
   const d0 = base.discount;
   const d1 = change.discount ?? d0;
+  const adFit = !!el.adOnAdSales && (base.adSalesFen ?? 0) > 0 && base.salesFen > 0;
+  const adShare = adFit ? Math.min(1, base.adSalesFen! / base.salesFen) : null;
   const run = (discountSlope: number, adSlope: number): WhatIfOutcome => {
     let visitors = 0;
     for (const [s, v] of Object.entries(base.visitorsBySource)) visitors += v * (1 + (change.trafficBySource?.[s] ?? 0));
     visitors *= 1 + (change.traffic ?? 0);
     const b = change.adBudget ?? 0;
-    if (b !== 0 && base.adSpendFen > 0) visitors *= Math.pow(Math.max(0.0001, 1 + b), adSlope);
+    if (b !== 0 && base.adSpendFen > 0) {
+      const f = Math.pow(Math.max(0.0001, 1 + b), adSlope);
+      visitors *= adShare === null ? f : 1 + adShare * (f - 1);
+    }
     const conv = Math.min(1, cr * (1 + (change.conversion ?? 0)) * Math.exp(discountSlope * (d1 - d0)));
     const buyers = visitors * conv;
     const aov = (aovFen * (1 + (change.aov ?? 0)) * (1 - d1)) / (1 - d0);
@@ -332,7 +391,7 @@ export function whatIf(
     return outcome(visitors, buyers, sales, cost, base.adSpendFen * (1 + b));
   };
   const ds = el.discountOnConversion;
-  const as = el.adOnVisitors;
+  const as = adFit ? el.adOnAdSales! : el.adOnVisitors;
   const scenario = run(ds?.slope ?? 0, as?.slope ?? 0);
   const a = run(ds?.low ?? 0, as?.low ?? 0);
   const z = run(ds?.high ?? 0, as?.high ?? 0);

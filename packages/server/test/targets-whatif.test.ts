@@ -1,4 +1,4 @@
-import { addDays, businessDay, dayStart, daysBetween, whatIf } from '@yunying/core';
+import { addDays, businessDay, dayStart, daysBetween, seededRandom, whatIf } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import { recomputeDays } from '../src/modules/analytics/index.js';
 import { ingestEvents } from '../src/modules/traffic/index.js';
@@ -74,6 +74,10 @@ describeEachDialect('what-if base and elasticities', (dialect) => {
     expect(fit.n).toBe(days.length);
     expect(w.elasticities).toMatchObject({ discountMin: 0, discountMax: expect.closeTo(0.2, 10) });
     expect(w.history).toHaveLength(180);
+    // No ads yet: no response to fit, nothing attributed.
+    expect(w.elasticities).toMatchObject({ adOnAdSales: null, adDays: 0, adPlans: 0 });
+    expect(w.base.adSalesFen).toBe(0);
+    expect(w.adHistory).toEqual([]);
 
     // The console's scenario: every day at 20% off moves conversion by exp(slope × Δdepth) from the
     // period's mixed base — close to the deal days' 30%.
@@ -83,5 +87,61 @@ describeEachDialect('what-if base and elasticities', (dialect) => {
     const over = await admin.get(`/api/v1/whatif/base?shopId=${shopId}&from=${addDays(to, -100)}&to=${to}`);
     expect(over.statusCode).toBe(400);
     expect(over.json().detail).toContain('最长 92 天');
+  });
+  it('fits the ad sales’ response to spend per plan (diminishing returns) with its interval, and the budget moves only the ad share', async () => {
+    // Two plans of very different size; each day's ad sales = k · spend^0.6, ±4% noise.
+    const rand = seededRandom(11);
+    const adDays = days.slice(-30);
+    const planted = [
+      { name: '直通车大计划', base: 60_000, k: 40 },
+      { name: '引力魔方小计划', base: 3_000, k: 25 },
+    ];
+    let spendTotal = 0;
+    let salesTotal = 0;
+    for (const p of planted) {
+      const res = await admin.post('/api/v1/ads/plans', { shopId, tool: 'ztc', name: p.name, productIds: [] });
+      expect(res.statusCode, res.body).toBe(200);
+      const id = res.json().id as string;
+      for (const [i, day] of adDays.entries()) {
+        const spendFen = Math.round(p.base * (0.4 + (i % 7) * 0.25));
+        const salesFen = Math.round(p.k * Math.pow(spendFen, 0.6) * (1 + 0.04 * (rand() * 2 - 1)));
+        spendTotal += spendFen;
+        salesTotal += salesFen;
+        const r = await admin.post(`/api/v1/ads/plans/${id}/days`, {
+          day,
+          impressions: 100_000,
+          clicks: 2_000,
+          spendFen,
+          orders: 10,
+          salesFen,
+        });
+        expect(r.statusCode, r.body).toBe(200);
+      }
+    }
+    const from = adDays[0]!;
+    const to = adDays[adDays.length - 1]!;
+    const w = (await admin.get(`/api/v1/whatif/base?shopId=${shopId}&from=${from}&to=${to}`)).json();
+    const fit = w.elasticities.adOnAdSales;
+    expect(w.elasticities).toMatchObject({ adDays: 60, adPlans: 2 });
+    expect(fit.slope).toBeCloseTo(0.6, 1);
+    expect(fit.low).toBeLessThan(0.6);
+    expect(fit.high).toBeGreaterThan(0.6);
+    expect(fit.high - fit.low).toBeLessThan(0.15);
+    expect(w.elasticities.adSpendRelMin).toBeLessThan(0.5);
+    expect(w.elasticities.adSpendRelMax).toBeGreaterThan(1.5);
+    expect(w.base.adSpendFen).toBe(spendTotal);
+    expect(w.base.adSalesFen).toBe(salesTotal);
+    expect(w.adHistory).toHaveLength(30);
+    expect(w.adHistory.reduce((a: number, d: { spendFen: number }) => a + d.spendFen, 0)).toBe(spendTotal);
+
+    // The console's scenario: +50% budget adds adSales · (1.5^β − 1), between the interval's ends.
+    const el = { discountOnConversion: null, adOnVisitors: null, adOnAdSales: fit };
+    const r = whatIf(w.base, { adBudget: 0.5 }, el);
+    expect(r.scenario.salesFen).toBe(Math.round(w.base.salesFen + salesTotal * (Math.pow(1.5, fit.slope) - 1)));
+    expect(r.low.salesFen).toBeLessThan(r.scenario.salesFen);
+    expect(r.high.salesFen).toBeGreaterThan(r.scenario.salesFen);
+    expect(r.scenario.adSpendFen).toBe(Math.round(spendTotal * 1.5));
+    // Diminishing returns: the extra sales are less than the base ROI would promise.
+    expect(r.scenario.salesFen - w.base.salesFen).toBeLessThan(salesTotal * 0.5);
   });
 });

@@ -167,11 +167,18 @@ export const TARGET_BASES = ['last_month', 'last_year', 'manual'] as const;
 export type TargetBasis = (typeof TARGET_BASES)[number];
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式应为 YYYY-MM');
 
-export const TargetBoardQuery = z.object({ shopId: z.string().max(64), month: month.optional() });
+export const TargetBoardQuery = z.object({
+  shopId: z.string().max(64),
+  month: month.optional(),
+  /** An activity target's board (its window instead of a month). */
+  targetId: z.string().max(64).optional(),
+});
 export const SetTargetBody = z
   .object({
     shopId: z.string().max(64),
     kind: z.enum(['month', 'activity']).default('month'),
+    /** Edit this target (an activity's name and window may change); without it the shop's target of the same period and name is set. */
+    id: z.string().max(64).optional(),
     /** kind month: the month. */
     month: month.optional(),
     /** kind activity: its name and days. */
@@ -229,6 +236,9 @@ export interface TargetDto extends TargetSplitDto {
 export interface TargetBoard {
   shopId: string;
   shopName: string;
+  /** month: a calendar month's board; activity: the window of one activity target (`targetId`). */
+  kind: 'month' | 'activity';
+  /** The month (kind activity: the month the activity starts in). */
   month: string;
   startOn: string;
   endOn: string;
@@ -236,9 +246,11 @@ export interface TargetBoard {
   target: TargetDto | null;
   bases: TargetBasisDto[];
   pace: {
-    /** Past months that shaped the curve (0: a straight line). */
+    /** Past months that shaped the curve (0: a straight line); kind activity: past periods (activities or last year's window). */
     months: number;
     shaped: boolean;
+    /** What shaped it: past months, past activity targets of the shop, the same window a year earlier, or nothing (a straight line). */
+    shapedBy: 'months' | 'activities' | 'last_year' | 'linear';
     days: { day: string; expectedCumFen: number | null; actualFen: number | null; actualCumFen: number | null }[];
   };
   status: {
@@ -355,6 +367,8 @@ export interface WhatIfBaseDto {
     salesFen: number;
     costFen: number;
     adSpendFen: number;
+    /** Sales the ad plans attribute to themselves in the period (fen). */
+    adSalesFen: number;
     discount: number;
   };
   /** Paid source groups: an ad budget change moves their visitors. */
@@ -365,7 +379,20 @@ export interface WhatIfBaseDto {
     days: number;
     discountMin: number | null;
     discountMax: number | null;
+    /**
+     * Ad sales' response to spend: the slope of ln(ad sales) on ln(spend) over the plans' days in the
+     * history window, each plan centred on its own level (core withinLogLogElasticity); below 1 means
+     * diminishing returns. null when there are too few plan-days with spend and sales, or no spread.
+     */
+    adOnAdSales: Fit | null;
+    /** Plan-days and plans the fit used, and the range of a day's spend ÷ its plan's usual spend (geometric mean) seen. */
+    adDays: number;
+    adPlans: number;
+    adSpendRelMin: number | null;
+    adSpendRelMax: number | null;
   };
+  /** The shop's daily ad spend and ad sales over the history window (days with spend). */
+  adHistory: { day: string; spendFen: number; salesFen: number }[];
   /** Daily sales and units of the history window (for the activity band). */
   history: { day: string; salesFen: number; units: number; discount: number | null }[];
 }

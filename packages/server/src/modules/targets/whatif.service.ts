@@ -8,11 +8,23 @@
  * - Discount depth of a day = (line discounts + order discounts) ÷ list value (Σ qty × unit price) of
  *   the orders paid that day. Its effect on conversion is the slope of ln(conversion) on depth over
  *   the last 180 days (semi-log OLS), given with its standard error and the depth range it was seen in.
- * - Ad spend from the ads module (spend + 淘宝客 commission); there is no daily spend series, so a
- *   budget change moves the paid groups' visitors in proportion (constant cost per visitor) — stated
- *   on the page as an assumption, not an estimate.
+ * - Ad spend from the ads module (spend + 淘宝客 commission). The ad sales' response to spend is
+ *   fitted on the plans' daily spend and attributed sales over the same 180 days: ln(sales) on
+ *   ln(spend), each plan centred on its own level (so a bigger plan does not pass for a response),
+ *   slope β with its SE; β < 1 is diminishing returns, and the marginal ROI at today's spend is
+ *   β × ROI. A budget change then moves the ad share of sales by (1 + b)^β (core whatIf). Without
+ *   enough plan-days the console keeps the stated assumption (constant ROI, or without ad sales a
+ *   constant cost per paid visitor).
  */
-import { AppError, SOURCE_GROUPS, addDays, daysBetween, semiLogElasticity, type WhatIfBaseDto } from '@yunying/core';
+import {
+  AppError,
+  SOURCE_GROUPS,
+  addDays,
+  daysBetween,
+  semiLogElasticity,
+  withinLogLogElasticity,
+  type WhatIfBaseDto,
+} from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -58,6 +70,48 @@ async function discounts(db: Kysely<DB>, shopId: string, from: string, to: strin
   return m;
 }
 
+/** The ad sales' response to spend over the plans' days of [from, to], and the shop's daily ad totals. */
+async function adResponse(db: Kysely<DB>, shopId: string, from: string, to: string) {
+  const plans = await ads.planDays(db, shopId, from, to);
+  const points: { group: string; x: number; y: number }[] = [];
+  const byDay = new Map<string, { spendFen: number; salesFen: number }>();
+  let relMin: number | null = null;
+  let relMax: number | null = null;
+  let used = 0;
+  for (const [planId, p] of plans) {
+    const mine: { x: number; y: number }[] = [];
+    for (const [day, t] of p.days) {
+      if (t.spendFen > 0) {
+        const e = byDay.get(day) ?? { spendFen: 0, salesFen: 0 };
+        e.spendFen += t.spendFen;
+        e.salesFen += t.salesFen;
+        byDay.set(day, e);
+      }
+      if (t.spendFen > 0 && t.salesFen > 0) mine.push({ x: t.spendFen, y: t.salesFen });
+    }
+    if (mine.length < 2) continue;
+    used++;
+    const logMean = mine.reduce((a, m) => a + Math.log(m.x), 0) / mine.length;
+    for (const m of mine) {
+      points.push({ group: planId, ...m });
+      const rel = m.x / Math.exp(logMean);
+      relMin = relMin === null ? rel : Math.min(relMin, rel);
+      relMax = relMax === null ? rel : Math.max(relMax, rel);
+    }
+  }
+  const fit = withinLogLogElasticity(points);
+  return {
+    fit: {
+      adOnAdSales: fit,
+      adDays: fit ? fit.n : 0,
+      adPlans: fit ? used : 0,
+      adSpendRelMin: fit ? relMin : null,
+      adSpendRelMax: fit ? relMax : null,
+    },
+    history: [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([day, v]) => ({ day, ...v })),
+  };
+}
+
 export async function whatIfBase(db: Kysely<DB>, actor: Actor, q: { shopId: string; from: string; to: string }): Promise<WhatIfBaseDto> {
   if (q.from > q.to)
     throw new AppError('validation_failed', '开始日期不能晚于结束日期', {}, [{ path: 'from', message: '开始日期晚于结束日期' }]);
@@ -98,6 +152,7 @@ export async function whatIfBase(db: Kysely<DB>, actor: Actor, q: { shopId: stri
   else visitorsBySource.other = uv;
 
   const ad = await ads.adSummary(db, q.shopId, q.from, q.to);
+  const adFit = await adResponse(db, q.shopId, hFrom < q.from ? hFrom : q.from, q.to);
   const history: WhatIfBaseDto['history'] = [];
   const points: { x: number; y: number }[] = [];
   let dMin: number | null = null;
@@ -124,10 +179,18 @@ export async function whatIfBase(db: Kysely<DB>, actor: Actor, q: { shopId: stri
       salesFen,
       costFen,
       adSpendFen: Number(ad.totalCostFen ?? 0),
+      adSalesFen: Number(ad.salesFen ?? 0),
       discount: list > 0 ? off / list : 0,
     },
     paidGroups: SOURCE_GROUPS.filter((g) => g.paid).map((g) => g.code),
-    elasticities: { discountOnConversion: semiLogElasticity(points), days: points.length, discountMin: dMin, discountMax: dMax },
+    elasticities: {
+      discountOnConversion: semiLogElasticity(points),
+      days: points.length,
+      discountMin: dMin,
+      discountMax: dMax,
+      ...adFit.fit,
+    },
     history,
+    adHistory: adFit.history,
   };
 }
