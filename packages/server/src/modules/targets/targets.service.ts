@@ -131,7 +131,7 @@ export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTa
   }
   const s = decomposeTarget(input.salesFen, split);
   const now = Date.now();
-  const before = await trx
+  const same = await trx
     .selectFrom('sales_targets')
     .selectAll()
     .where('shop_id', '=', input.shopId)
@@ -139,7 +139,24 @@ export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTa
     .where('start_on', '=', from)
     .where('name', '=', name)
     .executeTakeFirst();
+  let before = same;
+  if (input.id) {
+    before = await trx
+      .selectFrom('sales_targets')
+      .selectAll()
+      .where('org_id', '=', actor.orgId)
+      .where('id', '=', input.id)
+      .executeTakeFirst();
+    if (!before || before.shop_id !== input.shopId || before.kind !== input.kind)
+      throw new AppError('not_found', `要修改的目标 ${input.id} 不存在或不属于这个店铺，请刷新目标看板后再改`, { targetId: input.id });
+    if (same && same.id !== before.id)
+      throw new AppError('conflict', `这个店铺已有从 ${from} 开始的活动目标“${name}”，请换一个活动名称或开始日期`, { targetId: same.id }, [
+        { path: 'name', message: '同名同日的活动目标已存在' },
+      ]);
+  }
   const values = {
+    name,
+    start_on: from,
     end_on: to,
     sales_fen: s.salesFen,
     visitors: s.visitors,
@@ -150,7 +167,10 @@ export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTa
   };
   let row: SalesTargetsTable;
   if (before) {
-    await trx.updateTable('sales_targets').set(values).where('id', '=', before.id).execute();
+    await insertOrConflict(
+      trx.updateTable('sales_targets').set(values).where('id', '=', before.id).execute(),
+      '这个目标刚被别人设置过，请刷新后再改',
+    );
     row = { ...before, ...values };
   } else {
     row = {
@@ -158,8 +178,6 @@ export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTa
       org_id: actor.orgId,
       shop_id: input.shopId,
       kind: input.kind,
-      name,
-      start_on: from,
       created_by: actor.userId || null,
       created_at: now,
       ...values,
@@ -170,8 +188,22 @@ export async function setTarget(trx: Transaction<DB>, actor: Actor, input: SetTa
     shopId: input.shopId,
     entityType: 'sales_target',
     entityId: row.id,
-    before: before ? { salesFen: Number(before.sales_fen), basis: before.basis } : undefined,
-    after: { kind: input.kind, name, salesFen: s.salesFen, visitors: s.visitors, buyers: s.buyers, basis: input.basis },
+    before: before
+      ? {
+          salesFen: Number(before.sales_fen),
+          basis: before.basis,
+          ...(input.kind === 'activity' ? { name: before.name, startOn: before.start_on, endOn: before.end_on } : {}),
+        }
+      : undefined,
+    after: {
+      kind: input.kind,
+      name,
+      salesFen: s.salesFen,
+      visitors: s.visitors,
+      buyers: s.buyers,
+      basis: input.basis,
+      ...(input.kind === 'activity' ? { startOn: from, endOn: to } : {}),
+    },
   });
   return targetRowToDto(row);
 }
@@ -205,40 +237,108 @@ export async function deleteTarget(trx: Transaction<DB>, actor: Actor, id: strin
 }
 
 const PACE_MONTHS = 6;
+const PACE_ACTIVITIES = 6;
 
-/** The month's board: the target and its split, the bases, the pace curve and where the month stands. */
+type TargetRow = SalesTargetsTable;
+
+/** Daily sales of each window, in order (for `paceCurve`). */
+async function windowsSales(db: Kysely<DB>, shopIds: string[], windows: { from: string; to: string }[]): Promise<number[][]> {
+  if (!windows.length) return [];
+  const lo = windows.reduce((a, w) => (w.from < a ? w.from : a), windows[0]!.from);
+  const hi = windows.reduce((a, w) => (w.to > a ? w.to : a), windows[0]!.to);
+  const series = await analytics.dailySeries(db, shopIds, lo, hi);
+  return windows.map((w) => daysBetween(w.from, w.to).map((d) => series.get(d)?.paid_fen ?? 0));
+}
+
+/**
+ * The pace curve of an activity's window: shaped by the shop's past activity targets that are over
+ * (their daily sales read at the same relative position of their windows, up to six, most recent
+ * first), else by the same window a year earlier, else a straight line.
+ */
+async function activityCurve(db: Kysely<DB>, shopIds: string[], row: TargetRow, days: number) {
+  const past = await db
+    .selectFrom('sales_targets')
+    .select(['start_on', 'end_on'])
+    .where('shop_id', '=', row.shop_id)
+    .where('kind', '=', 'activity')
+    .where('id', '!=', row.id)
+    .where('end_on', '<', row.start_on)
+    .orderBy('end_on', 'desc')
+    .limit(PACE_ACTIVITIES)
+    .execute();
+  const fromPast = paceCurve(
+    await windowsSales(
+      db,
+      shopIds,
+      past.map((p) => ({ from: p.start_on, to: p.end_on })),
+    ),
+    days,
+  );
+  if (fromPast.shaped) return { ...fromPast, shapedBy: 'activities' as const };
+  const ly = { from: shiftCalendarMonths(row.start_on, -12), to: shiftCalendarMonths(row.end_on, -12) };
+  const fromLastYear = paceCurve(await windowsSales(db, shopIds, [ly]), days);
+  return { ...fromLastYear, shapedBy: fromLastYear.shaped ? ('last_year' as const) : ('linear' as const) };
+}
+
+async function monthCurve(db: Kysely<DB>, shopIds: string[], from: string, days: number) {
+  // Past months' daily sales shape the curve (only months that are over).
+  const windows: { from: string; to: string }[] = [];
+  for (let k = PACE_MONTHS; k >= 1; k--) windows.push(monthRange(shiftCalendarMonths(from, -k).slice(0, 7)));
+  const c = paceCurve(await windowsSales(db, shopIds, windows), days);
+  return { ...c, shapedBy: c.shaped ? ('months' as const) : ('linear' as const) };
+}
+
+/**
+ * The board of a month (`month`, default this month) or of one activity target (`targetId`): the
+ * target and its split, the bases, the pace curve and where the period stands.
+ */
 export async function board(
   db: Kysely<DB>,
   actor: Actor,
-  q: { shopId: string; month?: string | undefined },
+  q: { shopId: string; month?: string | undefined; targetId?: string | undefined },
   now = Date.now(),
 ): Promise<TargetBoard> {
   const scope = await analytics.resolveScope(db, actor, q.shopId, now);
   const today = businessDay(now, scope.timezone);
-  const month = q.month ?? today.slice(0, 7);
-  const { from, to } = monthRange(month);
-  const target =
-    (await db
+  let target: TargetRow | null;
+  let kind: 'month' | 'activity';
+  let from: string;
+  let to: string;
+  if (q.targetId) {
+    const row = await db
       .selectFrom('sales_targets')
       .selectAll()
+      .where('org_id', '=', actor.orgId)
       .where('shop_id', '=', q.shopId)
-      .where('kind', '=', 'month')
-      .where('start_on', '=', from)
-      .where('name', '=', month)
-      .executeTakeFirst()) ?? null;
-  const bases = await readBases(db, scope.shopIds, 'month', from, to);
-  // Past months' daily sales shape the curve (only months that are over).
-  const histFrom = `${shiftCalendarMonths(from, -PACE_MONTHS).slice(0, 7)}-01`;
-  const histTo = addDays(from, -1);
-  const history = await analytics.dailySeries(db, scope.shopIds, histFrom, histTo);
-  const months: number[][] = [];
-  for (let k = PACE_MONTHS; k >= 1; k--) {
-    const r = monthRange(shiftCalendarMonths(from, -k).slice(0, 7));
-    months.push(daysBetween(r.from, r.to).map((d) => history.get(d)?.paid_fen ?? 0));
+      .where('id', '=', q.targetId)
+      .executeTakeFirst();
+    if (!row)
+      throw new AppError('not_found', `目标 ${q.targetId} 不存在或不属于这个店铺：请在目标看板上重新选择活动`, { targetId: q.targetId });
+    target = row;
+    kind = row.kind as 'month' | 'activity';
+    from = row.start_on;
+    to = row.end_on;
+  } else {
+    const month = q.month ?? today.slice(0, 7);
+    ({ from, to } = monthRange(month));
+    kind = 'month';
+    target =
+      (await db
+        .selectFrom('sales_targets')
+        .selectAll()
+        .where('shop_id', '=', q.shopId)
+        .where('kind', '=', 'month')
+        .where('start_on', '=', from)
+        .where('name', '=', month)
+        .executeTakeFirst()) ?? null;
   }
+  const bases = await readBases(db, scope.shopIds, kind, from, to);
   const days = daysBetween(from, to);
-  const curve = paceCurve(months, days.length);
-  const lastActual = today > to ? to : addDays(today, 0);
+  const curve =
+    kind === 'activity' && target
+      ? await activityCurve(db, scope.shopIds, target, days.length)
+      : await monthCurve(db, scope.shopIds, from, days.length);
+  const lastActual = today > to ? to : today;
   const current = from <= lastActual ? await analytics.dailySeries(db, scope.shopIds, from, lastActual) : new Map<string, analytics.Sums>();
   const targetDto = target ? targetRowToDto(target) : null;
   let cum = 0;
@@ -260,13 +360,14 @@ export async function board(
   return {
     shopId: q.shopId,
     shopName: scope.shopName ?? '',
-    month,
+    kind,
+    month: from.slice(0, 7),
     startOn: from,
     endOn: to,
     today,
     target: targetDto,
     bases,
-    pace: { months: curve.months, shaped: curve.shaped, days: paceDays },
+    pace: { months: curve.months, shaped: curve.shaped, shapedBy: curve.shapedBy, days: paceDays },
     status: {
       elapsed,
       actualFen: done.salesFen,
