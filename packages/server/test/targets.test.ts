@@ -21,6 +21,7 @@ describeEachDialect('sales targets and KPIs', (dialect) => {
   // Three past months: one ¥100 order a day, four a day in each month's last five days.
   const pastDays = daysBetween(shiftCalendarMonths(monthStart, -3), addDays(monthStart, -1));
   const thisMonthDays = daysBetween(monthStart, addDays(today, -1));
+  const salesByDay = new Map<string, number>();
 
   beforeAll(async () => {
     admin = await ctx.admin();
@@ -48,6 +49,7 @@ describeEachDialect('sales targets and KPIs', (dialect) => {
     const firstNow = n - 2 * thisMonthDays.length;
     if (thisMonthDays.length >= 2) orders.push(order(thisMonthDays[1]!, `now${firstNow}`));
     await makeBackdatedOrders(ctx, orders);
+    for (const o of orders) salesByDay.set(o.day, (salesByDay.get(o.day) ?? 0) + 10_000);
     // Last month's visitors: 20 a day.
     const db = ctx.tdb.database.db;
     const events = lastMonthDays.flatMap((d) =>
@@ -160,5 +162,113 @@ describeEachDialect('sales targets and KPIs', (dialect) => {
     const board = (await admin.get(`/api/v1/targets/board?shopId=${shopId}&month=${month}`)).json();
     expect(mine.actualFen).toBe(board.status.actualFen);
     expect(Array.isArray(d.findings)).toBe(true);
+  });
+  it('sets an activity target, shows its window paced by past activities, and edits its name and window', async () => {
+    // A past activity over the last 10 days of the month before last: 1 order a day, then 4 a day.
+    const pastFrom = addDays(lastMonthStart, -10);
+    const pastTo = addDays(lastMonthStart, -1);
+    const put = (body: Record<string, unknown>) => admin.request('PUT', '/api/v1/targets', { shopId, kind: 'activity', ...body });
+    const past = await put({
+      name: '上次大促',
+      startOn: pastFrom,
+      endOn: pastTo,
+      salesFen: 300_000,
+      basis: 'manual',
+      conversion: 0.1,
+      aovFen: 10_000,
+    });
+    expect(past.statusCode, past.body).toBe(200);
+    // This activity: 10 days around today.
+    const from = addDays(today, -5);
+    const to = addDays(today, 4);
+    const res = await put({
+      name: '年货节',
+      startOn: from,
+      endOn: to,
+      salesFen: 1_000_000,
+      basis: 'manual',
+      conversion: 0.05,
+      aovFen: 10_000,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const t = res.json();
+    expect(t).toMatchObject({ kind: 'activity', name: '年货节', startOn: from, endOn: to, buyers: 100, visitors: 2000 });
+    expect(Math.round(t.visitors * t.conversion * t.aovFen)).toBe(1_000_000);
+
+    const board = (await admin.get(`/api/v1/targets/board?shopId=${shopId}&targetId=${t.id}`)).json();
+    expect(board).toMatchObject({ kind: 'activity', startOn: from, endOn: to, target: { id: t.id, salesFen: 1_000_000 } });
+    expect(board.pace).toMatchObject({ shapedBy: 'activities', shaped: true, months: 1 });
+    const days = board.pace.days as { day: string; expectedCumFen: number; actualCumFen: number | null }[];
+    expect(days.map((d) => d.day)).toEqual(daysBetween(from, to));
+    // The past activity sold 5 of its 25 orders in its first half: the pace follows, not a straight line.
+    expect(days[4]!.expectedCumFen).toBe(Math.round((1_000_000 * 5) / 25));
+    expect(days[9]!.expectedCumFen).toBe(1_000_000);
+    const sold = daysBetween(from, addDays(today, -1)).reduce((a, d) => a + (salesByDay.get(d) ?? 0), 0);
+    expect(board.status).toMatchObject({ elapsed: 5, actualFen: sold, expectedFen: days[4]!.expectedCumFen });
+    expect(board.status.gapFen).toBe(sold - days[4]!.expectedCumFen);
+    expect(days[9]!.actualCumFen).toBeNull(); // the future has no actuals
+
+    // The past activity itself: nothing before it and no sales a year earlier, so a straight line; it is over.
+    const pb = (await admin.get(`/api/v1/targets/board?shopId=${shopId}&targetId=${past.json().id}`)).json();
+    expect(pb.pace).toMatchObject({ shapedBy: 'linear', shaped: false });
+    expect(pb.status).toMatchObject({ elapsed: 10, actualFen: 25 * 10_000, expectedFen: 300_000 });
+    // The month board is unchanged.
+    expect((await admin.get(`/api/v1/targets/board?shopId=${shopId}&month=${month}`)).json()).toMatchObject({
+      kind: 'month',
+      pace: { shapedBy: 'months' },
+    });
+
+    // Edit: rename and move the window by id; the same target, audited with its old window.
+    const to2 = addDays(today, 9);
+    const edit = await put({
+      id: t.id,
+      name: '年货节（延长）',
+      startOn: from,
+      endOn: to2,
+      salesFen: 1_500_000,
+      basis: 'manual',
+      conversion: 0.05,
+      aovFen: 10_000,
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    expect(edit.json()).toMatchObject({ id: t.id, name: '年货节（延长）', endOn: to2, salesFen: 1_500_000 });
+    const listed = (await admin.get(`/api/v1/targets?shopId=${shopId}&from=${from}&to=${to2}`)).json();
+    expect(listed.filter((x: { kind: string }) => x.kind === 'activity').map((x: { name: string }) => x.name)).toEqual(['年货节（延长）']);
+    const log = (await admin.get(`/api/v1/audit?entityType=sales_target&entityId=${t.id}`)).json().items;
+    expect(log[0]).toMatchObject({ before: { name: '年货节', endOn: to }, after: { name: '年货节（延长）', endOn: to2 } });
+    // Renaming onto another activity of the same start is refused in Chinese, naming the field.
+    const other = (
+      await put({ name: '另一个活动', startOn: from, endOn: to, salesFen: 100_000, basis: 'manual', conversion: 0.1, aovFen: 10_000 })
+    ).json();
+    const clash = await put({
+      id: other.id,
+      name: '年货节（延长）',
+      startOn: from,
+      endOn: to,
+      salesFen: 100_000,
+      basis: 'manual',
+      conversion: 0.1,
+      aovFen: 10_000,
+    });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.json().detail).toContain('换一个活动名称');
+    // Another shop's or an unknown target is not found.
+    const shop2 = await makeShop(ctx, admin, '别的店');
+    expect((await admin.get(`/api/v1/targets/board?shopId=${shop2}&targetId=${t.id}`)).statusCode).toBe(404);
+    expect(
+      (
+        await put({
+          id: t.id,
+          shopId: shop2,
+          name: 'x',
+          startOn: from,
+          endOn: to,
+          salesFen: 100_000,
+          basis: 'manual',
+          conversion: 0.1,
+          aovFen: 10_000,
+        })
+      ).statusCode,
+    ).toBe(404);
   });
 });
