@@ -112,6 +112,8 @@ for (let start = 0; start < N; start += BATCH) {
       cycle_days: null,
       created_at: 0,
       updated_at: 0,
+      enquiries: 0,
+      last_enquiry_day: null,
     });
   }
   await db.transaction().execute(async (trx) => {

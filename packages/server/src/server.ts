@@ -8,6 +8,7 @@ import { firstStartDemo } from './modules/demo/index.js';
 import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
 import { startDiagnosisTimer } from './modules/diagnosis/index.js';
+import { startPointsExpiryTimer } from './modules/customers/index.js';
 import { startOutreachTimer } from './modules/outreach/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
 
@@ -82,6 +83,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   const diagnosis = startDiagnosisTimer(database.db, { onError: (err) => app.log.error({ err }, 'diagnosis timer') });
   // Outreach campaigns waiting for quiet hours or the hourly limit are queued again when due.
   const outreach = startOutreachTimer(database.db, { onError: (err) => app.log.error({ err }, 'outreach timer') });
+  // Members' points past the organisation's expiry rule expire once a day per shop.
+  const pointsExpiry = startPointsExpiryTimer(database.db, { onError: (err) => app.log.error({ err }, 'points expiry timer') });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : cfg.port;
   const url = `http://${cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host}:${port}`;
@@ -94,6 +97,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
       rollups.stop();
       diagnosis.stop();
       outreach.stop();
+      pointsExpiry.stop();
       // The app's close hook stops the job worker first: a running import finishes the batch at
       // hand, records where it stands in that batch's transaction and goes back to the queue, so the
       // next start goes on from there (its uploaded files are kept).

@@ -3,6 +3,49 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../api.js';
+import { addDays } from '../time.js';
+
+/**
+ * Points expiry rules (积分有效期). `years`: points earned in year Y expire after 31 December of
+ * Y + n — n = 1 is the marketplaces' and CRM tools' common 次年年底清零 (earned this year, usable
+ * through the end of next year). `months`: points earned on day d are usable through the day
+ * before d + n months. Consumption is first-in first-out: redemptions, reversals and earlier
+ * expiries use the oldest points first, so what expires as of a day is
+ * max(0, points earned before the cutoff − every deduction so far), never more than the balance.
+ */
+export const POINTS_EXPIRY_MODES = ['none', 'years', 'months'] as const;
+export type PointsExpiryMode = (typeof POINTS_EXPIRY_MODES)[number];
+
+/** The same day n months later (negative n: earlier), clamped to the month's last day. */
+export function addMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const total = y * 12 + (m - 1) + n;
+  const ny = Math.floor(total / 12);
+  const nm = total - ny * 12 + 1;
+  const last = new Date(Date.UTC(ny, nm, 0)).getUTCDate();
+  return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+/**
+ * The first earning day whose points are still valid on `asOf`: points earned before it have
+ * expired by `asOf`. Null when points never expire.
+ */
+export function expiryCutoff(rule: { mode: PointsExpiryMode; n: number }, asOf: string): string | null {
+  if (rule.mode === 'none') return null;
+  if (rule.mode === 'years') return `${String(Number(asOf.slice(0, 4)) - rule.n).padStart(4, '0')}-01-01`;
+  return addDays(addMonths(asOf, -rule.n), 1);
+}
+
+/** Points due to expire: earned before the cutoff minus every deduction so far (FIFO), within the balance. */
+export function expiringPoints(opts: { earnedBeforeCutoff: number; deducted: number; balance: number }): number {
+  return Math.max(0, Math.min(opts.balance, opts.earnedBeforeCutoff - opts.deducted));
+}
+
+/** The next day points expire on (for "expiring soon"): the end of this year, or 30 days ahead for months. */
+export function nextExpiryDay(rule: { mode: PointsExpiryMode; n: number }, asOf: string): string | null {
+  if (rule.mode === 'none') return null;
+  return rule.mode === 'years' ? `${asOf.slice(0, 4)}-12-31` : addDays(asOf, 30);
+}
 
 export const MemberSettingsBody = z.object({
   enabled: z.boolean({ message: '请选择是否启用会员积分' }),
@@ -18,6 +61,16 @@ export const MemberSettingsBody = z.object({
     .int('会员日积分倍数应为百分比整数')
     .min(100, '会员日积分倍数至少 100%')
     .max(1000, '会员日积分倍数最多 1000%'),
+  /** Points expiry (积分有效期): none, end of the n-th year after earning (years), n months after earning (months). */
+  pointsExpiry: z
+    .enum(POINTS_EXPIRY_MODES, { message: '积分有效期应为 none（永久）、years（按年清零）或 months（按月数）' })
+    .default('none'),
+  pointsExpiryN: z
+    .number({ message: '积分有效期应为整数' })
+    .int('积分有效期应为整数')
+    .min(1, '积分有效期至少为 1（年或月）')
+    .max(120, '积分有效期最多为 120（年或月）')
+    .default(1),
 });
 export type MemberSettingsInput = z.output<typeof MemberSettingsBody>;
 export type MemberSettingsRequest = z.input<typeof MemberSettingsBody>;
@@ -74,6 +127,8 @@ export interface MemberSettings {
   pointsPerYuan: number;
   memberDay: number | null;
   memberDayMultiplier: number;
+  pointsExpiry: PointsExpiryMode;
+  pointsExpiryN: number;
 }
 
 /** The level a customer reaches: the highest (by threshold) whose amount or order threshold is met. */

@@ -27,6 +27,8 @@ import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
 import * as m20261206_0130 from './migrations/20261206_0130_reviews_service.js';
 import * as m20261206_0140 from './migrations/20261206_0140_diagnosis.js';
 import * as m20261206_0150 from './migrations/20261206_0150_team_routine.js';
+import * as m20261207_0105 from './migrations/20261207_0105_customer_enquiries.js';
+import * as m20261207_0106 from './migrations/20261207_0106_points_expiry.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -57,6 +59,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0130_reviews_service': m20261206_0130,
   '20261206_0140_diagnosis': m20261206_0140,
   '20261206_0150_team_routine': m20261206_0150,
+  '20261207_0105_customer_enquiries': m20261207_0105,
+  '20261207_0106_points_expiry': m20261207_0106,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -72,6 +72,7 @@ export const TABLE_OWNERS = {
   member_points: 'customers',
   member_order_points: 'customers',
   member_level_changes: 'customers',
+  member_expiry_runs: 'customers',
   outreach_settings: 'outreach',
   outreach_campaigns: 'outreach',
   outreach_messages: 'outreach',

@@ -641,6 +641,9 @@ export interface CustomersTable {
   cycle_days: number | null;
   created_at: number;
   updated_at: number;
+  /** Service conversations of the buyer nick in the shop (咨询); 0 when none. */
+  enquiries: number;
+  last_enquiry_day: string | null;
 }
 /** The customers module's copy of each order's facts (one row per order with a buyer). */
 export interface CustomerOrdersTable {
@@ -699,6 +702,18 @@ export interface MemberSettingsTable {
   /** Percent: 200 = double points on the member day. */
   member_day_multiplier: number;
   updated_at: number;
+  /** none | years (end of the n-th year after earning) | months (n months after earning). */
+  points_expiry: string;
+  points_expiry_n: number;
+}
+/** One shop's daily points-expiry run (at most one per business day). */
+export interface MemberExpiryRunsTable {
+  shop_id: string;
+  day: string;
+  org_id: string;
+  customers: number;
+  points: number;
+  created_at: number;
 }
 /** A member level: reached at a net paid amount or a count of paid orders; its benefits. */
 export interface MemberLevelsTable {
@@ -1259,6 +1274,7 @@ export interface DB {
   member_points: MemberPointsTable;
   member_order_points: MemberOrderPointsTable;
   member_level_changes: MemberLevelChangesTable;
+  member_expiry_runs: MemberExpiryRunsTable;
   outreach_settings: OutreachSettingsTable;
   outreach_campaigns: OutreachCampaignsTable;
   outreach_messages: OutreachMessagesTable;
@@ -1363,6 +1379,7 @@ export const TABLE_ORDER = [
   'member_points',
   'member_order_points',
   'member_level_changes',
+  'member_expiry_runs',
   'outreach_settings',
   'outreach_campaigns',
   'outreach_messages',
@@ -1422,6 +1439,7 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   member_settings: ['org_id'],
   member_accounts: ['customer_id'],
   member_order_points: ['order_id'],
+  member_expiry_runs: ['shop_id', 'day'],
   outreach_settings: ['org_id'],
   outreach_unsubscribes: ['org_id', 'address'],
   coupon_claims: ['template_id', 'buyer_key'],

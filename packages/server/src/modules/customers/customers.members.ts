@@ -16,6 +16,8 @@ import {
   levelRank,
   newId,
   orderPoints,
+  POINTS_EXPIRY_MODES,
+  type PointsExpiryMode,
   type MemberLevel,
   type MemberLevelInput,
   type MemberSettings,
@@ -30,7 +32,14 @@ import * as audit from '../audit/index.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-const DEFAULTS: MemberSettings = { enabled: false, pointsPerYuan: 1, memberDay: null, memberDayMultiplier: 200 };
+const DEFAULTS: MemberSettings = {
+  enabled: false,
+  pointsPerYuan: 1,
+  memberDay: null,
+  memberDayMultiplier: 200,
+  pointsExpiry: 'none',
+  pointsExpiryN: 1,
+};
 
 export async function settingsOf(db: Db, orgId: string): Promise<MemberSettings> {
   const r = await db.selectFrom('member_settings').selectAll().where('org_id', '=', orgId).executeTakeFirst();
@@ -40,6 +49,8 @@ export async function settingsOf(db: Db, orgId: string): Promise<MemberSettings>
     pointsPerYuan: Number(r.points_per_yuan),
     memberDay: r.member_day === null ? null : Number(r.member_day),
     memberDayMultiplier: Number(r.member_day_multiplier),
+    pointsExpiry: (POINTS_EXPIRY_MODES as readonly string[]).includes(r.points_expiry) ? (r.points_expiry as PointsExpiryMode) : 'none',
+    pointsExpiryN: Number(r.points_expiry_n),
   };
 }
 
@@ -67,7 +78,7 @@ function isoWeekday(day: string): number {
 }
 
 /** Add Δ points to an account (created at 0 when missing) with its ledger row; refused below 0. */
-async function applyPoints(
+export async function applyPoints(
   trx: Transaction<DB>,
   a: { orgId: string; shopId: string; customerId: string },
   delta: number,
@@ -350,6 +361,8 @@ export async function saveSettings(trx: Transaction<DB>, actor: Actor, input: Me
     points_per_yuan: input.pointsPerYuan,
     member_day: input.memberDay,
     member_day_multiplier: input.memberDayMultiplier,
+    points_expiry: input.pointsExpiry,
+    points_expiry_n: input.pointsExpiryN,
     updated_at: Date.now(),
   };
   await trx

@@ -27,6 +27,7 @@ import type { DB } from '../../db/schema.js';
 import type { AppInstance } from '../../http/types.js';
 import { exportFile, rowsOfIds, sheetOf } from './customers.export.js';
 import { migration, openShop } from './customers.rfm.js';
+import * as expiry from './customers.expiry.js';
 import * as members from './customers.members.js';
 import * as segments from './customers.segments.js';
 import * as customers from './customers.service.js';
@@ -151,6 +152,11 @@ export async function customersRoutes(app: AppInstance): Promise<void> {
     '/customers/membership/settings',
     { schema: { tags, summary: '会员积分设置（每元积分、会员日）', body: MemberSettingsBody }, config: R.orgWide },
     (req) => tx((trx) => members.saveSettings(trx, req.actor!, req.body)),
+  );
+  app.post(
+    '/customers/membership/expire-points',
+    { schema: { tags, summary: '立即执行今天的积分到期（每店每天一次）' }, config: R.orgWide },
+    (req) => expiry.expireVisibleShops(app.db, req.actor!),
   );
   app.post('/customers/membership/levels', { schema: { tags, summary: '新增会员等级', body: MemberLevelBody }, config: R.orgWide }, (req) =>
     tx((trx) => members.saveLevel(trx, req.actor!, null, req.body)),

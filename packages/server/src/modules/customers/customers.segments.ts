@@ -96,10 +96,23 @@ async function asOfIds(db: Kysely<DB>, r: SegmentRulesInput, asOf: string): Prom
       const type = lifecycleOf({ paidDays, asOf, shopMedianCycle: shopCycle });
       if (type && want.has(type)) keep.push(cid);
     }
+    // 咨询: enquired (a merged member's enquiries count for its target) and no paid order by then.
+    if (want.has('enquirer')) for (const cid of await enquirerIdsOf(db, r.shopId)) if (!days.has(cid)) keep.push(cid);
     narrow(keep);
   }
   if (r.levels?.length) narrow(await levelIdsOf(db, r.shopId, r.levels));
   return ids;
+}
+
+/** The customers of a shop (merge targets for merged members) who enquired at least once. */
+async function enquirerIdsOf(db: Kysely<DB>, shopId: string): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('customers')
+    .select(sql<string>`coalesce(merged_into, id)`.as('cid'))
+    .where('shop_id', '=', shopId)
+    .where('enquiries', '>', 0)
+    .execute();
+  return new Set(rows.map((x) => x.cid));
 }
 
 export interface SegmentMatch {

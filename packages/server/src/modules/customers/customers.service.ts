@@ -31,6 +31,7 @@ import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
 import { idsOf, openShop, paidDaysOf, scoreShop, shopMedianCycle, shopThresholds } from './customers.rfm.js';
 import { recomputeFigures, refreshShops } from './customers.sync.js';
+import { expiryOutlook } from './customers.expiry.js';
 import { changePoints, levelNamesOf, pointsOf } from './customers.members.js';
 
 export function canSeePii(actor: Actor): boolean {
@@ -228,7 +229,8 @@ export async function getCustomer(db: Kysely<DB>, actor: Actor, id: string) {
     ? null
     : ((await scoreShop(db, row.shop_id, shop.today)).customers.find((c) => c.customerId === row.id) ?? null);
   const tags = await tagsOf(db, [row.id]);
-  const membership = await pointsOf(db, actor.orgId, group, { page: 1, pageSize: 20 });
+  const points = await pointsOf(db, actor.orgId, group, { page: 1, pageSize: 20 });
+  const membership = { ...points, expiry: await expiryOutlook(db, actor.orgId, group, points.balance, shop.today, shop.tz) };
   const shopNames = new Map((await shops.listVisible(db, actor)).map((s) => [s.id, s.name]));
   return {
     ...customerRowToSummary(row, pii, tags.get(row.id) ?? []),
@@ -240,7 +242,13 @@ export async function getCustomer(db: Kysely<DB>, actor: Actor, id: string) {
     purchaseCycleDays: cycle,
     ownCycle: row.cycle_days !== null,
     expectedRepurchaseDay: lastPaid ? expectedRepurchase(lastPaid.paid_day!, cycle) : null,
-    lifecycle: lifecycleOf({ paidDays, asOf: shop.today, shopMedianCycle: shopCycle }),
+    lifecycle: lifecycleOf({
+      paidDays,
+      asOf: shop.today,
+      shopMedianCycle: shopCycle,
+      hasEnquiries: [row, ...members].some((m) => Number(m.enquiries) > 0),
+    }),
+    enquiries: [row, ...members].reduce((n, m) => n + Number(m.enquiries), 0),
     firstPaidOrder: firstPaid ? { orderId: firstPaid.order_id, orderNo: firstPaid.order_no, paidDay: firstPaid.paid_day } : null,
     lastPaidOrder: lastPaid ? { orderId: lastPaid.order_id, orderNo: lastPaid.order_no, paidDay: lastPaid.paid_day } : null,
     rfm,
@@ -469,8 +477,10 @@ export async function changeCustomerPoints(trx: Transaction<DB>, actor: Actor, i
 
 /** A customer's points ledger page (with its merged members'). */
 export async function customerPoints(db: Kysely<DB>, actor: Actor, id: string, p: { page: number; pageSize: number }) {
-  await refreshShops(db, [(await mustFind(db, actor, id)).shop_id]);
+  const shop = await openShop(db, actor, (await mustFind(db, actor, id)).shop_id);
   const row = await mustFind(db, actor, id);
   const members = await db.selectFrom('customers').select('id').where('merged_into', '=', row.id).execute();
-  return pointsOf(db, actor.orgId, [row.id, ...members.map((m) => m.id)], p);
+  const group = [row.id, ...members.map((m) => m.id)];
+  const points = await pointsOf(db, actor.orgId, group, p);
+  return { ...points, expiry: await expiryOutlook(db, actor.orgId, group, points.balance, shop.today, shop.tz) };
 }

@@ -20,6 +20,7 @@ import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { inChunks, insertBatched } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
+import { applyEnquiries, enquiryFacts, shopOf } from './customers.enquiries.js';
 import { settleOrders, settleShop } from './customers.members.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -183,6 +184,8 @@ function newCustomer(o: OrderFact, key: string, now: number): CustomersTable {
     ...figuresOf([]),
     created_at: now,
     updated_at: now,
+    enquiries: 0,
+    last_enquiry_day: null,
   };
 }
 
@@ -387,9 +390,10 @@ export async function recomputeFigures(trx: Transaction<DB>, customerIds: readon
 
 /**
  * Rebuild a shop's customers from all its orders: orders are read in pages, identities resolved
- * in memory (existing customers keep their ids, notes, tags and merges), then one transaction
- * replaces the shop's order facts and customer rows. Customers whose orders are all gone remain
- * with zero figures when they carry a note, email, tag or merge; others are removed.
+ * in memory (existing customers keep their ids, notes, tags and merges), the service module's
+ * enquiries applied (咨询, customers.enquiries.ts), then one transaction replaces the shop's order
+ * facts and customer rows. Customers whose orders are all gone remain with zero figures when they
+ * carry a note, email, tag, merge or enquiry; others are removed.
  */
 export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string): Promise<{ customers: number; orders: number }> {
   const existing = await db.selectFrom('customers').selectAll().where('shop_id', '=', shopId).execute();
@@ -403,6 +407,7 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
   const now = Date.now();
   const facts: CustomerOrdersTable[] = [];
   const newest = new Map<string, OrderFact>();
+  let facts0OrgId: string | undefined;
   let after = '';
   for (;;) {
     const page = (await selectFacts(db)
@@ -413,6 +418,7 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
       .execute()) as OrderFact[];
     if (!page.length) break;
     after = page[page.length - 1]!.id;
+    facts0OrgId ??= page[0]!.org_id;
     for (const o of page) {
       const who = identityOf(o, (p) => phoneOwner.get(p));
       if (!who) continue;
@@ -434,6 +440,10 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
     }
     if (page.length < PAGE) break;
   }
+  // 咨询: buyers who enquired (the service module's conversations), with or without orders.
+  const orgId = existing[0]?.org_id ?? facts0OrgId;
+  const enquirers = applyEnquiries(byKey, await enquiryFacts(db, shopId), orgId ? await shopOf(db, orgId, shopId) : null, now);
+  for (const c of enquirers) byId.set(c.id, c);
 
   // Figures: own orders per customer; merge targets in this shop also count their members'
   // orders (members in other shops are read from their stored facts).
@@ -467,7 +477,7 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
   for (const c of byId.values()) {
     const own = ordersOf.get(c.id);
     const isMergeParty = mergeParties.has(c.id);
-    if (!own && !c.note && !c.email && !tagged.has(c.id) && !isMergeParty) continue;
+    if (!own && !c.note && !c.email && !tagged.has(c.id) && !isMergeParty && !Number(c.enquiries)) continue;
     const latest = newest.get(c.id);
     if (latest) {
       if (latest.receiver_name) c.name = latest.receiver_name.slice(0, 100);

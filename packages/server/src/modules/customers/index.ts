@@ -2,6 +2,8 @@
 export { markOrdersDirty, markShopDirty, refreshShops, rebuildShop, dirtyShops } from './customers.sync.js';
 export { scoreShop, rfmInputs, migration, openShop } from './customers.rfm.js';
 export { updateCustomer } from './customers.service.js';
+export { syncEnquiries } from './customers.enquiries.js';
+export { expireShopPoints, runDueExpiries, startPointsExpiryTimer } from './customers.expiry.js';
 export { memberLevelOf, settingsOf as memberSettingsOf } from './customers.members.js';
 export { segmentMembers, getSegment, matchIds, type SegmentMember } from './customers.segments.js';
 export { exportFile, exportRows, CUSTOMER_EXPORT_HEADERS } from './customers.export.js';

@@ -175,6 +175,9 @@ function Profile({ c }: { c: CustomerProfile }) {
                 {c.lifecycle ? labels.text(LIFECYCLE_LABELS[c.lifecycle]) : t('customers.detail.notAssigned')}
               </span>
             </Descriptions.Item>
+            <Descriptions.Item label={t('customers.fields.enquiries')}>
+              <span data-testid="customer-enquiries">{formatCount(c.enquiries)}</span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('customers.fields.rfm')}>
               {c.rfm ? (
                 <Link to={`/customers?segment=${c.rfm.segment}`}>

@@ -52,8 +52,8 @@ import {
 } from './api';
 
 const SEGMENTS = Object.keys(RFM_SEGMENT_LABELS) as RfmSegment[];
-/** 咨询用户 needs enquiries, which customers do not know yet: not offered. */
-const LIFECYCLES: LifecycleType[] = ['buyer', 'repeat', 'loyal'];
+/** 咨询用户 come from the service module's conversations (customers.enquiries.ts on the server). */
+const LIFECYCLES: LifecycleType[] = ['enquirer', 'buyer', 'repeat', 'loyal'];
 const DAY = 'YYYY-MM-DD';
 
 interface BuilderValues {

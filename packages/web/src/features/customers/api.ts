@@ -50,6 +50,8 @@ export interface CustomerProfile extends CustomerSummary {
   ownCycle: boolean;
   expectedRepurchaseDay: string | null;
   lifecycle: LifecycleType | null;
+  /** Service conversations of the buyer (and merged members) in the shop. */
+  enquiries: number;
   firstPaidOrder: { orderId: string; orderNo: string; paidDay: string | null } | null;
   lastPaidOrder: { orderId: string; orderNo: string; paidDay: string | null } | null;
   rfm: RfmScored | null;
