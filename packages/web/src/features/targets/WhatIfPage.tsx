@@ -1,9 +1,19 @@
 import { useMemo, useState } from 'react';
 import { Alert, Button, Card, Empty, Flex, Form, InputNumber, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { SOURCE_GROUPS, activityBand, addDays, whatIf, type WhatIfChange, type WhatIfOutcome } from '@yunying/core';
+import {
+  SOURCE_GROUPS,
+  activityBand,
+  addDays,
+  whatIf,
+  type Fit,
+  type WhatIfBaseDto,
+  type WhatIfChange,
+  type WhatIfOutcome,
+} from '@yunying/core';
+import { EChart } from '../../components/charts/EChart';
 import { DateRangePicker, todayIn } from '../../components/DateRangePicker';
-import { formatCount, formatDecimal, formatMoney, formatPercent, NO_VALUE } from '../../components/format';
+import { fenToYuan, formatCount, formatDecimal, formatMoney, formatPercent, NO_VALUE } from '../../components/format';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useShop } from '../../components/ShopContext';
@@ -20,6 +30,52 @@ interface Inputs {
   cost: number;
 }
 const ZERO: Inputs = { traffic: {}, conversion: 0, aov: 0, discountPct: null, adBudget: 0, cost: 0 };
+
+/** The stated assumption when the ad sales' response cannot be fitted: constant ROI (β = 1, no interval). */
+const CONSTANT_ROI: Fit = { slope: 1, intercept: 0, se: 0, low: 1, high: 1, n: 0, r2: 0 };
+
+/** Plan spend and ad sales of the base period (the ad tools' own days, 淘宝客 commission not included). */
+function adTotals(w: WhatIfBaseDto) {
+  let spendFen = 0;
+  let salesFen = 0;
+  for (const d of w.adHistory) {
+    if (d.day < w.from || d.day > w.to) continue;
+    spendFen += d.spendFen;
+    salesFen += d.salesFen;
+  }
+  return { spendFen, salesFen, roi: spendFen > 0 ? salesFen / spendFen : null };
+}
+
+/** Daily ad spend against ad sales, with the fitted curve sales = c · spend^β through the points' centre. */
+function AdResponseChart({ w, fit }: { w: WhatIfBaseDto; fit: Fit }) {
+  const { t } = useTranslation();
+  const pts = w.adHistory.filter((d) => d.spendFen > 0 && d.salesFen > 0);
+  if (pts.length < 3) return null;
+  const lnC = pts.reduce((a, d) => a + Math.log(d.salesFen) - fit.slope * Math.log(d.spendFen), 0) / pts.length;
+  const lo = Math.min(...pts.map((d) => d.spendFen));
+  const hi = Math.max(...pts.map((d) => d.spendFen));
+  const curve = Array.from({ length: 25 }, (_, i) => {
+    const x = lo + ((hi - lo) * i) / 24;
+    return [fenToYuan(x), fenToYuan(Math.exp(lnC) * Math.pow(x, fit.slope))];
+  });
+  const option = {
+    tooltip: { trigger: 'item' },
+    legend: { top: 0, data: [t('targets.whatif.adChartSales'), t('targets.whatif.adChartFit')] },
+    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: t('targets.whatif.adChartSpend'), nameLocation: 'middle', nameGap: 26, scale: true },
+    yAxis: { type: 'value', scale: true },
+    series: [
+      {
+        name: t('targets.whatif.adChartSales'),
+        type: 'scatter',
+        symbolSize: 6,
+        data: pts.map((d) => [fenToYuan(d.spendFen), fenToYuan(d.salesFen), d.day]),
+      },
+      { name: t('targets.whatif.adChartFit'), type: 'line', showSymbol: false, smooth: true, data: curve },
+    ],
+  };
+  return <EChart option={option} height={240} data-testid="whatif-ad-chart" />;
+}
 
 type RowKey = 'visitors' | 'buyers' | 'conversion' | 'aov' | 'sales' | 'cost' | 'grossProfit' | 'grossMargin' | 'adSpend' | 'profit';
 const ROWS: { key: RowKey; get: (o: WhatIfOutcome) => number | null; kind: 'count' | 'money' | 'pct' }[] = [
@@ -51,11 +107,13 @@ export function WhatIfPage() {
   const result = useMemo(() => {
     if (!w) return null;
     const fit = w.elasticities.discountOnConversion;
-    // The ad budget buys paid-group visitors at the base cost per visitor (constant CPC).
+    // With ad sales the budget moves the ad share of sales by (1 + b)^β (β fitted, else 1: constant
+    // ROI); without them it buys paid-group visitors at the base cost per visitor (constant CPC).
+    const hasAdSales = w.base.adSalesFen > 0;
     const trafficBySource: Record<string, number> = {};
     for (const g of Object.keys(w.base.visitorsBySource)) {
       const own = (inp.traffic[g] ?? 0) / 100;
-      const ad = w.base.adSpendFen > 0 && w.paidGroups.includes(g) ? inp.adBudget / 100 : 0;
+      const ad = !hasAdSales && w.base.adSpendFen > 0 && w.paidGroups.includes(g) ? inp.adBudget / 100 : 0;
       trafficBySource[g] = (1 + own) * (1 + ad) - 1;
     }
     const change: WhatIfChange = {
@@ -66,7 +124,11 @@ export function WhatIfPage() {
       cost: inp.cost / 100,
       ...(inp.discountPct !== null ? { discount: inp.discountPct / 100 } : {}),
     };
-    return whatIf(w.base, change, { discountOnConversion: fit, adOnVisitors: null });
+    return whatIf(w.base, change, {
+      discountOnConversion: fit,
+      adOnVisitors: null,
+      adOnAdSales: hasAdSales ? (w.elasticities.adOnAdSales ?? CONSTANT_ROI) : null,
+    });
   }, [w, inp]);
 
   const bandResult = useMemo(() => {
@@ -99,6 +161,8 @@ export function WhatIfPage() {
   const fmt = (v: number | null, kind: 'count' | 'money' | 'pct') =>
     v === null ? NO_VALUE : kind === 'count' ? formatCount(v) : kind === 'money' ? formatMoney(v) : formatPercent(v);
   const fit = w.elasticities.discountOnConversion;
+  const adFit = w.elasticities.adOnAdSales;
+  const ad = adTotals(w);
   const groupName = (code: string) => {
     const g = SOURCE_GROUPS.find((x) => x.code === code);
     return g ? (i18n.language === 'en' ? g.en : g.zh) : code;
@@ -236,11 +300,43 @@ export function WhatIfPage() {
                 : t('targets.whatif.noElasticity')
             }
           />
-          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-            {w.base.adSpendFen > 0
-              ? t('targets.whatif.adAssumption', { spend: formatMoney(w.base.adSpendFen) })
-              : t('targets.whatif.noAds')}
-          </Typography.Paragraph>
+          {adFit && w.base.adSalesFen > 0 ? (
+            <Alert
+              style={{ marginTop: 12 }}
+              type="info"
+              showIcon
+              data-testid="whatif-ad-note"
+              message={t('targets.whatif.adFit', {
+                plans: w.elasticities.adPlans,
+                n: w.elasticities.adDays,
+                b: formatDecimal(adFit.slope),
+                lo: formatDecimal(adFit.low),
+                hi: formatDecimal(adFit.high),
+                r2: formatDecimal(adFit.r2),
+                up: formatPercent(Math.pow(1.1, adFit.slope) - 1, 1),
+                upLo: formatPercent(Math.pow(1.1, adFit.low) - 1, 1),
+                upHi: formatPercent(Math.pow(1.1, adFit.high) - 1, 1),
+                roi: ad.roi === null ? NO_VALUE : formatDecimal(ad.roi),
+                mroi: ad.roi === null ? NO_VALUE : formatDecimal(ad.roi * adFit.slope),
+                min: formatDecimal(w.elasticities.adSpendRelMin ?? 0),
+                max: formatDecimal(w.elasticities.adSpendRelMax ?? 0),
+              })}
+            />
+          ) : (
+            <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="whatif-ad-note">
+              {w.base.adSalesFen > 0
+                ? t('targets.whatif.adNoFit', { spend: formatMoney(w.base.adSpendFen), sales: formatMoney(w.base.adSalesFen) })
+                : w.base.adSpendFen > 0
+                  ? t('targets.whatif.adAssumption', { spend: formatMoney(w.base.adSpendFen) })
+                  : t('targets.whatif.noAds')}
+            </Typography.Paragraph>
+          )}
+          {adFit && w.base.adSalesFen > 0 ? (
+            <div style={{ marginTop: 12 }}>
+              <Typography.Text strong>{t('targets.whatif.adChart')}</Typography.Text>
+              <AdResponseChart w={w} fit={adFit} />
+            </div>
+          ) : null}
         </Card>
       </Flex>
       <Card title={t('targets.whatif.band')} style={{ marginTop: 16 }} data-testid="whatif-band">

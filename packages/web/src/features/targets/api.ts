@@ -4,12 +4,22 @@ import { api, request } from '../../api/client';
 
 export const targetsKey = ['targets'] as const;
 
-export function useTargetBoard(shopId: string | null, month: string | undefined) {
+/** A month's board, or one activity target's (`targetId`); `enabled` false while an activity is still to be picked. */
+export function useTargetBoard(shopId: string | null, month: string | undefined, targetId?: string, enabled = true) {
   return useQuery({
-    queryKey: [...targetsKey, 'board', shopId, month ?? ''],
-    queryFn: ({ signal }) => api.get<TargetBoard>('/targets/board', { shopId, month }, signal),
-    enabled: shopId !== null,
+    queryKey: [...targetsKey, 'board', shopId, month ?? '', targetId ?? ''],
+    queryFn: ({ signal }) => api.get<TargetBoard>('/targets/board', { shopId, month, targetId }, signal),
+    enabled: shopId !== null && enabled,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The shop's targets overlapping [from, to] (the board's activity picker keeps the activity ones). */
+export function useTargetList(shopId: string | null, from: string, to: string, enabled = true) {
+  return useQuery({
+    queryKey: [...targetsKey, 'list', shopId, from, to],
+    queryFn: ({ signal }) => api.get<TargetDto[]>('/targets', { shopId, from, to }, signal),
+    enabled: shopId !== null && enabled,
   });
 }
 
