@@ -8,6 +8,7 @@ import { firstStartDemo } from './modules/demo/index.js';
 import { startRollupTimer } from './modules/analytics/index.js';
 import { startJobWorker } from './modules/jobs/index.js';
 import { startDiagnosisTimer } from './modules/diagnosis/index.js';
+import { startDigestTimer } from './modules/tasks/index.js';
 import { startPointsExpiryTimer } from './modules/customers/index.js';
 import { startOutreachTimer } from './modules/outreach/index.js';
 import { jobHandlers } from './modules/jobs/registry.js';
@@ -81,6 +82,8 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
   const rollups = startRollupTimer(database.db, { onError: (err) => app.log.error({ err }, 'rollup timer') });
   // Each shop's diagnosis for its yesterday runs once a day (checked every 30 minutes), as a job.
   const diagnosis = startDiagnosisTimer(database.db, { onError: (err) => app.log.error({ err }, 'diagnosis timer') });
+  // Each member's morning digest (bell, and email if they opted in) from 08:00, once per day.
+  const digest = startDigestTimer(database.db, { onError: (err) => app.log.error({ err }, 'digest timer') });
   // Outreach campaigns waiting for quiet hours or the hourly limit are queued again when due.
   const outreach = startOutreachTimer(database.db, { onError: (err) => app.log.error({ err }, 'outreach timer') });
   // Members' points past the organisation's expiry rule expire once a day per shop.
@@ -96,6 +99,7 @@ export async function startServer(cfg: Config): Promise<{ url: string; close: ()
     close: async () => {
       rollups.stop();
       diagnosis.stop();
+      digest.stop();
       outreach.stop();
       pointsExpiry.stop();
       // The app's close hook stops the job worker first: a running import finishes the batch at

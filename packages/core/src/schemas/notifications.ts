@@ -34,4 +34,38 @@ export interface NotificationDto {
   resolved: boolean;
   read: boolean;
   createdAt: number;
+  /** For this user only (their morning digest), not for everyone with the permission. */
+  personal: boolean;
+}
+
+/** Notification kinds that may also go out by email, each a per-user opt-in. */
+export const NOTIFICATION_EMAIL_KINDS = ['review_negative', 'digest'] as const;
+export type NotificationEmailKind = (typeof NOTIFICATION_EMAIL_KINDS)[number];
+
+/** Switch the email of some kinds on or off for oneself. */
+export const EmailPrefsBody = z.object({
+  prefs: z
+    .array(
+      z.object({
+        kind: z.enum(NOTIFICATION_EMAIL_KINDS, { message: '邮件提醒类型应为 review_negative（中差评）或 digest（早报）' }),
+        enabled: z.boolean(),
+      }),
+    )
+    .min(1, '请至少选择一种邮件提醒')
+    .max(NOTIFICATION_EMAIL_KINDS.length),
+});
+export type EmailPrefsRequest = z.input<typeof EmailPrefsBody>;
+
+/** A user's notification-email settings as the console shows them (账号设置). */
+export interface EmailPrefsDto {
+  /** The account's email ('' when none: nothing is sent). */
+  email: string;
+  /** The organisation has SMTP set up (触达 → 发送设置). */
+  smtpConfigured: boolean;
+  prefs: {
+    kind: NotificationEmailKind;
+    enabled: boolean;
+    /** The user may see notifications of this kind (中差评 needs reviews.read). */
+    available: boolean;
+  }[];
 }

@@ -27,6 +27,7 @@ import * as m20261206_0120 from './migrations/20261206_0120_ads.js';
 import * as m20261206_0130 from './migrations/20261206_0130_reviews_service.js';
 import * as m20261206_0140 from './migrations/20261206_0140_diagnosis.js';
 import * as m20261206_0150 from './migrations/20261206_0150_team_routine.js';
+import * as m20261207_0160 from './migrations/20261207_0160_notification_recipients_email.js';
 import * as m20261207_0105 from './migrations/20261207_0105_customer_enquiries.js';
 import * as m20261207_0106 from './migrations/20261207_0106_points_expiry.js';
 
@@ -59,6 +60,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261206_0130_reviews_service': m20261206_0130,
   '20261206_0140_diagnosis': m20261206_0140,
   '20261206_0150_team_routine': m20261206_0150,
+  '20261207_0160_notification_recipients_email': m20261207_0160,
   '20261207_0105_customer_enquiries': m20261207_0105,
   '20261207_0106_points_expiry': m20261207_0106,
 };

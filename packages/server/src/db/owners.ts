@@ -22,6 +22,8 @@ export const TABLE_OWNERS = {
   jobs: 'jobs',
   notifications: 'notifications',
   notification_reads: 'notifications',
+  notification_emails: 'notifications',
+  notification_email_prefs: 'notifications',
   categories: 'catalog',
   brands: 'catalog',
   products: 'catalog',

@@ -155,6 +155,39 @@ export interface NotificationsTable {
   dedupe_key: string | null;
   resolved_at: number | null;
   created_at: number;
+  /** One user only (null: everyone with `permission`). */
+  recipient_id: string | null;
+  /** Unique per organisation when set: raised once ever (the morning digest: one per user per day). */
+  once_key: string | null;
+}
+/** The notification-email outbox: one row per (notification, recipient), sent at most once. */
+export interface NotificationEmailsTable {
+  id: string;
+  org_id: string;
+  notification_id: string;
+  user_id: string;
+  kind: string;
+  address: string;
+  subject: string;
+  body: string;
+  /** pending | sending | sent | failed | unknown */
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  job_id: string | null;
+  error: string;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+/** A user's choice to get notifications of a kind by email (absent: the kind's default). */
+export interface NotificationEmailPrefsTable {
+  user_id: string;
+  kind: string;
+  org_id: string;
+  enabled: number;
+  updated_at: number;
 }
 export interface NotificationReadsTable {
   notification_id: string;
@@ -1224,6 +1257,8 @@ export interface DB {
   jobs: JobsTable;
   notifications: NotificationsTable;
   notification_reads: NotificationReadsTable;
+  notification_emails: NotificationEmailsTable;
+  notification_email_prefs: NotificationEmailPrefsTable;
   categories: CategoriesTable;
   brands: BrandsTable;
   products: ProductsTable;
@@ -1329,6 +1364,8 @@ export const TABLE_ORDER = [
   'jobs',
   'notifications',
   'notification_reads',
+  'notification_emails',
+  'notification_email_prefs',
   'categories',
   'brands',
   'products',
@@ -1422,6 +1459,7 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   user_roles: ['user_id', 'role_id'],
   user_shops: ['user_id', 'shop_id'],
   notification_reads: ['notification_id', 'user_id'],
+  notification_email_prefs: ['user_id', 'kind'],
   stock: ['sku_id', 'warehouse_id'],
   stocktake_lines: ['stocktake_id', 'sku_id'],
   transfer_lines: ['transfer_id', 'sku_id'],

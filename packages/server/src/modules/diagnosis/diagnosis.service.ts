@@ -492,3 +492,22 @@ export async function updateFinding(
   const finding = await getFinding(trx, actor, id);
   return taskId ? { ...finding, taskId } : finding;
 }
+
+/** The open findings assigned to a user (their morning digest), most money at stake first. */
+export async function openFindingsOf(
+  db: Kysely<DB>,
+  actor: Actor,
+  userId: string,
+  limit = 5,
+): Promise<{ total: number; items: Finding[] }> {
+  let q = db
+    .selectFrom('diagnosis_findings')
+    .where('org_id', '=', actor.orgId)
+    .where('assignee_id', '=', userId)
+    .where('status', '=', 'open');
+  q = scopeToShops(q, actor, 'diagnosis_findings.shop_id');
+  const { total } = await q.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await q.selectAll().orderBy('money_fen', 'desc').orderBy('id').limit(limit).execute();
+  const n = await names(db, actor, rows);
+  return { total: Number(total), items: rows.map((r) => toFinding(r, n.shopNames, n.userNames)) };
+}

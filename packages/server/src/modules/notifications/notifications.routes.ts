@@ -1,5 +1,6 @@
-import { AppError, MarkReadBody, NotificationListQuery } from '@yunying/core';
+import { AppError, EmailPrefsBody, MarkReadBody, NotificationListQuery } from '@yunying/core';
 import type { AppInstance } from '../../http/types.js';
+import * as emails from './emails.js';
 import * as notifications from './notifications.service.js';
 
 export async function notificationsRoutes(app: AppInstance): Promise<void> {
@@ -25,5 +26,20 @@ export async function notificationsRoutes(app: AppInstance): Promise<void> {
       const { unread } = await notifications.list(app.db, req.actor!, { page: 1, pageSize: 1 });
       return { unread };
     },
+  );
+  app.get(
+    '/notifications/email-prefs',
+    { schema: { tags, summary: '我的邮件提醒设置（中差评、早报）' }, config: { permission: 'authenticated' } },
+    async (req) => emails.emailPrefs(app.db, req.actor!),
+  );
+  app.put(
+    '/notifications/email-prefs',
+    { schema: { tags, summary: '开启或关闭我的邮件提醒', body: EmailPrefsBody }, config: { permission: 'authenticated' } },
+    async (req) => app.db.transaction().execute((trx) => emails.setEmailPrefs(trx, req.actor!, req.body)),
+  );
+  app.get(
+    '/notifications/emails',
+    { schema: { tags, summary: '我最近的提醒邮件及其发送状态' }, config: { permission: 'authenticated' } },
+    async (req) => ({ items: await emails.myEmails(app.db, req.actor!) }),
   );
 }

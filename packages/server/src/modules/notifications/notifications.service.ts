@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { DB, NotificationsTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { scopeToShops } from '../../db/kit.js';
+import { enqueueEmails } from './emails.js';
 
 export interface RaiseInput {
   orgId: string;
@@ -17,10 +18,24 @@ export interface RaiseInput {
   entityId?: string | null;
   /** An unresolved notification with the same key is not raised again. */
   dedupeKey?: string | null;
+  /** For this user only (null: everyone with `permission`). */
+  recipientId?: string | null;
+  /** Raised once ever per organisation (the morning digest: `digest:<user>:<day>`), even when two runs race. */
+  onceKey?: string | null;
+  /**
+   * Also by email, for the kinds in NOTIFICATION_EMAIL_KINDS: an outbox row per recipient who has an
+   * email and opted in, written in this transaction and sent afterwards by a job (never here).
+   */
+  email?: { subject: string; text: string } | null;
 }
 
 /** Raise an alert unless the same one is already open. Returns the notification id (new or existing). */
 export async function raise(trx: Transaction<DB> | Kysely<DB>, input: RaiseInput): Promise<string> {
+  return (await raiseOnce(trx, input)).id;
+}
+
+/** `raise`, telling whether this call made the notification (false: an open duplicate or the once-key's). */
+export async function raiseOnce(trx: Transaction<DB> | Kysely<DB>, input: RaiseInput): Promise<{ id: string; created: boolean }> {
   if (input.dedupeKey) {
     const open = await trx
       .selectFrom('notifications')
@@ -29,28 +44,55 @@ export async function raise(trx: Transaction<DB> | Kysely<DB>, input: RaiseInput
       .where('dedupe_key', '=', input.dedupeKey)
       .where('resolved_at', 'is', null)
       .executeTakeFirst();
-    if (open) return open.id;
+    if (open) return { id: open.id, created: false };
   }
   const id = newId('notification');
-  await trx
-    .insertInto('notifications')
-    .values({
-      id,
-      org_id: input.orgId,
-      shop_id: input.shopId ?? null,
-      type: input.type,
-      level: input.level,
-      title: input.title,
-      body: input.body,
-      permission: input.permission ?? null,
-      entity_type: input.entityType ?? null,
-      entity_id: input.entityId ?? null,
-      dedupe_key: input.dedupeKey ?? null,
-      resolved_at: null,
-      created_at: Date.now(),
-    })
-    .execute();
-  return id;
+  const row = {
+    id,
+    org_id: input.orgId,
+    shop_id: input.shopId ?? null,
+    type: input.type,
+    level: input.level,
+    title: input.title,
+    body: input.body,
+    permission: input.permission ?? null,
+    entity_type: input.entityType ?? null,
+    entity_id: input.entityId ?? null,
+    dedupe_key: input.dedupeKey ?? null,
+    resolved_at: null,
+    created_at: Date.now(),
+    recipient_id: input.recipientId ?? null,
+    once_key: input.onceKey ?? null,
+  };
+  if (input.onceKey) {
+    const res = await trx
+      .insertInto('notifications')
+      .values(row)
+      .onConflict((oc) => oc.columns(['org_id', 'once_key']).doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0n) !== 1) {
+      const had = await trx
+        .selectFrom('notifications')
+        .select('id')
+        .where('org_id', '=', input.orgId)
+        .where('once_key', '=', input.onceKey)
+        .executeTakeFirstOrThrow();
+      return { id: had.id, created: false };
+    }
+  } else await trx.insertInto('notifications').values(row).execute();
+  if (input.email) await enqueueEmails(trx, row, input.email);
+  return { id, created: true };
+}
+
+/** Whether a once-keyed notification was raised already (the digest skips its work then). */
+export async function raisedOnce(db: Kysely<DB>, orgId: string, onceKey: string): Promise<boolean> {
+  const r = await db
+    .selectFrom('notifications')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('once_key', '=', onceKey)
+    .executeTakeFirst();
+  return r !== undefined;
 }
 
 /** Close the open alert with this key (the condition went away). */
@@ -71,6 +113,8 @@ function visible(db: Kysely<DB>, actor: Actor) {
     eb.or([eb('notifications.permission', 'is', null), ...(perms.length ? [eb('notifications.permission', 'in', perms)] : [])]),
   );
   q = scopeToShops(q, actor, 'notifications.shop_id', { orNull: true });
+  // Personal ones (a user's morning digest) only for their recipient.
+  q = q.where((eb) => eb.or([eb('notifications.recipient_id', 'is', null), eb('notifications.recipient_id', '=', actor.userId)]));
   return q;
 }
 
@@ -124,7 +168,8 @@ function toDto(r: NotificationsTable, readAt: number | null): NotificationDto {
     entityId: r.entity_id,
     resolved: r.resolved_at !== null,
     read: readAt !== null,
-    createdAt: r.created_at,
+    createdAt: Number(r.created_at),
+    personal: r.recipient_id !== null,
   };
 }
 

@@ -131,6 +131,50 @@ export async function sendEmail(
   }
 }
 
+/** Whether the organisation can send email (SMTP host and sender set in 触达 → 发送设置). */
+export async function emailConfigured(db: Db, orgId: string): Promise<boolean> {
+  const s = await settingsRow(db, orgId);
+  return !!s.smtp_host && !!s.mail_from;
+}
+
+export type SendOneResult = { ok: true; accepted: string } | { ok: false; temporary: boolean; error: string };
+
+/**
+ * Send one email through the organisation's SMTP settings, for a caller that keeps its own outbox
+ * (the notification emails): the outcome is a typed result — `temporary` (4xx, connection
+ * trouble: try again later) or permanent (5xx, no settings, an unsubscribed address). An abort of
+ * `signal` closes the connection and throws (the caller cannot know whether the server took it).
+ */
+export async function sendOneEmail(
+  db: Kysely<DB>,
+  orgId: string,
+  mail: { to: string; subject: string; text: string; messageId?: string },
+  signal?: AbortSignal,
+): Promise<SendOneResult> {
+  const s = await settingsRow(db, orgId);
+  if (!s.smtp_host || !s.mail_from)
+    return { ok: false, temporary: false, error: '还没有配置邮件发送：请在 触达 → 发送设置 中填写 SMTP 服务器和发件人' };
+  if (await isUnsubscribed(db, orgId, mail.to)) return { ok: false, temporary: false, error: `${mail.to} 已退订或在勿扰名单中，不发送` };
+  try {
+    const accepted = await sendMail(
+      smtpOf(s),
+      {
+        from: s.mail_from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        ...(mail.messageId ? { headers: { 'Message-ID': `<${mail.messageId}@yunying>` } } : {}),
+      },
+      signal,
+    );
+    return { ok: true, accepted };
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    const err = e instanceof SmtpError ? e : new SmtpError(e instanceof Error ? e.message : String(e), 0);
+    return { ok: false, temporary: err.temporary, error: err.message };
+  }
+}
+
 const normAddress = (a: string) => a.trim().toLowerCase();
 
 async function isUnsubscribed(db: Db, orgId: string, address: string): Promise<boolean> {

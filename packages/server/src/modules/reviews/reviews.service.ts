@@ -167,21 +167,38 @@ function contentKey(r: ParsedReview): string {
   return `h:${h.slice(0, 32)}`;
 }
 
-function raiseAlert(trx: Transaction<DB>, orgId: string, shopId: string, id: string, r: ParsedReview) {
+function raiseAlert(trx: Transaction<DB>, orgId: string, shop: { id: string; timezone: string }, id: string, r: ParsedReview) {
+  const shopId = shop.id;
   const level = reviewLevel(r.rating);
   const what = level === 'bad' ? '差评' : '中评';
   const snippet = r.content.length > 60 ? `${r.content.slice(0, 60)}…` : r.content || '（无文字）';
+  const title = `新${what}（${r.rating} 星）：${r.productTitle || r.orderNo || '未知商品'}`;
+  const body = `买家 ${r.buyerNick || '匿名'}：${snippet}。请在 ${REVIEW_SLA_HOURS} 小时内跟进（联系买家、补偿或公开回复）。`;
   return notifications.raise(trx, {
     orgId,
     shopId,
     type: 'review_negative',
     level: level === 'bad' ? 'error' : 'warning',
-    title: `新${what}（${r.rating} 星）：${r.productTitle || r.orderNo || '未知商品'}`,
-    body: `买家 ${r.buyerNick || '匿名'}：${snippet}。请在 ${REVIEW_SLA_HOURS} 小时内跟进（联系买家、补偿或公开回复）。`,
+    title,
+    body,
     permission: 'reviews.read',
     entityType: 'review',
     entityId: id,
     dedupeKey: `review:${id}`,
+    // Mailed after the import commits, by the notifications' email job (at most once per person).
+    email: {
+      subject: `【${what}提醒】${title}`,
+      text: [
+        body,
+        '',
+        `评分：${r.rating} 星${r.orderNo ? `，订单号：${r.orderNo}` : ''}`,
+        `评价时间：${new Date(r.reviewedAt).toLocaleString('zh-CN', { timeZone: shop.timezone || 'Asia/Shanghai', hour12: false })}`,
+        `在运营台处理：评价 → 评价管理 → 跟进（/reviews/${id}）`,
+        '',
+        '——',
+        '不想收到中差评提醒邮件？在运营台 个人设置 → 邮件提醒 中关闭。',
+      ].join('\n'),
+    },
   });
 }
 
@@ -284,7 +301,7 @@ async function storeReviews(
     }
     await insertBatched(trx, 'reviews', fresh);
     out.created += fresh.length;
-    for (const a of alerts) await raiseAlert(trx, orgId, shop.id, a.id, a.r);
+    for (const a of alerts) await raiseAlert(trx, orgId, shop, a.id, a.r);
     out.alerts += alerts.length;
   }
   return out;

@@ -7,3 +7,4 @@
 export { createTask, getTask, listTasks, openTasksOf, type NewTask } from './tasks.service.js';
 export { checklistDay } from './checklists.service.js';
 export { tasksRoutes } from './tasks.routes.js';
+export { raiseMorningDigests, startDigestTimer, userDigest } from './digest.notify.js';

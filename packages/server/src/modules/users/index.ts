@@ -18,6 +18,7 @@ export {
   setPreferences,
   countByRole,
   holdersOf,
+  activeMembers,
 } from './users.service.js';
 export type { ManageAction } from './users.service.js';
 export * as bulk from './bulk.js';

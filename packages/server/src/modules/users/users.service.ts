@@ -518,3 +518,33 @@ export async function holdersOf(db: Kysely<DB>, roleId: string): Promise<string[
   const rows = await db.selectFrom('user_roles').select('user_id').where('role_id', '=', roleId).execute();
   return rows.map((r) => r.user_id);
 }
+
+/** The organisation's active members with their email and shop scope (notification recipients). */
+export async function activeMembers(
+  db: Kysely<DB>,
+  orgId: string,
+): Promise<{ id: string; displayName: string; email: string; shopIds: string[] | null }[]> {
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'email', 'all_shops'])
+    .where('org_id', '=', orgId)
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
+  const limited = rows.filter((r) => !r.all_shops).map((r) => r.id);
+  const grants = new Map<string, string[]>();
+  for (let i = 0; i < limited.length; i += 500) {
+    const links = await db
+      .selectFrom('user_shops')
+      .select(['user_id', 'shop_id'])
+      .where('user_id', 'in', limited.slice(i, i + 500))
+      .execute();
+    for (const l of links) grants.set(l.user_id, [...(grants.get(l.user_id) ?? []), l.shop_id]);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    displayName: r.display_name,
+    email: (r.email ?? '').trim(),
+    shopIds: r.all_shops ? null : (grants.get(r.id) ?? []),
+  }));
+}
