@@ -1,10 +1,13 @@
 import { addDays, businessDay } from '@yunying/core';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import * as jobs from '../src/modules/jobs/index.js';
+import * as notifications from '../src/modules/notifications/index.js';
 import { describeEachDialect } from './dialects.js';
 import { makeShop, makeUserWithPermissions, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 
 type Cells = readonly (string | number)[];
 const csv = (rows: readonly Cells[]) =>
@@ -230,5 +233,87 @@ describeEachDialect('reviews', (dialect) => {
     });
     expect((await outsider.get(`/api/v1/reviews`)).json().items).toHaveLength(0);
     expect((await outsider.get(`/api/v1/reviews/${items[0].id}`)).statusCode).toBe(404);
+  });
+});
+
+describeEachDialect('reviews: the 中差评 alert by email (local SMTP server)', (dialect) => {
+  const ctx = useTestApp(dialect);
+  let admin: Client;
+  let shopId: string;
+  let sink: SmtpSink;
+  const db = () => ctx.tdb.database.db;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    admin = await ctx.admin();
+    shopId = await makeShop(ctx, admin, '评价邮件店');
+    await ctx.userWithRoles('rv_kefu', ['service'], { email: 'kefu@example.com' });
+    const s = await admin.post('/api/v1/outreach/settings', {
+      smtpHost: '127.0.0.1',
+      smtpPort: sink.port,
+      smtpUser: '',
+      smtpPass: '',
+      mailFrom: '运营台 <console@example.com>',
+      hourlyLimit: 1000,
+      publicUrl: '',
+    });
+    expect(s.statusCode, s.body).toBe(200);
+  });
+  afterAll(async () => {
+    await sink?.close();
+  });
+
+  const importTaobao = () => {
+    const mp = multipart({ shopId, format: 'taobao' }, { file: { name: '评价.csv', data: gbk(TAOBAO()) } });
+    return admin.request('POST', '/api/v1/reviews/import', mp.body, { 'content-type': mp.type });
+  };
+  /** Run the email job until the queue of notification emails is empty. */
+  const sendQueued = async () => {
+    const w = jobs.startJobWorker(
+      db(),
+      { [notifications.NOTIFICATION_EMAIL_JOB_TYPE]: notifications.makeNotificationEmailHandler(db()) },
+      { pollMs: 30 },
+    );
+    try {
+      const end = Date.now() + 15_000;
+      for (;;) {
+        const open = await db()
+          .selectFrom('jobs')
+          .select('id')
+          .where('type', '=', notifications.NOTIFICATION_EMAIL_JOB_TYPE)
+          .where('status', 'in', ['queued', 'running'])
+          .execute();
+        if (!open.length) break;
+        if (Date.now() > end) throw new Error('email job still running');
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    } finally {
+      await w.stop();
+    }
+  };
+
+  it('one email per bad review to the opted-in reader, sent after the import by the job; a re-import sends nothing more', async () => {
+    const res = await importTaobao();
+    expect(res.json()).toMatchObject({ created: 3, alerts: 2 });
+    // Written with the import, not sent inside it.
+    expect(sink.received).toHaveLength(0);
+    await sendQueued();
+    expect(sink.received.map((m) => m.to)).toEqual(['kefu@example.com', 'kefu@example.com']);
+    expect(sink.received.map((m) => m.subject).sort()).toEqual([
+      '【中评提醒】新中评（3 星）：纯棉T恤',
+      '【差评提醒】新差评（1 星）：纯棉T恤',
+    ]);
+    const bad = sink.received.find((m) => m.subject.startsWith('【差评'))!;
+    expect(bad.text).toContain('物流太慢了');
+    expect(bad.text).toContain('4012345678901');
+    const again = await importTaobao();
+    expect(again.json()).toMatchObject({ created: 0, alerts: 0 });
+    await sendQueued();
+    expect(sink.received).toHaveLength(2);
+    const rows = await db().selectFrom('notification_emails').select(['status', 'address']).execute();
+    expect(rows).toEqual([
+      { status: 'sent', address: 'kefu@example.com' },
+      { status: 'sent', address: 'kefu@example.com' },
+    ]);
   });
 });
