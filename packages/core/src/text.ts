@@ -30,3 +30,24 @@ export function firstControlChar(s: string): string | null {
 export function controlCharMessage(where: string, example = '\\u0000'): string {
   return `${where} 含有不可见的控制字符（如 ${example}），请删除后重试`;
 }
+
+/**
+ * The first cell of an import row, among the columns the import reads, that holds a control
+ * character, as the row's error (the importers report it on its row instead of storing it).
+ */
+export function controlCharCell(
+  cells: readonly string[],
+  columns: Partial<Record<string, number>>,
+  nameOf: (field: string) => string,
+): { column: string; value: string; reason: string } | null {
+  for (const [field, i] of Object.entries(columns)) {
+    const v = i === undefined ? undefined : cells[i];
+    if (v === undefined || !hasControlChar(v)) continue;
+    return {
+      column: nameOf(field),
+      value: showControlChars(v.length > 200 ? `${v.slice(0, 200)}…` : v),
+      reason: `含有不可见的控制字符（如 ${firstControlChar(v)}），这一行未导入：请在表格中删除该字符后重新导入`,
+    };
+  }
+  return null;
+}

@@ -17,6 +17,7 @@ import {
   AD_PRESETS,
   businessDay,
   compileAdRowParser,
+  controlCharCell,
   isBlankRow,
   looksLikeAdHeader,
   matchAdHeaders,
@@ -32,6 +33,7 @@ import {
   type AdHeaderMatch,
   type AdRow,
   type AdTool,
+  type TaokeField,
   type TaokeRow,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
@@ -143,6 +145,12 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
       const { rowNo, cells } = r.value;
       if (isBlankRow(cells)) continue;
       rows++;
+      // PostgreSQL cannot store U+0000 and the other controls are invisible: reported on the row.
+      const control = controlCharCell(cells, match.columns, (f) => match.headers[f as AdField] ?? f);
+      if (control) {
+        report(rowNo, [control]);
+        continue;
+      }
       const res = parse(cells);
       if (!res.ok) {
         report(rowNo, res.errors);
@@ -370,6 +378,11 @@ export async function importTaokeFile(
       const { rowNo, cells } = r.value;
       if (isBlankRow(cells)) continue;
       rows++;
+      const control = controlCharCell(cells, columns, (f) => TAOKE_HEADERS[f as TaokeField].zh);
+      if (control) {
+        report(rowNo, [control]);
+        continue;
+      }
       const res = parseTaokeRow(cells, columns);
       if (!res.ok) {
         report(rowNo, res.errors);

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   AppError,
+  controlCharCell,
   DEFAULT_REVIEW_KEYWORDS,
   localClock,
   followupNext,
@@ -24,6 +25,7 @@ import {
   type CreateReviewBody,
   type FollowupBody,
   type ParsedReview,
+  type ReviewField,
   type ReviewFormat,
   type ReviewKeywordsBody,
   type ReviewListQuery,
@@ -356,6 +358,13 @@ export async function importReviewsFile(
     const { rowNo, cells } = it.value;
     if (cells.every((c) => !c || !c.trim())) continue;
     summary.rows++;
+    // PostgreSQL cannot store U+0000 and the other controls are invisible: reported on the row.
+    const control = controlCharCell(cells, table.match.columns, (f) => table.match.headers[f as ReviewField] ?? f);
+    if (control) {
+      summary.errors++;
+      if (summary.errorRows.length < MAX_REPORTED) summary.errorRows.push({ rowNo, ...control });
+      continue;
+    }
     const res = parseReviewRow(cells, table.match, shop.timezone);
     if (!res.ok) {
       summary.errors++;

@@ -10,6 +10,7 @@ import {
   AppError,
   CHAT_COLUMNS,
   CHAT_FORMAT_LABELS,
+  controlCharCell,
   CHAT_FORMATS,
   localClock,
   dayDiff,
@@ -23,6 +24,7 @@ import {
   staffingInputProblem,
   type CellError,
   type ChatFact,
+  type ChatField,
   type ChatFormat,
   type ChatListQuery,
   type PaidFact,
@@ -189,6 +191,13 @@ export async function importChatsFile(
     const { rowNo, cells } = it.value;
     if (cells.every((c) => !c || !c.trim())) continue;
     s.rows++;
+    // PostgreSQL cannot store U+0000 and the other controls are invisible: reported on the row.
+    const control = controlCharCell(cells, table.match.columns, (f) => table.match.headers[f as ChatField] ?? f);
+    if (control) {
+      s.errors++;
+      if (s.errorRows.length < 500) s.errorRows.push({ rowNo, ...control });
+      continue;
+    }
     const res = parseChatRow(cells, table.match, tz);
     let errs: CellError[] = res.ok ? [] : res.errors;
     if (res.ok && res.row.startedAt > now + 5 * 60_000)
