@@ -32,6 +32,15 @@ describeEachDialect('demo data', (dialect) => {
     if (where) q = q.where(sql.ref(where[0]), '=', where[1]);
     return Number((await q.executeTakeFirstOrThrow()).n);
   };
+  const countOf = async (table: 'coupons' | 'promotions' | 'activities' | 'order_pricings' | 'coupon_redemptions') =>
+    Number(
+      (
+        await db()
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   beforeAll(async () => {
     const admin = await ctx.admin();
@@ -200,6 +209,82 @@ describeEachDialect('demo data', (dialect) => {
     }
   });
 
+  it('prices orders by the engine: explained discounts, coupon statistics, past activities with effect reports, emails', async () => {
+    const admin = await ctx.admin();
+    const shops = (await admin.get('/api/v1/demo')).json().shops as { id: string; channel: string }[];
+    const tmall = shops.find((s) => s.channel === 'tmall')!.id;
+    // An order with a discount opens with its per-line explanation, which adds up to the order.
+    const o = await db()
+      .selectFrom('orders')
+      .select(['id', 'discount_fen', 'paid_fen', 'shipping_fen'])
+      .where('shop_id', '=', tmall)
+      .where('discount_fen', '>', 0)
+      .orderBy('ordered_at')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const p = (await admin.get(`/api/v1/marketing/orders/${o.id}/pricing`)).json().pricing as {
+      lines: { finalFen: number; adjustments: { amountFen: number; note: string }[] }[];
+      totals: { discountFen: number; goodsFen: number };
+    };
+    expect(p.totals.discountFen).toBe(Number(o.discount_fen));
+    expect(p.totals.goodsFen + Number(o.shipping_fen)).toBe(Number(o.paid_fen));
+    expect(p.lines.flatMap((l) => l.adjustments).every((a) => a.amountFen > 0 && a.note.length > 0)).toBe(true);
+    // Every discounted order has its pricing row, and the fen agree.
+    const unexplained = await db()
+      .selectFrom('orders')
+      .leftJoin('order_pricings', 'order_pricings.order_id', 'orders.id')
+      .select('orders.id')
+      .where('orders.discount_fen', '>', 0)
+      .where('orders.shop_id', '!=', realShop)
+      .where((eb) =>
+        eb.or([eb('order_pricings.order_id', 'is', null), eb('order_pricings.discount_fen', '!=', eb.ref('orders.discount_fen'))]),
+      )
+      .limit(1)
+      .execute();
+    expect(unexplained).toHaveLength(0);
+    // Coupon usage statistics: issued, used, unused; claims count per buyer.
+    const templates = (await admin.get(`/api/v1/marketing/coupon-templates?shopId=${tmall}&page=1&pageSize=50`)).json().items as {
+      issued: number;
+      used: number;
+      discountFen: number;
+    }[];
+    expect(templates.length).toBeGreaterThanOrEqual(2);
+    expect(templates.some((t) => t.used > 0 && t.discountFen > 0 && t.issued > t.used)).toBe(true);
+    const claims = await db()
+      .selectFrom('coupon_claims')
+      .select((eb) => eb.fn.sum<number>('claimed').as('n'))
+      .executeTakeFirstOrThrow();
+    const issued = await db()
+      .selectFrom('coupon_templates')
+      .select((eb) => eb.fn.sum<number>('issued').as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(claims.n)).toBe(Number(issued.n));
+    expect(Number(issued.n)).toBe(await countOf('coupons'));
+    // The calendar's past activities have effect reports with real figures.
+    const cal = (await admin.get(`/api/v1/marketing/calendar?shopId=${tmall}&month=2026-11`)).json() as {
+      activities: { id: string; name: string; status: string; skuIds: string[] }[];
+    };
+    const d11 = cal.activities.find((a) => a.name.startsWith('双 11'))!;
+    expect(d11.status).toBe('ended');
+    const eff = (await admin.get(`/api/v1/marketing/activities/${d11.id}/effect`)).json();
+    expect(eff.scope).toBe('shop');
+    expect(eff.current.salesFen).toBeGreaterThan(0);
+    expect(eff.current.orders).toBeGreaterThan(0);
+    expect(eff.current.promotionCostFen).toBeGreaterThan(0);
+    expect(eff.baseline.salesFen).toBeGreaterThan(0);
+    expect(eff.roi).toBeGreaterThan(0);
+    // Customers with an email: some, more on the own site.
+    const emails = await db()
+      .selectFrom('customers')
+      .select(['channel', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('email', '!=', '')
+      .groupBy('channel')
+      .execute();
+    const by = new Map(emails.map((e) => [e.channel, Number(e.n)]));
+    expect(by.get('own') ?? 0).toBeGreaterThan(10);
+    expect([...by.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(by.get('own')!);
+  });
+
   it('loads on first start only into an empty database, and never with YUNYING_DEMO=0', async () => {
     expect(await firstStartDemo(ctx.tdb.database, { env: {}, log: () => {} })).toBeNull();
     expect(await firstStartDemo(ctx.tdb.database, { env: { YUNYING_DEMO: '0' }, log: () => {} })).toBeNull();
@@ -244,6 +329,8 @@ describeEachDialect('demo data', (dialect) => {
         .executeTakeFirstOrThrow();
       expect(Number(n.n), t).toBe(t === 'order_lines' ? 1 : 0);
     }
+    for (const t of ['coupons', 'promotions', 'activities', 'order_pricings', 'coupon_redemptions'] as const)
+      expect(await countOf(t), t).toBe(0);
     const rollups = await db().selectFrom('rollup_daily').select('shop_id').where('shop_id', '!=', realShop).limit(1).execute();
     expect(rollups).toHaveLength(0);
     const whs = await db().selectFrom('warehouses').select('code').execute();

@@ -1,6 +1,7 @@
 /** What every part of the day's simulation shares: the world, the SKU table, the id stream and the books. */
 import type { Aftersales } from './aftersales.js';
 import type { Ledger, SkuTable } from './ledger.js';
+import type { MarketingBook } from './marketing.js';
 import type { IdMaker } from './prng.js';
 import type { Purchasing } from './purchasing.js';
 import type { ShopState } from './shops.js';
@@ -19,4 +20,6 @@ export interface SimContext {
   readonly purchasing: Purchasing;
   readonly aftersales: Aftersales;
   readonly paid: PaidBook;
+  /** Coupons held and claimed, per-buyer promotion usage: the engine's side of each order. */
+  readonly marketing: MarketingBook;
 }

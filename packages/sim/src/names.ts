@@ -130,6 +130,19 @@ export interface Person {
   name: string;
   phone: string;
   address: string;
+  /** '' when the buyer left none (reserved example domains only). */
+  email: string;
+}
+
+/** Share of buyers with an email address: most own-site members registered with one, few marketplace buyers. */
+const EMAIL_SHARE: Record<string, number> = { own: 0.6, tmall: 0.08, jd: 0.1, douyin: 0.04 };
+const EMAIL_DOMAINS = ['example.com', 'example.net', 'example.org', 'mail.test'];
+
+/** A buyer's email from a stream of its own (so no other draw moves); a cross-channel person keeps one address. */
+function emailFor(seed: number, shopKey: string, channel: string, visitorNo: number, cross: boolean): string {
+  const r = cross ? Rng.of(seed, 'cross-email', visitorNo) : Rng.of(seed, 'email', shopKey, visitorNo);
+  if (!r.chance(cross ? 0.3 : (EMAIL_SHARE[channel] ?? 0.05))) return '';
+  return `${r.chars(r.int(5, 9), 'abcdefghijkmnpqrstuvwxyz')}${r.chance(0.5) ? r.int(1, 2025) : ''}@${r.pick(EMAIL_DOMAINS)}`;
 }
 
 /** The same person for the same (seed, shop, visitor number): repeat buyers keep their nick. */
@@ -155,9 +168,9 @@ export function personFor(seed: number, shopKey: string, channel: string, visito
     const samePhone = cross.pick(PHONE_PREFIX) + cross.chars(8, '0123456789');
     const [p, c, ds] = cross.pick(CITIES);
     const sameAddress = `${p}${p === c ? '' : c}${cross.pick(ds)}${cross.pick(ROADS)}${cross.int(1, 999)}号`;
-    return { nick, name: sameName, phone: samePhone, address: sameAddress };
+    return { nick, name: sameName, phone: samePhone, address: sameAddress, email: emailFor(seed, shopKey, channel, visitorNo, true) };
   }
-  return { nick, name, phone, address };
+  return { nick, name, phone, address, email: emailFor(seed, shopKey, channel, visitorNo, false) };
 }
 
 /** Share of visitor numbers that are one person across all the shops (same receiver phone). */

@@ -1,10 +1,10 @@
 /**
- * Orders: an intent becomes an order — lines at the day's prices with shop coupons allocated over
- * them, shipping fee, stock reserved — and then pays (or is cancelled after 24 h unpaid). Paid
- * orders go on to fulfilment.
+ * Orders: an intent becomes an order — lines at list price, priced by the core pricing engine
+ * against the shop's promotions and the buyer's coupon (marketing.ts), shipping fee, stock
+ * reserved — and then pays (or is cancelled after 24 h unpaid). Paid orders go on to fulfilment.
  */
-import { allocate, dayStart } from '@yunying/core';
-import { DAY_MS, HOUR, dayOf, presaleWindow, promoOn } from './calendar.js';
+import { dayStart } from '@yunying/core';
+import { DAY_MS, HOUR, dayOf, presaleWindow } from './calendar.js';
 import type { SimContext } from './context.js';
 import { fulfil } from './fulfilment.js';
 import { BUYER_NOTES, SELLER_MEMOS, personFor } from './names.js';
@@ -22,7 +22,6 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
   const s = ctx.shops[it.shop]!;
   const rng = Rng.of(w.seed, 'order', s.t.key, it.at, it.visitorNo);
   const wh = s.t.warehouse;
-  const promo = promoOn(w, day);
   const presaleFor = presaleWindow(w, day);
   const isPresale = presaleFor !== null && it.items.some((x) => w.products[x.p]!.presale);
   const person = personFor(w.seed, s.t.key, s.t.channel, it.visitorNo);
@@ -30,31 +29,26 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
   s.orderSeq += rng.int(1, 9);
   const orderNo = orderNoOf(s.t.channel, day, s.orderSeq, rng);
 
-  // Lines: merge the same SKU, promotion price on promotion days.
+  // Lines: merge the same SKU; priced by the core engine against the shop's promotions and the
+  // buyer's coupon (marketing.ts), shipping by the shop's own rule on what the goods cost after it.
   const bySku = new Map<number, number>();
   for (const x of it.items) bySku.set(x.s, (bySku.get(x.s) ?? 0) + x.qty);
   const skuIdxs = [...bySku.keys()];
-  const units = skuIdxs.map((k) => {
-    const sku = skus.list[k]!.sku;
-    return promo ? Math.round((sku.priceFen * 0.85) / 100) * 100 : sku.priceFen;
+  const priced = ctx.marketing.price(it.shop, s, {
+    at: it.at,
+    visitorNo: it.visitorNo,
+    buyerKey: person.nick,
+    lines: skuIdxs.map((k) => ({ skuIdx: k, qty: bySku.get(k)! })),
   });
-  const goods = skuIdxs.map((k, i) => units[i]! * bySku.get(k)!);
-  const goodsFen = goods.reduce((a, b) => a + b, 0);
-  const discountFen = promo
-    ? Math.floor(goodsFen / 30_000) * 4_000
-    : s.t.channel === 'jd'
-      ? goodsFen >= 9_900
-        ? 1_000
-        : 0
-      : goodsFen >= 19_900 && s.t.channel !== 'own'
-        ? 1_500
-        : 0;
-  const discounts = allocate(discountFen, goods);
-  const shippingFen = goodsFen - discountFen >= s.t.freeShippingFen ? 0 : s.t.shippingFen;
-  const paidFen = goodsFen - discountFen + shippingFen;
+  const { totals } = priced.result;
+  const goodsFen = totals.listFen;
+  const discountFen = totals.discountFen;
+  const shippingFen = totals.goodsFen >= s.t.freeShippingFen ? 0 : s.t.shippingFen;
+  const paidFen = totals.goodsFen + shippingFen;
   const lines: SimOrderLine[] = skuIdxs.map((k, i) => {
     const { p, sku } = skus.list[k]!;
     const prod = w.products[p]!;
+    const pl = priced.result.lines[i]!;
     return {
       id: ctx.ids.make('orl', it.at),
       lineNo: i + 1,
@@ -64,15 +58,16 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
       specText: sku.specText,
       merchantCode: sku.code,
       channelItemId: s.itemIds[p]!,
-      qty: bySku.get(k)!,
-      unitPriceFen: units[i]!,
-      discountFen: discounts[i]!,
-      paidFen: goods[i]! - discounts[i]!,
+      qty: pl.qty,
+      unitPriceFen: pl.unitPriceFen,
+      discountFen: pl.listFen - pl.finalFen,
+      paidFen: pl.finalFen,
       refundFen: 0,
       refundedQty: 0,
       unitCostFen: sku.costFen,
     };
   });
+  const { lines: pLines, applied, at: pricedAt } = priced.result;
 
   const ev: SimOrderEvent[] = [];
   const event: OrderEventFn = (type, from, to, note, at) => {
@@ -133,10 +128,12 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
     paidDay: null,
     visitorId: it.visitorId,
     sourceCode: it.source,
+    buyerEmail: person.email,
     updatedAt: it.at,
     lines,
     events: ev,
     refunds: [],
+    pricing: applied.length ? { lines: pLines, applied, totals, at: pricedAt } : null,
   };
   const release = (at: number, note: string) => {
     for (const l of lines) {
@@ -172,6 +169,7 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
       event('status', 'pending_payment', 'cancelled', isPresale ? '尾款超时未付，订单自动关闭' : '超时未付款，订单自动关闭', cancelAt);
       release(cancelAt, `订单 ${orderNo} 取消，释放预占`);
     }
+    ctx.marketing.settle(it.shop, s, o, priced, it.visitorNo);
     return o;
   }
   o.status = 'paid';
@@ -181,6 +179,7 @@ export function placeOrder(ctx: SimContext, it: Intent, day: string): SimOrder {
   event('status', 'pending_payment', 'paid', isPresale ? '买家支付尾款' : '买家付款', paidAt);
   ctx.paid.book(o, it.shop, it.visitorNo);
   s.buyers.add(it.visitorNo);
+  ctx.marketing.settle(it.shop, s, o, priced, it.visitorNo);
 
   fulfil(ctx, { rng, o, shop: s, wh, paidAt, event, release });
   return o;

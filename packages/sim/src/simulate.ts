@@ -16,6 +16,7 @@ import { Aftersales } from './aftersales.js';
 import { HOUR } from './calendar.js';
 import type { SimContext } from './context.js';
 import { Ledger, SkuTable } from './ledger.js';
+import { MarketingBook } from './marketing.js';
 import { placeOrder } from './orders.js';
 import { IdMaker, Rng } from './prng.js';
 import { Purchasing } from './purchasing.js';
@@ -45,6 +46,7 @@ export class Simulator {
       purchasing,
       aftersales: new Aftersales(w, ids, skus, ledger),
       paid: new PaidBook(w, skus),
+      marketing: new MarketingBook(w, skus),
     };
     purchasing.estimateDemand(model.shopTemplates);
   }
@@ -77,6 +79,8 @@ export class Simulator {
       if (st) statRows(stats, s.id, day, st, w.products);
     });
 
+    // Visitors who claim a shop coupon today without ordering (before the day's orders use them).
+    ctx.shops.forEach((s, si) => ctx.marketing.claimsOfDay(si, s, day, t0, cutoff));
     intents.sort((a, b) => a.at - b.at || a.shop - b.shop);
     const orders: SimOrder[] = [];
     for (const it of intents) {
@@ -87,7 +91,8 @@ export class Simulator {
     if (!raw) ctx.paid.addTo(stats, day, ctx.shops);
     else ctx.paid.drop(day);
     ledger.learnDemand();
-    if (index === w.dayList.length - 1) ledger.flush(w.now);
+    const last = index === w.dayList.length - 1;
+    if (last) ledger.flush(w.now);
     return {
       day,
       index,
@@ -97,6 +102,7 @@ export class Simulator {
       aftersales: ctx.aftersales.takeCases(),
       purchaseOrders: ctx.purchasing.takePurchaseOrders(),
       movements: ledger.takeMovements(),
+      coupons: ctx.marketing.take(t1, last),
     };
   }
 }

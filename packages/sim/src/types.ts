@@ -2,7 +2,7 @@
  * The simulator's output: plain data shaped like the console's rows (camelCase), with
  * deterministic ids. Money in fen, instants in epoch ms, days YYYY-MM-DD in the shop's zone.
  */
-import type { OrderRecordFields, SpecDim } from '@yunying/core';
+import type { OrderRecordFields, PriceResult, PricingScope, PromotionRule, SpecDim } from '@yunying/core';
 
 export type Profile = 'small' | 'large';
 
@@ -212,12 +212,19 @@ export interface SimOrder extends OrderRecordFields {
   paidDay: string | null;
   visitorId: string;
   sourceCode: string;
+  /** The buyer's email ('' for most marketplace buyers): the customer record's contact, not an order column. */
+  buyerEmail: string;
   /** Last change (the row's updated_at). */
   updatedAt: number;
   lines: SimOrderLine[];
   events: SimOrderEvent[];
   /** The refunds ledger of the order. */
   refunds: SimRefund[];
+  /**
+   * How the core pricing engine priced the order (an order_pricings row), when a promotion or a
+   * coupon touched it; line ids are L1…Ln in line order, as the server's own pricing writes them.
+   */
+  pricing: Pick<PriceResult, 'lines' | 'applied' | 'totals' | 'at'> | null;
 }
 
 export type SimAftersaleType = 'refund_only' | 'return_refund' | 'complaint';
@@ -257,6 +264,11 @@ export interface SimDay {
   purchaseOrders: SimPurchaseOrder[];
   /** Stock ledger rows created by this day's orders, receipts and after-sales (some dated later, never after now). */
   movements: SimMovement[];
+  /**
+   * Coupons whose story ended this day (used by an order, expired unused) and, on the last day,
+   * those still held: each appears once, with its redemptions.
+   */
+  coupons: SimCoupon[];
 }
 
 export interface PlantedProblems {
@@ -274,6 +286,100 @@ export interface Promotion {
   toDay: string;
   /** Presale orders are taken in the days before and paid (balance) on the first day. */
   presaleFromDay: string;
+}
+
+/** A stored promotion of one shop (the promotions row; rule and scope in the engine's shape). */
+export interface SimPromotion {
+  id: string;
+  shopId: string;
+  name: string;
+  rule: PromotionRule;
+  scope: PricingScope;
+  startsAt: number;
+  endsAt: number;
+  /** 1 = 周一 … 7 = 周日; empty = every day. */
+  weekdays: number[];
+  exclusiveGroup: string | null;
+  priority: number;
+  createdAt: number;
+}
+
+/** A coupon template of one shop (the coupon_templates row). */
+export interface SimCouponTemplate {
+  id: string;
+  shopId: string;
+  name: string;
+  kind: 'amount' | 'percent';
+  thresholdFen: number;
+  amountFen: number;
+  offBp: number;
+  capFen: number | null;
+  /** A fixed window, or validDays after the claim. */
+  validFrom: number | null;
+  validTo: number | null;
+  validDays: number | null;
+  totalLimit: number;
+  perCustomerLimit: number;
+  /** Claim code, or null when the shop hands it out (after an order). */
+  code: string | null;
+  returnOnRefund: boolean;
+  /** How the demo hands it out: claimed by code, or given to a buyer after a paid order. */
+  issuedBy: 'code' | 'order';
+  createdAt: number;
+}
+
+export interface SimCouponRedemption {
+  id: string;
+  orderId: string;
+  discountFen: number;
+  goodsFen: number;
+  at: number;
+  /** When the order was cancelled and the coupon went back to the buyer. */
+  releasedAt: number | null;
+}
+
+/** One coupon a buyer holds (the coupons row) with its redemptions. */
+export interface SimCoupon {
+  id: string;
+  shopId: string;
+  templateId: string;
+  /** The buyer nick (the server's buyer key). */
+  buyerKey: string;
+  status: 'unused' | 'used';
+  source: 'code' | 'order';
+  validFrom: number;
+  validTo: number;
+  orderId: string | null;
+  claimedAt: number;
+  usedAt: number | null;
+  redemptions: SimCouponRedemption[];
+}
+
+/** An activity on the calendar (活动日历), past or running, with its checklist. */
+export interface SimActivity {
+  id: string;
+  shopId: string;
+  name: string;
+  kind: 'platform' | 'own' | 'member_day';
+  platformEvent: string | null;
+  startDay: string;
+  endDay: string;
+  baselineFrom: string;
+  baselineTo: string;
+  promotionIds: string[];
+  /** Target products' SKUs (empty = the whole shop). */
+  skuIds: string[];
+  /** 'ended' once its last day is over. */
+  status: 'planned' | 'ended';
+  note: string;
+  createdAt: number;
+  tasks: { id: string; title: string; roleName: string; dueDay: string; done: boolean; doneAt: number | null }[];
+}
+
+export interface SimMarketing {
+  promotions: SimPromotion[];
+  couponTemplates: SimCouponTemplate[];
+  activities: SimActivity[];
 }
 
 export interface SimWorld {
@@ -294,5 +400,7 @@ export interface SimWorld {
   warehouses: SimWarehouse[];
   suppliers: SimSupplier[];
   promotions: Promotion[];
+  /** The shops' promotions, coupon templates and activities, priced by @yunying/core's engine. */
+  marketing: SimMarketing;
   problems: PlantedProblems;
 }

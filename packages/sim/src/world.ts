@@ -11,6 +11,7 @@ import {
   type ProductTemplate,
   type ShopTemplate,
 } from './catalog.js';
+import { buildMarketing } from './marketing.js';
 import { IdMaker, Rng } from './prng.js';
 import type { GenerateOptions, PlantedProblems, Promotion, SimListing, SimProduct, SimShop, SimWorld } from './types.js';
 
@@ -182,6 +183,7 @@ export function buildWorld(opts: GenerateOptions): WorldModel {
       warehouses,
       suppliers,
       promotions,
+      marketing: buildMarketing({ seed: opts.seed, timezone, startDay, endDay, now, shops, products, promotions, profile: opts.profile }),
       problems,
     },
     shopTemplates,

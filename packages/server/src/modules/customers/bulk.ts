@@ -60,3 +60,31 @@ export async function removeShopCustomers(trx: Transaction<DB>, shopIds: readonl
   }
   return ids.length;
 }
+
+/**
+ * Contact emails the demo's buyers left (shop → nick → email), set on their customer records where
+ * none is recorded yet; a few hundred rows per UPDATE (one CASE over the nicks).
+ */
+export async function setEmails(trx: Transaction<DB>, byShop: ReadonlyMap<string, ReadonlyMap<string, string>>): Promise<void> {
+  for (const [shopId, emails] of byShop) {
+    const entries = [...emails];
+    for (let i = 0; i < entries.length; i += 300) {
+      const part = entries.slice(i, i + 300);
+      await trx
+        .updateTable('customers')
+        .set((eb) => {
+          let c = eb.case().when('nick', '=', part[0]![0]).then(part[0]![1]);
+          for (const [nick, email] of part.slice(1)) c = c.when('nick', '=', nick).then(email);
+          return { email: c.else(eb.ref('email')).end() };
+        })
+        .where('shop_id', '=', shopId)
+        .where('email', '=', '')
+        .where(
+          'nick',
+          'in',
+          part.map(([n]) => n),
+        )
+        .execute();
+    }
+  }
+}

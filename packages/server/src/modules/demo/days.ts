@@ -1,6 +1,6 @@
 /**
  * One batch of simulated days into the database, each table through its owner's bulk writer:
- * purchase orders, orders, after-sales cases, the stock ledger (the loader sets the stock rows to
+ * purchase orders, orders (with the engine's pricing of each and the coupons they used), after-sales cases, the stock ledger (the loader sets the stock rows to
  * its sums once every day is in), tracker events and traffic statistics. Runs in the caller's transaction.
  */
 import type { IdMaker, SimDay } from '@yunying/sim';
@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import * as aftersales from '../aftersales/index.js';
 import * as inventory from '../inventory/index.js';
+import * as marketing from '../marketing/index.js';
 import * as orders from '../orders/index.js';
 import * as purchasing from '../purchasing/index.js';
 import * as traffic from '../traffic/index.js';
@@ -54,6 +55,14 @@ export async function writeDays(trx: Kysely<DB>, opts: WriteDaysOptions): Promis
   await purchasing.bulk.insertPurchaseOrders(trx, { orgId, purchaseOrders: pos });
   const os = days.flatMap((d) => d.orders);
   await orders.bulk.insertOrders(trx, { orgId, source: 'api', orders: os, eventActor: orderEventActor });
+  // How the engine priced each order, and the coupons whose story ended these days (marketing).
+  await marketing.bulk.insertOrderPricings(
+    trx,
+    os.flatMap((o) =>
+      o.pricing ? [{ orderId: o.id, shopId: o.shopId, buyerKey: o.buyerNick, createdAt: o.orderedAt, pricing: o.pricing }] : [],
+    ),
+  );
+  await marketing.bulk.insertCoupons(trx, { orgId, coupons: days.flatMap((d) => d.coupons) });
   const cases = days.flatMap((d) => d.aftersales);
   await aftersales.bulk.insertCases(trx, { orgId, cases, eventActor: caseEventActor });
   const movements = days.flatMap((d) => d.movements.map((m) => ({ ...m, id: opts.ids.make('smv', m.at) })));

@@ -17,6 +17,7 @@ import * as audit from '../audit/index.js';
 import * as catalog from '../catalog/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
+import * as marketing from '../marketing/index.js';
 import * as purchasing from '../purchasing/index.js';
 import * as reviews from '../reviews/index.js';
 import * as service from '../service/index.js';
@@ -90,7 +91,14 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   let done = 0;
   const adBook = new AdBook(g);
   const serviceBook = new ServiceBook(g);
+  const emailsOf = new Map<string, Map<string, string>>();
   for (const day of g.days()) {
+    for (const o of day.orders) {
+      if (!o.buyerEmail) continue;
+      let m = emailsOf.get(o.shopId);
+      if (!m) emailsOf.set(o.shopId, (m = new Map()));
+      m.set(o.buyerNick, o.buyerEmail);
+    }
     adBook.add(day);
     serviceBook.add(day);
     buffer.push(day);
@@ -112,6 +120,10 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
     await service.bulk.insertChats(trx, { orgId, timezone: g.timezone, now, chats: serviceData.chats });
   });
   await db.transaction().execute(async (trx) => {
+    await marketing.bulk.countClaims(
+      trx,
+      g.marketing.couponTemplates.map((t) => t.id),
+    );
     await inventory.bulk.stockFromLedger(trx, { orgId, now, skuIds: manifest.skuIds });
     await audit.record(trx, systemActor(orgId, ACTOR_NAME), 'demo.load', {
       entityType: 'demo',
@@ -125,6 +137,8 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   for (const shop of g.shops) await recomputeDays(db, shop.id, g.dayList);
   // Customers from the loaded orders, built now so the first customer page opens at once.
   for (const shop of g.shops) await customers.rebuildShop(db, shop.id);
+  // Buyers who left an email (most own-site members): outreach by email has someone to reach.
+  await db.transaction().execute((trx) => customers.bulk.setEmails(trx, emailsOf));
   const rollupMs = Date.now() - rollupStart;
   // PostgreSQL plans by table statistics; right after a bulk load they still describe nearly
   // empty tables until autovacuum gets round to them, and the planner then picks nested loops
@@ -201,4 +215,6 @@ async function writeStatic(trx: Kysely<DB>, { orgId, g, brandId, now }: StaticOp
   await catalog.bulk.insertListings(trx, { orgId, listings: g.listings.map((l) => ({ ...l, createdAt: shopCreated.get(l.shopId)! })) });
   await inventory.bulk.insertWarehouses(trx, { orgId, createdAt: catalogueAt, warehouses: g.warehouses });
   await purchasing.bulk.insertSuppliers(trx, { orgId, createdAt: now, note: '演示数据', suppliers: g.suppliers });
+  // The shops' promotions, coupon templates and calendar activities the days are priced with.
+  await marketing.bulk.insertPlan(trx, { orgId, actorName: ACTOR_NAME, ...g.marketing });
 }

@@ -14,6 +14,7 @@ import * as catalog from '../catalog/index.js';
 import * as customers from '../customers/index.js';
 import * as inventory from '../inventory/index.js';
 import * as jobs from '../jobs/index.js';
+import * as marketing from '../marketing/index.js';
 import * as notifications from '../notifications/index.js';
 import * as orders from '../orders/index.js';
 import * as purchasing from '../purchasing/index.js';
@@ -36,6 +37,7 @@ export async function deleteDemo(trx: Transaction<DB>, actor: Actor): Promise<De
   const manifest = await readManifest(trx, orgId);
   const summary: DeleteSummary = { shops: shopIds.length, orders: 0, events: 0, products: 0, skus: 0, keptProducts: 0 };
   if (shopIds.length) {
+    await marketing.bulk.removeShopMarketing(trx, shopIds);
     await aftersales.bulk.removeShopCases(trx, shopIds);
     summary.orders = await orders.bulk.removeShopOrders(trx, shopIds);
     summary.events = await traffic.bulk.removeShopTraffic(trx, shopIds);

@@ -12,3 +12,4 @@ export {
 export { redeemCoupons, releaseCoupons, claimOne, claimByCode } from './coupons.service.js';
 export { runningPromotions, rowToEngine, effectiveStatus } from './promotions.service.js';
 export { marketingRoutes } from './marketing.routes.js';
+export * as bulk from './bulk.js';
