@@ -33,7 +33,11 @@ export function addMonths(day: string, n: number): string {
 export function expiryCutoff(rule: { mode: PointsExpiryMode; n: number }, asOf: string): string | null {
   if (rule.mode === 'none') return null;
   if (rule.mode === 'years') return `${String(Number(asOf.slice(0, 4)) - rule.n).padStart(4, '0')}-01-01`;
-  return addDays(addMonths(asOf, -rule.n), 1);
+  // The first day d with addMonths(d, n) > asOf (addMonths is monotone, so the expired days are a prefix).
+  let d = addMonths(asOf, -rule.n);
+  while (addMonths(d, rule.n) <= asOf) d = addDays(d, 1);
+  while (addMonths(addDays(d, -1), rule.n) > asOf) d = addDays(d, -1);
+  return d;
 }
 
 /** Points due to expire: earned before the cutoff minus every deduction so far (FIFO), within the balance. */

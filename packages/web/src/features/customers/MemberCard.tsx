@@ -56,6 +56,24 @@ export function MemberCard({ customerId, merged }: { customerId: string; merged:
         <Descriptions.Item label={t('customers.membership.discount')}>
           {d?.level && d.level.discountPct < 100 ? t('customers.membership.discountText', { n: d.level.discountPct / 10 }) : NO_VALUE}
         </Descriptions.Item>
+        <Descriptions.Item label={t('customers.membership.expiryRule')}>
+          <span data-testid="points-expiry-rule">
+            {d
+              ? t(`customers.membership.ruleText.${d.expiry.mode === 'years' && d.expiry.n === 1 ? 'years1' : d.expiry.mode}`, {
+                  n: d.expiry.n,
+                })
+              : NO_VALUE}
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item
+          label={d?.expiry.nextDay ? t('customers.membership.expiring', { day: d.expiry.nextDay }) : t('customers.membership.expiry')}
+        >
+          <span data-testid="points-expiring">
+            {d && d.expiry.nextDay && d.expiry.expiringPoints > 0
+              ? formatCount(d.expiry.expiringPoints)
+              : t('customers.membership.expiringNone')}
+          </span>
+        </Descriptions.Item>
       </Descriptions>
       <Table<PointsResponse['ledger']['items'][number]>
         rowKey="id"

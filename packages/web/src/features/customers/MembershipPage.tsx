@@ -178,12 +178,28 @@ export function MembershipPage() {
             <Form.Item name="memberDayMultiplier" label={t('customers.membership.memberDayMultiplier')}>
               <InputNumber min={100} max={1000} step={50} addonAfter="%" style={{ width: 130 }} />
             </Form.Item>
+            <Form.Item name="pointsExpiry" label={t('customers.membership.expiry')}>
+              <Select
+                style={{ width: 130 }}
+                data-testid="points-expiry"
+                options={(['none', 'years', 'months'] as const).map((m) => ({
+                  value: m,
+                  label: t(`customers.membership.expiryModes.${m}`),
+                }))}
+              />
+            </Form.Item>
+            <Form.Item name="pointsExpiryN" label={t('customers.membership.expiryN')}>
+              <InputNumber min={1} max={120} precision={0} style={{ width: 90 }} data-testid="points-expiry-n" />
+            </Form.Item>
             <Button type="primary" htmlType="submit" loading={saveSettings.isPending}>
               {t('common.save')}
             </Button>
           </Form>
           <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
             {t('customers.membership.pointsHint')}
+          </Typography.Paragraph>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 4, marginBottom: 0 }}>
+            {t('customers.membership.expiryHint')}
           </Typography.Paragraph>
         </Card>
         <Card

@@ -227,7 +227,7 @@ export interface PointsResponse {
   ledger: Page<{
     id: string;
     customerId: string;
-    kind: 'earn' | 'reverse' | 'redeem' | 'adjust';
+    kind: 'earn' | 'reverse' | 'redeem' | 'adjust' | 'expire';
     points: number;
     balanceAfter: number;
     orderId: string | null;
@@ -235,6 +235,8 @@ export interface PointsResponse {
     createdAt: number;
   }>;
   levelChanges: { from: string | null; to: string | null; reason: string; at: number }[];
+  /** The organisation's expiry rule in words and the points that expire by the next expiry day unless used. */
+  expiry: { rule: string; mode: 'none' | 'years' | 'months'; n: number; nextDay: string | null; expiringPoints: number };
 }
 
 export function useMembership() {
