@@ -7,8 +7,9 @@
 import { addDays, businessDay, dayStart, sameTimeOn, type ProductRow } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import { systemActor } from '../src/http/actor.js';
-import { dashboard, markOrderDaysDirty, products, recomputeDirty } from '../src/modules/analytics/index.js';
+import { buildDay, dashboard, markOrderDaysDirty, products, recomputeDays, recomputeDirty } from '../src/modules/analytics/index.js';
 import { cacheStats } from '../src/modules/analytics/read-cache.js';
+import { todayStats } from '../src/modules/analytics/rollup-today.js';
 import { ingestEvents } from '../src/modules/traffic/index.js';
 import { days, prng, readBack, totals, type Brute } from './brute.js';
 import { describeEachDialect } from './dialects.js';
@@ -198,5 +199,96 @@ describeEachDialect('analytics read cache against brute force', (dialect) => {
     await order(yesterday, prods[0]!, 2, 'late-buyer', Math.max(dayStart(yesterday, TZ), cut - HOUR));
     await markOrderDaysDirty(db(), shopId, [yesterday]);
     await check(now0 + 2000);
+  });
+
+  /** Today's stored rows against a rebuild from every event (rollup-build.ts without the kept state). */
+  async function todayMatchesScratch(label: string) {
+    const key = (r: { product_id: string; source_code: string }) => `${r.product_id}|${r.source_code}`;
+    const strip = ({ updated_at: _u, ...r }: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && k !== 'day' && /^\d+$/.test(v) ? Number(v) : v]));
+    const stored = (await db().selectFrom('rollup_daily').selectAll().where('shop_id', '=', shopId).where('day', '=', T).execute())
+      .sort((a, b) => key(a).localeCompare(key(b)))
+      .map((r) => strip(r as never));
+    const scratch = (await buildDay(db(), shopId, T)).sort((a, b) => key(a).localeCompare(key(b))).map((r) => strip(r as never));
+    expect(stored, label).toEqual(scratch);
+  }
+
+  it("today's rollup reads only the events stored since its last rebuild and equals a rebuild from scratch", async () => {
+    const start = dayStart(T, TZ);
+    const at = (k: number) => Math.min(Date.now() - 1000, start + 60_000 * (k + 1));
+    await recomputeDays(db(), shopId, [T]);
+    await todayMatchesScratch('first rebuild');
+    for (let step = 0; step < 3; step++) {
+      const before = { ...todayStats };
+      // New visitors, a returning one (distinct counts), a product view and a paid order.
+      await visit(T, `today-${step}`, at(step * 3), prods[step % prods.length]!.id);
+      await visit(T, 'v1', at(step * 3 + 1));
+      await order(T, prods[(step + 1) % prods.length]!, 1, `today-${step}`, at(step * 3 + 2));
+      await markOrderDaysDirty(db(), shopId, [T]);
+      await recomputeDays(db(), shopId, [T]);
+      expect(todayStats.incrementalReads, `step ${step}: incremental`).toBe(before.incrementalReads + 1);
+      expect(todayStats.fullReads, `step ${step}: no full read`).toBe(before.fullReads);
+      expect(todayStats.eventsRead - before.eventsRead, `step ${step}: only the new events`).toBe(3);
+      await todayMatchesScratch(`step ${step}`);
+    }
+    // An event removed (a shop's events purged): the count differs, the day is read again whole.
+    const victim = await db()
+      .selectFrom('events')
+      .select('id')
+      .where('shop_id', '=', shopId)
+      .where('day', '=', T)
+      .executeTakeFirstOrThrow();
+    await db().deleteFrom('events').where('id', '=', victim.id).execute();
+    const before = { ...todayStats };
+    await recomputeDays(db(), shopId, [T]);
+    expect(todayStats.fullReads).toBe(before.fullReads + 1);
+    await todayMatchesScratch('after a removal');
+  });
+
+  it.runIf(dialect === 'postgres')("today's rollup does not lose an event whose transaction commits after a later one's", async () => {
+    const start = dayStart(T, TZ);
+    const at = Math.min(Date.now() - 1000, start + 30 * 60_000);
+    await recomputeDays(db(), shopId, [T]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const inside = new Promise<void>((r) => (started = r));
+    // A slow writer: its transaction id is older than the next writer's, and it commits last.
+    const slow = db()
+      .transaction()
+      .execute(async (trx) => {
+        // Only the row (its dirty mark would wait on the fast writer's mark of the same day).
+        await trx
+          .insertInto('events')
+          .values({
+            id: 'ev_slow_writer',
+            shop_id: shopId,
+            day: T,
+            at,
+            visitor_id: 'slow-writer',
+            session_id: 'slow-writer_s',
+            type: 'page_view',
+            product_id: null,
+            source_code: 'direct',
+            url: '/',
+            referrer: '',
+            dwell_ms: 0,
+          })
+          .execute();
+        started();
+        await gate;
+      });
+    await inside;
+    await visit(T, 'fast-writer', at + 1000);
+    await recomputeDays(db(), shopId, [T]);
+    await todayMatchesScratch('the slow writer still open');
+    release();
+    await slow;
+    const before = { ...todayStats };
+    await markOrderDaysDirty(db(), shopId, [T]);
+    await recomputeDays(db(), shopId, [T]);
+    expect(todayStats.incrementalReads).toBe(before.incrementalReads + 1);
+    expect(todayStats.eventsRead - before.eventsRead).toBe(1);
+    await todayMatchesScratch('after the slow writer committed');
   });
 });

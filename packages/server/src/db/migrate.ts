@@ -30,6 +30,7 @@ import * as m20261206_0150 from './migrations/20261206_0150_team_routine.js';
 import * as m20261207_0160 from './migrations/20261207_0160_notification_recipients_email.js';
 import * as m20261207_0105 from './migrations/20261207_0105_customer_enquiries.js';
 import * as m20261207_0106 from './migrations/20261207_0106_points_expiry.js';
+import * as m20261207_0070 from './migrations/20261207_0070_events_insert_order.js';
 
 /** Migrations are listed here in order; a static list works the same under tsx, bundlers and tests. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -63,6 +64,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261207_0160_notification_recipients_email': m20261207_0160,
   '20261207_0105_customer_enquiries': m20261207_0105,
   '20261207_0106_points_expiry': m20261207_0106,
+  '20261207_0070_events_insert_order': m20261207_0070,
 };
 
 class StaticProvider implements MigrationProvider {

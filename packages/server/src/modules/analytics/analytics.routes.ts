@@ -11,8 +11,8 @@ import type { Actor } from '../../http/actor.js';
 import type { AppInstance } from '../../http/types.js';
 import * as shopsSvc from '../shops/index.js';
 import * as svc from './analytics.service.js';
-import { dashboard } from './dashboard.service.js';
-import { productDetail, products } from './products.service.js';
+import { sharedDashboard } from './dashboard.service.js';
+import { productDetail, sharedProducts } from './products.service.js';
 
 const tags = ['analytics'];
 const config = { permission: 'analytics.read' };
@@ -29,13 +29,13 @@ export async function analyticsRoutes(app: AppInstance): Promise<void> {
   }
 
   app.get('/analytics/dashboard', { schema: { tags, summary: '工作台', querystring: AnalyticsShopQuery }, config }, (req) =>
-    dashboard(app.db, req.actor!, req.query.shopId),
+    sharedDashboard(app.db, req.actor!, req.query.shopId),
   );
   app.get('/analytics/traffic', { schema: { tags, summary: '流量分析', querystring: AnalyticsTrafficQuery }, config }, async (req) =>
     svc.trafficReport(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get('/analytics/products', { schema: { tags, summary: '商品分析', querystring: AnalyticsProductsQuery }, config }, async (req) =>
-    products(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
+    sharedProducts(app.db, req.actor!, { ...req.query, ...(await period(req, req.query)) }),
   );
   app.get(
     '/analytics/products/:productId',

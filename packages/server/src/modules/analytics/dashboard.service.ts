@@ -22,6 +22,7 @@ import * as aftersales from '../aftersales/index.js';
 import { bySourceRank, sourceRows } from './analytics.service.js';
 import { topProductRows } from './products.service.js';
 import { partialShopRows } from './partial-cache.js';
+import { scopeKey, singleFlight } from './single-flight.js';
 import { readStamps, stampOf, type Stamps } from './read-cache.js';
 import {
   addSums,
@@ -112,6 +113,14 @@ export async function dashboard(db: Kysely<DB>, actor: Actor, shopId?: string, n
     alerts: await alerts(db, actor, scope),
     isDemo: scope.isDemo,
   };
+}
+
+/**
+ * The dashboard as the route serves it: people of the same scope asking at the same time share one
+ * computation, started after each of them asked (single-flight.ts).
+ */
+export function sharedDashboard(db: Kysely<DB>, actor: Actor, shopId?: string): Promise<DashboardResponse> {
+  return singleFlight(db, `dashboard\u0000${scopeKey(actor)}\u0000${shopId ?? ''}`, () => dashboard(db, actor, shopId));
 }
 
 async function alerts(db: Kysely<DB>, actor: Actor, scope: Scope): Promise<DashboardResponse['alerts']> {

@@ -35,6 +35,7 @@ import {
   type Sums,
 } from './rollup-read.js';
 import { readStamps, type Stamps } from './read-cache.js';
+import { scopeKey, singleFlight } from './single-flight.js';
 import { slicePayConversion } from './traffic-report.js';
 
 function productRow(productId: string, s: Sums, info: { titles: Map<string, string>; available: Map<string, number> }): ProductRow {
@@ -254,6 +255,11 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
     hotCandidates: hotCandidates.slice(0, 20),
     slowMovers,
   };
+}
+
+/** The ranking as the route serves it: the same query in the same scope at the same time is computed once (single-flight.ts). */
+export function sharedProducts(db: Kysely<DB>, actor: Actor, q: AnalyticsProductsInput): Promise<ProductsResponse> {
+  return singleFlight(db, `products\u0000${scopeKey(actor)}\u0000${JSON.stringify(q)}`, () => products(db, actor, q));
 }
 
 export async function productDetail(

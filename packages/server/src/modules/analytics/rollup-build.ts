@@ -34,10 +34,11 @@
  * left out of a partial day. Writing the rows, the dirty marks and the
  * freshness rules are rollup.service.ts.
  */
-import { REPLACEMENT_SOURCE } from '@yunying/core';
+import { businessDay, REPLACEMENT_SOURCE } from '@yunying/core';
 import { sql, type Kysely } from 'kysely';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
-import { groupRows, sourceGroupsOf, statOverride, statsAttributePayments, untrackedBuyers } from './rollup-groups.js';
+import { groupRows, groupRowsOfState, sourceGroupsOf, statOverride, statsAttributePayments, untrackedBuyers } from './rollup-groups.js';
+import { todayEventState } from './rollup-today.js';
 
 export type Acc = {
   uv: Set<string>;
@@ -466,10 +467,18 @@ export async function buildDay(db: Kysely<DB>, shopId: string, day: string, now 
  * with one query each — orders have no (shop, order_day) index, so a per-day read scans the shop's
  * orders once per day — and each day's events with one indexed query.
  */
-export async function buildDays(db: Kysely<DB>, shopId: string, days: readonly string[], now: number): Promise<RollupDailyTable[]> {
+export async function buildDays(
+  db: Kysely<DB>,
+  shopId: string,
+  days: readonly string[],
+  now: number,
+  opts: { incrementalToday?: boolean } = {},
+): Promise<RollupDailyTable[]> {
   const { orders, linesByOrder } = await readOrders(db, shopId, days);
   const stats = await readStats(db, shopId, days);
-  const groupOf = await sourceGroupsOf(db, shopId);
+  const { groupOf, timezone } = await sourceGroupsOf(db, shopId);
+  // The shop's business day now: with `incrementalToday` its events come from the kept state (rollup-today.ts).
+  const today = opts.incrementalToday && timezone !== null ? businessDay(now, timezone) : null;
   const refunds = await readRefunds(db, shopId, days);
   const ordersByDay = new Map<string, OrderRow[]>();
   const statsByDay = new Map<string, StatRow[]>();
@@ -488,6 +497,17 @@ export async function buildDays(db: Kysely<DB>, shopId: string, days: readonly s
   for (const r of refunds) push(refundsByDay, r.day, r);
   const rows: RollupDailyTable[] = [];
   for (const day of days) {
+    if (day === today) {
+      const state = await todayEventState(db, shopId, day, timezone!);
+      const dayStats = statsByDay.get(day) ?? [];
+      const sourceAccs = [...state.accs]
+        .filter(([k]) => k.startsWith(SEP) && k !== SEP)
+        .map(([k, a]) => [k.slice(SEP.length), a] as [string, Acc]);
+      for (const r of groupRowsOfState(shopId, day, sourceAccs, dayStats, groupOf, now)) rows.push(r);
+      for (const r of finishDay(shopId, day, state, ordersByDay.get(day) ?? [], linesByOrder, dayStats, refundsByDay.get(day) ?? [], now))
+        rows.push(r);
+      continue;
+    }
     const evs = await readEvents(db, shopId, day);
     for (const r of groupRows(shopId, day, evs, statsByDay.get(day) ?? [], groupOf, now)) rows.push(r);
     for (const r of aggregateDay(

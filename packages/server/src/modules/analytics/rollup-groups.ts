@@ -17,11 +17,14 @@ import type { Kysely } from 'kysely';
 import type { DB, RollupDailyTable } from '../../db/schema.js';
 import * as traffic from '../traffic/index.js';
 
-/** The first-level group of each source code of the shop's organisation. */
-export async function sourceGroupsOf(db: Kysely<DB>, shopId: string): Promise<Map<string, SourceGroupCode>> {
-  const shop = await db.selectFrom('shops').select('org_id').where('id', '=', shopId).executeTakeFirst();
-  if (!shop) return new Map();
-  return new Map((await traffic.listSources(db, shop.org_id)).map((s) => [s.code, s.groupCode]));
+/** The first-level group of each source code of the shop's organisation, and the shop's time zone (null: no such shop). */
+export async function sourceGroupsOf(
+  db: Kysely<DB>,
+  shopId: string,
+): Promise<{ groupOf: Map<string, SourceGroupCode>; timezone: string | null }> {
+  const shop = await db.selectFrom('shops').select(['org_id', 'timezone']).where('id', '=', shopId).executeTakeFirst();
+  if (!shop) return { groupOf: new Map(), timezone: null };
+  return { groupOf: new Map((await traffic.listSources(db, shop.org_id)).map((s) => [s.code, s.groupCode])), timezone: shop.timezone };
 }
 
 interface GroupEvent {
@@ -98,6 +101,82 @@ export function groupRows(
     untracked_buyers: 0,
     updated_at: now,
   }));
+}
+
+/**
+ * The same group rows from a day's accumulated event state (rollup-build.ts `EventState`): a
+ * group's visitors are the union of its sources' visitors (the state's ('', source) rows), its
+ * page views and detail visits their sum. Equal to `groupRows` over the events the state holds.
+ */
+export function groupRowsOfState(
+  shopId: string,
+  day: string,
+  sourceAccs: Iterable<[string, GroupAcc]>,
+  stats: readonly { product_id: string; source_code: string }[],
+  groupOf: ReadonlyMap<string, SourceGroupCode>,
+  now: number,
+): RollupDailyTable[] {
+  const group = (code: string): SourceGroupCode => groupOf.get(code) ?? 'other';
+  const imported = new Set<SourceGroupCode>();
+  for (const s of stats) if (s.product_id === '' && s.source_code !== '') imported.add(group(s.source_code));
+  const gs = new Map<
+    SourceGroupCode,
+    { uv: Set<string>; pv: number; detail: Set<string>; detailVisits: number; fav: Set<string>; cart: Set<string>; checkout: Set<string> }
+  >();
+  for (const [source, a] of sourceAccs) {
+    const code = group(source);
+    if (imported.has(code)) continue;
+    let g = gs.get(code);
+    if (!g)
+      gs.set(
+        code,
+        (g = { uv: new Set(), pv: 0, detail: new Set(), detailVisits: 0, fav: new Set(), cart: new Set(), checkout: new Set() }),
+      );
+    for (const v of a.uv) g.uv.add(v);
+    for (const v of a.detail) g.detail.add(v);
+    for (const v of a.fav) g.fav.add(v);
+    for (const v of a.cart) g.cart.add(v);
+    for (const v of a.checkout) g.checkout.add(v);
+    g.pv += a.pv;
+    g.detailVisits += a.detailVisits;
+  }
+  return [...gs].map(([code, g]) => ({
+    shop_id: shopId,
+    day,
+    product_id: '',
+    source_code: GROUP_ROLLUP_PREFIX + code,
+    uv: g.uv.size,
+    pv: g.pv,
+    detail_uv: g.detail.size,
+    detail_visits: g.detailVisits,
+    dwell_ms: 0,
+    bounce_uv: 0,
+    fav_uv: g.fav.size,
+    cart_uv: g.cart.size,
+    checkout_uv: g.checkout.size,
+    order_uv: 0,
+    paying_buyers: 0,
+    paid_fen: 0,
+    orders: 0,
+    paid_orders: 0,
+    units: 0,
+    refund_fen: 0,
+    refund_orders: 0,
+    cost_fen: 0,
+    untracked_buyers: 0,
+    updated_at: now,
+  }));
+}
+
+/** The event part of a source's accumulator that `groupRowsOfState` reads. */
+export interface GroupAcc {
+  uv: ReadonlySet<string>;
+  pv: number;
+  detail: ReadonlySet<string>;
+  detailVisits: number;
+  fav: ReadonlySet<string>;
+  cart: ReadonlySet<string>;
+  checkout: ReadonlySet<string>;
 }
 
 /**

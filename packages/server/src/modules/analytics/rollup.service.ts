@@ -88,7 +88,7 @@ async function recomputeChunk(db: Kysely<DB>, shopId: string, days: readonly str
     .where('day', 'in', [...days])
     .execute();
   try {
-    const rows = await buildDays(db, shopId, days, started);
+    const rows = await buildDays(db, shopId, days, started, { incrementalToday: true });
     await db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('rollup_dirty')
