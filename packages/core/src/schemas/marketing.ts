@@ -415,4 +415,10 @@ export interface EffectReport {
   roi: number | null;
   /** Extra gross profit over the baseline (scaled to the same number of days) ÷ promotion cost. */
   incrementalRoi: number | null;
+  /**
+   * What the figures count: `products` = only the order lines of the activity's target SKUs
+   * (targetSkus of them; no shipping), `shop` = whole orders of the shop. Absent in older servers = shop.
+   */
+  scope?: 'products' | 'shop';
+  targetSkus?: number;
 }

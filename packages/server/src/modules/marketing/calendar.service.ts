@@ -272,8 +272,14 @@ export async function stockCheck(
   return { days, rows, short: rows.filter((r) => r.shortfall > 0).length };
 }
 
-/** Sales figures of a shop's paid, not cancelled orders with a paid day in [from, to]. */
-async function figures(db: Db, shopId: string, from: string, to: string): Promise<EffectFigures> {
+/**
+ * Sales figures of a shop's paid, not cancelled orders with a paid day in [from, to]. With target
+ * SKUs, only those SKUs' order lines count: sales = their paid − refunded amounts (no shipping),
+ * orders and buyers = those with such a line, promotion cost = the lines' discounts, cost of goods
+ * = the lines' costs.
+ */
+async function figures(db: Db, shopId: string, from: string, to: string, skuIds: readonly string[] = []): Promise<EffectFigures> {
+  if (skuIds.length) return lineFigures(db, shopId, from, to, skuIds);
   const base = db
     .selectFrom('orders')
     .where('shop_id', '=', shopId)
@@ -317,26 +323,97 @@ async function figures(db: Db, shopId: string, from: string, to: string): Promis
       )
       .executeTakeFirstOrThrow(),
   ]);
-  const sales = Number(totals.paid) - Number(totals.refund);
-  const orders = Number(totals.orders);
-  const gross = sales - Number(lines.cost);
-  return {
-    salesFen: sales,
-    orders,
+  return finishFigures({
+    paid: Number(totals.paid),
+    refund: Number(totals.refund),
+    discount: Number(totals.discount),
+    orders: Number(totals.orders),
     buyers: Number(totals.buyers),
     newBuyers: Number(fresh.n),
-    aovFen: orders ? Math.round(Number(totals.paid) / orders) : 0,
-    promotionCostFen: Number(totals.discount),
+    cost: Number(lines.cost),
+  });
+}
+
+function finishFigures(x: {
+  paid: number;
+  refund: number;
+  discount: number;
+  orders: number;
+  buyers: number;
+  newBuyers: number;
+  cost: number;
+}) {
+  const sales = x.paid - x.refund;
+  const gross = sales - x.cost;
+  return {
+    salesFen: sales,
+    orders: x.orders,
+    buyers: x.buyers,
+    newBuyers: x.newBuyers,
+    aovFen: x.orders ? Math.round(x.paid / x.orders) : 0,
+    promotionCostFen: x.discount,
     grossProfitFen: gross,
     marginBp: sales > 0 ? Math.round((gross * 10000) / sales) : null,
   };
 }
 
+/** The figures of the target SKUs' lines only (see figures). */
+async function lineFigures(db: Db, shopId: string, from: string, to: string, skuIds: readonly string[]): Promise<EffectFigures> {
+  const skus = [...skuIds];
+  const lines = () =>
+    db
+      .selectFrom('order_lines')
+      .innerJoin('orders', 'orders.id', 'order_lines.order_id')
+      .where('orders.shop_id', '=', shopId)
+      .where('orders.paid_day', '>=', from)
+      .where('orders.paid_day', '<=', to)
+      .where('orders.status', '!=', 'cancelled')
+      .where('order_lines.sku_id', 'in', skus);
+  const [totals, fresh] = await Promise.all([
+    lines()
+      .select((eb) => [
+        eb.fn.coalesce(eb.fn.sum<number>('order_lines.paid_fen'), eb.lit(0)).as('paid'),
+        eb.fn.coalesce(eb.fn.sum<number>('order_lines.refund_fen'), eb.lit(0)).as('refund'),
+        eb.fn.coalesce(eb.fn.sum<number>('order_lines.discount_fen'), eb.lit(0)).as('discount'),
+        eb.fn.coalesce(eb.fn.sum<number>(eb('order_lines.unit_cost_fen', '*', eb.ref('order_lines.qty'))), eb.lit(0)).as('cost'),
+        eb.fn.count<number>('orders.id').distinct().as('orders'),
+        eb.fn.count<number>('orders.buyer_nick').distinct().as('buyers'),
+      ])
+      .executeTakeFirstOrThrow(),
+    lines()
+      .select((eb) => eb.fn.count<number>('orders.buyer_nick').distinct().as('n'))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('orders as prior')
+              .select('prior.id')
+              .whereRef('prior.shop_id', '=', 'orders.shop_id')
+              .whereRef('prior.buyer_nick', '=', 'orders.buyer_nick')
+              .where('prior.paid_day', '<', from)
+              .where('prior.status', '!=', 'cancelled'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow(),
+  ]);
+  return finishFigures({
+    paid: Number(totals.paid),
+    refund: Number(totals.refund),
+    discount: Number(totals.discount),
+    orders: Number(totals.orders),
+    buyers: Number(totals.buyers),
+    newBuyers: Number(fresh.n),
+    cost: Number(totals.cost),
+  });
+}
+
 export async function effectReport(db: Kysely<DB>, actor: Actor, id: string): Promise<EffectReport> {
   const { a } = await load(db, actor, id);
+  // An activity with target products is judged on those products' lines; otherwise the whole shop.
+  const skuIds = JSON.parse(a.sku_ids) as string[];
   const [current, baseline] = await Promise.all([
-    figures(db, a.shop_id, a.start_day, a.end_day),
-    figures(db, a.shop_id, a.baseline_from, a.baseline_to),
+    figures(db, a.shop_id, a.start_day, a.end_day, skuIds),
+    figures(db, a.shop_id, a.baseline_from, a.baseline_to, skuIds),
   ]);
   const scale = (dayDiff(a.start_day, a.end_day) + 1) / (dayDiff(a.baseline_from, a.baseline_to) + 1);
   const cost = current.promotionCostFen;
@@ -353,6 +430,8 @@ export async function effectReport(db: Kysely<DB>, actor: Actor, id: string): Pr
     baseline,
     roi: cost > 0 ? Math.round((current.salesFen / cost) * 100) / 100 : null,
     incrementalRoi: cost > 0 ? Math.round(((current.grossProfitFen - baseline.grossProfitFen * scale) / cost) * 100) / 100 : null,
+    scope: skuIds.length ? 'products' : 'shop',
+    targetSkus: skuIds.length,
   };
 }
 
@@ -406,6 +485,11 @@ export async function effectWorkbook(db: Kysely<DB>, actor: Actor, id: string): 
   ws.addRow(['ROI（销售额 ÷ 优惠成本）', r.roi]);
   ws.addRow(['增量 ROI（毛利增量 ÷ 优惠成本）', r.incrementalRoi]);
   ws.addRow([]);
+  ws.addRow([
+    r.scope === 'products'
+      ? `统计范围：活动目标商品（${r.targetSkus} 个 SKU）的订单行——销售额 = 这些行的实付 − 退款（不含运费），订单/买家 = 含目标商品的订单及其买家，优惠成本 = 这些行的优惠。`
+      : '统计范围：全店订单。',
+  ]);
   ws.addRow([
     '说明：销售额 = 实付 − 退款（不含已取消订单），按付款日统计；新买家 = 此前在本店没有付款订单的买家；增量毛利按天数折算对比期。',
   ]);

@@ -345,6 +345,11 @@ function ActivityDrawer({ id, onClose }: { id: string | null; onClose: () => voi
                   {t('marketing.cal.download')}
                 </Button>
               </Flex>
+              <Typography.Text type="secondary" data-testid="act-effect-scope">
+                {effect.data.scope === 'products'
+                  ? t('marketing.cal.scopeProducts', { n: effect.data.targetSkus ?? 0 })
+                  : t('marketing.cal.scopeShop')}
+              </Typography.Text>
               <EffectTable current={effect.data.current} baseline={effect.data.baseline} />
               <Descriptions size="small" column={2} style={{ marginTop: 8 }}>
                 <Descriptions.Item label={t('marketing.cal.roi')}>{effect.data.roi ?? '—'}</Descriptions.Item>
