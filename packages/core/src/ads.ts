@@ -498,6 +498,123 @@ export function profitAfterAdsFen(t: Pick<AdTotals, 'salesFen' | 'spendFen'>, ma
 }
 
 // ---------------------------------------------------------------------------------------------
+// Ad spend in the shop's figures (reports, 交易分析, 流量分析)
+
+/**
+ * A period's ad totals of some shops as the shop's figures see them: the ad tools' reports
+ * (plan-days by the coarsest level stored) plus the 淘宝客 commission orders. `hasData` is false
+ * when the period has neither a report row nor a commission order: the lines then read 无推广数据,
+ * never 0.
+ */
+export interface ShopAdTotals {
+  hasData: boolean;
+  /** The ad tools' spend (花费). */
+  spendFen: Fen;
+  /** The ad tools' attributed sales (成交金额). */
+  salesFen: Fen;
+  clicks: number;
+  taokeCommissionFen: Fen;
+  taokePaidFen: Fen;
+}
+
+export const emptyShopAdTotals = (): ShopAdTotals => ({
+  hasData: false,
+  spendFen: 0,
+  salesFen: 0,
+  clicks: 0,
+  taokeCommissionFen: 0,
+  taokePaidFen: 0,
+});
+
+/**
+ * The ad lines of the whole-shop summary and of 交易分析:
+ * - 推广花费 = the ad tools' spend + 淘宝客 commission (the period's cost of paid promotion);
+ * - 推广成交金额 = the ad tools' attributed sales + 淘宝客 orders' paid amount;
+ * - ROI = 推广成交金额 ÷ 推广花费 (null without spend);
+ * - 推广占比 = 推广成交金额 ÷ the shop's paid amount (null without payments; the platforms'
+ *   attribution windows may credit a sale to an ad on another day, so it can pass 100 %);
+ * - 扣除推广后毛利 = gross profit − 推广花费.
+ */
+export interface ShopAdLines {
+  spendFen: Fen;
+  salesFen: Fen;
+  roi: number | null;
+  adSalesShare: number | null;
+  profitAfterAdsFen: Fen;
+  /** Of which: 淘宝客 commission (in spendFen) and 淘宝客 paid amount (in salesFen). */
+  taokeCommissionFen: Fen;
+  taokePaidFen: Fen;
+}
+
+export const SHOP_AD_LINE_KEYS = ['spendFen', 'salesFen', 'roi', 'adSalesShare', 'profitAfterAdsFen'] as const;
+export type ShopAdLineKey = (typeof SHOP_AD_LINE_KEYS)[number];
+export const SHOP_AD_LINE_LABELS: Record<
+  ShopAdLineKey,
+  { zh: string; en: string; defZh: string; defEn: string; format: 'money' | 'percent' | 'decimal' }
+> = {
+  spendFen: {
+    zh: '推广花费',
+    en: 'Ad spend',
+    defZh: '推广工具报表的花费 + 淘宝客佣金',
+    defEn: "The ad tools' spend + affiliate (淘宝客) commission",
+    format: 'money',
+  },
+  salesFen: {
+    zh: '推广成交金额',
+    en: 'Ad sales',
+    defZh: '推广工具报表的成交金额 + 淘宝客订单付款金额（按平台的归因口径）',
+    defEn: "The ad tools' attributed sales + affiliate orders' paid amount (the platforms' attribution)",
+    format: 'money',
+  },
+  roi: { zh: 'ROI', en: 'ROI', defZh: '推广成交金额 ÷ 推广花费', defEn: 'Ad sales ÷ ad spend', format: 'decimal' },
+  adSalesShare: {
+    zh: '推广占比',
+    en: 'Ad sales share',
+    defZh: '推广成交金额 ÷ 全店支付金额',
+    defEn: "Ad sales ÷ the shop's paid amount",
+    format: 'percent',
+  },
+  profitAfterAdsFen: {
+    zh: '扣除推广后毛利',
+    en: 'Gross profit after ads',
+    defZh: '毛利 − 推广花费',
+    defEn: 'Gross profit − ad spend',
+    format: 'money',
+  },
+};
+
+/** The ad lines of a period (null = 无推广数据). */
+export function shopAdLines(ad: ShopAdTotals, shop: { paidFen: Fen; grossProfitFen: Fen }): ShopAdLines | null {
+  if (!ad.hasData) return null;
+  const spendFen = ad.spendFen + ad.taokeCommissionFen;
+  const salesFen = ad.salesFen + ad.taokePaidFen;
+  return {
+    spendFen,
+    salesFen,
+    roi: ratio(salesFen, spendFen),
+    adSalesShare: ratio(salesFen, shop.paidFen),
+    profitAfterAdsFen: shop.grossProfitFen - spendFen,
+    taokeCommissionFen: ad.taokeCommissionFen,
+    taokePaidFen: ad.taokePaidFen,
+  };
+}
+
+/**
+ * Paid traffic of 流量分析: visitors of the paid first-level groups (each channel's tree; the
+ * sources a user files under 付费流量 count) over all visitors, and 访客成本 = the ad tools' spend ÷
+ * paid visitors (null without ad data or paid visitors).
+ */
+export interface PaidTraffic {
+  uv: number;
+  share: number | null;
+  /** true when uv is a sum of sources' visitors on some day (imported statistics). */
+  uvIsSum: boolean;
+  /** null = 无推广数据. */
+  spendFen: Fen | null;
+  visitorCostFen: Fen | null;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Two-proportion test (A/B creatives)
 
 /** Standard normal CDF (Abramowitz & Stegun 7.1.26 via erf; absolute error < 1.5e-7). */

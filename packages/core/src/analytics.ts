@@ -4,6 +4,8 @@
  * Every figure follows the glossary of the domain doc (§1–§3).
  */
 
+import type { PaidTraffic, ShopAdLines } from './ads.js';
+
 export type MetricFormat = 'count' | 'money' | 'percent' | 'duration' | 'decimal';
 
 export interface MetricDef {
@@ -540,6 +542,9 @@ export interface TrafficResponse {
   /** UV per day per second-level source code (only the sources that had visitors). */
   trend: { day: string; bySource: Record<string, number> }[];
   funnel: FunnelStep[];
+  /** Paid-traffic share and 访客成本 of the period and of the comparison period (ads.ts). */
+  paidTraffic: PaidTraffic;
+  basePaidTraffic: PaidTraffic;
 }
 
 export interface ProductsResponse {
@@ -581,4 +586,6 @@ export interface TradeResponse {
   /** LMDI split of the change in paid amount: the three effects add up to deltaFen exactly (in fen, before rounding to display). */
   decomposition: { deltaFen: number; uvEffect: number; conversionEffect: number; aovEffect: number };
   trend: { day: string; paidFen: number; baseDay: string; basePaidFen: number }[];
+  /** The ad lines (推广花费, ROI, 扣除推广后毛利 …) of both periods; null = 无推广数据. */
+  ads: { current: ShopAdLines | null; base: ShopAdLines | null };
 }

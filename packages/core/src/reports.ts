@@ -4,6 +4,7 @@
  * every rate derived from them by the formulas of metrics.ts, under the glossary's METRICS keys.
  * The 全店运营数据汇总表 is one row of these figures per day plus a total row.
  */
+import type { ShopAdLines } from './ads.js';
 import type { MetricFormat, MetricKey, Totals } from './analytics.js';
 import { METRICS } from './analytics.js';
 import {
@@ -98,6 +99,8 @@ export interface ReportPeriod {
   from: string;
   to: string;
   figures: ReportFigures;
+  /** The ad lines of the period (ads.ts `shopAdLines`); null = 无推广数据 (no ad report row nor 淘宝客 order). */
+  ads: ShopAdLines | null;
 }
 
 /** One row of the per-product table. */

@@ -235,6 +235,73 @@ describeEachDialect('paid promotion (ads)', (dialect) => {
     expect(got['爆款拉新']).toEqual(byName(before)['爆款拉新']);
   });
 
+  it('a preview (dryRun) parses with the same parser and writes nothing: preset, level, range, rows, first rows, row errors', async () => {
+    const counts = async () =>
+      Promise.all(
+        (['ad_daily', 'ad_plans', 'ad_plan_products', 'audit_log'] as const).map(async (t) =>
+          Number(
+            (
+              await db()
+                .selectFrom(t)
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          ),
+        ),
+      );
+    const before = await counts();
+    const rowsBefore = await dailyRows();
+    const changed = KW.map((r) => ({ ...r, spendFen: r.spendFen + 100 }));
+    const extra = [{ ...KW[0]!, plan: '预览新计划', keyword: '预览词' }];
+    const bad: Cells[] = [[LAST, '爆款拉新', '保温杯', '坏花费', 10, 1, '', 'abc', '', 0, '0', '']];
+    const res = await upload(
+      '/api/v1/ads/import',
+      { format: 'ztc', dryRun: '1' },
+      { name: '关键词报表.csv', data: gbk(ztcKeywordFile([...changed, ...extra], bad)) },
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json();
+    expect(s).toMatchObject({
+      dryRun: true,
+      format: 'ztc',
+      tool: 'ztc',
+      level: 'uk',
+      encoding: 'gb18030',
+      from: DAYS[0],
+      to: LAST,
+      days: DAYS,
+      imported: KW.length + 1,
+      plansCreated: 1,
+      errorCount: 1,
+      errors: [{ column: '花费(元)' }],
+    });
+    expect(s.preview).toHaveLength(20);
+    expect(s.preview[0]).toEqual({
+      day: KW[0]!.day,
+      plan: KW[0]!.plan,
+      unit: KW[0]!.unit,
+      keyword: KW[0]!.keyword,
+      creative: '',
+      impressions: KW[0]!.impressions,
+      clicks: KW[0]!.clicks,
+      spendFen: KW[0]!.spendFen + 100,
+      orders: KW[0]!.orders,
+      salesFen: KW[0]!.salesFen,
+      favs: 0,
+      carts: 0,
+    });
+    // Nothing written: no report row, plan, product link or audit entry; the stored days are as before.
+    expect(await counts()).toEqual(before);
+    expect(await dailyRows()).toEqual(rowsBefore);
+    // Without dryRun the same upload is the import (and a missing-column file fails in the preview alike).
+    const missing = await upload(
+      '/api/v1/ads/import',
+      { format: 'generic', dryRun: '1' },
+      { name: 'x.csv', data: Buffer.from(csv([['日期', '花费']])) },
+    );
+    expect(missing.statusCode).toBe(400);
+  });
+
   it('advice fires on the planted plans and not on the healthy one; a decision is recorded once and applied', async () => {
     const p = byName(await plans());
     const w = await admin.patch(`/api/v1/ads/plans/${p['爆款拉新']!.id}`, { dailyBudgetFen: 10000 });

@@ -24,7 +24,7 @@ import * as trafficImport from '../src/modules/traffic-import/index.js';
 import { Brute, days, prng, ratio, readBack, totals, type Figures } from './brute.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
+import { makeBackdatedOrder, makeShop, makeSku, multipart } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 
@@ -537,6 +537,88 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
         })),
       );
     }
+  });
+
+  it('ad spend joins traffic and trade: paid-traffic share, 访客成本, 推广花费, ROI and profit after ads equal a recount', async () => {
+    const from = addDays(T, -4);
+    const base = basePeriod(from, T, 'previous'); // [D0, T-5]: no ad data
+    // Plan-level report rows (花费, 成交金额 in yuan) for T-4 … T-1, and one 淘宝客 order on T-2.
+    const adRows = days(from, addDays(T, -1)).flatMap((day, i) => [
+      { day, plan: '引流计划', impressions: 4000 + i, clicks: 120 + i, spendFen: 8800 + 37 * i, orders: 3, salesFen: 26900 + 11 * i },
+      { day, plan: '收割计划', impressions: 900, clicks: 30, spendFen: 2500, orders: 1, salesFen: 9900 },
+    ]);
+    const file = [
+      ['日期', '计划名称', '展现量', '点击量', '花费(元)', '成交笔数', '成交金额(元)'],
+      ...adRows.map((r) => [
+        r.day,
+        r.plan,
+        r.impressions,
+        r.clicks,
+        (r.spendFen / 100).toFixed(2),
+        r.orders,
+        (r.salesFen / 100).toFixed(2),
+      ]),
+    ];
+    const taoke = [
+      ['订单编号', '付款金额', '预估佣金', '付款时间'],
+      ['3456789012345678999', '129.00', '12.90', `${addDays(T, -2)} 10:00:00`],
+    ];
+    const send = async (url: string, fields: Record<string, string>, name: string, rows: (string | number)[][]) => {
+      const mp = multipart({ shopId: shopA, ...fields }, { file: { name, data: Buffer.from(rows.map((r) => r.join(',')).join('\r\n')) } });
+      const res = await admin.request('POST', url, mp.body, { 'content-type': mp.type });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json();
+    };
+    expect(await send('/api/v1/ads/import', { format: 'generic', tool: 'ztc' }, '计划.csv', file)).toMatchObject({ imported: 8 });
+    expect(await send('/api/v1/ads/taoke/import', {}, '淘宝客.csv', taoke)).toMatchObject({ imported: 1 });
+    const spend = adRows.reduce((a, r) => a + r.spendFen, 0) + 1290;
+    const sales = adRows.reduce((a, r) => a + r.salesFen, 0) + 12900;
+
+    // Paid visitors: distinct per day among the events of the tree's paid sources (the user's source table).
+    const paidCodes = new Set(
+      (await db().selectFrom('traffic_sources').select(['code', 'group_code']).where('org_id', '=', ctx.orgId).execute())
+        .filter((r) => r.group_code === 'paid')
+        .map((r) => r.code),
+    );
+    expect(paidCodes.has('paid_search')).toBe(true);
+    const paidUv = (a: string, b: string) =>
+      days(a, b).reduce(
+        (n, day) => n + new Set(brute.events.filter((e) => e.day === day && paidCodes.has(e.source_code)).map((e) => e.visitor_id)).size,
+        0,
+      );
+    const t = (await admin.get(`/api/v1/analytics/traffic?shopId=${shopA}&from=${from}&to=${T}`)).json();
+    const uv = paidUv(from, T);
+    expect(uv).toBeGreaterThan(0);
+    expect(t.paidTraffic).toEqual({
+      uv,
+      share: uv / brute.period(from, T).uv,
+      uvIsSum: false,
+      spendFen: spend,
+      visitorCostFen: Math.round(spend / uv),
+    });
+    const baseUv = paidUv(base.from, base.to);
+    expect(t.basePaidTraffic).toEqual({
+      uv: baseUv,
+      share: ratio(baseUv, brute.period(base.from, base.to).uv),
+      uvIsSum: false,
+      spendFen: null,
+      visitorCostFen: null,
+    });
+
+    const tr = (await admin.get(`/api/v1/analytics/trade?shopId=${shopA}&from=${from}&to=${T}&compare=previous`)).json();
+    const cur = brute.period(from, T);
+    expect(tr.ads).toEqual({
+      current: {
+        spendFen: spend,
+        salesFen: sales,
+        roi: sales / spend,
+        adSalesShare: ratio(sales, cur.paidFen),
+        profitAfterAdsFen: cur.paidFen - cur.costFen - spend,
+        taokeCommissionFen: 1290,
+        taokePaidFen: 12900,
+      },
+      base: null,
+    });
   });
 
   it('a late event marks its day dirty and the rebuild changes only that day', async () => {

@@ -34,7 +34,7 @@ import { ingestEvents } from '../src/modules/traffic/index.js';
 import { days, prng, readBack, type Brute } from './brute.js';
 import { describeEachDialect } from './dialects.js';
 import { useTestApp, type Client } from './harness.js';
-import { makeBackdatedOrder, makeShop, makeSku } from './fixtures.js';
+import { makeBackdatedOrder, makeShop, makeSku, multipart } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const SHOP_NAME = '天猫 旗舰店';
@@ -386,6 +386,69 @@ describeEachDialect('reports: daily / weekly / monthly against the analytics API
     );
     expect(cells.every((c, i) => c[1]!.startsWith(expected[i]!.day))).toBe(true);
     expect(fs.existsSync(`${file}.part`)).toBe(false);
+  });
+
+  it('whole-shop summary: ad lines per period recounted from the imported rows; a period without ad data says 无推广数据', async () => {
+    const mon = weekStart(T);
+    const week = days(addDays(mon, -7), addDays(mon, -1));
+    const prevDays = [addDays(mon, -12), addDays(mon, -9)]; // two days of the week before; the week before that has none
+    const rows = [...week, ...prevDays].map((day, i) => ({
+      day,
+      plan: i % 2 ? '收割计划' : '引流计划',
+      spendFen: 5000 + 113 * i,
+      salesFen: 14000 + 301 * i,
+    }));
+    const file = [
+      ['日期', '计划名称', '展现量', '点击量', '花费(元)', '成交笔数', '成交金额(元)'],
+      ...rows.map((r) => [r.day, r.plan, 1000, 40, (r.spendFen / 100).toFixed(2), 2, (r.salesFen / 100).toFixed(2)].join(',')),
+    ].join('\r\n');
+    const mp = multipart({ shopId, format: 'generic', tool: 'ztc' }, { file: { name: '计划.csv', data: Buffer.from(file) } });
+    const up = await admin.request('POST', '/api/v1/ads/import', mp.body, { 'content-type': mp.type });
+    expect(up.statusCode, up.body).toBe(200);
+    expect(up.json()).toMatchObject({ imported: rows.length, errorCount: 0 });
+
+    const r = await report('weekly', addDays(mon, -3));
+    const expectLines = (from: string, to: string, got: ReportResponse['current']['ads']) => {
+      const mine = rows.filter((x) => x.day >= from && x.day <= to);
+      const spend = mine.reduce((a, x) => a + x.spendFen, 0);
+      const sales = mine.reduce((a, x) => a + x.salesFen, 0);
+      const b = brute.reportFigures(from, to);
+      expect(got, `${from}~${to}`).toEqual({
+        spendFen: spend,
+        salesFen: sales,
+        roi: sales / spend,
+        adSalesShare: b.paidFen > 0 ? sales / b.paidFen : null,
+        profitAfterAdsFen: b.grossProfitFen - spend,
+        taokeCommissionFen: 0,
+        taokePaidFen: 0,
+      });
+    };
+    expectLines(r.current.from, r.current.to, r.current.ads);
+    expectLines(r.comparisons[0]!.from, r.comparisons[0]!.to, r.comparisons[0]!.ads);
+    expect(r.comparisons[1]!.ads).toBeNull();
+
+    const res = await admin.get(`/api/v1/reports/weekly/export?shopId=${shopId}&date=${addDays(mon, -3)}&format=xlsx`);
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const sum = wb.getWorksheet('汇总')!;
+    const rowOf = (title: string) => {
+      for (let i = 2; i <= sum.rowCount; i++) if (sum.getRow(i).getCell(1).value === title) return sum.getRow(i);
+      throw new Error(title);
+    };
+    const spendRow = rowOf('推广花费（元）');
+    expect(Math.round(Number(spendRow.getCell(2).value) * 100)).toBe(r.current.ads!.spendFen);
+    expect(spendRow.getCell(2).numFmt).toBe('¥#,##0.00');
+    expect(Math.round(Number(spendRow.getCell(3).value) * 100)).toBe(r.comparisons[0]!.ads!.spendFen);
+    expect(Number(spendRow.getCell(4).value)).toBeCloseTo(
+      (r.current.ads!.spendFen - r.comparisons[0]!.ads!.spendFen) / r.comparisons[0]!.ads!.spendFen,
+      12,
+    );
+    expect(spendRow.getCell(5).value).toBe('无推广数据');
+    expect(Number(rowOf('ROI').getCell(2).value)).toBeCloseTo(r.current.ads!.roi!, 12);
+    expect(rowOf('推广占比').getCell(2).numFmt).toBe('0.00%');
+    expect(Math.round(Number(rowOf('扣除推广后毛利（元）').getCell(2).value) * 100)).toBe(r.current.ads!.profitAfterAdsFen);
+    expect(rowOf('扣除推广后毛利（元）').getCell(5).value).toBe('无推广数据');
   });
 
   it('CLI: report --json prints the glossary keys with the API figures; export events writes a file', async () => {

@@ -59,6 +59,8 @@ export interface AdImportOptions {
   fileName: string;
   /** The day of a file without a date column. */
   day?: string | null | undefined;
+  /** Parse and check only (the console's preview before importing): nothing is written. */
+  dryRun?: boolean | undefined;
   now?: number;
 }
 
@@ -82,7 +84,17 @@ export interface AdImportSummary {
   plansCreated: number;
   errorCount: number;
   errors: AdImportError[];
+  /** true when nothing was written (a preview). */
+  dryRun: boolean;
+  /** The first and last day of the good rows (null without any). */
+  from: string | null;
+  to: string | null;
+  /** The first good rows, as they will be stored (figures in fen). */
+  preview: AdRow[];
 }
+
+/** Good rows returned in a summary's preview. */
+export const PREVIEW_ROWS = 20;
 
 async function findHeader(
   it: AsyncIterator<{ rowNo: number; cells: string[] }>,
@@ -187,7 +199,14 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
   const days = [...new Set(list.map((r) => r.day))].sort();
   const names = [...new Set(list.map((r) => r.plan))];
   let plansCreated = 0;
-  if (days.length) {
+  if (opts.dryRun && days.length) {
+    // The plans the import would create: those of the file not yet known in the shop for this tool.
+    const known = await inChunks(names, (chunk) =>
+      db.selectFrom('ad_plans').select('name').where('shop_id', '=', shop.id).where('tool', '=', tool).where('name', 'in', chunk).execute(),
+    );
+    plansCreated = names.length - new Set(known.map((k) => k.name)).size;
+  }
+  if (days.length && !opts.dryRun) {
     await db.transaction().execute(async (trx) => {
       const existing = await inChunks(names, (chunk) =>
         trx
@@ -291,6 +310,10 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
     plansCreated,
     errorCount,
     errors,
+    dryRun: !!opts.dryRun,
+    from: days[0] ?? null,
+    to: days[days.length - 1] ?? null,
+    preview: list.slice(0, PREVIEW_ROWS),
   };
 }
 

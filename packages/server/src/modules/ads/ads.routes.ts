@@ -88,7 +88,11 @@ export async function adsRoutes(app: AppInstance): Promise<void> {
     sub.post(
       '/ads/import',
       {
-        schema: { tags, summary: '导入推广报表（multipart：file，shopId，format 报表格式，通用格式可给 tool，无日期列时给 day）' },
+        schema: {
+          tags,
+          summary:
+            '导入推广报表（multipart：file，shopId，format 报表格式，通用格式可给 tool，无日期列时给 day；dryRun=1 只解析预览、不写入）',
+        },
         config: R.write,
       },
       async (req) => {
@@ -108,8 +112,17 @@ export async function adsRoutes(app: AppInstance): Promise<void> {
           const day = u.fields.day?.trim() || null;
           if (day && !isBusinessDay(day))
             throw new AppError('validation_failed', '统计日期应为 YYYY-MM-DD', {}, [{ path: 'day', message: '日期格式不正确' }]);
-          const summary = await importAdFile(app.db, req.actor!, { shopId, format, tool, file: file.path, fileName: file.name, day });
-          if (summary.days.length) {
+          const dryRun = ['1', 'true'].includes((u.fields.dryRun ?? '').trim().toLowerCase());
+          const summary = await importAdFile(app.db, req.actor!, {
+            shopId,
+            format,
+            tool,
+            file: file.path,
+            fileName: file.name,
+            day,
+            dryRun,
+          });
+          if (summary.days.length && !dryRun) {
             const shop = await shops.getVisible(app.db, req.actor!, shopId);
             const d = await adviceDay(app.db, shop.id, shop.timezone);
             if (d) await refreshAdvice(app.db, req.actor!.orgId, shop.id, d);

@@ -11,12 +11,14 @@ import {
   AppError,
   businessDay as businessDayOf,
   emptyAdTotals,
+  emptyShopAdTotals,
   newId,
   type AdDayInput,
   type AdPeriodInput,
   type AdPlanListInput,
   type AdTool,
   type AdTotals,
+  type ShopAdTotals,
   type CreateAdPlanInput,
   type UpdateAdPlanInput,
 } from '@yunying/core';
@@ -250,6 +252,29 @@ export async function adSummary(db: Kysely<DB>, shopId: string, from: string, to
     /** Ad spend and 淘宝客 commission together: the period's marketing cost from the ad tools. */
     totalCostFen: t.spendFen + taoke.commissionFen,
   };
+}
+
+/**
+ * The ad totals of some shops over a period as the shop's figures use them (reports, 交易分析,
+ * 流量分析): the plan-days of each shop by the coarsest level stored, plus 淘宝客 orders. The caller
+ * has checked the shops are visible. hasData: any report row or commission order in the period.
+ */
+export async function shopAdTotals(db: Kysely<DB>, shopIds: readonly string[], from: string, to: string): Promise<ShopAdTotals> {
+  const out = emptyShopAdTotals();
+  for (const shopId of shopIds) {
+    const figs = await planDays(db, shopId, from, to);
+    for (const p of figs.values()) {
+      out.hasData = true;
+      out.spendFen += p.total.spendFen;
+      out.salesFen += p.total.salesFen;
+      out.clicks += p.total.clicks;
+    }
+    const taoke = await taokeTotals(db, shopId, from, to);
+    if (taoke.orders > 0) out.hasData = true;
+    out.taokeCommissionFen += taoke.commissionFen;
+    out.taokePaidFen += taoke.paidFen;
+  }
+  return out;
 }
 
 async function setProducts(trx: Db, actor: Actor, planId: string, productIds: readonly string[]): Promise<void> {

@@ -7,10 +7,21 @@
  * fractions (0.025 = 2.5%). Multi-day bounce rate, views per visitor and dwell are means of the
  * daily values (days without visitors skipped).
  */
-import { addDays, basePeriod, baseDayOf, businessDay, lmdiFen, type AnalyticsTradeInput, type TradeResponse } from '@yunying/core';
+import {
+  addDays,
+  basePeriod,
+  baseDayOf,
+  businessDay,
+  grossProfit,
+  lmdiFen,
+  shopAdLines,
+  type AnalyticsTradeInput,
+  type TradeResponse,
+} from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as ads from '../ads/index.js';
 import { addSums, checkPeriod, dailySeries, emptySums, resolveScope, sumsToTotals } from './rollup-read.js';
 
 // 流量分析 (and the source rows the dashboard ranks): traffic-report.ts.
@@ -27,6 +38,9 @@ export async function trade(db: Kysely<DB>, actor: Actor, q: AnalyticsTradeInput
   const current = sumsToTotals([...cur.values()].reduce(addSums, emptySums()));
   const baseTotals = sumsToTotals([...prev.values()].reduce(addSums, emptySums()));
   const d = lmdiFen(baseTotals, current);
+  // Ad spend joins the trade figures: 推广花费, ROI, 推广占比 and gross profit after ads per period.
+  const adLines = async (from: string, to: string, t: typeof current) =>
+    shopAdLines(await ads.shopAdTotals(db, scope.shopIds, from, to), { paidFen: t.paidFen, grossProfitFen: grossProfit(t) });
   return {
     from: q.from,
     to: q.to,
@@ -40,6 +54,7 @@ export async function trade(db: Kysely<DB>, actor: Actor, q: AnalyticsTradeInput
       const baseDay = baseDayOf(day, q.compare, q.from, q.to);
       return { day, paidFen: s.paid_fen, baseDay, basePaidFen: prev.get(baseDay)?.paid_fen ?? 0 };
     }),
+    ads: { current: await adLines(q.from, q.to, current), base: await adLines(base.from, base.to, baseTotals) },
   };
 }
 

@@ -26,6 +26,7 @@ import {
   sumTotals,
   visitorValue,
   type AnalyticsTrafficInput,
+  type PaidTraffic,
   type SourceFamily,
   type SourceFigures,
   type SourceGroupCode,
@@ -37,6 +38,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as ads from '../ads/index.js';
 import * as traffic from '../traffic/index.js';
 import type { Stamps } from './read-cache.js';
 import {
@@ -169,7 +171,35 @@ async function period(db: Kysely<DB>, orgId: string, scope: Scope, from: string,
     for (const r of bySourceDay) if (r.day === day && r.uv > 0) bySource[r.source_code] = r.uv;
     return { day, bySource };
   });
-  return { totals, tree, trend };
+  return { totals, tree, trend, paidTraffic: await paidTrafficOf(db, scope, from, to, tree, t.uv) };
+}
+
+/**
+ * Paid-traffic share: the visitors of the paid first-level groups (SOURCE_GROUPS' paid flag; which
+ * sources sit under them is each channel's editable source table) over the shop's visitors, both
+ * sums of daily distinct visitors; 访客成本 = 推广花费 (the ad tools' spend + 淘宝客 commission) ÷
+ * paid visitors.
+ */
+async function paidTrafficOf(
+  db: Kysely<DB>,
+  scope: Scope,
+  from: string,
+  to: string,
+  tree: readonly SourceGroupRow[],
+  shopUv: number,
+): Promise<PaidTraffic> {
+  const paidCodes = new Set<string>(SOURCE_GROUPS.filter((g) => g.paid).map((g) => g.code));
+  const groups = tree.filter((g) => paidCodes.has(g.code));
+  const uv = groups.reduce((a, g) => a + g.uv, 0);
+  const ad = await ads.shopAdTotals(db, scope.shopIds, from, to);
+  const spendFen = ad.hasData ? ad.spendFen + ad.taokeCommissionFen : null;
+  return {
+    uv,
+    share: rate(uv, shopUv),
+    uvIsSum: groups.some((g) => g.uvIsSum),
+    spendFen,
+    visitorCostFen: spendFen === null || uv === 0 ? null : Math.round(spendFen / uv),
+  };
 }
 
 function pickFigures(r: SourceFigures): SourceFigures {
@@ -216,5 +246,7 @@ export async function trafficReport(db: Kysely<DB>, actor: Actor, q: AnalyticsTr
     tree,
     trend: cur.trend,
     funnel: funnel(cur.totals),
+    paidTraffic: cur.paidTraffic,
+    basePaidTraffic: prev.paidTraffic,
   };
 }

@@ -12,7 +12,11 @@ import {
   REPORT_PRODUCT_METRICS,
   REPORT_SUMMARY_METRICS,
   reportMetric,
+  SHOP_AD_LINE_KEYS,
+  SHOP_AD_LINE_LABELS,
   type MetricFormat,
+  type ShopAdLineKey,
+  type ShopAdLines,
   type ReportFigures,
   type ReportMetricKey,
   type ReportResponse,
@@ -94,12 +98,39 @@ export function summaryTable(r: ReportResponse): {
     }
     return row;
   });
+  const ad = adRows(r);
+  const formatOf = (row: number) =>
+    row < REPORT_SUMMARY_METRICS.length
+      ? fmtOf(REPORT_SUMMARY_METRICS[row]!)
+      : SHOP_AD_LINE_LABELS[SHOP_AD_LINE_KEYS[row - REPORT_SUMMARY_METRICS.length]!].format;
   return {
     header,
-    rows,
+    rows: [...rows, ...ad],
     // columns: 指标, 本期, then (comparison value, change) per comparison
-    fmt: (row, col) => (col === 0 ? undefined : col === 1 || col % 2 === 0 ? NUM_FMT[fmtOf(REPORT_SUMMARY_METRICS[row]!)] : CHANGE_FMT),
+    fmt: (row, col) => (col === 0 ? undefined : col === 1 || col % 2 === 0 ? NUM_FMT[formatOf(row)] : CHANGE_FMT),
   };
+}
+
+/** Written where a period has no ad report row nor 淘宝客 order (never 0). */
+export const NO_AD_DATA = '无推广数据';
+
+/** An ad line as a sheet value: money fen → yuan; null → 无推广数据 (no data) or empty (no denominator). */
+export function adLineValue(lines: ShopAdLines | null, k: ShopAdLineKey): Cell {
+  if (!lines) return NO_AD_DATA;
+  const v = lines[k];
+  if (v === null) return null;
+  return SHOP_AD_LINE_LABELS[k].format === 'money' ? v / 100 : v;
+}
+
+/** The ad lines of the summary: 推广花费, 推广成交金额, ROI, 推广占比, 扣除推广后毛利 per period. */
+export function adRows(r: ReportResponse): Cell[][] {
+  return SHOP_AD_LINE_KEYS.map((k) => {
+    const m = SHOP_AD_LINE_LABELS[k];
+    const cur = r.current.ads?.[k] ?? null;
+    const row: Cell[] = [m.format === 'money' ? `${m.zh}（元）` : m.zh, adLineValue(r.current.ads, k)];
+    for (const c of r.comparisons) row.push(adLineValue(c.ads, k), relChange(cur, c.ads?.[k] ?? null));
+    return row;
+  });
 }
 
 /** 全店运营数据汇总表: one row per day and a 合计 row. */

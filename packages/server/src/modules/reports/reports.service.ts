@@ -13,6 +13,7 @@ import {
   reportFigures,
   reportPeriods,
   reportProductRow,
+  shopAdLines,
   sumTotals,
   type DayPoint,
   type ReportDay,
@@ -24,6 +25,7 @@ import {
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
+import * as ads from '../ads/index.js';
 import * as analytics from '../analytics/index.js';
 
 /** The shop asked for (404 when not visible) or every visible shop; their dirty rollups are rebuilt first. */
@@ -50,6 +52,11 @@ async function figuresOf(db: Kysely<DB>, shopIds: readonly string[], from: strin
   return periodFigures([...series].map(([d, s]) => analytics.dayPoint(d, s)));
 }
 
+/** The ad lines of a period against its figures (null = 无推广数据). */
+async function adLinesOf(db: Kysely<DB>, shopIds: readonly string[], from: string, to: string, f: ReportFigures) {
+  return shopAdLines(await ads.shopAdTotals(db, shopIds, from, to), f);
+}
+
 // ---------------------------------------------------------------- the report
 
 export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportInput, now = Date.now()): Promise<ReportResponse> {
@@ -65,8 +72,10 @@ export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportInput, 
   const days: ReportDay[] = [...series].map(([day, s]) => ({ day, ...periodFigures([analytics.dayPoint(day, s)]) }));
   const current = periodFigures([...series].map(([d, s]) => analytics.dayPoint(d, s)));
   const comparisons = [];
-  for (const c of p.comparisons)
-    comparisons.push({ key: c.key, from: c.from, to: c.to, figures: await figuresOf(db, scope.shopIds, c.from, c.to) });
+  for (const c of p.comparisons) {
+    const figures = await figuresOf(db, scope.shopIds, c.from, c.to);
+    comparisons.push({ key: c.key, from: c.from, to: c.to, figures, ads: await adLinesOf(db, scope.shopIds, c.from, c.to, figures) });
+  }
   const products: ReportProductRow[] = (await productSums(db, actor.orgId, scope.shopIds, p.from, p.to))
     // A product's conversion on 商品分析's footing: buyers without a tracked visit count as visitors.
     .map((x) => ({
@@ -81,7 +90,7 @@ export async function buildReport(db: Kysely<DB>, actor: Actor, q: ReportInput, 
     complete: p.complete,
     shopIds: scope.shopIds,
     shopName: scope.shopName,
-    current: { key: 'current', from: p.from, to: p.to, figures: current },
+    current: { key: 'current', from: p.from, to: p.to, figures: current, ads: await adLinesOf(db, scope.shopIds, p.from, p.to, current) },
     comparisons,
     days,
     products,

@@ -5,10 +5,14 @@ import {
   REPORT_KIND_LABELS,
   REPORT_SUMMARY_METRICS,
   reportMetric,
+  SHOP_AD_LINE_KEYS,
+  SHOP_AD_LINE_LABELS,
   type ReportMetricKey,
+  type ShopAdLineKey,
+  type ShopAdLines,
   type ReportResponse,
 } from '@yunying/core';
-import { relChange } from './reports.export.js';
+import { NO_AD_DATA, relChange } from './reports.export.js';
 
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
 
@@ -53,6 +57,14 @@ function fmt(key: ReportMetricKey, v: number | null): string {
   }
 }
 
+function fmtAd(lines: ShopAdLines | null, k: ShopAdLineKey): string {
+  if (!lines) return NO_AD_DATA;
+  const v = lines[k];
+  if (v === null) return '—';
+  const f = SHOP_AD_LINE_LABELS[k].format;
+  return f === 'money' ? formatFen(v) : f === 'percent' ? `${(v * 100).toFixed(2)}%` : v.toFixed(2);
+}
+
 function fmtChange(c: number | null): string {
   if (c === null) return '—';
   if (Math.abs(c) < 0.00005) return '0.00%';
@@ -82,6 +94,13 @@ export function formatReportText(r: ReportResponse): string {
     for (const c of r.comparisons) row.push(fmt(k, get(c.figures, k)), fmtChange(relChange(cur, get(c.figures, k))));
     return row;
   });
+  for (const k of SHOP_AD_LINE_KEYS) {
+    const m = SHOP_AD_LINE_LABELS[k];
+    const cur = r.current.ads?.[k] ?? null;
+    const row = [m.zh, fmtAd(r.current.ads, k)];
+    for (const c of r.comparisons) row.push(fmtAd(c.ads, k), fmtChange(relChange(cur, c.ads?.[k] ?? null)));
+    kpi.push(row);
+  }
   out.push(textTable(head, kpi), '');
 
   if (r.kind !== 'daily') {
