@@ -131,14 +131,14 @@ describeEachDialect('notifications: recipients, the email outbox and the morning
     });
     const d = (await u.designer!.client.get('/api/v1/notifications/email-prefs')).json();
     expect(d.prefs[0]).toMatchObject({ kind: 'review_negative', available: false });
-    const off = await u.kefu2!.client.request('PUT', '/api/v1/notifications/email-prefs', {
+    const off = await u.kefu2!.client.post('/api/v1/notifications/email-prefs', {
       prefs: [{ kind: 'review_negative', enabled: false }],
     });
     expect(off.statusCode, off.body).toBe(200);
     expect(off.json().prefs[0]).toMatchObject({ kind: 'review_negative', enabled: false });
     // Someone else's choice is untouched.
     expect((await u.kefu!.client.get('/api/v1/notifications/email-prefs')).json().prefs[0].enabled).toBe(true);
-    const bad = await u.kefu!.client.request('PUT', '/api/v1/notifications/email-prefs', { prefs: [{ kind: 'sms', enabled: true }] });
+    const bad = await u.kefu!.client.post('/api/v1/notifications/email-prefs', { prefs: [{ kind: 'sms', enabled: true }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('邮件提醒类型');
   });
@@ -232,7 +232,7 @@ describeEachDialect('notifications: recipients, the email outbox and the morning
     const day = businessDay(Date.now());
     const made = await admin.post('/api/v1/tasks', { title: '回复昨天的差评', assigneeId: u.kefu!.id, dueOn: day });
     expect(made.statusCode, made.body).toBeLessThan(300);
-    const on = await u.kefu!.client.request('PUT', '/api/v1/notifications/email-prefs', { prefs: [{ kind: 'digest', enabled: true }] });
+    const on = await u.kefu!.client.post('/api/v1/notifications/email-prefs', { prefs: [{ kind: 'digest', enabled: true }] });
     expect(on.statusCode, on.body).toBe(200);
     sink.received.length = 0;
     const [r1, r2] = await Promise.all([tasks.raiseMorningDigests(db(), ctx.orgId), tasks.raiseMorningDigests(db(), ctx.orgId)]);

@@ -69,3 +69,17 @@ export interface EmailPrefsDto {
     available: boolean;
   }[];
 }
+
+/** One notification email as its recipient sees it (account settings: the latest few and their state). */
+export interface NotificationEmailDto {
+  id: string;
+  kind: NotificationEmailKind;
+  subject: string;
+  address: string;
+  /** unknown = 状态不明: the send was cut off; the server may have it, so it is never sent again. */
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
+  attempts: number;
+  error: string;
+  sentAt: number | null;
+  createdAt: number;
+}

@@ -8,11 +8,19 @@ import { formatDateTime } from './format';
 
 const LEVEL_COLOR: Record<string, string> = { info: 'blue', warning: 'orange', error: 'red' };
 
-/** Where a notification leads: stock alerts open the SKU's stock rows, a 中差评 alert its review's follow-up. */
+/** Where a notification leads: stock alerts open the SKU's stock rows, a 中差评 alert its review's follow-up, the morning digest 今日自查. */
 function linkOf(n: NotificationItem): string | null {
   if ((n.type === 'low_stock' || n.type === 'over_stock') && n.entityId) return `/inventory?skuId=${encodeURIComponent(n.entityId)}`;
   if (n.type === 'review_negative' && n.entityId) return `/reviews/${encodeURIComponent(n.entityId)}`;
+  if (n.type === 'digest') return '/checks';
   return null;
+}
+
+/** The words of a notification's link. */
+function linkLabel(n: NotificationItem): string {
+  if (n.type === 'review_negative') return 'reviews.followUp';
+  if (n.type === 'digest') return 'notifyMail.bell.openChecks';
+  return 'notifications.viewStock';
 }
 
 /** The bell in the header: unread count (polled every 60 s), the latest notifications, mark all read. */
@@ -62,6 +70,11 @@ export function NotificationBell() {
                       {n.resolved ? t('notifications.resolved') : '●'}
                     </Tag>
                     <Typography.Text strong={!n.read}>{n.title}</Typography.Text>
+                    {n.personal ? (
+                      <Tag color="purple" style={{ marginInlineEnd: 0 }} data-testid="notification-personal">
+                        {t('notifyMail.bell.forYou')}
+                      </Tag>
+                    ) : null}
                   </Space>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {n.body}
@@ -79,7 +92,7 @@ export function NotificationBell() {
                         }}
                         style={{ fontSize: 12 }}
                       >
-                        {n.type === 'review_negative' ? t('reviews.followUp') : t('notifications.viewStock')}
+                        {t(linkLabel(n))}
                       </Link>
                     ) : null}
                   </Space>

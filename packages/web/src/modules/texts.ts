@@ -17,6 +17,7 @@ import { reviewsTexts } from '../features/reviews/i18n';
 import { serviceTexts } from '../features/service/i18n';
 import { teamTexts } from '../features/tasks/i18n';
 import { targetsTexts } from '../features/targets/i18n';
+import { notifyMailTexts } from '../features/account/i18n';
 import type { FeatureTexts } from './types';
 
 /** The UI text of every feature module (each feature's `i18n.ts`). Add one import and one entry per feature. */
@@ -40,4 +41,5 @@ export const MODULE_TEXTS: readonly FeatureTexts[] = [
   serviceTexts,
   teamTexts,
   targetsTexts,
+  notifyMailTexts,
 ];

@@ -22,6 +22,7 @@ import {
   newId,
   type EmailPrefsDto,
   type EmailPrefsRequest,
+  type NotificationEmailDto,
   type NotificationEmailKind,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
@@ -267,18 +268,6 @@ export async function setEmailPrefs(trx: Transaction<DB>, actor: Actor, body: Em
       .execute();
   }
   return emailPrefs(trx, actor);
-}
-
-export interface NotificationEmailDto {
-  id: string;
-  kind: NotificationEmailKind;
-  subject: string;
-  address: string;
-  status: 'pending' | 'sending' | 'sent' | 'failed' | 'unknown';
-  attempts: number;
-  error: string;
-  sentAt: number | null;
-  createdAt: number;
 }
 
 /** The user's latest notification emails with their state (sent, failed, 状态不明 …). */

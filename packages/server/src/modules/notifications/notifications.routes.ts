@@ -32,7 +32,7 @@ export async function notificationsRoutes(app: AppInstance): Promise<void> {
     { schema: { tags, summary: '我的邮件提醒设置（中差评、早报）' }, config: { permission: 'authenticated' } },
     async (req) => emails.emailPrefs(app.db, req.actor!),
   );
-  app.put(
+  app.post(
     '/notifications/email-prefs',
     { schema: { tags, summary: '开启或关闭我的邮件提醒', body: EmailPrefsBody }, config: { permission: 'authenticated' } },
     async (req) => app.db.transaction().execute((trx) => emails.setEmailPrefs(trx, req.actor!, req.body)),

@@ -6,6 +6,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { NewPasswordFields } from '../../components/NewPasswordFields';
 import { useApiError } from '../../components/useApiError';
 import { useChangePassword, useSetPreferences } from '../auth/api';
+import { NotificationEmailCard } from './NotificationEmailCard';
 
 interface PasswordForm {
   currentPassword: string;
@@ -86,6 +87,9 @@ export function AccountPage() {
               {t('account.riseHint')}
             </Typography.Paragraph>
           </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <NotificationEmailCard />
         </Col>
         <Col xs={24} lg={12}>
           <Card title={t('account.changePassword')}>

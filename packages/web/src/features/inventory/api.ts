@@ -161,6 +161,8 @@ export interface NotificationItem {
   resolved: boolean;
   read: boolean;
   createdAt: number;
+  /** For this user only (their morning digest). */
+  personal?: boolean;
 }
 
 export function useNotifications() {
