@@ -164,6 +164,7 @@ export const marketingTexts: FeatureTexts = {
         openOrder: '查看订单',
         empty: '添加商品后点击“试算”',
       },
+      orderPricingCard: '逐行优惠说明（营销活动与优惠券）',
       cal: {
         title: '活动日历',
         create: '新建活动',
@@ -389,6 +390,7 @@ export const marketingTexts: FeatureTexts = {
         openOrder: 'Open order',
         empty: 'Add items, then price the cart',
       },
+      orderPricingCard: 'Discounts per line (promotions and coupons)',
       cal: {
         title: 'Activity calendar',
         create: 'New activity',

@@ -11,6 +11,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { CreateAftersaleModal } from '../aftersales/CreateAftersaleModal';
+import { OrderPricingCard } from '../marketing/OrderPricingCard';
 import { useOrder, useOrderAction } from './api';
 import { AftersaleStatusTag, OrderStatusTag } from './StatusTags';
 import { ShipModal } from './ShipModal';
@@ -230,6 +231,7 @@ export function OrderDetailPage() {
             data-testid="order-lines"
           />
         </Card>
+        <OrderPricingCard orderId={o.id} />
         <Row gutter={16}>
           <Col xs={24} lg={12}>
             <Card title={t('orders.detail.timeline')}>
