@@ -2,8 +2,8 @@
  * The morning digest (早报, issue 15): what a user needs first thing — their open tasks (overdue and
  * due today first), today's self-checks, each shop's month target against its pace, and the open
  * diagnosis findings with the most money at stake. Computed when asked: the 今日自查 page, where the
- * day starts, shows it. (The notification bell is organisation-wide — a notification has no
- * recipient — so a per-user digest is not raised there; see decisions.md.)
+ * day starts, shows it. The morning's personal copy in the bell (and by email when opted in) is
+ * raised by tasks' digest.notify.ts; see decisions.md.
  */
 import { businessDay, type MorningDigest } from '@yunying/core';
 import type { Kysely } from 'kysely';
