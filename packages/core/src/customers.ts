@@ -94,8 +94,13 @@ export function averageThresholds(rows: readonly { r: number; f: number; m: numb
   return { recencyDays: r / rows.length, frequency: f / rows.length, monetaryFen: m / rows.length };
 }
 
+/** The segments indexed by the bits r·4 + f·2 + m (no string built per customer: a million are scored at once). */
+const SEGMENT_BY_INDEX: readonly RfmSegment[] = [0, 1, 2, 3, 4, 5, 6, 7].map(
+  (i) => SEGMENT_BY_BITS[`${(i >> 2) & 1}${(i >> 1) & 1}${i & 1}`]!,
+);
+
 export function segmentOf(rHigh: boolean, fHigh: boolean, mHigh: boolean): RfmSegment {
-  return SEGMENT_BY_BITS[`${rHigh ? 1 : 0}${fHigh ? 1 : 0}${mHigh ? 1 : 0}`]!;
+  return SEGMENT_BY_INDEX[(rHigh ? 4 : 0) + (fHigh ? 2 : 0) + (mHigh ? 1 : 0)]!;
 }
 
 /**
@@ -104,14 +109,19 @@ export function segmentOf(rHigh: boolean, fHigh: boolean, mHigh: boolean): RfmSe
  */
 export function quintileScores(values: readonly number[], higherIsBetter: boolean): number[] {
   const n = values.length;
-  const order = values.map((v, i) => ({ v, i })).sort((a, b) => (higherIsBetter ? a.v - b.v : b.v - a.v));
+  // Sort positions (a typed array, not n objects) by value; ties keep any order, they share a score.
+  const v = Float64Array.from(values);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort(higherIsBetter ? (a, b) => v[a]! - v[b]! : (a, b) => v[b]! - v[a]!);
   const out = new Array<number>(n);
   let k = 0;
   while (k < n) {
     let j = k;
-    while (j + 1 < n && order[j + 1]!.v === order[k]!.v) j++;
+    const at = v[order[k]!]!;
+    while (j + 1 < n && v[order[j + 1]!] === at) j++;
     const score = 1 + Math.floor((k * 5) / n);
-    for (let t = k; t <= j; t++) out[order[t]!.i] = score;
+    for (let t = k; t <= j; t++) out[order[t]!] = score;
     k = j + 1;
   }
   return out;
@@ -157,7 +167,19 @@ export function scoreRfm(asOf: string, input: readonly RfmInput[], custom?: RfmT
     const rHigh = b.r <= thresholds.recencyDays;
     const fHigh = b.f >= thresholds.frequency;
     const mHigh = b.m >= thresholds.monetaryFen;
-    return { ...b, rHigh, fHigh, mHigh, segment: segmentOf(rHigh, fHigh, mHigh), rScore: rS[i]!, fScore: fS[i]!, mScore: mS[i]! };
+    return {
+      customerId: b.customerId,
+      r: b.r,
+      f: b.f,
+      m: b.m,
+      rHigh,
+      fHigh,
+      mHigh,
+      segment: segmentOf(rHigh, fHigh, mHigh),
+      rScore: rS[i]!,
+      fScore: fS[i]!,
+      mScore: mS[i]!,
+    };
   });
   return { asOf, thresholds, thresholdsAreAverages: !custom, customers };
 }

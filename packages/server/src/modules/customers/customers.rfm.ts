@@ -37,37 +37,80 @@ export async function openShop(
   return { id: shop.id, name: shop.name, today: businessDay(Date.now(), tz), tz };
 }
 
-/** The customer id a row counts for: the merge target, else itself. */
-const effectiveId = sql<string>`coalesce(c.merged_into, c.id)`;
-
 /**
- * An order's refunds as of a day: the refunds ledger's rows (orders' \`order_refunds\`) that
- * succeeded on or before it; an order without ledger rows (refund amounts imported without dates)
- * keeps its current refund.
+ * The customers of a shop merged into another customer: member id → the id its orders count for.
+ * Few rows (merges are manual), read through the merged_into index.
  */
-function refundsAsOf(asOf: string) {
-  return sql<number>`(case when exists (select 1 from order_refunds r0 where r0.order_id = co.order_id)
-    then coalesce((select sum(r.amount_fen) from order_refunds r where r.order_id = co.order_id and r.refund_day <= ${asOf}), 0)
-    else co.refund_fen end)`;
+async function mergeTargets(db: Kysely<DB>, shopId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'merged_into'])
+    .where('merged_into', 'is not', null)
+    .where('shop_id', '=', shopId)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.merged_into!]));
 }
 
-/** R/F/M inputs of a shop's customers as of a day (customers with ≥ 1 paid order by then). */
-export async function rfmInputs(db: Kysely<DB>, shopId: string, asOf: string): Promise<RfmInput[]> {
+/**
+ * Per customer, the correction of M for orders with refund ledger rows (the orders'
+ * `order_refunds`): their stored refund minus the refunds that succeeded by the as-of day. Orders
+ * without ledger rows (refund amounts imported without dates) keep their stored refund. Read
+ * grouped from the ledger first, so the cost follows the refunded orders, not all orders.
+ */
+async function refundCorrections(db: Kysely<DB>, shopId: string, asOf: string): Promise<Map<string, number>> {
+  const ledger = db
+    .selectFrom('order_refunds as r')
+    .select(['r.order_id', sql<number | string>`sum(case when r.refund_day <= ${asOf} then r.amount_fen else 0 end)`.as('as_of')])
+    .where('r.shop_id', '=', shopId)
+    .groupBy('r.order_id')
+    .as('rr');
   const rows = await db
-    .selectFrom('customer_orders as co')
-    .innerJoin('customers as c', 'c.id', 'co.customer_id')
-    .select([
-      effectiveId.as('cid'),
-      sql<string>`max(co.paid_day)`.as('last_day'),
-      sql<number | string>`count(*)`.as('f'),
-      sql<number | string>`sum(co.paid_fen - ${refundsAsOf(asOf)})`.as('m'),
-    ])
+    .selectFrom(ledger)
+    .innerJoin('customer_orders as co', 'co.order_id', 'rr.order_id')
+    .select(['co.customer_id', sql<number | string>`sum(co.refund_fen - rr.as_of)`.as('fix')])
     .where('co.shop_id', '=', shopId)
     .where('co.paid', '=', 1)
     .where('co.paid_day', '<=', asOf)
-    .groupBy(effectiveId)
+    .groupBy('co.customer_id')
     .execute();
-  return rows.map((r) => ({ customerId: r.cid, lastPaidDay: r.last_day, paidOrders: Number(r.f), netPaidFen: Number(r.m) }));
+  return new Map(rows.map((r) => [r.customer_id, Number(r.fix)]));
+}
+
+/**
+ * R/F/M inputs of a shop's customers as of a day (customers with ≥ 1 paid order by then). One
+ * grouped read per customer over the covering index `customer_orders_rfm_idx` (no join: merged
+ * members are folded into their targets in memory), plus the refund corrections.
+ */
+export async function rfmInputs(db: Kysely<DB>, shopId: string, asOf: string): Promise<RfmInput[]> {
+  const [rows, merged, fixes] = await Promise.all([
+    db
+      .selectFrom('customer_orders as co')
+      .select([
+        'co.customer_id',
+        sql<string>`max(co.paid_day)`.as('last_day'),
+        sql<number | string>`count(*)`.as('f'),
+        sql<number | string>`sum(co.paid_fen - co.refund_fen)`.as('m'),
+      ])
+      .where('co.shop_id', '=', shopId)
+      .where('co.paid', '=', 1)
+      .where('co.paid_day', '<=', asOf)
+      .groupBy('co.customer_id')
+      .execute(),
+    mergeTargets(db, shopId),
+    refundCorrections(db, shopId, asOf),
+  ]);
+  const out = new Map<string, RfmInput>();
+  for (const r of rows) {
+    const cid = merged.get(r.customer_id) ?? r.customer_id;
+    const m = Number(r.m) + (fixes.get(r.customer_id) ?? 0);
+    const prev = out.get(cid);
+    if (prev) {
+      if (r.last_day > prev.lastPaidDay) prev.lastPaidDay = r.last_day;
+      prev.paidOrders += Number(r.f);
+      prev.netPaidFen += m;
+    } else out.set(cid, { customerId: cid, lastPaidDay: r.last_day, paidOrders: Number(r.f), netPaidFen: m });
+  }
+  return [...out.values()];
 }
 
 /** The shop's own thresholds, or null (averages). */
@@ -81,21 +124,24 @@ export async function scoreShop(db: Kysely<DB>, shopId: string, asOf: string): P
   return scoreRfm(asOf, inputs, custom);
 }
 
-/** Each customer's paid days on or before a day (grouped like RFM). */
+/** Each customer's paid days on or before a day (grouped like RFM: merged members count for their target). */
 export async function paidDaysOf(db: Kysely<DB>, shopId: string, asOf: string): Promise<Map<string, string[]>> {
-  const rows = await db
-    .selectFrom('customer_orders as co')
-    .innerJoin('customers as c', 'c.id', 'co.customer_id')
-    .select([effectiveId.as('cid'), 'co.paid_day'])
-    .where('co.shop_id', '=', shopId)
-    .where('co.paid', '=', 1)
-    .where('co.paid_day', '<=', asOf)
-    .execute();
+  const [rows, merged] = await Promise.all([
+    db
+      .selectFrom('customer_orders as co')
+      .select(['co.customer_id', 'co.paid_day'])
+      .where('co.shop_id', '=', shopId)
+      .where('co.paid', '=', 1)
+      .where('co.paid_day', '<=', asOf)
+      .execute(),
+    mergeTargets(db, shopId),
+  ]);
   const out = new Map<string, string[]>();
   for (const r of rows) {
-    const list = out.get(r.cid);
+    const cid = merged.get(r.customer_id) ?? r.customer_id;
+    const list = out.get(cid);
     if (list) list.push(r.paid_day!);
-    else out.set(r.cid, [r.paid_day!]);
+    else out.set(cid, [r.paid_day!]);
   }
   return out;
 }
