@@ -1,4 +1,4 @@
-import { App, Button, DatePicker, Descriptions, Empty, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, DatePicker, Descriptions, Empty, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -93,6 +93,7 @@ export function AdAdvicePage() {
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph type="secondary">{t('ads.advice.rules')}</Typography.Paragraph>
+          <Alert type="info" showIcon message={t('ads.advice.noPacing')} data-testid="ads-advice-no-pacing" />
           <Space wrap>
             <Segmented
               value={status ?? 'all'}

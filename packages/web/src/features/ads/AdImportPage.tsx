@@ -6,9 +6,9 @@ import { Link } from 'react-router';
 import { FilePick } from '../../components/ImportPreview';
 import { PageContainer } from '../../components/PageContainer';
 import { ALL_SHOPS, useShop } from '../../components/ShopContext';
-import { formatCount } from '../../components/format';
+import { formatCount, formatMoney } from '../../components/format';
 import { useApiError } from '../../components/useApiError';
-import { useAdImport, type AdImportSummary } from './api';
+import { useAdImport, type AdImportSummary, type AdPreviewRow } from './api';
 
 type Kind = 'report' | 'taoke';
 
@@ -36,22 +36,100 @@ function Result({ s, kind }: { s: AdImportSummary; kind: Kind }) {
           ) : null}
           <Descriptions.Item label={t('ads.import.rowNo')}>{formatCount(s.rows)}</Descriptions.Item>
         </Descriptions>
-        <Table
-          size="small"
-          rowKey={(r) => `${r.rowNo}-${r.column}-${r.reason}`}
-          dataSource={s.errors}
-          locale={{ emptyText: t('ads.import.noErrors') }}
-          pagination={s.errors.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-          data-testid="ads-import-errors"
-          columns={[
-            { title: t('ads.import.rowNo'), dataIndex: 'rowNo', width: 80 },
-            { title: t('ads.import.column'), dataIndex: 'column', width: 140 },
-            { title: t('ads.import.value'), dataIndex: 'value', width: 180, ellipsis: true },
-            { title: t('ads.import.reason'), dataIndex: 'reason' },
-          ]}
-        />
+        <ErrorTable s={s} />
       </Space>
     </Card>
+  );
+}
+
+/** '' = plan level; otherwise the letters of the dimensions the file names (u unit, k keyword, c creative). */
+function useLevelName() {
+  const { t } = useTranslation();
+  return (level: string) =>
+    level ? [...level].map((c) => t(`ads.import.levels.${c}`, { defaultValue: c })).join(' + ') : t('ads.import.levels.plan');
+}
+
+/** The dry run's result: what was detected, the first rows, the refused rows; confirm imports the same file. */
+function Preview({ s, onConfirm, onCancel, busy }: { s: AdImportSummary; onConfirm: () => void; onCancel: () => void; busy: boolean }) {
+  const { t } = useTranslation();
+  const levelName = useLevelName();
+  const rows = s.preview ?? [];
+  return (
+    <Card title={t('ads.import.previewTitle')} style={{ marginTop: 24 }} data-testid="ads-import-preview">
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {t('ads.import.previewIntro')}
+        </Typography.Paragraph>
+        <Alert
+          type={s.errorCount ? 'warning' : 'info'}
+          showIcon
+          message={t('ads.import.previewSummary', { imported: formatCount(s.imported), errors: formatCount(s.errorCount) })}
+          description={s.imported ? t('ads.import.previewReplace') : undefined}
+        />
+        <Descriptions size="small" bordered column={{ xs: 1, md: 3 }} data-testid="ads-import-detected">
+          <Descriptions.Item label={t('ads.import.detectedFormat')}>
+            {s.format ? t(`ads.import.formats.${s.format}`) : '—'} · {t(`ads.tools.${s.tool}`)}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('ads.import.level')}>{levelName(s.level)}</Descriptions.Item>
+          <Descriptions.Item label={t('ads.import.days')}>
+            {s.from && s.to ? `${s.from} ~ ${s.to}（${formatCount(s.days.length)}）` : '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('ads.import.rows')}>{formatCount(s.rows)}</Descriptions.Item>
+          <Descriptions.Item label={t('ads.import.plansCreated')}>{formatCount(s.plansCreated)}</Descriptions.Item>
+          <Descriptions.Item label={t('ads.import.encoding')}>{s.encoding}</Descriptions.Item>
+        </Descriptions>
+        <Typography.Text strong>{t('ads.import.firstRows', { n: rows.length })}</Typography.Text>
+        <Table<AdPreviewRow>
+          size="small"
+          rowKey={(r) => [r.day, r.plan, r.unit, r.keyword, r.creative].join('|')}
+          dataSource={rows}
+          pagination={false}
+          scroll={{ x: true }}
+          data-testid="ads-import-preview-rows"
+          columns={[
+            { title: t('ads.import.cols.day'), dataIndex: 'day', width: 110 },
+            { title: t('ads.import.cols.plan'), dataIndex: 'plan', ellipsis: true },
+            ...(s.level.includes('u') ? [{ title: t('ads.import.cols.unit'), dataIndex: 'unit', ellipsis: true }] : []),
+            ...(s.level.includes('k') ? [{ title: t('ads.import.cols.keyword'), dataIndex: 'keyword', ellipsis: true }] : []),
+            ...(s.level.includes('c') ? [{ title: t('ads.import.cols.creative'), dataIndex: 'creative', ellipsis: true }] : []),
+            { title: t('ads.import.cols.impressions'), dataIndex: 'impressions', align: 'right', render: (v: number) => formatCount(v) },
+            { title: t('ads.import.cols.clicks'), dataIndex: 'clicks', align: 'right', render: (v: number) => formatCount(v) },
+            { title: t('ads.import.cols.spend'), dataIndex: 'spendFen', align: 'right', render: (v: number) => formatMoney(v) },
+            { title: t('ads.import.cols.orders'), dataIndex: 'orders', align: 'right', render: (v: number) => formatCount(v) },
+            { title: t('ads.import.cols.sales'), dataIndex: 'salesFen', align: 'right', render: (v: number) => formatMoney(v) },
+          ]}
+        />
+        <ErrorTable s={s} />
+        <Space>
+          <Button type="primary" onClick={onConfirm} loading={busy} disabled={s.imported === 0} data-testid="ads-import-confirm">
+            {t('ads.import.confirm')}
+          </Button>
+          <Button onClick={onCancel} disabled={busy}>
+            {t('ads.import.cancel')}
+          </Button>
+        </Space>
+      </Space>
+    </Card>
+  );
+}
+
+function ErrorTable({ s }: { s: AdImportSummary }) {
+  const { t } = useTranslation();
+  return (
+    <Table
+      size="small"
+      rowKey={(r) => `${r.rowNo}-${r.column}-${r.reason}`}
+      dataSource={s.errors}
+      locale={{ emptyText: t('ads.import.noErrors') }}
+      pagination={s.errors.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+      data-testid="ads-import-errors"
+      columns={[
+        { title: t('ads.import.rowNo'), dataIndex: 'rowNo', width: 80 },
+        { title: t('ads.import.column'), dataIndex: 'column', width: 140 },
+        { title: t('ads.import.value'), dataIndex: 'value', width: 180, ellipsis: true },
+        { title: t('ads.import.reason'), dataIndex: 'reason' },
+      ]}
+    />
   );
 }
 
@@ -66,10 +144,12 @@ export function AdImportPage() {
   const [tool, setTool] = useState<AdTool>('other');
   const [file, setFile] = useState<File | null>(null);
   const [summary, setSummary] = useState<{ s: AdImportSummary; kind: Kind } | null>(null);
+  const [preview, setPreview] = useState<AdImportSummary | null>(null);
   const report = useAdImport('/ads/import');
   const taoke = useAdImport('/ads/taoke/import');
   const run = kind === 'report' ? report : taoke;
-  const submit = () => {
+  /** An ad report is previewed first (the server parses it without writing); 淘宝客 orders import at once. */
+  const send = (dryRun: boolean) => {
     if (!shopId) return void message.warning(t('ads.import.needShop'));
     if (!file) return void message.warning(t('ads.import.needFile'));
     const form = new FormData();
@@ -77,10 +157,21 @@ export function AdImportPage() {
     if (kind === 'report') {
       form.set('format', format);
       if (format === 'generic') form.set('tool', tool);
+      if (dryRun) form.set('dryRun', '1');
     }
     form.set('file', file, file.name);
     setSummary(null);
-    run.mutate(form, { onSuccess: (s) => setSummary({ s, kind }), onError: (e) => onError(e) });
+    if (!dryRun) setPreview(null);
+    run.mutate(form, {
+      onSuccess: (s) => (dryRun ? setPreview(s) : setSummary({ s, kind })),
+      onError: (e) => onError(e),
+    });
+  };
+  const submit = () => send(kind === 'report');
+  // A changed choice or file makes the preview stale.
+  const reset = () => {
+    setPreview(null);
+    setSummary(null);
   };
   return (
     <PageContainer title={t('ads.import.title')} bare>
@@ -90,13 +181,23 @@ export function AdImportPage() {
           <Form.Item label={t('ads.import.shop')} required>
             <Select
               value={shopId}
-              onChange={setShopId}
+              onChange={(v) => {
+                setShopId(v);
+                reset();
+              }}
               options={shops.map((s) => ({ value: s.id, label: s.name }))}
               data-testid="ads-import-shop"
             />
           </Form.Item>
           <Form.Item label={t('ads.import.kind')}>
-            <Radio.Group value={kind} onChange={(e) => setKind(e.target.value as Kind)} data-testid="ads-import-kind">
+            <Radio.Group
+              value={kind}
+              onChange={(e) => {
+                setKind(e.target.value as Kind);
+                reset();
+              }}
+              data-testid="ads-import-kind"
+            >
               <Radio.Button value="report">{t('ads.import.kindReport')}</Radio.Button>
               <Radio.Button value="taoke">{t('ads.import.kindTaoke')}</Radio.Button>
             </Radio.Group>
@@ -106,7 +207,10 @@ export function AdImportPage() {
               <Form.Item label={t('ads.import.format')} required>
                 <Select
                   value={format}
-                  onChange={setFormat}
+                  onChange={(v) => {
+                    setFormat(v);
+                    reset();
+                  }}
                   style={{ width: 220 }}
                   options={AD_FORMATS.map((f) => ({ value: f, label: t(`ads.import.formats.${f}`) }))}
                   data-testid="ads-import-format"
@@ -116,7 +220,10 @@ export function AdImportPage() {
                 <Form.Item label={t('ads.import.tool')}>
                   <Select
                     value={tool}
-                    onChange={setTool}
+                    onChange={(v) => {
+                      setTool(v);
+                      reset();
+                    }}
                     style={{ width: 200 }}
                     options={AD_TOOLS.map((k) => ({ value: k, label: t(`ads.tools.${k}`) }))}
                   />
@@ -125,13 +232,29 @@ export function AdImportPage() {
             </Space>
           ) : null}
           <Form.Item label={t('ads.import.file')} required>
-            <FilePick file={file} onChange={setFile} testId="ads-import-file" label={t('ads.import.chooseFile')} />
+            <FilePick
+              file={file}
+              onChange={(f) => {
+                setFile(f);
+                reset();
+              }}
+              testId="ads-import-file"
+              label={t('ads.import.chooseFile')}
+            />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={run.isPending} data-testid="ads-import-submit">
-            {t('ads.import.submit')}
+          <Button
+            type={preview ? 'default' : 'primary'}
+            htmlType="submit"
+            loading={run.isPending && !preview}
+            data-testid="ads-import-submit"
+          >
+            {kind === 'report' ? t('ads.import.preview') : t('ads.import.submit')}
           </Button>
         </Form>
       </Card>
+      {preview && !summary ? (
+        <Preview s={preview} busy={run.isPending} onConfirm={() => send(false)} onCancel={() => setPreview(null)} />
+      ) : null}
       {summary ? <Result s={summary.s} kind={summary.kind} /> : null}
     </PageContainer>
   );

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import type {
   AdAdviceKind,
   AdField,
+  AdFormat,
   AdTool,
   ProportionTest,
   AdAbRequest,
@@ -115,6 +116,28 @@ export interface AdImportSummary {
   plansCreated: number;
   errorCount: number;
   errors: { rowNo: number; column: string; value: string; reason: string }[];
+  /** Ad reports only: true when the server only parsed the file (preview), nothing written. */
+  dryRun?: boolean;
+  format?: AdFormat;
+  from?: string | null;
+  to?: string | null;
+  /** The first good rows as they will be stored (money in fen). */
+  preview?: AdPreviewRow[];
+}
+
+export interface AdPreviewRow {
+  day: string;
+  plan: string;
+  unit: string;
+  keyword: string;
+  creative: string;
+  impressions: number;
+  clicks: number;
+  spendFen: number;
+  orders: number;
+  salesFen: number;
+  favs: number;
+  carts: number;
 }
 
 const key = ['ads'] as const;
