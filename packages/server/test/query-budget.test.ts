@@ -10,6 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
 import type { Client } from './harness.js';
 import { useTestApp } from './harness.js';
+import * as service from '../src/modules/service/index.js';
 import { makeOrder, makeShop, makeSku, orderBody } from './fixtures.js';
 
 /**
@@ -30,6 +31,10 @@ const BUDGET = {
   dashboard: 16, // measured 14 (issue 10: 同时段 reads a day's orders and refunds once per rebuild stamp; top products look up 10 titles, not all); 17 when the 30 days' rebuild stamps read once key the cached sums; a view with no stable day skips their statement); 20 before; 16 before the 同时段 cards, which build yesterday and last week's day up to now from raw rows (orders, lines, refunds: one query each; events: one per day) (earlier: 16 a steady view; the first view after new orders also rebuilds their days; 15 before the overdue cases came from aftersales.listCases, which also counts them)
   aftersalesList: 8, // measured 6
   productList: 11, // measured 9
+  reviewList: 7, // measured 5 (page 1 with a shop and a text filter)
+  reviewListDeep: 7, // measured 5: a keyset page after a cursor costs what page 1 costs
+  chatList: 8, // measured 6
+  chatListDeep: 8, // measured 6
 } as const;
 const PER_EXTRA_LINE = 0; // measured 0.00 (4.00 before issue 10)
 
@@ -102,6 +107,54 @@ describeEachDialect('query budgets', (dialect) => {
   it('the after-sales and product lists stay within their budgets', async () => {
     within('aftersalesList', queries(await admin.get('/api/v1/aftersales?page=1&pageSize=20')));
     within('productList', queries(await admin.get('/api/v1/products?page=1&pageSize=20')));
+  });
+
+  it('the review list and the chat list (page 1 with filters, and a page after the cursor) stay within their budgets', async () => {
+    for (let i = 0; i < 6; i++) {
+      const r = await admin.post('/api/v1/reviews', {
+        shopId,
+        rating: i % 2 ? 5 : 2,
+        content: `质量不错 ${i}`,
+        buyerNick: `评价买家${i}`,
+        dsrDesc: 4,
+        dsrService: 5,
+        dsrLogistics: 3,
+      });
+      expect(r.statusCode, r.body).toBeLessThan(300);
+    }
+    const now = Date.now();
+    await service.bulk.insertChats(ctx.tdb.database.db, {
+      orgId: ctx.orgId,
+      timezone: 'Asia/Shanghai',
+      now,
+      chats: Array.from({ length: 6 }, (_, i) => ({
+        shopId,
+        chatKey: `QB${i}`,
+        agent: i % 2 ? '客服小美' : '客服阿强',
+        customer: `咨询买家${i}`,
+        startedAt: now - (i + 1) * 3_600_000,
+        firstResponseS: 10 + i,
+        messages: 4,
+        endedAt: now - (i + 1) * 3_600_000 + 300_000,
+        orderNo: '',
+      })),
+    });
+    within('reviewList', queries(await admin.get(`/api/v1/reviews?page=1&pageSize=20&shopId=${shopId}&q=${encodeURIComponent('质量')}`)));
+    const r1 = await admin.get(`/api/v1/reviews?page=1&pageSize=2&shopId=${shopId}`);
+    const rc = (r1.json() as { nextCursor?: string | null }).nextCursor;
+    expect(rc, 'page 1 of 6 reviews has a next cursor').toBeTruthy();
+    within(
+      'reviewListDeep',
+      queries(await admin.get(`/api/v1/reviews?page=2&pageSize=2&shopId=${shopId}&cursor=${encodeURIComponent(rc!)}`)),
+    );
+    within('chatList', queries(await admin.get(`/api/v1/service/chats?page=1&pageSize=20&shopId=${shopId}`)));
+    const c1 = await admin.get(`/api/v1/service/chats?page=1&pageSize=2&shopId=${shopId}`);
+    const cc = (c1.json() as { nextCursor?: string | null }).nextCursor;
+    expect(cc, 'page 1 of 6 chats has a next cursor').toBeTruthy();
+    within(
+      'chatListDeep',
+      queries(await admin.get(`/api/v1/service/chats?page=2&pageSize=2&shopId=${shopId}&cursor=${encodeURIComponent(cc!)}`)),
+    );
     console.log(`[query-budget ${dialect}] ${JSON.stringify(measured)}`);
   });
 });
