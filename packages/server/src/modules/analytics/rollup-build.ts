@@ -349,6 +349,8 @@ export function finishDay(
   const acc = (product: string, source: string): Acc => accOf(accs, product, source);
   const shopAcc = acc('', '');
   const dayPv = state.dayPv;
+  // A shop-only state (the 同时段 cards) needs the whole-shop row alone: no source or product rows.
+  const only = state.shopOnly;
 
   // Orders.
   const none: readonly LineRow[] = [];
@@ -361,14 +363,14 @@ export function finishDay(
     const who = o.visitor_id ? o.visitor_id : `nick:${o.buyer_nick}`;
     const src = o.source_code || 'unknown';
     const ls = linesByOrder.get(o.id) ?? none;
-    const shopAccs = o.source_code || !statsPay ? [shopAcc, acc('', src)] : [shopAcc];
+    const shopAccs = only ? [shopAcc] : o.source_code || !statsPay ? [shopAcc, acc('', src)] : [shopAcc];
     if (isOrderDay) {
       for (const a of shopAccs) {
         a.orderUv.add(who);
         a.orders.add(o.id);
       }
       for (const l of ls) {
-        if (!l.productId) continue;
+        if (!l.productId || only) continue;
         for (const a of [acc(l.productId, ''), acc(l.productId, src)]) {
           a.orderUv.add(who);
           a.orders.add(o.id);
@@ -390,7 +392,7 @@ export function finishDay(
         a.costFen += cost;
       }
       for (const l of ls) {
-        if (!l.productId) continue;
+        if (!l.productId || only) continue;
         for (const a of [acc(l.productId, ''), acc(l.productId, src)]) {
           a.paying.add(who);
           a.paidOrders.add(o.id);
@@ -406,8 +408,8 @@ export function finishDay(
   for (const r of refunds) {
     if (cutoff !== null && r.at >= cutoff) continue;
     const src = r.sourceCode || 'unknown';
-    const targets = [shopAcc, acc('', src)];
-    if (r.productId) targets.push(acc(r.productId, ''), acc(r.productId, src));
+    const targets = only ? [shopAcc] : [shopAcc, acc('', src)];
+    if (r.productId && !only) targets.push(acc(r.productId, ''), acc(r.productId, src));
     for (const a of targets) {
       a.refundFen += r.amountFen;
       if (r.amountFen > 0) a.refundOrders.add(r.orderId);
