@@ -67,7 +67,7 @@ describeEachDialect('notifications: recipients, the email outbox and the morning
           entityType: 'review',
           entityId: key,
           dedupeKey: `review:${key}`,
-          email: { subject: `【差评提醒】${title}`, text: `${title}\n请跟进` },
+          email: { subject: `【差评提醒】${title}`, text: `${title}\n买家留的电话 13812345678，请跟进` },
         }),
       );
 
@@ -161,7 +161,9 @@ describeEachDialect('notifications: recipients, the email outbox and the morning
       await w.stop();
     }
     expect(sink.received.map((m) => [m.to, m.subject])).toEqual([['kefu@example.com', '【差评提醒】新差评（1 星）：R-1']]);
-    expect(sink.received[0]!.text).toContain('请跟进');
+    // A phone number in the text is masked for a reader without customers.pii.read, as in the bell.
+    expect(sink.received[0]!.text).toContain('买家留的电话 138****5678，请跟进');
+    expect(sink.received[0]!.text).not.toContain('13812345678');
     expect((await outbox({ notificationId: id }))[0]).toMatchObject({ status: 'sent', attempts: 1 });
   });
 

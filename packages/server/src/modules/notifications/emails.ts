@@ -18,6 +18,7 @@
  */
 import {
   AppError,
+  maskPhonesInText,
   NOTIFICATION_EMAIL_KINDS,
   newId,
   type EmailPrefsDto,
@@ -100,15 +101,21 @@ export async function enqueueEmails(
     .filter((u) => n.permission === null || memo.permissions.get(u.id)?.has(n.permission))
     .filter((u) => n.shop_id === null || u.shopIds === null || u.shopIds.includes(n.shop_id))
     .filter((u) => memo.prefs.get(`${u.id}:${kind}`) ?? DEFAULT_ON[kind])
-    .map((u) => ({
+    .map((u) => {
+      // As in the bell: a phone number quoted in the text is masked for readers without customers.pii.read.
+      const pii = memo.permissions.get(u.id)?.has('customers.pii.read') ?? false;
+      const text = (t: string) => (pii ? t : maskPhonesInText(t));
+      return { u, subject: text(mail.subject), body: text(mail.text) };
+    })
+    .map(({ u, subject, body }) => ({
       id: newId('nmail'),
       org_id: n.org_id,
       notification_id: n.id,
       user_id: u.id,
       kind,
       address: u.email,
-      subject: mail.subject.slice(0, 300),
-      body: mail.text,
+      subject: subject.slice(0, 300),
+      body,
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
