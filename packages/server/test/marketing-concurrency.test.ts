@@ -1,7 +1,8 @@
 /**
  * Coupon limits under concurrency, on both databases: guarded UPDATEs decide every race, so 500
  * buyers claiming a coupon limited to 100 get exactly 100, and 200 orders at once redeeming a
- * coupon limited to one per customer leave no customer over the limit.
+ * coupon limited to one per customer leave no customer over the limit; an order refunded in full by
+ * two after-sales cases pressed 25 times each at once gives its coupon back exactly once.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
@@ -98,5 +99,54 @@ describeEachDialect('marketing concurrency', (dialect) => {
     );
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
     for (const r of results) expect([201, 409], r.body).toContain(r.statusCode);
+  });
+
+  it('two after-sales cases of one coupon order refunded 25 times each at once: refunded once, the coupon back exactly once', async () => {
+    const t = await admin.post('/api/v1/marketing/coupon-templates', {
+      shopId,
+      name: '退款退券',
+      kind: 'amount',
+      thresholdFen: 0,
+      amountFen: 500,
+      validity: { type: 'relative', days: 3 },
+      totalLimit: 10,
+      perCustomerLimit: 1,
+      code: 'BACKRACE',
+      returnOnRefund: true,
+    });
+    expect(t.statusCode, t.body).toBe(201);
+    const id = t.json().id as string;
+    const sku = await makeSku(ctx, { code: 'REFUND-RACE', priceFen: 3000, stock: 10 });
+    const made = await admin.post(
+      '/api/v1/orders',
+      orderBody(shopId, [{ skuId: sku, qty: 2 }], { buyerNick: '退款买家', couponCode: 'BACKRACE' }),
+    );
+    expect(made.statusCode, made.body).toBe(201);
+    const order = made.json();
+    expect(order.paidFen).toBe(5500);
+    expect((await admin.post(`/api/v1/orders/${order.id}/ship`, { carrier: '顺丰速运', trackingNo: 'SFRACE1' })).statusCode).toBe(200);
+    const cases: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const c = await admin.post('/api/v1/aftersales', {
+        orderId: order.id,
+        type: 'refund_only',
+        lines: [{ orderLineId: order.lines[0].id, qty: 1 }],
+      });
+      expect(c.statusCode, c.body).toBe(201);
+      cases.push(c.json().id);
+    }
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => admin.post(`/api/v1/aftersales/${cases[i % 2]}/refund`, { amountFen: 2750 })),
+    );
+    for (const r of results) expect([200, 409], r.body).toContain(r.statusCode);
+    expect(results.filter((r) => r.statusCode === 200)).toHaveLength(2); // one per case
+    const after = (await admin.get(`/api/v1/orders/${order.id}`)).json();
+    expect(after.refundFen).toBe(5500);
+    expect(after.status).toBe('refunded');
+    const coupons = await db().selectFrom('coupons').select(['status', 'order_id']).where('template_id', '=', id).execute();
+    expect(coupons).toEqual([{ status: 'unused', order_id: null }]);
+    const redemptions = await db().selectFrom('coupon_redemptions').select('released_at').where('template_id', '=', id).execute();
+    expect(redemptions).toHaveLength(1);
+    expect(redemptions[0]!.released_at).not.toBeNull();
   });
 });
