@@ -2,10 +2,11 @@
  * The team routine in a real browser over the demo (small profile): the owner ticks an item of
  * today's self-check list (the tick is stored for today and the progress moves), sets this month's
  * target on the target board (split into visitors × conversion × AOV, paced by past months, the five
- * KPIs with their definitions), and creates a task from a link to an order, which then leads back
- * to the order.
+ * KPIs with their definitions), creates and edits an activity target (its window, split and pace),
+ * creates tasks with 创建任务 on an order's and a product's page (prefilled with the link, leading
+ * back to the object), and reads the what-if page's statement on the ad budget.
  */
-import { businessDay } from '@yunying/core';
+import { addDays, businessDay } from '@yunying/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../server/src/modules/demo/index.js';
 import { ADMIN_PASSWORD, chromiumMissing, login, startE2E, type E2E } from './harness.js';
@@ -18,6 +19,7 @@ describe.skipIf(chromiumMissing)('team routine: self-check, target board, task f
   let e: E2E;
   let shopId = '';
   let order = { id: '', order_no: '' };
+  let product = { id: '', title: '' };
   beforeAll(async () => {
     e = await startE2E();
     await loadDemo(e.database, { profile: 'small', seed: 7 });
@@ -28,12 +30,14 @@ describe.skipIf(chromiumMissing)('team routine: self-check, target board, task f
       .where('shop_id', '=', shopId)
       .orderBy('ordered_at', 'desc')
       .executeTakeFirstOrThrow();
+    product = await e.database.db.selectFrom('products').select(['id', 'title']).orderBy('created_at').executeTakeFirstOrThrow();
   });
   afterAll(() => e?.close());
 
   it('ticks a daily self-check item, sets the month target on the board, and creates a task from a link', async () => {
     const { page, baseUrl } = e;
-    page.on('pageerror', (err) => console.error('page error:', err.message));
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
     await login(page, baseUrl, 'admin', ADMIN_PASSWORD);
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
     await page.evaluate((id) => localStorage.setItem('yy.shop', id), shopId);
@@ -70,17 +74,78 @@ describe.skipIf(chromiumMissing)('team routine: self-check, target board, task f
     await page.getByTestId('kpi-def-repeatRate').hover();
     await poll(() => page.locator('.ant-tooltip').allTextContents()).toContain('期间付款 2 单及以上的买家 ÷ 期间付款买家');
 
-    // A task from a link to an order: the form opens prefilled; the row links back to the order.
-    await page.goto(`${baseUrl}/tasks?scope=team&new=1&linkKind=order&linkId=${order.id}&linkLabel=${encodeURIComponent(order.order_no)}`);
-    await poll(() => page.getByTestId('task-title').isVisible()).toBe(true);
+    // 活动目标: none yet; create one around today split by the days before it, then change its sales.
+    await page.getByTestId('target-view-activity').click();
+    await poll(() => page.getByTestId('activity-empty').isVisible()).toBe(true);
+    await page.getByTestId('target-new-activity').click();
+    const from = addDays(today, -3);
+    const to = addDays(today, 6);
+    await page.getByTestId('target-name').fill('年终大促');
+    const range = page.locator('.ant-modal .ant-picker-range input');
+    await range.nth(0).click();
+    await range.nth(0).fill(from);
+    await range.nth(1).click();
+    await range.nth(1).fill(to);
+    await range.nth(1).press('Enter');
+    await page.getByTestId('target-sales').fill('50000');
+    await page.getByTestId('target-basis-last_month').click();
+    await page.getByTestId('target-save').click();
+    await poll(() => page.getByTestId('target-window').textContent()).toBe(`${from} 至 ${to}（10 天）`);
+    expect(await page.getByTestId('target-activity-name').textContent()).toBe('年终大促');
+    const act = await e.database.db.selectFrom('sales_targets').selectAll().where('kind', '=', 'activity').executeTakeFirstOrThrow();
+    expect(act).toMatchObject({ name: '年终大促', start_on: from, end_on: to, basis: 'last_month' });
+    expect(Number(act.sales_fen)).toBe(5_000_000);
+    expect(await page.getByTestId('target-visitors').textContent()).toContain(Number(act.visitors).toLocaleString('en-US'));
+    await poll(() => page.getByTestId('pace-note').textContent()).toMatch(/去年同期|直线|活动目标/);
+    expect(await page.getByTestId('target-expected').textContent()).toMatch(/¥/);
+    await e.shot('routine-activity-target');
+    await page.getByTestId('target-edit').click();
+    await poll(() => page.getByTestId('target-name').inputValue()).toBe('年终大促');
+    await page.getByTestId('target-sales').fill('60000');
+    await page.getByTestId('target-save').click();
+    await poll(() => page.getByTestId('target-sales-value').textContent()).toContain('60,000.00');
+    const acts = await e.database.db.selectFrom('sales_targets').selectAll().where('kind', '=', 'activity').execute();
+    expect(acts.map((a) => [a.id, Number(a.sales_fen)])).toEqual([[act.id, 6_000_000]]);
+
+    // 创建任务 on the order's page: the form comes prefilled with the link; the task leads back to the order.
+    await page.goto(`${baseUrl}/orders/${order.id}`);
+    await page.getByTestId('create-task').click();
+    await poll(() => page.getByTestId('task-title').inputValue()).toBe(`跟进订单 ${order.order_no}`);
     await page.getByTestId('task-title').fill('核对这笔订单的发货');
     await page.getByTestId('task-save').click();
-    const link = page.locator('[data-testid^=task-link-]').first();
-    await poll(() => link.textContent()).toBe(`订单：${order.order_no}`);
+    await poll(() => page.getByTestId('linked-tasks').textContent()).toBe('相关任务 1 个');
     const task = await e.database.db.selectFrom('tasks').selectAll().executeTakeFirstOrThrow();
-    expect(task).toMatchObject({ title: '核对这笔订单的发货', link_kind: 'order', link_id: order.id, shop_id: shopId });
+    expect(task).toMatchObject({
+      title: '核对这笔订单的发货',
+      link_kind: 'order',
+      link_id: order.id,
+      link_label: order.order_no,
+      shop_id: shopId,
+    });
+    await page.getByTestId('linked-tasks').click();
+    await poll(() => page.getByTestId('task-link-filter').isVisible()).toBe(true);
+    const link = page.getByTestId(`task-link-${task.id}`);
+    await poll(() => link.textContent()).toBe(`订单：${order.order_no}`);
     await link.click();
     await page.waitForURL((u) => u.pathname === `/orders/${order.id}`);
+
+    // And on a product's page.
+    await page.goto(`${baseUrl}/products/${product.id}`);
+    await page.getByTestId('create-task').click();
+    await poll(() => page.getByTestId('task-title').inputValue()).toBe(`跟进商品 ${product.title}`);
+    await page.getByTestId('task-save').click();
+    await poll(() => page.getByTestId('linked-tasks').textContent()).toBe('相关任务 1 个');
+    const ptask = await e.database.db.selectFrom('tasks').selectAll().where('link_kind', '=', 'product').executeTakeFirstOrThrow();
+    expect(ptask).toMatchObject({ link_id: product.id, link_label: product.title });
+    await page.goto(`${baseUrl}/tasks?scope=team`);
+    await page.getByTestId(`task-link-${ptask.id}`).click();
+    await page.waitForURL((u) => u.pathname === `/products/${product.id}`);
+
+    // 经营模拟 states how the ad budget is modelled: the fitted response when the ads data allows, else the assumption.
+    await page.goto(`${baseUrl}/whatif`);
+    await poll(() => page.getByTestId('whatif-ad-note').textContent()).toMatch(/β = |ROI 不变|平均访客成本|无推广数据/);
+    await e.shot('routine-whatif');
+    expect(pageErrors).toEqual([]);
     await e.shot('routine');
   });
 });

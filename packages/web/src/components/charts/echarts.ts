@@ -3,7 +3,7 @@
  * registered (tree-shaken imports from `echarts/*`), plus the shared theme.
  */
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, LineChart } from 'echarts/charts';
+import { BarChart, FunnelChart, LineChart, ScatterChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { THEME_NAME, yunyingTheme } from './theme';
@@ -12,6 +12,7 @@ echarts.use([
   BarChart,
   LineChart,
   FunnelChart,
+  ScatterChart,
   GridComponent,
   LegendComponent,
   TooltipComponent,

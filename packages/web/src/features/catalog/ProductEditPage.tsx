@@ -21,6 +21,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { useBrands, useCategories, useCreateProduct, useProduct, useTags, useUpdateProduct } from './api';
+import { CreateTaskButton } from '../tasks/CreateTaskButton';
 import { CheckCard, ImagesCard, ListingsCard } from './ProductPanels';
 import { CategorySelect } from './shared';
 import { rowsForDims, SkuTable, SpecDimsEditor, type SkuRow } from './SkuEditor';
@@ -179,6 +180,7 @@ function ProductForm({ product }: { product?: ProductDto | undefined }) {
           <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/products')}>
             {t('catalog.edit.back')}
           </Button>
+          {product ? <CreateTaskButton kind="product" id={product.id} label={product.title} /> : null}
           {canWrite ? (
             <Button
               type="primary"

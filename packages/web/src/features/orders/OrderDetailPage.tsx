@@ -12,6 +12,7 @@ import { Loading, QueryError } from '../../components/QueryState';
 import { useApiError } from '../../components/useApiError';
 import { CreateAftersaleModal } from '../aftersales/CreateAftersaleModal';
 import { OrderPricingCard } from '../marketing/OrderPricingCard';
+import { CreateTaskButton } from '../tasks/CreateTaskButton';
 import { useOrder, useOrderAction } from './api';
 import { AftersaleStatusTag, OrderStatusTag } from './StatusTags';
 import { ShipModal } from './ShipModal';
@@ -138,6 +139,7 @@ export function OrderDetailPage() {
           {t('orders.actions.cancel')}
         </Button>
       ) : null}
+      <CreateTaskButton kind="order" id={o.id} label={o.orderNo} shopId={o.shopId} />
     </>
   );
 

@@ -294,201 +294,208 @@ export function TargetBoardPage() {
     />
   ) : null;
 
-  if (view === 'activity' && !targetId) {
-    if (list.isError) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;
-    if (list.isLoading) return <Loading />;
-    return (
-      <PageContainer title={t('targets.title')} bare extra={<Space>{viewSwitch}</Space>}>
-        <Card>
-          <Empty description={t('targets.activity.none')} data-testid="activity-empty">
-            <Typography.Paragraph type="secondary">{t('targets.activity.noneHint')}</Typography.Paragraph>
-            {newActivity}
-          </Empty>
-        </Card>
-        {form}
-      </PageContainer>
+  // The form stays at one place in the tree while the body below switches (empty → loading → board).
+  const body = (() => {
+    if (view === 'activity' && !targetId) {
+      if (list.isError) return <QueryError error={list.error} onRetry={() => void list.refetch()} />;
+      if (list.isLoading) return <Loading />;
+      return (
+        <PageContainer title={t('targets.title')} bare extra={<Space>{viewSwitch}</Space>}>
+          <Card>
+            <Empty description={t('targets.activity.none')} data-testid="activity-empty">
+              <Typography.Paragraph type="secondary">{t('targets.activity.noneHint')}</Typography.Paragraph>
+              {newActivity}
+            </Empty>
+          </Card>
+        </PageContainer>
+      );
+    }
+    if (board.isLoading) return <Loading />;
+    if (board.isError || !board.data) return <QueryError error={board.error} onRetry={() => void board.refetch()} />;
+    const b = board.data;
+    const tg = b.target;
+    const s = b.status;
+    const isActivity = b.kind === 'activity';
+
+    const option = {
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, data: [t('targets.expected'), t('targets.actual')] },
+      grid: { left: 70, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: 'category', data: b.pace.days.map((d) => d.day.slice(5)) },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatYuanShort(v) } },
+      series: [
+        ...(tg
+          ? [
+              {
+                name: t('targets.expected'),
+                type: 'line',
+                smooth: true,
+                showSymbol: false,
+                lineStyle: { type: 'dashed' },
+                data: b.pace.days.map((d) => (d.expectedCumFen === null ? null : fenToYuan(d.expectedCumFen))),
+              },
+            ]
+          : []),
+        {
+          name: t('targets.actual'),
+          type: 'line',
+          showSymbol: false,
+          areaStyle: { opacity: 0.15 },
+          data: b.pace.days.map((d) => (d.actualCumFen === null ? null : fenToYuan(d.actualCumFen))),
+        },
+      ],
+    };
+    const paceNote =
+      b.pace.shapedBy === 'activities'
+        ? t('targets.activity.paceActivities', { n: b.pace.months })
+        : b.pace.shapedBy === 'last_year'
+          ? t('targets.activity.paceLastYear')
+          : b.pace.shapedBy === 'months'
+            ? t('targets.paceShaped', { n: b.pace.months })
+            : isActivity
+              ? t('targets.activity.paceLinear')
+              : t('targets.paceLinear');
+
+    const factor = (label: string, need: string, soFar: string, testId: string) => (
+      <Card size="small" style={{ flex: '1 1 180px' }} data-testid={testId}>
+        <Typography.Text type="secondary">{label}</Typography.Text>
+        <div style={{ fontSize: 20, fontWeight: 600 }}>{need}</div>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {isActivity ? t('targets.activity.soFar') : t('targets.soFar')} {soFar}
+        </Typography.Text>
+      </Card>
     );
-  }
-  if (board.isLoading) return <Loading />;
-  if (board.isError || !board.data) return <QueryError error={board.error} onRetry={() => void board.refetch()} />;
-  const b = board.data;
-  const tg = b.target;
-  const s = b.status;
-  const isActivity = b.kind === 'activity';
 
-  const option = {
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0, data: [t('targets.expected'), t('targets.actual')] },
-    grid: { left: 70, right: 20, top: 40, bottom: 30 },
-    xAxis: { type: 'category', data: b.pace.days.map((d) => d.day.slice(5)) },
-    yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatYuanShort(v) } },
-    series: [
-      ...(tg
-        ? [
-            {
-              name: t('targets.expected'),
-              type: 'line',
-              smooth: true,
-              showSymbol: false,
-              lineStyle: { type: 'dashed' },
-              data: b.pace.days.map((d) => (d.expectedCumFen === null ? null : fenToYuan(d.expectedCumFen))),
-            },
-          ]
-        : []),
-      {
-        name: t('targets.actual'),
-        type: 'line',
-        showSymbol: false,
-        areaStyle: { opacity: 0.15 },
-        data: b.pace.days.map((d) => (d.actualCumFen === null ? null : fenToYuan(d.actualCumFen))),
-      },
-    ],
-  };
-  const paceNote =
-    b.pace.shapedBy === 'activities'
-      ? t('targets.activity.paceActivities', { n: b.pace.months })
-      : b.pace.shapedBy === 'last_year'
-        ? t('targets.activity.paceLastYear')
-        : b.pace.shapedBy === 'months'
-          ? t('targets.paceShaped', { n: b.pace.months })
-          : isActivity
-            ? t('targets.activity.paceLinear')
-            : t('targets.paceLinear');
-
-  const factor = (label: string, need: string, soFar: string, testId: string) => (
-    <Card size="small" style={{ flex: '1 1 180px' }} data-testid={testId}>
-      <Typography.Text type="secondary">{label}</Typography.Text>
-      <div style={{ fontSize: 20, fontWeight: 600 }}>{need}</div>
-      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {isActivity ? t('targets.activity.soFar') : t('targets.soFar')} {soFar}
-      </Typography.Text>
-    </Card>
-  );
-
-  return (
-    <PageContainer
-      title={t('targets.title')}
-      bare
-      extra={
-        <Space wrap>
-          {viewSwitch}
-          {isActivity ? (
-            <Select
-              style={{ minWidth: 240 }}
-              value={tg?.id}
-              placeholder={t('targets.activity.pick')}
-              onChange={(id: string) => url.patch({ target: id })}
-              options={activities.map((a) => ({ value: a.id, label: `${a.name}（${a.startOn} ~ ${a.endOn}）` }))}
-              data-testid="target-activity-pick"
-            />
-          ) : (
-            <DatePicker
-              picker="month"
-              allowClear={false}
-              value={dayjs(`${b.month}-01`)}
-              onChange={(v) => url.patch({ month: v ? v.format('YYYY-MM') : null })}
-              data-testid="target-month"
-            />
-          )}
-          {isActivity ? newActivity : null}
-          {canWrite ? (
-            <Button type="primary" onClick={() => setEditing('edit')} data-testid="target-edit">
-              {isActivity ? t('targets.activity.edit') : tg ? t('targets.edit') : t('targets.set')}
-            </Button>
-          ) : null}
-        </Space>
-      }
-    >
-      <Card
-        style={{ marginBottom: 16 }}
-        data-testid="target-card"
-        title={
-          isActivity && tg ? (
-            <Space>
-              <span data-testid="target-activity-name">{tg.name}</span>
-              <Typography.Text type="secondary" style={{ fontWeight: 400 }} data-testid="target-window">
-                {t('targets.activity.window', { from: b.startOn, to: b.endOn, n: daysBetween(b.startOn, b.endOn).length })}
-              </Typography.Text>
-            </Space>
-          ) : undefined
+    return (
+      <PageContainer
+        title={t('targets.title')}
+        bare
+        extra={
+          <Space wrap>
+            {viewSwitch}
+            {isActivity ? (
+              <Select
+                style={{ minWidth: 240 }}
+                value={tg?.id}
+                placeholder={t('targets.activity.pick')}
+                onChange={(id: string) => url.patch({ target: id })}
+                options={activities.map((a) => ({ value: a.id, label: `${a.name}（${a.startOn} ~ ${a.endOn}）` }))}
+                data-testid="target-activity-pick"
+              />
+            ) : (
+              <DatePicker
+                picker="month"
+                allowClear={false}
+                value={dayjs(`${b.month}-01`)}
+                onChange={(v) => url.patch({ month: v ? v.format('YYYY-MM') : null })}
+                data-testid="target-month"
+              />
+            )}
+            {isActivity ? newActivity : null}
+            {canWrite ? (
+              <Button type="primary" onClick={() => setEditing('edit')} data-testid="target-edit">
+                {isActivity ? t('targets.activity.edit') : tg ? t('targets.edit') : t('targets.set')}
+              </Button>
+            ) : null}
+          </Space>
         }
       >
-        {tg ? (
-          <>
-            <Flex gap={24} wrap style={{ marginBottom: 12 }}>
-              <Statistic title={t('targets.sales')} value={formatMoney(tg.salesFen)} data-testid="target-sales-value" />
-              <Statistic title={t('targets.status.actual')} value={formatMoney(s.actualFen)} data-testid="target-actual" />
-              <Statistic
-                title={t('targets.status.expected')}
-                value={s.expectedFen === null ? NO_VALUE : formatMoney(s.expectedFen)}
-                data-testid="target-expected"
-              />
-              <Statistic
-                title={t('targets.status.ratio')}
-                value={s.ratio === null ? NO_VALUE : formatPercent(s.ratio, 1)}
-                valueStyle={s.ratio !== null ? { color: s.ratio >= 1 ? '#389e0d' : '#cf1322' } : undefined}
-                data-testid="target-ratio"
-              />
-              <Statistic
-                title={isActivity ? t('targets.activity.forecast') : t('targets.status.forecast')}
-                value={s.forecastFen === null ? NO_VALUE : formatMoney(s.forecastFen)}
-              />
-            </Flex>
-            <Typography.Text type="secondary">{t('targets.status.elapsed', { n: s.elapsed })}</Typography.Text>
-            <Typography.Title level={5} style={{ marginTop: 12 }}>
-              {t('targets.split')}{' '}
-              <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>
-                {t('targets.splitHint')}（{t(`targets.bases.${tg.basis}`)}）
-              </Typography.Text>
-            </Typography.Title>
-            <Flex gap={12} wrap>
-              {factor(t('targets.visitors'), formatCount(tg.visitors), formatCount(s.visitors), 'target-visitors')}
-              {factor(
-                t('targets.conversion'),
-                formatPercent(tg.conversion),
-                s.conversion === null ? NO_VALUE : formatPercent(s.conversion),
-                'target-conversion',
-              )}
-              {factor(t('targets.aov'), formatMoney(tg.aovFen), s.aovFen === null ? NO_VALUE : formatMoney(s.aovFen), 'target-aov')}
-              {factor(t('targets.buyers'), formatCount(tg.buyers), formatCount(s.buyers), 'target-buyers')}
-            </Flex>
-          </>
-        ) : (
-          <Empty description={t('targets.noTarget')} data-testid="target-empty" />
-        )}
-      </Card>
-      <Card title={t('targets.pace')} style={{ marginBottom: 16 }}>
-        <Alert type="info" showIcon message={paceNote} style={{ marginBottom: 8 }} data-testid="pace-note" />
-        <EChart option={option} height={280} data-testid="pace-chart" />
-      </Card>
-      {isActivity ? null : (
         <Card
-          title={t('targets.kpi.title')}
-          extra={
-            <DateRangePicker
-              from={kFrom}
-              to={kTo}
-              today={today}
-              onChange={(r) => url.patch({ from: r.from, to: r.to })}
-              testId="kpi-period"
-            />
+          style={{ marginBottom: 16 }}
+          data-testid="target-card"
+          title={
+            isActivity && tg ? (
+              <Space>
+                <span data-testid="target-activity-name">{tg.name}</span>
+                <Typography.Text type="secondary" style={{ fontWeight: 400 }} data-testid="target-window">
+                  {t('targets.activity.window', { from: b.startOn, to: b.endOn, n: daysBetween(b.startOn, b.endOn).length })}
+                </Typography.Text>
+              </Space>
+            ) : undefined
           }
-          data-testid="kpi-board"
         >
-          {kpis.isError ? (
-            <QueryError error={kpis.error} onRetry={() => void kpis.refetch()} />
-          ) : !kpis.data ? (
-            <Loading />
+          {tg ? (
+            <>
+              <Flex gap={24} wrap style={{ marginBottom: 12 }}>
+                <Statistic title={t('targets.sales')} value={formatMoney(tg.salesFen)} data-testid="target-sales-value" />
+                <Statistic title={t('targets.status.actual')} value={formatMoney(s.actualFen)} data-testid="target-actual" />
+                <Statistic
+                  title={t('targets.status.expected')}
+                  value={s.expectedFen === null ? NO_VALUE : formatMoney(s.expectedFen)}
+                  data-testid="target-expected"
+                />
+                <Statistic
+                  title={t('targets.status.ratio')}
+                  value={s.ratio === null ? NO_VALUE : formatPercent(s.ratio, 1)}
+                  valueStyle={s.ratio !== null ? { color: s.ratio >= 1 ? '#389e0d' : '#cf1322' } : undefined}
+                  data-testid="target-ratio"
+                />
+                <Statistic
+                  title={isActivity ? t('targets.activity.forecast') : t('targets.status.forecast')}
+                  value={s.forecastFen === null ? NO_VALUE : formatMoney(s.forecastFen)}
+                />
+              </Flex>
+              <Typography.Text type="secondary">{t('targets.status.elapsed', { n: s.elapsed })}</Typography.Text>
+              <Typography.Title level={5} style={{ marginTop: 12 }}>
+                {t('targets.split')}{' '}
+                <Typography.Text type="secondary" style={{ fontSize: 12, fontWeight: 400 }}>
+                  {t('targets.splitHint')}（{t(`targets.bases.${tg.basis}`)}）
+                </Typography.Text>
+              </Typography.Title>
+              <Flex gap={12} wrap>
+                {factor(t('targets.visitors'), formatCount(tg.visitors), formatCount(s.visitors), 'target-visitors')}
+                {factor(
+                  t('targets.conversion'),
+                  formatPercent(tg.conversion),
+                  s.conversion === null ? NO_VALUE : formatPercent(s.conversion),
+                  'target-conversion',
+                )}
+                {factor(t('targets.aov'), formatMoney(tg.aovFen), s.aovFen === null ? NO_VALUE : formatMoney(s.aovFen), 'target-aov')}
+                {factor(t('targets.buyers'), formatCount(tg.buyers), formatCount(s.buyers), 'target-buyers')}
+              </Flex>
+            </>
           ) : (
-            <Flex gap={12} wrap>
-              {kpis.data.kpis.map((k) => (
-                <KpiCard key={k.key} k={k} />
-              ))}
-            </Flex>
+            <Empty description={t('targets.noTarget')} data-testid="target-empty" />
           )}
         </Card>
-      )}
+        <Card title={t('targets.pace')} style={{ marginBottom: 16 }}>
+          <Alert type="info" showIcon message={paceNote} style={{ marginBottom: 8 }} data-testid="pace-note" />
+          <EChart option={option} height={280} data-testid="pace-chart" />
+        </Card>
+        {isActivity ? null : (
+          <Card
+            title={t('targets.kpi.title')}
+            extra={
+              <DateRangePicker
+                from={kFrom}
+                to={kTo}
+                today={today}
+                onChange={(r) => url.patch({ from: r.from, to: r.to })}
+                testId="kpi-period"
+              />
+            }
+            data-testid="kpi-board"
+          >
+            {kpis.isError ? (
+              <QueryError error={kpis.error} onRetry={() => void kpis.refetch()} />
+            ) : !kpis.data ? (
+              <Loading />
+            ) : (
+              <Flex gap={12} wrap>
+                {kpis.data.kpis.map((k) => (
+                  <KpiCard key={k.key} k={k} />
+                ))}
+              </Flex>
+            )}
+          </Card>
+        )}
+      </PageContainer>
+    );
+  })();
+  return (
+    <>
+      {body}
       {form}
-    </PageContainer>
+    </>
   );
 }

@@ -16,6 +16,9 @@ import { TaskFormModal, type TaskPrefill } from './TaskFormModal';
 
 const STATUS_COLOR: Record<TaskStatus, string> = { open: 'blue', doing: 'gold', done: 'green', cancelled: 'default' };
 
+const linkKindOf = (v: string | undefined): TaskLinkKind | null =>
+  v && (TASK_LINK_KINDS as readonly string[]).includes(v) ? (v as TaskLinkKind) : null;
+
 export function TasksPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -33,6 +36,10 @@ export function TasksPage() {
     ...(url.get('assigneeId') ? { assigneeId: url.get('assigneeId')! } : {}),
     ...(url.get('due') ? { due: url.get('due') as (typeof TASK_DUE_FILTERS)[number] } : {}),
     ...(url.get('q') ? { q: url.get('q')! } : {}),
+    // An object's tasks (from 相关任务 on its page); the same parameters with new=1 prefill the form instead.
+    ...(!url.get('new') && linkKindOf(url.get('linkKind')) && url.get('linkId')
+      ? { linkKind: linkKindOf(url.get('linkKind'))!, linkId: url.get('linkId')! }
+      : {}),
   };
   const tasks = useTasks(query);
   const assignees = useAssignees();
@@ -218,6 +225,20 @@ export function TasksPage() {
           placeholder={t('team.tasks.search')}
           onSearch={(v) => url.patch({ q: v.trim() || null })}
         />
+        {query.linkKind ? (
+          <Tag
+            closable
+            color="blue"
+            style={{ alignSelf: 'center' }}
+            onClose={() => url.patch({ linkKind: null, linkId: null, linkLabel: null })}
+            data-testid="task-link-filter"
+          >
+            {t('team.tasks.linkFilter', {
+              kind: t(`team.tasks.linkKinds.${query.linkKind}`),
+              label: url.get('linkLabel') ?? query.linkId,
+            })}
+          </Tag>
+        ) : null}
       </Flex>
       {writable && selected.length > 0 ? (
         <Flex gap={8} align="center" wrap style={{ marginBottom: 12 }} data-testid="task-batch-bar">

@@ -25,11 +25,12 @@ export const tasksKey = ['tasks'] as const;
 export const checklistsKey = ['checklists'] as const;
 export const plansKey = ['plans'] as const;
 
-export function useTasks(query: TaskListRequest) {
+export function useTasks(query: TaskListRequest, enabled = true) {
   return useQuery({
     queryKey: [...tasksKey, 'list', query],
     queryFn: ({ signal }) => api.get<Page<TaskDto>>('/tasks', query as Record<string, QueryValue>, signal),
     placeholderData: keepPreviousData,
+    enabled,
   });
 }
 
