@@ -36,9 +36,7 @@ export function NotificationEmailCard() {
           <Space orientation="vertical" size={12} style={{ width: '100%' }}>
             <Typography.Text type="secondary">{t('notifyMail.intro')}</Typography.Text>
             {p.email ? (
-              <Typography.Text data-testid="email-alerts-address">
-                {t('notifyMail.address')}：{p.email}
-              </Typography.Text>
+              <Typography.Text data-testid="email-alerts-address">{t('notifyMail.address', { email: p.email })}</Typography.Text>
             ) : (
               <Alert type="warning" showIcon title={t('notifyMail.noAddress')} data-testid="email-alerts-no-address" />
             )}

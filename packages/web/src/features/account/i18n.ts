@@ -6,7 +6,7 @@ export const notifyMailTexts: FeatureTexts = {
     notifyMail: {
       title: '邮件提醒',
       intro: '除了右上角的通知铃铛，以下提醒也可以发到你的邮箱。',
-      address: '收件邮箱',
+      address: '收件邮箱：{{email}}',
       noAddress: '你的账号还没有填写邮箱，收不到邮件提醒。请联系管理员在 用户 中为你填写。',
       noSmtp: '本组织还没有配置邮件发送（触达 → 发送设置），开启后暂时不会发出邮件。',
       kinds: {
@@ -40,7 +40,7 @@ export const notifyMailTexts: FeatureTexts = {
     notifyMail: {
       title: 'Email alerts',
       intro: 'Besides the bell at the top right, these alerts can also go to your mailbox.',
-      address: 'Email address',
+      address: 'Email address: {{email}}',
       noAddress: 'Your account has no email address, so no email alerts can reach you. Ask an administrator to add one under Users.',
       noSmtp: 'Email sending is not set up for your organisation yet (Outreach → Sending settings): nothing is sent until it is.',
       kinds: {
