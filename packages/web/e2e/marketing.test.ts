@@ -137,10 +137,16 @@ describe.skipIf(chromiumMissing)('marketing: promotion, coupon, cart simulator, 
     );
     const order = await e.database.db
       .selectFrom('orders')
-      .select(['paid_fen', 'discount_fen'])
+      .select(['id', 'paid_fen', 'discount_fen'])
       .where('shop_id', '=', shopId)
       .executeTakeFirstOrThrow();
     expect([Number(order.paid_fen), Number(order.discount_fen)]).toEqual([26800, 6000]);
+    // The order page opens with the same per-line explanation.
+    await page.goto(`${baseUrl}/orders/${order.id}`);
+    const pricingCard = page.getByTestId('order-pricing-card');
+    await poll(() => pricingCard.getByTestId('order-pricing-lines-payable').textContent()).toBe('¥268.00');
+    expect(await pricingCard.getByTestId('order-pricing-lines').textContent()).toContain('满300减40');
+    await e.shot('m02b-order-pricing');
 
     // 5. The activity around the promotion: create, end, and download its report.
     await page.goto(`${baseUrl}/marketing/calendar`);
