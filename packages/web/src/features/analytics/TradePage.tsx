@@ -10,6 +10,7 @@ import { signedColor, useChangeColors } from '../../components/Change';
 import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useUrlState } from '../../components/useUrlState';
+import { AdLinesCard } from './AdLines';
 import { useTrade } from './api';
 import { Delta, MetricLabel, useMetricText } from './MetricLabel';
 import { formatMetric, ratio } from './metricFormat';
@@ -72,6 +73,13 @@ export function TradePage() {
               />
             ) : null}
             <FactorsCard d={d} />
+            <AdLinesCard
+              testId="trade-ads"
+              periods={[
+                { key: 'current', label: `${t('analytics.trade.current')} ${d.from} ~ ${d.to}`, lines: d.ads.current },
+                { key: 'base', label: `${t('analytics.trade.base')} ${d.baseFrom} ~ ${d.baseTo}`, lines: d.ads.base },
+              ]}
+            />
             <Row gutter={[16, 16]}>
               <Col xs={24} xl={12}>
                 <Waterfall d={d} />

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { Card, Col, Empty, Row, Select, Space, Table, Tag, Tooltip, Typography, type TableProps } from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import {
@@ -19,7 +20,7 @@ import { PageContainer } from '../../components/PageContainer';
 import { QueryPage } from '../../components/QueryState';
 import { useTraffic } from './api';
 import { MetricLabel, useMetricText } from './MetricLabel';
-import { formatMetric } from './metricFormat';
+import { formatByFormat, formatMetric } from './metricFormat';
 import { PeriodPicker, usePeriod, useShopQuery } from './period';
 import { Figure, shortDay, TrendAndFunnel } from './shared';
 
@@ -75,8 +76,50 @@ function Behaviour({ data }: { data: TrafficResponse }) {
             />
           </Col>
         ))}
+        <Col xs={12} md={6} lg={3} data-testid="behaviour-paidShare">
+          <Figure
+            label={<HelpLabel name={t('analytics.adLines.paidShare')} def={t('analytics.adLines.paidShareDef')} />}
+            value={
+              <Tooltip title={t('analytics.adLines.paidUv', { uv: formatCount(data.paidTraffic.uv) })}>
+                <span data-testid="behaviour-paidShare-value">{formatByFormat('percent', data.paidTraffic.share)}</span>
+              </Tooltip>
+            }
+            extra={<ChangeValue current={data.paidTraffic.share} base={data.basePaidTraffic.share} testId="behaviour-change-paidShare" />}
+          />
+        </Col>
+        <Col xs={12} md={6} lg={3} data-testid="behaviour-visitorCost">
+          <Figure
+            label={<HelpLabel name={t('analytics.adLines.visitorCost')} def={t('analytics.adLines.visitorCostDef')} />}
+            value={
+              data.paidTraffic.spendFen === null ? (
+                <Typography.Text type="secondary" data-testid="behaviour-visitorCost-value">
+                  {t('analytics.adLines.noData')}
+                </Typography.Text>
+              ) : (
+                <span data-testid="behaviour-visitorCost-value">{formatByFormat('money', data.paidTraffic.visitorCostFen)}</span>
+              )
+            }
+            extra={
+              data.paidTraffic.visitorCostFen !== null && data.basePaidTraffic.visitorCostFen !== null ? (
+                <ChangeValue current={data.paidTraffic.visitorCostFen} base={data.basePaidTraffic.visitorCostFen} />
+              ) : null
+            }
+          />
+        </Col>
       </Row>
     </Card>
+  );
+}
+
+/** A figure's name with its definition in a tooltip (figures the core glossary does not key). */
+function HelpLabel({ name, def }: { name: string; def: string }) {
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      {name}
+      <Tooltip title={def}>
+        <QuestionCircleOutlined style={{ marginInlineStart: 4, color: 'rgba(0,0,0,0.45)', cursor: 'help', fontSize: 12 }} />
+      </Tooltip>
+    </span>
   );
 }
 

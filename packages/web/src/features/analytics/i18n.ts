@@ -108,6 +108,18 @@ export const analyticsTexts: FeatureTexts = {
         trend: '每日趋势',
         funnel: '转化漏斗',
       },
+      adLines: {
+        title: '推广',
+        noData: '无推广数据',
+        noDataHint: '这段时间没有导入推广报表或淘宝客订单',
+        taoke: '含淘宝客佣金 {{commission}}、淘宝客成交 {{paid}}',
+        import: '导入推广报表',
+        paidShare: '付费流量占比',
+        paidShareDef: '付费流量（各渠道来源树中归入付费的来源，可在来源设置中调整）的访客数 ÷ 全店访客数，按每日去重访客数相加。',
+        visitorCost: '访客成本',
+        visitorCostDef: '推广花费（推广工具花费 + 淘宝客佣金）÷ 付费流量访客数。',
+        paidUv: '付费访客 {{uv}}',
+      },
       trade: {
         title: '交易分析',
         compare: { previous: '上一周期', wow: '周环比', mom: '月环比', yoy: '同比' },
@@ -227,6 +239,19 @@ export const analyticsTexts: FeatureTexts = {
         productId: 'Product ID: {{id}}',
         trend: 'Daily trend',
         funnel: 'Funnel',
+      },
+      adLines: {
+        title: 'Paid promotion',
+        noData: 'No ad data',
+        noDataHint: 'No ad report or affiliate orders imported for these days',
+        taoke: 'Incl. affiliate commission {{commission}} and affiliate sales {{paid}}',
+        import: 'Import ad reports',
+        paidShare: 'Paid traffic share',
+        paidShareDef:
+          "Visitors of paid sources (the sources each channel's tree files under paid; editable in the source settings) ÷ all visitors, summing daily distinct visitors.",
+        visitorCost: 'Cost per paid visitor',
+        visitorCostDef: "Ad spend (the ad tools' spend + affiliate commission) ÷ paid visitors.",
+        paidUv: '{{uv}} paid visitors',
       },
       trade: {
         title: 'Sales analysis',

@@ -65,7 +65,7 @@ export function FunnelView({ steps, testId, height = 300 }: { steps: FunnelStep[
 }
 
 /** A small figure block used in summary rows: label above, value below. */
-export function Figure({ label, value, extra }: { label: ReactNode; value: string; extra?: ReactNode }) {
+export function Figure({ label, value, extra }: { label: ReactNode; value: ReactNode; extra?: ReactNode }) {
   return (
     <Space orientation="vertical" size={2}>
       <Typography.Text type="secondary">{label}</Typography.Text>

@@ -24,6 +24,7 @@ import {
 import { useAuth } from '../../components/AuthContext';
 import { PageContainer } from '../../components/PageContainer';
 import { Loading, QueryError } from '../../components/QueryState';
+import { AdLinesCard } from '../analytics/AdLines';
 import { Delta, MetricLabel } from '../analytics/MetricLabel';
 import { formatByFormat } from '../analytics/metricFormat';
 import { todayIn, useShopQuery } from '../analytics/period';
@@ -250,6 +251,17 @@ function ReportBody({ r, stale }: { r: ReportResponse; stale: boolean }) {
           </Row>
         </Space>
       </Card>
+      <AdLinesCard
+        testId="report-ads"
+        periods={[
+          { key: 'current', label: t('reports.period', { range: range(r.current.from, r.current.to) }), lines: r.current.ads },
+          ...r.comparisons.map((c) => ({
+            key: c.key,
+            label: t('reports.compareRange', { label: compareLabel(c), range: range(c.from, c.to) }),
+            lines: c.ads,
+          })),
+        ]}
+      />
       <DailyTable r={r} />
       <ProductsTable r={r} />
     </Space>
