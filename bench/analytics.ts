@@ -510,7 +510,7 @@ async function run(dialect: string, url: string): Promise<RunResult> {
       console.log(`  ${name}: p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms（加载后 ${l.windowFrom}–${l.windowTo} s）`);
       lat.push(l);
     }
-    // 10 people at once (--users): the dashboard and the 30-day product ranking.
+    // 10 people at once (--users): the dashboard and the 30-day product ranking (and trade, the baseline).
     // One login shared by the clients (ten logins at once trip the login lock's failure counter
     // on a loaded machine); each client is its own connection loop, as ten browsers would be.
     const sessions = Array.from({ length: USERS }, () => s);
@@ -518,6 +518,8 @@ async function run(dialect: string, url: string): Promise<RunResult> {
     for (const [name, u] of [
       ['dashboard', '/api/v1/analytics/dashboard'],
       ['products 30d', `/api/v1/analytics/products?${period}`],
+      // The cheapest read of the four, as a baseline: what ten queued requests cost on this machine whatever they compute.
+      ['trade 30d', `/api/v1/analytics/trade?${period}`],
     ] as const) {
       const c = await concurrentLatency(sessions, name, u);
       console.log(`  ${name} ×${c.users}: ${c.perSecond} 次/秒, p50 ${c.p50} ms, p95 ${c.p95} ms, p99 ${c.p99} ms, max ${c.max} ms`);
