@@ -76,6 +76,7 @@ export function MemberCard({ customerId, merged }: { customerId: string; merged:
         </Descriptions.Item>
       </Descriptions>
       <Table<PointsResponse['ledger']['items'][number]>
+        data-testid="points-ledger"
         rowKey="id"
         size="small"
         dataSource={d?.ledger.items ?? []}
@@ -140,6 +141,7 @@ export function MemberCard({ customerId, merged }: { customerId: string; merged:
         form={form}
         saving={change.isPending}
         onClose={() => setKind(null)}
+        submitTestId="points-save"
       >
         <Form form={form} layout="vertical" onFinish={submit} preserve={false}>
           <Form.Item
@@ -148,10 +150,16 @@ export function MemberCard({ customerId, merged }: { customerId: string; merged:
             extra={kind === 'adjust' ? t('customers.membership.adjustHint') : undefined}
             rules={[{ required: true }]}
           >
-            <InputNumber precision={0} min={kind === 'redeem' ? 1 : -1_000_000} max={1_000_000} style={{ width: 200 }} />
+            <InputNumber
+              precision={0}
+              min={kind === 'redeem' ? 1 : -1_000_000}
+              max={1_000_000}
+              style={{ width: 200 }}
+              data-testid="points-amount"
+            />
           </Form.Item>
           <Form.Item name="reason" label={t('customers.membership.reason')} rules={[{ required: true, whitespace: true }]}>
-            <Input maxLength={200} />
+            <Input maxLength={200} data-testid="points-reason" />
           </Form.Item>
         </Form>
       </SaveModal>

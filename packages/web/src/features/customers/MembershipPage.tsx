@@ -191,7 +191,7 @@ export function MembershipPage() {
             <Form.Item name="pointsExpiryN" label={t('customers.membership.expiryN')}>
               <InputNumber min={1} max={120} precision={0} style={{ width: 90 }} data-testid="points-expiry-n" />
             </Form.Item>
-            <Button type="primary" htmlType="submit" loading={saveSettings.isPending}>
+            <Button type="primary" htmlType="submit" loading={saveSettings.isPending} data-testid="membership-save">
               {t('common.save')}
             </Button>
           </Form>
@@ -207,13 +207,14 @@ export function MembershipPage() {
           title={t('customers.membership.levels')}
           extra={
             canWrite ? (
-              <Button size="small" icon={<PlusOutlined />} onClick={() => openLevel('new')}>
+              <Button size="small" icon={<PlusOutlined />} onClick={() => openLevel('new')} data-testid="level-add">
                 {t('customers.membership.addLevel')}
               </Button>
             ) : null
           }
         >
           <Table<MemberLevel>
+            data-testid="member-levels"
             rowKey="id"
             size="small"
             columns={columns}
@@ -233,14 +234,15 @@ export function MembershipPage() {
         form={levelForm}
         saving={saveLevel.isPending}
         onClose={() => setEditing(null)}
+        submitTestId="level-save"
       >
         <Form<LevelForm> form={levelForm} layout="vertical" onFinish={submitLevel} preserve={false}>
           <Form.Item name="name" label={t('customers.membership.levelName')} rules={[{ required: true, whitespace: true }]}>
-            <Input maxLength={40} />
+            <Input maxLength={40} data-testid="level-name" />
           </Form.Item>
           <Space>
             <Form.Item name="minNetYuan" label={t('customers.membership.minNet')}>
-              <InputNumber min={0} precision={2} style={{ width: 180 }} />
+              <InputNumber min={0} precision={2} style={{ width: 180 }} data-testid="level-min-net" />
             </Form.Item>
             <Form.Item name="minOrders" label={t('customers.membership.minOrders')}>
               <InputNumber min={1} precision={0} style={{ width: 160 }} />
