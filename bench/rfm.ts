@@ -123,12 +123,16 @@ for (let start = 0; start < N; start += BATCH) {
 }
 const loadMs = Date.now() - t0;
 const times: number[] = [];
+const cpus: number[] = [];
 let summary: ReturnType<typeof summariseSegments> = [];
 for (let r = 0; r < 3; r++) {
   const t = Date.now();
+  const c = process.cpuUsage();
   const res = await scoreShop(db, SHOP, today);
   summary = summariseSegments(res.customers);
   times.push(Date.now() - t);
+  const used = process.cpuUsage(c);
+  cpus.push((used.user + used.system) / 1000);
 }
 const line = (k: string, v: string) => console.log(`| ${k} | ${v} |`);
 console.log(`\nRFM recompute, ${database.dialect}, ${os.cpus().length} CPU(s)\n`);
@@ -136,6 +140,9 @@ console.log('| figure | value |\n| --- | --- |');
 line('customers / paid orders', `${N.toLocaleString('en')} / ${orders.toLocaleString('en')}`);
 line('load (customers module tables)', `${(loadMs / 1000).toFixed(1)} s`);
 line('RFM recompute (3 runs)', times.map((t) => `${(t / 1000).toFixed(2)} s`).join(', '));
+// CPU of this process (all its threads, SQLite's worker included): steadier than the wall clock on a shared machine.
+line('RFM recompute CPU (3 runs)', cpus.map((t) => `${(t / 1000).toFixed(2)} s`).join(', '));
+line('load average (1 min) at the end', os.loadavg()[0]!.toFixed(1));
 for (const s of summary) line(`segment ${s.segment}`, s.customers.toLocaleString('en'));
 await database.close();
 cleanup();
