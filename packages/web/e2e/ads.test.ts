@@ -73,7 +73,15 @@ describe.skipIf(chromiumMissing)('ads: import a report, plans, advice, 推广资
 
     await page.goto(`${baseUrl}/ads/import`);
     await page.locator('input[type="file"]').setInputFiles(file);
+    // Preview first: the server parses without writing; nothing is imported until confirmed.
     await page.getByTestId('ads-import-submit').click();
+    const preview = page.getByTestId('ads-import-preview');
+    await poll(() => preview.textContent()).toContain('可导入 6 行，被拒绝 1 行');
+    await poll(() => page.getByTestId('ads-import-detected').textContent()).toContain('直通车');
+    await poll(() => page.getByTestId('ads-import-preview-rows').locator('tbody tr.ant-table-row').count()).toBe(6);
+    await poll(() => page.getByTestId('ads-import-errors').textContent()).toContain('不是有效金额');
+    await e.shot('ads-00-preview');
+    await page.getByTestId('ads-import-confirm').click();
     const result = page.getByTestId('ads-import-result');
     await poll(() => result.textContent()).toContain('导入 6 行，被拒绝 1 行');
     await poll(() => page.getByTestId('ads-import-errors').textContent()).toContain('不是有效金额');
