@@ -68,7 +68,9 @@ function Preview({ s, onConfirm, onCancel, busy }: { s: AdImportSummary; onConfi
         />
         <Descriptions size="small" bordered column={{ xs: 1, md: 3 }} data-testid="ads-import-detected">
           <Descriptions.Item label={t('ads.import.detectedFormat')}>
-            {s.format ? t(`ads.import.formats.${s.format}`) : '—'} · {t(`ads.tools.${s.tool}`)}
+            {s.format && s.format !== 'generic'
+              ? t(`ads.import.formats.${s.format}`)
+              : `${t('ads.import.formats.generic')} · ${t(`ads.tools.${s.tool}`)}`}
           </Descriptions.Item>
           <Descriptions.Item label={t('ads.import.level')}>{levelName(s.level)}</Descriptions.Item>
           <Descriptions.Item label={t('ads.import.days')}>
