@@ -31,7 +31,7 @@ describe.skipIf(chromiumMissing)('team routine: self-check, target board, task f
       .orderBy('ordered_at', 'desc')
       .executeTakeFirstOrThrow();
     product = await e.database.db.selectFrom('products').select(['id', 'title']).orderBy('created_at').executeTakeFirstOrThrow();
-  });
+  }, 300_000); // the demo load alone took over 120 s at load average 19
   afterAll(() => e?.close());
 
   it('ticks a daily self-check item, sets the month target on the board, and creates a task from a link', async () => {
@@ -84,12 +84,20 @@ describe.skipIf(chromiumMissing)('team routine: self-check, target board, task f
     const range = page.locator('.ant-modal .ant-picker-range input');
     await range.nth(0).click();
     await range.nth(0).fill(from);
+    await range.nth(0).press('Enter');
     await range.nth(1).click();
     await range.nth(1).fill(to);
     await range.nth(1).press('Enter');
+    await poll(() => Promise.all([range.nth(0).inputValue(), range.nth(1).inputValue()])).toEqual([from, to]);
     await page.getByTestId('target-sales').fill('50000');
     await page.getByTestId('target-basis-last_month').click();
     await page.getByTestId('target-save').click();
+    await poll(() => page.locator('.ant-modal-wrap:visible').count())
+      .toBe(0)
+      .catch(async (err: unknown) => {
+        await e.shot('routine-activity-form');
+        throw err;
+      });
     await poll(() => page.getByTestId('target-window').textContent()).toBe(`${from} 至 ${to}（10 天）`);
     expect(await page.getByTestId('target-activity-name').textContent()).toBe('年终大促');
     const act = await e.database.db.selectFrom('sales_targets').selectAll().where('kind', '=', 'activity').executeTakeFirstOrThrow();
