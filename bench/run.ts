@@ -9,6 +9,7 @@
  * `npm run bench -- service [--rows 20000]`: review/chat import, service figures, staffing, see bench/service.ts.
  * `npm run bench -- rfm [--customers 1000000] [--pg]`: RFM recompute at scale, see bench/rfm.ts.
  * `npm run bench -- login [--runs 7]`: the login page's time to interactive and bytes, see bench/login.ts.
+ * `npm run bench -- customers [--orders 1000000] [--pg]`: whole-shop customers rebuild, see bench/customers.ts.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -42,6 +43,11 @@ if (process.argv[2] === 'pricing') {
 // `npm run bench -- rfm …`: RFM recompute over N customers (bench/rfm.ts).
 if (process.argv[2] === 'rfm') {
   await import('./rfm.js');
+  process.exit(0);
+}
+// `npm run bench -- customers …`: the whole-shop customers rebuild over N orders (bench/customers.ts).
+if (process.argv[2] === 'customers') {
+  await import('./customers.js');
   process.exit(0);
 }
 // `npm run bench -- orders …`: order creation and the order list at N orders (bench/orders.ts).
