@@ -676,6 +676,8 @@ export const AD_ADVICE_KINDS = [
   'keyword_raise_bid',
   'keyword_drop',
   'budget_underspent',
+  'pace_ahead',
+  'pace_behind',
 ] as const;
 export type AdAdviceKind = (typeof AD_ADVICE_KINDS)[number];
 export const AD_ADVICE_LABELS: Record<AdAdviceKind, { zh: string; en: string }> = {
@@ -686,6 +688,8 @@ export const AD_ADVICE_LABELS: Record<AdAdviceKind, { zh: string; en: string }> 
   keyword_raise_bid: { zh: '提高出价或优化创意', en: 'Raise the bid or improve the creative' },
   keyword_drop: { zh: '删除关键词', en: 'Drop the keyword' },
   budget_underspent: { zh: '预算花不完', en: 'Budget not spent' },
+  pace_ahead: { zh: '今日花得太快', en: 'Spending too fast today' },
+  pace_behind: { zh: '今日花得太慢', en: 'Spending too slowly today' },
 };
 
 /** The rules' thresholds (docs/decisions.md, 推广建议). */
@@ -950,3 +954,195 @@ export const AdDayBody = z.object({
 });
 export type AdDayInput = z.output<typeof AdDayBody>;
 export type AdDayRequest = z.input<typeof AdDayBody>;
+
+// ---------------------------------------------------------------------------------------------
+// Intraday budget pacing (预算节奏): spend so far today against the day's curve
+
+/**
+ * The default curve of a day's ad spend by hour (permille of the day, hours 0–23, sum 1000), used
+ * when the shop has too little paid traffic by hour to draw its own: quiet at night, a morning
+ * rise to 10:00, a flat afternoon and the evening peak 20:00–22:00, the usual shape of the
+ * marketplaces' 分时 reports. Shown labelled 「默认曲线」 wherever it is used.
+ */
+export const DEFAULT_SPEND_CURVE_PERMILLE: readonly number[] = [
+  20, 10, 5, 5, 5, 10, 20, 30, 45, 55, 60, 55, 50, 50, 55, 55, 50, 45, 45, 55, 70, 80, 75, 50,
+];
+
+export const AD_PACING_RULES = {
+  /** Paid visitors by hour needed (over the look-back) before the shop's own curve is used. */
+  minCurveVisitors: 100,
+  /** Days of paid traffic the shop's curve is drawn from (the days before the pacing day). */
+  curveDays: 14,
+  /** Judged only once this share of the day's curve has passed (too early to tell before). */
+  minExpectedShare: 0.1,
+  /** Ahead: spent share ≥ 1.2 × the expected share and the projection reaches the budget. */
+  aheadRatio: 1.2,
+  /** Behind: spent share ≤ 0.5 × the expected share. */
+  behindRatio: 0.5,
+} as const;
+
+export type SpendCurveSource = 'traffic' | 'default';
+export interface SpendCurve {
+  source: SpendCurveSource;
+  /** Share of the day's spend in each hour 0–23 (sums to 1). */
+  shares: number[];
+  /** Paid visitors the curve was drawn from (0 for the default curve). */
+  visitors: number;
+}
+
+/** The shop's curve from paid visitors by hour (24 counts), or the default curve when too few. */
+export function spendCurve(paidVisitorsByHour: readonly number[] | null): SpendCurve {
+  const total = paidVisitorsByHour ? paidVisitorsByHour.reduce((a, x) => a + x, 0) : 0;
+  if (paidVisitorsByHour && paidVisitorsByHour.length === 24 && total >= AD_PACING_RULES.minCurveVisitors)
+    return { source: 'traffic', shares: paidVisitorsByHour.map((x) => x / total), visitors: total };
+  return { source: 'default', shares: DEFAULT_SPEND_CURVE_PERMILLE.map((x) => x / 1000), visitors: 0 };
+}
+
+/** The share of the day's spend expected by minute `m` of the day (0–1440), linear within an hour. */
+export function expectedShareAt(shares: readonly number[], minute: number): number {
+  const m = Math.max(0, Math.min(1440, minute));
+  const h = Math.floor(m / 60);
+  let s = 0;
+  for (let i = 0; i < h && i < 24; i++) s += shares[i] ?? 0;
+  if (h < 24) s += ((shares[h] ?? 0) * (m - h * 60)) / 60;
+  return Math.min(1, s);
+}
+
+/** The first minute at which the cumulative curve reaches `share` (null if it never does). */
+export function minuteOfShare(shares: readonly number[], share: number): number | null {
+  let s = 0;
+  for (let h = 0; h < 24; h++) {
+    const x = shares[h] ?? 0;
+    if (s + x >= share - 1e-12 && x > 0) return Math.round(h * 60 + (60 * Math.max(0, share - s)) / x);
+    s += x;
+  }
+  return null;
+}
+
+/** Minute of the day → HH:mm. */
+export const minuteClock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+/** HH:mm → minute of the day, or null when it is not a time of day 00:00–23:59. */
+export function parseClock(s: string): number | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(s.trim());
+  if (!m) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  return h <= 23 && min <= 59 ? h * 60 + min : null;
+}
+
+export type PaceStatus = 'ahead' | 'behind' | 'on_track' | 'too_early';
+export interface PaceInput {
+  planId: string;
+  name: string;
+  dailyBudgetFen: number;
+  /** Spend so far today and the minute of the day it was read. */
+  spendFen: number;
+  minute: number;
+  /** The plan's recent ROI and break-even ROI (null when unknown). */
+  roi: number | null;
+  breakEvenRoi: number | null;
+}
+export interface Pace {
+  planId: string;
+  status: PaceStatus;
+  spendFen: number;
+  dailyBudgetFen: number;
+  clock: string;
+  spentShare: number;
+  expectedShare: number;
+  /** Expected spend by now: budget × expected share. */
+  expectedFen: number;
+  /** Spend so far ÷ expected share: the day's spend if the rest of the day follows the curve. */
+  projectedFen: number | null;
+  /** When the budget runs out at this pace (HH:mm), null when it lasts the day. */
+  capClock: string | null;
+  advice: AdAdvice | null;
+}
+
+/**
+ * Judge one plan's pace: ahead (will hit the budget cap before midnight → raise the budget when
+ * ROI ≥ break-even, else lower the bid), behind (budget will not be spent → raise bid / widen
+ * keywords), on track, or too early in the day to tell. Figures are in docs/decisions.md.
+ */
+export function pacePlan(p: PaceInput, curve: SpendCurve): Pace {
+  const R = AD_PACING_RULES;
+  const expectedShare = expectedShareAt(curve.shares, p.minute);
+  const spentShare = p.dailyBudgetFen > 0 ? p.spendFen / p.dailyBudgetFen : 0;
+  const expectedFen = Math.round(p.dailyBudgetFen * expectedShare);
+  const projectedFen = expectedShare > 0 ? Math.round(p.spendFen / expectedShare) : null;
+  let capClock: string | null = null;
+  if (p.spendFen >= p.dailyBudgetFen) capClock = minuteClock(p.minute);
+  else if (p.spendFen > 0 && expectedShare > 0) {
+    const m = minuteOfShare(curve.shares, (expectedShare * p.dailyBudgetFen) / p.spendFen);
+    if (m !== null && m < 1440) capClock = minuteClock(Math.max(m, p.minute));
+  }
+  const clock = minuteClock(p.minute);
+  const base = { planId: p.planId, spendFen: p.spendFen, dailyBudgetFen: p.dailyBudgetFen, clock, spentShare, expectedShare, expectedFen, projectedFen, capClock };
+  const curveName = curve.source === 'traffic' ? '本店付费流量的分时曲线' : '默认分时曲线';
+  const evidence = {
+    clock,
+    spendFen: p.spendFen,
+    dailyBudgetFen: p.dailyBudgetFen,
+    spentShare: r4(spentShare),
+    expectedShare: r4(expectedShare),
+    expectedFen,
+    projectedFen,
+    capClock,
+    curve: curve.source,
+    roi: r2(p.roi),
+    breakEvenRoi: r2(p.breakEvenRoi),
+  };
+  const head = `「${p.name}」到 ${clock} 已花 ${yuan(p.spendFen)}（日预算 ${yuan(p.dailyBudgetFen)} 的 ${pct(spentShare)}），按${curveName}此时应花 ${pct(expectedShare)}（${yuan(expectedFen)}）`;
+  if (expectedShare < R.minExpectedShare && p.spendFen < p.dailyBudgetFen) return { ...base, status: 'too_early', advice: null };
+  const ahead = capClock !== null && (p.spendFen >= p.dailyBudgetFen || spentShare >= expectedShare * R.aheadRatio);
+  if (ahead) {
+    const profitable = p.roi !== null && p.breakEvenRoi !== null && p.roi >= p.breakEvenRoi;
+    const suggested = projectedFen !== null ? Math.ceil(projectedFen / 100) * 100 : null;
+    const tail = `；照此速度全天约花 ${projectedFen === null ? '—' : yuan(projectedFen)}，约 ${capClock} 花满日预算`;
+    const message = profitable
+      ? `${head}${tail}。ROI ${r2(p.roi)} 不低于保本 ROI ${r2(p.breakEvenRoi)}：建议日预算提高到 ${yuan(suggested ?? p.dailyBudgetFen)}，免得晚高峰前下线`
+      : `${head}${tail}。ROI ${p.roi === null || p.breakEvenRoi === null ? '或保本 ROI 未知' : `${r2(p.roi)} 低于保本 ROI ${r2(p.breakEvenRoi)}`}：不要加预算，建议降低出价约 20%，让预算撑到晚上`;
+    return {
+      ...base,
+      status: 'ahead',
+      advice: {
+        planId: p.planId,
+        kind: 'pace_ahead',
+        target: '',
+        message,
+        evidence: { ...evidence, action: profitable ? 'raise_budget' : 'lower_bid', suggestedBudgetFen: profitable ? suggested : null },
+      },
+    };
+  }
+  if (spentShare <= expectedShare * R.behindRatio) {
+    return {
+      ...base,
+      status: 'behind',
+      advice: {
+        planId: p.planId,
+        kind: 'pace_behind',
+        target: '',
+        message: `${head}；照此速度全天约花 ${projectedFen === null ? '—' : yuan(projectedFen)}，日预算花不完：建议提高出价或放宽关键词/人群`,
+        evidence: { ...evidence, action: 'raise_bid' },
+      },
+    };
+  }
+  return { ...base, status: 'on_track', advice: null };
+}
+
+const r4 = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Spend so far entered by hand on the plan detail page (当前花费). */
+export const AdSpendNowBody = z.object({
+  day: DayField('日期').optional(),
+  time: z
+    .string({ message: '请填写时间（HH:mm）' })
+    .refine((s) => parseClock(s) !== null, '时间应为 HH:mm，小时 0–23、分钟 0–59，例如 14:30'),
+  spendFen: fenSchema('当前花费'),
+});
+export type AdSpendNowInput = z.output<typeof AdSpendNowBody>;
+export type AdSpendNowRequest = z.input<typeof AdSpendNowBody>;
+
+export const AdPacingQuery = z.object({ shopId: ShopField, day: DayField('日期').optional(), planId: z.string().min(1).optional() });
+export type AdPacingInput = z.output<typeof AdPacingQuery>;
