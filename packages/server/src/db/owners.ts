@@ -107,6 +107,7 @@ export const TABLE_OWNERS = {
   ad_daily: 'ads',
   ad_taoke_orders: 'ads',
   ad_advice: 'ads',
+  ad_spend_now: 'ads',
 } as const;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -1240,6 +1240,17 @@ export interface AdAdviceTable {
   note: string;
   created_at: number;
 }
+/** Spend so far of a plan on a day at a minute of the day, entered by hand (budget pacing). */
+export interface AdSpendNowTable {
+  id: string;
+  shop_id: string;
+  plan_id: string;
+  day: string;
+  minute: number;
+  spend_fen: number;
+  entered_by: string;
+  created_at: number;
+}
 
 export interface DB {
   orgs: OrgsTable;
@@ -1342,6 +1353,7 @@ export interface DB {
   ad_daily: AdDailyTable;
   ad_taoke_orders: AdTaokeOrdersTable;
   ad_advice: AdAdviceTable;
+  ad_spend_now: AdSpendNowTable;
 }
 
 /**
@@ -1449,6 +1461,7 @@ export const TABLE_ORDER = [
   'ad_daily',
   'ad_taoke_orders',
   'ad_advice',
+  'ad_spend_now',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */
