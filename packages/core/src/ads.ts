@@ -1078,7 +1078,17 @@ export function pacePlan(p: PaceInput, curve: SpendCurve): Pace {
     if (m !== null && m < 1440) capClock = minuteClock(Math.max(m, p.minute));
   }
   const clock = minuteClock(p.minute);
-  const base = { planId: p.planId, spendFen: p.spendFen, dailyBudgetFen: p.dailyBudgetFen, clock, spentShare, expectedShare, expectedFen, projectedFen, capClock };
+  const base = {
+    planId: p.planId,
+    spendFen: p.spendFen,
+    dailyBudgetFen: p.dailyBudgetFen,
+    clock,
+    spentShare,
+    expectedShare,
+    expectedFen,
+    projectedFen,
+    capClock,
+  };
   const curveName = curve.source === 'traffic' ? '本店付费流量的分时曲线' : '默认分时曲线';
   const evidence = {
     clock,

@@ -77,7 +77,14 @@ export async function refreshAdvice(db: Kysely<DB>, orgId: string, shopId: strin
       .where('day', '=', day)
       .execute();
     const decided = new Set(existing.filter((e) => e.status !== 'open').map((e) => `${e.plan_id}|${e.kind}|${e.target}`));
-    await trx.deleteFrom('ad_advice').where('shop_id', '=', shopId).where('day', '=', day).where('status', '=', 'open').execute();
+    // The day's pace advice (ads.pacing.ts) is kept: it is refreshed with the spend entered that day.
+    await trx
+      .deleteFrom('ad_advice')
+      .where('shop_id', '=', shopId)
+      .where('day', '=', day)
+      .where('status', '=', 'open')
+      .where('kind', 'not in', ['pace_ahead', 'pace_behind'])
+      .execute();
     const rows = advice
       .filter((a) => !decided.has(`${a.planId}|${a.kind}|${a.target}`))
       .map((a) => ({
@@ -183,7 +190,7 @@ export async function decideAdvice(trx: Transaction<DB>, actor: Actor, id: strin
     throw new AppError('conflict', `这条建议已经处理过了（${a.status === 'accepted' ? '已采纳' : '已忽略'}），请刷新列表`);
   const evidence = JSON.parse(a.evidence) as { suggestedBudgetFen?: number };
   let applied: string | null = null;
-  if (decision === 'accepted' && a.kind === 'raise_budget' && evidence.suggestedBudgetFen) {
+  if (decision === 'accepted' && (a.kind === 'raise_budget' || a.kind === 'pace_ahead') && evidence.suggestedBudgetFen) {
     await trx
       .updateTable('ad_plans')
       .set({ daily_budget_fen: evidence.suggestedBudgetFen, updated_at: now })

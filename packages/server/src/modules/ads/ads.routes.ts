@@ -11,7 +11,9 @@ import {
   AdIdParams,
   AdPeriodQuery,
   AdPlanBatchBody,
+  AdPacingQuery,
   AdPlanListQuery,
+  AdSpendNowBody,
   AppError,
   CreateAdPlanBody,
   isBusinessDay,
@@ -31,6 +33,7 @@ import * as shops from '../shops/index.js';
 import { adviceDay, compareCreatives, decideAdvice, listAdvice, refreshAdvice } from './ads.advice.js';
 import { adSummaryWorkbook } from './ads.export.js';
 import { importAdFile, importTaokeFile } from './ads.import.js';
+import { enterSpendNow, pacing } from './ads.pacing.js';
 import * as svc from './ads.service.js';
 
 const MAX_UPLOAD = 100 * 1024 * 1024;
@@ -191,6 +194,22 @@ export async function adsRoutes(app: AppInstance): Promise<void> {
     '/ads/plans/:id/days',
     { schema: { tags, summary: '手工录入计划某天的数据（替换该天的计划级数据）', params: AdIdParams, body: AdDayBody }, config: R.write },
     (req) => tx((trx) => svc.enterDay(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.post(
+    '/ads/plans/:id/spend-now',
+    {
+      schema: { tags, summary: '录入计划的当前花费（某时刻已花多少，用于当天预算节奏）', params: AdIdParams, body: AdSpendNowBody },
+      config: R.write,
+    },
+    (req) => tx((trx) => enterSpendNow(trx, req.actor!, req.params.id, req.body)),
+  );
+  app.get(
+    '/ads/pacing',
+    {
+      schema: { tags, summary: '当天预算节奏：各计划已花 vs 分时曲线、预计全天花费、预计花满时刻', querystring: AdPacingQuery },
+      config: R.read,
+    },
+    (req) => pacing(app.db, req.actor!, req.query),
   );
   app.get(
     '/ads/products',

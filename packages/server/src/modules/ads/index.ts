@@ -8,3 +8,4 @@ export { adsReport, formatAdsReportText, importAdsSummaryText, importAdsCommand,
 export * as bulk from './bulk.js';
 /** Each plan's daily spend and ad sales (the what-if fits the ad sales' response to spend on them). */
 export { planDays, type PlanDays } from './ads.figures.js';
+export { pacing, enterSpendNow } from './ads.pacing.js';

@@ -16,3 +16,4 @@ export { TRACKER_JS } from './tracker.js';
 export { trafficRoutes, trackerRoutes } from './traffic.routes.js';
 export * as bulk from './bulk.js';
 export { rezoneEvents } from './zone.js';
+export { paidVisitorsByHour } from './hourly.js';
