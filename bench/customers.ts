@@ -67,7 +67,11 @@ for (let s = 0; s < SHOPS; s++) {
   const shop = await db
     .transaction()
     .execute((trx) =>
-      shops.createShop(trx, actor, { name: `压测店铺${s + 1}`, channel: CHANNELS[s % CHANNELS.length]!, timezone: 'Asia/Shanghai' } as never),
+      shops.createShop(trx, actor, {
+        name: `压测店铺${s + 1}`,
+        channel: CHANNELS[s % CHANNELS.length]!,
+        timezone: 'Asia/Shanghai',
+      } as never),
     );
   shopIds.push(shop.id);
 }
@@ -85,7 +89,18 @@ function ordersOfBuyer(): number {
   if (r < 0.97) return 4 + Math.floor(rnd() * 5);
   return 10 + Math.floor(rnd() * 31);
 }
-const STATUSES = ['completed', 'completed', 'completed', 'completed', 'delivered', 'shipped', 'paid', 'pending_payment', 'cancelled', 'refunded'];
+const STATUSES = [
+  'completed',
+  'completed',
+  'completed',
+  'completed',
+  'delivered',
+  'shipped',
+  'paid',
+  'pending_payment',
+  'cancelled',
+  'refunded',
+];
 const base = Date.UTC(2025, 0, 1);
 const span = Date.UTC(2026, 11, 1) - base;
 
@@ -191,6 +206,13 @@ line('rebuild (all shops)', `${seconds.toFixed(1)} s (${perShop.join(', ')})`);
 // CPU of this process (all its threads, SQLite's included): steadier than the wall clock on a shared machine.
 line('rebuild CPU', `${cpuSeconds.toFixed(1)} s`);
 line('RSS after', `${peakRssMb} MB`);
-line('load average (1 / 5 min) at the end', os.loadavg().slice(0, 2).map((l) => l.toFixed(1)).join(' / '));
+line(
+  'load average (1 / 5 min) at the end',
+  os
+    .loadavg()
+    .slice(0, 2)
+    .map((l) => l.toFixed(1))
+    .join(' / '),
+);
 await database.close();
 await cleanup();

@@ -2,7 +2,9 @@
  * Benchmarks. `npm run bench -- import [--lines 200000] [--no-pg]`: generate a Taobao-format
  * order report + items file (GBK, 2 items per order) and import them into a fresh SQLite file
  * and a fresh PostgreSQL database, each in its own process; print order lines per second and
- * peak RSS as a markdown table and write bench/results/import.json.
+ * peak RSS as a markdown table and write bench/results/import.json. With `--customers` each
+ * database is imported twice more, with the customers module's marking switched off and on (as in
+ * production, then the customers brought up to date), and the throughput loss is printed.
  * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
  * `npm run bench -- orders [--orders 1000000] [--reuse]`: see bench/orders.ts.
  * `npm run bench -- pricing [--runs 20000]`: pricing engine p50/p99, see bench/pricing.ts.
@@ -61,7 +63,11 @@ const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@12
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { lines: { type: 'string', default: '200000' }, 'no-pg': { type: 'boolean', default: false } },
+  options: {
+    lines: { type: 'string', default: '200000' },
+    'no-pg': { type: 'boolean', default: false },
+    customers: { type: 'boolean', default: false },
+  },
 });
 const which = positionals[0] ?? 'import';
 if (which !== 'import') {
@@ -147,9 +153,12 @@ interface RunResult {
   linesPerSecond: number;
   peakRssMb: number;
   errors: number;
+  cpuSeconds: number;
+  customersSeconds: number;
+  customersCpuSeconds: number;
 }
 
-function runChild(url: string, files: { ordersFile: string; itemsFile: string }): Omit<RunResult, 'dialect'> {
+function runChild(url: string, files: { ordersFile: string; itemsFile: string }, customers = true): Omit<RunResult, 'dialect'> {
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'import-child.ts'), url, files.ordersFile, files.itemsFile],
@@ -157,6 +166,7 @@ function runChild(url: string, files: { ordersFile: string; itemsFile: string })
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
       maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, YUNYING_BENCH_CUSTOMERS: customers ? 'on' : 'off' },
     },
   );
   const last = out.trim().split('\n').pop()!;
@@ -167,6 +177,8 @@ function runChild(url: string, files: { ordersFile: string; itemsFile: string })
 const keep = process.env.YUNYING_BENCH_KEEP;
 const dir = keep ? (fs.mkdirSync(keep, { recursive: true }), keep) : fs.mkdtempSync(path.join(os.tmpdir(), 'yy-bench-'));
 const results: RunResult[] = [];
+/** --customers: the same import with the customers module's marking off (the baseline). */
+const baselines: RunResult[] = [];
 try {
   const orders = Math.floor(totalLines / 2);
   const t0 = performance.now();
@@ -177,6 +189,10 @@ try {
   );
 
   const sqliteFile = path.join(dir, 'bench.db');
+  if (values.customers) {
+    console.log('SQLite，客户标记关闭 …');
+    baselines.push({ dialect: 'sqlite', ...runChild(`sqlite:${path.join(dir, 'bench-off.db')}`, files, false) });
+  }
   console.log('SQLite …');
   results.push({ dialect: 'sqlite', ...runChild(`sqlite:${sqliteFile}`, files) });
 
@@ -190,6 +206,12 @@ try {
       connected = true;
       await admin.query(`create database ${name}`);
       const u = new URL(PG_ADMIN_URL);
+      if (values.customers) {
+        await admin.query(`create database ${name}_off`);
+        u.pathname = `/${name}_off`;
+        console.log('PostgreSQL，客户标记关闭 …');
+        baselines.push({ dialect: 'postgres', ...runChild(u.toString(), files, false) });
+      }
       u.pathname = `/${name}`;
       console.log('PostgreSQL …');
       results.push({ dialect: 'postgres', ...runChild(u.toString(), files) });
@@ -198,6 +220,7 @@ try {
     } finally {
       if (connected) {
         await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+        await admin.query(`drop database if exists ${name}_off with (force)`).catch(() => {});
         await admin.end();
       }
     }
@@ -215,9 +238,14 @@ const report = {
   cpu: os.cpus()[0]?.model ?? '',
   at: new Date().toISOString(),
   results,
+  ...(values.customers ? { withoutCustomerMarking: baselines } : {}),
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-const outFile = path.join(here, 'results', totalLines === 200_000 ? 'import.json' : `import-${totalLines}.json`);
+const outFile = path.join(
+  here,
+  'results',
+  `import${totalLines === 200_000 ? '' : `-${totalLines}`}${values.customers ? '-customers' : ''}.json`,
+);
 fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
 
 console.log('\n| 数据库 | 商品行 | 订单 | 用时 (s) | 行/秒 | 峰值 RSS (MB) | 问题行 |');
@@ -226,3 +254,20 @@ for (const r of results) {
   console.log(`| ${r.dialect} | ${r.lines} | ${r.orders} | ${r.seconds.toFixed(1)} | ${r.linesPerSecond} | ${r.peakRssMb} | ${r.errors} |`);
 }
 console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);
+if (values.customers) {
+  // Loss: the import with marking against the one without; "with catch-up" adds the refresh that
+  // brings the customers up to date (what the first customer read after the import runs).
+  const pct = (off: number, on: number) => `${((1 - on / off) * 100).toFixed(1)} %`;
+  console.log(
+    '\n| 数据库 | 不标记 行/秒 | 标记 行/秒 | 损失 | 客户刷新 (s, CPU s) | 含刷新 行/秒 | 含刷新损失 | 导入 CPU s（关/开） | load |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const off of baselines) {
+    const on = results.find((r) => r.dialect === off.dialect);
+    if (!on) continue;
+    const withRefresh = Math.round(on.lines / (on.seconds + on.customersSeconds));
+    console.log(
+      `| ${off.dialect} | ${off.linesPerSecond} | ${on.linesPerSecond} | ${pct(off.linesPerSecond, on.linesPerSecond)} | ${on.customersSeconds.toFixed(1)}, ${on.customersCpuSeconds.toFixed(1)} | ${withRefresh} | ${pct(off.linesPerSecond, withRefresh)} | ${off.cpuSeconds.toFixed(1)} / ${on.cpuSeconds.toFixed(1)} | ${os.loadavg()[0]!.toFixed(1)} |`,
+    );
+  }
+}
