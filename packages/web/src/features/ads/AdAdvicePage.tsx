@@ -1,4 +1,4 @@
-import { Alert, App, Button, DatePicker, Descriptions, Empty, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Descriptions, Empty, Popconfirm, Segmented, Space, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -10,6 +10,7 @@ import { useApiError } from '../../components/useApiError';
 import { useUrlState } from '../../components/useUrlState';
 import { useAdAdvice, useDecideAdvice, type AdAdviceItem } from './api';
 import { PickShop } from './common';
+import { PacingCard } from './Pacing';
 
 const STATUS_COLOR = { open: 'orange', accepted: 'green', dismissed: 'default' } as const;
 
@@ -93,7 +94,7 @@ export function AdAdvicePage() {
       ) : (
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Paragraph type="secondary">{t('ads.advice.rules')}</Typography.Paragraph>
-          <Alert type="info" showIcon message={t('ads.advice.noPacing')} data-testid="ads-advice-no-pacing" />
+          <PacingCard shopId={shop.id} />
           <Space wrap>
             <Segmented
               value={status ?? 'all'}

@@ -9,6 +9,7 @@ import { useApiError } from '../../components/useApiError';
 import { usePeriod } from '../analytics/period';
 import { useAdPlan, useEnterDay, useProductOptions, useUpdatePlan, type AdFigures, type AdPlan } from './api';
 import { dec, money, PeriodPicker, Roi, useFigureColumns } from './common';
+import { PlanPacing } from './Pacing';
 
 type Dim = AdFigures & { name: string; unit: string };
 const yuanToFen = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 100));
@@ -198,6 +199,7 @@ export function AdPlanDetailPage() {
               products={d.products}
             />
           </Card>
+          <PlanPacing shopId={d.plan.shopId} planId={d.plan.id} budgetFen={d.plan.dailyBudgetFen} />
           <Card>
             <Tabs
               items={[

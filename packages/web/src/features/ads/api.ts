@@ -9,7 +9,9 @@ import type {
   AdAdviceRequest,
   AdDayRequest,
   AdPlanListRequest,
+  AdSpendNowRequest,
   CreateAdPlanRequest,
+  PaceStatus,
   UpdateAdPlanRequest,
 } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
@@ -241,6 +243,51 @@ export function useEnterDay(id: string) {
   const done = useInvalidate();
   return useMutation({
     mutationFn: (body: AdDayRequest) => api.post<{ id: string; day: string }>(`/ads/plans/${encodeURIComponent(id)}/days`, body),
+    onSuccess: done,
+  });
+}
+
+/** The day's budget pacing (server `ads.pacing.ts`). */
+export interface AdPace {
+  planId: string;
+  status: PaceStatus;
+  spendFen: number;
+  dailyBudgetFen: number;
+  clock: string;
+  spentShare: number;
+  expectedShare: number;
+  expectedFen: number;
+  projectedFen: number | null;
+  capClock: string | null;
+  advice: { kind: AdAdviceKind; message: string; evidence: Record<string, unknown> } | null;
+}
+export interface AdPacing {
+  day: string;
+  curve: { source: 'traffic' | 'default'; visitors: number; from: string; to: string; shares: number[]; cumulative: number[] };
+  plans: {
+    planId: string;
+    name: string;
+    tool: AdTool;
+    dailyBudgetFen: number | null;
+    points: { clock: string; minute: number; spendFen: number }[];
+    pace: AdPace | null;
+    advice: { id: string; status: 'open' | 'accepted' | 'dismissed' } | null;
+  }[];
+}
+
+export function useAdPacing(q: { shopId: string; planId?: string } | null) {
+  return useQuery({
+    queryKey: [...key, 'pacing', q],
+    queryFn: ({ signal }) => api.get<AdPacing>('/ads/pacing', q as Q, signal),
+    enabled: q !== null,
+  });
+}
+
+export function useEnterSpendNow(id: string) {
+  const done = useInvalidate();
+  return useMutation({
+    mutationFn: (body: AdSpendNowRequest) =>
+      api.post<{ planId: string; day: string; time: string; spendFen: number }>(`/ads/plans/${encodeURIComponent(id)}/spend-now`, body),
     onSuccess: done,
   });
 }
