@@ -67,3 +67,21 @@ describe('budget pacing', () => {
     expect(parseClock('9:75')).toBeNull();
   });
 });
+
+describe('hour column of an hourly report', () => {
+  it('reads the hour in the usual spellings and refuses the rest', async () => {
+    const { parseHourCell } = await import('./ads.js');
+    for (const [s, h] of [
+      ['0', 0],
+      ['14', 14],
+      ['14时', 14],
+      ['14点', 14],
+      ['14:00', 14],
+      ['14:00-15:00', 14],
+      ['23:00~24:00', 23],
+      ['9-10', 9],
+    ] as const)
+      expect(parseHourCell(s)).toBe(h);
+    for (const s of ['24', '-1', '', 'x', '14.5', '14:30']) expect(parseHourCell(s)).toBeNull();
+  });
+});

@@ -42,6 +42,7 @@ export const AD_FIELDS = [
   'sales',
   'favs',
   'carts',
+  'hour',
 ] as const;
 export type AdField = (typeof AD_FIELDS)[number];
 export const AD_FIELD_LABELS: Record<AdField, { zh: string; en: string }> = {
@@ -57,6 +58,7 @@ export const AD_FIELD_LABELS: Record<AdField, { zh: string; en: string }> = {
   sales: { zh: '成交金额(元)', en: 'Sales (yuan)' },
   favs: { zh: '收藏数', en: 'Favourites' },
   carts: { zh: '加购数', en: 'Add-to-carts' },
+  hour: { zh: '小时', en: 'Hour' },
 };
 const METRICS = ['impressions', 'clicks', 'spend', 'orders', 'sales', 'favs', 'carts'] as const;
 
@@ -74,6 +76,8 @@ const GENERIC: Record<AdField, readonly string[]> = {
   sales: ['成交金额(元)', '成交金额'],
   favs: ['收藏数'],
   carts: ['加购数'],
+  // 分时报表: the hour of the day 0–23 (docs/import-formats.md; an hourly file feeds budget pacing).
+  hour: ['小时', '时段', '分时', '小时段'],
 };
 
 /** Each preset's headers, as the tool's daily report export names them (tried before the generic names). */
@@ -231,6 +235,8 @@ export interface AdRow {
   salesFen: Fen;
   favs: number;
   carts: number;
+  /** The hour of the day 0–23 of an hourly file (分时报表); absent in a daily file. */
+  hour?: number;
 }
 export interface AdCellError {
   column: string;
@@ -266,6 +272,17 @@ export function compileAdRowParser(match: AdHeaderMatch, opts: { day?: string | 
       if (s.length > MAX_TEXT) errors.push({ column: label(f), value: s.slice(0, 40), reason: `超过 ${MAX_TEXT} 个字，请缩短` });
       return s.slice(0, MAX_TEXT);
     };
+    let hour: number | undefined;
+    if (col.hour !== undefined) {
+      const h = parseHourCell(cell('hour'));
+      if (h === null)
+        errors.push({
+          column: label('hour'),
+          value: cell('hour'),
+          reason: '小时应为 0–23 的整数（如 14、14时 或 14:00-15:00）：分时报表每行是一天中的一个小时，请检查时段列',
+        });
+      else hour = h;
+    }
     const plan = text('plan', true);
     const unit = col.unit !== undefined ? text('unit', false) : '';
     const keyword = col.keyword !== undefined ? text('keyword', false) : '';
@@ -305,6 +322,7 @@ export function compileAdRowParser(match: AdHeaderMatch, opts: { day?: string | 
       salesFen: money('sales'),
       favs: count('favs'),
       carts: count('carts'),
+      ...(hour === undefined ? {} : { hour }),
     };
     if (col.impressions !== undefined && col.clicks !== undefined && row.clicks > row.impressions && !errors.length)
       errors.push({
@@ -315,6 +333,18 @@ export function compileAdRowParser(match: AdHeaderMatch, opts: { day?: string | 
     if (errors.length) return { ok: false, errors };
     return { ok: true, row };
   };
+}
+
+/**
+ * The hour of an hourly report's row: 14, 14时, 14点, 14:00, 14:00-15:00, 14-15 (the hour it starts);
+ * null when it is not an hour 0–23.
+ */
+export function parseHourCell(raw: string): number | null {
+  const s = toHalfWidth(cleanCell(raw)).replace(/\s+/g, '');
+  const m = /^(\d{1,2})(?:(?:时|点|:00|:00:00)?(?:[-~至到—](?:\d{1,2})(?::00|:00:00|时|点)?)?)$/.exec(s);
+  if (!m) return null;
+  const h = Number(m[1]);
+  return h >= 0 && h <= 23 ? h : null;
 }
 
 /** Does this row look like a report header (names the plan column and one metric)? */
@@ -981,7 +1011,7 @@ export const AD_PACING_RULES = {
   behindRatio: 0.5,
 } as const;
 
-export type SpendCurveSource = 'traffic' | 'default';
+export type SpendCurveSource = 'hourly' | 'traffic' | 'default';
 export interface SpendCurve {
   source: SpendCurveSource;
   /** Share of the day's spend in each hour 0–23 (sums to 1). */
@@ -990,8 +1020,13 @@ export interface SpendCurve {
   visitors: number;
 }
 
-/** The shop's curve from paid visitors by hour (24 counts), or the default curve when too few. */
-export function spendCurve(paidVisitorsByHour: readonly number[] | null): SpendCurve {
+/**
+ * The day's curve, first found of: the shop's own ad spend by hour (imported 分时报表 of the days
+ * before, any spend), its paid visitors by hour (enough of them), the default curve.
+ */
+export function spendCurve(paidVisitorsByHour: readonly number[] | null, hourlySpendFen: readonly number[] | null = null): SpendCurve {
+  const spend = hourlySpendFen && hourlySpendFen.length === 24 ? hourlySpendFen.reduce((a, x) => a + x, 0) : 0;
+  if (hourlySpendFen && spend > 0) return { source: 'hourly', shares: hourlySpendFen.map((x) => x / spend), visitors: 0 };
   const total = paidVisitorsByHour ? paidVisitorsByHour.reduce((a, x) => a + x, 0) : 0;
   if (paidVisitorsByHour && paidVisitorsByHour.length === 24 && total >= AD_PACING_RULES.minCurveVisitors)
     return { source: 'traffic', shares: paidVisitorsByHour.map((x) => x / total), visitors: total };
@@ -1089,7 +1124,7 @@ export function pacePlan(p: PaceInput, curve: SpendCurve): Pace {
     projectedFen,
     capClock,
   };
-  const curveName = curve.source === 'traffic' ? '本店付费流量的分时曲线' : '默认分时曲线';
+  const curveName = curve.source === 'hourly' ? '本店分时花费曲线' : curve.source === 'traffic' ? '本店付费流量的分时曲线' : '默认分时曲线';
   const evidence = {
     clock,
     spendFen: p.spendFen,

@@ -2,7 +2,7 @@ import { addDays, businessDay, dayStart } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import * as traffic from '../src/modules/traffic/index.js';
 import { describeEachDialect } from './dialects.js';
-import { makeProduct, makeShop } from './fixtures.js';
+import { makeProduct, makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 const TODAY = businessDay(Date.now(), 'Asia/Shanghai');
@@ -97,8 +97,8 @@ describeEachDialect('ads budget pacing', (dialect) => {
     });
     expect(p.by['亏计划'].pace.advice.evidence).toMatchObject({ action: 'lower_bid', suggestedBudgetFen: null, roi: 1 });
     expect(p.by['慢计划'].points).toEqual([
-      { clock: '10:00', minute: 600, spendFen: 2000 },
-      { clock: '16:00', minute: 960, spendFen: 5000 },
+      { clock: '10:00', minute: 600, spendFen: 2000, source: 'hand' },
+      { clock: '16:00', minute: 960, spendFen: 5000, source: 'hand' },
     ]);
     expect(p.by['慢计划'].pace).toMatchObject({ status: 'behind', expectedFen: 26500, projectedFen: 9434, capClock: null });
     expect(p.by['稳计划'].pace).toMatchObject({ status: 'on_track', advice: null });
@@ -197,5 +197,62 @@ describeEachDialect('ads budget pacing', (dialect) => {
     expect(future.json().detail ?? future.json().title).toContain('日期在未来');
     const neg = await admin.post(`/api/v1/ads/plans/${ids['稳计划']}/spend-now`, { day: DAY, time: '10:00', spendFen: -1 });
     expect(neg.statusCode).toBe(400);
+  });
+
+  it('imports an hourly report (分时报表): hours replaced on re-import, day figures not counted twice, the shop curve from its own hours', async () => {
+    const upload = async (rows: (string | number)[][]) => {
+      const data = Buffer.from(rows.map((r) => r.join(',')).join('\r\n') + '\r\n');
+      const mp = multipart({ shopId, format: 'generic' }, { file: { name: '分时报表.csv', data } });
+      const r = await admin.request('POST', '/api/v1/ads/import', mp.body, { 'content-type': mp.type });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    const EARLIER = addDays(DAY, -2);
+    // EARLIER: ¥1 in each of the 24 hours (a flat curve); DAY: ¥15 in each hour 00–11; one bad hour.
+    const file = [
+      ['日期', '小时', '计划名称', '花费(元)', '点击量'],
+      ...Array.from({ length: 24 }, (_, h) => [EARLIER, h, '分时计划', '1.00', 1]),
+      ...Array.from({ length: 12 }, (_, h) => [
+        DAY,
+        `${String(h).padStart(2, '0')}:00-${String(h + 1).padStart(2, '0')}:00`,
+        '分时计划',
+        '15.00',
+        2,
+      ]),
+      [DAY, '24', '分时计划', '1.00', 1],
+    ];
+    for (let i = 0; i < 2; i++) {
+      const sum = await upload(file);
+      expect(sum).toMatchObject({ level: 'h', imported: 36, errorCount: 1 });
+      expect(sum.errors[0]).toMatchObject({ rowNo: 38, column: '小时' });
+      expect(sum.errors[0].reason).toContain('小时应为 0–23');
+    }
+    const planId = (await db().selectFrom('ad_plans').select('id').where('name', '=', '分时计划').executeTakeFirstOrThrow()).id;
+    const hours = await db().selectFrom('ad_hourly').select(['day', 'hour', 'spend_fen']).where('plan_id', '=', planId).execute();
+    expect(hours).toHaveLength(36);
+    const detail = async () => {
+      const r = await admin.get(`/api/v1/ads/plans/${planId}?from=${EARLIER}&to=${DAY}`);
+      expect(r.statusCode, r.body).toBe(200);
+      return Object.fromEntries(r.json().days.map((d: { day: string; spendFen: number }) => [d.day, d.spendFen]));
+    };
+    expect(await detail()).toEqual({ [EARLIER]: 2400, [addDays(DAY, -1)]: 0, [DAY]: 18000 });
+    // A plan-level daily report of EARLIER is the day's figure (¥50), not added to the hours' ¥24.
+    await upload([
+      ['日期', '计划名称', '花费(元)'],
+      [EARLIER, '分时计划', '50.00'],
+    ]);
+    expect((await detail())[EARLIER]).toBe(5000);
+
+    // Budget ¥240; the shop's curve is flat now (its own hours: ¥1 each hour of EARLIER), so by 12:00
+    // half the day (¥120) is expected and ¥180 is spent → ahead; all day ¥180 ÷ 0.5 = ¥360; the cap at
+    // cumulative 0.5 × 240/180 = 0.6667 of the day = 16:00.
+    await admin.patch(`/api/v1/ads/plans/${planId}`, { dailyBudgetFen: 24000 });
+    const p = await pacing();
+    expect(p.curve.source).toBe('hourly');
+    expect(p.curve.shares[0]).toBeCloseTo(1 / 24, 10);
+    const fast = p.by['分时计划'];
+    expect(fast.points).toHaveLength(12);
+    expect(fast.points[11]).toEqual({ clock: '12:00', minute: 720, spendFen: 18000, source: 'hourly' });
+    expect(fast.pace).toMatchObject({ status: 'ahead', expectedFen: 12000, projectedFen: 36000, capClock: '16:00' });
   });
 });

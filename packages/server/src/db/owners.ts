@@ -108,6 +108,7 @@ export const TABLE_OWNERS = {
   ad_taoke_orders: 'ads',
   ad_advice: 'ads',
   ad_spend_now: 'ads',
+  ad_hourly: 'ads',
 } as const;
 
 export type OwnedTable = keyof typeof TABLE_OWNERS;

@@ -1251,6 +1251,21 @@ export interface AdSpendNowTable {
   entered_by: string;
   created_at: number;
 }
+/** A plan's figures in one hour of a day, from an hourly report (分时报表). */
+export interface AdHourlyTable {
+  id: string;
+  shop_id: string;
+  plan_id: string;
+  tool: string;
+  day: string;
+  hour: number;
+  impressions: number;
+  clicks: number;
+  spend_fen: number;
+  orders: number;
+  sales_fen: number;
+  imported_at: number;
+}
 
 export interface DB {
   orgs: OrgsTable;
@@ -1354,6 +1369,7 @@ export interface DB {
   ad_taoke_orders: AdTaokeOrdersTable;
   ad_advice: AdAdviceTable;
   ad_spend_now: AdSpendNowTable;
+  ad_hourly: AdHourlyTable;
 }
 
 /**
@@ -1462,6 +1478,7 @@ export const TABLE_ORDER = [
   'ad_taoke_orders',
   'ad_advice',
   'ad_spend_now',
+  'ad_hourly',
 ] as const satisfies readonly (keyof DB)[];
 
 /** The key columns of each table that has no single `id` column (backup orders rows by them). */

@@ -12,8 +12,8 @@ import type { DB } from '../../db/schema.js';
 
 type Db = Kysely<DB>;
 
-/** Coarsest first. */
-const LEVEL_ORDER = ['', 'u', 'k', 'c', 'uk', 'uc', 'kc', 'ukc'];
+/** Coarsest first ('h': the plan-day sums of an hourly file, ads.import.ts). */
+const LEVEL_ORDER = ['', 'h', 'u', 'k', 'c', 'uk', 'uc', 'kc', 'ukc'];
 const rank = (level: string) => {
   const i = LEVEL_ORDER.indexOf(level);
   return i < 0 ? 99 : i;

@@ -8,6 +8,10 @@
  *   or a combination); figures are read per plan-day from the coarsest level stored (ads.figures.ts).
  * - Idempotent: for every day in the file, the shop's rows of that tool, day and level are replaced
  *   by the file's good rows, in one transaction. Importing the same file again changes nothing.
+ * - An hourly file (分时报表: an hour column 小时/时段, 0–23) replaces the tool's hours of its days
+ *   (ad_hourly, summed per plan and hour) and stores its plan-day sums at level 'h' of ad_daily:
+ *   the figures read a plan-day from a plan-level daily report when there is one, else from these
+ *   sums, never both. The hours feed budget pacing (ads.pacing.ts).
  * - Plans are found by (shop, tool, name) and created when new (status active, no budget); a new
  *   plan's units whose text is a product's title or code link that product (break-even ROI).
  * - 淘宝客 orders are keyed by (shop, order no): a later file replaces the order's row.
@@ -177,14 +181,14 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
         report(rowNo, [{ column: dayLabel, value: row.day, reason: `日期在未来（店铺所在时区今天是 ${today}）：请检查日期列` }]);
         continue;
       }
-      const key = [row.day, row.plan, row.unit, row.keyword, row.creative].join(SEP);
+      const key = [row.day, row.hour ?? '', row.plan, row.unit, row.keyword, row.creative].join(SEP);
       const first = good.get(key);
       if (first) {
         report(rowNo, [
           {
             column: match.headers.plan ?? '计划名称',
             value: row.plan,
-            reason: `与第 ${first.rowNo} 行重复（同一天、同一计划${match.level ? '、同一单元/关键词/创意' : ''}）：请删除重复的行，或导出按日的明细报表`,
+            reason: `与第 ${first.rowNo} 行重复（同一天${row.hour === undefined ? '' : '、同一小时'}、同一计划${match.level ? '、同一单元/关键词/创意' : ''}）：请删除重复的行，或导出按日的明细报表`,
           },
         ]);
         continue;
@@ -196,6 +200,10 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
   }
 
   const list = [...good.values()].map((g) => g.row);
+  // An hourly file (分时报表, with an hour column) is stored by hour (ad_hourly) and as its plan-day
+  // sums at level 'h' of ad_daily, which the figures read only without a plan-level daily row.
+  const hourly = match!.columns.hour !== undefined;
+  const level = hourly ? 'h' : match!.level;
   const days = [...new Set(list.map((r) => r.day))].sort();
   const names = [...new Set(list.map((r) => r.plan))];
   let plansCreated = 0;
@@ -251,21 +259,24 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
           .deleteFrom('ad_daily')
           .where('shop_id', '=', shop.id)
           .where('tool', '=', tool)
-          .where('level', '=', match.level)
+          .where('level', '=', level)
           .where('day', 'in', chunk)
           .execute();
+        if (hourly)
+          await trx.deleteFrom('ad_hourly').where('shop_id', '=', shop.id).where('tool', '=', tool).where('day', 'in', chunk).execute();
         return [];
       });
-      const values: AdDailyTable[] = list.map((r) => ({
+      const daily = hourly ? sumRows(list, (r) => [r.day, r.plan]) : list;
+      const values: AdDailyTable[] = daily.map((r) => ({
         id: newId('adr'),
         shop_id: shop.id,
         plan_id: ids.get(r.plan)!,
         tool,
         day: r.day,
-        level: match.level,
-        unit: r.unit,
-        keyword: r.keyword,
-        creative: r.creative,
+        level,
+        unit: hourly ? '' : r.unit,
+        keyword: hourly ? '' : r.keyword,
+        creative: hourly ? '' : r.creative,
         impressions: r.impressions,
         clicks: r.clicks,
         spend_fen: r.spendFen,
@@ -276,6 +287,25 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
         imported_at: now,
       }));
       await insertBatched(trx, 'ad_daily', values);
+      if (hourly)
+        await insertBatched(
+          trx,
+          'ad_hourly',
+          sumRows(list, (r) => [r.day, r.plan, String(r.hour)]).map((r) => ({
+            id: newId('adh'),
+            shop_id: shop.id,
+            plan_id: ids.get(r.plan)!,
+            tool,
+            day: r.day,
+            hour: r.hour!,
+            impressions: r.impressions,
+            clicks: r.clicks,
+            spend_fen: r.spendFen,
+            orders: r.orders,
+            sales_fen: r.salesFen,
+            imported_at: now,
+          })),
+        );
       await audit.record(trx, actor, 'ads.import', {
         entityType: 'ad_daily',
         entityId: shop.id,
@@ -284,7 +314,7 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
           fileName: opts.fileName,
           tool,
           format: opts.format,
-          level: match.level,
+          level,
           days,
           rows,
           imported: list.length,
@@ -301,7 +331,7 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
     fileName: opts.fileName,
     encoding: src.encoding,
     headerRow: headerRow!,
-    level: match!.level,
+    level,
     columns: match!.headers,
     days,
     rows,
@@ -315,6 +345,26 @@ export async function importAdFile(db: Kysely<DB>, actor: Actor, opts: AdImportO
     to: days[days.length - 1] ?? null,
     preview: list.slice(0, PREVIEW_ROWS),
   };
+}
+
+/** Rows summed by a key (an hourly file's plan-days, or plan-day-hours). */
+function sumRows(rows: readonly AdRow[], keyOf: (r: AdRow) => string[]): AdRow[] {
+  const out = new Map<string, AdRow>();
+  for (const r of rows) {
+    const k = keyOf(r).join(SEP);
+    const e = out.get(k);
+    if (!e) out.set(k, { ...r, unit: '', keyword: '', creative: '' });
+    else {
+      e.impressions += r.impressions;
+      e.clicks += r.clicks;
+      e.spendFen += r.spendFen;
+      e.orders += r.orders;
+      e.salesFen += r.salesFen;
+      e.favs += r.favs;
+      e.carts += r.carts;
+    }
+  }
+  return [...out.values()];
 }
 
 /** New plans promote the products their units name (exact title or product code). */

@@ -1,8 +1,9 @@
 /**
- * Intraday budget pacing (预算节奏, issue 13 item 3): a plan's spend so far today, entered by hand
- * from the ad tool's real-time view (当前花费 at a time of day), against the day's curve — the
- * shop's paid visitors by hour over the 14 days before (traffic module), or the default curve
- * when there are too few (core `spendCurve`). Plans running ahead (the budget runs out before
+ * Intraday budget pacing (预算节奏, issue 13 item 3): a plan's spend so far today — entered by hand
+ * from the ad tool's real-time view (当前花费 at a time of day), or the hours of an imported hourly
+ * report (分时报表, the spend through the last hour in the file) — against the day's curve: the
+ * shop's own ad spend by hour over the 14 days before (hourly reports), else its paid visitors by
+ * hour (traffic module), else the default curve (core `spendCurve`). Plans running ahead (the budget runs out before
  * midnight) or far behind get an advice of the day (kinds pace_ahead / pace_behind) stored with
  * the daily advice, so it is accepted or dismissed the same way.
  *
@@ -30,7 +31,7 @@ import {
   type AdPacingInput,
   type AdSpendNowInput,
 } from '@yunying/core';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -92,8 +93,8 @@ export interface PacingPlan {
   name: string;
   tool: string;
   dailyBudgetFen: number | null;
-  /** Every entry of the day, by time (the chart's points). */
-  points: { clock: string; minute: number; spendFen: number }[];
+  /** Every entry of the day, by time (the chart's points): by hand, or the end of an imported hour. */
+  points: { clock: string; minute: number; spendFen: number; source: 'hand' | 'hourly' }[];
   pace: ReturnType<typeof pacePlan> | null;
   advice: { id: string; status: string } | null;
 }
@@ -108,21 +109,50 @@ export async function pacing(db: Kysely<DB>, actor: Actor, q: AdPacingInput, now
   const day = q.day ?? businessDay(now, shop.timezone);
   const curveFrom = addDays(day, -AD_PACING_RULES.curveDays);
   const curveTo = addDays(day, -1);
-  const counts = await traffic.paidVisitorsByHour(db, actor.orgId, shop.id, curveFrom, curveTo, shop.timezone);
-  const curve = spendCurve(counts);
+  const [counts, spentByHour] = await Promise.all([
+    traffic.paidVisitorsByHour(db, actor.orgId, shop.id, curveFrom, curveTo, shop.timezone),
+    hourlySpend(db, shop.id, curveFrom, curveTo),
+  ]);
+  const curve = spendCurve(counts, spentByHour);
   let entries = db
     .selectFrom('ad_spend_now')
     .select(['plan_id', 'minute', 'spend_fen'])
     .where('shop_id', '=', shop.id)
-    .where('day', '=', day);
+    .where('day', '=', day)
+    .orderBy('plan_id')
+    .orderBy('minute');
   if (q.planId) entries = entries.where('plan_id', '=', q.planId);
-  const rows = await entries.orderBy('plan_id').orderBy('minute').execute();
+  let hours = db
+    .selectFrom('ad_hourly')
+    .select(['plan_id', 'hour', sql<number>`sum(spend_fen)`.as('spend_fen')])
+    .where('shop_id', '=', shop.id)
+    .where('day', '=', day)
+    .groupBy(['plan_id', 'hour']);
+  if (q.planId) hours = hours.where('plan_id', '=', q.planId);
+  const [rows, hourRows] = await Promise.all([entries.execute(), hours.execute()]);
   const byPlan = new Map<string, PacingPlan['points']>();
-  for (const r of rows) {
-    const list = byPlan.get(r.plan_id) ?? [];
-    list.push({ clock: minuteClock(r.minute), minute: Number(r.minute), spendFen: Number(r.spend_fen) });
-    byPlan.set(r.plan_id, list);
+  const add = (planId: string, minute: number, spendFen: number, source: 'hand' | 'hourly') => {
+    const list = byPlan.get(planId) ?? [];
+    list.push({ clock: minuteClock(minute), minute, spendFen, source });
+    byPlan.set(planId, list);
+  };
+  for (const r of rows) add(r.plan_id, Number(r.minute), Number(r.spend_fen), 'hand');
+  // An hourly report's hours: the spend through the end of each hour, cumulated.
+  const hourly = new Map<string, number[]>();
+  for (const r of hourRows) {
+    const a = hourly.get(r.plan_id) ?? Array.from({ length: 24 }, () => 0);
+    a[Number(r.hour)] = Number(r.spend_fen);
+    hourly.set(r.plan_id, a);
   }
+  const lastHour = new Map<string, number>();
+  for (const r of hourRows) lastHour.set(r.plan_id, Math.max(lastHour.get(r.plan_id) ?? -1, Number(r.hour)));
+  for (const [planId, a] of hourly) {
+    let cum = 0;
+    for (let h = 0; h <= lastHour.get(planId)!; h++) add(planId, (h + 1) * 60, (cum += a[h]!), 'hourly');
+  }
+  // By time; at the same minute the hand entry (read from the tool's live view) comes last and counts.
+  for (const list of byPlan.values())
+    list.sort((a, b) => a.minute - b.minute || (a.source === b.source ? 0 : a.source === 'hand' ? 1 : -1));
   const ids = [...byPlan.keys()];
   const plans = ids.length
     ? await db.selectFrom('ad_plans').selectAll().where('shop_id', '=', shop.id).where('id', 'in', ids).execute()
@@ -173,6 +203,21 @@ export async function pacing(db: Kysely<DB>, actor: Actor, q: AdPacingInput, now
     },
     plans: out,
   };
+}
+
+/** The shop's ad spend by hour of day over a period (imported hourly reports). */
+async function hourlySpend(db: Kysely<DB>, shopId: string, from: string, to: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('ad_hourly')
+    .select(['hour', sql<number>`sum(spend_fen)`.as('spend_fen')])
+    .where('shop_id', '=', shopId)
+    .where('day', '>=', from)
+    .where('day', '<=', to)
+    .groupBy('hour')
+    .execute();
+  const out = Array.from({ length: 24 }, () => 0);
+  for (const r of rows) out[Number(r.hour)] = Number(r.spend_fen);
+  return out;
 }
 
 /** Replace the day's open pace advice (of one plan, or all) by `advice`; decided advice is kept. */

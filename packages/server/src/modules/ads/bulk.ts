@@ -99,6 +99,8 @@ export async function removeShopAds(trx: Kysely<DB>, shopIds: readonly string[])
     );
     await trx.deleteFrom('ad_advice').where('shop_id', 'in', c).execute();
     await trx.deleteFrom('ad_daily').where('shop_id', 'in', c).execute();
+    await trx.deleteFrom('ad_hourly').where('shop_id', 'in', c).execute();
+    await trx.deleteFrom('ad_spend_now').where('shop_id', 'in', c).execute();
     await trx.deleteFrom('ad_taoke_orders').where('shop_id', 'in', c).execute();
     await trx.deleteFrom('ad_plans').where('shop_id', 'in', c).execute();
   }

@@ -263,7 +263,7 @@ export interface AdPace {
 }
 export interface AdPacing {
   day: string;
-  curve: { source: 'traffic' | 'default'; visitors: number; from: string; to: string; shares: number[]; cumulative: number[] };
+  curve: { source: 'hourly' | 'traffic' | 'default'; visitors: number; from: string; to: string; shares: number[]; cumulative: number[] };
   plans: {
     planId: string;
     name: string;
