@@ -15,7 +15,7 @@ import {
   type Promotion,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { assertShopVisible, inChunks } from '../../db/kit.js';
+import { inChunks } from '../../db/kit.js';
 import type { DB } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as catalog from '../catalog/index.js';
@@ -264,6 +264,10 @@ export async function recordOrderPricing(
 export async function orderPricing(db: Kysely<DB>, actor: Actor, orderId: string) {
   const r = await db.selectFrom('order_pricings').selectAll().where('order_id', '=', orderId).executeTakeFirst();
   if (!r) return { orderId, pricing: null };
-  assertShopVisible(actor, r.shop_id, `订单 ${orderId} 不存在或无权访问`);
+  // The shop must be of the actor's organisation, not only within their shop list: an owner sees
+  // every shop of their own organisation and none of another's.
+  await shops.getVisible(db, actor, r.shop_id).catch(() => {
+    throw new AppError('not_found', `订单 ${orderId} 不存在或无权访问`, { orderId });
+  });
   return { orderId, pricing: JSON.parse(r.result_json) as Pick<PriceResult, 'lines' | 'applied' | 'totals' | 'at'> };
 }
