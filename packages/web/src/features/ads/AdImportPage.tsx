@@ -83,13 +83,14 @@ function Preview({ s, onConfirm, onCancel, busy }: { s: AdImportSummary; onConfi
         <Typography.Text strong>{t('ads.import.firstRows', { n: rows.length })}</Typography.Text>
         <Table<AdPreviewRow>
           size="small"
-          rowKey={(r) => [r.day, r.plan, r.unit, r.keyword, r.creative].join('|')}
+          rowKey={(r) => [r.day, r.hour ?? '', r.plan, r.unit, r.keyword, r.creative].join('|')}
           dataSource={rows}
           pagination={false}
           scroll={{ x: true }}
           data-testid="ads-import-preview-rows"
           columns={[
             { title: t('ads.import.cols.day'), dataIndex: 'day', width: 110 },
+            ...(s.level === 'h' ? [{ title: t('ads.import.cols.hour'), dataIndex: 'hour', width: 70 }] : []),
             { title: t('ads.import.cols.plan'), dataIndex: 'plan', ellipsis: true },
             ...(s.level.includes('u') ? [{ title: t('ads.import.cols.unit'), dataIndex: 'unit', ellipsis: true }] : []),
             ...(s.level.includes('k') ? [{ title: t('ads.import.cols.keyword'), dataIndex: 'keyword', ellipsis: true }] : []),

@@ -16,9 +16,11 @@ function CurveNote({ d }: { d: AdPacing }) {
   const { t } = useTranslation();
   return (
     <Typography.Text type="secondary" data-testid="ads-pacing-curve">
-      {d.curve.source === 'traffic'
-        ? t('ads.pacing.curveTraffic', { from: d.curve.from, to: d.curve.to, visitors: d.curve.visitors })
-        : t('ads.pacing.curveDefault')}
+      {d.curve.source === 'hourly'
+        ? t('ads.pacing.curveHourly', { from: d.curve.from, to: d.curve.to })
+        : d.curve.source === 'traffic'
+          ? t('ads.pacing.curveTraffic', { from: d.curve.from, to: d.curve.to, visitors: d.curve.visitors })
+          : t('ads.pacing.curveDefault')}
     </Typography.Text>
   );
 }

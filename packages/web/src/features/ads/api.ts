@@ -128,6 +128,7 @@ export interface AdImportSummary {
 }
 
 export interface AdPreviewRow {
+  hour?: number;
   day: string;
   plan: string;
   unit: string;

@@ -127,6 +127,7 @@ export const adsTexts: FeatureTexts = {
       pacing: {
         title: '今日预算节奏',
         titleOf: '{{day}} 预算节奏',
+        curveHourly: '曲线：本店分时花费（{{from}} 至 {{to}} 导入的分时报表）',
         curveTraffic: '曲线：本店付费流量分时（{{from}} 至 {{to}}，{{visitors}} 访客）',
         curveDefault: '曲线：默认分时曲线（本店付费流量的分时数据不足 100 访客）',
         plan: '计划',
@@ -199,7 +200,7 @@ export const adsTexts: FeatureTexts = {
         previewSummary: '可导入 {{imported}} 行，被拒绝 {{errors}} 行',
         detectedFormat: '识别的格式',
         level: '报表级别',
-        levels: { plan: '计划', u: '单元', k: '关键词', c: '创意' },
+        levels: { plan: '计划', u: '单元', k: '关键词', c: '创意', h: '分时（按小时，汇总到计划）' },
         rows: '数据行数',
         encoding: '编码',
         firstRows: '前 {{n}} 行',
@@ -207,6 +208,7 @@ export const adsTexts: FeatureTexts = {
         cancel: '取消',
         previewReplace: '导入后将替换本店该工具在这些日期、该级别的原有数据。',
         cols: {
+          hour: '小时',
           day: '日期',
           plan: '计划',
           unit: '单元',
@@ -363,6 +365,7 @@ export const adsTexts: FeatureTexts = {
       pacing: {
         title: "Today's budget pacing",
         titleOf: 'Budget pacing on {{day}}',
+        curveHourly: "Curve: the shop's own ad spend by hour (hourly reports imported for {{from}} to {{to}})",
         curveTraffic: "Curve: the shop's paid visitors by hour ({{from}} to {{to}}, {{visitors}} visitors)",
         curveDefault: "Curve: the default curve by hour (fewer than 100 paid visitors by hour in the shop's data)",
         plan: 'Plan',
@@ -436,7 +439,7 @@ export const adsTexts: FeatureTexts = {
         previewSummary: '{{imported}} rows to import, {{errors}} refused',
         detectedFormat: 'Detected format',
         level: 'Report level',
-        levels: { plan: 'Plan', u: 'Unit', k: 'Keyword', c: 'Creative' },
+        levels: { plan: 'Plan', u: 'Unit', k: 'Keyword', c: 'Creative', h: 'Hourly (summed per plan)' },
         rows: 'Data rows',
         encoding: 'Encoding',
         firstRows: 'First {{n}} rows',
@@ -444,6 +447,7 @@ export const adsTexts: FeatureTexts = {
         cancel: 'Cancel',
         previewReplace: "Importing replaces the shop's data of this tool on these days at this level.",
         cols: {
+          hour: 'Hour',
           day: 'Day',
           plan: 'Plan',
           unit: 'Unit',
