@@ -27,6 +27,7 @@ import type { DB } from '../../db/schema.js';
 import { systemActor, type Actor } from '../../http/actor.js';
 import * as shops from '../shops/index.js';
 import { applyPoints, settingsOf } from './customers.members.js';
+import { repeatInBackground, type RepeatOptions } from '../../lib/timer.js';
 
 type Db = Kysely<DB>;
 
@@ -144,30 +145,8 @@ export async function expireVisibleShops(db: Db, actor: Actor, now = Date.now())
 }
 
 /** Check every `intervalMs` (default 30 min, first after `firstMs`) for shops due their daily expiry. */
-export function startPointsExpiryTimer(
-  db: Db,
-  opts: { intervalMs?: number; firstMs?: number; onError?: (err: unknown) => void } = {},
-): { stop(): void } {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    runDueExpiries(db)
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(tick, opts.firstMs ?? 20_000);
-  const timer = setInterval(tick, opts.intervalMs ?? 30 * 60_000);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+export function startPointsExpiryTimer(db: Db, opts: RepeatOptions = {}): { stop(): void } {
+  return repeatInBackground(() => runDueExpiries(db), opts, { firstMs: 20_000, intervalMs: 30 * 60_000 });
 }
 
 /**

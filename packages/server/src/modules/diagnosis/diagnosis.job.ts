@@ -9,6 +9,7 @@ import { systemActor } from '../../http/actor.js';
 import * as jobs from '../jobs/index.js';
 import * as shopsSvc from '../shops/index.js';
 import { dueShops, runDiagnosis, shopRef } from './diagnosis.service.js';
+import { repeatInBackground, type RepeatOptions } from '../../lib/timer.js';
 
 export const DIAGNOSIS_JOB_TYPE = 'diagnosis.daily';
 
@@ -31,28 +32,6 @@ export async function runDueDiagnoses(db: Kysely<DB>, now = Date.now()) {
 }
 
 /** Check every `intervalMs` (default 30 min, first check after `firstMs`) for shops due a diagnosis. */
-export function startDiagnosisTimer(
-  db: Kysely<DB>,
-  opts: { intervalMs?: number; firstMs?: number; onError?: (err: unknown) => void } = {},
-): { stop(): void } {
-  let running = false;
-  const tick = () => {
-    if (running) return;
-    running = true;
-    runDueDiagnoses(db)
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(tick, opts.firstMs ?? 10_000);
-  const timer = setInterval(tick, opts.intervalMs ?? 30 * 60_000);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
-    },
-  };
+export function startDiagnosisTimer(db: Kysely<DB>, opts: RepeatOptions = {}): { stop(): void } {
+  return repeatInBackground(() => runDueDiagnoses(db), opts, { firstMs: 10_000, intervalMs: 30 * 60_000 });
 }

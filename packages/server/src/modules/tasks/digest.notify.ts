@@ -19,6 +19,7 @@ import * as shops from '../shops/index.js';
 import * as users from '../users/index.js';
 import { checklistDay } from './checklists.service.js';
 import { openTasksOf } from './tasks.service.js';
+import { repeatInBackground, type RepeatOptions } from '../../lib/timer.js';
 
 export interface UserDigest {
   day: string;
@@ -129,36 +130,19 @@ function localHour(at: number, tz: string): number {
  * From `hour` (default 08:00, shop time) each day, raise the morning digests; checked every
  * `intervalMs` (10 minutes). A server started later in the day raises that day's at its first check.
  */
-export function startDigestTimer(
-  db: Kysely<DB>,
-  opts: { hour?: number; intervalMs?: number; firstMs?: number; onError?: (err: unknown) => void } = {},
-): { stop(): void } {
+export function startDigestTimer(db: Kysely<DB>, opts: RepeatOptions & { hour?: number } = {}): { stop(): void } {
   const hour = opts.hour ?? 8;
   let doneDay = '';
-  let running = false;
-  const tick = () => {
-    const now = Date.now();
-    const day = businessDay(now, DEFAULT_TIMEZONE);
-    if (running || doneDay === day || localHour(now, DEFAULT_TIMEZONE) < hour) return;
-    running = true;
-    (async () => {
+  return repeatInBackground(
+    async () => {
+      const now = Date.now();
+      const day = businessDay(now, DEFAULT_TIMEZONE);
+      if (doneDay === day || localHour(now, DEFAULT_TIMEZONE) < hour) return;
       const orgId = await shops.firstOrgId(db);
       if (orgId) await raiseMorningDigests(db, orgId, now);
       doneDay = day;
-    })()
-      .catch((err: unknown) => opts.onError?.(err))
-      .finally(() => {
-        running = false;
-      });
-  };
-  const first = setTimeout(tick, opts.firstMs ?? 15_000);
-  const timer = setInterval(tick, opts.intervalMs ?? 10 * 60_000);
-  first.unref();
-  timer.unref();
-  return {
-    stop() {
-      clearTimeout(first);
-      clearInterval(timer);
     },
-  };
+    opts,
+    { firstMs: 15_000, intervalMs: 10 * 60_000 },
+  );
 }
