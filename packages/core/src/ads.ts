@@ -1098,7 +1098,7 @@ export interface Pace {
 /**
  * Judge one plan's pace: ahead (will hit the budget cap before midnight → raise the budget when
  * ROI ≥ break-even, else lower the bid), behind (budget will not be spent → raise bid / widen
- * keywords), on track, or too early in the day to tell. Figures are in docs/decisions.md.
+ * keywords), on track, or too early in the day to tell. The rules: docs/import-formats.md (预算节奏).
  */
 export function pacePlan(p: PaceInput, curve: SpendCurve): Pace {
   const R = AD_PACING_RULES;

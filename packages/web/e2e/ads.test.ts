@@ -103,6 +103,8 @@ describe.skipIf(chromiumMissing)('ads: import a report, plans, advice, 推广资
     await e.shot('ads-03-advice');
     await row.getByTestId('ads-advice-dismiss').click();
     await poll(() => row.textContent()).toContain('已忽略');
+    // No spend so far entered today: the notice says how pacing is judged.
+    expect(await page.getByTestId('ads-advice-no-pacing').count()).toBe(1);
 
     await page.goto(`${baseUrl}/ads?from=${DAYS[0]}&to=${DAYS[2]}`);
     await poll(() => page.getByTestId('ads-kpis').textContent()).toContain('¥600.00');
@@ -117,5 +119,32 @@ describe.skipIf(chromiumMissing)('ads: import a report, plans, advice, 推广资
     const total = ws.getRow(3);
     expect(total.getCell(1).value).toBe('合计');
     expect(Math.round(Number(total.getCell(heads.indexOf('花费（元）')).value) * 100)).toBe(spendFen);
+  });
+
+  it('plan detail: spend so far entered by hand, the chart against the curve, and the pacing card on the advice page', async () => {
+    const { page, baseUrl } = e;
+    const db = e.database.db;
+    const plan = await db.selectFrom('ad_plans').select('id').where('name', '=', '大促引流').executeTakeFirstOrThrow();
+    await db.updateTable('ad_plans').set({ daily_budget_fen: 10000 }).where('id', '=', plan.id).execute();
+    await page.goto(`${baseUrl}/ads/plans/${plan.id}`);
+    const card = page.getByTestId('ads-plan-pacing');
+    await poll(() => card.textContent()).toContain('默认分时曲线');
+    // A bad hour is refused on the field, in Chinese.
+    await page.getByTestId('ads-spend-now-time').fill('25:00');
+    await page.getByTestId('ads-spend-now-amount').fill('5');
+    await page.getByTestId('ads-spend-now-save').click();
+    await poll(() => page.getByTestId('ads-spend-now').textContent()).toContain('小时 0–23');
+    // 00:00 is never in the future: at midnight the curve has not started, so it is too early to judge.
+    await page.getByTestId('ads-spend-now-time').fill('00:00');
+    await page.getByTestId('ads-spend-now-save').click();
+    await poll(() => card.getByTestId('ads-pace-too_early').count()).toBe(1);
+    await poll(() => card.textContent()).toContain('¥5.00');
+    expect(await page.getByTestId('ads-plan-pacing-chart').locator('canvas').count()).toBeGreaterThan(0);
+    await e.shot('ads-05-pacing');
+    await page.goto(`${baseUrl}/ads/advice`);
+    await poll(() => page.getByTestId('ads-pacing-plans').locator('tbody tr.ant-table-row').filter({ hasText: '大促引流' }).count()).toBe(
+      1,
+    );
+    expect(await page.getByTestId('ads-advice-no-pacing').count()).toBe(0);
   });
 });
