@@ -260,7 +260,13 @@ async function storePaceAdvice(db: Kysely<DB>, shopId: string, day: string, advi
         note: '',
         created_at: now,
       }));
-    if (rows.length) await trx.insertInto('ad_advice').values(rows).execute();
+    // Two reads at once (the advice page and a plan page) may both insert: the first one stands.
+    if (rows.length)
+      await trx
+        .insertInto('ad_advice')
+        .values(rows)
+        .onConflict((oc) => oc.columns(['shop_id', 'day', 'plan_id', 'kind', 'target']).doNothing())
+        .execute();
     for (const r of rows) result.set(r.plan_id, { id: r.id, status: 'open' });
     return result;
   });
