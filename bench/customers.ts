@@ -7,7 +7,8 @@
  * no nick (only a phone); some orders are unpaid, cancelled or refunded. Then every shop's customers
  * are rebuilt with `rebuildShop` (what the demo load and "rebuild customers" run) and the figures
  * printed: orders, customers, seconds, CPU seconds of this process, load average. Printed, never
- * asserted. --keep keeps the SQLite file (its path is printed).
+ * asserted. --keep keeps the SQLite file (its path is printed); --reuse <file> rebuilds again in a
+ * kept one without writing orders.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     shops: { type: 'string', default: '2' },
     pg: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    reuse: { type: 'string' },
   },
 });
 const N = Number(values.orders);
@@ -38,7 +40,9 @@ if (!Number.isInteger(SHOPS) || SHOPS < 1 || SHOPS > 10) throw new Error('--shop
 const ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 let url: string;
 let cleanup = async () => {};
-if (values.pg) {
+if (values.reuse) {
+  url = `sqlite:${values.reuse}`;
+} else if (values.pg) {
   const name = `yy_bench_cus_${process.pid}`;
   const admin = new pg.Client({ connectionString: ADMIN });
   await admin.connect();
@@ -62,17 +66,17 @@ const db = database.db;
 const { orgId } = await bootstrap(database, { adminPassword: 'Bench#12345' });
 const actor = systemActor(orgId, 'bench');
 const CHANNELS = ['tmall', 'jd', 'douyin', 'pdd', 'taobao'];
-const shopIds: string[] = [];
-for (let s = 0; s < SHOPS; s++) {
-  const shop = await db
-    .transaction()
-    .execute((trx) =>
-      shops.createShop(trx, actor, {
-        name: `压测店铺${s + 1}`,
-        channel: CHANNELS[s % CHANNELS.length]!,
-        timezone: 'Asia/Shanghai',
-      } as never),
-    );
+const shopIds: string[] = values.reuse
+  ? (await db.selectFrom('shops').select('id').where('org_id', '=', orgId).orderBy('name').execute()).map((r) => r.id)
+  : [];
+for (let s = 0; s < SHOPS && !values.reuse; s++) {
+  const shop = await db.transaction().execute((trx) =>
+    shops.createShop(trx, actor, {
+      name: `压测店铺${s + 1}`,
+      channel: CHANNELS[s % CHANNELS.length]!,
+      timezone: 'Asia/Shanghai',
+    } as never),
+  );
   shopIds.push(shop.id);
 }
 
@@ -115,7 +119,7 @@ const flush = async () => {
   batch = [];
   await db.transaction().execute((trx) => orders.bulk.insertOrders(trx, { orgId, source: 'import', orders: b, eventActor: () => '' }));
 };
-while (made < N) {
+while (made < N && !values.reuse) {
   const b = buyer++;
   const k = Math.min(ordersOfBuyer(), N - made);
   const home = b % SHOPS;
