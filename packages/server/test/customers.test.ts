@@ -352,4 +352,33 @@ describeEachDialect('customers: built from orders, RFM against brute force, list
     expect(tagged.json().tagged).toBe(churn);
     expect((await admin.get(`/api/v1/customers?shopId=${shopA}&tag=${encodeURIComponent('待唤回')}`)).json().total).toBe(churn);
   });
+
+  it('a refresh with 20,000 marks rebuilds the shop: the same customers and figures as before, no marks left', async () => {
+    const snapshot = async () =>
+      (
+        await db()
+          .selectFrom('customers')
+          .select(['id', 'identity_key', 'order_count', 'paid_orders', 'paid_fen', 'refund_fen', 'first_paid_day', 'last_paid_day'])
+          .select(['cycle_days', 'name', 'phone', 'merged_into'])
+          .where('shop_id', '=', shopA)
+          .orderBy('identity_key')
+          .execute()
+      ).map((r) => ({
+        ...r,
+        order_count: Number(r.order_count),
+        paid_orders: Number(r.paid_orders),
+        paid_fen: Number(r.paid_fen),
+        refund_fen: Number(r.refund_fen),
+      }));
+    await customers.refreshShops(db(), [shopA]);
+    const before = await snapshot();
+    expect(before.length).toBeGreaterThan(50);
+    const ids = (await db().selectFrom('orders').select('id').where('shop_id', '=', shopA).execute()).map((r) => r.id);
+    // Every order of the shop marked, padded to a large import's worth with ids of no order.
+    const none = Array.from({ length: 20_000 - ids.length }, (_, i) => `ord_none_${i}`);
+    await customers.markOrdersDirty(db(), shopA, [...ids, ...none]);
+    await customers.refreshShops(db(), [shopA]);
+    expect(await snapshot()).toEqual(before);
+    expect(await customers.dirtyShops(db())).not.toContain(shopA);
+  });
 });

@@ -279,7 +279,11 @@ async function manyMarks(db: Kysely<DB>, shopId: string): Promise<boolean> {
 /** Delete the marks read (only those not re-marked since). */
 async function clearMarks(trx: Transaction<DB>, shopId: string, marks: readonly { order_id: string; mark: string }[]): Promise<void> {
   const byMark = new Map<string, string[]>();
-  for (const m of marks) byMark.set(m.mark, [...(byMark.get(m.mark) ?? []), m.order_id]);
+  for (const m of marks) {
+    const ids = byMark.get(m.mark);
+    if (ids) ids.push(m.order_id);
+    else byMark.set(m.mark, [m.order_id]);
+  }
   for (const [mark, ids] of byMark)
     await inChunks(ids, async (chunk) => {
       await trx
@@ -343,7 +347,9 @@ async function refreshOrders(db: Kysely<DB>, shopId: string, marks: readonly { o
       customerId = c.id;
     }
     facts.push(factRow(o, customerId));
-    ordersOf.set(customerId, [...(ordersOf.get(customerId) ?? []), o]);
+    const list = ordersOf.get(customerId);
+    if (list) list.push(o);
+    else ordersOf.set(customerId, [o]);
   }
   const touched = new Set<string>([...previous.map((p) => p.customer_id), ...ordersOf.keys()]);
 
@@ -411,7 +417,11 @@ export async function recomputeFigures(trx: Transaction<DB>, customerIds: readon
       .execute(),
   );
   const ordersOf = new Map<string, typeof facts>();
-  for (const f of facts) ordersOf.set(f.customer_id, [...(ordersOf.get(f.customer_id) ?? []), f]);
+  for (const f of facts) {
+    const list = ordersOf.get(f.customer_id);
+    if (list) list.push(f);
+    else ordersOf.set(f.customer_id, [f]);
+  }
   const now = Date.now();
   const updates: FigureUpdate[] = [];
   for (const id of all) {
