@@ -203,7 +203,10 @@ const peakRssMb = Math.round(process.memoryUsage().rss / 1024 / 1024);
 const line = (k: string, v: string) => console.log(`| ${k} | ${v} |`);
 console.log(`\nCustomers rebuild, ${database.dialect}, ${os.cpus().length} CPU(s)\n`);
 console.log('| figure | value |\n| --- | --- |');
-line('orders / buyers / shops', `${N.toLocaleString('en')} / ${buyer.toLocaleString('en')} / ${SHOPS}`);
+line(
+  'orders / buyers / shops',
+  values.reuse ? `(kept database) / – / ${shopIds.length}` : `${N.toLocaleString('en')} / ${buyer.toLocaleString('en')} / ${SHOPS}`,
+);
 line('orders written (bulk)', `${loadSeconds.toFixed(1)} s`);
 line('customers / order facts', `${customers.toLocaleString('en')} / ${facts.toLocaleString('en')}`);
 line('rebuild (all shops)', `${seconds.toFixed(1)} s (${perShop.join(', ')})`);
