@@ -11,7 +11,7 @@ import type {
   AdPlanListRequest,
   AdSpendNowRequest,
   CreateAdPlanRequest,
-  PaceStatus,
+  Pace,
   UpdateAdPlanRequest,
 } from '@yunying/core';
 import { api, type QueryValue } from '../../api/client';
@@ -248,20 +248,10 @@ export function useEnterDay(id: string) {
   });
 }
 
-/** The day's budget pacing (server `ads.pacing.ts`). */
-export interface AdPace {
-  planId: string;
-  status: PaceStatus;
-  spendFen: number;
-  dailyBudgetFen: number;
-  clock: string;
-  spentShare: number;
-  expectedShare: number;
-  expectedFen: number;
-  projectedFen: number | null;
-  capClock: string | null;
+/** The day's budget pacing (core `Pace`, as `ads.pacing.ts` answers it). */
+export type AdPace = Omit<Pace, 'advice'> & {
   advice: { kind: AdAdviceKind; message: string; evidence: Record<string, unknown> } | null;
-}
+};
 export interface AdPacing {
   day: string;
   curve: { source: 'hourly' | 'traffic' | 'default'; visitors: number; from: string; to: string; shares: number[]; cumulative: number[] };
