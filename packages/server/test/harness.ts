@@ -78,7 +78,7 @@ export interface TestContext {
 export function useTestApp(dialect: DialectName, opts: { queryCount?: boolean } = {}): TestContext {
   const ctx = { dialect } as TestContext;
   beforeAll(async () => {
-    ctx.tdb = await createTestDatabase(dialect);
+    ctx.tdb = await createTestDatabase(dialect, { migrated: true });
     ctx.config = { ...loadConfig({}), webDist: '/nonexistent', databaseUrl: ctx.tdb.url };
     const boot = await bootstrap(ctx.tdb.database, { adminPassword: ADMIN_PASSWORD });
     ctx.orgId = boot.orgId;
