@@ -32,6 +32,7 @@ import * as m20261207_0105 from './migrations/20261207_0105_customer_enquiries.j
 import * as m20261207_0106 from './migrations/20261207_0106_points_expiry.js';
 import * as m20261207_0070 from './migrations/20261207_0070_events_insert_order.js';
 import * as m20261207_0107 from './migrations/20261207_0107_customer_orders_rfm_idx.js';
+import * as m20261207_0220 from './migrations/20261207_0220_orders_org_no_idx.js';
 import * as m20261207_0125 from './migrations/20261207_0125_ad_spend_now.js';
 import * as m20261207_0126 from './migrations/20261207_0126_ad_hourly.js';
 
@@ -69,6 +70,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261207_0106_points_expiry': m20261207_0106,
   '20261207_0070_events_insert_order': m20261207_0070,
   '20261207_0107_customer_orders_rfm_idx': m20261207_0107,
+  '20261207_0220_orders_org_no_idx': m20261207_0220,
   '20261207_0125_ad_spend_now': m20261207_0125,
   '20261207_0126_ad_hourly': m20261207_0126,
 };

@@ -19,7 +19,7 @@ import {
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { isUniqueViolation } from '../../db/kit.js';
-import type { DB, OrdersTable } from '../../db/schema.js';
+import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as catalog from '../catalog/index.js';
@@ -29,7 +29,7 @@ import * as inventory from '../inventory/index.js';
 import * as marketing from '../marketing/index.js';
 import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
-import { getOrder } from './orders.queries.js';
+import { orderDetailOf } from './orders.queries.js';
 import { actorName, recordEvent } from './orders.rows.js';
 
 /** Manual order number: M + the shop's business day + a sequence of at least 6 digits (M20261122000042). */
@@ -210,63 +210,55 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   await trx.insertInto('orders').values(row).execute();
   await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
   await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
-  await trx
-    .insertInto('order_lines')
-    .values(
-      priced.map((p, i) => ({
-        id: newId('orderLine'),
-        order_id: orderId,
-        line_no: i + 1,
-        sku_id: p.skuId,
-        title: p.sku.productTitle,
-        spec_text: p.sku.specText,
-        merchant_code: p.sku.code,
-        channel_item_id: '',
-        qty: p.qty,
-        unit_price_fen: p.unit,
-        discount_fen: discounts[i]!,
-        paid_fen: p.goods - discounts[i]!,
-        refund_fen: 0,
-        refunded_qty: 0,
-        unit_cost_fen: p.sku.costFen,
-      })),
-    )
-    .execute();
+  const lines: OrderLinesTable[] = priced.map((p, i) => ({
+    id: newId('orderLine'),
+    order_id: orderId,
+    line_no: i + 1,
+    sku_id: p.skuId,
+    title: p.sku.productTitle,
+    spec_text: p.sku.specText,
+    merchant_code: p.sku.code,
+    channel_item_id: '',
+    qty: p.qty,
+    unit_price_fen: p.unit,
+    discount_fen: discounts[i]!,
+    paid_fen: p.goods - discounts[i]!,
+    refund_fen: 0,
+    refunded_qty: 0,
+    unit_cost_fen: p.sku.costFen,
+  }));
   if (gifts.length) {
     const giftSkus = await catalog.skuSummaries(
       trx,
       actor.orgId,
       gifts.map((g) => g.skuId),
     );
-    await trx
-      .insertInto('order_lines')
-      .values(
-        gifts.map((g, i) => {
-          const s = giftSkus.get(g.skuId);
-          return {
-            id: newId('orderLine'),
-            order_id: orderId,
-            line_no: priced.length + i + 1,
-            sku_id: g.skuId,
-            title: `【赠品】${s?.productTitle ?? g.name ?? ''}`,
-            spec_text: s?.specText ?? '',
-            merchant_code: s?.code ?? '',
-            channel_item_id: '',
-            qty: g.qty,
-            unit_price_fen: 0,
-            discount_fen: 0,
-            paid_fen: 0,
-            refund_fen: 0,
-            refunded_qty: 0,
-            unit_cost_fen: s?.costFen ?? 0,
-          };
-        }),
-      )
-      .execute();
+    for (const [i, g] of gifts.entries()) {
+      const s = giftSkus.get(g.skuId);
+      lines.push({
+        id: newId('orderLine'),
+        order_id: orderId,
+        line_no: priced.length + i + 1,
+        sku_id: g.skuId,
+        title: `【赠品】${s?.productTitle ?? g.name ?? ''}`,
+        spec_text: s?.specText ?? '',
+        merchant_code: s?.code ?? '',
+        channel_item_id: '',
+        qty: g.qty,
+        unit_price_fen: 0,
+        discount_fen: 0,
+        paid_fen: 0,
+        refund_fen: 0,
+        refunded_qty: 0,
+        unit_cost_fen: s?.costFen ?? 0,
+      });
+    }
   }
+  // The order's lines and its gifts in one statement.
+  await trx.insertInto('order_lines').values(lines).execute();
   if (pricing.applied.length)
     await marketing.recordOrderPricing(trx, { orderId, shopId: shop.id, buyerKey: input.buyerNick, result: pricing });
-  await recordEvent(trx, orderId, {
+  const event = await recordEvent(trx, orderId, {
     type: 'status',
     from: null,
     to: row.status,
@@ -279,7 +271,9 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     shopId: shop.id,
     after: { orderNo, status: row.status, goodsFen, discountFen, shippingFen, paidFen },
   });
-  return getOrder(trx, actor, orderId, { shopName: shop.name, created: true });
+  // The detail from the rows just written (a new order has no after-sales cases): reading them
+  // back cost three statements per order (issue 10).
+  return orderDetailOf(actor, row, lines, [event], [], shop.name);
 }
 
 // ---------------------------------------------------------------- idempotency

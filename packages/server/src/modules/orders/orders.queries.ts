@@ -21,7 +21,7 @@ import {
 } from '@yunying/core';
 import type { ExpressionBuilder, Expression, Kysely, SqlBool } from 'kysely';
 import { cursorPageOf, searchTerm, shopScope, textMatch } from '../../db/kit.js';
-import type { DB } from '../../db/schema.js';
+import type { DB, OrderEventsTable, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as aftersales from '../aftersales/index.js';
 import * as catalog from '../catalog/index.js';
@@ -145,6 +145,22 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string, known: 
     ? []
     : (await aftersales.listCases(db, actor, AftersaleListQuery.parse({ orderId: id, pageSize: MAX_CASES }))).items;
   const shopName = known.shopName ?? (await shopNameOf(db, actor, r.shop_id));
+  return orderDetailOf(actor, r, lines, events, [...cases].reverse(), shopName);
+}
+
+/**
+ * The detail from rows already at hand: what getOrder answers, and what order creation answers
+ * from the rows it has just written (issue 10: no re-read of the order, its lines and its event).
+ * `lines` in line order, `events` oldest first, `cases` oldest first.
+ */
+export function orderDetailOf(
+  actor: Actor,
+  r: OrdersTable,
+  lines: OrderLinesTable[],
+  events: OrderEventsTable[],
+  cases: OrderDetail['aftersales'],
+  shopName: string,
+): OrderDetail {
   const pii = canSeePii(actor);
   // Timeline entries and case notes repeat memos and notes: their phone numbers are masked too.
   const freeText = (t: string) => (pii ? t : maskPhonesInText(t));
@@ -161,7 +177,7 @@ export async function getOrder(db: Kysely<DB>, actor: Actor, id: string, known: 
       actorName: e.actor_name,
       at: Number(e.at),
     })),
-    aftersales: [...cases].reverse(),
+    aftersales: cases,
     nextStatuses: nextStatuses(r.status),
   };
 }

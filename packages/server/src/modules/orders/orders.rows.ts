@@ -19,7 +19,7 @@ import {
   type StockMode,
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
-import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
+import type { DB, OrderEventsTable, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as repo from './orders.repo.js';
 
@@ -118,20 +118,19 @@ export interface EventInput {
 }
 
 /** Append one entry to an order's timeline (also used by order import). */
-export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInput): Promise<void> {
-  await trx
-    .insertInto('order_events')
-    .values({
-      id: newId('orderEvent'),
-      order_id: orderId,
-      type: e.type,
-      from_status: e.from ?? null,
-      to_status: e.to ?? null,
-      note: clipText(e.note ?? '', 1000),
-      actor_name: e.actorName.slice(0, 100),
-      at: Date.now(),
-    })
-    .execute();
+export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInput): Promise<OrderEventsTable> {
+  const row: OrderEventsTable = {
+    id: newId('orderEvent'),
+    order_id: orderId,
+    type: e.type,
+    from_status: e.from ?? null,
+    to_status: e.to ?? null,
+    note: clipText(e.note ?? '', 1000),
+    actor_name: e.actorName.slice(0, 100),
+    at: Date.now(),
+  };
+  await trx.insertInto('order_events').values(row).execute();
+  return row;
 }
 
 /** An order's stored lines in line order. */
