@@ -18,7 +18,7 @@
  */
 import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { inChunks, insertBatched, keysetAfter } from '../../db/kit.js';
+import { inChunks, insertBatched, keysetAfter, rowsPerInsert } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
 import { applyEnquiries, enquiryFacts, shopOf } from './customers.enquiries.js';
 import { settleOrders, settleShop } from './customers.members.js';
@@ -472,12 +472,19 @@ async function updateCustomers<K extends string>(
 /**
  * Rebuild a shop's customers from all its orders: orders are read in pages, identities resolved
  * in memory (existing customers keep their ids, notes, tags and merges), the service module's
- * enquiries applied (咨询, customers.enquiries.ts), then one transaction replaces the shop's order
- * facts and customer rows. Customers whose orders are all gone remain with zero figures when they
- * carry a note, email, tag, merge or enquiry; others are removed.
+ * enquiries applied (咨询, customers.enquiries.ts), then one transaction writes what differs from
+ * the stored rows: new and changed customers and order facts upserted, vanished ones deleted,
+ * unchanged rows left alone (a rebuild over current customers writes next to nothing).
+ * Customers whose orders are all gone remain with zero figures when they carry a note, email,
+ * tag, merge or enquiry; others are removed.
  */
-export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string): Promise<{ customers: number; orders: number }> {
+export async function rebuildShop(
+  db: Kysely<DB>,
+  shopId: string,
+  mark?: string,
+): Promise<{ customers: number; orders: number; written: { customers: number; orders: number; removed: number } }> {
   const existing = await db.selectFrom('customers').selectAll().where('shop_id', '=', shopId).execute();
+  const stored = new Map(existing.map((c) => [c.id, c]));
   const byKey = new Map(existing.map((c) => [c.identity_key, { ...c }]));
   const byId = new Map([...byKey.values()].map((c) => [c.id, c]));
   const phoneOwner = new Map<string, string>();
@@ -558,6 +565,7 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
     .execute();
   const mergeParties = new Set(merged.flatMap((m) => [m.id, m.merged_into!]));
   const keep: CustomersTable[] = [];
+  const upserts: CustomersTable[] = [];
   for (const c of byId.values()) {
     const own = ordersOf.get(c.id);
     const isMergeParty = mergeParties.has(c.id);
@@ -568,26 +576,117 @@ export async function rebuildShop(db: Kysely<DB>, shopId: string, mark?: string)
       const phone = usablePhone(latest.receiver_phone);
       if (phone) c.phone = phone;
     }
-    Object.assign(c, figuresOf(own ?? []), { updated_at: now });
+    Object.assign(c, figuresOf(own ?? []));
     keep.push(c);
+    const before = stored.get(c.id);
+    if (!before || !sameRow(before, c, CUSTOMER_COLUMNS)) upserts.push({ ...c, updated_at: now });
   }
+  ordersOf.clear();
+
+  // The stored order facts, compared with the computed ones: only the difference is written.
+  const known = existing.length
+    ? new Map((await db.selectFrom('customer_orders').selectAll().where('shop_id', '=', shopId).execute()).map((f) => [f.order_id, f]))
+    : new Map<string, CustomerOrdersTable>();
+  const factUpserts: CustomerOrdersTable[] = [];
+  for (const f of facts) {
+    const before = known.get(f.order_id);
+    if (before) known.delete(f.order_id);
+    if (!before || !sameRow(before, f, FACT_COLUMNS)) factUpserts.push(f);
+  }
+  const vanished = [...known.keys()];
+  known.clear();
+
+  const kept = new Set(keep.map((c) => c.id));
+  const gone = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('customer_orders').where('shop_id', '=', shopId).execute();
-    await trx.deleteFrom('customers').where('shop_id', '=', shopId).execute();
-    await insertBatched(trx, 'customers', keep);
-    await insertBatched(trx, 'customer_orders', facts);
-    // Gone customers lose their tags; merge targets (here or elsewhere) recount their members.
-    const kept = new Set(keep.map((c) => c.id));
-    const gone = existing.filter((c) => !kept.has(c.id)).map((c) => c.id);
-    await inChunks(gone, async (chunk) => {
-      await trx.deleteFrom('customer_tags').where('customer_id', 'in', chunk).execute();
+    // Gone customers first (with their facts and tags), so no stored row points at them.
+    await inChunks(vanished, async (chunk) => {
+      await trx.deleteFrom('customer_orders').where('order_id', 'in', chunk).execute();
       return [];
     });
+    await inChunks(gone, async (chunk) => {
+      await trx.deleteFrom('customer_orders').where('customer_id', 'in', chunk).execute();
+      await trx.deleteFrom('customer_tags').where('customer_id', 'in', chunk).execute();
+      await trx.deleteFrom('customers').where('id', 'in', chunk).execute();
+      return [];
+    });
+    await upsertBatched(trx, 'customers', 'id', upserts, CUSTOMER_COLUMNS);
+    await upsertBatched(trx, 'customer_orders', 'order_id', factUpserts, FACT_COLUMNS);
+    // Merge targets (here or elsewhere) recount their members.
     if (merged.length) await recomputeFigures(trx, [...mergeParties]);
     await settleShop(trx, shopId);
     if (mark !== undefined || marks.length) await clearMarks(trx, shopId, marks);
   });
-  return { customers: keep.length, orders: facts.length };
+  const written = { customers: upserts.length, orders: factUpserts.length, removed: gone.length + vanished.length };
+  return { customers: keep.length, orders: facts.length, written };
+}
+
+/** The customer columns a rebuild computes (compared with the stored row; rewritten when one differs). */
+const CUSTOMER_COLUMNS = [
+  'name',
+  'phone',
+  'order_count',
+  'paid_orders',
+  'paid_fen',
+  'refund_fen',
+  'first_paid_at',
+  'last_paid_at',
+  'first_paid_day',
+  'last_paid_day',
+  'cycle_days',
+  'enquiries',
+  'last_enquiry_day',
+  'updated_at',
+] as const satisfies readonly (keyof CustomersTable)[];
+/** The order fact columns a rebuild computes (all but the key). */
+const FACT_COLUMNS = [
+  'customer_id',
+  'shop_id',
+  'order_no',
+  'channel',
+  'status',
+  'paid',
+  'paid_day',
+  'paid_at',
+  'paid_fen',
+  'refund_fen',
+  'ordered_at',
+] as const satisfies readonly (keyof CustomerOrdersTable)[];
+
+/** Whether two rows agree on these columns (updated_at aside); numbers compare by value (pg int8, SQLite integers). */
+function sameRow<T extends object>(a: T, b: T, columns: readonly (keyof T)[]): boolean {
+  for (const k of columns) {
+    if (k === 'updated_at') continue;
+    const x = a[k] as unknown;
+    const y = b[k] as unknown;
+    if (x === y) continue;
+    if (x === null || y === null || x === undefined || y === undefined) return false;
+    if (typeof x === 'number' || typeof y === 'number' ? Number(x) !== Number(y) : String(x) !== String(y)) return false;
+  }
+  return true;
+}
+
+/**
+ * Insert rows, or update the given columns of the rows whose key exists (`on conflict (key) do
+ * update set c = excluded.c`, both dialects), as many rows per statement as the parameters allow.
+ */
+async function upsertBatched<T extends 'customers' | 'customer_orders'>(
+  trx: Transaction<DB>,
+  table: T,
+  key: string,
+  rows: readonly DB[T][],
+  columns: readonly string[],
+): Promise<void> {
+  if (!rows.length) return;
+  const per = rowsPerInsert(Object.keys(rows[0]!).length);
+  for (let i = 0; i < rows.length; i += per)
+    await trx
+      .insertInto(table)
+      .values(rows.slice(i, i + per) as never)
+      .onConflict((oc) =>
+        oc.column(key as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
+      )
+      .execute();
 }
 
 /** The shops with marks waiting (for the timer and tests). */
