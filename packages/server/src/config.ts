@@ -16,6 +16,8 @@ export interface Config {
   logLevel: string;
   /** `pretty` (one readable line per entry) or `json` lines; by default pretty on a terminal. */
   logFormat: 'pretty' | 'json';
+  /** Server processes sharing the port (YUNYING_WORKERS, node:cluster; PostgreSQL only when > 1). */
+  workers: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -33,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: 1024 * 1024,
     logLevel: env.LOG_LEVEL ?? 'info',
     logFormat: logFormat(env.LOG_FORMAT),
+    workers: workerCount(env.YUNYING_WORKERS),
   };
 }
 
@@ -40,4 +43,12 @@ function logFormat(raw: string | undefined): 'pretty' | 'json' {
   if (raw === 'pretty' || raw === 'json') return raw;
   if (raw) throw new Error(`LOG_FORMAT 无效：${raw}（可选 pretty 或 json，不设时终端里为 pretty、否则为 json）`);
   return process.stdout.isTTY ? 'pretty' : 'json';
+}
+
+function workerCount(raw: string | undefined): number {
+  if (!raw) return 1;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new Error(`YUNYING_WORKERS 无效：${raw}（填 1 到 64 的整数：服务进程数，多于 1 个时需要 PostgreSQL）`);
+  return n;
 }

@@ -16,6 +16,7 @@ import { AppError, newId, type JobStatus } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { isPostgres } from '../../db/kit.js';
 import { requeueExpired } from './jobs.recovery.js';
+import { announce, onAnnounce } from '../../lib/announce.js';
 import type { DB, JobsTable } from '../../db/schema.js';
 
 export type { JobStatus };
@@ -76,8 +77,15 @@ export interface EnqueueInput {
   id?: string;
 }
 
-/** Workers running in this process: a new job wakes them instead of waiting for the next poll. */
+/**
+ * Workers running in this process: a new job wakes them instead of waiting for the next poll, and
+ * the workers of the other server processes on the database too (lib/announce.ts, NOTIFY).
+ */
 const localWorkers = new Set<JobWorker>();
+const JOBS_TOPIC = 'jobs-queued';
+onAnnounce(JOBS_TOPIC, () => {
+  for (const w of localWorkers) w.kick();
+});
 
 export async function enqueue(db: Kysely<DB>, input: EnqueueInput): Promise<string> {
   const id = input.id ?? newId('job');
@@ -104,7 +112,7 @@ export async function enqueue(db: Kysely<DB>, input: EnqueueInput): Promise<stri
       finished_at: null,
     })
     .execute();
-  for (const w of localWorkers) w.kick();
+  announce(JOBS_TOPIC);
   return id;
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@yunying/core';
 import type { Kysely } from 'kysely';
 import type { CollectKeysTable, DB, EventsTable } from '../../db/schema.js';
+import { announce, onAnnounce } from '../../lib/announce.js';
 import { classifySourceCode } from './classify.js';
 import { writeEvents } from './event-writer.js';
 import { ensureSeeded, loadRules } from './traffic.service.js';
@@ -151,12 +152,19 @@ interface KeyInfo {
   origins: string[];
   shop: IngestShop;
 }
+/**
+ * Key lookups, for 30 s. A revoked key is forgotten at once in every server process: the revoke
+ * announces it (lib/announce.ts; other processes hear it through PostgreSQL NOTIFY). The 30 s
+ * limit only covers a notice lost while a process's link to the database was down.
+ */
 const keyCache = new Map<string, { at: number; info: KeyInfo | null }>();
 const KEY_TTL_MS = 30_000;
+const KEYS_TOPIC = 'collect-keys';
+onAnnounce(KEYS_TOPIC, () => keyCache.clear());
 
-/** Forget cached key lookups (a key was revoked in this process). */
+/** Forget cached key lookups here and in the other server processes (a key was revoked). */
 export function forgetKeys(): void {
-  keyCache.clear();
+  announce(KEYS_TOPIC);
 }
 
 async function lookupKey(db: Kysely<DB>, key: string): Promise<KeyInfo | null> {
@@ -182,6 +190,12 @@ async function lookupKey(db: Kysely<DB>, key: string): Promise<KeyInfo | null> {
   if (keyCache.size > 10_000) keyCache.clear();
   keyCache.set(key, { at: Date.now(), info });
   return info;
+}
+
+/** The processes sharing the port (YUNYING_WORKERS) among which the per-key ceiling is split. */
+function processShare(): number {
+  const n = Number(process.env.YUNYING_WORKERS);
+  return Number.isInteger(n) && n > 1 && n <= 64 ? n : 1;
 }
 
 function envRate(name: string, fallback: number): number {
@@ -213,10 +227,16 @@ export interface BucketLimit {
  *
  * The limits live in each server process, with the client IP as Fastify sees it (set
  * YUNYING_TRUST_PROXY=1 behind a reverse proxy, or every visitor shares the proxy's address).
+ * With YUNYING_WORKERS=N processes sharing the port, each takes 1/N of the per-key ceiling (the
+ * primary hands connections round-robin, so a key's many visitors spread evenly and the sum stays
+ * the configured ceiling); the per-visitor and per-IP buckets stay whole in each process, since
+ * one client's keep-alive connection stays with one process (a client that opens connections to
+ * every process gets at most N times its share, still inside the key's ceiling). Kept in memory,
+ * not in the database: a shared bucket would cost a write per collect request.
  */
 export const collectRateLimit: BucketLimit & { ip: BucketLimit; visitor: BucketLimit; reserve: number } = {
-  capacity: envRate('YUNYING_COLLECT_BURST', 600),
-  perSecond: envRate('YUNYING_COLLECT_RATE', 200),
+  capacity: envRate('YUNYING_COLLECT_BURST', 600) / processShare(),
+  perSecond: envRate('YUNYING_COLLECT_RATE', 200) / processShare(),
   ip: { capacity: envRate('YUNYING_COLLECT_IP_BURST', 120), perSecond: envRate('YUNYING_COLLECT_IP_RATE', 20) },
   visitor: { capacity: envRate('YUNYING_COLLECT_VISITOR_BURST', 20), perSecond: envRate('YUNYING_COLLECT_VISITOR_RATE', 2) },
   reserve: 0.25,

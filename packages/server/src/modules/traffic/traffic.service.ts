@@ -29,6 +29,7 @@ import type { CollectKeysTable, DB, SourceRulesTable, TrafficSourcesTable } from
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
 import * as shops from '../shops/index.js';
+import { announce, onAnnounce } from '../../lib/announce.js';
 import { compileRegex, orderRules, STARTER_RULES, type SourceRule } from './classify.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -268,8 +269,15 @@ export async function loadRules(
   return rules;
 }
 
+/** Rule edits reach the other server processes' caches too (lib/announce.ts), not after 30 s. */
+const RULES_TOPIC = 'source-rules';
+onAnnounce(RULES_TOPIC, (orgId) => {
+  if (!orgId) rulesCache.clear();
+  else for (const k of [...rulesCache.keys()]) if (k.startsWith(`${orgId}\u0000`)) rulesCache.delete(k);
+});
+
 function forgetRules(orgId: string): void {
-  for (const k of [...rulesCache.keys()]) if (k.startsWith(`${orgId}\u0000`)) rulesCache.delete(k);
+  announce(RULES_TOPIC, orgId);
 }
 
 export async function listRules(db: Kysely<DB>, orgId: string) {
