@@ -57,6 +57,11 @@ if (process.argv[2] === 'orders') {
   await import('./orders.js');
   process.exit(0);
 }
+// `npm run bench -- multiprocess …`: one and two server processes on one PostgreSQL (bench/multiprocess.ts).
+if (process.argv[2] === 'multiprocess') {
+  await import('./multiprocess.js');
+  process.exit(0);
+}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

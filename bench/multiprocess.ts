@@ -1,0 +1,302 @@
+/**
+ * `npm run bench -- multiprocess [--orders 50000] [--seconds 8] [--concurrency 20] [--rounds 2]
+ *  [--workers 1,2] [--reuse]`: the gain from one to two server processes on one PostgreSQL database
+ * (issue 10 item 5, docs/scaling.md "Several processes").
+ *
+ * bench/orders-child.ts loads N orders into one shop and makes 20 SKUs with ample stock (kept in
+ * `yy_bench_mp_<N>` with --reuse); then for each worker count the real server is started as
+ * `yunying start` with YUNYING_WORKERS=n (node:cluster, the workers share the port; ports
+ * 3150/3151) and this process is the client, logged in as the owner, with `--concurrency` clients
+ * for `--seconds` each:
+ *
+ * - order list, first page (newest first) → req/s, p50 / p95;
+ * - order list, a filtered page (status 待发货 + amount ≥ ¥50) → req/s, p50 / p95;
+ * - order creation, 1 line → orders/s, p50 / p95 / p99.
+ *
+ * The worker counts alternate for `--rounds` rounds (1, 2, 1, 2 …) so a change in the shared
+ * machine's load falls on both; every figure carries the 1-minute load average when it was taken.
+ * Prints a markdown table and writes bench/results/multiprocess.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.resolve(here, '../packages/server/bin/yunying.mjs');
+const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PORT = Number(process.env.YUNYING_BENCH_PORT ?? 3150);
+
+const { values } = parseArgs({
+  args: process.argv.slice(3),
+  options: {
+    orders: { type: 'string', default: '50000' },
+    seconds: { type: 'string', default: '8' },
+    concurrency: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '2' },
+    workers: { type: 'string', default: '1,2' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.orders);
+const SECONDS = Number(values.seconds);
+const CONC = Number(values.concurrency);
+const ROUNDS = Number(values.rounds);
+const WORKERS = values.workers.split(',').map(Number);
+if (!Number.isInteger(N) || N < 1) throw new Error('--orders 必须是正整数');
+if (WORKERS.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers 形如 1,2');
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+function request(method: string, url: string, headers: Record<string, string>, body?: string) {
+  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: PORT, method, path: url, agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `yy_bench_mp_${N}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  await admin.connect();
+  try {
+    const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1;
+    if (exists && !values.reuse) await admin.query(`drop database ${name} with (force)`);
+    if (!exists || !values.reuse) await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(PG_ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+interface Seeded {
+  adminPassword: string;
+  shopId: string;
+  skus: string[];
+}
+
+/** Load the orders and the SKUs with bench/orders-child.ts, then stop it. */
+function seed(url: string): Promise<Seeded> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'orders-child.ts'), url, String(N)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, YUNYING_BENCH_PORT: String(PORT + 1) },
+  });
+  const lines = readline.createInterface({ input: proc.stdout });
+  return new Promise((resolve, reject) => {
+    proc.on('exit', (code) => reject(new Error(`载入进程退出（${code}）`)));
+    lines.on('line', (line) => {
+      const msg = JSON.parse(line) as { type: string } & Seeded;
+      if (msg.type !== 'ready') return;
+      proc.removeAllListeners('exit');
+      proc.on('exit', () => resolve(msg));
+      proc.stdin.write('stop\n');
+    });
+  });
+}
+
+async function startServer(url: string, workers: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [BIN, 'start'], {
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      DATABASE_URL: url,
+      YUNYING_WORKERS: String(workers),
+      YUNYING_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`服务进程退出（${child.exitCode}）`);
+    try {
+      if ((await request('GET', '/readyz', {})).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('服务 120 秒内未就绪');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // With a cluster, /readyz answers once the first worker listens; the primary prints its line
+  // when all are ready. Give the others the same chance before measuring.
+  if (workers > 1) await new Promise((r) => setTimeout(r, 3000));
+  return child;
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+
+interface Figures {
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  n: number;
+  load: number;
+}
+
+async function load(concurrency: number, call: () => Promise<boolean>, opts: { total?: number; seconds?: number }): Promise<Figures> {
+  const lat: number[] = [];
+  let errors = 0;
+  let issued = 0;
+  const t0 = performance.now();
+  const until = opts.seconds ? t0 + opts.seconds * 1000 : Infinity;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while ((opts.total === undefined || issued < opts.total) && performance.now() < until) {
+        issued++;
+        const s = performance.now();
+        const ok = await call();
+        lat.push(performance.now() - s);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  const secs = (performance.now() - t0) / 1000;
+  lat.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return {
+    perSecond: r(lat.length / secs),
+    p50: r(pct(lat, 50)),
+    p95: r(pct(lat, 95)),
+    p99: r(pct(lat, 99)),
+    errors,
+    n: lat.length,
+    load: r(os.loadavg()[0]!),
+  };
+}
+
+interface Row {
+  workers: number;
+  round: number;
+  figure: string;
+  r: Figures;
+}
+
+async function measure(url: string, seeded: Seeded, workers: number, round: number): Promise<Row[]> {
+  const server = await startServer(url, workers);
+  const rows: Row[] = [];
+  try {
+    const login = await request(
+      'POST',
+      '/api/v1/auth/login',
+      { 'content-type': 'application/json' },
+      JSON.stringify({ username: 'admin', password: seeded.adminPassword }),
+    );
+    if (login.status !== 200) throw new Error(`登录失败 ${login.status}: ${login.body}`);
+    const cookie = ([] as string[])
+      .concat(login.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('yy_session='))!
+      .split(';')[0]!;
+    const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+    let failure = '';
+    const get = (u: string) => async () => {
+      const res = await request('GET', u, { cookie });
+      if (res.status !== 200 && !failure) failure = `${res.status} ${res.body.slice(0, 200)}`;
+      return res.status === 200;
+    };
+    const create = async () => {
+      const body = JSON.stringify({
+        shopId: seeded.shopId,
+        lines: [{ skuId: seeded.skus[0], qty: 1 }],
+        buyerNick: 'tb_多进程压测',
+        receiverName: '压测',
+        receiverPhone: '13812345678',
+        receiverAddress: '浙江省杭州市西湖区文三路 100 号',
+        paid: true,
+      });
+      const res = await request('POST', '/api/v1/orders', { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' }, body);
+      if (res.status !== 201 && !failure) failure = `${res.status} ${res.body.slice(0, 200)}`;
+      return res.status === 201;
+    };
+    const runs: [string, () => Promise<boolean>][] = [
+      ['订单列表 首页', get('/api/v1/orders?page=1&pageSize=20')],
+      ['订单列表 筛选页', get(`/api/v1/orders?page=1&pageSize=20&status=paid&minPaid=50&shopId=${seeded.shopId}`)],
+      ['创建订单 1 行', create],
+    ];
+    for (const [figure, call] of runs) {
+      // Warm-up, and every client's keep-alive connection open before the clock starts (the
+      // cluster's primary hands each new connection to the next worker in turn).
+      await load(CONC, call, { total: CONC * 5 });
+      const r = await load(CONC, call, { seconds: SECONDS });
+      rows.push({ workers, round, figure, r });
+      console.log(
+        `  ${workers} 个进程 第 ${round} 轮 ${figure} 并发 ${CONC}: ${r.perSecond}/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms（负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
+      );
+    }
+  } finally {
+    await stopServer(server);
+  }
+  return rows;
+}
+
+console.log(`多进程基准：PostgreSQL，${N} 个订单，并发 ${CONC}，每项 ${SECONDS} 秒，进程数 ${WORKERS.join(' / ')}，${ROUNDS} 轮`);
+console.log(
+  `机器：${os.cpus().length} 核 ${os.cpus()[0]?.model ?? ''}，负载 ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+const url = await freshDatabase();
+const t0 = Date.now();
+const seeded = await seed(url);
+console.log(`  载入用时 ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+const rows: Row[] = [];
+for (let round = 1; round <= ROUNDS; round++) for (const w of WORKERS) rows.push(...(await measure(url, seeded, w, round)));
+
+// Per figure and worker count: the mean over the rounds; the gain against the first count.
+const figures = [...new Set(rows.map((r) => r.figure))];
+const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
+console.log(`\n| 指标（并发 ${CONC}） | ${WORKERS.map((w) => `${w} 个进程 /秒（p95 ms）`).join(' | ')} | 提升 | 负载 |`);
+console.log(`|---|${WORKERS.map(() => '---|').join('')}---|---|`);
+const summary = figures.map((figure) => {
+  const by = WORKERS.map((w) => rows.filter((r) => r.figure === figure && r.workers === w));
+  const rates = by.map((rs) => mean(rs.map((x) => x.r.perSecond)));
+  const p95s = by.map((rs) => mean(rs.map((x) => x.r.p95)));
+  const loads = rows.filter((r) => r.figure === figure).map((r) => r.r.load);
+  const gain = rates[0] ? Math.round((rates[rates.length - 1]! / rates[0]) * 100) / 100 : 0;
+  console.log(
+    `| ${figure} | ${rates.map((r, i) => `${r}（${p95s[i]}）`).join(' | ')} | ×${gain} | ${Math.min(...loads)}–${Math.max(...loads)} |`,
+  );
+  return { figure, workers: WORKERS, perSecond: rates, p95: p95s, gain, load: [Math.min(...loads), Math.max(...loads)] };
+});
+fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+fs.writeFileSync(
+  path.join(here, 'results', 'multiprocess.json'),
+  JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '', memGiB: Math.round(os.totalmem() / 2 ** 30) },
+      orders: N,
+      concurrency: CONC,
+      seconds: SECONDS,
+      rounds: rows,
+      summary,
+    },
+    null,
+    2,
+  ),
+);
+agent.destroy();
