@@ -1,8 +1,12 @@
 /**
- * Benchmarks. `npm run bench -- import [--lines 200000] [--no-pg]`: generate a Taobao-format
+ * Benchmarks. `npm run bench -- import [--lines 200000] [--no-pg] [--pg]`: generate a Taobao-format
  * order report + items file (GBK, 2 items per order) and import them into a fresh SQLite file
- * and a fresh PostgreSQL database, each in its own process; print order lines per second and
- * peak RSS as a markdown table and write bench/results/import.json. With `--customers` each
+ * and a fresh PostgreSQL database (above 200,000 lines only with `--pg`), each in its own process;
+ * then write the same number of order and line rows straight into another fresh database with the
+ * import's bulk writer (`import-child.ts --raw`: no file, parsing, checks or lookups), so the import's
+ * lines/s reads as a fraction of what the database itself takes. Print lines/s, the raw rate, the
+ * fraction, CPU seconds, peak RSS and the load average as a markdown table and write
+ * bench/results/import.json. With `--customers` each
  * database is imported twice more, with the customers module's marking switched off and on (as in
  * production, then the customers brought up to date), and the throughput loss is printed.
  * `npm run bench -- analytics [--profile large|small]`: see bench/analytics.ts.
@@ -71,6 +75,7 @@ const { positionals, values } = parseArgs({
   options: {
     lines: { type: 'string', default: '200000' },
     'no-pg': { type: 'boolean', default: false },
+    pg: { type: 'boolean', default: false },
     customers: { type: 'boolean', default: false },
   },
 });
@@ -156,14 +161,35 @@ interface RunResult {
   orders: number;
   seconds: number;
   linesPerSecond: number;
+  /** Peak RSS of the import itself; peakRssMb includes the customers' refresh after it. */
+  importPeakRssMb?: number;
   peakRssMb: number;
   errors: number;
   cpuSeconds: number;
   customersSeconds: number;
   customersCpuSeconds: number;
+  /** 1-minute load average when the import started and when it ended. */
+  load?: [number, number];
+  /** The same rows written straight into a fresh database (import-child.ts --raw). */
+  raw?: { seconds: number; cpuSeconds: number; linesPerSecond: number; peakRssMb: number; load: [number, number] };
+}
+
+const load1 = () => Math.round(os.loadavg()[0]! * 10) / 10;
+
+/** The raw insert rate of the same number of rows on a fresh database of the same kind. */
+function runRaw(url: string, orders: number): NonNullable<RunResult['raw']> {
+  const before = load1();
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(here, 'import-child.ts'), url, '--raw', String(orders)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as Omit<NonNullable<RunResult['raw']>, 'load'>;
+  return { ...r, load: [before, load1()] };
 }
 
 function runChild(url: string, files: { ordersFile: string; itemsFile: string }, customers = true): Omit<RunResult, 'dialect'> {
+  const before = load1();
   const out = execFileSync(
     process.execPath,
     ['--import', 'tsx', path.join(here, 'import-child.ts'), url, files.ordersFile, files.itemsFile],
@@ -175,7 +201,7 @@ function runChild(url: string, files: { ordersFile: string; itemsFile: string },
     },
   );
   const last = out.trim().split('\n').pop()!;
-  return JSON.parse(last) as Omit<RunResult, 'dialect'>;
+  return { ...(JSON.parse(last) as Omit<RunResult, 'dialect'>), load: [before, load1()] };
 }
 
 // YUNYING_BENCH_KEEP=<dir>: generate there and keep the files (for profiling one import by hand).
@@ -200,8 +226,12 @@ try {
   }
   console.log('SQLite …');
   results.push({ dialect: 'sqlite', ...runChild(`sqlite:${sqliteFile}`, files) });
+  fs.rmSync(sqliteFile, { force: true });
+  console.log('SQLite，裸插入 …');
+  results.at(-1)!.raw = runRaw(`sqlite:${path.join(dir, 'bench-raw.db')}`, orders);
+  fs.rmSync(path.join(dir, 'bench-raw.db'), { force: true });
 
-  const skipPg = values['no-pg'] || totalLines > 200_000;
+  const skipPg = values['no-pg'] || (totalLines > 200_000 && !values.pg);
   if (!skipPg) {
     const name = `yy_bench_${Date.now().toString(36)}`;
     const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
@@ -220,12 +250,18 @@ try {
       u.pathname = `/${name}`;
       console.log('PostgreSQL …');
       results.push({ dialect: 'postgres', ...runChild(u.toString(), files) });
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.query(`create database ${name}_raw`);
+      u.pathname = `/${name}_raw`;
+      console.log('PostgreSQL，裸插入 …');
+      results.at(-1)!.raw = runRaw(u.toString(), orders);
     } catch (err) {
       console.warn(`PostgreSQL 跳过：${err instanceof Error ? err.message : String(err)}`);
     } finally {
       if (connected) {
         await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
         await admin.query(`drop database if exists ${name}_off with (force)`).catch(() => {});
+        await admin.query(`drop database if exists ${name}_raw with (force)`).catch(() => {});
         await admin.end();
       }
     }
@@ -253,10 +289,17 @@ const outFile = path.join(
 );
 fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
 
-console.log('\n| 数据库 | 商品行 | 订单 | 用时 (s) | 行/秒 | 峰值 RSS (MB) | 问题行 |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+// 占裸插入: the import's lines/s over the raw rate of the same rows on the same kind of database.
+console.log(
+  '\n| 数据库 | 商品行 | 订单 | 用时 (s) | 行/秒 | 裸插入 行/秒 | 占裸插入 | CPU s（导入/裸插入） | 峰值 RSS 导入 / 含客户刷新 (MB) | 问题行 | load（导入/裸插入） |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.dialect} | ${r.lines} | ${r.orders} | ${r.seconds.toFixed(1)} | ${r.linesPerSecond} | ${r.peakRssMb} | ${r.errors} |`);
+  const raw = r.raw;
+  const load = (l?: [number, number]) => (l ? `${l[0]}–${l[1]}` : '?');
+  console.log(
+    `| ${r.dialect} | ${r.lines} | ${r.orders} | ${r.seconds.toFixed(1)} | ${r.linesPerSecond} | ${raw?.linesPerSecond ?? '–'} | ${raw ? `${Math.round((r.linesPerSecond / raw.linesPerSecond) * 100)} %` : '–'} | ${r.cpuSeconds.toFixed(1)} / ${raw?.cpuSeconds.toFixed(1) ?? '–'} | ${r.importPeakRssMb ?? '?'} / ${r.peakRssMb} | ${r.errors} | ${load(r.load)} / ${load(raw?.load)} |`,
+  );
 }
 console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);
 if (values.customers) {

@@ -9,6 +9,7 @@ import { inChunks, insertBatched } from '../../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../../db/schema.js';
 import * as analytics from '../../analytics/index.js';
 import * as catalog from '../../catalog/index.js';
+import { bulkInsert, inList } from './bulk-insert.js';
 import { BATCH_ORDERS, type Ctx, type Group } from './import.context.js';
 import { settleStock } from './import.stock.js';
 
@@ -197,15 +198,21 @@ export async function flushItems(trx: Transaction<DB>, c: Ctx, groups: Map<strin
           'order_day',
           'paid_day',
         ])
+        // Whether the order has lines yet: only those are read (a fresh import's orders have none).
+        .select((eb) =>
+          eb
+            .exists(eb.selectFrom('order_lines').select('order_lines.id').whereRef('order_lines.order_id', '=', 'orders.id'))
+            .as('has_lines'),
+        )
         .where('shop_id', '=', c.shop.id)
-        .where('order_no', 'in', ch)
+        .where(inList(trx, 'order_no', ch))
         .execute(),
     BATCH_ORDERS,
   );
   const orders = new Map<string, ItemsOrder>(found.map((r) => [r.order_no, r]));
   const existingLines = await linesByOrder(
     trx,
-    [...orders.values()].map((o) => o.id),
+    found.filter((o) => o.has_lines && Number(o.has_lines) !== 0).map((o) => o.id),
   );
   const match = await skuMatcher(
     trx,
@@ -257,7 +264,7 @@ export async function flushItems(trx: Transaction<DB>, c: Ctx, groups: Map<strin
     }
     if (c.opts.moveStock && o.stock_mode === 'none' && old.length === 0) stockWork.push({ order: o, rowNo: g.rowNo });
   }
-  await insertBatched(trx, 'order_lines', inserts);
+  await bulkInsert(trx, 'order_lines', inserts);
   await insertBatched(trx, 'order_events', events);
   await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
   for (const w of stockWork) {
@@ -285,7 +292,14 @@ export async function linesByOrder(trx: Transaction<DB>, orderIds: string[]): Pr
   const byOrder = new Map<string, OrderLinesTable[]>();
   const rows = await inChunks(
     orderIds,
-    (ch) => trx.selectFrom('order_lines').selectAll().where('order_id', 'in', ch).orderBy('order_id').orderBy('line_no').execute(),
+    (ch) =>
+      trx
+        .selectFrom('order_lines')
+        .selectAll()
+        .where(inList(trx, 'order_id', ch))
+        .orderBy('order_id')
+        .orderBy('line_no')
+        .execute(),
     BATCH_ORDERS,
   );
   for (const r of rows) {

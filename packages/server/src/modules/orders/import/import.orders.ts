@@ -18,6 +18,7 @@ import { inChunks, insertBatched } from '../../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../../db/schema.js';
 import * as analytics from '../../analytics/index.js';
 import * as customers from '../../customers/index.js';
+import { bulkInsert, inList } from './bulk-insert.js';
 import { BATCH_ORDERS, type Ctx, type Group } from './import.context.js';
 import { lineRow, linesByOrder, priceLines, skuMatcher, syncLines, type LineValues } from './import.lines.js';
 import { settleStock, type StockWork } from './import.stock.js';
@@ -207,7 +208,13 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
   const nos = [...groups.keys()];
   const known = await inChunks(
     nos,
-    (ch) => trx.selectFrom('orders').selectAll().where('shop_id', '=', c.shop.id).where('order_no', 'in', ch).execute(),
+    (ch) =>
+      trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('shop_id', '=', c.shop.id)
+        .where(inList(trx, 'order_no', ch))
+        .execute(),
     BATCH_ORDERS,
   );
   const existing = new Map<string, OrdersTable>(known.map((r) => [r.order_no, r]));
@@ -339,8 +346,8 @@ export async function flushOrders(trx: Transaction<DB>, c: Ctx, spec: FileSpec, 
       stockWork.push({ order: ex, status: to, lines, file: 'orders', rowNo: g.rowNo });
     }
   }
-  await insertBatched(trx, 'orders', newOrders);
-  await insertBatched(trx, 'order_lines', newLines);
+  await bulkInsert(trx, 'orders', newOrders);
+  await bulkInsert(trx, 'order_lines', newLines);
   await insertBatched(trx, 'order_events', events);
   await insertBatched(trx, 'order_refunds', refunds);
   await analytics.markOrderDaysDirty(trx, c.shop.id, [...dirtyDays]);
