@@ -155,12 +155,48 @@ interface Figures {
   errors: number;
   n: number;
   load: number;
+  /** Share of all cores busy during the run (Linux /proc/stat; -1 elsewhere): the headroom left. */
+  busy: number;
+  /** CPU used by the server processes during the run, in % of one core (Linux). */
+  serverCpu: number;
 }
 
-async function load(concurrency: number, call: () => Promise<boolean>, opts: { total?: number; seconds?: number }): Promise<Figures> {
+/** CPU jiffies (user + system, 1/100 s) of a process and its children (the cluster's workers). */
+function processJiffies(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const own = Number(f[11]) + Number(f[12]);
+    const kids = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return own + kids.reduce((a, k) => a + processJiffies(k), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Busy and total jiffies of all cores (the first line of /proc/stat). */
+function cpuTimes(): { busy: number; total: number } | null {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return null;
+  }
+}
+
+async function load(
+  concurrency: number,
+  call: () => Promise<boolean>,
+  opts: { total?: number; seconds?: number; serverPid?: number | undefined },
+): Promise<Figures> {
+  const server0 = processJiffies(opts.serverPid);
   const lat: number[] = [];
   let errors = 0;
   let issued = 0;
+  const cpu0 = cpuTimes();
   const t0 = performance.now();
   const until = opts.seconds ? t0 + opts.seconds * 1000 : Infinity;
   await Promise.all(
@@ -175,9 +211,12 @@ async function load(concurrency: number, call: () => Promise<boolean>, opts: { t
     }),
   );
   const secs = (performance.now() - t0) / 1000;
+  const cpu1 = cpuTimes();
   lat.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
   return {
+    serverCpu: Math.round((processJiffies(opts.serverPid) - server0) / secs),
+    busy: cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)) * 100) : -1,
     perSecond: r(lat.length / secs),
     p50: r(pct(lat, 50)),
     p95: r(pct(lat, 95)),
@@ -240,10 +279,10 @@ async function measure(url: string, seeded: Seeded, workers: number, round: numb
       // Warm-up, and every client's keep-alive connection open before the clock starts (the
       // cluster's primary hands each new connection to the next worker in turn).
       await load(CONC, call, { total: CONC * 5 });
-      const r = await load(CONC, call, { seconds: SECONDS });
+      const r = await load(CONC, call, { seconds: SECONDS, serverPid: server.pid });
       rows.push({ workers, round, figure, r });
       console.log(
-        `  ${workers} 个进程 第 ${round} 轮 ${figure} 并发 ${CONC}: ${r.perSecond}/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms（负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
+        `  ${workers} 个进程 第 ${round} 轮 ${figure} 并发 ${CONC}: ${r.perSecond}/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms（负载 ${r.load}，CPU 忙 ${r.busy}%，服务进程 ${r.serverCpu}% 核）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
       );
     }
   } finally {
@@ -269,16 +308,17 @@ for (let round = 1; round <= ROUNDS; round++) for (const w of WORKERS) rows.push
 // Per figure and worker count: the mean over the rounds; the gain against the first count.
 const figures = [...new Set(rows.map((r) => r.figure))];
 const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
-console.log(`\n| 指标（并发 ${CONC}） | ${WORKERS.map((w) => `${w} 个进程 /秒（p95 ms）`).join(' | ')} | 提升 | 负载 |`);
-console.log(`|---|${WORKERS.map(() => '---|').join('')}---|---|`);
+console.log(`\n| 指标（并发 ${CONC}） | ${WORKERS.map((w) => `${w} 个进程 /秒（p95 ms）`).join(' | ')} | 提升 | 负载 | CPU 忙 |`);
+console.log(`|---|${WORKERS.map(() => '---|').join('')}---|---|---|`);
 const summary = figures.map((figure) => {
   const by = WORKERS.map((w) => rows.filter((r) => r.figure === figure && r.workers === w));
   const rates = by.map((rs) => mean(rs.map((x) => x.r.perSecond)));
   const p95s = by.map((rs) => mean(rs.map((x) => x.r.p95)));
   const loads = rows.filter((r) => r.figure === figure).map((r) => r.r.load);
   const gain = rates[0] ? Math.round((rates[rates.length - 1]! / rates[0]) * 100) / 100 : 0;
+  const busy = rows.filter((r) => r.figure === figure).map((r) => r.r.busy);
   console.log(
-    `| ${figure} | ${rates.map((r, i) => `${r}（${p95s[i]}）`).join(' | ')} | ×${gain} | ${Math.min(...loads)}–${Math.max(...loads)} |`,
+    `| ${figure} | ${rates.map((r, i) => `${r}（${p95s[i]}）`).join(' | ')} | ×${gain} | ${Math.min(...loads)}–${Math.max(...loads)} | ${Math.min(...busy)}–${Math.max(...busy)}% |`,
   );
   return { figure, workers: WORKERS, perSecond: rates, p95: p95s, gain, load: [Math.min(...loads), Math.max(...loads)] };
 });
