@@ -275,10 +275,12 @@ async function measure(url: string, seeded: Seeded, workers: number, round: numb
       ['订单列表 筛选页', get(`/api/v1/orders?page=1&pageSize=20&status=paid&minPaid=50&shopId=${seeded.shopId}`)],
       ['创建订单 1 行', create],
     ];
+    // Warm-up of every figure before any is measured: each process compiles its hot paths on its
+    // own (two processes spend twice the JIT time, which fell on the first figure otherwise), and
+    // every client's keep-alive connection is open before the clock starts (the cluster's primary
+    // hands each new connection to the next worker in turn).
+    for (const [, call] of runs) await load(CONC, call, { seconds: 3 });
     for (const [figure, call] of runs) {
-      // Warm-up, and every client's keep-alive connection open before the clock starts (the
-      // cluster's primary hands each new connection to the next worker in turn).
-      await load(CONC, call, { total: CONC * 5 });
       const r = await load(CONC, call, { seconds: SECONDS, serverPid: server.pid });
       rows.push({ workers, round, figure, r });
       console.log(
