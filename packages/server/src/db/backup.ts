@@ -28,7 +28,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { isSqliteFile, listTables, openDatabase, parseDatabaseUrl, type Database } from './dialect.js';
 import { MIGRATION_NAMES, migrateToLatest } from './migrate.js';
-import { TABLE_KEYS, TABLE_ORDER, type DB } from './schema.js';
+import { DERIVED_TABLES, TABLE_KEYS, TABLE_ORDER, type DB } from './schema.js';
 
 const FORMAT = 'yunying-backup';
 /** 1: no trailer (refused now: its completeness cannot be checked). 2: trailer with counts and SHA-256. */
@@ -311,7 +311,8 @@ async function exportTable(trx: Kysely<DB>, t: (typeof TABLE_ORDER)[number], out
 
 async function assertKnownTables(database: Database): Promise<void> {
   const present = await listTables(database);
-  const unknown = present.filter((t) => !TABLES.includes(t));
+  // Trigger-derived tables are rebuilt by restoring their sources (schema.ts DERIVED_TABLES).
+  const unknown = present.filter((t) => !TABLES.includes(t) && !DERIVED_TABLES.includes(t));
   if (unknown.length) throw new AppError('internal', `备份清单缺少这些表：${unknown.join(', ')}（请把它们加入 TABLE_ORDER）`);
 }
 

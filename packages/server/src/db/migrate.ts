@@ -33,6 +33,7 @@ import * as m20261207_0106 from './migrations/20261207_0106_points_expiry.js';
 import * as m20261207_0070 from './migrations/20261207_0070_events_insert_order.js';
 import * as m20261207_0107 from './migrations/20261207_0107_customer_orders_rfm_idx.js';
 import * as m20261207_0220 from './migrations/20261207_0220_orders_org_no_idx.js';
+import * as m20261207_0221 from './migrations/20261207_0221_order_status_counts.js';
 import * as m20261207_0125 from './migrations/20261207_0125_ad_spend_now.js';
 import * as m20261207_0126 from './migrations/20261207_0126_ad_hourly.js';
 
@@ -71,6 +72,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261207_0070_events_insert_order': m20261207_0070,
   '20261207_0107_customer_orders_rfm_idx': m20261207_0107,
   '20261207_0220_orders_org_no_idx': m20261207_0220,
+  '20261207_0221_order_status_counts': m20261207_0221,
   '20261207_0125_ad_spend_now': m20261207_0125,
   '20261207_0126_ad_hourly': m20261207_0126,
 };

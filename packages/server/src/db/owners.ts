@@ -49,6 +49,7 @@ export const TABLE_OWNERS = {
   saved_views: 'orders',
   idempotency_keys: 'orders',
   order_no_counters: 'orders',
+  order_status_counts: 'orders',
   import_presets: 'orders',
   import_errors: 'orders',
   aftersale_reasons: 'aftersales',

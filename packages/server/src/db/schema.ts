@@ -489,6 +489,12 @@ export interface OrderNoCountersTable {
   day: string;
   seq: number;
 }
+/** Orders per shop and status, kept by triggers on `orders` (migration 20261207_0221; derived, see DERIVED_TABLES). */
+export interface OrderStatusCountsTable {
+  shop_id: string;
+  status: string;
+  n: number;
+}
 export interface ImportPresetsTable {
   id: string;
   org_id: string;
@@ -1310,6 +1316,7 @@ export interface DB {
   saved_views: SavedViewsTable;
   idempotency_keys: IdempotencyKeysTable;
   order_no_counters: OrderNoCountersTable;
+  order_status_counts: OrderStatusCountsTable;
   import_presets: ImportPresetsTable;
   import_errors: ImportErrorsTable;
   aftersale_reasons: AftersaleReasonsTable;
@@ -1519,3 +1526,10 @@ export const TABLE_KEYS: Partial<Record<keyof DB, readonly string[]>> = {
   diagnosis_runs: ['shop_id', 'day'],
   ad_plan_products: ['plan_id', 'product_id'],
 };
+
+/**
+ * Tables whose rows are derived from other tables by database triggers, so they are neither in
+ * TABLE_ORDER nor in a logical backup: restoring the source rows rebuilds them (order_status_counts
+ * from the restored orders).
+ */
+export const DERIVED_TABLES: readonly string[] = ['order_status_counts'];

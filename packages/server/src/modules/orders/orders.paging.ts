@@ -13,6 +13,7 @@ import { COUNT_CAP, ORDER_STATUSES, type OrderFilter, type OrderStatus } from '@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { cappedCounts, encodeCursor, keysetAfter, pageWindow, readCursor } from '../../db/kit.js';
 import type { DB, OrdersTable } from '../../db/schema.js';
+import { filteredCounts, maintainedCounts, onlyShopAndStatus } from './orders.counts.js';
 
 const SORT_COLUMNS = { orderedAt: 'ordered_at', paidAt: 'paid_at', shippedAt: 'shipped_at', paidFen: 'paid_fen' } as const;
 type SortColumn = (typeof SORT_COLUMNS)[keyof typeof SORT_COLUMNS];
@@ -39,8 +40,23 @@ export function orderSort(f: OrderFilter): { col: SortColumn; desc: boolean } {
  * Rows, capped total, status-tab counts and the next cursor for a filter. `where(true)` is the
  * full filter, `where(false)` the filter without its status (the tabs count every status).
  */
-export async function orderPage(db: Kysely<DB>, f: OrderFilter, where: (withStatus: boolean) => Where): Promise<OrderPage> {
-  const counts = await statusCounts(db, where(false));
+export async function orderPage(
+  db: Kysely<DB>,
+  f: OrderFilter,
+  where: (withStatus: boolean) => Where,
+  scope: { orgId: string; shopIds: readonly string[] },
+): Promise<OrderPage> {
+  // The tabs: the maintained counters of the shops the page covers, or, with any other filter,
+  // counted and reused while those counters stay the same (orders.counts.ts).
+  const shops = f.shopId ? scope.shopIds.filter((id) => id === f.shopId) : scope.shopIds;
+  const maintained = await maintainedCounts(db, shops);
+  let counts = maintained;
+  if (!onlyShopAndStatus(f)) {
+    const { page: _p, pageSize: _s, cursor: _c, sort: _o, status: _t, ...rest } = f;
+    // Keyed by the shops the actor sees too: answers of different scopes are never shared.
+    const key = JSON.stringify([scope.orgId, scope.shopIds, rest]);
+    counts = await filteredCounts(db, key, maintained, () => statusCounts(db, where(false)));
+  }
   const chosen = f.status?.length ? [...new Set(f.status)] : null;
   // The total is the chosen tabs' counts added up (each exact up to the cap), so it costs no query.
   const total = chosen
@@ -53,7 +69,7 @@ export async function orderPage(db: Kysely<DB>, f: OrderFilter, where: (withStat
   return { rows, total, nextCursor, counts };
 }
 
-/** One statement: a capped count per status and for all, each reading at most COUNT_CAP + 1 index entries. */
+/** One statement: a capped count per status and for all, each reading at most COUNT_CAP + 1 index entries (filtered pages). */
 async function statusCounts(db: Kysely<DB>, where: Where): Promise<OrderPage['counts']> {
   const base = db.selectFrom('orders').where(where);
   const queries = { all: base } as Record<OrderStatus | 'all', typeof base>;

@@ -94,8 +94,12 @@ function filterExpr(eb: ExpressionBuilder<DB, 'orders'>, actor: Actor, f: OrderF
 }
 
 export async function listOrders(db: Kysely<DB>, actor: Actor, f: OrderFilter): Promise<OrderListResponse> {
-  const { rows, total, nextCursor, counts } = await orderPage(db, f, (withStatus) => (eb) => filterExpr(eb, actor, f, withStatus));
+  checkFilter(actor, f);
   const names = await shopNames(db, actor);
+  const { rows, total, nextCursor, counts } = await orderPage(db, f, (withStatus) => (eb) => filterExpr(eb, actor, f, withStatus), {
+    orgId: actor.orgId,
+    shopIds: [...names.keys()],
+  });
   const titles = await repo.firstTitles(
     db,
     rows.map((r) => r.id),
