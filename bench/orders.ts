@@ -9,9 +9,13 @@
  *   concurrent clients → orders/s, p50 / p95 / p99;
  * - order list at 10 concurrent clients for `--seconds` each: the first page (newest first), a
  *   filtered page (status 待发货 + amount ≥ ¥50), a deep page (the cursor half-way down the list)
- *   → req/s, p50 / p95.
+ *   → req/s, p50 / p95;
+ * - the dashboard and the 30-day product ranking at 10 concurrent clients on the same database
+ *   (each viewed once first: that view rebuilds the days the load marked; its time is printed).
  *
- * Prints a markdown table and writes bench/results/orders.json (orders-<N>.json for other N).
+ * Every figure carries the machine's load average when it was measured (a shared machine).
+ *
+ * Prints a markdown table and writes bench/results/orders.json (the latest run; it names N).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -101,6 +105,8 @@ interface Figures {
   p99: number;
   errors: number;
   n: number;
+  /** The machine's 1-minute load average when the run ended (a shared machine: quote it with the figure). */
+  load: number;
 }
 
 /** Run `total` calls (or for `seconds`) with `concurrency` loops; latencies in ms. */
@@ -124,7 +130,15 @@ async function load(concurrency: number, call: () => Promise<boolean>, opts: { t
   const secs = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { perSecond: r(lat.length / secs), p50: r(pct(lat, 50)), p95: r(pct(lat, 95)), p99: r(pct(lat, 99)), errors, n: lat.length };
+  return {
+    perSecond: r(lat.length / secs),
+    p50: r(pct(lat, 50)),
+    p95: r(pct(lat, 95)),
+    p99: r(pct(lat, 99)),
+    errors,
+    n: lat.length,
+    load: r(os.loadavg()[0]!),
+  };
 }
 
 async function measure(dialect: string, url: string) {
@@ -162,7 +176,7 @@ async function measure(dialect: string, url: string) {
       if (res.status !== 201 && !failure) failure = `${res.status} ${res.body.slice(0, 200)}`;
       return res.status === 201;
     };
-    const rows: { figure: string; concurrency: number; r: Figures }[] = [];
+    const rows: { figure: string; concurrency: number; r: Figures; firstMs?: number }[] = [];
     // Warm-up (statement caches, JIT).
     await load(5, create(1), { total: 50 });
     for (const lines of [1, 20]) {
@@ -174,7 +188,7 @@ async function measure(dialect: string, url: string) {
         const r = await load(concurrency, create(lines), { total: REQUESTS });
         rows.push({ figure: `创建订单 ${lines} 行`, concurrency, r });
         console.log(
-          `  创建订单 ${lines} 行 并发 ${concurrency}: ${r.perSecond} 单/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
+          `  创建订单 ${lines} 行 并发 ${concurrency}: ${r.perSecond} 单/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms（负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
         );
       }
     }
@@ -183,11 +197,25 @@ async function measure(dialect: string, url: string) {
       ['订单列表 筛选页', `/api/v1/orders?page=1&pageSize=20&status=paid&minPaid=50&shopId=${ready.shopId}`],
       ['订单列表 深页（游标）', `/api/v1/orders?page=2500&pageSize=20&cursor=${encodeURIComponent(ready.deepCursor ?? '')}`],
     ];
-    for (const [figure, u] of lists) {
+    // The dashboard and the 30-day product ranking on the loaded database (the shop's business
+    // days; the first view rebuilds the days the load marked, so each is viewed once first).
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const from = new Date(Date.parse(today) - 29 * 86_400_000).toISOString().slice(0, 10);
+    const reads: [string, string][] = [
+      ...lists,
+      ['看板', '/api/v1/analytics/dashboard'],
+      ['商品排行 30 天', `/api/v1/analytics/products?from=${from}&to=${today}`],
+    ];
+    for (const [figure, u] of reads) {
+      const t0 = performance.now();
+      if (!(await get(u))) throw new Error(`${figure} 请求失败：${u}`);
+      const first = Math.round(performance.now() - t0);
       await load(2, () => get(u), { total: 10 });
       const r = await load(10, () => get(u), { seconds: SECONDS });
-      rows.push({ figure, concurrency: 10, r });
-      console.log(`  ${figure} 并发 10: ${r.perSecond} 次/秒 p50 ${r.p50} p95 ${r.p95} ms${r.errors ? ` 失败 ${r.errors}` : ''}`);
+      rows.push({ figure, concurrency: 10, r, firstMs: first });
+      console.log(
+        `  ${figure} 并发 10: ${r.perSecond} 次/秒 p50 ${r.p50} p95 ${r.p95} ms（首次 ${first} ms，负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}` : ''}`,
+      );
     }
     return { dialect, loadSeconds: ready.loadSeconds, loaded: ready.loaded, rows };
   } finally {
@@ -195,6 +223,7 @@ async function measure(dialect: string, url: string) {
   }
 }
 
+const startLoad = os.loadavg();
 const results = [];
 const dataDir = path.join(os.tmpdir(), 'yy-bench-orders');
 fs.mkdirSync(dataDir, { recursive: true });
@@ -231,20 +260,31 @@ const report = {
   node: process.version,
   cpus: os.cpus().length,
   cpu: os.cpus()[0]?.model ?? '',
+  cpuList: os.cpus().map((c) => ({ model: c.model, speedMhz: c.speed })),
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
   memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+  loadAverage: { atStart: startLoad, atEnd: os.loadavg() },
   at: new Date().toISOString(),
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-const outFile = path.join(here, 'results', N === 1_000_000 ? 'orders.json' : `orders-${N}.json`);
+// The latest run, whatever its size (the report names the order count).
+const outFile = path.join(here, 'results', 'orders.json');
 fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
 
-console.log(`\n${N} 个订单，${os.cpus().length} 核 ${report.cpu}\n`);
-console.log('| 数据库 | 项目 | 并发 | 每秒 | p50 (ms) | p95 (ms) | p99 (ms) | 失败 |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log(
+  `\n${N} 个订单，${os.cpus().length} 核 ${report.cpu}，Node ${process.version}；负载（1/5/15 分钟）开始 ${startLoad.map((x) => x.toFixed(2)).join(' / ')}，结束 ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' / ')}\n`,
+);
+console.log('| 数据库 | 项目 | 并发 | 每秒 | p50 (ms) | p95 (ms) | p99 (ms) | 失败 | 负载 |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const res of results) {
   for (const { figure, concurrency, r } of res.rows) {
-    console.log(`| ${res.dialect} | ${figure} | ${concurrency} | ${r.perSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} |`);
+    console.log(
+      `| ${res.dialect} | ${figure} | ${concurrency} | ${r.perSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.load} |`,
+    );
   }
 }
 console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);
