@@ -128,7 +128,7 @@ describeEachDialect('several server processes on one database', (dialect) => {
     }
   }, 90_000);
 
-  it(`${JOBS} jobs taken by two job processes and the servers: each runs exactly once`, async () => {
+  it(`${JOBS} jobs taken by two competing job processes: each runs exactly once`, async () => {
     await sql`create table mp_runs (job_id text not null, pid integer not null)`.execute(db());
     jobProcesses.push(...(await Promise.all([startJobProcess(tdb.url), startJobProcess(tdb.url)])));
     const orgId = (await db().selectFrom('orgs').select('id').executeTakeFirstOrThrow()).id;
