@@ -32,7 +32,10 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
     { schema: { tags, summary: '新增流量来源', body: TrafficSourceBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
-      const src = await app.db.transaction().execute((trx) => svc.createSource(trx, req.actor!, req.body));
+      const src = await app.db
+        .transaction()
+        .execute((trx) => svc.createSource(trx, req.actor!, req.body))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r));
       return reply.code(201).send(src);
     },
   );
@@ -42,13 +45,20 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
       schema: { tags, summary: '修改流量来源', params: IdParams, body: UpdateTrafficSourceBody },
       config: { permission: 'traffic.manage', orgWide: true },
     },
-    (req) => app.db.transaction().execute((trx) => svc.updateSource(trx, req.actor!, req.params.id, req.body)),
+    (req) =>
+      app.db
+        .transaction()
+        .execute((trx) => svc.updateSource(trx, req.actor!, req.params.id, req.body))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r)),
   );
   app.delete(
     '/traffic/sources/:id',
     { schema: { tags, summary: '删除流量来源', params: IdParams }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
-      await app.db.transaction().execute((trx) => svc.deleteSource(trx, req.actor!, req.params.id));
+      await app.db
+        .transaction()
+        .execute((trx) => svc.deleteSource(trx, req.actor!, req.params.id))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r));
       return reply.code(204).send();
     },
   );
@@ -61,7 +71,10 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
     { schema: { tags, summary: '新增来源规则', body: SourceRuleBody }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
       await svc.ensureSeeded(app.db, req.actor!.orgId);
-      const rule = await app.db.transaction().execute((trx) => svc.createRule(trx, req.actor!, req.body));
+      const rule = await app.db
+        .transaction()
+        .execute((trx) => svc.createRule(trx, req.actor!, req.body))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r));
       return reply.code(201).send(rule);
     },
   );
@@ -71,13 +84,20 @@ export async function trafficRoutes(app: AppInstance): Promise<void> {
       schema: { tags, summary: '修改来源规则', params: IdParams, body: UpdateSourceRuleBody },
       config: { permission: 'traffic.manage', orgWide: true },
     },
-    (req) => app.db.transaction().execute((trx) => svc.updateRule(trx, req.actor!, req.params.id, req.body)),
+    (req) =>
+      app.db
+        .transaction()
+        .execute((trx) => svc.updateRule(trx, req.actor!, req.params.id, req.body))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r)),
   );
   app.delete(
     '/traffic/rules/:id',
     { schema: { tags, summary: '删除来源规则', params: IdParams }, config: { permission: 'traffic.manage', orgWide: true } },
     async (req, reply) => {
-      await app.db.transaction().execute((trx) => svc.deleteRule(trx, req.actor!, req.params.id));
+      await app.db
+        .transaction()
+        .execute((trx) => svc.deleteRule(trx, req.actor!, req.params.id))
+        .then((r) => svc.rulesCommitted(req.actor!.orgId, r));
       return reply.code(204).send();
     },
   );

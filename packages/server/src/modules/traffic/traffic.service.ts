@@ -280,6 +280,16 @@ function forgetRules(orgId: string): void {
   announce(RULES_TOPIC, orgId);
 }
 
+/**
+ * After the transaction of a source or rule edit committed: forget the organisation's rules again,
+ * here and in the other processes (the forget inside the transaction may be followed by a read of
+ * the old rules before the commit, which would then be kept for 30 s).
+ */
+export function rulesCommitted<T>(orgId: string, value: T): T {
+  forgetRules(orgId);
+  return value;
+}
+
 export async function listRules(db: Kysely<DB>, orgId: string) {
   return { items: (await loadRules(db, orgId, { fresh: true })).map(ruleDto) };
 }
