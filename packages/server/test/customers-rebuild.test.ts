@@ -5,8 +5,10 @@
  * ends, while notes, tags and merges stay as they were.
  */
 import { addDays, businessDay, REPLACEMENT_SOURCE } from '@yunying/core';
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import * as customers from '../src/modules/customers/index.js';
+import { rebuildLimits } from '../src/modules/customers/customers.sync.js';
 import { describeEachDialect } from './dialects.js';
 import { makeBackdatedOrders, makeShop, type BackdatedOrder } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
@@ -180,5 +182,84 @@ describeEachDialect('customers: a whole-shop rebuild writes only what changed', 
     const rebuilt = await customerRows();
     for (const key of ['nick:丙', 'nick:戊', 'nick:己', 'nick:辛']) expect(figures(rebuilt.get(key)!)).toEqual(figures(after.get(key)!));
     expect(rebuilt.has('nick:乙')).toBe(false); // no orders, and its note went with the removal
+  });
+
+  it('a large shop: many statements of rows, indexes rebuilt by one sort on SQLite; figures equal a recount from the orders', async () => {
+    const big = await makeShop(ctx, admin, '大店');
+    // 4,000 buyers, 9,000 orders: more than two full statements of both customers and facts.
+    const raw: { nick: string; fen: number; paid: boolean; day: string }[] = [];
+    for (let i = 0; i < 9000; i++) {
+      const nick = `大店买家${i % 4000}`;
+      const paid = i % 7 !== 3;
+      raw.push({ nick, fen: 1000 + (i % 37) * 100, paid, day: addDays(TODAY, -(i % 120)) });
+    }
+    await makeBackdatedOrders(
+      ctx,
+      raw.map((o) => ({
+        ...order(o.nick, 0, o.fen),
+        shopId: big,
+        day: o.day,
+        paidDay: o.paid ? o.day : null,
+        status: o.paid ? 'completed' : 'pending_payment',
+      })),
+    );
+    const indexes = async () =>
+      dialect === 'sqlite'
+        ? (
+            await sql<{
+              name: string;
+            }>`select name from sqlite_master where type = 'index' and tbl_name in ('customers', 'customer_orders') order by name`.execute(
+              db(),
+            )
+          ).rows.map((r) => r.name)
+        : [];
+    const before = await indexes();
+    rebuildLimits.reindexFrom = 1000;
+    try {
+      const r = await customers.rebuildShop(db(), big);
+      expect(r).toMatchObject({ customers: 4000, orders: 9000, written: { customers: 4000, orders: 9000, removed: 0 } });
+    } finally {
+      rebuildLimits.reindexFrom = 50_000;
+    }
+    expect(await indexes()).toEqual(before);
+    const expected = new Map<string, { order_count: number; paid_orders: number; paid_fen: number; last_paid_day: string | null }>();
+    for (const o of raw) {
+      const e = expected.get(o.nick) ?? { order_count: 0, paid_orders: 0, paid_fen: 0, last_paid_day: null };
+      e.order_count++;
+      if (o.paid) {
+        e.paid_orders++;
+        e.paid_fen += o.fen;
+        if (!e.last_paid_day || o.day > e.last_paid_day) e.last_paid_day = o.day;
+      }
+      expected.set(o.nick, e);
+    }
+    const rows = await db()
+      .selectFrom('customers')
+      .select(['nick', 'order_count', 'paid_orders', 'paid_fen', 'last_paid_day'])
+      .where('shop_id', '=', big)
+      .execute();
+    expect(
+      new Map(
+        rows.map((c) => [
+          c.nick,
+          {
+            order_count: Number(c.order_count),
+            paid_orders: Number(c.paid_orders),
+            paid_fen: Number(c.paid_fen),
+            last_paid_day: c.last_paid_day,
+          },
+        ]),
+      ),
+    ).toEqual(expected);
+    const facts = await db()
+      .selectFrom('customer_orders as f')
+      .innerJoin('customers as c', 'c.id', 'f.customer_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('f.shop_id', '=', big)
+      .where('c.shop_id', '=', big)
+      .executeTakeFirstOrThrow();
+    expect(Number(facts.n)).toBe(9000);
+    // Rebuilt again: nothing to write.
+    expect((await customers.rebuildShop(db(), big)).written).toEqual({ customers: 0, orders: 0, removed: 0 });
   });
 });
