@@ -31,7 +31,7 @@ export function onlyShopAndStatus(f: OrderFilter): boolean {
   return Object.entries(f).every(([k, v]) => NOT_FILTERS.has(k) || v === undefined || v === null || v === '');
 }
 
-/** The maintained counts of these shops, summed per status (capped like the counted ones). */
+/** The maintained counts of these shops, summed per status: exact (the stamp of a filtered page's counts). */
 export async function maintainedCounts(db: Kysely<DB>, shopIds: readonly string[]): Promise<StatusCounts> {
   if (shopIds.length === 0) return { all: 0 };
   const rows = await db
@@ -45,9 +45,14 @@ export async function maintainedCounts(db: Kysely<DB>, shopIds: readonly string[
   for (const r of rows) {
     const n = Math.max(0, Number(r.n));
     all += n;
-    if (n > 0 && (ORDER_STATUSES as readonly string[]).includes(r.status)) counts[r.status as OrderStatus] = Math.min(n, COUNT_CAP + 1);
+    if (n > 0 && (ORDER_STATUSES as readonly string[]).includes(r.status)) counts[r.status as OrderStatus] = n;
   }
-  return { all: Math.min(all, COUNT_CAP + 1), ...counts };
+  return { all, ...counts };
+}
+
+/** Counts as the list answers them: exact up to COUNT_CAP, COUNT_CAP + 1 for more (as the counted ones). */
+export function capped(counts: StatusCounts): StatusCounts {
+  return Object.fromEntries(Object.entries(counts).map(([k, n]) => [k, Math.min(n, COUNT_CAP + 1)]));
 }
 
 interface Entry {

@@ -13,7 +13,7 @@ import { COUNT_CAP, ORDER_STATUSES, type OrderFilter, type OrderStatus } from '@
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import { cappedCounts, encodeCursor, keysetAfter, pageWindow, readCursor } from '../../db/kit.js';
 import type { DB, OrdersTable } from '../../db/schema.js';
-import { filteredCounts, maintainedCounts, onlyShopAndStatus } from './orders.counts.js';
+import { capped, filteredCounts, maintainedCounts, onlyShopAndStatus } from './orders.counts.js';
 
 const SORT_COLUMNS = { orderedAt: 'ordered_at', paidAt: 'paid_at', shippedAt: 'shipped_at', paidFen: 'paid_fen' } as const;
 type SortColumn = (typeof SORT_COLUMNS)[keyof typeof SORT_COLUMNS];
@@ -50,7 +50,7 @@ export async function orderPage(
   // counted and reused while those counters stay the same (orders.counts.ts).
   const shops = f.shopId ? scope.shopIds.filter((id) => id === f.shopId) : scope.shopIds;
   const maintained = await maintainedCounts(db, shops);
-  let counts = maintained;
+  let counts = capped(maintained);
   if (!onlyShopAndStatus(f)) {
     const { page: _p, pageSize: _s, cursor: _c, sort: _o, status: _t, ...rest } = f;
     // Keyed by the shops the actor sees too: answers of different scopes are never shared.
