@@ -93,10 +93,23 @@ export interface FileRead {
   resumeAfter: number;
 }
 
+/** What the rows of the batch being read add to the counts: applied when the batch is written. */
+interface Pending {
+  rows: number;
+  lines: number;
+  errors: [rowNo: number, e: CellError][];
+}
+
 /**
  * Read one file and write it in batches. Each batch, its bad-row reports and the checkpoint
  * (`commit`) share one transaction. Rows up to `resumeAfter` were committed by an earlier run of
  * the job: they are read again only to know which orders are already written, never counted.
+ *
+ * The next batch is read while the previous one is being written (on PostgreSQL the file's parsing
+ * overlaps the server's work; SQLite writes in this thread, so nothing changes there). Writes stay
+ * one after another: a batch's transaction starts after the previous one committed. The rows read
+ * meanwhile count only when their own batch is written (`Pending`), so a checkpoint's counts and
+ * bad-row reports are exactly those of the rows up to its `afterRow`.
  */
 export async function readFile(c: Ctx, f: FileRead): Promise<FileEncoding> {
   const { kind, file, onBytes, write, commit, report, resumeAfter } = f;
@@ -111,81 +124,117 @@ export async function readFile(c: Ctx, f: FileRead): Promise<FileEncoding> {
   const flushed = new Set<number>();
   let lastNo: string | null = null;
   let batchFrom = resumeAfter + 1;
-  const doFlush = async (afterRow: number, fileDone: boolean) => {
-    const batch = groups;
-    try {
-      await c.db.transaction().execute(async (trx) => {
-        await write(trx, batch);
-        await c.errors.flush(trx);
-        await commit(trx, { file: kind, afterRow, fileDone, encoding: src.encoding });
-      });
-    } catch (err) {
-      throw batchFailed(err, kind, batchFrom, afterRow);
-    }
-    if (spec.lineRows) for (const k of batch.keys()) flushed.add(hash53(k));
-    groups = new Map();
-    batchFrom = afterRow + 1;
+  let pend: Pending = { rows: 0, lines: 0, errors: [] };
+  /** The batch being written (at most one), or null. */
+  let writing: Promise<void> | null = null;
+  const settle = async () => {
+    if (!writing) return;
+    const w = writing;
+    writing = null;
+    await w;
     report();
     // Stopping (shutdown): this batch is committed with its checkpoint; the next run goes on here.
     if (c.run.signal?.aborted) throw new JobInterrupted();
   };
-  for await (const r of src.rows) {
-    if (isBlankRow(r.cells)) continue;
-    if (!match) {
-      match = matchHeaders(r.cells, spec, c.opts.format === 'generic' ? c.opts.mapping : null);
-      if (match.missing.length) {
-        throw new AppError('validation_failed', missingColumnsMessage(match.missing, FILE_LABEL[kind]), {
-          file: kind,
-          missing: match.missing.map((m) => m.label),
-        });
+  /** Wait for the batch being written, whatever its outcome. */
+  const drain = async () => {
+    await writing?.catch(() => {});
+  };
+  const startFlush = async (afterRow: number, fileDone: boolean) => {
+    await settle();
+    const batch = groups;
+    const from = batchFrom;
+    // The batch's rows count from here (synchronously, before the next rows are read).
+    c.counts.rows += pend.rows;
+    c.counts.lines += pend.lines;
+    for (const [rowNo, e] of pend.errors) c.errors.add(kind, rowNo, e);
+    pend = { rows: 0, lines: 0, errors: [] };
+    // Known before the commit: the next batch, read meanwhile, appends to these orders' lines.
+    if (spec.lineRows) for (const k of batch.keys()) flushed.add(hash53(k));
+    groups = new Map();
+    batchFrom = afterRow + 1;
+    const p = c.db
+      .transaction()
+      .execute(async (trx) => {
+        await write(trx, batch);
+        await c.errors.flush(trx);
+        await commit(trx, { file: kind, afterRow, fileDone, encoding: src.encoding });
+      })
+      .catch((err: unknown) => {
+        throw batchFailed(err, kind, from, afterRow);
+      });
+    // Handled by settle(); until then a failure must not count as unhandled.
+    p.catch(() => {});
+    writing = p;
+  };
+  try {
+    for await (const r of src.rows) {
+      if (isBlankRow(r.cells)) continue;
+      if (!match) {
+        match = matchHeaders(r.cells, spec, c.opts.format === 'generic' ? c.opts.mapping : null);
+        if (match.missing.length) {
+          throw new AppError('validation_failed', missingColumnsMessage(match.missing, FILE_LABEL[kind]), {
+            file: kind,
+            missing: match.missing.map((m) => m.label),
+          });
+        }
+        parse = compileRowParser(spec, match, c.shop.timezone);
+        refuse = controlCharCheck(match);
+        continue;
       }
-      parse = compileRowParser(spec, match, c.shop.timezone);
-      refuse = controlCharCheck(match);
-      continue;
-    }
-    const done = r.rowNo <= resumeAfter;
-    const bad = refuse!(r.cells);
-    if (bad) {
-      if (!done) {
-        c.counts.rows++;
-        c.errors.add(kind, r.rowNo, bad);
+      const done = r.rowNo <= resumeAfter;
+      const bad = refuse!(r.cells);
+      if (bad) {
+        if (!done) {
+          pend.rows++;
+          pend.errors.push([r.rowNo, bad]);
+        }
+        continue;
       }
-      continue;
+      const res = parse!(r.cells);
+      if (done) {
+        if (spec.lineRows && res.ok) flushed.add(hash53(res.row.orderNo));
+        continue;
+      }
+      if (!res.ok) {
+        pend.rows++;
+        for (const e of res.errors) pend.errors.push([r.rowNo, e]);
+        continue;
+      }
+      const row = res.row;
+      let g = groups.get(row.orderNo);
+      if (!g) {
+        // A batch ends before the first row of a new order, so an order's rows stay in one batch.
+        if (groups.size >= BATCH_ORDERS && row.orderNo !== lastNo) await startFlush(r.rowNo - 1, false);
+        g = {
+          orderNo: row.orderNo,
+          rowNo: r.rowNo,
+          order: row.order,
+          lines: [],
+          append: flushed.size > 0 && flushed.has(hash53(row.orderNo)),
+        };
+        groups.set(row.orderNo, g);
+      } else if (spec.paidScope === 'line' && row.order.paidFen !== null) {
+        g.order.paidFen = (g.order.paidFen ?? 0) + row.order.paidFen;
+      }
+      pend.rows++;
+      if (row.line) {
+        g.lines.push(row.line);
+        pend.lines++;
+      }
+      lastNo = row.orderNo;
     }
-    const res = parse!(r.cells);
-    if (done) {
-      if (spec.lineRows && res.ok) flushed.add(hash53(res.row.orderNo));
-      continue;
-    }
-    if (!res.ok) {
-      c.counts.rows++;
-      for (const e of res.errors) c.errors.add(kind, r.rowNo, e);
-      continue;
-    }
-    const row = res.row;
-    let g = groups.get(row.orderNo);
-    if (!g) {
-      // A batch ends before the first row of a new order, so an order's rows stay in one batch.
-      if (groups.size >= BATCH_ORDERS && row.orderNo !== lastNo) await doFlush(r.rowNo - 1, false);
-      g = {
-        orderNo: row.orderNo,
-        rowNo: r.rowNo,
-        order: row.order,
-        lines: [],
-        append: flushed.size > 0 && flushed.has(hash53(row.orderNo)),
-      };
-      groups.set(row.orderNo, g);
-    } else if (spec.paidScope === 'line' && row.order.paidFen !== null) {
-      g.order.paidFen = (g.order.paidFen ?? 0) + row.order.paidFen;
-    }
-    c.counts.rows++;
-    if (row.line) {
-      g.lines.push(row.line);
-      c.counts.lines++;
-    }
-    lastNo = row.orderNo;
+  } catch (err) {
+    // A read error (or stopping) while a batch is being written: let that write end first, so
+    // nothing of this run is still writing when the job is marked failed.
+    await drain();
+    throw err;
   }
-  if (!match) throw new AppError('validation_failed', `${FILE_LABEL[kind]}是空的：没有找到表头行，请检查是否选错了文件。`, { file: kind });
-  await doFlush(END_OF_FILE, true);
+  if (!match) {
+    await settle();
+    throw new AppError('validation_failed', `${FILE_LABEL[kind]}是空的：没有找到表头行，请检查是否选错了文件。`, { file: kind });
+  }
+  await startFlush(END_OF_FILE, true);
+  await settle();
   return src.encoding;
 }
