@@ -39,6 +39,7 @@ const SELF = `${os.hostname()}:${process.pid}:${Math.random().toString(36).slice
 /** Key of the advisory lock the leader holds (any constant; "YYLD"). */
 export const LEADER_LOCK_KEY = 0x59594c44;
 const LEADER_POLL_MS = 5_000;
+/** First wait before reconnecting the link, doubled per failure up to 30 s. */
 const RECONNECT_MS = 1_000;
 
 export interface PeerLink {
@@ -67,6 +68,7 @@ export function startPeerLink(databaseUrl: string, opts: PeerLinkOptions = {}): 
   let pollTimer: NodeJS.Timeout | null = null;
   let connected = false;
   let everConnected = false;
+  let failures = 0;
   const report = (err: unknown) => opts.onError?.(err);
 
   const loseLeadership = () => {
@@ -78,18 +80,25 @@ export function startPeerLink(databaseUrl: string, opts: PeerLinkOptions = {}): 
     }
   };
 
+  let trying = false;
   const tryLead = async () => {
-    if (stopped || leader || !client || !connected || !opts.leaderDuties) return;
+    if (stopped || leader || trying || !client || !connected || !opts.leaderDuties) return;
     const c = client;
-    const r = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK_KEY]);
-    if (r.rows[0]?.ok && !stopped && c === client) {
-      leader = true;
-      stopDuties = opts.leaderDuties();
+    trying = true;
+    try {
+      const r = await c.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [LEADER_LOCK_KEY]);
+      if (r.rows[0]?.ok && !stopped && c === client) {
+        leader = true;
+        stopDuties = opts.leaderDuties();
+      }
+    } finally {
+      trying = false;
     }
   };
 
   const schedulePoll = () => {
     if (stopped || !opts.leaderDuties) return;
+    if (pollTimer) clearTimeout(pollTimer);
     pollTimer = setTimeout(() => {
       pollTimer = null;
       tryLead()
@@ -112,7 +121,8 @@ export function startPeerLink(databaseUrl: string, opts: PeerLinkOptions = {}): 
       client = null;
       loseLeadership();
       c.end().catch(() => {});
-      if (!stopped) setTimeout(() => void connect().catch(report), RECONNECT_MS).unref();
+      const wait = Math.min(30_000, RECONNECT_MS * 2 ** Math.min(failures++, 5));
+      if (!stopped) setTimeout(() => void connect().catch(report), wait).unref();
     };
     c.on('error', lost);
     c.on('end', () => lost());
@@ -136,6 +146,7 @@ export function startPeerLink(databaseUrl: string, opts: PeerLinkOptions = {}): 
     // Back after a lost connection: what others announced meanwhile is unknown, forget it all.
     if (everConnected) for (const topic of announcedTopics()) hearAnnouncement(topic, '');
     everConnected = true;
+    failures = 0;
     await tryLead().catch(report);
     if (!leader) schedulePoll();
   };

@@ -98,9 +98,9 @@ describeEachDialect('several server processes on one database', (dialect) => {
   });
 
   /** The OS pid of each process's peer link, and which one holds the leader lock. */
-  async function links(): Promise<{ pids: number[]; leader: number | null }> {
-    const rows = await sql<{ app: string; leader: boolean }>`
-      select a.application_name as app,
+  async function links(): Promise<{ pids: number[]; leader: number | null; backends: number[] }> {
+    const rows = await sql<{ app: string; leader: boolean; backend: number }>`
+      select a.application_name as app, a.pid as backend,
         exists (select 1 from pg_locks l where l.pid = a.pid and l.locktype = 'advisory'
           and l.objid = ${LEADER_LOCK_KEY} and l.granted) as leader
       from pg_stat_activity a
@@ -108,7 +108,7 @@ describeEachDialect('several server processes on one database', (dialect) => {
     const pids = rows.rows.map((r) => Number(r.app.split(':')[1])).sort();
     const leaders = rows.rows.filter((r) => r.leader).map((r) => Number(r.app.split(':')[1]));
     expect(leaders.length, 'at most one leader').toBeLessThanOrEqual(1);
-    return { pids, leader: leaders[0] ?? null };
+    return { pids, leader: leaders[0] ?? null, backends: rows.rows.map((r) => Number(r.backend)) };
   }
 
   it('a 2-worker cluster and a second server start on one database; exactly one process leads the timers', async () => {
@@ -214,5 +214,33 @@ describeEachDialect('several server processes on one database', (dialect) => {
       20_000,
     );
     expect(after.pids).not.toContain(leaderPid);
+    if (leaderPid !== single!.child.pid) {
+      // It was a cluster worker: the primary starts a new one, whose link joins the others.
+      const back = await waitFor(
+        'the replacement worker',
+        async () => {
+          const l = await links();
+          return l.pids.length === before.pids.length ? l : undefined;
+        },
+        45_000,
+      );
+      expect(back.pids).not.toContain(leaderPid);
+    }
+  }, 60_000);
+
+  it('every link cut by the database (a restart): they reconnect and one of them leads again', async () => {
+    const before = await links();
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and application_name like 'yunying-peer-link:%'`.execute(db());
+    const after = await waitFor(
+      'the links back with a leader',
+      async () => {
+        const l = await links();
+        const fresh = l.backends.every((b) => !before.backends.includes(b));
+        return fresh && l.pids.length === before.pids.length && l.leader !== null ? l : undefined;
+      },
+      20_000,
+    );
+    expect(after.pids).toEqual(before.pids);
   }, 30_000);
 });
