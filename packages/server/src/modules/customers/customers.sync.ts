@@ -586,7 +586,10 @@ async function rebuild(db: Kysely<DB>, shopId: string, mark?: string): Promise<R
     Object.assign(c, figuresOf(own ?? []));
     keep.push(c);
     const before = stored.get(c.id);
-    if (!before || !sameRow(before, c, CUSTOMER_COLUMNS)) upserts.push({ ...c, updated_at: now });
+    if (!before || !sameRow(before, c, CUSTOMER_COLUMNS)) {
+      c.updated_at = now;
+      upserts.push(c);
+    }
   }
   ordersOf.clear();
 
