@@ -7,21 +7,20 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { PriceResult } from '@yunying/core';
+import { cliBundle } from './cli-bin.js';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { priceCli } from '../src/cli-price.js';
 
 const run = promisify(execFile);
 vi.setConfig({ testTimeout: 240_000 });
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/yunying.mjs');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-price-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 async function yunying(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args], {
+    const r = await run(process.execPath, [await cliBundle(), ...args], {
       env: { ...process.env, DATABASE_URL: `sqlite:${path.join(tmp, 'no-such-dir', 'never.db')}` },
     });
     return { ...r, code: 0 };

@@ -8,22 +8,21 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { staffing } from '@yunying/core';
 import iconv from 'iconv-lite';
+import { cliBundle } from './cli-bin.js';
 import { afterAll, expect, it, vi } from 'vitest';
 
 const run = promisify(execFile);
 vi.setConfig({ testTimeout: 240_000 });
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/yunying.mjs');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yy-h4-cli-'));
 const url = `sqlite:${path.join(dir, 'cli.db')}`;
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function yunying(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await run(process.execPath, [BIN, ...args], {
+    const r = await run(process.execPath, [await cliBundle(), ...args], {
       env: { ...process.env, DATABASE_URL: url, YUNYING_ADMIN_PASSWORD: 'Admin12345', YUNYING_DEMO: '0' },
     });
     return { ...r, code: 0 };
