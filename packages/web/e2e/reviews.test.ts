@@ -19,9 +19,23 @@ import { ADMIN_PASSWORD, chromiumMissing, login, startE2E, type E2E } from './ha
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000 });
 const TODAY = businessDay(Date.now(), 'Asia/Shanghai');
 
+/**
+ * Choose an option of a Select and wait until the Select shows it. On a loaded machine the form
+ * can still be settling from the previous step (reset after the refetched status) when the option
+ * is chosen, and the choice is lost: choose again then.
+ */
 async function pick(page: Page, testId: string, option: string) {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+  const select = page.getByTestId(testId).locator('xpath=ancestor-or-self::div[contains(concat(" ", @class, " "), " ant-select ")][1]');
+  for (let attempt = 0; ; attempt++) {
+    await page.getByTestId(testId).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: option }).first().click();
+    try {
+      await expect.poll(async () => (await select.textContent()) ?? '', { timeout: 3_000 }).toContain(option);
+      return;
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
 }
 
 describe.skipIf(chromiumMissing)('reviews: a 差评 alert and its follow-up; the staffing plan of a peak day', () => {
