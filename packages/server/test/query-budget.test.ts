@@ -36,6 +36,12 @@ const BUDGET = {
   chatList: 8, // measured 6
   chatListDeep: 8, // measured 6
 } as const;
+/**
+ * PostgreSQL writes the order, its lines, its first event and the dirty day in one statement
+ * (issue 10: fewer round trips while the shop's hot rows are locked); the order number is taken
+ * before the transaction (2 statements, counted). Measured 15 for 1 and for 20 lines.
+ */
+const PG_BUDGET: Partial<Record<keyof typeof BUDGET, number>> = { orderCreate1: 16, orderCreate20: 16 };
 const PER_EXTRA_LINE = 0; // measured 0.00 (4.00 before issue 10)
 
 function queries(res: LightMyRequestResponse): number {
@@ -54,8 +60,9 @@ describeEachDialect('query budgets', (dialect) => {
 
   function within(name: keyof typeof BUDGET, n: number) {
     measured[name] = n;
-    console.log(`[query-budget ${dialect}] ${name}: ${n} queries (budget ${BUDGET[name]})`);
-    expect(n, `${name} issued ${n} queries, budget ${BUDGET[name]}`).toBeLessThanOrEqual(BUDGET[name]);
+    const budget = (dialect === 'postgres' ? PG_BUDGET[name] : undefined) ?? BUDGET[name];
+    console.log(`[query-budget ${dialect}] ${name}: ${n} queries (budget ${budget})`);
+    expect(n, `${name} issued ${n} queries, budget ${budget}`).toBeLessThanOrEqual(budget);
   }
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 /** What other modules may call. */
 export {
   markDirty,
+  markDirtyInsert,
   markOrderDaysDirty,
   recomputeDays,
   recomputeDirty,

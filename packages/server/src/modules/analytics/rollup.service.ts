@@ -34,6 +34,14 @@ export function markDirtyQuery(
   days: readonly string[],
   opts: { urgent?: boolean } = {},
 ): CompiledQuery | null {
+  return markDirtyInsert(db, shopId, days, opts)?.compile() ?? null;
+}
+
+/**
+ * The insert behind `markDirty`, not compiled: order creation on PostgreSQL runs it as one part of
+ * the statement that writes the order (issue 10: the (shop, day) mark is a hot row, taken last).
+ */
+export function markDirtyInsert(db: Kysely<DB>, shopId: string, days: readonly string[], opts: { urgent?: boolean } = {}) {
   const uniq = [...new Set(days.filter((d) => !!d))];
   if (!uniq.length) return null;
   const now = Date.now();
@@ -46,7 +54,6 @@ export function markDirtyQuery(
       .onConflict((oc) =>
         oc.columns(['shop_id', 'day']).doUpdateSet(urgent ? { urgent: 1, rebuilding_since: null } : { rebuilding_since: null }),
       )
-      .compile()
   );
 }
 

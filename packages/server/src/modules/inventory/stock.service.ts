@@ -5,7 +5,7 @@
  */
 import { AppError, newId } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { forUpdate } from '../../db/kit.js';
+import { forUpdate, isPostgres } from '../../db/kit.js';
 import type { DB, StockTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as catalog from '../catalog/index.js';
@@ -231,6 +231,19 @@ export async function moveQtyMany(
     .set(Object.fromEntries([...used.map(([col, k]) => [col, sql`${sql.ref(col)} + ${change(k)}`]), ['updated_at', Date.now()]]))
     .where('warehouse_id', '=', warehouseId)
     .where('sku_id', 'in', skuIds);
+  // PostgreSQL: the rows are locked in SKU order by a sub-select before they are updated (an
+  // UPDATE alone locks them in whatever order its plan reads them): two concurrent orders of the
+  // same SKUs then queue instead of deadlocking. SQLite has one writer at a time.
+  if (isPostgres(trx))
+    q = q.where('sku_id', 'in', (eb) =>
+      eb
+        .selectFrom('stock as l')
+        .select('l.sku_id')
+        .where('l.warehouse_id', '=', warehouseId)
+        .where('l.sku_id', 'in', skuIds)
+        .orderBy('l.sku_id')
+        .forUpdate(),
+    );
   for (const [col, k] of used) q = q.where(sql<boolean>`${sql.ref(col)} + ${change(k)} >= 0`);
   const res = await q.executeTakeFirst();
   if (Number(res.numUpdatedRows) !== skuIds.length) {

@@ -18,7 +18,7 @@ import {
   type OrderDetail,
 } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { isUniqueViolation } from '../../db/kit.js';
+import { canSeeShop, isPostgres, isUniqueViolation } from '../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import * as audit from '../audit/index.js';
@@ -30,7 +30,7 @@ import * as marketing from '../marketing/index.js';
 import * as shops from '../shops/index.js';
 import * as repo from './orders.repo.js';
 import { orderDetailOf } from './orders.queries.js';
-import { actorName, recordEvent } from './orders.rows.js';
+import { actorName, eventRow } from './orders.rows.js';
 
 /** Manual order number: M + the shop's business day + a sequence of at least 6 digits (M20261122000042). */
 export function manualOrderNo(day: string, seq: number): string {
@@ -40,16 +40,52 @@ export function manualOrderNo(day: string, seq: number): string {
 /**
  * The next manual order number for a business day, unique across the organisation's shops by
  * construction (batch shipping finds an order by its number alone): the organisation's counter
- * row for the day is incremented in the caller's transaction (its row lock orders concurrent
- * creations; a rolled-back order leaves a gap, never a duplicate). Numbers already taken — random
+ * row for the day is incremented — on SQLite in the order's own transaction (one writer at a time
+ * anyway), on PostgreSQL in a short transaction of its own before the order's (`takeOrderNo`), so
+ * concurrent creations do not queue on the counter row until they commit. Either way a
+ * rolled-back order leaves a gap in the numbers, never a duplicate. Numbers already taken — random
  * ones from before the counter existed — are skipped.
  */
-async function nextManualOrderNo(trx: Transaction<DB>, orgId: string, day: string): Promise<string> {
+async function nextManualOrderNo(db: Kysely<DB>, orgId: string, day: string): Promise<string> {
   for (let i = 0; i < 1000; i++) {
-    const orderNo = manualOrderNo(day, await repo.nextOrderSeq(trx, orgId, day));
-    if (!(await repo.orderNoTaken(trx, orgId, orderNo))) return orderNo;
+    const orderNo = manualOrderNo(day, await repo.nextOrderSeq(db, orgId, day));
+    if (!(await repo.orderNoTaken(db, orgId, orderNo))) return orderNo;
   }
   throw new AppError('internal', '生成订单编号失败，请稍后重试', { orgId, day });
+}
+
+/** An order number taken before the order's transaction, for the business day of `now`. */
+export interface TakenOrderNo {
+  now: number;
+  day: string;
+  orderNo: string;
+}
+
+/**
+ * Shops' time zones as last read, to know the business day before the order's transaction reads
+ * the shop. Only a guess: `createOrder` compares the day with the one from the shop row it reads
+ * and takes another number in its transaction when they differ (a time zone just changed).
+ */
+const shopZones = new Map<string, string>();
+
+/**
+ * PostgreSQL: take the order number outside the order's transaction (the counter's upsert commits
+ * at once: its row lock lasts one statement instead of the whole creation). Undefined on SQLite,
+ * and when the shop is unknown or not visible (the transaction then refuses the order as before).
+ */
+async function takeOrderNo(db: Kysely<DB>, actor: Actor, shopId: string): Promise<TakenOrderNo | undefined> {
+  if (!isPostgres(db) || !canSeeShop(actor, shopId)) return undefined;
+  let zone = shopZones.get(shopId);
+  if (zone === undefined) {
+    const r = await db.selectFrom('shops').select('timezone').where('id', '=', shopId).where('org_id', '=', actor.orgId).executeTakeFirst();
+    if (!r) return undefined;
+    zone = r.timezone;
+    if (shopZones.size > 10_000) shopZones.clear();
+    shopZones.set(shopId, zone);
+  }
+  const now = Date.now();
+  const day = businessDay(now, zone);
+  return { now, day, orderNo: await nextManualOrderNo(db, actor.orgId, day) };
 }
 
 const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;
@@ -83,8 +119,9 @@ function assertTotalsInRange(priced: { unit: number; goods: number }[], input: C
  * lines so the fen add up, and stock reserved in the default warehouse for every line — all in
  * the caller's transaction, so a line short of stock leaves nothing behind.
  */
-export async function createOrder(trx: Transaction<DB>, actor: Actor, input: CreateOrderInput): Promise<OrderDetail> {
+export async function createOrder(trx: Transaction<DB>, actor: Actor, input: CreateOrderInput, taken?: TakenOrderNo): Promise<OrderDetail> {
   const shop = await shops.getVisible(trx, actor, input.shopId);
+  shopZones.set(shop.id, shop.timezone);
   if (shop.status !== 'active') {
     throw new AppError('invalid_state', `店铺「${shop.name}」已归档，不能新建订单；请先在设置中恢复店铺`, { shopId: shop.id }, [
       { path: 'shopId', message: '店铺已归档' },
@@ -109,7 +146,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     return { ...l, sku: s, unit, goods: unit * l.qty };
   });
   assertTotalsInRange(priced, input);
-  const now = Date.now();
+  const now = taken?.now ?? Date.now();
   // The shop's running promotions and the buyer's coupons, priced by the engine (marketing); the
   // manual discount comes on top, over what the lines still cost.
   const pricing = await marketing.priceOrder(trx, actor, {
@@ -154,17 +191,8 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   const paidFen = add(goodsFen, -discountFen, shippingFen);
   const orderId = newId('order');
   const warehouseId = await inventory.defaultWarehouseId(trx, actor.orgId);
-  const orderNo = await nextManualOrderNo(trx, actor.orgId, businessDay(now, shop.timezone));
-
-  // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
-  await inventory.moveQtyMany(
-    trx,
-    actor,
-    'reserve',
-    warehouseId,
-    [...priced.map((p) => ({ skuId: p.skuId, qty: p.qty })), ...gifts.map((g) => ({ skuId: g.skuId, qty: g.qty }))],
-    { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` },
-  );
+  const day = businessDay(now, shop.timezone);
+  const orderNo = taken?.day === day ? taken.orderNo : await nextManualOrderNo(trx, actor.orgId, day);
 
   const row: OrdersTable = {
     id: orderId,
@@ -207,9 +235,6 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     created_at: now,
     updated_at: now,
   };
-  await trx.insertInto('orders').values(row).execute();
-  await analytics.markOrderDaysDirty(trx, row.shop_id, [row.order_day, row.paid_day]);
-  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
   const lines: OrderLinesTable[] = priced.map((p, i) => ({
     id: newId('orderLine'),
     order_id: orderId,
@@ -254,23 +279,54 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
       });
     }
   }
-  // The order's lines and its gifts in one statement.
-  await trx.insertInto('order_lines').values(lines).execute();
-  if (pricing.applied.length)
-    await marketing.recordOrderPricing(trx, { orderId, shopId: shop.id, buyerKey: input.buyerNick, result: pricing });
-  const event = await recordEvent(trx, orderId, {
+  const event = eventRow(orderId, {
     type: 'status',
     from: null,
     to: row.status,
     note: `手工创建订单，实付 ${formatFen(paidFen)}，已在默认仓预占库存${pricing.applied.length ? `；优惠：${pricing.applied.map((x) => x.explanation).join('；')}` : ''}`,
     actorName: actorName(actor),
   });
+
+  // Rows nobody else writes first; the rows concurrent creations share — the SKUs' stock, the
+  // shop's status counter (a trigger on orders) and the shop's dirty day for the rollups — last,
+  // so their locks are held for the fewest round trips before the commit (issue 10).
   await audit.record(trx, actor, 'order.create', {
     entityType: 'order',
     entityId: orderId,
     shopId: shop.id,
     after: { orderNo, status: row.status, goodsFen, discountFen, shippingFen, paidFen },
   });
+  await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
+  // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
+  await inventory.moveQtyMany(
+    trx,
+    actor,
+    'reserve',
+    warehouseId,
+    [...priced.map((p) => ({ skuId: p.skuId, qty: p.qty })), ...gifts.map((g) => ({ skuId: g.skuId, qty: g.qty }))],
+    { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` },
+  );
+  const dirty = analytics.markDirtyInsert(trx, row.shop_id, [row.order_day, row.paid_day ?? ''], { urgent: true });
+  if (isPostgres(trx) && dirty) {
+    // One statement: the order, its lines (gifts included), its first event and the dirty day.
+    // The lines' and event's foreign keys are checked at the end of the statement, when the
+    // order's row is there.
+    await trx
+      .with('o', (qc) => qc.insertInto('orders').values(row).returning('id'))
+      .with('l', (qc) => qc.insertInto('order_lines').values(lines).returning('id'))
+      .with('d', () => dirty.returning('day'))
+      .insertInto('order_events')
+      .values(event)
+      .execute();
+  } else {
+    await trx.insertInto('orders').values(row).execute();
+    // The order's lines and its gifts in one statement.
+    await trx.insertInto('order_lines').values(lines).execute();
+    await trx.insertInto('order_events').values(event).execute();
+    if (dirty) await dirty.execute();
+  }
+  if (pricing.applied.length)
+    await marketing.recordOrderPricing(trx, { orderId, shopId: shop.id, buyerKey: input.buyerNick, result: pricing });
   // The detail from the rows just written (a new order has no after-sales cases): reading them
   // back cost three statements per order (issue 10).
   return orderDetailOf(actor, row, lines, [event], [], shop.name);
@@ -320,14 +376,19 @@ export interface IdempotentRequest {
   status: number;
 }
 
-export async function idempotent<T>(
+export async function idempotent<T, P = undefined>(
   db: Kysely<DB>,
   actor: Actor,
   req: IdempotentRequest,
-  work: (trx: Transaction<DB>) => Promise<T>,
+  work: (trx: Transaction<DB>, prepared: P | undefined) => Promise<T>,
+  /** Run before the work's transaction, once the key is known not to be a repeat. */
+  prepare?: () => Promise<P>,
 ): Promise<IdempotentResult<T>> {
   const { route, clientKey, request, status } = req;
-  if (!clientKey) return { status, body: await db.transaction().execute(work), replayed: false };
+  if (!clientKey) {
+    const prepared = await prepare?.();
+    return { status, body: await db.transaction().execute((trx) => work(trx, prepared)), replayed: false };
+  }
   if (!/^[\w.:-]{1,100}$/.test(clientKey)) {
     throw new AppError('validation_failed', 'Idempotency-Key 只能包含字母、数字和 _ . : -，最长 100 个字符');
   }
@@ -349,8 +410,9 @@ export async function idempotent<T>(
   const hit = await stored();
   if (hit) return hit;
   try {
+    const prepared = await prepare?.();
     const body = await db.transaction().execute(async (trx) => {
-      const out = await work(trx);
+      const out = await work(trx, prepared);
       await trx
         .insertInto('idempotency_keys')
         .values({ key, status, response: JSON.stringify(out), request_hash: hash, created_at: Date.now() })
@@ -374,8 +436,12 @@ export async function idempotent<T>(
 export async function createOrderIdempotent(db: Kysely<DB>, actor: Actor, input: CreateOrderInput, clientKey?: string) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await idempotent(db, actor, { route: 'POST /orders', clientKey, request: input, status: 201 }, (trx) =>
-        createOrder(trx, actor, input),
+      return await idempotent(
+        db,
+        actor,
+        { route: 'POST /orders', clientKey, request: input, status: 201 },
+        (trx, taken) => createOrder(trx, actor, input, taken),
+        () => takeOrderNo(db, actor, input.shopId),
       );
     } catch (err) {
       if (attempt < 4 && isUniqueViolation(err)) continue;

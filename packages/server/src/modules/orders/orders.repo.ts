@@ -1,5 +1,5 @@
 /** Queries of the orders module that deserve a name. */
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
 import { canSeeShop } from '../../db/kit.js';
@@ -22,7 +22,7 @@ export async function lockVisible(db: Kysely<DB>, actor: Actor, id: string): Pro
 }
 
 /** Increment and return the manual-order sequence of an organisation's business day (row created at 1). */
-export async function nextOrderSeq(trx: Transaction<DB>, orgId: string, day: string): Promise<number> {
+export async function nextOrderSeq(trx: Kysely<DB>, orgId: string, day: string): Promise<number> {
   const r = await trx
     .insertInto('order_no_counters')
     .values({ org_id: orgId, day, seq: 1 })

@@ -119,7 +119,14 @@ export interface EventInput {
 
 /** Append one entry to an order's timeline (also used by order import). */
 export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInput): Promise<OrderEventsTable> {
-  const row: OrderEventsTable = {
+  const row = eventRow(orderId, e);
+  await trx.insertInto('order_events').values(row).execute();
+  return row;
+}
+
+/** The row `recordEvent` writes, for a caller that inserts it as part of a larger statement. */
+export function eventRow(orderId: string, e: EventInput): OrderEventsTable {
+  return {
     id: newId('orderEvent'),
     order_id: orderId,
     type: e.type,
@@ -129,8 +136,6 @@ export async function recordEvent(trx: Kysely<DB>, orderId: string, e: EventInpu
     actor_name: e.actorName.slice(0, 100),
     at: Date.now(),
   };
-  await trx.insertInto('order_events').values(row).execute();
-  return row;
 }
 
 /** An order's stored lines in line order. */
