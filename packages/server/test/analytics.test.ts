@@ -514,6 +514,30 @@ describeEachDialect('analytics: rollups and every screen against brute force', (
     expect((await admin.get(`/api/v1/analytics/products/prd_nope?shopId=${shopA}`)).statusCode).toBe(404);
   });
 
+  it('products: a stock change and a title edit show in the next ranking at once (slow movers and the page)', async () => {
+    const url = `/api/v1/analytics/products?shopId=${shopA}&from=${addDays(T, -4)}&to=${T}&pageSize=50`;
+    const hat = products[3]!;
+    const slowHat = async () =>
+      (await admin.get(url)).json().slowMovers.find((s: { productId: string }) => s.productId === hat.id) as
+        { title: string; onHand: number } | undefined;
+    expect(await slowHat()).toMatchObject({ title: hat.title, onHand: 5 });
+    const stock = await db().selectFrom('stock').select('warehouse_id').where('sku_id', '=', hat.skuId).executeTakeFirstOrThrow();
+    const adjust = (qty: number) =>
+      admin.post('/api/v1/stock/adjust', { skuId: hat.skuId, warehouseId: stock.warehouse_id, qty, reason: '排行测试' });
+    expect((await adjust(7)).statusCode).toBeLessThan(300);
+    expect(await slowHat()).toMatchObject({ title: hat.title, onHand: 12 });
+    const renamed = await admin.patch(`/api/v1/products/${hat.id}`, { title: '商品 HAT 新款' });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await slowHat()).toMatchObject({ title: '商品 HAT 新款', onHand: 12 });
+    // Sold out: no longer a slow mover.
+    expect((await adjust(-12)).statusCode).toBeLessThan(300);
+    expect(await slowHat()).toBeUndefined();
+    // Back as it was for the tests after this one.
+    expect((await adjust(5)).statusCode).toBeLessThan(300);
+    expect((await admin.patch(`/api/v1/products/${hat.id}`, { title: hat.title })).statusCode).toBe(200);
+    expect(await slowHat()).toMatchObject({ title: hat.title, onHand: 5 });
+  });
+
   it('trade: base period per compare mode and an LMDI split that adds up exactly', async () => {
     for (const [from, to, compare, baseFrom, baseTo] of [
       [addDays(T, -4), T, 'previous', D0, addDays(T, -5)],

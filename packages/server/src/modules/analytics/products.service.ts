@@ -219,28 +219,32 @@ export async function products(db: Kysely<DB>, actor: Actor, q: AnalyticsProduct
     .groupBy(['products.id', 'products.title'])
     .execute();
   const sold = new Set(rows.filter((r) => r.units > 0).map((r) => r.productId));
-  const candidates = onHand.filter((p) => Number(p.onHand) > 0 && !sold.has(p.productId));
-  const last = new Map<string, string>();
-  if (candidates.length && scope.shopIds.length) {
-    for (let i = 0; i < candidates.length; i += 500) {
-      const ids = candidates.slice(i, i + 500).map((c) => c.productId);
-      const lr = await db
-        .selectFrom('rollup_daily')
-        .select((eb) => ['product_id', eb.fn.max('day').as('lastDay')])
-        .where('shop_id', 'in', scope.shopIds)
-        .where('product_id', 'in', ids)
-        .where('source_code', '=', '')
-        .where('units', '>', 0)
-        .where('day', '<=', q.to)
-        .groupBy('product_id')
-        .execute();
-      for (const r of lr) last.set(r.product_id, String(r.lastDay));
-    }
-  }
-  const slowMovers = candidates
-    .map((c) => ({ productId: c.productId, title: c.title, onHand: Number(c.onHand), lastSoldDay: last.get(c.productId) ?? null }))
+  // Only the 50 shown (most stock on hand first) need their last day sold: a shop can have
+  // thousands of products unsold in the period, each an index range of rollup rows to read.
+  const shown = onHand
+    .filter((p) => Number(p.onHand) > 0 && !sold.has(p.productId))
+    .map((c) => ({ productId: c.productId, title: c.title, onHand: Number(c.onHand) }))
     .sort((a, b) => b.onHand - a.onHand || a.productId.localeCompare(b.productId))
     .slice(0, 50);
+  const last = new Map<string, string>();
+  if (shown.length && scope.shopIds.length) {
+    const lr = await db
+      .selectFrom('rollup_daily')
+      .select((eb) => ['product_id', eb.fn.max('day').as('lastDay')])
+      .where('shop_id', 'in', scope.shopIds)
+      .where(
+        'product_id',
+        'in',
+        shown.map((c) => c.productId),
+      )
+      .where('source_code', '=', '')
+      .where('units', '>', 0)
+      .where('day', '<=', q.to)
+      .groupBy('product_id')
+      .execute();
+    for (const r of lr) last.set(r.product_id, String(r.lastDay));
+  }
+  const slowMovers = shown.map((c) => ({ ...c, lastSoldDay: last.get(c.productId) ?? null }));
 
   return {
     from: q.from,
