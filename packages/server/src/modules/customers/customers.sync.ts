@@ -18,7 +18,7 @@
  */
 import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import { inChunks, insertBatched, isPostgres, keysetAfter, rowsPerInsert } from '../../db/kit.js';
+import { inChunks, insertBatched, isPostgres, keysetAfter, rowsPerInsert, withAdvisoryLock } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
 import { applyEnquiries, enquiryFacts, shopOf } from './customers.enquiries.js';
 import { settleOrders, settleShop } from './customers.members.js';
@@ -214,6 +214,8 @@ function contactFrom(c: CustomersTable, orders: readonly OrderFact[]): void {
 }
 
 const inFlight = new Map<string, Promise<void>>();
+/** Advisory lock space of a shop's customer refresh ("YYCR"). */
+const REFRESH_LOCK_SPACE = 0x59594352;
 
 /** Bring the customers of these shops (all with marks when omitted) up to date with their orders. */
 export async function refreshShops(db: Kysely<DB>, shopIds?: readonly string[] | null): Promise<void> {
@@ -229,7 +231,10 @@ export async function refreshShops(db: Kysely<DB>, shopIds?: readonly string[] |
       await running;
       continue;
     }
-    const p = refreshShop(db, shopId).finally(() => inFlight.delete(shopId));
+    // In this process one refresh per shop at a time (the map); across the server processes of one
+    // PostgreSQL database, one at a time too (an advisory lock): two processes applying the same
+    // marks at once would both write the shop's customers and settle its points.
+    const p = withAdvisoryLock(db, REFRESH_LOCK_SPACE, shopId, () => refreshShop(db, shopId)).finally(() => inFlight.delete(shopId));
     inFlight.set(shopId, p);
     await p;
   }
