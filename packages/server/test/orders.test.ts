@@ -124,6 +124,26 @@ describeEachDialect('orders', (dialect) => {
     expect(timeline).toEqual(['paid', 'shipped', 'delivered', 'completed']);
   });
 
+  it('skips an order number already taken (an old one) and leaves a gap after a refused order', async () => {
+    const sku = await makeSku(ctx, { code: 'NO-SKIP', priceFen: 500, stock: 5 });
+    const a = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }]))).json();
+    const seqOf = (no: string) => Number(no.slice(9));
+    // Put the day's counter one back, as if a.orderNo had been given out before the counter: the
+    // next creation must skip it.
+    await ctx.tdb.database.db
+      .updateTable('order_no_counters')
+      .set((eb) => ({ seq: eb('seq', '-', 1) }))
+      .where('day', '=', `${a.orderNo.slice(1, 5)}-${a.orderNo.slice(5, 7)}-${a.orderNo.slice(7, 9)}`)
+      .execute();
+    const b = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }]))).json();
+    expect(b.orderNo).not.toBe(a.orderNo);
+    expect(seqOf(b.orderNo)).toBe(seqOf(a.orderNo) + 1);
+    // A refused order (short of stock) may use up a number; numbers stay unique and increasing.
+    expect((await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 99 }]))).statusCode).toBe(409);
+    const c = (await admin.post('/api/v1/orders', orderBody(shopId, [{ skuId: sku, qty: 1 }]))).json();
+    expect(seqOf(c.orderNo)).toBeGreaterThan(seqOf(b.orderNo));
+  });
+
   it('returns the same order for a repeated Idempotency-Key and creates no second one', async () => {
     const s = await makeSku(ctx, { code: 'IDEM-1', priceFen: 1000, stock: 10 });
     const body = orderBody(shopId, [{ skuId: s, qty: 1 }]);

@@ -231,18 +231,17 @@ export async function moveQtyMany(
     .set(Object.fromEntries([...used.map(([col, k]) => [col, sql`${sql.ref(col)} + ${change(k)}`]), ['updated_at', Date.now()]]))
     .where('warehouse_id', '=', warehouseId)
     .where('sku_id', 'in', skuIds);
-  // PostgreSQL: the rows are locked in SKU order by a sub-select before they are updated (an
-  // UPDATE alone locks them in whatever order its plan reads them): two concurrent orders of the
-  // same SKUs then queue instead of deadlocking. SQLite has one writer at a time.
+  // PostgreSQL: the rows are locked in SKU order by a materialized sub-select before they are
+  // updated (an UPDATE alone locks them in whatever order its plan reads them): two concurrent
+  // orders of the same SKUs then queue instead of deadlocking. Materialized, so a nested loop
+  // reads the locked ids again without locking them again. SQLite has one writer at a time.
   if (isPostgres(trx))
-    q = q.where('sku_id', 'in', (eb) =>
-      eb
-        .selectFrom('stock as l')
-        .select('l.sku_id')
-        .where('l.warehouse_id', '=', warehouseId)
-        .where('l.sku_id', 'in', skuIds)
-        .orderBy('l.sku_id')
-        .forUpdate(),
+    q = q.where(
+      'sku_id',
+      'in',
+      sql<string>`(with l as materialized (select sku_id from stock where warehouse_id = ${warehouseId} and sku_id in (${sql.join(
+        skuIds,
+      )}) order by sku_id for update) select sku_id from l)`,
     );
   for (const [col, k] of used) q = q.where(sql<boolean>`${sql.ref(col)} + ${change(k)} >= 0`);
   const res = await q.executeTakeFirst();
