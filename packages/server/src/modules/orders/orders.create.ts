@@ -77,7 +77,10 @@ async function takeOrderNo(db: Kysely<DB>, actor: Actor, shopId: string): Promis
   if (!isPostgres(db) || !canSeeShop(actor, shopId)) return undefined;
   let zone = shopZones.get(shopId);
   if (zone === undefined) {
-    const r = await db.selectFrom('shops').select('timezone').where('id', '=', shopId).where('org_id', '=', actor.orgId).executeTakeFirst();
+    const r = await shops.getVisible(db, actor, shopId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === 'not_found') return null;
+      throw err;
+    });
     if (!r) return undefined;
     zone = r.timezone;
     if (shopZones.size > 10_000) shopZones.clear();
