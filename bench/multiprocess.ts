@@ -19,13 +19,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import * as loadgen from './loadgen.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(here, '../packages/server/bin/yunying.mjs');
@@ -51,19 +51,9 @@ const WORKERS = values.workers.split(',').map(Number);
 if (!Number.isInteger(N) || N < 1) throw new Error('--orders 必须是正整数');
 if (WORKERS.some((w) => !Number.isInteger(w) || w < 1)) throw new Error('--workers 形如 1,2');
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-function request(method: string, url: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORT, method, path: url, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** A request to the server under test (bench/loadgen.ts on this benchmark's port). */
+const request = (method: string, url: string, headers: Record<string, string>, body?: string) =>
+  loadgen.request(PORT, method, url, headers, body);
 
 async function freshDatabase(): Promise<string> {
   const name = `yy_bench_mp_${N}`;
@@ -145,16 +135,7 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
-interface Figures {
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  n: number;
-  load: number;
+interface Figures extends loadgen.Figures {
   /** Share of all cores busy during the run (Linux /proc/stat; -1 elsewhere): the headroom left. */
   busy: number;
   /** CPU used by the server processes during the run, in % of one core (Linux). */
@@ -187,43 +168,20 @@ function cpuTimes(): { busy: number; total: number } | null {
   }
 }
 
+/** loadgen's load, with how busy the cores and the server processes were meanwhile. */
 async function load(
   concurrency: number,
   call: () => Promise<boolean>,
   opts: { total?: number; seconds?: number; serverPid?: number | undefined },
 ): Promise<Figures> {
   const server0 = processJiffies(opts.serverPid);
-  const lat: number[] = [];
-  let errors = 0;
-  let issued = 0;
   const cpu0 = cpuTimes();
-  const t0 = performance.now();
-  const until = opts.seconds ? t0 + opts.seconds * 1000 : Infinity;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while ((opts.total === undefined || issued < opts.total) && performance.now() < until) {
-        issued++;
-        const s = performance.now();
-        const ok = await call();
-        lat.push(performance.now() - s);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
+  const f = await loadgen.load(concurrency, call, opts);
   const cpu1 = cpuTimes();
-  lat.sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10) / 10;
   return {
-    serverCpu: Math.round((processJiffies(opts.serverPid) - server0) / secs),
+    ...f,
+    serverCpu: Math.round((processJiffies(opts.serverPid) - server0) / f.seconds),
     busy: cpu0 && cpu1 && cpu1.total > cpu0.total ? Math.round(((cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)) * 100) : -1,
-    perSecond: r(lat.length / secs),
-    p50: r(pct(lat, 50)),
-    p95: r(pct(lat, 95)),
-    p99: r(pct(lat, 99)),
-    errors,
-    n: lat.length,
-    load: r(os.loadavg()[0]!),
   };
 }
 
@@ -341,4 +299,4 @@ fs.writeFileSync(
     2,
   ),
 );
-agent.destroy();
+loadgen.closeConnections();

@@ -19,13 +19,13 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { closeConnections, load, request, type Figures } from './loadgen.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,20 +45,6 @@ const N = Number(values.orders);
 const REQUESTS = Number(values.requests);
 const SECONDS = Number(values.seconds);
 if (!Number.isInteger(N) || N < 1) throw new Error('--orders 必须是正整数');
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function request(port: number, method: string, url: string, headers: Record<string, string>, body?: string) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: url, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 interface Ready {
   port: number;
@@ -94,51 +80,6 @@ function startChild(url: string): Promise<{ ready: Ready; stop: () => Promise<vo
       }
     });
   });
-}
-
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-
-interface Figures {
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  n: number;
-  /** The machine's 1-minute load average when the run ended (a shared machine: quote it with the figure). */
-  load: number;
-}
-
-/** Run `total` calls (or for `seconds`) with `concurrency` loops; latencies in ms. */
-async function load(concurrency: number, call: () => Promise<boolean>, opts: { total?: number; seconds?: number }): Promise<Figures> {
-  const lat: number[] = [];
-  let errors = 0;
-  let issued = 0;
-  const t0 = performance.now();
-  const until = opts.seconds ? t0 + opts.seconds * 1000 : Infinity;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while ((opts.total === undefined || issued < opts.total) && performance.now() < until) {
-        issued++;
-        const s = performance.now();
-        const ok = await call();
-        lat.push(performance.now() - s);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  const secs = (performance.now() - t0) / 1000;
-  lat.sort((a, b) => a - b);
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return {
-    perSecond: r(lat.length / secs),
-    p50: r(pct(lat, 50)),
-    p95: r(pct(lat, 95)),
-    p99: r(pct(lat, 99)),
-    errors,
-    n: lat.length,
-    load: r(os.loadavg()[0]!),
-  };
 }
 
 async function measure(dialect: string, url: string) {
@@ -249,7 +190,7 @@ if (!values['no-pg']) {
     await admin.end().catch(() => {});
   }
 }
-agent.destroy();
+closeConnections();
 
 const report = {
   benchmark: 'orders',
