@@ -7,13 +7,12 @@
 import fc from 'fast-check';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
-import { makeShop } from './fixtures.js';
+import { CJK, makeShop } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 
 /** Routes a fuzzer must not drive with the owner's session (they end it). */
 const SKIP = new Set(['POST /api/v1/auth/logout', 'POST /api/v1/auth/password']);
-const CJK = /[\u4e00-\u9fff]/;
-const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? 12); // not raised under YUNYING_LONG_TESTS: every route, many runs each
 
 describeEachDialect('bad input at every route', (dialect) => {
   const ctx = useTestApp(dialect);

@@ -300,3 +300,9 @@ export async function makeUserWithPermissions(
   expect((await client.login(opts.username, 'Passw0rd!')).statusCode).toBe(200);
   return client;
 }
+
+/** A Chinese character: every refusal explains itself in Chinese. */
+export const CJK = /[\u4e00-\u9fff]/;
+
+/** Runs per fast-check property: YUNYING_FUZZ_RUNS, else 12 (60 under YUNYING_LONG_TESTS, as `.ci/run` sets). */
+export const FUZZ_RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? (process.env.YUNYING_LONG_TESTS === '1' ? 60 : 12));

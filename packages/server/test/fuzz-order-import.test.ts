@@ -21,12 +21,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJobWorker, waitForJob, type JobWorker } from '../src/modules/jobs/index.js';
 import { jobHandlers } from '../src/modules/jobs/registry.js';
 import { describeEachDialect } from './dialects.js';
-import { addStock, ledgerOf, makeProduct, makeShop, multipart, stockOf } from './fixtures.js';
+import { addStock, CJK, FUZZ_RUNS, ledgerOf, makeProduct, makeShop, multipart, stockOf } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 import { xlsxOf } from './xlsx-craft.js';
 
-const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? (process.env.YUNYING_LONG_TESTS === '1' ? 60 : 12));
-const CJK = /[\u4e00-\u9fff]/;
+const RUNS = FUZZ_RUNS;
 
 const HEADER = [
   '订单号',

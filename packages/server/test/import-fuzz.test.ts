@@ -15,12 +15,11 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
-import { makeShop, multipart } from './fixtures.js';
+import { CJK, FUZZ_RUNS, makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 import { xlsxOf } from './xlsx-craft.js';
 
-const RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? (process.env.YUNYING_LONG_TESTS === '1' ? 60 : 12));
-const CJK = /[\u4e00-\u9fff]/;
+const RUNS = FUZZ_RUNS;
 
 /** Real column names of the platforms' exports and of our own templates, to get past header checks. */
 const HEADERS = [
