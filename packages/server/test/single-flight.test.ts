@@ -16,7 +16,8 @@ describe('single flight', () => {
       const n = starts.length;
       return new Promise<number>((r) => release.push(() => r(n)));
     };
-    const flush = () => new Promise((r) => setTimeout(r, 0));
+    // A computation starts one event-loop turn after it is asked for: let that turn pass.
+    const flush = () => new Promise((r) => setTimeout(() => setImmediate(r), 0));
     clock = 1;
     const a = singleFlight(owner, 'k', compute); // starts at once
     await flush();
@@ -42,6 +43,27 @@ describe('single flight', () => {
     release.shift()!();
     expect(await d).toBe(4);
     release = [];
+  });
+
+  it('requests asked for before the computation starts share it (a server reading requests from its sockets)', async () => {
+    const owner = {};
+    let n = 0;
+    const compute = async () => ++n;
+    const first = Array.from({ length: 10 }, () => singleFlight(owner, 'k', compute));
+    expect(await Promise.all(first)).toEqual(Array(10).fill(1));
+    expect(n).toBe(1);
+    // Ten requests read in one pass over the sockets: each is its own callback (its microtasks run
+    // before the next callback), all in one event-loop phase, as a server's I/O callbacks are.
+    const later = await new Promise<Promise<number>[]>((done) => {
+      const asked: Promise<number>[] = [];
+      for (let i = 0; i < 10; i++)
+        setTimeout(() => {
+          asked.push(singleFlight(owner, 'k', compute));
+          if (asked.length === 10) done(asked);
+        }, 1);
+    });
+    expect(await Promise.all(later)).toEqual(Array(10).fill(2));
+    expect(n).toBe(2);
   });
 
   it('a failed computation fails only the requests that shared it', async () => {

@@ -8,6 +8,13 @@
  * running and one waiting, and under load a request waits for at most two computations (the rest
  * of the running one and its own), however many people ask.
  *
+ * A computation starts one event-loop turn after it is asked for (`setImmediate`), and requests
+ * arriving before it starts join it. On SQLite a computation runs its statements synchronously in
+ * one run of microtasks, so without that turn the server would read the next request from its
+ * socket only after the whole computation had finished and answered: requests never overlapped
+ * and each computed its own answer (measured: 617 dashboards for 617 requests from ten clients).
+ * The turn lets the requests already waiting on their sockets arrive first and share it.
+ *
  * The key must name everything the answer depends on besides the database and the clock: the
  * organisation, the shops the actor may see, the query. Answers are shared objects: callers must
  * not change them (Fastify only serialises them).
@@ -16,8 +23,10 @@
 import { hasAllShops, type Actor } from '../../http/actor.js';
 
 interface Flight {
-  /** The computation running now. */
+  /** The computation running now (or about to start: see `started`). */
   running: Promise<unknown>;
+  /** Whether `running` has started computing; until then new requests join it. */
+  started: boolean;
   /** The computation the requests that arrived meanwhile wait for (starts when `running` settles). */
   next: Promise<unknown> | null;
 }
@@ -30,14 +39,19 @@ export function singleFlight<T>(owner: object, key: string, compute: () => Promi
   if (!byKey) flights.set(owner, (byKey = new Map()));
   const f = byKey.get(key);
   if (!f) return start(byKey, key, compute);
+  if (!f.started) return f.running as Promise<T>;
   const settle = () => undefined;
   f.next ??= f.running.then(settle, settle).then(() => start(byKey, key, compute));
   return f.next as Promise<T>;
 }
 
 function start<T>(byKey: Map<string, Flight>, key: string, compute: () => Promise<T>): Promise<T> {
-  const running = Promise.resolve().then(compute);
-  const f: Flight = { running, next: null };
+  const f: Flight = { running: Promise.resolve(), next: null, started: false };
+  const running = new Promise<void>((r) => setImmediate(r)).then(() => {
+    f.started = true;
+    return compute();
+  });
+  f.running = running;
   byKey.set(key, f);
   const done = () => {
     // With requests waiting, `next` starts now and takes the key's place; else the key is free.
