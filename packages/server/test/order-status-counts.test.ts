@@ -4,11 +4,10 @@
  * and a shop's orders removed; a page filtered by shop and status answers from them; a filtered
  * page (amount) counts, and counts again once an order of its shop changes status.
  */
-import { newId } from '@yunying/core';
 import { beforeAll, expect, it } from 'vitest';
 import * as orders from '../src/modules/orders/index.js';
 import { describeEachDialect } from './dialects.js';
-import { makeOrder, makeShop, makeSku } from './fixtures.js';
+import { makeBackdatedOrders, makeOrder, makeShop, makeSku, type BackdatedOrder } from './fixtures.js';
 import type { Client } from './harness.js';
 import { useTestApp } from './harness.js';
 
@@ -40,50 +39,18 @@ describeEachDialect('order status counters', (dialect) => {
     return Object.fromEntries(rows.map((r) => [`${r.shop_id}/${r.status}`, Number(r.n)]));
   }
 
-  function bulkOrder(shopId: string, status: string, paidFen: number) {
-    const id = newId('order');
-    const at = Date.UTC(2026, 10, 1);
-    return {
-      id,
-      shopId,
-      channel: 'tmall',
-      orderNo: id,
-      status,
-      stockMode: 'none',
-      warehouseId: null,
-      buyerNick: 'tb_计数',
-      receiverName: '张三',
-      receiverPhone: '13800000000',
-      receiverAddress: '杭州',
-      buyerNote: '',
-      sellerMemo: '',
-      goodsFen: paidFen,
-      discountFen: 0,
-      shippingFen: 0,
-      paidFen,
-      refundFen: 0,
-      itemCount: 1,
-      isPresale: false,
-      urgent: false,
-      logisticsException: false,
-      carrier: null,
-      trackingNo: null,
-      orderedAt: at,
-      paidAt: status === 'pending_payment' ? null : at,
-      shippedAt: null,
-      deliveredAt: null,
-      completedAt: null,
-      cancelledAt: null,
-      orderDay: '2026-11-01',
-      paidDay: status === 'pending_payment' ? null : '2026-11-01',
-      visitorId: null,
-      sourceCode: null,
-      updatedAt: at,
-      lines: [],
-      events: [],
-      refunds: [],
-    };
-  }
+  /** One order written by the orders module's bulk writer (the fixture for backdated orders), paid `paidFen`. */
+  const bulkOrder = (shopId: string, status: string, paidFen: number): BackdatedOrder => ({
+    shopId,
+    day: '2026-11-01',
+    paidDay: status === 'pending_payment' ? null : '2026-11-01',
+    status,
+    visitorId: null,
+    nick: 'tb_计数',
+    sourceCode: null,
+    shippingFen: 0,
+    lines: [{ skuId: null, qty: 1, unitPriceFen: paidFen, unitCostFen: 0 }],
+  });
 
   it('equal the brute-force count after creations, payment, cancellation, bulk inserts and a removed shop', async () => {
     const made = [];
@@ -96,24 +63,17 @@ describeEachDialect('order status counters', (dialect) => {
     expect((await admin.post(`/api/v1/orders/${made[0].id}/cancel`, { reason: '买家不要了' })).statusCode).toBe(200);
     expect(await maintained()).toEqual(await recount());
 
-    await orders.bulk.insertOrders(ctx.tdb.database.db, {
-      orgId: ctx.orgId,
-      source: 'manual',
-      eventActor: () => '',
-      orders: [
-        ...Array.from({ length: 30 }, (_, i) => bulkOrder(shopA, i % 3 ? 'paid' : 'shipped', 1000 + i * 300)),
-        ...Array.from({ length: 7 }, () => bulkOrder(shopB, 'completed', 9900)),
-      ],
-    });
+    await makeBackdatedOrders(ctx, [
+      ...Array.from({ length: 30 }, (_, i) => bulkOrder(shopA, i % 3 ? 'paid' : 'shipped', 1000 + i * 300)),
+      ...Array.from({ length: 7 }, () => bulkOrder(shopB, 'completed', 9900)),
+    ]);
     expect(await maintained()).toEqual(await recount());
 
     const shopC = await makeShop(ctx, admin, '计数店 C');
-    await orders.bulk.insertOrders(ctx.tdb.database.db, {
-      orgId: ctx.orgId,
-      source: 'manual',
-      eventActor: () => '',
-      orders: Array.from({ length: 5 }, () => bulkOrder(shopC, 'paid', 100)),
-    });
+    await makeBackdatedOrders(
+      ctx,
+      Array.from({ length: 5 }, () => bulkOrder(shopC, 'paid', 100)),
+    );
     await ctx.tdb.database.db.transaction().execute((trx) => orders.bulk.removeShopOrders(trx, [shopC]));
     expect(await maintained()).toEqual(await recount());
   });
