@@ -22,7 +22,6 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +29,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { closeConnections, login, request } from './loadgen.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -62,27 +62,6 @@ const WARMUP = 20;
 const BATCH = 50;
 
 // ---------------------------------------------------------------- HTTP client
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY + 2 });
-
-interface Res {
-  status: number;
-  body: string;
-  headers: http.IncomingHttpHeaders;
-}
-function request(port: number, method: string, url: string, headers: Record<string, string>, body?: string): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: url, agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body !== undefined) req.end(body);
-    else req.end();
-  });
-}
 
 /**
  * The load generator's connection: one keep-alive socket, requests written as ready-made
@@ -158,17 +137,7 @@ class Session {
   csrf = '';
   constructor(readonly port: number) {}
   async login(password: string): Promise<void> {
-    const res = await request(
-      this.port,
-      'POST',
-      '/api/v1/auth/login',
-      { 'content-type': 'application/json' },
-      JSON.stringify({ username: 'admin', password }),
-    );
-    if (res.status !== 200) throw new Error(`login ${res.status}: ${res.body}`);
-    const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('yy_session='));
-    this.cookie = set!.split(';')[0]!;
-    this.csrf = (JSON.parse(res.body) as { csrfToken: string }).csrfToken;
+    ({ cookie: this.cookie, csrf: this.csrf } = await login(this.port, password));
   }
   async get<T>(url: string): Promise<T> {
     const res = await request(this.port, 'GET', url, { cookie: this.cookie });
@@ -588,7 +557,7 @@ try {
     }
   }
 } finally {
-  agent.destroy();
+  closeConnections();
   if (values.keep) console.log(`保留 SQLite 数据库 ${path.join(dir, 'bench.db')}`);
   else fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,6 +1,6 @@
 /**
- * The client side of the HTTP benchmarks (orders, multiprocess): a keep-alive request to the
- * server under test and a closed-loop load of N concurrent callers with its latency percentiles.
+ * The client side of the HTTP benchmarks (analytics, orders, multiprocess): a keep-alive request to
+ * the server under test, the owner's login and a closed-loop load of N concurrent callers with its latency percentiles.
  */
 import http from 'node:http';
 import os from 'node:os';
@@ -25,6 +25,23 @@ export function request(port: number, method: string, url: string, headers: Reco
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Log in as the owner `admin`: the session cookie and the CSRF token for writes. */
+export async function login(port: number, password: string): Promise<{ cookie: string; csrf: string }> {
+  const res = await request(
+    port,
+    'POST',
+    '/api/v1/auth/login',
+    { 'content-type': 'application/json' },
+    JSON.stringify({ username: 'admin', password }),
+  );
+  if (res.status !== 200) throw new Error(`登录失败 ${res.status}: ${res.body}`);
+  const cookie = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith('yy_session='))!
+    .split(';')[0]!;
+  return { cookie, csrf: (JSON.parse(res.body) as { csrfToken: string }).csrfToken };
 }
 
 /** Close the kept-alive connections (at the end of a benchmark, so the process can exit). */

@@ -196,18 +196,7 @@ async function measure(url: string, seeded: Seeded, workers: number, round: numb
   const server = await startServer(url, workers);
   const rows: Row[] = [];
   try {
-    const login = await request(
-      'POST',
-      '/api/v1/auth/login',
-      { 'content-type': 'application/json' },
-      JSON.stringify({ username: 'admin', password: seeded.adminPassword }),
-    );
-    if (login.status !== 200) throw new Error(`登录失败 ${login.status}: ${login.body}`);
-    const cookie = ([] as string[])
-      .concat(login.headers['set-cookie'] ?? [])
-      .find((c) => c.startsWith('yy_session='))!
-      .split(';')[0]!;
-    const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+    const { cookie, csrf } = await loadgen.login(PORT, seeded.adminPassword);
     let failure = '';
     const get = (u: string) => async () => {
       const res = await request('GET', u, { cookie });

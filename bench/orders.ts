@@ -25,7 +25,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { closeConnections, load, request, type Figures } from './loadgen.js';
+import { closeConnections, load, login, request, type Figures } from './loadgen.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_ADMIN_URL = process.env.YUNYING_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -88,19 +88,7 @@ async function measure(dialect: string, url: string) {
   console.log(`  载入 ${ready.loaded} 个（保留 ${ready.kept} 个），用时 ${ready.loadSeconds.toFixed(1)} s`);
   const port = ready.port;
   try {
-    const login = await request(
-      port,
-      'POST',
-      '/api/v1/auth/login',
-      { 'content-type': 'application/json' },
-      JSON.stringify({ username: 'admin', password: ready.adminPassword }),
-    );
-    if (login.status !== 200) throw new Error(`登录失败 ${login.status}: ${login.body}`);
-    const cookie = ([] as string[])
-      .concat(login.headers['set-cookie'] ?? [])
-      .find((c) => c.startsWith('yy_session='))!
-      .split(';')[0]!;
-    const csrf = (JSON.parse(login.body) as { csrfToken: string }).csrfToken;
+    const { cookie, csrf } = await login(port, ready.adminPassword);
     const get = async (u: string) => (await request(port, 'GET', u, { cookie })).status === 200;
     let failure = '';
     const create = (lines: number) => async () => {
