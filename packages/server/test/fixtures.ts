@@ -5,6 +5,7 @@
  * by writing another module's tables, so a fixture is a row the product itself could have made.
  */
 import { dayStart, newId } from '@yunying/core';
+import iconv from 'iconv-lite';
 import { expect } from 'vitest';
 import { systemActor } from '../src/http/actor.js';
 import { createProduct } from '../src/modules/catalog/catalog.service.js';
@@ -306,3 +307,14 @@ export const CJK = /[\u4e00-\u9fff]/;
 
 /** Runs per fast-check property: YUNYING_FUZZ_RUNS, else 12 (60 under YUNYING_LONG_TESTS, as `.ci/run` sets). */
 export const FUZZ_RUNS = Number(process.env.YUNYING_FUZZ_RUNS ?? (process.env.YUNYING_LONG_TESTS === '1' ? 60 : 12));
+
+/** The text encodings the importers meet in the wild (UTF-16 only to be refused with a reason). */
+export type TextEncoding = 'utf8' | 'bom' | 'gbk' | 'utf16le';
+
+/** A file's text in one of those encodings: UTF-8, UTF-8 with BOM, GBK, or UTF-16LE with its BOM. */
+export function encodeText(text: string, enc: TextEncoding): Buffer {
+  if (enc === 'bom') return Buffer.from(`\uFEFF${text}`);
+  if (enc === 'gbk') return iconv.encode(text, 'gbk');
+  if (enc === 'utf16le') return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  return Buffer.from(text);
+}

@@ -16,12 +16,11 @@
  * under YUNYING_LONG_TESTS).
  */
 import fc from 'fast-check';
-import iconv from 'iconv-lite';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startJobWorker, waitForJob, type JobWorker } from '../src/modules/jobs/index.js';
 import { jobHandlers } from '../src/modules/jobs/registry.js';
 import { describeEachDialect } from './dialects.js';
-import { addStock, CJK, FUZZ_RUNS, ledgerOf, makeProduct, makeShop, multipart, stockOf } from './fixtures.js';
+import { addStock, CJK, encodeText, FUZZ_RUNS, ledgerOf, makeProduct, makeShop, multipart, stockOf } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 import { xlsxOf } from './xlsx-craft.js';
 
@@ -82,14 +81,7 @@ const file = fc
     const table = [HEADER, ...rows.map((r) => [...r])];
     if (enc === 'xlsx') return { name: '京东订单.xlsx', data: xlsxOf(table), moveStock };
     const text = table.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
-    const data =
-      enc === 'bom'
-        ? Buffer.from(`\uFEFF${text}`)
-        : enc === 'gbk'
-          ? iconv.encode(text, 'gbk')
-          : enc === 'utf16le'
-            ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
-            : Buffer.from(text);
+    const data = encodeText(text, enc);
     return { name: '京东订单.csv', data, moveStock };
   });
 

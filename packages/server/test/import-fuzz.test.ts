@@ -12,10 +12,9 @@
  */
 import { AD_PRESETS, CHAT_COLUMNS, reviewColumns, TAOKE_HEADERS, type AdFormat, type ReviewFormat } from '@yunying/core';
 import fc from 'fast-check';
-import iconv from 'iconv-lite';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.js';
-import { CJK, FUZZ_RUNS, makeShop, multipart } from './fixtures.js';
+import { CJK, encodeText, FUZZ_RUNS, makeShop, multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
 import { xlsxOf } from './xlsx-craft.js';
 
@@ -71,17 +70,7 @@ const csvText = fc
 const fileBody = fc.oneof(
   fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b)),
   fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from(b)])),
-  fc
-    .tuple(csvText, fc.constantFrom('utf8', 'bom', 'gbk', 'utf16le'))
-    .map(([text, enc]) =>
-      enc === 'bom'
-        ? Buffer.from(`\uFEFF${text}`)
-        : enc === 'gbk'
-          ? iconv.encode(text, 'gbk')
-          : enc === 'utf16le'
-            ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
-            : Buffer.from(text),
-    ),
+  fc.tuple(csvText, fc.constantFrom('utf8', 'bom', 'gbk', 'utf16le')).map(([text, enc]) => encodeText(text, enc)),
 );
 const fileName = fc.constantFrom('orders.csv', 'orders.xlsx', '商品.csv', 'x.xls', '../../etc/passwd.csv', 'noext');
 
@@ -142,14 +131,7 @@ function tableFile(cols: readonly Col[]): fc.Arbitrary<{ name: string; data: Buf
     const table: string[][] = [header as string[], ...(body as string[][])];
     if (enc === 'xlsx') return { name: '报表.xlsx', data: xlsxOf(table) };
     const text = table.map((r) => r.join(',')).join('\r\n');
-    const data =
-      enc === 'bom'
-        ? Buffer.from(`\uFEFF${text}`)
-        : enc === 'gbk'
-          ? iconv.encode(text, 'gbk')
-          : enc === 'utf16le'
-            ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
-            : Buffer.from(text);
+    const data = encodeText(text, enc);
     return { name: '报表.csv', data };
   });
 }
