@@ -14,7 +14,7 @@ import { openDatabase } from '../packages/server/src/db/dialect.js';
 import { systemActor } from '../packages/server/src/http/actor.js';
 import { newId } from '@yunying/core';
 import type { DB } from '../packages/server/src/db/schema.js';
-import { bulkInsert } from '../packages/server/src/modules/orders/import/bulk-insert.js';
+import { bulkInsert } from '../packages/server/src/db/kit.js';
 import { importOrdersFile } from '../packages/server/src/modules/orders/import/index.js';
 import { refreshShops, setMarking } from '../packages/server/src/modules/customers/customers.sync.js';
 import * as shops from '../packages/server/src/modules/shops/index.js';

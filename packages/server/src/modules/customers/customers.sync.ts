@@ -17,8 +17,8 @@
  * (138****5678) never identify anyone.
  */
 import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
-import { inChunks, insertBatched, isPostgres, keysetAfter, rowsPerInsert, withAdvisoryLock } from '../../db/kit.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { bulkInsert, inChunks, insertBatched, isPostgres, keysetAfter, withAdvisoryLock } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
 import { applyEnquiries, enquiryFacts, shopOf } from './customers.enquiries.js';
 import { settleOrders, settleShop } from './customers.members.js';
@@ -625,9 +625,11 @@ async function rebuild(db: Kysely<DB>, shopId: string, mark?: string): Promise<R
       await trx.deleteFrom('customers').where('id', 'in', chunk).execute();
       return [];
     });
-    await withoutIndexes(trx, 'customers', upserts.length, () => upsertBatched(trx, 'customers', 'id', upserts, CUSTOMER_COLUMNS));
+    await withoutIndexes(trx, 'customers', upserts.length, () =>
+      bulkInsert(trx, 'customers', upserts, { key: 'id', update: CUSTOMER_COLUMNS }),
+    );
     await withoutIndexes(trx, 'customer_orders', factUpserts.length, () =>
-      upsertBatched(trx, 'customer_orders', 'order_id', factUpserts, FACT_COLUMNS),
+      bulkInsert(trx, 'customer_orders', factUpserts, { key: 'order_id', update: FACT_COLUMNS }),
     );
     // Merge targets (here or elsewhere) recount their members.
     if (merged.length) await recomputeFigures(trx, [...mergeParties]);
@@ -750,63 +752,6 @@ function sameRow<T extends object>(a: T, b: T, columns: readonly (keyof T)[]): b
     if (typeof x === 'number' || typeof y === 'number' ? Number(x) !== Number(y) : String(x) !== String(y)) return false;
   }
   return true;
-}
-
-/**
- * Insert rows, or update the given columns of the rows whose key exists (`on conflict (key) do
- * update set c = excluded.c`, both dialects), as many rows per statement as the parameters allow.
- * Every full batch has the same SQL text: Kysely builds and compiles the first one, and the
- * following ones reuse its text with their own parameters (building the query tree of 2,700 rows
- * each time cost about a tenth of a million-order rebuild). The reuse is taken only when the first
- * batch's parameters are exactly its rows' values column by column, and for batches whose rows
- * all carry every column; any other batch goes through Kysely.
- */
-async function upsertBatched<T extends 'customers' | 'customer_orders'>(
-  trx: Transaction<DB>,
-  table: T,
-  key: string,
-  rows: readonly DB[T][],
-  columns: readonly string[],
-): Promise<void> {
-  if (!rows.length) return;
-  const names = Object.keys(rows[0]!);
-  const per = rowsPerInsert(names.length);
-  const flat = (part: readonly DB[T][]): unknown[] | null => {
-    const out: unknown[] = [];
-    for (const r of part) {
-      const rec = r as unknown as Record<string, unknown>;
-      for (const n of names) {
-        const v = rec[n];
-        if (v === undefined) return null;
-        out.push(v);
-      }
-    }
-    return out;
-  };
-  let template: { sql: string; rows: number } | null = null;
-  for (let i = 0; i < rows.length; i += per) {
-    const part = rows.slice(i, i + per);
-    if (template && part.length === template.rows) {
-      const parameters = flat(part);
-      if (parameters) {
-        await trx.executeQuery(CompiledQuery.raw(template.sql, parameters));
-        continue;
-      }
-    }
-    const compiled = trx
-      .insertInto(table)
-      .values(part as never)
-      .onConflict((oc) =>
-        oc.column(key as never).doUpdateSet(Object.fromEntries(columns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never),
-      )
-      .compile();
-    if (!template && part.length === per) {
-      const parameters = flat(part);
-      if (parameters && parameters.length === compiled.parameters.length && parameters.every((v, j) => v === compiled.parameters[j]))
-        template = { sql: compiled.sql, rows: part.length };
-    }
-    await trx.executeQuery(compiled);
-  }
 }
 
 /** The shops with marks waiting (for the timer and tests). */

@@ -5,11 +5,10 @@
  */
 import { allocate, newId, type OrderStatus, type ParsedLine } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { inChunks, insertBatched } from '../../../db/kit.js';
+import { bulkInsert, inChunks, inList, insertBatched } from '../../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../../db/schema.js';
 import * as analytics from '../../analytics/index.js';
 import * as catalog from '../../catalog/index.js';
-import { bulkInsert, inList } from './bulk-insert.js';
 import { BATCH_ORDERS, type Ctx, type Group } from './import.context.js';
 import { settleStock } from './import.stock.js';
 

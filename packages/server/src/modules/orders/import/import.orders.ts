@@ -14,11 +14,10 @@ import {
   type OrderStatus,
 } from '@yunying/core';
 import type { Transaction } from 'kysely';
-import { inChunks, insertBatched } from '../../../db/kit.js';
+import { bulkInsert, inChunks, inList, insertBatched } from '../../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../../db/schema.js';
 import * as analytics from '../../analytics/index.js';
 import * as customers from '../../customers/index.js';
-import { bulkInsert, inList } from './bulk-insert.js';
 import { BATCH_ORDERS, type Ctx, type Group } from './import.context.js';
 import { lineRow, linesByOrder, priceLines, skuMatcher, syncLines, type LineValues } from './import.lines.js';
 import { settleStock, type StockWork } from './import.stock.js';
