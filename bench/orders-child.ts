@@ -7,6 +7,8 @@
  * closes it.
  * Usage: node --import tsx bench/orders-child.ts <database-url> <orders>
  */
+import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import readline from 'node:readline';
 import { newId } from '@yunying/core';
 import { sql } from 'kysely';
@@ -203,13 +205,28 @@ send({
   loadSeconds,
 });
 
+// Commands on stdin, one at a time in order: `prof-start` / `prof-stop <file>` (a V8 CPU profile
+// of this process, `npm run bench -- orders --cpu-prof <dir>`), `stop`.
+const session = new inspector.Session();
+let chain = Promise.resolve();
 const rl = readline.createInterface({ input: process.stdin });
 rl.on('line', (line) => {
-  if (line.trim() === 'stop') {
-    void app.close().then(async () => {
+  const [cmd, arg] = line.trim().split(/\s+/, 2);
+  chain = chain.then(async () => {
+    if (cmd === 'prof-start') {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+    } else if (cmd === 'prof-stop' && arg) {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(arg, JSON.stringify(profile));
+      session.disconnect();
+    } else if (cmd === 'stop') {
+      await app.close();
       await database.close();
       send({ type: 'done' });
       process.exit(0);
-    });
-  }
+    }
+  });
 });

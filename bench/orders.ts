@@ -39,6 +39,10 @@ const { values } = parseArgs({
     'no-sqlite': { type: 'boolean', default: false },
     requests: { type: 'string', default: '400' },
     seconds: { type: 'string', default: '8' },
+    // Only the creation runs (no list, dashboard or ranking): to iterate on the write path.
+    'create-only': { type: 'boolean', default: false },
+    // A V8 CPU profile of the server process during the creation runs, written to this folder.
+    'cpu-prof': { type: 'string' },
   },
 });
 const N = Number(values.orders);
@@ -57,7 +61,26 @@ interface Ready {
   loadSeconds: number;
 }
 
-function startChild(url: string): Promise<{ ready: Ready; stop: () => Promise<void> }> {
+/** CPU ms (user + system) a process has used so far, from /proc (Linux); 0 where there is none. */
+function cpuMsOf(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms; the slice starts at field 3.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+interface Child {
+  ready: Ready;
+  pid: number;
+  send: (line: string) => void;
+  stop: () => Promise<void>;
+}
+
+function startChild(url: string): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'orders-child.ts'), url, String(N)], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, YUNYING_RATE_LIMIT: '0' },
@@ -70,6 +93,8 @@ function startChild(url: string): Promise<{ ready: Ready; stop: () => Promise<vo
       if (msg.type === 'ready') {
         resolve({
           ready: msg,
+          pid: proc.pid!,
+          send: (l) => proc.stdin.write(l + '\n'),
           stop: () =>
             new Promise<void>((done) => {
               proc.removeAllListeners('exit');
@@ -82,9 +107,37 @@ function startChild(url: string): Promise<{ ready: Ready; stop: () => Promise<vo
   });
 }
 
-async function measure(dialect: string, url: string) {
+/**
+ * The CPU the server used per order: its own process's and, on PostgreSQL, that of the backends
+ * connected to the benchmark's database (read from /proc; the server's pool keeps them open).
+ */
+async function cpuMeter(pid: number, pgDb: string | undefined) {
+  const backends = async (): Promise<number[]> => {
+    if (!pgDb) return [];
+    const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await admin.connect();
+    try {
+      const r = await admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [
+        pgDb,
+      ]);
+      return r.rows.map((x) => x.pid);
+    } finally {
+      await admin.end();
+    }
+  };
+  const before = new Map((await backends()).map((p) => [p, cpuMsOf(p)]));
+  const server = cpuMsOf(pid);
+  return async () => {
+    // Backends opened during the run count whole.
+    let pgMs = 0;
+    for (const p of new Set([...before.keys(), ...(await backends())])) pgMs += cpuMsOf(p) - (before.get(p) ?? 0);
+    return { server: cpuMsOf(pid) - server, pg: pgMs };
+  };
+}
+
+async function measure(dialect: string, url: string, pgDb?: string) {
   console.log(`${dialect}：准备 ${N} 个订单 …`);
-  const { ready, stop } = await startChild(url);
+  const { ready, stop, pid, send } = await startChild(url);
   console.log(`  载入 ${ready.loaded} 个（保留 ${ready.kept} 个），用时 ${ready.loadSeconds.toFixed(1)} s`);
   const port = ready.port;
   try {
@@ -105,22 +158,34 @@ async function measure(dialect: string, url: string) {
       if (res.status !== 201 && !failure) failure = `${res.status} ${res.body.slice(0, 200)}`;
       return res.status === 201;
     };
-    const rows: { figure: string; concurrency: number; r: Figures; firstMs?: number }[] = [];
+    const rows: { figure: string; concurrency: number; r: Figures; firstMs?: number; cpuMsPerOrder?: { server: number; pg: number } }[] =
+      [];
     // Warm-up (statement caches, JIT).
     await load(5, create(1), { total: 50 });
+    if (values['cpu-prof']) send(`prof-start`);
     for (const lines of [1, 20]) {
       for (const concurrency of [10, 50]) {
         // One request per client first, so every client has its keep-alive connection before the
         // clock starts (as load tools do): connections opened while the server is saturated were
         // served only after the others' whole run (p95 = the run's length; see docs/scaling.md).
         await load(concurrency, create(lines), { total: concurrency });
+        const meter = await cpuMeter(pid, pgDb);
         const r = await load(concurrency, create(lines), { total: REQUESTS });
-        rows.push({ figure: `创建订单 ${lines} 行`, concurrency, r });
+        const used = await meter();
+        const cpu = { server: Math.round((used.server / r.n) * 100) / 100, pg: Math.round((used.pg / r.n) * 100) / 100 };
+        rows.push({ figure: `创建订单 ${lines} 行`, concurrency, r, cpuMsPerOrder: cpu });
         console.log(
-          `  创建订单 ${lines} 行 并发 ${concurrency}: ${r.perSecond} 单/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms（负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
+          `  创建订单 ${lines} 行 并发 ${concurrency}: ${r.perSecond} 单/秒 p50 ${r.p50} p95 ${r.p95} p99 ${r.p99} ms，CPU 每单 服务 ${cpu.server} ms${pgDb ? ` + PostgreSQL ${cpu.pg} ms` : ''}（负载 ${r.load}）${r.errors ? ` 失败 ${r.errors}（${failure}）` : ''}`,
         );
       }
     }
+    if (values['cpu-prof']) {
+      const file = path.resolve(values['cpu-prof'], `orders-${dialect}-${Date.now()}.cpuprofile`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      send(`prof-stop ${file}`);
+      console.log(`  CPU 剖析：${file}`);
+    }
+    if (values['create-only']) return { dialect, loadSeconds: ready.loadSeconds, loaded: ready.loaded, rows };
     const lists: [string, string][] = [
       ['订单列表 首页', '/api/v1/orders?page=1&pageSize=20'],
       ['订单列表 筛选页', `/api/v1/orders?page=1&pageSize=20&status=paid&minPaid=50&shopId=${ready.shopId}`],
@@ -171,7 +236,7 @@ if (!values['no-pg']) {
     if (!exists || !values.reuse) await admin.query(`create database ${name}`);
     const u = new URL(PG_ADMIN_URL);
     u.pathname = `/${name}`;
-    results.push(await measure('postgres', u.toString()));
+    results.push(await measure('postgres', u.toString(), name));
   } catch (err) {
     console.warn(`PostgreSQL 跳过：${err instanceof Error ? err.message : String(err)}`);
   } finally {
@@ -207,12 +272,12 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(' / ')}\n`,
 );
-console.log('| 数据库 | 项目 | 并发 | 每秒 | p50 (ms) | p95 (ms) | p99 (ms) | 失败 | 负载 |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log('| 数据库 | 项目 | 并发 | 每秒 | p50 (ms) | p95 (ms) | p99 (ms) | CPU 每单 服务 + PG (ms) | 失败 | 负载 |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const res of results) {
-  for (const { figure, concurrency, r } of res.rows) {
+  for (const { figure, concurrency, r, cpuMsPerOrder: c } of res.rows) {
     console.log(
-      `| ${res.dialect} | ${figure} | ${concurrency} | ${r.perSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${r.errors} | ${r.load} |`,
+      `| ${res.dialect} | ${figure} | ${concurrency} | ${r.perSecond} | ${r.p50} | ${r.p95} | ${r.p99} | ${c ? `${c.server} + ${c.pg}` : ''} | ${r.errors} | ${r.load} |`,
     );
   }
 }

@@ -96,6 +96,38 @@ describeEachDialect('orders', (dialect) => {
     expect(await stockOf(ctx, a)).toEqual(before);
   });
 
+  it('an order that takes a SKU below its low-stock threshold raises the alert, in the same transaction as the reservation', async () => {
+    const low = await makeSku(ctx, { code: 'LOW-1', priceFen: 3000, stock: 5 });
+    const other = await makeSku(ctx, { code: 'LOW-2', priceFen: 3000, stock: 5 });
+    expect((await admin.patch(`/api/v1/stock/skus/${low}/thresholds`, { lowStock: 3, overStock: null })).statusCode).toBe(200);
+    const alerts = async () =>
+      (await admin.get('/api/v1/notifications'))
+        .json()
+        .items.filter(
+          (n: { type: string; entityId: string; resolved: boolean }) => n.type === 'low_stock' && n.entityId === low && !n.resolved,
+        );
+    await makeOrder(admin, shopId, [{ skuId: low, qty: 1 }]);
+    expect(await alerts()).toHaveLength(0);
+    // A refused order (its other line short) raises nothing: the alert is rolled back with it.
+    const short = await admin.post(
+      '/api/v1/orders',
+      orderBody(shopId, [
+        { skuId: low, qty: 2 },
+        { skuId: other, qty: 6 },
+      ]),
+    );
+    expect(short.statusCode).toBe(409);
+    expect(short.json().detail).toContain('库存不足：LOW-2');
+    expect(await alerts()).toHaveLength(0);
+    await makeOrder(admin, shopId, [
+      { skuId: low, qty: 2 },
+      { skuId: other, qty: 1 },
+    ]);
+    expect(await alerts()).toMatchObject([{ title: '库存不足：LOW-1' }]);
+    expect(await stockOf(ctx, low)).toEqual({ onHand: 5, reserved: 3, available: 2, defective: 0 });
+    expect(await ledgerOf(ctx, low)).toEqual(await stockOf(ctx, low));
+  });
+
   it('ships reserved stock out; an illegal transition is refused with a clear message', async () => {
     const s = await makeSku(ctx, { code: 'S-1', priceFen: 5000, stock: 5 });
     const o = await makeOrder(admin, shopId, [{ skuId: s, qty: 3 }]);

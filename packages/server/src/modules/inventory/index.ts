@@ -2,6 +2,7 @@ export {
   move,
   moveQty,
   moveQtyMany,
+  planMoveMany,
   levels,
   ledgerTotals,
   checkThresholds,

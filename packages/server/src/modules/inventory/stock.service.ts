@@ -176,6 +176,8 @@ export function moveQty(
  * Chinese conflict as `move` — then one multi-row ledger insert and one threshold check. A
  * 20-line order costs the statements of a 1-line one. Quantities of a repeated SKU are added up.
  * PostgreSQL locks the rows in the index order of the SKU list, the same for every caller.
+ * `skus`: the SKUs' summaries when the caller has read them already (their thresholds), so the
+ * threshold check does not read the catalogue again.
  */
 export async function moveQtyMany(
   trx: Transaction<DB>,
@@ -184,14 +186,40 @@ export async function moveQtyMany(
   warehouseId: string,
   items: readonly { skuId: string; qty: number }[],
   ref: { refType?: string; refId?: string; note?: string } = {},
+  skus?: ReadonlyMap<string, catalog.SkuSummary>,
 ): Promise<void> {
+  const plan = planMoveMany(trx, actor, type, warehouseId, items, ref);
+  if (!plan) return;
+  if (plan.ensureRows) await plan.ensureRows.execute();
+  const res = await plan.update.executeTakeFirst();
+  if (Number(res.numUpdatedRows) !== plan.skuIds.length) throw await plan.shortfall();
+  await plan.ledger.execute();
+  await checkThresholdsMany(trx, actor.orgId, plan.skuIds, skus);
+}
+
+/**
+ * The statements of `moveQtyMany`, built and not run, for a caller that runs them inside a
+ * statement of its own (PostgreSQL: order creation puts the reservation, its ledger rows and the
+ * order in one statement, so the SKUs' stock rows are held for one round trip; issue 10). The
+ * caller runs `ensureRows` first when there is one, compares the rows `update` returns with
+ * `skuIds.length` and throws `shortfall()` when fewer, then checks the thresholds
+ * (`checkThresholdsMany`). Undefined for no items.
+ */
+export function planMoveMany(
+  trx: Transaction<DB>,
+  actor: Actor,
+  type: keyof typeof MOVEMENT_EFFECT,
+  warehouseId: string,
+  items: readonly { skuId: string; qty: number }[],
+  ref: { refType?: string; refId?: string; note?: string } = {},
+) {
   const bySku = new Map<string, number>();
   for (const it of items) {
     if (!Number.isSafeInteger(it.qty) || it.qty <= 0) throw new AppError('validation_failed', `数量必须是正整数（收到 ${it.qty}）`);
     bySku.set(it.skuId, (bySku.get(it.skuId) ?? 0) + it.qty);
   }
   const skuIds = [...bySku.keys()].sort();
-  if (skuIds.length === 0) return;
+  if (skuIds.length === 0) return undefined;
   const deltas = new Map(skuIds.map((id) => [id, MOVEMENT_EFFECT[type](bySku.get(id)!)]));
   const FIELDS = [
     ['on_hand', 'onHand'],
@@ -200,35 +228,34 @@ export async function moveQtyMany(
     ['defective', 'defective'],
   ] as const;
   const used = FIELDS.filter(([, k]) => skuIds.some((id) => (deltas.get(id)![k] ?? 0) !== 0));
+  const now = Date.now();
   // A movement that only adds may meet a SKU with no stock row yet: create those rows at zero
   // (one insert). One that takes away fails on a missing row, as it would on a zero one.
-  if (used.every(([, k]) => skuIds.every((id) => (deltas.get(id)![k] ?? 0) >= 0))) {
-    const now = Date.now();
-    await trx
-      .insertInto('stock')
-      .values(
-        skuIds.map((sku_id) => ({
-          sku_id,
-          warehouse_id: warehouseId,
-          org_id: actor.orgId,
-          on_hand: 0,
-          reserved: 0,
-          available: 0,
-          defective: 0,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['sku_id', 'warehouse_id']).doNothing())
-      .execute();
-  }
+  const ensureRows = used.every(([, k]) => skuIds.every((id) => (deltas.get(id)![k] ?? 0) >= 0))
+    ? trx
+        .insertInto('stock')
+        .values(
+          skuIds.map((sku_id) => ({
+            sku_id,
+            warehouse_id: warehouseId,
+            org_id: actor.orgId,
+            on_hand: 0,
+            reserved: 0,
+            available: 0,
+            defective: 0,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['sku_id', 'warehouse_id']).doNothing())
+    : undefined;
   const change = (k: keyof Delta) =>
     sql<number>`case sku_id ${sql.join(
       skuIds.map((id) => sql`when ${id} then cast(${deltas.get(id)![k] ?? 0} as integer)`),
       sql` `,
     )} else 0 end`;
-  let q = trx
+  let update = trx
     .updateTable('stock')
-    .set(Object.fromEntries([...used.map(([col, k]) => [col, sql`${sql.ref(col)} + ${change(k)}`]), ['updated_at', Date.now()]]))
+    .set(Object.fromEntries([...used.map(([col, k]) => [col, sql`${sql.ref(col)} + ${change(k)}`]), ['updated_at', now]]))
     .where('warehouse_id', '=', warehouseId)
     .where('sku_id', 'in', skuIds);
   // PostgreSQL: the rows are locked in SKU order by a materialized sub-select before they are
@@ -236,18 +263,40 @@ export async function moveQtyMany(
   // orders of the same SKUs then queue instead of deadlocking. Materialized, so a nested loop
   // reads the locked ids again without locking them again. SQLite has one writer at a time.
   if (isPostgres(trx))
-    q = q.where(
+    update = update.where(
       'sku_id',
       'in',
       sql<string>`(with l as materialized (select sku_id from stock where warehouse_id = ${warehouseId} and sku_id in (${sql.join(
         skuIds,
       )}) order by sku_id for update) select sku_id from l)`,
     );
-  for (const [col, k] of used) q = q.where(sql<boolean>`${sql.ref(col)} + ${change(k)} >= 0`);
-  const res = await q.executeTakeFirst();
-  if (Number(res.numUpdatedRows) !== skuIds.length) {
-    // Some SKU is short (or has no stock row): name the first one short now. Always a conflict —
-    // the rows this UPDATE did change are rolled back with the caller's transaction.
+  for (const [col, k] of used) update = update.where(sql<boolean>`${sql.ref(col)} + ${change(k)} >= 0`);
+  const ledger = trx.insertInto('stock_movements').values(
+    skuIds.map((skuId) => {
+      const d = deltas.get(skuId)!;
+      return {
+        id: newId('movement'),
+        org_id: actor.orgId,
+        sku_id: skuId,
+        warehouse_id: warehouseId,
+        type,
+        d_on_hand: d.onHand ?? 0,
+        d_reserved: d.reserved ?? 0,
+        d_available: d.available ?? 0,
+        d_defective: d.defective ?? 0,
+        ref_type: ref.refType ?? null,
+        ref_id: ref.refId ?? null,
+        note: ref.note ?? '',
+        actor_id: actor.userId || null,
+        actor_name: actor.via === 'system' ? actor.username : actor.displayName,
+        at: now,
+      };
+    }),
+  );
+  /** Some SKU is short (or has no stock row): the conflict naming the first one short now. */
+  const shortfall = async (): Promise<AppError> => {
+    // Always a conflict — the rows the UPDATE did change are rolled back with the caller's
+    // transaction.
     const rows = await trx.selectFrom('stock').selectAll().where('warehouse_id', '=', warehouseId).where('sku_id', 'in', skuIds).execute();
     const byId = new Map(rows.map((r) => [r.sku_id, r]));
     const short =
@@ -256,35 +305,9 @@ export async function moveQtyMany(
         const d = deltas.get(id)!;
         return !r || r.on_hand + (d.onHand ?? 0) < 0 || r.reserved + (d.reserved ?? 0) < 0 || r.available + (d.available ?? 0) < 0;
       }) ?? skuIds[0]!;
-    throw await stockConflict(trx, actor, short, warehouseId, deltas.get(short)!);
-  }
-  const at = Date.now();
-  await trx
-    .insertInto('stock_movements')
-    .values(
-      skuIds.map((skuId) => {
-        const d = deltas.get(skuId)!;
-        return {
-          id: newId('movement'),
-          org_id: actor.orgId,
-          sku_id: skuId,
-          warehouse_id: warehouseId,
-          type,
-          d_on_hand: d.onHand ?? 0,
-          d_reserved: d.reserved ?? 0,
-          d_available: d.available ?? 0,
-          d_defective: d.defective ?? 0,
-          ref_type: ref.refType ?? null,
-          ref_id: ref.refId ?? null,
-          note: ref.note ?? '',
-          actor_id: actor.userId || null,
-          actor_name: actor.via === 'system' ? actor.username : actor.displayName,
-          at,
-        };
-      }),
-    )
-    .execute();
-  await checkThresholdsMany(trx, actor.orgId, skuIds);
+    return stockConflict(trx, actor, short, warehouseId, deltas.get(short)!);
+  };
+  return { skuIds, ensureRows, update, ledger, shortfall };
 }
 
 /**
@@ -299,9 +322,17 @@ export function checkThresholds(trx: Kysely<DB>, orgId: string, skuId: string): 
  * `checkThresholds` for many SKUs: one catalogue look-up and one stock sum for all of them; the
  * alert is raised or resolved only for the SKUs that have a threshold set.
  */
-export async function checkThresholdsMany(trx: Kysely<DB>, orgId: string, skuIds: readonly string[]): Promise<void> {
-  const skus = await catalog.skuSummaries(trx, orgId, skuIds);
-  const watched = [...skus.values()].filter((s) => s.lowStock !== null || s.overStock !== null);
+export async function checkThresholdsMany(
+  trx: Kysely<DB>,
+  orgId: string,
+  skuIds: readonly string[],
+  /** The SKUs' summaries when the caller has them (read in this transaction): no catalogue read. */
+  known?: ReadonlyMap<string, catalog.SkuSummary>,
+): Promise<void> {
+  const skus = known && skuIds.every((id) => known.has(id)) ? known : await catalog.skuSummaries(trx, orgId, skuIds);
+  const watched = [...new Set(skuIds)]
+    .map((id) => skus.get(id))
+    .filter((s): s is catalog.SkuSummary => !!s && (s.lowStock !== null || s.overStock !== null));
   if (watched.length === 0) return;
   const totals = await trx
     .selectFrom('stock')

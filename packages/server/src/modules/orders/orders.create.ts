@@ -267,8 +267,9 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     refunded_qty: 0,
     unit_cost_fen: p.sku.costFen,
   }));
+  let giftSkus: Map<string, catalog.SkuSummary> | undefined;
   if (gifts.length) {
-    const giftSkus = await catalog.skuSummaries(
+    giftSkus = await catalog.skuSummaries(
       trx,
       actor.orgId,
       gifts.map((g) => g.skuId),
@@ -312,28 +313,34 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     after: { orderNo, status: row.status, goodsFen, discountFen, shippingFen, paidFen },
   });
   await customers.markOrdersDirty(trx, row.shop_id, [row.id]);
-  // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
-  await inventory.moveQtyMany(
-    trx,
-    actor,
-    'reserve',
-    warehouseId,
-    [...priced.map((p) => ({ skuId: p.skuId, qty: p.qty })), ...gifts.map((g) => ({ skuId: g.skuId, qty: g.qty }))],
-    { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` },
-  );
+  // The SKUs' summaries read above (thresholds included): the stock check does not read them again.
+  const known = giftSkus ? new Map([...skus, ...giftSkus]) : skus;
+  const reserveItems = [...priced.map((p) => ({ skuId: p.skuId, qty: p.qty })), ...gifts.map((g) => ({ skuId: g.skuId, qty: g.qty }))];
+  const reserveRef = { refType: 'order', refId: orderId, note: `订单 ${orderNo} 预占` };
   const dirty = analytics.markDirtyInsert(trx, row.shop_id, [row.order_day, row.paid_day ?? ''], { urgent: true });
-  if (isPostgres(trx) && dirty) {
-    // One statement: the order, its lines (gifts included), its first event and the dirty day.
-    // The lines' and event's foreign keys are checked at the end of the statement, when the
-    // order's row is there.
-    await trx
+  const plan = isPostgres(trx) && dirty ? inventory.planMoveMany(trx, actor, 'reserve', warehouseId, reserveItems, reserveRef) : undefined;
+  if (plan && dirty && !plan.ensureRows) {
+    // PostgreSQL, one statement: the reservation (one guarded UPDATE in SKU order), its ledger
+    // rows, the order, its lines (gifts included), its first event and the dirty day — the SKUs'
+    // stock rows and the shop's counter row are held from this statement to the commit, with no
+    // round trip between (issue 10). The foreign keys are checked at the end of the statement,
+    // when the order's row is there. Fewer stock rows updated than SKUs = some SKU is short: the
+    // conflict is thrown and the transaction rolls all of it back.
+    const r = await trx
+      .with('s', () => plan.update.returning('sku_id'))
+      .with('m', () => plan.ledger.returning('id'))
       .with('o', (qc) => qc.insertInto('orders').values(row).returning('id'))
       .with('l', (qc) => qc.insertInto('order_lines').values(lines).returning('id'))
+      .with('e', (qc) => qc.insertInto('order_events').values(event).returning('id'))
       .with('d', () => dirty.returning('day'))
-      .insertInto('order_events')
-      .values(event)
-      .execute();
+      .selectFrom('s')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    if (Number(r.n) !== plan.skuIds.length) throw await plan.shortfall();
+    await inventory.checkThresholdsMany(trx, actor.orgId, plan.skuIds, known);
   } else {
+    // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
+    await inventory.moveQtyMany(trx, actor, 'reserve', warehouseId, reserveItems, reserveRef, known);
     await trx.insertInto('orders').values(row).execute();
     // The order's lines and its gifts in one statement.
     await trx.insertInto('order_lines').values(lines).execute();
