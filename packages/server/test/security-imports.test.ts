@@ -7,12 +7,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { systemActor } from '../src/http/actor.js';
 import * as inventory from '../src/modules/inventory/index.js';
 import { JobInterrupted, saveCheckpoint, startJobWorker, waitForJob, type JobHandlers, type JobWorker } from '../src/modules/jobs/index.js';
 import { jobHandlers } from '../src/modules/jobs/registry.js';
-import { BATCH_ORDERS, IMPORT_JOB_TYPE, importOrdersFile } from '../src/modules/orders/import/index.js';
+import { BATCH_ORDERS, IMPORT_JOB_TYPE, importOrdersFile, setParseWorkerBytes } from '../src/modules/orders/import/index.js';
 import { describeEachDialect } from './dialects.js';
 import { multipart } from './fixtures.js';
 import { useTestApp, type Client } from './harness.js';
@@ -172,99 +172,107 @@ describeEachDialect('security: imports', (dialect) => {
     };
   }
 
-  it('an import stopped by the app closing goes back to the queue with its files, then resumes after the restart: every order once, with all its lines and stock', async () => {
-    const db = ctx.tdb.database.db;
-    // Two batches: the first commits before the shutdown, the second (with the late lines) after it.
-    const n = BATCH_ORDERS + 500;
-    const file = bigFile(n);
+  // Read in the importing thread (small files) and in a worker thread (large files): the same result.
+  for (const [where, workerBytes] of [
+    ['read in the importing thread', Infinity],
+    ['read in a worker thread', 0],
+  ] as const) {
+    it(`an import stopped by the app closing goes back to the queue with its files, then resumes after the restart: every order once, with all its lines and stock (${where})`, async () => {
+      setParseWorkerBytes(workerBytes);
+      onTestFinished(() => setParseWorkerBytes(null));
+      const db = ctx.tdb.database.db;
+      // Two batches: the first commits before the shutdown, the second (with the late lines) after it.
+      const n = BATCH_ORDERS + 500;
+      const file = bigFile(n);
 
-    // The same file imported without interruption into another shop: what the resumed run must equal.
-    const refShop = await newShop('参照店');
-    const refJob = await withWorker(jobHandlers(db), async () => {
-      const id = await upload(refShop, 'big.csv', file, true);
-      return waitForJob(db, id, 120_000);
-    });
-    expect(refJob.status, refJob.error ?? '').toBe('succeeded');
-    const ref = await snapshot(refShop);
-    expect(ref.orders).toHaveLength(n);
-    expect(ref.lines).toHaveLength(2 * n);
+      // The same file imported without interruption into another shop: what the resumed run must equal.
+      const refShop = await newShop(`参照店 ${where}`);
+      const refJob = await withWorker(jobHandlers(db), async () => {
+        const id = await upload(refShop, 'big.csv', file, true);
+        return waitForJob(db, id, 120_000);
+      });
+      expect(refJob.status, refJob.error ?? '').toBe('succeeded');
+      const ref = await snapshot(refShop);
+      expect(ref.orders).toHaveLength(n);
+      expect(ref.lines).toHaveLength(2 * n);
 
-    // The real handler, paused inside its first batch until the worker is told to stop, so the
-    // shutdown lands at a known point: one batch committed, the rest not started.
-    const shopId = await newShop('中断店');
-    let reached!: () => void;
-    const firstBatch = new Promise<void>((r) => (reached = r));
-    let checkpoints = 0;
-    const real = jobHandlers(db)[IMPORT_JOB_TYPE]!;
-    const paused: JobHandlers = {
-      [IMPORT_JOB_TYPE]: (job, jc) =>
-        real(job, {
-          ...jc,
-          checkpoint: async (trx, state) => {
-            await jc.checkpoint(trx, state);
-            if (++checkpoints === 1) {
-              reached();
-              await new Promise((r) => jc.signal.addEventListener('abort', r, { once: true }));
-            }
-          },
+      // The real handler, paused inside its first batch until the worker is told to stop, so the
+      // shutdown lands at a known point: one batch committed, the rest not started.
+      const shopId = await newShop(`中断店 ${where}`);
+      let reached!: () => void;
+      const firstBatch = new Promise<void>((r) => (reached = r));
+      let checkpoints = 0;
+      const real = jobHandlers(db)[IMPORT_JOB_TYPE]!;
+      const paused: JobHandlers = {
+        [IMPORT_JOB_TYPE]: (job, jc) =>
+          real(job, {
+            ...jc,
+            checkpoint: async (trx, state) => {
+              await jc.checkpoint(trx, state);
+              if (++checkpoints === 1) {
+                reached();
+                await new Promise((r) => jc.signal.addEventListener('abort', r, { once: true }));
+              }
+            },
+          }),
+      };
+      const w1: JobWorker = startJobWorker(db, paused, { pollMs: 20 });
+      const jobId = await upload(shopId, 'big.csv', file, true);
+      await Promise.race([
+        firstBatch,
+        waitForJob(db, jobId, 120_000).then((j) => {
+          throw new Error(`the import ended (${j.status}) without stopping at a checkpoint`);
         }),
-    };
-    const w1: JobWorker = startJobWorker(db, paused, { pollMs: 20 });
-    const jobId = await upload(shopId, 'big.csv', file, true);
-    await Promise.race([
-      firstBatch,
-      waitForJob(db, jobId, 120_000).then((j) => {
-        throw new Error(`the import ended (${j.status}) without stopping at a checkpoint`);
-      }),
-    ]);
-    // A server restart: the old app's close hook stops its job worker before the database would close.
-    await ctx.restart();
-    admin = await ctx.admin();
-    await w1.stop();
+      ]);
+      // A server restart: the old app's close hook stops its job worker before the database would close.
+      await ctx.restart();
+      admin = await ctx.admin();
+      await w1.stop();
 
-    const stopped = await db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
-    expect(stopped).toMatchObject({ status: 'queued', error: null, locked_by: null });
-    const payload = JSON.parse(stopped.payload) as { files: { orders: string } };
-    expect(fs.existsSync(payload.files.orders)).toBe(true);
-    // What is stored is exactly what the job's result says, and no order lacks its lines.
-    const mid = await snapshot(shopId);
-    const midResult = (await admin.get(`/api/v1/imports/jobs/${jobId}`)).json().result;
-    expect(midResult.ordersCreated).toBe(BATCH_ORDERS);
-    expect(midResult).not.toHaveProperty('resume');
-    expect(mid.orders).toHaveLength(midResult.ordersCreated);
-    expect(mid.lines).toHaveLength(midResult.lines);
-    expect(new Set(mid.lines.map((l) => l.order_no)).size).toBe(mid.orders.length);
-    await stockEqualsLedger();
+      const stopped = await db.selectFrom('jobs').selectAll().where('id', '=', jobId).executeTakeFirstOrThrow();
+      expect(stopped).toMatchObject({ status: 'queued', error: null, locked_by: null });
+      const payload = JSON.parse(stopped.payload) as { files: { orders: string } };
+      expect(fs.existsSync(payload.files.orders)).toBe(true);
+      // What is stored is exactly what the job's result says, and no order lacks its lines.
+      const mid = await snapshot(shopId);
+      const midResult = (await admin.get(`/api/v1/imports/jobs/${jobId}`)).json().result;
+      expect(midResult.ordersCreated).toBe(BATCH_ORDERS);
+      expect(midResult).not.toHaveProperty('resume');
+      expect(mid.orders).toHaveLength(midResult.ordersCreated);
+      expect(mid.lines).toHaveLength(midResult.lines);
+      expect(new Set(mid.lines.map((l) => l.order_no)).size).toBe(mid.orders.length);
+      await stockEqualsLedger();
 
-    // After the restart the job runner takes the job again and goes on after the committed batch.
-    const done = await withWorker(jobHandlers(db), () => waitForJob(db, jobId, 120_000));
-    expect(done.status, done.error ?? '').toBe('succeeded');
-    const after = await snapshot(shopId);
-    expect(after).toEqual(ref);
-    const result = (await admin.get(`/api/v1/imports/jobs/${jobId}`)).json().result;
-    expect(countsOf(result)).toEqual(countsOf(JSON.parse(refJob.result!)));
-    expect(after.orders).toHaveLength(result.ordersCreated);
-    expect(after.lines).toHaveLength(result.lines);
-    // The first batch's orders were not written again: no import-update events on them.
-    const events = await db
-      .selectFrom('order_events')
-      .innerJoin('orders', 'orders.id', 'order_events.order_id')
-      .select('orders.order_no')
-      .where('orders.shop_id', '=', shopId)
-      .where('order_events.type', '=', 'import')
-      .execute();
-    const refEvents = await db
-      .selectFrom('order_events')
-      .innerJoin('orders', 'orders.id', 'order_events.order_id')
-      .select('orders.order_no')
-      .where('orders.shop_id', '=', refShop)
-      .where('order_events.type', '=', 'import')
-      .execute();
-    expect(events.map((e) => e.order_no).sort()).toEqual(refEvents.map((e) => e.order_no).sort());
-    await stockEqualsLedger();
-    // Finished: the uploads are gone.
-    expect(fs.existsSync(payload.files.orders)).toBe(false);
-  }, 300_000);
+      // After the restart the job runner takes the job again and goes on after the committed batch.
+      const done = await withWorker(jobHandlers(db), () => waitForJob(db, jobId, 120_000));
+      expect(done.status, done.error ?? '').toBe('succeeded');
+      const after = await snapshot(shopId);
+      expect(after).toEqual(ref);
+      const result = (await admin.get(`/api/v1/imports/jobs/${jobId}`)).json().result;
+      expect(countsOf(result)).toEqual(countsOf(JSON.parse(refJob.result!)));
+      expect(after.orders).toHaveLength(result.ordersCreated);
+      expect(after.lines).toHaveLength(result.lines);
+      // The first batch's orders were not written again: no import-update events on them.
+      const events = await db
+        .selectFrom('order_events')
+        .innerJoin('orders', 'orders.id', 'order_events.order_id')
+        .select('orders.order_no')
+        .where('orders.shop_id', '=', shopId)
+        .where('order_events.type', '=', 'import')
+        .execute();
+      const refEvents = await db
+        .selectFrom('order_events')
+        .innerJoin('orders', 'orders.id', 'order_events.order_id')
+        .select('orders.order_no')
+        .where('orders.shop_id', '=', refShop)
+        .where('order_events.type', '=', 'import')
+        .execute();
+      expect(events.map((e) => e.order_no).sort()).toEqual(refEvents.map((e) => e.order_no).sort());
+      await stockEqualsLedger();
+      // Finished: the uploads are gone.
+      expect(fs.existsSync(payload.files.orders)).toBe(false);
+    }, 300_000);
+  }
 
   it('a job whose upload is gone fails with the file name the user knows, never a server path', async () => {
     const db = ctx.tdb.database.db;

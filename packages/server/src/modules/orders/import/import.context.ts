@@ -2,7 +2,7 @@
  * What the parts of an order import share: its options, counts, summary and checkpoint, the
  * run's context, and the bad-row sink (written in each batch's transaction).
  */
-import type { CellError, ImportCounts, ImportFileKind, ImportFormat, ParsedLine, ParsedRow } from '@yunying/core';
+import type { CellError, ImportCounts, ImportFileKind, ImportFormat } from '@yunying/core';
 import { showControlChars } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
 import { insertBatched } from '../../../db/kit.js';
@@ -10,7 +10,7 @@ import type { DB, ShopsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import type { FileEncoding } from './reader.js';
 
-export const BATCH_ORDERS = 1000;
+export { BATCH_ORDERS, END_OF_FILE, FILE_LABEL, type Group } from './import.read.js';
 /** Errors kept per job (the count goes on; the report says how many were left out). */
 export const MAX_STORED_ERRORS = 20_000;
 
@@ -66,17 +66,6 @@ export interface ImportRun {
   signal?: AbortSignal | undefined;
 }
 
-export type Group = {
-  orderNo: string;
-  rowNo: number;
-  order: ParsedRow['order'];
-  lines: ParsedLine[];
-  /** The order was already written earlier in this job (rows not consecutive): lines are appended. */
-  append: boolean;
-};
-
-export const FILE_LABEL: Record<ImportFileKind, string> = { orders: '订单文件', items: '宝贝明细文件' };
-
 export class ErrorSink {
   count = 0;
   stored = 0;
@@ -125,9 +114,6 @@ export interface Ctx {
   jobStart: number;
   run: ImportRun;
 }
-
-/** Past the last row of a file: its checkpoint's `afterRow` once the file is done. */
-export const END_OF_FILE = Number.MAX_SAFE_INTEGER;
 
 export function zeroCounts(): ImportCounts {
   return {

@@ -1,0 +1,84 @@
+/**
+ * Large files are read in a worker thread (parse.worker.ts): decoding, CSV/XLSX parsing, checks
+ * and grouping run on another core while this thread writes the previous batch. The worker stays
+ * one batch ahead: the next batch is asked for as soon as one is handed over, so at most two
+ * batches are in memory. A read error in the worker comes back as the same AppError it would be
+ * in this thread.
+ */
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '@yunying/core';
+import type { ReadBatch, ReadSpec } from './import.read.js';
+
+/**
+ * Files of at least this many bytes (~40,000 CSV lines) are read in a worker. Starting one (a
+ * thread loading the parsers through tsx) costs 0.5–1 s of CPU, what reading 2–4 MB here costs.
+ */
+const DEFAULT_WORKER_BYTES = 8 * 1024 * 1024;
+let workerBytes = DEFAULT_WORKER_BYTES;
+
+export function parseWorkerBytes(): number {
+  return workerBytes;
+}
+
+/** Tests: read files from `bytes` up in a worker (0: every file; Infinity: none; null: the default). */
+export function setParseWorkerBytes(bytes: number | null): void {
+  workerBytes = bytes ?? DEFAULT_WORKER_BYTES;
+}
+
+/** What the worker posts. */
+export type WorkerMessage =
+  | { type: 'batch'; batch: ReadBatch }
+  | { type: 'error'; appError: { code: ErrorCode; message: string; details: Record<string, unknown> | undefined } | null; message: string };
+
+const ENTRY = new URL('./parse.worker.mjs', import.meta.url);
+
+export async function* workerBatches(spec: ReadSpec): AsyncGenerator<ReadBatch> {
+  // Not this process's loader flags: the entry registers tsx itself, however this process started
+  // (`--import tsx`, the bin's register(), vitest). Profiling flags carry over.
+  const execArgv = process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));
+  const worker = new Worker(ENTRY, { workerData: spec, execArgv });
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | null = null;
+  let failure: Error | null = null;
+  let exited = false;
+  const nudge = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', (m: WorkerMessage) => {
+    queue.push(m);
+    nudge();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    nudge();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    nudge();
+  });
+  try {
+    worker.postMessage('next');
+    for (;;) {
+      while (!queue.length && !failure && !exited) await new Promise<void>((r) => (wake = r));
+      const m = queue.shift();
+      if (!m) {
+        throw failure ?? new Error('读取文件的工作线程意外退出');
+      }
+      if (m.type === 'error') {
+        if (m.appError) throw new AppError(m.appError.code, m.appError.message, m.appError.details);
+        throw new Error(m.message);
+      }
+      if (m.batch.fileDone) {
+        yield m.batch;
+        return;
+      }
+      // Read the next batch while this one is written.
+      worker.postMessage('next');
+      yield m.batch;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
