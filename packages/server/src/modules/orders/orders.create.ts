@@ -17,7 +17,7 @@ import {
   type FieldError,
   type OrderDetail,
 } from '@yunying/core';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { canSeeShop, isPostgres, isUniqueViolation } from '../../db/kit.js';
 import type { DB, OrderLinesTable, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
@@ -47,9 +47,10 @@ export function manualOrderNo(day: string, seq: number): string {
  * ones from before the counter existed — are skipped.
  */
 async function nextManualOrderNo(db: Kysely<DB>, orgId: string, day: string): Promise<string> {
+  const prefix = manualOrderNo(day, 0).slice(0, -6);
   for (let i = 0; i < 1000; i++) {
-    const orderNo = manualOrderNo(day, await repo.nextOrderSeq(db, orgId, day));
-    if (!(await repo.orderNoTaken(db, orgId, orderNo))) return orderNo;
+    const { seq, taken } = await repo.takeOrderSeq(db, orgId, day, prefix);
+    if (!taken) return manualOrderNo(day, seq);
   }
   throw new AppError('internal', '生成订单编号失败，请稍后重试', { orgId, day });
 }
@@ -88,19 +89,9 @@ async function takeOrderNo(db: Kysely<DB>, actor: Actor, shopId: string): Promis
   }
   const now = Date.now();
   const day = businessDay(now, zone);
-  const prefix = manualOrderNo(day, 0).slice(0, -6);
   // One statement, committed at once: it takes the number and says whether the number is already
   // taken (an old random one), then the next is taken.
-  for (let i = 0; i < 1000; i++) {
-    const r = await sql<{ seq: string | number; taken: boolean }>`with c as (
-        insert into order_no_counters (org_id, day, seq) values (${actor.orgId}, ${day}, 1)
-        on conflict (org_id, day) do update set seq = order_no_counters.seq + 1 returning seq)
-      select c.seq, exists (select 1 from orders o where o.org_id = ${actor.orgId}
-        and o.order_no = ${prefix} || lpad(c.seq::text, greatest(6, length(c.seq::text)), '0')) as taken from c`.execute(db);
-    const row = r.rows[0]!;
-    if (!row.taken) return { now, day, orderNo: manualOrderNo(day, Number(row.seq)) };
-  }
-  throw new AppError('internal', '生成订单编号失败，请稍后重试', { orgId: actor.orgId, day });
+  return { now, day, orderNo: await nextManualOrderNo(db, actor.orgId, day) };
 }
 
 const LIMIT_TEXT = `上限 ${formatFen(MAX_FEN)}（1000 亿元）`;

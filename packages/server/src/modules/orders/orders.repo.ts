@@ -1,8 +1,8 @@
 /** Queries of the orders module that deserve a name. */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB, OrdersTable } from '../../db/schema.js';
 import type { Actor } from '../../http/actor.js';
-import { canSeeShop } from '../../db/kit.js';
+import { canSeeShop, isPostgres } from '../../db/kit.js';
 
 /** The order row if it exists in the actor's organisation and a shop the actor may see. */
 export async function findVisible(db: Kysely<DB>, actor: Actor, id: string): Promise<OrdersTable | undefined> {
@@ -30,6 +30,28 @@ export async function nextOrderSeq(trx: Kysely<DB>, orgId: string, day: string):
     .returning('seq')
     .executeTakeFirstOrThrow();
   return Number(r.seq);
+}
+
+/**
+ * Increment the manual-order sequence of an organisation's business day (row created at 1) and
+ * say whether the number it makes — `prefix` + the sequence in at least 6 digits — is already an
+ * order number in the organisation (an old random one): one statement on both dialects, where
+ * `nextOrderSeq` + `orderNoTaken` were two.
+ */
+export async function takeOrderSeq(db: Kysely<DB>, orgId: string, day: string, prefix: string): Promise<{ seq: number; taken: boolean }> {
+  const r = isPostgres(db)
+    ? await sql<{ seq: string | number; taken: boolean }>`with c as (
+        insert into order_no_counters (org_id, day, seq) values (${orgId}, ${day}, 1)
+        on conflict (org_id, day) do update set seq = order_no_counters.seq + 1 returning seq)
+      select c.seq, exists (select 1 from orders o where o.org_id = ${orgId}
+        and o.order_no = ${prefix} || lpad(c.seq::text, greatest(6, length(c.seq::text)), '0')) as taken from c`.execute(db)
+    : await sql<{ seq: number; taken: number }>`insert into order_no_counters (org_id, day, seq) values (${orgId}, ${day}, 1)
+        on conflict (org_id, day) do update set seq = order_no_counters.seq + 1
+        returning seq, exists (select 1 from orders o where o.org_id = ${orgId} and o.order_no = ${prefix} || printf('%06d', seq)) as taken`.execute(
+        db,
+      );
+  const row = r.rows[0]!;
+  return { seq: Number(row.seq), taken: Boolean(row.taken) };
 }
 
 /** Whether any shop of the organisation already has this order number. */
