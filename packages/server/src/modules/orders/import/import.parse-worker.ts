@@ -14,15 +14,18 @@ import type { ReadBatch, ReadSpec } from './import.read.js';
  * thread loading the parsers through tsx) costs 0.5–1 s of CPU, what reading 2–4 MB here costs.
  */
 const DEFAULT_WORKER_BYTES = 8 * 1024 * 1024;
-let workerBytes = DEFAULT_WORKER_BYTES;
+/** YUNYING_IMPORT_WORKER_BYTES overrides it for a server process (the fault tests use 0). */
+const envBytes = Number(process.env.YUNYING_IMPORT_WORKER_BYTES ?? '');
+const configuredBytes = process.env.YUNYING_IMPORT_WORKER_BYTES && envBytes >= 0 ? envBytes : DEFAULT_WORKER_BYTES;
+let workerBytes = configuredBytes;
 
 export function parseWorkerBytes(): number {
   return workerBytes;
 }
 
-/** Tests: read files from `bytes` up in a worker (0: every file; Infinity: none; null: the default). */
+/** Tests: read files from `bytes` up in a worker (0: every file; Infinity: none; null: as configured). */
 export function setParseWorkerBytes(bytes: number | null): void {
-  workerBytes = bytes ?? DEFAULT_WORKER_BYTES;
+  workerBytes = bytes ?? configuredBytes;
 }
 
 /** What the worker posts. */
