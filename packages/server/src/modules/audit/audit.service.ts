@@ -14,24 +14,29 @@ export interface AuditInput {
 
 /** Record a change in the same transaction as the change itself. */
 export async function record(trx: Transaction<DB> | Kysely<DB>, actor: Actor, action: string, input: AuditInput): Promise<void> {
-  await trx
-    .insertInto('audit_log')
-    .values({
-      id: newId('audit'),
-      org_id: actor.orgId,
-      shop_id: input.shopId ?? null,
-      actor_id: actor.userId || null,
-      actor_name: actor.via === 'system' ? actor.username : `${actor.displayName}（${actor.username}）`,
-      action,
-      entity_type: input.entityType,
-      entity_id: input.entityId ?? null,
-      before_json: input.before === undefined ? null : JSON.stringify(input.before),
-      after_json: input.after === undefined ? null : JSON.stringify(input.after),
-      ip: actor.ip,
-      request_id: actor.requestId,
-      at: Date.now(),
-    })
-    .execute();
+  await recordInsert(trx, actor, action, input).execute();
+}
+
+/**
+ * `record`'s insert, built and not run, for a caller that runs it inside a statement of its own
+ * (PostgreSQL order creation writes its audit row in the order's statement; issue 10).
+ */
+export function recordInsert(trx: Transaction<DB> | Kysely<DB>, actor: Actor, action: string, input: AuditInput) {
+  return trx.insertInto('audit_log').values({
+    id: newId('audit'),
+    org_id: actor.orgId,
+    shop_id: input.shopId ?? null,
+    actor_id: actor.userId || null,
+    actor_name: actor.via === 'system' ? actor.username : `${actor.displayName}（${actor.username}）`,
+    action,
+    entity_type: input.entityType,
+    entity_id: input.entityId ?? null,
+    before_json: input.before === undefined ? null : JSON.stringify(input.before),
+    after_json: input.after === undefined ? null : JSON.stringify(input.after),
+    ip: actor.ip,
+    request_id: actor.requestId,
+    at: Date.now(),
+  });
 }
 
 export async function search(db: Kysely<DB>, actor: Actor, f: AuditFilter): Promise<Page<AuditEntry>> {

@@ -1,2 +1,2 @@
-export { record, search } from './audit.service.js';
+export { record, recordInsert, search } from './audit.service.js';
 export type { AuditInput } from './audit.service.js';

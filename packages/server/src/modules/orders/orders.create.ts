@@ -297,7 +297,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   // Rows nobody else writes first; the rows concurrent creations share — the SKUs' stock, the
   // shop's status counter (a trigger on orders) and the shop's dirty day for the rollups — last,
   // so their locks are held for the fewest round trips before the commit (issue 10).
-  await audit.record(trx, actor, 'order.create', {
+  const auditRow = audit.recordInsert(trx, actor, 'order.create', {
     entityType: 'order',
     entityId: orderId,
     shopId: shop.id,
@@ -312,17 +312,19 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
   const plan = isPostgres(trx) && dirty ? inventory.planMoveMany(trx, actor, 'reserve', warehouseId, reserveItems, reserveRef) : undefined;
   if (plan && dirty && !plan.ensureRows) {
     // PostgreSQL, one statement: the reservation (one guarded UPDATE in SKU order), its ledger
-    // rows, the order, its lines (gifts included), its first event and the dirty day — the SKUs'
-    // stock rows and the shop's counter row are held from this statement to the commit, with no
-    // round trip between (issue 10). The foreign keys are checked at the end of the statement,
-    // when the order's row is there. Fewer stock rows updated than SKUs = some SKU is short: the
-    // conflict is thrown and the transaction rolls all of it back.
+    // rows, the order, its lines (gifts included), its first event, its audit row and the dirty
+    // day — the SKUs' stock rows and the shop's counter row are held from this statement to the
+    // commit, with no round trip between (issue 10). The foreign keys are checked at the end of
+    // the statement, when the order's row is there. Fewer stock rows updated than SKUs = some SKU
+    // is short: the conflict is thrown and the transaction rolls all of it back. The threshold
+    // check after it reads nothing unless a SKU has a threshold.
     const r = await trx
       .with('s', () => plan.update.returning('sku_id'))
       .with('m', () => plan.ledger.returning('id'))
       .with('o', (qc) => qc.insertInto('orders').values(row).returning('id'))
       .with('l', (qc) => qc.insertInto('order_lines').values(lines).returning('id'))
       .with('e', (qc) => qc.insertInto('order_events').values(event).returning('id'))
+      .with('a', () => auditRow.returning('id'))
       .with('d', () => dirty.returning('day'))
       .selectFrom('s')
       .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -330,6 +332,7 @@ export async function createOrder(trx: Transaction<DB>, actor: Actor, input: Cre
     if (Number(r.n) !== plan.skuIds.length) throw await plan.shortfall();
     await inventory.checkThresholdsMany(trx, actor.orgId, plan.skuIds, known);
   } else {
+    await auditRow.execute();
     // Reserve all lines at once (one guarded UPDATE in SKU order, one ledger insert).
     await inventory.moveQtyMany(trx, actor, 'reserve', warehouseId, reserveItems, reserveRef, known);
     await trx.insertInto('orders').values(row).execute();
