@@ -77,7 +77,11 @@ export class ServiceBook {
 
   add(day: SimDay): void {
     const byShop = new Map<string, SimOrder[]>();
-    for (const o of day.orders) byShop.set(o.shopId, [...(byShop.get(o.shopId) ?? []), o]);
+    for (const o of day.orders) {
+      const list = byShop.get(o.shopId);
+      if (list) list.push(o);
+      else byShop.set(o.shopId, [o]);
+    }
     for (const shop of this.w.shops) {
       const orders = byShop.get(shop.id) ?? [];
       for (const o of orders) {

@@ -23,30 +23,50 @@ export function newStats(): DayStats {
   return { uv: new Set(), pv: 0, cart: new Set(), fav: new Set(), bySource: new Map(), byProduct: new Map() };
 }
 
-/** Count one tracker event of visitor `no` (from source `src`, on product `p` or another page). */
-export function countStat(st: DayStats, type: SimEventType, p: number | null, src: string, no: number): void {
-  let bs = st.bySource.get(src);
-  if (!bs) st.bySource.set(src, (bs = { uv: new Set(), pv: 0, cart: new Set(), fav: new Set() }));
-  st.uv.add(no);
-  bs.uv.add(no);
-  let bp: Counts | undefined;
-  if (p !== null) {
-    bp = st.byProduct.get(p);
-    if (!bp) st.byProduct.set(p, (bp = { uv: new Set(), pv: 0, cart: new Set(), fav: new Set() }));
-    bp.uv.add(no);
-  }
-  if (type === 'page_view') {
-    st.pv++;
-    bs.pv++;
-    if (bp) bp.pv++;
-  } else if (type === 'add_to_cart') {
-    st.cart.add(no);
-    bs.cart.add(no);
-    bp?.cart.add(no);
-  } else if (type === 'favorite') {
-    st.fav.add(no);
-    bs.fav.add(no);
-    bp?.fav.add(no);
+/**
+ * The counts of one session (one visitor, one source) on a statistics day: the shop's and the
+ * source's visitor sets take the visitor once, at the session's first event, and each event then
+ * touches only its product's counts. The same sets and sums as counting every event on its own.
+ */
+export class SessionCounter {
+  private bs: Counts | null = null;
+
+  constructor(
+    private readonly st: DayStats,
+    private readonly src: string,
+    private readonly no: number,
+  ) {}
+
+  /** Count one tracker event of the session (on product `p` or another page). */
+  count(type: SimEventType, p: number | null): void {
+    const { st, no } = this;
+    let bs = this.bs;
+    if (!bs) {
+      let known = st.bySource.get(this.src);
+      if (!known) st.bySource.set(this.src, (known = { uv: new Set(), pv: 0, cart: new Set(), fav: new Set() }));
+      this.bs = bs = known;
+      st.uv.add(no);
+      bs.uv.add(no);
+    }
+    let bp: Counts | undefined;
+    if (p !== null) {
+      bp = st.byProduct.get(p);
+      if (!bp) st.byProduct.set(p, (bp = { uv: new Set(), pv: 0, cart: new Set(), fav: new Set() }));
+      bp.uv.add(no);
+    }
+    if (type === 'page_view') {
+      st.pv++;
+      bs.pv++;
+      if (bp) bp.pv++;
+    } else if (type === 'add_to_cart') {
+      st.cart.add(no);
+      bs.cart.add(no);
+      bp?.cart.add(no);
+    } else if (type === 'favorite') {
+      st.fav.add(no);
+      bs.fav.add(no);
+      bp?.fav.add(no);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { HOUR, dayConv, presaleWindow, promoOn } from './calendar.js';
 import type { SimContext } from './context.js';
 import { Rng, Weighted, hash32 } from './prng.js';
 import { referrerOf, visitorIdOf, type ShopState } from './shops.js';
-import { countStat, type DayStats } from './stats.js';
+import { SessionCounter, type DayStats } from './stats.js';
 import type { SimEvent, SimEventType } from './types.js';
 
 /** Visitors by hour of day (relative): quiet at night, peaks late morning, afternoon and 20–23 h. */
@@ -176,13 +176,16 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
   const { s, promo, conv, convDrop, presaleFor } = mood;
   const { rng, start, src, no, returning, buyer } = v;
   const kind = kindOf(src);
-  const visitorId = visitorIdOf(w.seed, s.t.key, no);
-  const sessionId = `s_${(hash32(w.seed, s.t.key, no, start) >>> 0).toString(36)}${(start % 1_000_000).toString(36)}`;
+  // The ids only go into raw events and order intents: a statistics day (most of the large
+  // profile's year) hashes them only for the sessions that end in an order.
+  const visitorId = events ? visitorIdOf(w.seed, s.t.key, no) : '';
+  const sessionId = events ? `s_${(hash32(w.seed, s.t.key, no, start) >>> 0).toString(36)}${(start % 1_000_000).toString(36)}` : '';
   const referrer = referrerOf(s.t.channel, kind);
   const utm =
     OWN_SOURCES.has(kind) || kind === 'search' || kind === 'recommend' ? '' : `${s.t.channel === 'own' ? '?' : '&'}utm_source=${src}`;
   let t = start;
   let prevUrl = referrer;
+  const counter = st ? new SessionCounter(st, src, no) : null;
   const emit = (type: SimEventType, p: number | null, url: string, dwell = 0) => {
     if (t > cutoff) return false;
     if (events) {
@@ -201,7 +204,7 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
         dwellMs: dwell,
       });
     }
-    if (st) countStat(st, type, p, src, no);
+    if (counter) counter.count(type, p);
     if (type === 'page_view') prevUrl = url;
     return true;
   };
@@ -248,7 +251,7 @@ function session(ctx: SimContext, sd: ShopDay, mood: DayMood, v: Visit): void {
       intent = {
         shop: si,
         visitorNo: no,
-        visitorId,
+        visitorId: visitorId || visitorIdOf(w.seed, s.t.key, no),
         source: src,
         at: t,
         returning,
