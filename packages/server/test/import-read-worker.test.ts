@@ -10,7 +10,7 @@ import path from 'node:path';
 import { AppError } from '@yunying/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workerBatches } from '../src/modules/orders/import/import.parse-worker.js';
-import { BATCH_ORDERS, readBatches, type ReadBatch, type ReadSpec } from '../src/modules/orders/import/import.read.js';
+import { BATCH_ORDERS, HashSet53, readBatches, type ReadBatch, type ReadSpec } from '../src/modules/orders/import/import.read.js';
 import { encodeText } from './fixtures.js';
 import { xlsxOf } from './xlsx-craft.js';
 
@@ -156,5 +156,36 @@ describe('order files read in a worker thread', () => {
     expect(missing.error?.message).toMatch(/[\u4e00-\u9fff]/);
     const wide = await both(spec(write('宽.csv', encodeText(csv(jdRows(3)), 'utf16le'))));
     expect(wide.error?.message).toMatch(/UTF-16|另存为/);
+  });
+});
+
+describe('HashSet53 (the orders an items file already handed out)', () => {
+  it('answers like a Set through many doublings, for 0, colliding low bits and the full 53 bits', () => {
+    const set = new HashSet53();
+    const ref = new Set<number>();
+    let x = 12345;
+    const rnd = () => {
+      // xorshift: reproducible values over the whole 53-bit range
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) * 2097152 + ((x >>> 11) & 2097151);
+    };
+    const values = [0, 1, 2 ** 53 - 1, 2 ** 32, 2 ** 33, 2 ** 32 + 1];
+    for (let i = 0; i < 50_000; i++) values.push(rnd());
+    // Same low 32 bits, different high bits: they share a first slot.
+    for (let i = 1; i < 200; i++) values.push(i * 2 ** 32 + 77);
+    for (const v of values) {
+      expect(set.has(v)).toBe(ref.has(v));
+      set.add(v);
+      ref.add(v);
+      set.add(v);
+    }
+    expect(set.size).toBe(ref.size);
+    for (const v of values) expect(set.has(v)).toBe(true);
+    for (let i = 0; i < 2000; i++) {
+      const v = rnd();
+      expect(set.has(v)).toBe(ref.has(v));
+    }
   });
 });

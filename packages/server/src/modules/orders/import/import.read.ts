@@ -53,6 +53,60 @@ function hash53(str: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+/**
+ * A set of 53-bit hashes in one Float64Array (open addressing, linear probing, at most half full):
+ * 16 bytes an order where a Set<number> of non-small integers costs ~50 (each a heap number, and
+ * the table copied whole at each doubling). An items file of 5,000,000 orders: 128 MB, not ~400.
+ */
+export class HashSet53 {
+  private slots = new Float64Array(1024);
+  private mask = 1023;
+  private hasZero = false;
+  size = 0;
+
+  add(h: number): void {
+    if (h === 0) {
+      if (!this.hasZero) this.size++;
+      this.hasZero = true;
+      return;
+    }
+    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    if (this.insert(this.slots, this.mask, h)) this.size++;
+  }
+
+  has(h: number): boolean {
+    if (h === 0) return this.hasZero;
+    const { slots, mask } = this;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = slots[i]!;
+      if (v === h) return true;
+      if (v === 0) return false;
+    }
+  }
+
+  /** True when `h` was not there yet. */
+  private insert(slots: Float64Array, mask: number, h: number): boolean {
+    // The low 32 bits pick the slot (`&` works on them); hash53's low bits are well mixed.
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const v = slots[i]!;
+      if (v === h) return false;
+      if (v === 0) {
+        slots[i] = h;
+        return true;
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const slots = new Float64Array(old.length * 2);
+    const mask = slots.length - 1;
+    for (const v of old) if (v !== 0) this.insert(slots, mask, v);
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
 /** Refuses a row whose mapped cells hold a control character (PostgreSQL cannot store U+0000). */
 function controlCharCheck(match: HeaderMatch): (cells: readonly string[]) => CellError | null {
   const cols = Object.entries(match.columns).map(([field, idx]) => [idx, match.headers[field as ImportField] ?? field] as const);
@@ -116,7 +170,7 @@ export async function* readBatches(spec: ReadSpec): AsyncGenerator<ReadBatch> {
   let groups = new Map<string, Group>();
   // Orders already handed out in this job, as 53-bit hashes (a million order numbers as strings
   // would cost ~60 MB); only line files need it, to append rows of an order that come back later.
-  const flushed = new Set<number>();
+  const flushed = new HashSet53();
   let lastNo: string | null = null;
   let pend: Omit<ReadBatch, 'groups' | 'afterRow' | 'fileDone' | 'encoding' | 'bytes'> = { rows: 0, lines: 0, errors: [] };
   const cut = (afterRow: number, fileDone: boolean): ReadBatch => {
