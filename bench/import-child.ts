@@ -15,7 +15,7 @@ import { systemActor } from '../packages/server/src/http/actor.js';
 import { newId } from '@yunying/core';
 import type { DB } from '../packages/server/src/db/schema.js';
 import { bulkInsert } from '../packages/server/src/db/kit.js';
-import { importOrdersFile } from '../packages/server/src/modules/orders/import/index.js';
+import { importOrdersFile, parseWorkerBytes } from '../packages/server/src/modules/orders/import/index.js';
 import { refreshShops, setMarking } from '../packages/server/src/modules/customers/customers.sync.js';
 import * as shops from '../packages/server/src/modules/shops/index.js';
 
@@ -178,6 +178,8 @@ process.stdout.write(
     customersSeconds,
     customersCpuSeconds,
     orders: summary.ordersCreated,
+    // Whether the orders file was read in a worker thread (YUNYING_IMPORT_WORKER_BYTES, cores).
+    readInWorker: fs.statSync(ordersFile).size >= parseWorkerBytes(),
     lines: summary.lines,
     errors: summary.errors,
     linesPerSecond: Math.round(summary.lines / seconds),

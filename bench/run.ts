@@ -161,6 +161,8 @@ interface RunResult {
   orders: number;
   seconds: number;
   linesPerSecond: number;
+  /** The orders file was read in a worker thread (≥ 4 cores or YUNYING_IMPORT_WORKER_BYTES). */
+  readInWorker?: boolean;
   /** Peak RSS of the import itself; peakRssMb includes the customers' refresh after it. */
   importPeakRssMb?: number;
   peakRssMb: number;
@@ -301,7 +303,11 @@ for (const r of results) {
     `| ${r.dialect} | ${r.lines} | ${r.orders} | ${r.seconds.toFixed(1)} | ${r.linesPerSecond} | ${raw?.linesPerSecond ?? '–'} | ${raw ? `${Math.round((r.linesPerSecond / raw.linesPerSecond) * 100)} %` : '–'} | ${r.cpuSeconds.toFixed(1)} / ${raw?.cpuSeconds.toFixed(1) ?? '–'} | ${r.importPeakRssMb ?? '?'} / ${r.peakRssMb} | ${r.errors} | ${load(r.load)} / ${load(raw?.load)} |`,
   );
 }
-console.log(`\n结果已写入 ${path.relative(process.cwd(), outFile)}`);
+const modes = [...new Set(results.map((r) => (r.readInWorker ? '另一个线程' : '导入线程')))];
+console.log(
+  `\n文件在${modes.join('/')}里读取（${os.availableParallelism()} 核；YUNYING_IMPORT_WORKER_BYTES=${process.env.YUNYING_IMPORT_WORKER_BYTES ?? '未设置'}）`,
+);
+console.log(`结果已写入 ${path.relative(process.cwd(), outFile)}`);
 if (values.customers) {
   // Loss: the import with marking against the one without; "with catch-up" adds the refresh that
   // brings the customers up to date (what the first customer read after the import runs).

@@ -5,16 +5,21 @@
  * batches are in memory. A read error in the worker comes back as the same AppError it would be
  * in this thread.
  */
+import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '@yunying/core';
 import type { ReadBatch, ReadSpec } from './import.read.js';
 
 /**
- * Files of at least this many bytes (~40,000 CSV lines) are read in a worker. Starting one (a
- * thread loading the parsers through tsx) costs 0.5–1 s of CPU, what reading 2–4 MB here costs.
+ * Files of at least this many bytes (~40,000 CSV lines) are read in a worker, on machines with at
+ * least four cores. Starting one (a thread loading the parsers through tsx) costs 0.5–1 s of CPU,
+ * what reading 2–4 MB here costs. On two cores the importing thread, the database (SQLite's
+ * checkpoints, PostgreSQL's backend) and the HTTP thread already take both: measured there, the
+ * worker added ~100 MB of RSS and 30–40 % of CPU (each batch crosses threads by structured clone)
+ * for no gain in lines/s under load, and the 1M-line import passed 400 MB (decisions.md).
  */
-const DEFAULT_WORKER_BYTES = 8 * 1024 * 1024;
-/** YUNYING_IMPORT_WORKER_BYTES overrides it for a server process (the fault tests use 0). */
+const DEFAULT_WORKER_BYTES = os.availableParallelism() >= 4 ? 8 * 1024 * 1024 : Number.POSITIVE_INFINITY;
+/** YUNYING_IMPORT_WORKER_BYTES overrides it for a server process (the fault tests use 0; `Infinity`: never). */
 const envBytes = Number(process.env.YUNYING_IMPORT_WORKER_BYTES ?? '');
 const configuredBytes = process.env.YUNYING_IMPORT_WORKER_BYTES && envBytes >= 0 ? envBytes : DEFAULT_WORKER_BYTES;
 let workerBytes = configuredBytes;

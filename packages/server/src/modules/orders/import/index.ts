@@ -19,7 +19,7 @@ export { runImport, BATCH_ORDERS, MAX_STORED_ERRORS } from './import.service.js'
 export type { ImportSummary, ImportCounts, ImportOptions, ImportCheckpoint, ImportRun } from './import.service.js';
 export { IMPORT_JOB_TYPE, listErrors } from './import.extras.js';
 export { openRows, previewFile, sniffEncoding } from './reader.js';
-export { setParseWorkerBytes } from './import.parse-worker.js';
+export { parseWorkerBytes, setParseWorkerBytes } from './import.parse-worker.js';
 
 /** What the job row carries for an import. */
 export interface ImportJobPayload {
