@@ -35,10 +35,11 @@ await bootstrap(database, { adminPassword: ADMIN_PASSWORD });
 const t0 = performance.now();
 // YUNYING_BENCH_REUSE=1: the database already holds a kept run's demo data (see --reuse); no load.
 const summary = process.env.YUNYING_BENCH_REUSE
-  ? { writeMs: 0, rollupMs: 0, shops: 0, skus: 0, orders: 0, events: 0, trafficStats: 0, from: '', to: '' }
+  ? { writeMs: 0, simWaitMs: 0, rollupMs: 0, customersMs: 0, shops: 0, skus: 0, orders: 0, events: 0, trafficStats: 0, from: '', to: '' }
   : await loadDemo(database, { profile, seed: Number(seed) });
 const loadSeconds = (performance.now() - t0) / 1000;
 const loadPeakRssMb = vmHwmMb();
+const loadCpu = process.cpuUsage();
 
 const config = { ...loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }), logLevel: 'silent' };
 const app = await buildApp({ database, config });
@@ -56,7 +57,9 @@ send({
   load: {
     seconds: loadSeconds,
     writeSeconds: summary.writeMs / 1000,
+    simWaitSeconds: summary.simWaitMs / 1000,
     rollupSeconds: summary.rollupMs / 1000,
+    customersSeconds: summary.customersMs / 1000,
     shopDays:
       summary.shops * (summary.from <= summary.to ? Math.round((Date.parse(summary.to) - Date.parse(summary.from)) / 86_400_000) + 1 : 0),
     shops: summary.shops,
@@ -65,6 +68,7 @@ send({
     events: summary.events,
     trafficStats: summary.trafficStats,
     peakRssMb: loadPeakRssMb,
+    cpuSeconds: (loadCpu.user + loadCpu.system) / 1e6,
   },
 });
 

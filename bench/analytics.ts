@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- analytics [--profile large|small] [--seed N] [--no-pg] [--requests 200]
- *  [--users 10] [--concurrency 32] [--seconds 20] [--keep] [--reuse kept.db]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
+ *  [--users 10] [--concurrency 32] [--seconds 20] [--keep] [--reuse kept.db] [--load-only]`: for SQLite (a fresh file) and PostgreSQL (a fresh database)
  * in turn, a child process loads the demo profile (timed: the demo load figure) and starts the
  * real server on a free port; this process is the client, so it never shares the server's event
  * loop:
@@ -17,6 +17,11 @@
  *   second, and the server process's CPU time. The collector's limits (per key, per client IP,
  *   per visitor) would cap one load client far below the server's capacity, so the server runs
  *   with YUNYING_COLLECT_*_BURST / _RATE raised: this measures the server, not the limiter.
+ *
+ * `--load-only` stops each child once the demo is loaded: only the load figure (wall clock, CPU
+ * seconds, peak RSS, the 1-minute load average before and after), written to
+ * bench/results/analytics-load.json (large) or analytics-load-small.json. With
+ * YUNYING_BENCH_NODE_ARGS=--cpu-prof the child's profile is then the load's.
  *
  * Prints a markdown table and writes bench/results/analytics.json (large) or analytics-small.json.
  */
@@ -50,8 +55,11 @@ const { values } = parseArgs({
     users: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '32' },
     seconds: { type: 'string', default: '20' },
+    /** Load the demo and stop: the load figure alone, without the requests. */
+    'load-only': { type: 'boolean', default: false },
   },
 });
+const LOAD_ONLY = values['load-only'];
 const profile = values.profile;
 if (profile !== 'small' && profile !== 'large') throw new Error('--profile 只能是 small 或 large');
 const REQUESTS = Number(values.requests);
@@ -162,7 +170,11 @@ class Session {
 interface LoadFigures {
   seconds: number;
   writeSeconds: number;
+  /** Of writeSeconds: the loader waiting for the simulation thread. */
+  simWaitSeconds: number;
   rollupSeconds: number;
+  /** Of rollupSeconds: the customers' rebuild. */
+  customersSeconds: number;
   shopDays: number;
   shops: number;
   skus: number;
@@ -170,6 +182,10 @@ interface LoadFigures {
   events: number;
   trafficStats: number;
   peakRssMb: number;
+  /** CPU seconds of the server process (user + system) when the load ended, the migration included. */
+  cpuSeconds: number;
+  /** The machine's 1-minute load average when the child started and when the load ended. */
+  loadAvg: [number, number];
 }
 interface Child {
   proc: ChildProcessByStdio<import('node:stream').Writable, import('node:stream').Readable, null>;
@@ -446,20 +462,25 @@ interface RunResult {
   load: LoadFigures;
   latency: Latency[];
   concurrent: Concurrent[];
-  collect: Collect;
+  /** null with --load-only. */
+  collect: Collect | null;
   /** Two dashboard reads right after the collect run (the first may rebuild today with the collected events). */
   dashboardAfterCollectMs: number[];
 }
 
+const load1 = () => Math.round(os.loadavg()[0]! * 100) / 100;
+
 async function run(dialect: string, url: string): Promise<RunResult> {
+  const loadBefore = load1();
   const child = startChild(url);
   try {
     const ready = await child.next();
     if (ready.type !== 'ready') throw new Error(`服务进程没有启动：${JSON.stringify(ready)}`);
-    const load = ready.load as LoadFigures;
+    const load: LoadFigures = { ...(ready.load as Omit<LoadFigures, 'loadAvg'>), loadAvg: [loadBefore, load1()] };
     console.log(
-      `  加载 ${profile}：${load.seconds.toFixed(1)} s（写入 ${load.writeSeconds.toFixed(1)} s，汇总 ${load.rollupSeconds.toFixed(1)} s = ${(load.shopDays / load.rollupSeconds).toFixed(1)} 店·天/秒）`,
+      `  加载 ${profile}：${load.seconds.toFixed(1)} s（写入 ${load.writeSeconds.toFixed(1)} s，其中等待模拟 ${load.simWaitSeconds.toFixed(1)} s；汇总 ${load.rollupSeconds.toFixed(1)} s = ${(load.shopDays / load.rollupSeconds).toFixed(1)} 店·天/秒，其中客户重建 ${load.customersSeconds.toFixed(1)} s；CPU ${load.cpuSeconds.toFixed(1)} s，峰值 RSS ${load.peakRssMb} MB，负载 ${load.loadAvg.join(' → ')}）`,
     );
+    if (LOAD_ONLY) return { dialect, load, latency: [], concurrent: [], collect: null, dashboardAfterCollectMs: [] };
     const port = ready.port as number;
     const readyAt = ready.readyAt as number;
     const s = new Session(port);
@@ -577,17 +598,23 @@ const report = {
   results,
 };
 fs.mkdirSync(path.join(here, 'results'), { recursive: true });
-const outFile = path.join(here, 'results', profile === 'large' ? 'analytics.json' : `analytics-${profile}.json`);
+const outName = LOAD_ONLY ? 'analytics-load' : 'analytics';
+const outFile = path.join(here, 'results', profile === 'large' ? `${outName}.json` : `${outName}-${profile}.json`);
 fs.writeFileSync(outFile, JSON.stringify(report, null, 2) + '\n');
 
 console.log(`\n演示数据 ${profile}（种子 ${values.seed}）\n`);
-console.log('| 数据库 | 加载 (s) | 写入 (s) | 汇总 (s) | 汇总 店·天/秒 | 峰值 RSS (MB) |');
-console.log('|---|---:|---:|---:|---:|---:|');
+console.log('| 数据库 | 加载 (s) | 写入 (s) | 汇总 (s) | 汇总 店·天/秒 | CPU (s) | 峰值 RSS (MB) | 负载 (前 → 后) |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
   const l = r.load;
   console.log(
-    `| ${r.dialect} | ${l.seconds.toFixed(1)} | ${l.writeSeconds.toFixed(1)} | ${l.rollupSeconds.toFixed(1)} | ${(l.shopDays / l.rollupSeconds).toFixed(1)} | ${l.peakRssMb} |`,
+    `| ${r.dialect} | ${l.seconds.toFixed(1)} | ${l.writeSeconds.toFixed(1)} | ${l.rollupSeconds.toFixed(1)} | ${(l.shopDays / l.rollupSeconds).toFixed(1)} | ${l.cpuSeconds.toFixed(1)} | ${l.peakRssMb} | ${l.loadAvg.join(' → ')} |`,
   );
+}
+if (LOAD_ONLY) {
+  console.log(`
+结果已写入 ${path.relative(process.cwd(), outFile)}`);
+  process.exit(0);
 }
 console.log(`\n| 数据库 | 接口 | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | 加载后 (s) |`);
 console.log('|---|---|---:|---:|---:|---:|---:|');
@@ -605,6 +632,7 @@ console.log(
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
 for (const r of results) {
   const c = r.collect;
+  if (!c) continue;
   console.log(
     `| ${r.dialect} | ${c.concurrency} | ${c.eventsPerSecond} | ${c.requests} | ${c.errors} | ${c.p50Ms} | ${c.p95Ms} | ${c.serverCpuPercent}% | ${c.clientCpuPercent}% | ${r.dashboardAfterCollectMs.join(' / ')} |`,
   );

@@ -4,7 +4,7 @@
  * `is_demo`, the daily rollups rebuilt, and a manifest remembers what the demo created.
  */
 import { AppError, DEFAULT_TIMEZONE, businessDay } from '@yunying/core';
-import { AdBook, IdMaker, Rng, ServiceBook, generate, type Generated, type Profile, type SimDay } from '@yunying/sim';
+import { IdMaker, Rng, generate, type Generated, type Profile } from '@yunying/sim';
 import { sql, type Kysely } from 'kysely';
 import { getOrgId } from '../../bootstrap.js';
 import type { Database } from '../../db/dialect.js';
@@ -25,6 +25,7 @@ import * as shops from '../shops/index.js';
 import { ensureSeeded } from '../traffic/index.js';
 import { writeDays, type DayCounts } from './days.js';
 import { ACTOR_NAME, DEMO_DEFAULT_SEED, claimManifest, type DemoManifest, type DemoSummary } from './manifest.js';
+import { eachSimBatch } from './sim-thread.js';
 
 export interface LoadOptions {
   profile: Profile;
@@ -50,7 +51,9 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
   const seed = opts.seed ?? DEMO_DEFAULT_SEED;
   const timezone = opts.timezone ?? DEFAULT_TIMEZONE;
   const now = opts.now ?? Date.now();
-  const g = generate({ profile: opts.profile, seed, timezone, now, endDay: businessDay(now, timezone) });
+  const gen = { profile: opts.profile, seed, timezone, now, endDay: businessDay(now, timezone) };
+  // The static world here (cheap); the days come from the simulation thread, which builds the same one.
+  const g = generate(gen);
   await checkCollisions(db, orgId, g);
   await aftersales.ensureReasons(db, orgId);
   await ensureSeeded(db, orgId);
@@ -76,45 +79,23 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
     await catalog.bulk.insertProductPictures(trx, database, { orgId, products: g.products });
   });
 
-  // The days, a few at a time per transaction; then the stock rows are set to the ledger sums.
+  // The days, a few at a time per transaction, simulated in a worker thread while the previous
+  // batch is written (sim-thread.ts); then the stock rows are set to the ledger sums.
   const ids = new IdMaker(Rng.of(seed, 'loader-ids'));
   const counts: DayCounts = { orders: 0, orderLines: 0, aftersales: 0, events: 0, trafficStats: 0, purchaseOrders: 0, movements: 0 };
-  let buffer: SimDay[] = [];
-  let buffered = 0;
-  const flush = async () => {
-    if (!buffer.length) return;
-    const days = buffer;
-    buffer = [];
-    buffered = 0;
-    await db.transaction().execute((trx) => writeDays(trx, { orgId, days, ids, counts, now }));
-  };
   let done = 0;
-  const adBook = new AdBook(g);
-  const serviceBook = new ServiceBook(g);
-  const emailsOf = new Map<string, Map<string, string>>();
-  for (const day of g.days()) {
-    for (const o of day.orders) {
-      if (!o.buyerEmail) continue;
-      let m = emailsOf.get(o.shopId);
-      if (!m) emailsOf.set(o.shopId, (m = new Map()));
-      m.set(o.buyerNick, o.buyerEmail);
-    }
-    adBook.add(day);
-    serviceBook.add(day);
-    buffer.push(day);
-    buffered += day.events.length + day.orders.length * 6 + day.movements.length;
-    if (buffered > ROWS_PER_TRANSACTION) await flush();
-    opts.onProgress?.(++done, g.dayList.length);
-  }
-  await flush();
+  const { end, waitMs: simWaitMs } = await eachSimBatch({ gen, rowsPerBatch: ROWS_PER_TRANSACTION }, async (days) => {
+    await db.transaction().execute((trx) => writeDays(trx, { orgId, days, ids, counts, now }));
+    done += days.length;
+    opts.onProgress?.(done, g.dayList.length);
+  });
+  const { ads: adData, service: serviceData, emails: emailsOf } = end;
   // Paid promotion: the ad reports the simulated paid-search traffic implies (sim/src/ads.ts).
-  const adData = adBook.finish();
   await db.transaction().execute(async (trx) => {
     await ads.bulk.insertPlans(trx, { orgId, now, plans: adData.plans });
     await ads.bulk.insertRows(trx, { importedAt: now, rows: adData.rows });
   });
   // Reviews and service conversations derived from the orders (sim/src/reviews.ts).
-  const serviceData = serviceBook.finish();
   await db.transaction().execute(async (trx) => {
     await reviews.bulk.insertReviews(trx, { orgId, timezone: g.timezone, now, actorName: ACTOR_NAME, reviews: serviceData.reviews });
     await service.bulk.insertChats(trx, { orgId, timezone: g.timezone, now, chats: serviceData.chats });
@@ -135,11 +116,13 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
 
   const rollupStart = Date.now();
   for (const shop of g.shops) await recomputeDays(db, shop.id, g.dayList);
+  const customersStart = Date.now();
   // Customers from the loaded orders, built now so the first customer page opens at once.
   for (const shop of g.shops) await customers.rebuildShop(db, shop.id);
   // Buyers who left an email (most own-site members): outreach by email has someone to reach.
   await db.transaction().execute((trx) => customers.bulk.setEmails(trx, emailsOf));
   const rollupMs = Date.now() - rollupStart;
+  const customersMs = Date.now() - customersStart;
   // PostgreSQL plans by table statistics; right after a bulk load they still describe nearly
   // empty tables until autovacuum gets round to them, and the planner then picks nested loops
   // that made the dashboard's low-stock query 200 ms instead of 2. Refresh them now.
@@ -155,7 +138,9 @@ export async function loadDemo(database: Database, opts: LoadOptions): Promise<D
     skus: manifest.skuIds.length,
     ...counts,
     writeMs,
+    simWaitMs,
     rollupMs,
+    customersMs,
     elapsedMs: Date.now() - started,
   };
 }

@@ -42,7 +42,11 @@ export interface DemoSummary {
   movements: number;
   /** Milliseconds spent writing rows, and rebuilding rollups. */
   writeMs: number;
+  /** Of writeMs: the loading thread waiting for the simulation thread's next days. */
+  simWaitMs: number;
   rollupMs: number;
+  /** Of rollupMs: the customers' rebuild and their emails. */
+  customersMs: number;
   elapsedMs: number;
 }
 
