@@ -10,3 +10,4 @@ export * from './kit/batch.js';
 export * from './kit/bulk.js';
 export * from './kit/lock.js';
 export * from './kit/errors.js';
+export * from './kit/stats.js';

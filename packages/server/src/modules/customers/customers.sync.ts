@@ -18,7 +18,7 @@
  */
 import { newId, purchaseCycle, REPLACEMENT_SOURCE } from '@yunying/core';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { bulkInsert, inChunks, insertBatched, isPostgres, keysetAfter, withAdvisoryLock } from '../../db/kit.js';
+import { analyzeIfBehind, bulkInsert, inChunks, insertBatched, isPostgres, keysetAfter, withAdvisoryLock } from '../../db/kit.js';
 import type { CustomersTable, CustomerOrdersTable, DB } from '../../db/schema.js';
 import { applyEnquiries, enquiryFacts, shopOf } from './customers.enquiries.js';
 import { settleOrders, settleShop } from './customers.members.js';
@@ -36,6 +36,8 @@ const PAGE = 20_000;
  * rounds, 5 s rebuilt, bench `import --customers`).
  */
 const REBUILD_MARKS = 20_000;
+/** From this many marks cleared at once, make sure PostgreSQL's statistics know the table holds them. */
+const CLEAR_ANALYZE_MARKS = 20_000;
 
 let marking = true;
 /** Benchmarks only (bench/import-child.ts): switch the marking off to measure what it costs an import. */
@@ -283,6 +285,9 @@ async function manyMarks(db: Kysely<DB>, shopId: string): Promise<boolean> {
 
 /** Delete the marks read (only those not re-marked since). */
 async function clearMarks(trx: Transaction<DB>, shopId: string, marks: readonly { order_id: string; mark: string }[]): Promise<void> {
+  // After a large import the marks table's statistics may still say it is empty, and each chunk's
+  // delete would then scan every mark: a refresh after a 1M-line import spent most of its time there.
+  if (marks.length >= CLEAR_ANALYZE_MARKS) await analyzeIfBehind(trx, 'customer_dirty', marks.length);
   const byMark = new Map<string, string[]>();
   for (const m of marks) {
     const ids = byMark.get(m.mark);

@@ -74,12 +74,17 @@ export async function readFile(c: Ctx, f: FileRead): Promise<FileEncoding> {
   const source = fs.statSync(file).size >= parseWorkerBytes() ? workerBatches(spec) : readBatches(spec);
   /** The batch being written (at most one), or null. */
   let writing: Promise<void> | null = null;
+  const written = () => c.counts.ordersCreated + c.counts.linesChanged;
+  let writtenBefore = written();
   const settle = async () => {
     if (!writing) return;
     const w = writing;
     writing = null;
     await w;
     report();
+    // The next batch's lookups are planned from statistics: keep them up with the rows written.
+    await c.statistics.wrote(written() - writtenBefore);
+    writtenBefore = written();
     // Stopping (shutdown): this batch is committed with its checkpoint; the next run goes on here.
     if (c.run.signal?.aborted) throw new JobInterrupted();
   };

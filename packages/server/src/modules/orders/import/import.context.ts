@@ -5,7 +5,7 @@
 import type { CellError, ImportCounts, ImportFileKind, ImportFormat } from '@yunying/core';
 import { showControlChars } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { insertBatched } from '../../../db/kit.js';
+import { insertBatched, type GrowthAnalyzer } from '../../../db/kit.js';
 import type { DB, ShopsTable } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import type { FileEncoding } from './reader.js';
@@ -113,6 +113,8 @@ export interface Ctx {
   warehouseId: string | null;
   jobStart: number;
   run: ImportRun;
+  /** Keeps PostgreSQL's statistics of orders and lines up with what the import writes (kit/stats.ts). */
+  statistics: GrowthAnalyzer;
 }
 
 export function zeroCounts(): ImportCounts {

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppError, fileSpec, newId, showControlChars, type ImportFileKind } from '@yunying/core';
 import type { Kysely, Transaction } from 'kysely';
-import { insertBatched } from '../../../db/kit.js';
+import { GrowthAnalyzer, insertBatched } from '../../../db/kit.js';
 import type { DB } from '../../../db/schema.js';
 import type { Actor } from '../../../http/actor.js';
 import * as audit from '../../audit/index.js';
@@ -82,6 +82,7 @@ export async function runImport(
     warehouseId: null,
     jobStart: started,
     run,
+    statistics: new GrowthAnalyzer(db, ['orders', 'order_lines']),
   };
   // Never a server path in a message: the user knows the file by the name they uploaded.
   const missing = (kind: ImportFileKind, file: string) => {
