@@ -568,6 +568,9 @@ async function logicalImport(url: string, file: string, opts: { force?: boolean 
       // The file was checked before; this catches it being changed while it was loaded.
       if (hash.digest('hex') !== manifest.sha256) throw invalid(file, '文件在恢复过程中被改动');
     });
+    // PostgreSQL plans from table statistics, which still describe the tables as they were before
+    // the restore (often empty, from the migrations): refresh them before anyone queries.
+    if (database.dialect === 'postgres') await sql`analyze`.execute(database.db);
     return { format: 'jsonl', tables };
   } finally {
     await database.close();
