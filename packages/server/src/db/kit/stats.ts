@@ -41,8 +41,6 @@ export async function analyzeIfBehind(db: Kysely<DB>, table: keyof DB & string, 
 export class GrowthAnalyzer {
   private base: number | null = null;
   private pending = 0;
-  /** ANALYZE statements run (for tests and benchmarks). */
-  runs = 0;
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -57,7 +55,6 @@ export class GrowthAnalyzer {
     this.pending += rows;
     if (this.pending < Math.max(this.minRows, this.base)) return;
     await sql`analyze ${sql.join(this.tables.map((t) => sql.table(t)))}`.execute(this.db);
-    this.runs++;
     this.pending = 0;
     this.base = await estimatedRows(this.db, this.tables);
   }

@@ -10,7 +10,6 @@
  * service chats, the buyers' emails) and hands it over at the end, so the days cross between the
  * threads once and the books never do.
  */
-import { Worker } from 'node:worker_threads';
 import {
   AdBook,
   ServiceBook,
@@ -22,6 +21,7 @@ import {
   type SimDay,
   type SimReview,
 } from '@yunying/sim';
+import { WorkerInbox } from '../../lib/worker-inbox.js';
 
 export interface SimSpec {
   gen: GenerateOptions;
@@ -76,46 +76,22 @@ const ENTRY = new URL('./sim.worker.mjs', import.meta.url);
  * for the simulation. The worker is stopped whatever happens.
  */
 export async function eachSimBatch(spec: SimSpec, write: (days: SimDay[]) => Promise<void>): Promise<{ end: SimEnd; waitMs: number }> {
-  // Not this process's loader flags: the entry registers tsx itself. Profiling flags carry over.
-  const execArgv = process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));
-  const worker = new Worker(ENTRY, { workerData: spec, execArgv });
-  const queue: SimMessage[] = [];
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  let exited = false;
-  const nudge = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (m: SimMessage) => {
-    queue.push(m);
-    nudge();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    nudge();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    nudge();
-  });
+  const inbox = new WorkerInbox<SimMessage>(ENTRY, spec);
   let waitMs = 0;
   try {
-    worker.postMessage('next');
+    inbox.post('next');
     for (;;) {
       const waitStart = performance.now();
-      while (!queue.length && !failure && !exited) await new Promise<void>((r) => (wake = r));
+      const m = await inbox.receive();
       waitMs += performance.now() - waitStart;
-      const m = queue.shift();
-      if (!m) throw failure ?? new Error('demo simulation thread exited unexpectedly');
+      if (!m) throw new Error('demo simulation thread exited unexpectedly');
       if (m.type === 'error') throw new Error(`demo simulation thread: ${m.message}`);
       if (m.type === 'end') return { end: m.end, waitMs: Math.round(waitMs) };
       // Simulate the next batch while this one is written.
-      worker.postMessage('next');
+      inbox.post('next');
       await write(m.days);
     }
   } finally {
-    await worker.terminate();
+    await inbox.close();
   }
 }

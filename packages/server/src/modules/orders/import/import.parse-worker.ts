@@ -6,8 +6,8 @@
  * in this thread.
  */
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '@yunying/core';
+import { WorkerInbox } from '../../../lib/worker-inbox.js';
 import type { ReadBatch, ReadSpec } from './import.read.js';
 
 /**
@@ -41,39 +41,12 @@ export type WorkerMessage =
 const ENTRY = new URL('./parse.worker.mjs', import.meta.url);
 
 export async function* workerBatches(spec: ReadSpec): AsyncGenerator<ReadBatch> {
-  // Not this process's loader flags: the entry registers tsx itself, however this process started
-  // (`--import tsx`, the bin's register(), vitest). Profiling flags carry over.
-  const execArgv = process.execArgv.filter((a) => /^--(cpu|heap)-prof/.test(a));
-  const worker = new Worker(ENTRY, { workerData: spec, execArgv });
-  const queue: WorkerMessage[] = [];
-  let wake: (() => void) | null = null;
-  let failure: Error | null = null;
-  let exited = false;
-  const nudge = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  worker.on('message', (m: WorkerMessage) => {
-    queue.push(m);
-    nudge();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    nudge();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    nudge();
-  });
+  const inbox = new WorkerInbox<WorkerMessage>(ENTRY, spec);
   try {
-    worker.postMessage('next');
+    inbox.post('next');
     for (;;) {
-      while (!queue.length && !failure && !exited) await new Promise<void>((r) => (wake = r));
-      const m = queue.shift();
-      if (!m) {
-        throw failure ?? new Error('读取文件的工作线程意外退出');
-      }
+      const m = await inbox.receive();
+      if (!m) throw new Error('读取文件的工作线程意外退出');
       if (m.type === 'error') {
         if (m.appError) throw new AppError(m.appError.code, m.appError.message, m.appError.details);
         throw new Error(m.message);
@@ -83,10 +56,10 @@ export async function* workerBatches(spec: ReadSpec): AsyncGenerator<ReadBatch> 
         return;
       }
       // Read the next batch while this one is written.
-      worker.postMessage('next');
+      inbox.post('next');
       yield m.batch;
     }
   } finally {
-    await worker.terminate();
+    await inbox.close();
   }
 }
